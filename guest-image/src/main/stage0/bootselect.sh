@@ -1,0 +1,107 @@
+# trialboot stage 0: the boot selector (SPEC §2.3). busybox sh, sourced by /init and by the
+# host tests (guest-image/src/test). Format of the file: docs/formats.md#boot-control.
+#
+# bootselect FILE
+#   Reads the boot-control file, decides which slot to boot, and writes the decision back
+#   durably (temp file, fsync, rename, fsync of the directory) BEFORE returning, so a power cut
+#   after the decision can never give a trial slot an extra try. Sets:
+#     BOOT_SLOT        a|b
+#     BOOT_MODE        normal | trial | fallback (trial ran out of tries) | recovery (file
+#                      unreadable, or the chosen slot is not bootable)
+#     BOOT_TRIES_LEFT  tries left for the trial slot after this boot
+#     BOOT_COUNT       boots counted so far, this one included (0 when the file is unreadable)
+#     BOOT_ERROR       why recovery was chosen, empty otherwise
+#   Returns 0; a failed write returns 1 after setting the variables.
+
+bootselect_state_of() {
+    case "$1" in
+        a) echo "$bs_slot_a" ;;
+        b) echo "$bs_slot_b" ;;
+    esac
+}
+
+bootselect_bootable() {
+    case "$(bootselect_state_of "$1")" in
+        verified|good) return 0 ;;
+    esac
+    return 1
+}
+
+bootselect_other() {
+    if [ "$1" = a ]; then echo b; else echo a; fi
+}
+
+bootselect_read() {
+    bs_schema= bs_active= bs_slot_a= bs_slot_b= bs_trial= bs_tries_left= bs_boot_count= bs_booted= bs_fallback=
+    [ -f "$1" ] || { BOOT_ERROR="boot-control file missing"; return 1; }
+    while IFS='=' read -r key value; do
+        case "$key" in
+            schema) bs_schema=$value ;;
+            active) bs_active=$value ;;
+            slot_a) bs_slot_a=$value ;;
+            slot_b) bs_slot_b=$value ;;
+            trial) bs_trial=$value ;;
+            tries_left) bs_tries_left=$value ;;
+            boot_count) bs_boot_count=$value ;;
+            booted) bs_booted=$value ;;
+            fallback) bs_fallback=$value ;;
+            *) BOOT_ERROR="unknown key '$key'"; return 1 ;;
+        esac
+    done < "$1"
+    [ "$bs_schema" = "trialboot.bootctl/1" ] || { BOOT_ERROR="schema '$bs_schema'"; return 1; }
+    case "$bs_active" in a|b) ;; *) BOOT_ERROR="active '$bs_active'"; return 1 ;; esac
+    case "$bs_trial" in ''|a|b) ;; *) BOOT_ERROR="trial '$bs_trial'"; return 1 ;; esac
+    case "$bs_tries_left" in [0-9]) ;; *) BOOT_ERROR="tries_left '$bs_tries_left'"; return 1 ;; esac
+    case "$bs_boot_count" in ''|*[!0-9]*) BOOT_ERROR="boot_count '$bs_boot_count'"; return 1 ;; esac
+    for s in "$bs_slot_a" "$bs_slot_b"; do
+        case "$s" in empty|invalid|verified|good|bad) ;; *) BOOT_ERROR="slot state '$s'"; return 1 ;; esac
+    done
+    return 0
+}
+
+bootselect_write() {
+    tmp="$(dirname "$1")/.$(basename "$1").tmp"
+    printf 'schema=trialboot.bootctl/1\nactive=%s\nslot_a=%s\nslot_b=%s\ntrial=%s\ntries_left=%s\nboot_count=%s\nbooted=%s\nfallback=%s\n' \
+        "$bs_active" "$bs_slot_a" "$bs_slot_b" "$bs_trial" "$bs_tries_left" "$bs_boot_count" "$bs_booted" "$bs_fallback" \
+        > "$tmp" || return 1
+    sync "$tmp" || return 1
+    mv -f "$tmp" "$1" || return 1
+    sync "$(dirname "$1")" || return 1
+}
+
+bootselect() {
+    BOOT_ERROR=
+    if ! bootselect_read "$1"; then
+        # Unreadable control file: boot the factory slot, change nothing on disk.
+        BOOT_SLOT=a BOOT_MODE=recovery BOOT_TRIES_LEFT=0 BOOT_COUNT=0
+        return 0
+    fi
+    bs_boot_count=$((bs_boot_count + 1))
+    BOOT_SLOT=$bs_active
+    BOOT_MODE=normal
+    if [ -n "$bs_trial" ]; then
+        if [ "$bs_tries_left" -gt 0 ] && bootselect_bootable "$bs_trial"; then
+            bs_tries_left=$((bs_tries_left - 1))
+            BOOT_SLOT=$bs_trial
+            BOOT_MODE=trial
+        else
+            # Out of tries (crash loop) or not bootable: fall back; bootctld records why.
+            bs_fallback=$bs_trial
+            bs_trial=
+            bs_tries_left=0
+            BOOT_MODE=fallback
+        fi
+    fi
+    if ! bootselect_bootable "$BOOT_SLOT"; then
+        other=$(bootselect_other "$BOOT_SLOT")
+        BOOT_ERROR="slot $BOOT_SLOT is $(bootselect_state_of "$BOOT_SLOT")"
+        if bootselect_bootable "$other"; then
+            BOOT_SLOT=$other
+        fi
+        BOOT_MODE=recovery
+    fi
+    bs_booted=$BOOT_SLOT
+    BOOT_TRIES_LEFT=$bs_tries_left
+    BOOT_COUNT=$bs_boot_count
+    bootselect_write "$1"
+}

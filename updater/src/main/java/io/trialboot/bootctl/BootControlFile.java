@@ -1,0 +1,141 @@
+package io.trialboot.bootctl;
+
+import io.trialboot.core.Bounds;
+import io.trialboot.core.Code;
+import io.trialboot.core.Slot;
+import io.trialboot.core.TrialbootException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The boot-control file shared by stage 0 (busybox sh) and bootctld (Java): {@code key=value}
+ * lines in a fixed order, LF-terminated, ASCII. Stage 0 parses it with {@code read}/{@code case},
+ * so the format stays this plain. See {@code docs/formats.md#boot-control}.
+ *
+ * <pre>
+ * schema=trialboot.bootctl/1
+ * active=a          slot booted when no trial is pending
+ * slot_a=good       empty|invalid|verified|good|bad
+ * slot_b=empty
+ * trial=            slot on trial, or empty
+ * tries_left=0      boots left for the trial slot; stage 0 decrements before booting it
+ * boot_count=0      incremented by stage 0 on every boot
+ * booted=           the slot stage 0 booted last
+ * fallback=         set by stage 0 when a trial ran out of tries; bootctld records and clears it
+ * </pre>
+ */
+public record BootControlFile(
+        Slot active,
+        SlotState slotA,
+        SlotState slotB,
+        Optional<Slot> trial,
+        int triesLeft,
+        long bootCount,
+        Optional<Slot> booted,
+        Optional<Slot> fallback) {
+
+    public static final String SCHEMA = "trialboot.bootctl/1";
+    /** Where the file lives, relative to the root of the state partition. */
+    public static final String PATH = "asl-host/domains/system/leases/boot-control";
+
+    private static final List<String> KEYS = List.of(
+            "schema", "active", "slot_a", "slot_b", "trial", "tries_left", "boot_count", "booted", "fallback");
+
+    public BootControlFile {
+        if (triesLeft < 0 || triesLeft > 9) {
+            throw new IllegalArgumentException("tries_left must be 0..9: " + triesLeft);
+        }
+        if (bootCount < 0) {
+            throw new IllegalArgumentException("boot_count must not be negative: " + bootCount);
+        }
+    }
+
+    /** The state written into a freshly built disk: factory image in slot a, slot b empty. */
+    public static BootControlFile factory() {
+        return new BootControlFile(Slot.A, SlotState.GOOD, SlotState.EMPTY, Optional.empty(), 0, 0,
+                Optional.empty(), Optional.empty());
+    }
+
+    public SlotState state(Slot slot) {
+        return slot == Slot.A ? slotA : slotB;
+    }
+
+    public BootControlFile withState(Slot slot, SlotState state) {
+        return slot == Slot.A
+                ? new BootControlFile(active, state, slotB, trial, triesLeft, bootCount, booted, fallback)
+                : new BootControlFile(active, slotA, state, trial, triesLeft, bootCount, booted, fallback);
+    }
+
+    public byte[] encode() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("schema=").append(SCHEMA).append('\n');
+        sb.append("active=").append(active.letter()).append('\n');
+        sb.append("slot_a=").append(slotA.text()).append('\n');
+        sb.append("slot_b=").append(slotB.text()).append('\n');
+        sb.append("trial=").append(trial.map(Slot::letter).orElse("")).append('\n');
+        sb.append("tries_left=").append(triesLeft).append('\n');
+        sb.append("boot_count=").append(bootCount).append('\n');
+        sb.append("booted=").append(booted.map(Slot::letter).orElse("")).append('\n');
+        sb.append("fallback=").append(fallback.map(Slot::letter).orElse("")).append('\n');
+        return sb.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    public static BootControlFile decode(byte[] bytes) {
+        Bounds.check("boot-control file", bytes.length, Bounds.BOOT_CONTROL_BYTES);
+        String text = new String(bytes, StandardCharsets.US_ASCII);
+        if (!text.endsWith("\n")) {
+            throw malformed("does not end with a newline (torn write?)");
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw malformed("line is not key=value: '" + line + "'");
+            }
+            String key = line.substring(0, eq);
+            if (!KEYS.contains(key)) {
+                throw malformed("unknown key '" + key + "'");
+            }
+            if (values.put(key, line.substring(eq + 1)) != null) {
+                throw malformed("duplicate key '" + key + "'");
+            }
+        }
+        if (!List.copyOf(values.keySet()).equals(KEYS)) {
+            throw malformed("keys must be exactly " + KEYS + " in that order, found " + values.keySet());
+        }
+        if (!SCHEMA.equals(values.get("schema"))) {
+            throw malformed("schema is '" + values.get("schema") + "', expected " + SCHEMA);
+        }
+        return new BootControlFile(
+                Slot.parse(values.get("active")),
+                SlotState.parse(values.get("slot_a")),
+                SlotState.parse(values.get("slot_b")),
+                optionalSlot(values.get("trial")),
+                parseNumber("tries_left", values.get("tries_left"), 9),
+                parseNumber("boot_count", values.get("boot_count"), 999_999_999),
+                optionalSlot(values.get("booted")),
+                optionalSlot(values.get("fallback")));
+    }
+
+    private static Optional<Slot> optionalSlot(String text) {
+        return text.isEmpty() ? Optional.empty() : Optional.of(Slot.parse(text));
+    }
+
+    private static int parseNumber(String key, String text, int max) {
+        if (!text.matches("0|[1-9][0-9]{0,8}")) {
+            throw malformed(key + " is not a number: '" + text + "'");
+        }
+        int n = Integer.parseInt(text);
+        if (n > max) {
+            throw malformed(key + " is over " + max + ": " + n);
+        }
+        return n;
+    }
+
+    private static TrialbootException malformed(String why) {
+        return new TrialbootException(Code.MALFORMED_INPUT, "boot-control file " + why);
+    }
+}
