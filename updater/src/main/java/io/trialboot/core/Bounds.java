@@ -9,6 +9,10 @@ public final class Bounds {
 
     /** The boot-control file shared with stage 0. */
     public static final int BOOT_CONTROL_BYTES = 4 * 1024;
+    /** One request line to updated's local RPC. */
+    public static final int RPC_REQUEST_BYTES = 4 * 1024;
+    /** One reply from updated's local RPC. */
+    public static final int RPC_REPLY_BYTES = 1024 * 1024;
 
 
     // ---- formats and trust ----

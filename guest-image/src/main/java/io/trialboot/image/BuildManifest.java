@@ -1,0 +1,50 @@
+package io.trialboot.image;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code build-manifest.json}: the exact Debian package versions and SHA-256 of every input and
+ * output of an image build. Written by hand (stable field order, no library needed).
+ */
+final class BuildManifest {
+    private BuildManifest() {}
+
+    static void write(Path file, String key, List<DebianPackage> packages, List<BuildCache.Input> inputs, Path outDir,
+            List<String> outputs) {
+        StringBuilder sb = new StringBuilder("{\n  \"schema\": \"trialboot.build-manifest/1\",\n");
+        sb.append("  \"key\": \"").append(key).append("\",\n");
+        sb.append("  \"debian\": {\"suite\": \"").append(DebianPackages.SUITE).append("\", \"arch\": \"")
+                .append(DebianPackages.ARCH).append("\"},\n  \"packages\": [\n");
+        for (int i = 0; i < packages.size(); i++) {
+            DebianPackage p = packages.get(i);
+            sb.append(String.format("    {\"name\": \"%s\", \"version\": \"%s\", \"sha256\": \"%s\", \"size\": %d}%s%n",
+                    p.name(), p.version(), p.sha256(), p.size(), i + 1 < packages.size() ? "," : ""));
+        }
+        sb.append("  ],\n  \"inputs\": [\n");
+        for (int i = 0; i < inputs.size(); i++) {
+            BuildCache.Input in = inputs.get(i);
+            sb.append(String.format("    {\"name\": \"%s\", \"sha256\": \"%s\"}%s%n", in.name(), in.sha256(),
+                    i + 1 < inputs.size() ? "," : ""));
+        }
+        sb.append("  ],\n  \"outputs\": [\n");
+        for (int i = 0; i < outputs.size(); i++) {
+            Path p = outDir.resolve(outputs.get(i));
+            try {
+                sb.append(String.format("    {\"name\": \"%s\", \"sha256\": \"%s\", \"size\": %d}%s%n", outputs.get(i),
+                        DebianPackages.sha256(p), Files.size(p), i + 1 < outputs.size() ? "," : ""));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        sb.append("  ]\n}\n");
+        try {
+            Files.writeString(file, sb);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.trialboot.image;
+
+import io.trialboot.core.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Fetches Debian trixie riscv64 packages with apt in a private apt root ({@code <cache>/apt}):
+ * the index is verified by apt's signed Release chain against the host's
+ * {@code debian-archive-keyring}, each package by the SHA-256 the signed index lists. Versions
+ * are resolved on every build (a point release that replaces a version is picked up and
+ * recorded, never a hard failure); a package already in the cache with the listed digest is not
+ * downloaded again. When the mirror cannot be reached, the last verified index is used.
+ */
+final class DebianPackages {
+    static final String SUITE = "trixie";
+    static final String ARCH = "riscv64";
+    private static final String KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg";
+
+    private final Path root;
+    private final Path debs;
+    private final Consumer<String> log;
+
+    DebianPackages(Path cacheDir, Consumer<String> log) {
+        this.root = cacheDir.resolve("apt");
+        this.debs = cacheDir.resolve("debs");
+        this.log = log;
+    }
+
+    /** Refreshes the signed index. Returns false (and keeps the old index) when offline. */
+    boolean update(String mirror) {
+        try {
+            for (String d : List.of("etc/apt/sources.list.d", "etc/apt/preferences.d", "etc/apt/apt.conf.d",
+                    "var/lib/apt/lists/partial", "var/cache/apt/archives/partial", "var/lib/dpkg")) {
+                Files.createDirectories(root.resolve(d));
+            }
+            Files.createDirectories(debs);
+            Path status = root.resolve("var/lib/dpkg/status");
+            if (!Files.exists(status)) {
+                Files.createFile(status);
+            }
+            Files.writeString(root.resolve("etc/apt/sources.list.d/trixie.sources"), String.join("\n",
+                    "Types: deb", "URIs: " + mirror, "Suites: " + SUITE, "Components: main",
+                    "Architectures: " + ARCH, "Signed-By: " + KEYRING, ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!Files.isRegularFile(Path.of(KEYRING))) {
+            throw new ImageBuildException(KEYRING + " is missing: run scripts/bootstrap (debian-archive-keyring)");
+        }
+        log.accept("apt: refreshing the signed " + SUITE + "/" + ARCH + " index");
+        try {
+            Tools.run(apt("apt-get", "update"), root, Duration.ofMinutes(10), Map.of(), l -> log.accept("apt: " + l));
+            return true;
+        } catch (ImageBuildException e) {
+            if (hasIndex()) {
+                log.accept("apt: WARNING index refresh failed, using the last verified index: " + e.getMessage().lines().findFirst().orElse(""));
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private boolean hasIndex() {
+        try (var s = Files.list(root.resolve("var/lib/apt/lists"))) {
+            return s.anyMatch(p -> p.getFileName().toString().contains("_Packages"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The package a virtual/meta package depends on, e.g. linux-image-riscv64 -> linux-image-6.12.x-riscv64. */
+    String resolveDependency(String metaPackage, String prefix) {
+        String out = Tools.run(apt("apt-cache", "depends", metaPackage), root, Duration.ofMinutes(1));
+        return out.lines().map(String::strip).filter(l -> l.startsWith("Depends: " + prefix))
+                .map(l -> l.substring("Depends: ".length()).strip()).findFirst()
+                .orElseThrow(() -> new ImageBuildException(metaPackage + " has no dependency starting with " + prefix));
+    }
+
+    /** Resolves the candidate version of each package and downloads what is not cached. */
+    List<DebianPackage> fetch(List<String> names) {
+        Map<String, Map<String, String>> records = new LinkedHashMap<>();
+        for (String name : names) {
+            records.put(name, candidate(name));
+        }
+        long total = 0;
+        List<String> missing = new ArrayList<>();
+        for (Map.Entry<String, Map<String, String>> e : records.entrySet()) {
+            Map<String, String> r = e.getValue();
+            if (!isCached(fileFor(r), Sha256.parse(r.get("SHA256")))) {
+                missing.add(e.getKey() + "=" + r.get("Version"));
+                total += Long.parseLong(r.get("Size"));
+            }
+        }
+        if (!missing.isEmpty()) {
+            log.accept(String.format("apt: downloading %d package(s), %.1f MB: %s", missing.size(), total / 1e6, missing));
+            List<String> cmd = apt("apt-get", "download");
+            cmd.addAll(missing);
+            Tools.run(cmd, debs, Duration.ofMinutes(30), Map.of(), l -> log.accept("apt: " + l));
+        } else {
+            log.accept("apt: all " + names.size() + " packages cached in " + debs);
+        }
+        List<DebianPackage> result = new ArrayList<>();
+        for (Map.Entry<String, Map<String, String>> e : records.entrySet()) {
+            Map<String, String> r = e.getValue();
+            Path file = fileFor(r);
+            Sha256 expected = Sha256.parse(r.get("SHA256"));
+            Sha256 actual = sha256(file);
+            if (!actual.equals(expected)) {
+                throw new ImageBuildException(file + " has sha256 " + actual + " but the signed index says " + expected);
+            }
+            result.add(new DebianPackage(e.getKey(), r.get("Version"), actual, Long.parseLong(r.get("Size")), file));
+        }
+        return result;
+    }
+
+    private Path fileFor(Map<String, String> record) {
+        String filename = record.get("Filename");
+        String base = filename.substring(filename.lastIndexOf('/') + 1);
+        // apt-get download escapes ':' of the epoch as %3a.
+        return debs.resolve(base.replace(":", "%3a"));
+    }
+
+    private boolean isCached(Path file, Sha256 expected) {
+        return Files.isRegularFile(file) && sha256(file).equals(expected);
+    }
+
+    private Map<String, String> candidate(String name) {
+        String out = Tools.run(apt("apt-cache", "show", "--no-all-versions", name), root, Duration.ofMinutes(1));
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String line : out.split("\n")) {
+            if (line.isEmpty()) {
+                break; // first record only
+            }
+            int colon = line.indexOf(": ");
+            if (colon > 0 && !line.startsWith(" ")) {
+                fields.put(line.substring(0, colon), line.substring(colon + 2));
+            }
+        }
+        for (String key : List.of("Version", "Filename", "SHA256", "Size")) {
+            if (!fields.containsKey(key)) {
+                throw new ImageBuildException("apt-cache show " + name + " gave no " + key + " (is the package in " + SUITE + "/" + ARCH + "?)");
+            }
+        }
+        return fields;
+    }
+
+    private List<String> apt(String tool, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(tool,
+                "-o", "Dir=" + root,
+                "-o", "Dir::State::status=" + root.resolve("var/lib/dpkg/status"),
+                "-o", "Dir::Etc::trusted=/dev/null",
+                "-o", "Dir::Etc::TrustedParts=/nonexistent",
+                "-o", "APT::Architecture=" + ARCH,
+                "-o", "APT::Architectures=" + ARCH,
+                "-o", "APT::Sandbox::User=root",
+                "-o", "Acquire::Retries=3",
+                "-q"));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    static Sha256 sha256(Path file) {
+        MessageDigest md = Sha256.newDigest();
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Sha256(md.digest());
+    }
+}

@@ -1,0 +1,184 @@
+package io.trialboot.image;
+
+import io.trialboot.bootctl.BootControlFile;
+import io.trialboot.core.Sha256;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Builds the guest (run by the Maven build in the {@code package} phase):
+ * <ol>
+ *   <li>resolve and fetch the Debian trixie riscv64 packages (signed index, cached);</li>
+ *   <li>compute the cache key over every input; on a hit, link the cached outputs and stop;</li>
+ *   <li>unpack with {@code dpkg-deb -x}; build the initramfs, the factory slot image (v1.0.0),
+ *       the state tree and the disk;</li>
+ *   <li>write {@code guest.properties} (what the harness and scripts/vm boot) and
+ *       {@code build-manifest.json} (every input and output with its SHA-256).</li>
+ * </ol>
+ */
+public final class ImageBuild {
+    static final String FACTORY_VERSION = "1.0.0";
+    static final List<String> ROOTFS_PACKAGES = List.of("busybox-static", "openjdk-21-jre-headless", "libc6",
+            "libgcc-s1", "libstdc++6", "zlib1g");
+    /** Bump when the recipe changes in a way the inputs below do not capture. */
+    static final String RECIPE = "trialboot.image-recipe/1";
+    static final List<String> OUTPUTS = List.of("vmlinux", "initrd.img", "slot-a.img", "disk.img", "build-manifest.json");
+    static final String KERNEL_APPEND = "console=ttyS0 no5lvl quiet panic=-1";
+
+    private final Path out;
+    private final Path work;
+    private final Path guestJars;
+    private final Path sources;
+    private final Path cacheDir;
+
+    ImageBuild(Path out, Path work, Path guestJars, Path sources, Path cacheDir) {
+        this.out = out;
+        this.work = work;
+        this.guestJars = guestJars;
+        this.sources = sources;
+        this.cacheDir = cacheDir;
+    }
+
+    public static void main(String[] args) {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            if (!a.startsWith("--") || eq < 0) {
+                throw new IllegalArgumentException("usage: ImageBuild --out=DIR --work=DIR --guest-jars=DIR --sources=DIR [--cache=DIR]");
+            }
+            opts.put(a.substring(2, eq), a.substring(eq + 1));
+        }
+        new ImageBuild(Path.of(opts.get("out")), Path.of(opts.get("work")), Path.of(opts.get("guest-jars")),
+                Path.of(opts.get("sources")), cacheDir(opts.getOrDefault("cache", ""))).run();
+    }
+
+    /** {@code --cache}, else {@code TRIALBOOT_CACHE}, else {@code ~/.cache/trialboot}. */
+    static Path cacheDir(String option) {
+        if (!option.isBlank()) {
+            return Path.of(option);
+        }
+        String env = System.getenv("TRIALBOOT_CACHE");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "trialboot");
+    }
+
+    void run() {
+        long start = System.nanoTime();
+        log("cache: " + cacheDir);
+        DebianPackages apt = new DebianPackages(cacheDir, ImageBuild::log);
+        apt.update(DebianMirror.find(Path.of("/etc/apt")));
+        String kernelPackage = apt.resolveDependency("linux-image-riscv64", "linux-image-");
+        List<String> names = new ArrayList<>(List.of(kernelPackage));
+        names.addAll(ROOTFS_PACKAGES);
+        List<DebianPackage> packages = apt.fetch(names);
+
+        List<BuildCache.Input> inputs = new ArrayList<>();
+        inputs.add(new BuildCache.Input(RECIPE, Sha256.of(RECIPE.getBytes(StandardCharsets.UTF_8))));
+        packages.forEach(p -> inputs.add(new BuildCache.Input("deb/" + p.name() + "_" + p.version(), p.sha256())));
+        inputs.addAll(BuildCache.treeInputs("sources", sources.resolve("stage0")));
+        inputs.addAll(BuildCache.treeInputs("sources", sources.resolve("slot")));
+        inputs.addAll(BuildCache.treeInputs("guest-jars", guestJars));
+        inputs.addAll(BuildCache.treeInputs("builder", builderClasses()));
+        String key = BuildCache.key(inputs);
+
+        BuildCache cache = new BuildCache(cacheDir);
+        Path cached = cache.lookup(key).orElseGet(() -> cache.store(key, build(packages, kernelPackage, inputs, key)));
+        BuildCache.linkInto(cached, out, OUTPUTS);
+        writeProperties();
+        log(String.format("guest image ready in %s (key %s, %.1f s)", out, key.substring(0, 12), (System.nanoTime() - start) / 1e9));
+    }
+
+    private Path build(List<DebianPackage> packages, String kernelPackage, List<BuildCache.Input> inputs, String key) {
+        log("building the guest image (key " + key.substring(0, 12) + ")");
+        try {
+            SlotImage.deleteTree(work);
+            Path kernelRoot = Files.createDirectories(work.resolve("kernel-root"));
+            Path rootfs = Files.createDirectories(work.resolve("rootfs"));
+            Path built = Files.createDirectories(work.resolve("out"));
+            for (DebianPackage p : packages) {
+                Path target = p.name().equals(kernelPackage) ? kernelRoot : rootfs;
+                Tools.run(List.of("dpkg-deb", "-x", p.file().toString(), target.toString()), work, Duration.ofMinutes(5));
+            }
+            Path kernel = single(kernelRoot.resolve("boot"), "vmlinux-");
+            Files.copy(kernel, built.resolve("vmlinux"));
+            Path modulesRoot = single(kernelRoot.resolve("usr/lib/modules"), "");
+            Path busybox = rootfs.resolve("usr/bin/busybox");
+
+            List<KernelModules.Module> modules = KernelModules.resolve(modulesRoot, KernelModules.NEEDED);
+            log("initramfs: busybox + " + modules.size() + " modules " + modules.stream().map(KernelModules.Module::name).toList());
+            Initramfs.build(sources.resolve("stage0"), busybox, modules, built.resolve("initrd.img"));
+
+            Path staging = work.resolve("slot-a");
+            SlotImage.stage(rootfs, busybox, sources, jars(), FACTORY_VERSION, staging);
+            log("slot a: mksquashfs (zstd) of the v" + FACTORY_VERSION + " root");
+            SlotImage.squash(staging, built.resolve("slot-a.img"), ImageBuild::log);
+
+            Path stateTree = work.resolve("state");
+            Path control = stateTree.resolve(BootControlFile.PATH);
+            Files.createDirectories(control.getParent());
+            Files.write(control, BootControlFile.factory().encode());
+            log("disk: GPT state/slot_a/slot_b, ext4 state, factory image in slot_a");
+            DiskImage.build(built.resolve("disk.img"), stateTree, built.resolve("slot-a.img"), ImageBuild::log);
+
+            BuildManifest.write(built.resolve("build-manifest.json"), key, packages, inputs, built,
+                    List.of("vmlinux", "initrd.img", "slot-a.img", "disk.img"));
+            return built;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void writeProperties() {
+        String text = String.join("\n",
+                "# Written by the guest-image build: what the harness and scripts/vm boot.",
+                "kernel=vmlinux", "initrd=initrd.img", "disk=disk.img", "append=" + KERNEL_APPEND,
+                "factory_version=" + FACTORY_VERSION, "");
+        try {
+            Files.writeString(out.resolve("guest.properties"), text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private List<Path> jars() {
+        try (Stream<Path> s = Files.list(guestJars)) {
+            return s.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path builderClasses() {
+        try {
+            Path self = Path.of(ImageBuild.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isDirectory(self) ? self.resolve("io/trialboot/image") : self;
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path single(Path dir, String prefix) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> found = s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
+            if (found.size() != 1) {
+                throw new ImageBuildException("expected one " + prefix + "* in " + dir + ", found " + found);
+            }
+            return found.get(0);
+        }
+    }
+
+    static void log(String line) {
+        System.out.println("[guest-image] " + line);
+    }
+}

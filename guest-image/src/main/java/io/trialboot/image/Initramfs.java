@@ -1,0 +1,77 @@
+package io.trialboot.image;
+
+import io.trialboot.bootctl.BootControlFile;
+import io.trialboot.markers.Marker;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The stage-0 initramfs: busybox, the kernel modules, {@code /init} and {@code bootselect.sh}.
+ * Kept tiny (a few MB): the kernel unpacks it under emulation on every boot.
+ */
+final class Initramfs {
+    static final List<String> APPLETS = List.of("sh", "mount", "umount", "insmod", "sleep", "reboot", "sync", "mv",
+            "dirname", "basename", "cat", "switch_root", "mkdir", "ls", "printf", "echo", "dmesg");
+    /** Shell variables set by bootselect.sh, in the order of the stage-0 marker's placeholders. */
+    static final List<String> MARKER_VARIABLES = List.of("$BOOT_SLOT", "$BOOT_MODE", "$BOOT_TRIES_LEFT", "$BOOT_COUNT");
+
+    private Initramfs() {}
+
+    static void build(Path stage0Sources, Path busybox, List<KernelModules.Module> modules, Path out) {
+        CpioWriter cpio = new CpioWriter();
+        for (String dir : List.of("bin", "dev", "proc", "sys", "state", "newroot", "lib", "lib/modules")) {
+            cpio.directory(dir);
+        }
+        cpio.charDevice("dev/console", 5, 1);
+        cpio.file("bin/busybox", read(busybox), 0755);
+        APPLETS.forEach(a -> cpio.symlink("bin/" + a, "busybox"));
+        StringBuilder order = new StringBuilder();
+        for (KernelModules.Module m : modules) {
+            cpio.file("lib/modules/" + m.name() + ".ko", m.elf(), 0644);
+            order.append(m.name()).append('\n');
+        }
+        cpio.file("lib/modules/load-order", order.toString().getBytes(StandardCharsets.US_ASCII), 0644);
+        cpio.file("init", renderInit(readString(stage0Sources.resolve("init"))).getBytes(StandardCharsets.UTF_8), 0755);
+        cpio.file("bootselect.sh", read(stage0Sources.resolve("bootselect.sh")), 0644);
+        try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(out), 1 << 16)) {
+            cpio.writeTo(gz);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Fills the stage-0 marker (from the catalog) and the boot-control path into /init. */
+    static String renderInit(String template) {
+        String marker = Marker.STAGE0_BOOT.template();
+        for (String var : MARKER_VARIABLES) {
+            int open = marker.indexOf('<');
+            int close = marker.indexOf('>', open);
+            if (open < 0 || close < 0) {
+                throw new ImageBuildException("stage-0 marker has fewer placeholders than " + MARKER_VARIABLES);
+            }
+            marker = marker.substring(0, open) + var + marker.substring(close + 1);
+        }
+        if (marker.indexOf('<') >= 0) {
+            throw new ImageBuildException("stage-0 marker has more placeholders than " + MARKER_VARIABLES + ": " + marker);
+        }
+        return template.replace("@STAGE0_MARKER@", marker).replace("@BOOT_CONTROL_PATH@", BootControlFile.PATH);
+    }
+
+    private static byte[] read(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String readString(Path p) {
+        return new String(read(p), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,104 @@
+package io.trialboot.image;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.tukaani.xz.XZInputStream;
+
+/**
+ * The kernel modules stage 0 loads, decompressed and in dependency order. Debian's package has
+ * no modules.dep (depmod runs in its postinst), so dependencies are read from each module's
+ * {@code .modinfo} {@code depends=} entry.
+ */
+final class KernelModules {
+    /** What stage 0 needs: virtio disks (PCI and MMIO transports), squashfs slots, the ext4 state (its checksums need crc32c, which the kernel asks the crypto API for, not a module dependency), entropy. */
+    static final List<String> NEEDED = List.of("virtio_mmio", "virtio_blk", "virtio-rng", "squashfs", "crc32c_generic", "libcrc32c", "ext4");
+
+    record Module(String name, byte[] elf) {}
+
+    private KernelModules() {}
+
+    static List<Module> resolve(Path modulesRoot, List<String> wanted) {
+        Map<String, Path> index = index(modulesRoot);
+        Map<String, Module> loaded = new LinkedHashMap<>();
+        for (String name : wanted) {
+            add(name, index, loaded, new LinkedHashSet<>());
+        }
+        return new ArrayList<>(loaded.values());
+    }
+
+    private static void add(String name, Map<String, Path> index, Map<String, Module> out, Set<String> path) {
+        String key = name.replace('-', '_');
+        if (out.containsKey(key)) {
+            return;
+        }
+        if (!path.add(key)) {
+            throw new ImageBuildException("kernel module dependency cycle: " + path);
+        }
+        Path file = index.get(key);
+        if (file == null) {
+            throw new ImageBuildException("kernel module " + name + " not found in " + index.size() + " modules");
+        }
+        byte[] elf = decompress(file);
+        for (String dep : depends(elf)) {
+            add(dep, index, out, path);
+        }
+        out.put(key, new Module(file.getFileName().toString().replaceAll("\\.ko(\\.xz)?$", ""), elf));
+    }
+
+    private static Map<String, Path> index(Path modulesRoot) {
+        Map<String, Path> index = new LinkedHashMap<>();
+        try (Stream<Path> s = Files.walk(modulesRoot)) {
+            s.filter(p -> p.toString().endsWith(".ko.xz") || p.toString().endsWith(".ko")).sorted().forEach(p -> index.put(
+                    p.getFileName().toString().replaceAll("\\.ko(\\.xz)?$", "").replace('-', '_'), p));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return index;
+    }
+
+    private static byte[] decompress(Path file) {
+        try (InputStream raw = Files.newInputStream(file);
+             InputStream in = file.toString().endsWith(".xz") ? new XZInputStream(raw) : raw) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            in.transferTo(out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read kernel module " + file, e);
+        }
+    }
+
+    /** The {@code depends=} value from the module's .modinfo strings (NUL-separated key=value). */
+    static List<String> depends(byte[] elf) {
+        byte[] needle = "depends=".getBytes(StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i + needle.length < elf.length; i++) {
+            if (i > 0 && elf[i - 1] != 0) {
+                continue;
+            }
+            for (int j = 0; j < needle.length; j++) {
+                if (elf[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            int end = i + needle.length;
+            while (end < elf.length && elf[end] != 0) {
+                end++;
+            }
+            String value = new String(elf, i + needle.length, end - i - needle.length, StandardCharsets.US_ASCII);
+            return value.isEmpty() ? List.of() : List.of(value.split(","));
+        }
+        return List.of();
+    }
+}

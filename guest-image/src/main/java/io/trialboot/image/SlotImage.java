@@ -1,0 +1,120 @@
+package io.trialboot.image;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * One slot's root filesystem as a squashfs image: the JRE and its libraries from the Debian
+ * packages, busybox, the trialboot jars, the slot's init and {@code /etc/trialboot-release}.
+ * Built reproducibly (all files root-owned, timestamps 0).
+ */
+final class SlotImage {
+    static final String JAVA_HOME = "usr/lib/jvm/java-21-openjdk-riscv64";
+    /** Busybox applets linked in the slot, for the person at the console and the init script. */
+    static final List<String> APPLETS = List.of("sh", "ash", "mount", "umount", "ls", "cat", "echo", "mkdir", "rm",
+            "mv", "cp", "dd", "sha256sum", "sync", "reboot", "poweroff", "hostname", "sleep", "ps", "free", "df", "du",
+            "grep", "sed", "awk", "head", "tail", "tr", "setsid", "cttyhack", "uname", "dmesg", "vi", "less", "find",
+            "xargs", "wc", "stat", "ln", "chmod", "date", "env", "kill", "id", "hexdump", "od", "printf", "true",
+            "false", "test", "[", "time", "blockdev", "touch", "tee", "cmp", "clear");
+    /** JVM flags chosen for start-up time under TCG emulation (see docs/architecture.md). */
+    static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+            "-XX:-UsePerfData", "-Xss512k", "-Xmx192m", "-Djava.security.egd=file:/dev/urandom");
+
+    private SlotImage() {}
+
+    /** Assembles the root tree in {@code staging} from the unpacked packages and our files. */
+    static void stage(Path unpackedRoot, Path busybox, Path sources, List<Path> guestJars, String version, Path staging) {
+        try {
+            copyTree(unpackedRoot, staging);
+            // Docs, manuals and debug links are not needed at run time.
+            for (String drop : List.of("usr/share/doc", "usr/share/man", "usr/share/lintian", "usr/lib/debug")) {
+                deleteTree(staging.resolve(drop));
+            }
+            for (String d : List.of("usr/bin", "usr/sbin", "dev", "proc", "sys", "state", "run", "tmp", "media", "root",
+                    "opt/trialboot/lib", "etc")) {
+                Files.createDirectories(staging.resolve(d));
+            }
+            // Debian trixie is merged-/usr; the dynamic linker path in binaries is /lib/ld-linux-*.
+            for (String link : List.of("bin", "sbin", "lib")) {
+                Files.createSymbolicLink(staging.resolve(link), Path.of("usr/" + link));
+            }
+            Files.copy(busybox, staging.resolve("usr/bin/busybox"), StandardCopyOption.REPLACE_EXISTING);
+            for (String applet : APPLETS) {
+                Path link = staging.resolve("usr/bin/" + applet);
+                if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createSymbolicLink(link, Path.of("busybox"));
+                }
+            }
+            Files.createSymbolicLink(staging.resolve("usr/bin/java"), Path.of("/" + JAVA_HOME + "/bin/java"));
+            for (String script : List.of("usr/sbin/trialboot-init", "usr/bin/nx")) {
+                Path target = staging.resolve(script);
+                Files.copy(sources.resolve("slot/" + target.getFileName()), target);
+                target.toFile().setExecutable(true, false);
+            }
+            List<String> classpath = new ArrayList<>();
+            for (Path jar : guestJars) {
+                Files.copy(jar, staging.resolve("opt/trialboot/lib/" + jar.getFileName()));
+                classpath.add("/opt/trialboot/lib/" + jar.getFileName());
+            }
+            write(staging.resolve("opt/trialboot/classpath"), String.join(":", classpath) + "\n");
+            write(staging.resolve("opt/trialboot/jvm.options"), String.join(" ", JVM_OPTIONS) + "\n");
+            write(staging.resolve("etc/trialboot-release"), "NAME=trialboot\nVERSION=" + version + "\n");
+            write(staging.resolve("etc/hostname"), "trialboot\n");
+            write(staging.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+            write(staging.resolve("etc/group"), "root:x:0:\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void squash(Path staging, Path image, Consumer<String> log) {
+        try {
+            Files.deleteIfExists(image);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Tools.run(List.of("mksquashfs", staging.toString(), image.toString(), "-noappend", "-comp", "zstd",
+                "-all-root", "-mkfs-time", "0", "-all-time", "0", "-reproducible", "-no-progress", "-quiet"),
+                staging.getParent(), Duration.ofMinutes(15), java.util.Map.of(), log);
+    }
+
+    private static void write(Path p, String text) throws IOException {
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path src : (Iterable<Path>) s::iterator) {
+                Path dst = to.resolve(from.relativize(src).toString());
+                if (Files.isSymbolicLink(src)) {
+                    Files.createDirectories(dst.getParent());
+                    Files.createSymbolicLink(dst, Files.readSymbolicLink(src));
+                } else if (Files.isDirectory(src)) {
+                    Files.createDirectories(dst);
+                } else {
+                    Files.copy(src, dst, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+}
