@@ -19,6 +19,24 @@ public final class Bounds {
 
 
     // ---- engine ----
+    /** One history line (JSON), including its newline. */
+    public static final int HISTORY_LINE_BYTES = 4 * 1024;
+    /** The whole history log; a device appends a few lines per update. */
+    public static final long HISTORY_LOG_BYTES = 16L * 1024 * 1024;
+    /** {@code domain.json}, receipts, snapshot and host-status records. */
+    public static final int RECORD_BYTES = 16 * 1024;
+    /** {@code host/host-id}: printable ASCII, no slash. */
+    public static final int HOST_ID_CHARS = 64;
+    /** The fixed-size header of an {@code .nxdelta} file. */
+    public static final int DELTA_HEADER_BYTES = 256;
+    /** Operations in one {@code .nxdelta}. */
+    public static final long DELTA_MAX_OPS = 1L << 22;
+    /** Bytes one literal operation may carry (the applier streams them, this bounds a corrupt length). */
+    public static final long DELTA_MAX_LITERAL_BYTES = 64L * 1024 * 1024;
+    /** Largest slot image / delta target the engine writes. */
+    public static final long SLOT_IMAGE_BYTES = 4L * 1024 * 1024 * 1024;
+    /** Any one input copied into quarantine/. */
+    public static final long QUARANTINE_INPUT_BYTES = 64L * 1024 * 1024;
 
 
     /** Throws {@link Code#HOST_INPUT_OVERSIZE} when {@code actual > limit}. */

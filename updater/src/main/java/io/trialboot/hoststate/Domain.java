@@ -1,0 +1,223 @@
+package io.trialboot.hoststate;
+
+import io.trialboot.core.Bounds;
+import io.trialboot.core.Code;
+import io.trialboot.core.DurableFiles;
+import io.trialboot.core.Sha256;
+import io.trialboot.core.Slot;
+import io.trialboot.core.TrialbootException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * One domain under {@code asl-host/domains/<id>/} (seed 003 §4–§13). The updater has one, the
+ * {@code system} domain. Every mutating operation checks the domain's {@link Capability} first and
+ * fails with the {@code HOST_*} code of {@link DomainState#check}.
+ */
+public final class Domain {
+    /** The directories every domain has, relative to its root (created by {@link HostStateTree#create}). */
+    static final List<String> LAYOUT = List.of("admission", "auth", "auth/operators", "auth/revocations",
+            "store", "store/blocks", "store/blocks/open", "store/blocks/sealed", "store/blocks/gc", "store/objects",
+            "store/encryption", "index", "index/segments", "index/bloom", "index/tmp", "log", "log/receipts",
+            "snapshots", "leases", "tmp");
+    static final String DESCRIPTOR = "domain.json";
+
+    private final String id;
+    private final Path dir;
+
+    Domain(String id, Path dir) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.dir = Objects.requireNonNull(dir, "dir");
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path admission() {
+        return dir.resolve("admission");
+    }
+
+    public Path auth() {
+        return dir.resolve("auth");
+    }
+
+    /** Staging writes in progress; may be lost on a crash. */
+    public Path openBlocks() {
+        return dir.resolve("store/blocks/open");
+    }
+
+    /** Verified, immutable blocks. */
+    public Path sealedBlocks() {
+        return dir.resolve("store/blocks/sealed");
+    }
+
+    /** Content-addressed objects, named by their sha256. */
+    public Path objects() {
+        return dir.resolve("store/objects");
+    }
+
+    /** The append-only history log (one JSON line per event). */
+    public Path historyLog() {
+        return dir.resolve("log/history.jsonl");
+    }
+
+    /** {@code UpdateReceipt/1} files, one per install attempt. */
+    public Path receipts() {
+        return dir.resolve("log/receipts");
+    }
+
+    public Path snapshots() {
+        return dir.resolve("snapshots");
+    }
+
+    /** The trial-boot lease: the boot-control file shared with stage 0. */
+    public Path bootControl() {
+        return dir.resolve("leases/boot-control");
+    }
+
+    public Path tmp() {
+        return dir.resolve("tmp");
+    }
+
+    public DomainDescriptor descriptor() {
+        return DomainDescriptor.decode(StateFiles.read(dir.resolve(DESCRIPTOR), Bounds.RECORD_BYTES, "domain.json"));
+    }
+
+    /** {@link Code#HOST_OK} or the code saying why the domain's state does not allow {@code capability}. */
+    public Code check(Capability capability) {
+        return descriptor().state().check(capability);
+    }
+
+    /** Throws with the code of {@link #check} unless the capability is granted. */
+    public void require(Capability capability, String operation) {
+        DomainState state = descriptor().state();
+        Code code = state.check(capability);
+        if (code != Code.HOST_OK) {
+            throw new TrialbootException(code, operation + " needs " + capability + " but domain '" + id
+                    + "' is " + state);
+        }
+    }
+
+    /**
+     * Records the outcome of an admission check (the signed record itself is verified by the trust
+     * code and kept in {@link #admission()}). Returns {@code HOST_ADMISSION_REJECTED} for REJECTED,
+     * {@code HOST_OK} otherwise. A REVOKED domain stays revoked.
+     */
+    public Code recordAdmission(AdmissionOutcome outcome, String rootKeyFingerprint, String policyHash,
+            String admittedAt) {
+        DomainDescriptor d = descriptor();
+        if (d.state() == DomainState.REVOKED) {
+            return Code.HOST_DOMAIN_REVOKED;
+        }
+        write(d.withAdmission(outcome.state(), admittedAt, rootKeyFingerprint, policyHash));
+        return outcome == AdmissionOutcome.REJECTED ? Code.HOST_ADMISSION_REJECTED : Code.HOST_OK;
+    }
+
+    /** Blocks new writes (seed 004 §6.3). */
+    public void suspend() {
+        DomainDescriptor d = descriptor();
+        if (d.state() == DomainState.REVOKED) {
+            throw new TrialbootException(Code.HOST_DOMAIN_REVOKED, "domain '" + id + "' is revoked");
+        }
+        write(d.withState(DomainState.SUSPENDED));
+    }
+
+    /** Blocks everything but local inspection, for good. */
+    public void revoke() {
+        write(descriptor().withState(DomainState.REVOKED));
+    }
+
+    /** Rewrites {@code domain.json} durably; the change must keep the domain id. */
+    public DomainDescriptor update(UnaryOperator<DomainDescriptor> change) {
+        DomainDescriptor before = descriptor();
+        DomainDescriptor after = change.apply(before);
+        if (!after.domainId().equals(before.domainId())) {
+            throw new IllegalArgumentException("domain id cannot change");
+        }
+        write(after);
+        return after;
+    }
+
+    void write(DomainDescriptor d) {
+        DurableFiles.write(dir.resolve(DESCRIPTOR), d.encode());
+    }
+
+    /** Records what a slot holds (needs SEAL_BLOCK: the slot was verified). */
+    public void writeSnapshot(SlotSnapshot snapshot) {
+        require(Capability.SEAL_BLOCK, "recording slot " + snapshot.slot() + "'s snapshot");
+        DurableFiles.write(snapshots().resolve(SlotSnapshot.fileName(snapshot.slot())), snapshot.encode());
+    }
+
+    /** Forgets what a slot holds: done before the first byte of a new image is written into it. */
+    public void clearSnapshot(Slot slot) {
+        require(Capability.ALLOCATE_BLOCK, "clearing slot " + slot + "'s snapshot");
+        Path f = snapshots().resolve(SlotSnapshot.fileName(slot));
+        try {
+            if (Files.deleteIfExists(f)) {
+                DurableFiles.fsyncDirectory(snapshots());
+            }
+        } catch (java.io.IOException e) {
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot remove " + f + ": " + e, e);
+        }
+    }
+
+    public Optional<SlotSnapshot> snapshot(Slot slot) {
+        Path f = snapshots().resolve(SlotSnapshot.fileName(slot));
+        if (!Files.exists(f)) {
+            return Optional.empty();
+        }
+        SlotSnapshot s = SlotSnapshot.decode(StateFiles.read(f, Bounds.RECORD_BYTES, "snapshot record"));
+        if (s.slot() != slot) {
+            throw new TrialbootException(Code.MALFORMED_INPUT, f + " names slot " + s.slot());
+        }
+        return Optional.of(s);
+    }
+
+    /** Stores bytes as a content-addressed object and returns its digest (idempotent). */
+    public Sha256 putObject(byte[] content) {
+        require(Capability.SEAL_BLOCK, "storing an object");
+        Bounds.check("object", content.length, Bounds.QUARANTINE_INPUT_BYTES);
+        Sha256 digest = Sha256.of(content);
+        Path f = objects().resolve(digest.hex());
+        if (!Files.exists(f)) {
+            DurableFiles.write(f, content);
+        }
+        return digest;
+    }
+
+    /** Reads an object back, checking that it still has its digest. */
+    public byte[] object(Sha256 digest) {
+        require(Capability.READ, "reading an object");
+        byte[] bytes = StateFiles.read(objects().resolve(digest.hex()), Bounds.QUARANTINE_INPUT_BYTES, "object");
+        if (!Sha256.of(bytes).equals(digest)) {
+            throw new TrialbootException(Code.ARTIFACT_DIGEST_MISMATCH, "object " + digest + " is corrupt");
+        }
+        return bytes;
+    }
+
+    /** The layout directories that are missing (empty when consistent). */
+    List<String> missing() {
+        List<String> missing = new java.util.ArrayList<>();
+        for (String d : LAYOUT) {
+            if (!Files.isDirectory(dir.resolve(d))) {
+                missing.add(d + "/");
+            }
+        }
+        if (!Files.isRegularFile(dir.resolve(DESCRIPTOR))) {
+            missing.add(DESCRIPTOR);
+        }
+        if (!Files.isRegularFile(bootControl())) {
+            missing.add("leases/boot-control");
+        }
+        return missing;
+    }
+}

@@ -1,0 +1,40 @@
+package io.trialboot.records;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.trialboot.core.Code;
+import io.trialboot.core.TrialbootException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+    @Test
+    void writesFieldsInInsertionOrderAndParsesBack() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("z", "a\"b\\c\n\u0001");
+        m.put("a", 42L);
+        m.put("n", null);
+        m.put("t", true);
+        m.put("l", List.of("x", 1L));
+        String text = Json.write(m);
+        assertEquals("{\"z\":\"a\\\"b\\\\c\\n\\u0001\",\"a\":42,\"n\":null,\"t\":true,\"l\":[\"x\",1]}", text);
+        assertEquals(m, Json.parse(text));
+    }
+
+    @Test
+    void rejectsDuplicateFieldsFloatsAndTrailingGarbage() {
+        for (String bad : List.of("{\"a\":1,\"a\":2}", "{\"a\":1.5}", "{\"a\":1}x", "{\"a\":", "[1,]", "\"abc")) {
+            TrialbootException e = assertThrows(TrialbootException.class, () -> Json.parse(bad), bad);
+            assertEquals(Code.MALFORMED_INPUT, e.code());
+        }
+    }
+
+    @Test
+    void rejectsDeepNesting() {
+        String deep = "[".repeat(40) + "]".repeat(40);
+        assertEquals(Code.MALFORMED_INPUT, assertThrows(TrialbootException.class, () -> Json.parse(deep)).code());
+    }
+}
