@@ -125,10 +125,9 @@ final class DebianPackages {
     }
 
     private Path fileFor(Map<String, String> record) {
-        String filename = record.get("Filename");
-        String base = filename.substring(filename.lastIndexOf('/') + 1);
-        // apt-get download escapes ':' of the epoch as %3a.
-        return debs.resolve(base.replace(":", "%3a"));
+        // The name apt-get download gives the file: the version's epoch colon escaped as %3a.
+        return debs.resolve(record.get("Package") + "_" + record.get("Version").replace(":", "%3a") + "_"
+                + record.get("Architecture") + ".deb");
     }
 
     private boolean isCached(Path file, Sha256 expected) {
@@ -147,7 +146,7 @@ final class DebianPackages {
                 fields.put(line.substring(0, colon), line.substring(colon + 2));
             }
         }
-        for (String key : List.of("Version", "Filename", "SHA256", "Size")) {
+        for (String key : List.of("Package", "Version", "Architecture", "SHA256", "Size")) {
             if (!fields.containsKey(key)) {
                 throw new ImageBuildException("apt-cache show " + name + " gave no " + key + " (is the package in " + SUITE + "/" + ARCH + "?)");
             }

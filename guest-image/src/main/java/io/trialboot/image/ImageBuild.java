@@ -1,7 +1,7 @@
 package io.trialboot.image;
 
-import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.core.Sha256;
+import io.trialboot.hoststate.HostStateTree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +27,8 @@ import java.util.stream.Stream;
  */
 public final class ImageBuild {
     static final String FACTORY_VERSION = "1.0.0";
+    /** Every built disk starts with this host id (the state tree is part of the reproducible image). */
+    static final String HOST_ID = "trialboot-factory";
     static final List<String> ROOTFS_PACKAGES = List.of("busybox-static", "openjdk-21-jre-headless", "libc6",
             "libgcc-s1", "libstdc++6", "zlib1g");
     /** Bump when the recipe changes in a way the inputs below do not capture. */
@@ -125,9 +127,8 @@ public final class ImageBuild {
             SlotImage.squash(staging, built.resolve("slot-a.img"), ImageBuild::log);
 
             Path stateTree = work.resolve("state");
-            Path control = stateTree.resolve(BootControlFile.PATH);
-            Files.createDirectories(control.getParent());
-            Files.write(control, BootControlFile.factory().encode());
+            Files.createDirectories(stateTree);
+            HostStateTree.create(stateTree, HOST_ID);
             log("disk: GPT state/slot_a/slot_b, ext4 state, factory image in slot_a");
             DiskImage.build(built.resolve("disk.img"), stateTree, built.resolve("slot-a.img"), ImageBuild::log);
 
