@@ -123,7 +123,7 @@ public final class ImageBuild {
 
             Path staging = work.resolve("slot-a");
             SlotImage.stage(rootfs, busybox, sources, jars(), FACTORY_VERSION, staging);
-            log("slot a: mksquashfs (zstd) of the v" + FACTORY_VERSION + " root");
+            log("slot a: mksquashfs (lz4) of the v" + FACTORY_VERSION + " root");
             SlotImage.squash(staging, built.resolve("slot-a.img"), ImageBuild::log);
 
             Path stateTree = work.resolve("state");

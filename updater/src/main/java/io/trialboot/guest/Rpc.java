@@ -86,6 +86,20 @@ final class Rpc {
         return all.toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Discards what the client still sends (at most {@link Bounds#RPC_REPLY_BYTES}), so closing
+     * does not reset the connection before the client has read the reply.
+     */
+    static void drain(SocketChannel ch) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(4096);
+        long total = 0;
+        int n;
+        while (total < Bounds.RPC_REPLY_BYTES && (n = ch.read(buf)) >= 0) {
+            total += n;
+            buf.clear();
+        }
+    }
+
     static void writeAll(SocketChannel ch, String text) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
         while (buf.hasRemaining()) {

@@ -61,6 +61,8 @@ final class Updated implements AutoCloseable {
                     reply = Rpc.Reply.error(e);
                 }
                 Rpc.writeAll(ch, reply.encode());
+                ch.shutdownOutput();
+                Rpc.drain(ch);
                 ch.close();
                 if (request.equals("Reboot") && reply.code() == Code.HOST_OK) {
                     power.reboot();

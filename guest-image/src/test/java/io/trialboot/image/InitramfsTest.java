@@ -1,0 +1,54 @@
+package io.trialboot.image;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trialboot.bootctl.BootControlFile;
+import io.trialboot.markers.Marker;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class InitramfsTest {
+    @Test
+    void stageZeroPrintsTheCatalogMarkerWithItsShellVariables() throws Exception {
+        String init = Initramfs.renderInit(Files.readString(Path.of("src/main/stage0/init")));
+        assertTrue(init.contains("echo \"stage0: boot slot=$BOOT_SLOT mode=$BOOT_MODE tries_left=$BOOT_TRIES_LEFT boot=$BOOT_COUNT\""), init);
+        assertTrue(init.contains("bootselect /state/" + BootControlFile.PATH), init);
+        assertFalse(init.contains("@"), "every placeholder rendered");
+        // The rendered line, with values filled in by the shell, is what the catalog would print.
+        assertEquals("stage0: boot slot=b mode=trial tries_left=2 boot=5", Marker.STAGE0_BOOT.line("b", "trial", 2, 5));
+    }
+
+    @Test
+    void cpioArchivesAreByteForByteReproducible() {
+        assertArrayEquals(sample(), sample());
+    }
+
+    @Test
+    void cpioEntriesAreSortedRootOwnedWithZeroTimes() {
+        String text = new String(sample(), StandardCharsets.ISO_8859_1);
+        assertTrue(text.indexOf("bin/busybox") < text.indexOf("dev/console"), "sorted by path");
+        // newc header: magic, ino, mode, uid, gid, nlink, mtime... as 8-hex-digit fields.
+        assertTrue(text.startsWith("070701"), "newc format");
+        String firstHeader = text.substring(0, 110);
+        assertEquals("00000000", firstHeader.substring(22, 30), "uid 0");
+        assertEquals("00000000", firstHeader.substring(30, 38), "gid 0");
+        assertEquals("00000000", firstHeader.substring(46, 54), "mtime 0");
+    }
+
+    private static byte[] sample() {
+        CpioWriter cpio = new CpioWriter();
+        cpio.charDevice("dev/console", 5, 1);
+        cpio.directory("bin");
+        cpio.file("bin/busybox", new byte[] {1, 2, 3}, 0755);
+        cpio.symlink("bin/sh", "busybox");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        cpio.writeTo(out);
+        return out.toByteArray();
+    }
+}
