@@ -1,0 +1,116 @@
+package io.trialboot.markers;
+
+/**
+ * The catalog: the one home for every marker text (SPEC §6). Emitters print {@link #line}, the
+ * harness and the CI gate match the same templates through contracts, so they cannot drift.
+ *
+ * <p>A template is the exact console line with typed placeholders: {@code <slot>} (a|b),
+ * {@code <kind>} (full|delta), {@code <mode>} (normal|trial|fallback|recovery), {@code <int>}
+ * (0|[1-9][0-9]*), {@code <ver>} (MAJOR.MINOR.PATCH), {@code <code>} ([A-Z][A-Z0-9_]*),
+ * {@code <word>} (no whitespace) and {@code <text>} (anything on one line).
+ *
+ * <p>This class is loaded by the guest to print markers: it deliberately depends on nothing but
+ * {@link PlaceholderType} (no regex, no contract classes).
+ */
+public enum Marker {
+    /** Printed by stage 0 right before {@code switch_root}; {@code boot} counts boots, this one included. */
+    STAGE0_BOOT("stage0: boot slot=<slot> mode=<mode> tries_left=<int> boot=<int>"),
+    BOOTCTLD_READY("bootctld: ready"),
+    /** bootctld recorded the rollback stage 0 performed when a trial slot ran out of tries. */
+    BOOTCTLD_FALLBACK("bootctld: fallback from slot <slot> recorded"),
+    BUNDLEMGRD_SLOT_ACTIVE("bundlemgrd: slot <slot> active"),
+    UPDATED_READY("updated: ready"),
+    UPDATES_FEED_LOADED("updates: feed loaded items=<int>"),
+    UPDATE_MANIFEST_OK("update: manifest ok ver=<ver> signer=<word>"),
+    UPDATE_APPLY_OK("update: apply ok slot=<slot> kind=<kind>"),
+    UPDATE_AWAIT_CONFIRM("update: await confirm"),
+    /** One per rejected input: the reason code and the input (a pkg:// path or file name). */
+    UPDATE_REJECTED("update: rejected code=<code> input=<word>"),
+    HEALTH_TRIAL_OK("health: trial ok -> confirm"),
+    INIT_HEALTH_OK("init: health ok (slot <slot>)"),
+    HEALTH_FAIL_ROLLBACK("health: fail -> rollback"),
+    SELFTEST_OTA_STAGE_OK("SELFTEST: ota stage ok"),
+    SELFTEST_OTA_SWITCH_OK("SELFTEST: ota switch ok"),
+    SELFTEST_UPDATE_APPLY_OK("SELFTEST: update apply ok"),
+    SELFTEST_UPDATE_CONFIRM_OK("SELFTEST: update confirm ok"),
+    SELFTEST_UPDATE_ROLLBACK_OK("SELFTEST: update rollback ok"),
+    SELFTEST_OTA_ROLLBACK_OK("SELFTEST: ota rollback ok"),
+    /** A selftest step failed; contracts list it as forbidden. */
+    SELFTEST_FAIL("SELFTEST: <text> FAIL"),
+    /** The guest's console shell is ready for commands (printed just before its first prompt). */
+    GUEST_SHELL_READY("nx: console ready");
+
+    private final String template;
+    /** Literal text around the placeholders: {@code literals.length == types.length + 1}. */
+    private final String[] literals;
+    private final PlaceholderType[] types;
+
+    Marker(String template) {
+        this.template = template;
+        int n = 0;
+        for (int i = template.indexOf('<'); i >= 0; i = template.indexOf('<', i + 1)) {
+            n++;
+        }
+        literals = new String[n + 1];
+        types = new PlaceholderType[n];
+        int from = 0;
+        for (int k = 0; k < n; k++) {
+            int open = template.indexOf('<', from);
+            int close = template.indexOf('>', open);
+            literals[k] = template.substring(from, open);
+            types[k] = PlaceholderType.byId(template.substring(open + 1, close));
+            if (types[k] == null) {
+                throw new AssertionError("bad placeholder in catalog template: " + template);
+            }
+            from = close + 1;
+        }
+        literals[n] = template.substring(from);
+    }
+
+    /** The raw text with {@code <type>} placeholders, e.g. {@code bundlemgrd: slot <slot> active}. */
+    public String template() {
+        return template;
+    }
+
+    /** How many values {@link #line} takes. */
+    public int placeholderCount() {
+        return types.length;
+    }
+
+    /**
+     * The exact console line with {@code values} (rendered with {@code String.valueOf}) in place of
+     * the placeholders, in order.
+     *
+     * @throws IllegalArgumentException when the number of values is wrong or a value is not of its
+     *     placeholder's type
+     */
+    public String line(Object... values) {
+        if (values.length != types.length) {
+            throw new IllegalArgumentException(name() + " takes " + types.length + " value(s) for '"
+                    + template + "', got " + values.length);
+        }
+        if (types.length == 0) {
+            return template;
+        }
+        StringBuilder sb = new StringBuilder(template.length() + 16);
+        for (int k = 0; k < types.length; k++) {
+            String v = String.valueOf(values[k]);
+            if (!types[k].accepts(v)) {
+                throw new IllegalArgumentException(name() + ": value " + (k + 1) + " '" + v
+                        + "' is not a <" + types[k].id() + "> in '" + template + "'");
+            }
+            sb.append(literals[k]).append(v);
+        }
+        return sb.append(literals[types.length]).toString();
+    }
+
+    /** The type of placeholder {@code k} (0-based), for the contract parser. */
+    PlaceholderType type(int k) {
+        return types[k];
+    }
+
+    /** The literal text before placeholder {@code k}, or after the last one when {@code k == count}. */
+    String literal(int k) {
+        return literals[k];
+    }
+}
