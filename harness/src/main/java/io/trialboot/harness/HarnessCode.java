@@ -24,5 +24,7 @@ public enum HarnessCode {
     /** QMP answered with an error reply. */
     QMP_ERROR,
     /** QMP sent something that is not the protocol (bad JSON, missing greeting, early EOF). */
-    QMP_PROTOCOL
+    QMP_PROTOCOL,
+    /** The test thread was interrupted while the harness waited (a JUnit timeout, usually). */
+    INTERRUPTED
 }
