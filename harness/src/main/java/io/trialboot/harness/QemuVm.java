@@ -264,6 +264,10 @@ public final class QemuVm implements AutoCloseable {
     /** The QMP client of the running QEMU, connected on first use. */
     public synchronized QmpClient qmp() {
         liveProcess("use QMP");
+        return connectQmp();
+    }
+
+    private synchronized QmpClient connectQmp() {
         if (qmp == null) qmp = QmpClient.connect(qmpSocket, config.scale().scale(QMP_TIMEOUT));
         return qmp;
     }
@@ -300,7 +304,7 @@ public final class QemuVm implements AutoCloseable {
     private boolean askToQuit() {
         if (qmp == null && !Files.exists(qmpSocket)) return false;
         try {
-            qmp().quit();
+            connectQmp().quit(); // not qmp(): close() has already marked the VM closed
             return true;
         } catch (HarnessException e) {
             return false; // QMP unusable: the caller kills QEMU
