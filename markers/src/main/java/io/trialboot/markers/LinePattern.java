@@ -153,7 +153,9 @@ public final class LinePattern {
             }
             PlaceholderType type = marker.type(k);
             String arg = args.length == 0 ? "*" : args[k];
-            src.append(' ').append(arg.isEmpty() || arg.indexOf(' ') >= 0 || arg.indexOf('"') >= 0 ? quoted(arg) : arg);
+            if (args.length != 0) {
+                src.append(' ').append(arg.isEmpty() || arg.indexOf(' ') >= 0 || arg.indexOf('"') >= 0 ? quoted(arg) : arg);
+            }
             String where = "argument " + (k + 1) + " of " + marker;
             if (arg.equals("*")) {
                 flush(lit, parts);
