@@ -76,7 +76,7 @@ public final class LinePattern {
             }
             int close = source.indexOf('>', i);
             if (close < 0) {
-                throw new IllegalArgumentException("unclosed placeholder at column " + (i + 1) + " (write << for a literal <)");
+                throw new IllegalArgumentException("unclosed placeholder at pattern column " + (i + 1) + " (write << for a literal <)");
             }
             flush(lit, parts);
             parts.add(placeholder(source.substring(i + 1, close), i + 1));
@@ -100,19 +100,19 @@ public final class LinePattern {
 
     private static Part placeholder(String body, int column) {
         if (body.startsWith("=")) {
-            return ref(body, null, "placeholder <" + body + "> at column " + column);
+            return ref(body, null, "placeholder <" + body + "> at pattern column " + column);
         }
         int colon = body.indexOf(':');
         String typeId = colon < 0 ? body : body.substring(0, colon);
         PlaceholderType type = PlaceholderType.byId(typeId);
         if (type == null) {
-            throw new IllegalArgumentException("unknown placeholder type '" + typeId + "' at column " + column
+            throw new IllegalArgumentException("unknown placeholder type '" + typeId + "' at pattern column " + column
                     + " (types: slot, kind, mode, int, ver, code, word, text)");
         }
         if (colon < 0) {
             return new Hole(type, null);
         }
-        return new Hole(type, captureName(body.substring(colon + 1), "placeholder <" + body + "> at column " + column));
+        return new Hole(type, captureName(body.substring(colon + 1), "placeholder <" + body + "> at pattern column " + column));
     }
 
     private static String captureName(String name, String where) {
@@ -153,7 +153,9 @@ public final class LinePattern {
             }
             PlaceholderType type = marker.type(k);
             String arg = args.length == 0 ? "*" : args[k];
-            src.append(' ').append(arg.isEmpty() || arg.indexOf(' ') >= 0 || arg.indexOf('"') >= 0 ? quoted(arg) : arg);
+            if (args.length != 0) {
+                src.append(' ').append(arg.isEmpty() || arg.indexOf(' ') >= 0 || arg.indexOf('"') >= 0 ? quoted(arg) : arg);
+            }
             String where = "argument " + (k + 1) + " of " + marker;
             if (arg.equals("*")) {
                 flush(lit, parts);
