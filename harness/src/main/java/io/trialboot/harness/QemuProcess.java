@@ -36,6 +36,7 @@ final class QemuProcess {
      */
     static QemuProcess start(List<String> argv, Path dir, BiConsumer<byte[], Integer> onBytes, Runnable onEnd) {
         checkOnPath(argv.get(0));
+        ensurePtyTmpdir();
         PtyProcess p;
         try {
             p = new PtyProcessBuilder(argv.toArray(String[]::new))
@@ -64,6 +65,20 @@ final class QemuProcess {
         t.setDaemon(true);
         t.start();
         return new QemuProcess(p, t);
+    }
+
+    /**
+     * pty4j extracts its native library into {@code pty4j.tmpdir} only when that directory already
+     * exists (0.13.12); otherwise every JVM leaves a {@code /tmp/pty4j-*} directory behind.
+     */
+    private static void ensurePtyTmpdir() {
+        String dir = System.getProperty("pty4j.tmpdir");
+        if (dir == null || dir.isBlank()) return;
+        try {
+            Files.createDirectories(Path.of(dir));
+        } catch (IOException e) {
+            throw new HarnessException(HarnessCode.QEMU_START_FAILED, "cannot create pty4j.tmpdir " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     private static void checkOnPath(String binary) {

@@ -19,8 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -41,6 +43,7 @@ public final class QemuVm implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(50);
     private static final Duration QMP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CONSOLE_DRAIN = Duration.ofSeconds(2);
+    private static final long DISK_POLL_MS = 10;
 
     private final VmConfig config;
     private final Path overlay;
@@ -58,6 +61,8 @@ public final class QemuVm implements AutoCloseable {
     private boolean powerCutFired;
     private int cursor;
     private boolean closed;
+    private ScheduledFuture<?> diskWatch;
+    private int mediaPlugs;
 
     private QemuVm(VmConfig config) throws IOException {
         this.config = config;
@@ -251,12 +256,75 @@ public final class QemuVm implements AutoCloseable {
         }
     }
 
+    /**
+     * Arms a power cut for when the guest has written at least {@code bytes} to its disk since this
+     * QEMU started (QMP {@code query-blockstats}, polled every {@value #DISK_POLL_MS} ms, so the cut
+     * lands within one poll of the threshold). Ends with the VM or with {@link #restart()}.
+     */
+    public synchronized void powerCutAfterDiskWrites(long bytes) {
+        if (bytes <= 0) throw new IllegalArgumentException("bytes must be positive: " + bytes);
+        cancelDiskWatch();
+        QemuProcess target = liveProcess("arm a power cut");
+        QmpClient client = qmp();
+        diskWatch = ticker.scheduleWithFixedDelay(() -> {
+            try {
+                if (target.alive() && writtenBytes(client.execute("query-blockstats"), "disk0") >= bytes) {
+                    synchronized (assembler) {
+                        powerCutFired = true;
+                    }
+                    target.kill();
+                }
+            } catch (HarnessException e) {
+                // QEMU went away under the poll: nothing left to cut
+            }
+            if (!target.alive()) throw new CancellationException("QEMU exited"); // ends the schedule
+        }, 0, DISK_POLL_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** {@code wr_bytes} of {@code device} in a {@code query-blockstats} reply (0 when absent). */
+    static long writtenBytes(Object reply, String device) {
+        if (reply instanceof List<?> devices) {
+            for (Object d : devices) {
+                if (d instanceof Map<?, ?> m && device.equals(m.get("device"))
+                        && m.get("stats") instanceof Map<?, ?> stats && stats.get("wr_bytes") instanceof Number n) {
+                    return n.longValue();
+                }
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Hot-plugs {@code rawImage} read-only as the update media ({@code media0}, virtio-blk-pci on the
+     * PCIe root port). Needs {@link VmConfig#hotplugPort()} and no media attached at boot: the
+     * boot-time media sits on virtio-mmio, which QEMU cannot unplug. The guest kernel needs PCIe
+     * hot-plug and virtio-pci to see it.
+     */
+    public synchronized void plugMedia(Path rawImage) {
+        if (!config.hotplugPort() || config.attachMedia()) {
+            throw new HarnessException(HarnessCode.CONFIG_INVALID,
+                    "plugMedia needs hotplugPort(true) and attachMedia(false) (@QemuTest(hotplugPort = true, media = false))");
+        }
+        if (!Files.isRegularFile(rawImage)) {
+            throw new HarnessException(HarnessCode.CONFIG_INVALID, "no media image at " + rawImage);
+        }
+        String node = QemuCommand.MEDIA_ID + "-node" + (++mediaPlugs);
+        qmp().blockdevAddReadOnlyRaw(node, rawImage);
+        qmp().deviceAdd("virtio-blk-pci", QemuCommand.MEDIA_ID, Map.of("drive", node, "bus", QemuCommand.HOTPLUG_PORT));
+    }
+
+    /** Asks for the hot-plugged media to be removed; the guest completes the removal. */
+    public void unplugMedia() {
+        qmp().deviceDel(QemuCommand.MEDIA_ID);
+    }
+
     /** Boots QEMU again on the same overlay after it exited or lost power. */
     public synchronized void restart() {
         if (closed) throw new HarnessException(HarnessCode.CONSOLE_CLOSED, "the VM is closed");
         if (process != null && process.alive()) {
             throw new IllegalStateException("QEMU is still running: powerCut() or let it exit before restart()");
         }
+        cancelDiskWatch();
         closeQmp();
         launch();
     }
@@ -288,6 +356,7 @@ public final class QemuVm implements AutoCloseable {
                 awaitExit(process);
             }
         } finally {
+            cancelDiskWatch();
             closeQmp();
             ticker.shutdownNow();
             synchronized (assembler) {
@@ -426,6 +495,13 @@ public final class QemuVm implements AutoCloseable {
     private static Duration shifted(Duration at, Duration base) {
         Duration d = at.minus(base);
         return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    private synchronized void cancelDiskWatch() {
+        if (diskWatch != null) {
+            diskWatch.cancel(false);
+            diskWatch = null;
+        }
     }
 
     private synchronized void closeQmp() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trialboot.harness.qmp.FakeQmpServer;
 import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.ConsoleLog;
 import io.trialboot.markers.Contract;
@@ -172,5 +173,42 @@ class QemuVmTest {
         HarnessException e = assertThrows(HarnessException.class, () -> QemuVm.start(c));
         assertEquals(HarnessCode.QEMU_START_FAILED, e.code());
         assertEquals("QEMU_START_FAILED: no-such-qemu-binary is not on PATH (scripts/bootstrap installs qemu-system-misc)", e.getMessage());
+    }
+
+    @Test
+    void readsWrittenBytesOfTheDiskFromBlockstats() {
+        Object reply = List.of(
+                Map.of("device", "media0", "stats", Map.of("wr_bytes", 0L)),
+                Map.of("device", "disk0", "stats", Map.of("wr_bytes", 1_048_576L, "rd_bytes", 7L)));
+        assertEquals(1_048_576L, QemuVm.writtenBytes(reply, "disk0"));
+        assertEquals(0L, QemuVm.writtenBytes(reply, "disk1"));
+        assertEquals(0L, QemuVm.writtenBytes(Map.of(), "disk0"));
+    }
+
+    @Test
+    void plugMediaNeedsTheHotplugPortAndNoBootMedia() throws IOException {
+        try (QemuVm vm = boot("banner\nhang\n")) {
+            HarnessException e = assertThrows(HarnessException.class, () -> vm.plugMedia(dir.resolve("media.raw")));
+            assertEquals(HarnessCode.CONFIG_INVALID, e.code());
+            assertTrue(e.getMessage().startsWith("CONFIG_INVALID: plugMedia needs hotplugPort(true) and attachMedia(false)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void diskWriteCutFiresOnceTheGuestHasWrittenEnough() throws Exception {
+        try (QemuVm vm = boot("banner\nhang\n")) {
+            java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+            // QEMU's socket path; the fake QEMU has none, so the test serves QMP there itself
+            try (FakeQmpServer qmp = new FakeQmpServer(vm.runDir().resolve("qmp.sock"), FakeQmpServer.GREETING,
+                    req -> req.contains("query-blockstats")
+                            ? "{\"return\": [{\"device\": \"disk0\", \"stats\": {\"wr_bytes\": " + written.addAndGet(1024) + "}}]}"
+                            : "{\"return\": {}}")) {
+                vm.powerCutAfterDiskWrites(8192);
+                AssertionError e = assertThrows(AssertionError.class, () -> vm.await(Marker.UPDATED_READY, Duration.ofSeconds(30)));
+                assertTrue(e.getMessage().contains("(killed by the armed power cut)"), e.getMessage());
+                assertTrue(written.get() >= 8192, "cut before the threshold: " + written.get());
+                assertTrue(vm.powerCutFired());
+            }
+        }
     }
 }

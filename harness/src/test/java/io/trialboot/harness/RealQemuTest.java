@@ -53,4 +53,25 @@ class RealQemuTest {
                 Duration.ofSeconds(10)).split("\n"));
         assertTrue(info.contains("backing file: " + disk), info.toString());
     }
+
+    @Test
+    void hotPlugsMediaOnThePcieRootPortAndArmsADiskWriteCut() throws IOException {
+        assumeTrue(ExecTest.onPath("qemu-system-riscv64") && ExecTest.onPath("qemu-img"),
+                "qemu-system-riscv64 or qemu-img is not installed (scripts/bootstrap installs them)");
+        GuestImage image = new GuestImage(Files.write(dir.resolve("zero.bin"), new byte[4096]),
+                Files.write(dir.resolve("initrd"), new byte[512]), Files.write(dir.resolve("disk.raw"), new byte[1 << 20]),
+                Optional.empty(), "console=ttyS0");
+        Path media = Files.write(dir.resolve("media.raw"), new byte[1 << 20]);
+        try (QemuVm vm = QemuVm.start(VmConfig.builder(image, dir.resolve("run")).memory("256M").hotplugPort(true).build())) {
+            vm.await(Contract.parse("opensbi", "boot 1\nexpect 20s \"OpenSBI v<int>.<int>\"\n"));
+            vm.plugMedia(media);
+            String blocks = String.valueOf(vm.qmp().execute("query-block"));
+            assertTrue(blocks.contains("/machine/peripheral/media0/virtio-backend"), blocks);
+            vm.unplugMedia(); // accepted; without a guest to acknowledge it the device stays
+            vm.powerCutAfterDiskWrites(1); // nothing writes: it must not fire
+            vm.await(Contract.parse("platform", "boot 1\nexpect 20s \"Platform Name <text>\"\n"));
+            assertTrue(vm.isRunning());
+            assertFalse(vm.powerCutFired());
+        }
+    }
 }

@@ -7,21 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.harness.HarnessCode;
 import io.trialboot.harness.HarnessException;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,47 +19,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the client against a scripted QMP server on a real Unix socket. */
 class QmpClientTest {
-    private static final String GREETING = "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 0, \"minor\": 2, \"major\": 7}}, \"capabilities\": [\"oob\"]}}";
+    private static final String GREETING = FakeQmpServer.GREETING;
 
     @TempDir
     Path dir;
-    private final List<String> received = new CopyOnWriteArrayList<>();
-    private ServerSocketChannel server;
-    private Thread thread;
+    private FakeQmpServer server;
+    private List<String> received = List.of();
 
-    /** Serves one connection: sends {@code greeting}, then answers each request line with {@code answer}. */
     private Path serve(String greeting, Function<String, String> answer) throws IOException {
         Path sock = dir.resolve("qmp.sock");
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(sock));
-        thread = new Thread(() -> {
-            try (SocketChannel ch = server.accept()) {
-                OutputStream out = Channels.newOutputStream(ch);
-                BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
-                out.write((greeting + "\r\n").getBytes(StandardCharsets.UTF_8));
-                String line;
-                while ((line = in.readLine()) != null) {
-                    received.add(line);
-                    String reply = answer.apply(line);
-                    if (reply == null) return; // hang up, as QEMU does after quit
-                    out.write((reply + "\r\n").getBytes(StandardCharsets.UTF_8));
-                }
-            } catch (IOException e) {
-                // the client closed first: the test asserts on what it saw
-            }
-        });
-        thread.setDaemon(true);
-        thread.start();
+        server = new FakeQmpServer(sock, greeting, answer);
+        received = server.received();
         return sock;
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() throws IOException {
         if (server != null) server.close();
-        if (thread != null) {
-            thread.interrupt();
-            thread.join(2000);
-        }
     }
 
     @Test
