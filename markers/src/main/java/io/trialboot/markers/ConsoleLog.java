@@ -59,8 +59,8 @@ public final class ConsoleLog {
     /**
      * Reads a serial.log. A file whose first line is not in the serial.log form is taken as a raw
      * console capture: every line is text, boots are counted from the firmware banner
-     * ({@link BootBoundary}) and times are unknown. Bytes that are not UTF-8 become U+FFFD; a
-     * trailing carriage return is dropped.
+     * ({@link BootBoundary}) and times are unknown. Lines end at LF; carriage returns are dropped
+     * ({@link ConsoleLine#clean}); bytes that are not UTF-8 become U+FFFD.
      *
      * @throws ContractException {@code LOG_UNREADABLE} when the file cannot be read,
      *     {@code LOG_MALFORMED} (with the line number) when a serial.log line is broken or goes
@@ -73,11 +73,8 @@ public final class ConsoleLog {
             Boolean prefixed = null;
             int boot = 0;
             int number = 0;
-            for (String s = in.readLine(); s != null; s = in.readLine()) {
+            for (String s = nextLine(in); s != null; s = nextLine(in)) {
                 number++;
-                if (s.endsWith("\r")) {
-                    s = s.substring(0, s.length() - 1);
-                }
                 if (prefixed == null) {
                     prefixed = tryParse(s) != null;
                 }
@@ -97,6 +94,25 @@ public final class ConsoleLog {
                     "cannot read serial log " + serialLog + ": " + e.getMessage(), e);
         }
         return lines;
+    }
+
+    /**
+     * The next line ended by LF (or the end of the file), without carriage returns; null at the end.
+     * Unlike {@link BufferedReader#readLine} a bare CR does not end a line: console output uses it
+     * to redraw a line, and a log line must stay one line.
+     */
+    private static String nextLine(BufferedReader in) throws IOException {
+        StringBuilder sb = new StringBuilder(80);
+        int c = in.read();
+        if (c < 0) {
+            return null;
+        }
+        for (; c >= 0 && c != '\n'; c = in.read()) {
+            if (c != '\r') {
+                sb.append((char) c);
+            }
+        }
+        return sb.toString();
     }
 
     private static ConsoleLine checkedNext(Path file, int number, String s, List<ConsoleLine> before) {
