@@ -138,6 +138,12 @@ public final class LinePattern {
      * @throws IllegalArgumentException on a wrong argument count or a literal of the wrong type
      */
     public static LinePattern of(Marker marker, String... args) {
+        return of(marker, args, new boolean[args.length]);
+    }
+
+    /** As {@link #of(Marker, String...)}; {@code literal[k]} makes argument k a literal value even
+     * when it starts with {@code *}, {@code :} or {@code =} (a quoted argument in a contract). */
+    static LinePattern of(Marker marker, String[] args, boolean[] literal) {
         int n = marker.placeholderCount();
         if (args.length != 0 && args.length != n) {
             throw new IllegalArgumentException(marker + " ('" + marker.template() + "') takes " + n
@@ -152,12 +158,19 @@ public final class LinePattern {
                 break;
             }
             PlaceholderType type = marker.type(k);
+            boolean isLiteral = args.length != 0 && literal[k];
             String arg = args.length == 0 ? "*" : args[k];
             if (args.length != 0) {
-                src.append(' ').append(arg.isEmpty() || arg.indexOf(' ') >= 0 || arg.indexOf('"') >= 0 ? quoted(arg) : arg);
+                src.append(' ').append(isLiteral || arg.isEmpty() || arg.indexOf(' ') >= 0 || arg.indexOf('"') >= 0
+                        ? quoted(arg) : arg);
             }
             String where = "argument " + (k + 1) + " of " + marker;
-            if (arg.equals("*")) {
+            if (isLiteral) {
+                if (!type.accepts(arg)) {
+                    throw new IllegalArgumentException(where + ": '" + arg + "' is not a <" + type.id() + ">");
+                }
+                lit.append(arg);
+            } else if (arg.equals("*")) {
                 flush(lit, parts);
                 parts.add(new Hole(type, null));
             } else if (arg.startsWith(":")) {
