@@ -48,9 +48,13 @@ public final class LinePattern {
     private record Compiled(List<String> refValues, Pattern pattern) {
     }
 
+    /** The whole text when the pattern is one literal (no placeholders): matched without regex. */
+    private final String literalOnly;
+
     private LinePattern(String source, List<Part> parts) {
         this.source = source;
         this.parts = List.copyOf(parts);
+        this.literalOnly = parts.isEmpty() ? "" : parts.size() == 1 && parts.get(0) instanceof Lit l ? l.text() : null;
     }
 
     /**
@@ -223,6 +227,9 @@ public final class LinePattern {
      * @return the values this line captures (possibly none), or empty when the line does not match
      */
     public Optional<Map<String, String>> match(String text, Map<String, String> known) {
+        if (literalOnly != null) {
+            return text.stripTrailing().equals(literalOnly) ? Optional.of(Map.of()) : Optional.empty();
+        }
         Pattern p = compiled(known);
         if (p == null) {
             return Optional.empty();
@@ -243,6 +250,9 @@ public final class LinePattern {
 
     /** Whether the pattern occurs anywhere in {@code text} (forbidden {@code contains} entries). */
     public boolean occursIn(String text, Map<String, String> known) {
+        if (literalOnly != null) {
+            return text.contains(literalOnly);
+        }
         Pattern p = compiled(known);
         return p != null && p.matcher(text).find();
     }
@@ -283,6 +293,10 @@ public final class LinePattern {
 
     /** The regex for the current reference values (cached: they rarely change), null when unmatchable. */
     private Pattern compiled(Map<String, String> known) {
+        Compiled c = cache;
+        if (c != null && c.refValues().isEmpty()) {
+            return c.pattern(); // no references: compiled once
+        }
         List<String> refValues = new ArrayList<>();
         for (Part p : parts) {
             if (p instanceof Ref r) {
@@ -293,7 +307,6 @@ public final class LinePattern {
                 refValues.add(v);
             }
         }
-        Compiled c = cache;
         if (c != null && c.refValues().equals(refValues)) {
             return c.pattern();
         }
