@@ -97,6 +97,26 @@ class ConsoleLogTest {
     }
 
     @Test
+    void streamingReadStopsWhenTheSinkSaysSo(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("serial.log");
+        Files.writeString(f, "+0001.000 boot=1 | a\n+0002.000 boot=1 | b\n+0003.000 boot=1 | c\nnot read\n");
+        List<String> seen = new java.util.ArrayList<>();
+        int read = ConsoleLog.read(f, l -> {
+            seen.add(l.text());
+            return !l.text().equals("b");
+        });
+        assertEquals(2, read);
+        assertEquals(List.of("a", "b"), seen);
+    }
+
+    @Test
+    void bareCarriageReturnInsideASerialLogLineIsDropped(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("serial.log");
+        Files.writeString(f, "+0001.000 boot=1 | 10%\r100%\r\n");
+        assertEquals(List.of(new ConsoleLine(Duration.ofSeconds(1), 1, "10%100%")), ConsoleLog.read(f));
+    }
+
+    @Test
     void emptyLogHasNoLines(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("empty.log");
         Files.writeString(f, "");
