@@ -48,9 +48,13 @@ public final class LinePattern {
     private record Compiled(List<String> refValues, Pattern pattern) {
     }
 
+    /** The whole text when the pattern is one literal (no placeholders): matched without regex. */
+    private final String literalOnly;
+
     private LinePattern(String source, List<Part> parts) {
         this.source = source;
         this.parts = List.copyOf(parts);
+        this.literalOnly = parts.isEmpty() ? "" : parts.size() == 1 && parts.get(0) instanceof Lit l ? l.text() : null;
     }
 
     /**
@@ -138,6 +142,12 @@ public final class LinePattern {
      * @throws IllegalArgumentException on a wrong argument count or a literal of the wrong type
      */
     public static LinePattern of(Marker marker, String... args) {
+        return of(marker, args, new boolean[args.length]);
+    }
+
+    /** As {@link #of(Marker, String...)}; {@code literal[k]} makes argument k a literal value even
+     * when it starts with {@code *}, {@code :} or {@code =} (a quoted argument in a contract). */
+    static LinePattern of(Marker marker, String[] args, boolean[] literal) {
         int n = marker.placeholderCount();
         if (args.length != 0 && args.length != n) {
             throw new IllegalArgumentException(marker + " ('" + marker.template() + "') takes " + n
@@ -152,12 +162,19 @@ public final class LinePattern {
                 break;
             }
             PlaceholderType type = marker.type(k);
+            boolean isLiteral = args.length != 0 && literal[k];
             String arg = args.length == 0 ? "*" : args[k];
             if (args.length != 0) {
-                src.append(' ').append(arg.isEmpty() || arg.indexOf(' ') >= 0 || arg.indexOf('"') >= 0 ? quoted(arg) : arg);
+                src.append(' ').append(isLiteral || arg.isEmpty() || arg.indexOf(' ') >= 0 || arg.indexOf('"') >= 0
+                        ? quoted(arg) : arg);
             }
             String where = "argument " + (k + 1) + " of " + marker;
-            if (arg.equals("*")) {
+            if (isLiteral) {
+                if (!type.accepts(arg)) {
+                    throw new IllegalArgumentException(where + ": '" + arg + "' is not a <" + type.id() + ">");
+                }
+                lit.append(arg);
+            } else if (arg.equals("*")) {
                 flush(lit, parts);
                 parts.add(new Hole(type, null));
             } else if (arg.startsWith(":")) {
@@ -210,6 +227,9 @@ public final class LinePattern {
      * @return the values this line captures (possibly none), or empty when the line does not match
      */
     public Optional<Map<String, String>> match(String text, Map<String, String> known) {
+        if (literalOnly != null) {
+            return text.stripTrailing().equals(literalOnly) ? Optional.of(Map.of()) : Optional.empty();
+        }
         Pattern p = compiled(known);
         if (p == null) {
             return Optional.empty();
@@ -230,6 +250,9 @@ public final class LinePattern {
 
     /** Whether the pattern occurs anywhere in {@code text} (forbidden {@code contains} entries). */
     public boolean occursIn(String text, Map<String, String> known) {
+        if (literalOnly != null) {
+            return text.contains(literalOnly);
+        }
         Pattern p = compiled(known);
         return p != null && p.matcher(text).find();
     }
@@ -270,6 +293,10 @@ public final class LinePattern {
 
     /** The regex for the current reference values (cached: they rarely change), null when unmatchable. */
     private Pattern compiled(Map<String, String> known) {
+        Compiled c = cache;
+        if (c != null && c.refValues().isEmpty()) {
+            return c.pattern(); // no references: compiled once
+        }
         List<String> refValues = new ArrayList<>();
         for (Part p : parts) {
             if (p instanceof Ref r) {
@@ -280,7 +307,6 @@ public final class LinePattern {
                 refValues.add(v);
             }
         }
-        Compiled c = cache;
         if (c != null && c.refValues().equals(refValues)) {
             return c.pattern();
         }

@@ -56,10 +56,11 @@ class ConsoleLogTest {
     @Test
     void readsRawCaptureCountingBootsFromTheBanner(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("raw.txt");
-        Files.write(f, ("qemu says hi\r\nOpenSBI v1.1\r\nbootctld: ready\r\n[ 9.1] reboot: Restarting systemOpenSBI v1.6\n"
-                + "bad \u00ff byte\n").getBytes(StandardCharsets.ISO_8859_1));
+        Files.write(f, ("qemu says hi\r\nOpenSBI v1.1\r\nbootctld: ready\r\n[ 9.1] reboot: Restarting system\rOpenSBI v1.6\n"
+                + "bad \u00ff byte").getBytes(StandardCharsets.ISO_8859_1));
         List<ConsoleLine> lines = ConsoleLog.read(f);
         assertEquals(List.of(0, 1, 1, 2, 2), lines.stream().map(ConsoleLine::boot).toList());
+        assertEquals("[ 9.1] reboot: Restarting systemOpenSBI v1.6", lines.get(3).text(), "a bare CR ends no line");
         assertEquals("bootctld: ready", lines.get(2).text());
         assertFalse(lines.get(2).timed());
         assertEquals("bad \ufffd byte", lines.get(4).text());
@@ -96,6 +97,26 @@ class ConsoleLogTest {
     }
 
     @Test
+    void streamingReadStopsWhenTheSinkSaysSo(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("serial.log");
+        Files.writeString(f, "+0001.000 boot=1 | a\n+0002.000 boot=1 | b\n+0003.000 boot=1 | c\nnot read\n");
+        List<String> seen = new java.util.ArrayList<>();
+        int read = ConsoleLog.read(f, l -> {
+            seen.add(l.text());
+            return !l.text().equals("b");
+        });
+        assertEquals(2, read);
+        assertEquals(List.of("a", "b"), seen);
+    }
+
+    @Test
+    void bareCarriageReturnInsideASerialLogLineIsDropped(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("serial.log");
+        Files.writeString(f, "+0001.000 boot=1 | 10%\r100%\r\n");
+        assertEquals(List.of(new ConsoleLine(Duration.ofSeconds(1), 1, "10%100%")), ConsoleLog.read(f));
+    }
+
+    @Test
     void emptyLogHasNoLines(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("empty.log");
         Files.writeString(f, "");
@@ -107,6 +128,8 @@ class ConsoleLogTest {
         assertThrows(IllegalArgumentException.class, () -> new ConsoleLine(Duration.ofMillis(-1), 1, "x"));
         assertThrows(IllegalArgumentException.class, () -> new ConsoleLine(Duration.ZERO, -1, "x"));
         assertThrows(IllegalArgumentException.class, () -> new ConsoleLine(Duration.ZERO, 1, "a\nb"));
+        assertThrows(IllegalArgumentException.class, () -> new ConsoleLine(Duration.ZERO, 1, "a\rb"));
+        assertEquals("50%100% done", ConsoleLine.clean("50%\r100% done\r\n"));
         assertEquals("+41.2s", new ConsoleLine(Duration.ofMillis(41_290), 1, "x").shortTime());
         assertEquals("+?", new ConsoleLine(null, 1, "x").shortTime());
     }

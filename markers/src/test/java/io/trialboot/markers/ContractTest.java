@@ -61,6 +61,18 @@ class ContractTest {
     }
 
     @Test
+    void quotedArgumentIsAlwaysALiteralValue() {
+        Contract c = Contract.parse("q", "boot 1\nexpect 5s UPDATE_REJECTED MALFORMED_INPUT \":x\"\nexpect 5s SELFTEST_FAIL \"ota stage\"\n");
+        Step s = c.steps().get(0);
+        assertEquals(Map.of(), s.pattern().captureTypes());
+        assertEquals("UPDATE_REJECTED MALFORMED_INPUT \":x\"", s.pattern().source());
+        assertTrue(s.pattern().match("update: rejected code=MALFORMED_INPUT input=:x", Map.of()).isPresent());
+        assertTrue(c.steps().get(1).pattern().match("SELFTEST: ota stage FAIL", Map.of()).isPresent());
+        assertError(ContractException.Code.CONTRACT_SYNTAX, 2, "contract 't' line 2: argument 1 of BUNDLEMGRD_SLOT_ACTIVE: '*' is not a <slot>",
+                "boot 1\nexpect 5s BUNDLEMGRD_SLOT_ACTIVE \"*\"\n");
+    }
+
+    @Test
     void acceptsCrLfLineEnds() {
         Contract c = Contract.parse("crlf", "boot 1\r\nexpect 5s UPDATED_READY\r\n");
         assertEquals(1, c.steps().size());

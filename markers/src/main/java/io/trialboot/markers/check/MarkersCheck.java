@@ -1,6 +1,5 @@
 package io.trialboot.markers.check;
 
-import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.ConsoleLog;
 import io.trialboot.markers.Contract;
 import io.trialboot.markers.ContractException;
@@ -96,21 +95,18 @@ public final class MarkersCheck {
         if (logArg == null) {
             return usage(err, "need a contract and a serial log");
         }
-        Contract contract;
-        List<ConsoleLine> lines;
+        ContractMatcher matcher;
+        int lines;
         try {
-            contract = loadContract(contractArg);
-            lines = ConsoleLog.read(Path.of(logArg));
+            matcher = new ContractMatcher(loadContract(contractArg), scale);
+            // Streamed, and read only as far as the contract needs.
+            lines = ConsoleLog.read(Path.of(logArg), line -> {
+                matcher.offer(line);
+                return !matcher.done();
+            });
         } catch (ContractException e) {
             err.println("markers check: " + e.getMessage());
             return USAGE;
-        }
-        ContractMatcher matcher = new ContractMatcher(contract, scale);
-        for (ConsoleLine line : lines) {
-            matcher.offer(line);
-            if (matcher.done()) {
-                break;
-            }
         }
         matcher.endOfInput();
         if (junitXml != null) {
@@ -140,13 +136,13 @@ public final class MarkersCheck {
     }
 
     /** Two lines: what was met, and the step that came closest to its timeout. */
-    static String summary(ContractMatcher matcher, List<ConsoleLine> lines) {
+    static String summary(ContractMatcher matcher, int lines) {
         Contract c = matcher.contract();
         List<StepResult> results = matcher.results();
         int firstBoot = c.steps().get(0).boot();
         String boots = firstBoot == c.lastBoot() ? "boot " + firstBoot : "boots " + firstBoot + "-" + c.lastBoot();
         String head = "contract '" + c.name() + "' holds: " + results.size() + " of " + c.steps().size()
-                + " steps met in " + boots + " (" + lines.size() + " console lines)";
+                + " steps met in " + boots + " (" + lines + " console lines read)";
         Optional<StepResult> tightest = results.stream().filter(r -> r.margin().isPresent())
                 .min(Comparator.comparing(r -> r.margin().get()));
         if (tightest.isEmpty()) {

@@ -64,7 +64,7 @@ class MarkersCheckTest {
     void holdingContractExitsZeroWithSummary() throws Exception {
         assertEquals(0, run("check", "first-boot", goodFirstBoot().toString()));
         assertEquals("""
-                contract 'first-boot' holds: 4 of 4 steps met in boot 1 (5 console lines)
+                contract 'first-boot' holds: 4 of 4 steps met in boot 1 (5 console lines read)
                 smallest margin: step 4 'updated: ready' took 59 s of 60 s (margin 1 s)
                 """, out());
         assertEquals("", err());
