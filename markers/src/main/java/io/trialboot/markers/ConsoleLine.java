@@ -21,9 +21,28 @@ public record ConsoleLine(Duration at, int boot, String text) {
         if (boot < 0) {
             throw new IllegalArgumentException("boot index must not be negative: " + boot);
         }
-        if (text.indexOf('\n') >= 0) {
-            throw new IllegalArgumentException("a console line holds no line break: '" + text + "'");
+        if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("a console line holds no line break or carriage return"
+                    + " (see ConsoleLine.clean): '" + text + "'");
         }
+    }
+
+    /**
+     * {@code raw} console text made fit for a line: carriage returns and line feeds dropped (the
+     * pty sends CRLF, and progress output rewrites a line with a bare CR).
+     */
+    public static String clean(String raw) {
+        if (raw.indexOf('\r') < 0 && raw.indexOf('\n') < 0) {
+            return raw;
+        }
+        StringBuilder sb = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c != '\r' && c != '\n') {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     /** Whether {@link #at} is known. */

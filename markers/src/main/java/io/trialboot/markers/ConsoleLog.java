@@ -3,6 +3,7 @@ package io.trialboot.markers;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -57,60 +59,124 @@ public final class ConsoleLog {
     }
 
     /**
-     * Reads a serial.log. A file whose first line is not in the serial.log form is taken as a raw
-     * console capture: every line is text, boots are counted from the firmware banner
-     * ({@link BootBoundary}) and times are unknown. Bytes that are not UTF-8 become U+FFFD; a
-     * trailing carriage return is dropped.
+     * Reads a serial.log whole: see {@link #read(Path, Predicate)}.
+     */
+    public static List<ConsoleLine> read(Path serialLog) {
+        List<ConsoleLine> lines = new ArrayList<>();
+        read(serialLog, lines::add);
+        return lines;
+    }
+
+    /**
+     * Streams a serial.log to {@code sink}, line by line, until the file ends or {@code sink}
+     * returns false; returns the number of lines read. A file whose first line is not in the
+     * serial.log form is taken as a raw console capture: every line is text, boots are counted
+     * from the firmware banner ({@link BootBoundary}) and times are unknown. Lines end at LF;
+     * carriage returns are dropped ({@link ConsoleLine#clean}); bytes that are not UTF-8 become
+     * U+FFFD.
      *
      * @throws ContractException {@code LOG_UNREADABLE} when the file cannot be read,
      *     {@code LOG_MALFORMED} (with the line number) when a serial.log line is broken or goes
      *     back in time or boot
      */
-    public static List<ConsoleLine> read(Path serialLog) {
-        List<ConsoleLine> lines = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(Files.newInputStream(serialLog), StandardCharsets.UTF_8))) {
+    public static int read(Path serialLog, Predicate<ConsoleLine> sink) {
+        try (Reader reader = new InputStreamReader(Files.newInputStream(serialLog), StandardCharsets.UTF_8)) {
+            Lines in = new Lines(reader);
             Boolean prefixed = null;
+            ConsoleLine prev = null;
             int boot = 0;
             int number = 0;
-            for (String s = in.readLine(); s != null; s = in.readLine()) {
+            for (String s = in.next(); s != null; s = in.next()) {
                 number++;
-                if (s.endsWith("\r")) {
-                    s = s.substring(0, s.length() - 1);
-                }
+                ConsoleLine line;
                 if (prefixed == null) {
                     prefixed = tryParse(s) != null;
                 }
                 if (prefixed) {
-                    lines.add(checkedNext(serialLog, number, s, lines));
+                    line = checkedNext(serialLog, number, s, prev);
                 } else {
                     if (BootBoundary.startsNewBoot(s)) {
                         boot++;
                     }
-                    lines.add(new ConsoleLine(null, boot, s));
+                    line = new ConsoleLine(null, boot, s);
+                }
+                prev = line;
+                if (!sink.test(line)) {
+                    break;
                 }
             }
+            return number;
         } catch (NoSuchFileException e) {
             throw new ContractException(ContractException.Code.LOG_UNREADABLE, "no such serial log: " + serialLog, e);
         } catch (IOException | UncheckedIOException e) {
             throw new ContractException(ContractException.Code.LOG_UNREADABLE,
                     "cannot read serial log " + serialLog + ": " + e.getMessage(), e);
         }
-        return lines;
     }
 
-    private static ConsoleLine checkedNext(Path file, int number, String s, List<ConsoleLine> before) {
+    /**
+     * Splits text into lines ended by LF (or the end of the input), without carriage returns.
+     * Unlike {@link BufferedReader#readLine} a bare CR does not end a line: console output uses it
+     * to redraw a line, and a log line must stay one line.
+     */
+    private static final class Lines {
+        private final Reader in;
+        private final char[] buf = new char[1 << 16];
+        private int pos;
+        private int len;
+
+        Lines(Reader in) {
+            this.in = in;
+        }
+
+        /** The next line, or null at the end of the input. */
+        String next() throws IOException {
+            StringBuilder sb = null;
+            while (true) {
+                if (pos == len) {
+                    len = in.read(buf, 0, buf.length);
+                    pos = 0;
+                    if (len <= 0) {
+                        len = 0;
+                        return sb == null ? null : sb.toString();
+                    }
+                }
+                if (sb == null) {
+                    sb = new StringBuilder(80);
+                }
+                int start = pos;
+                while (pos < len && buf[pos] != '\n') {
+                    pos++;
+                }
+                appendWithoutCr(sb, start, pos);
+                if (pos < len) {
+                    pos++; // the LF
+                    return sb.toString();
+                }
+            }
+        }
+
+        private void appendWithoutCr(StringBuilder sb, int from, int to) {
+            int run = from;
+            for (int i = from; i < to; i++) {
+                if (buf[i] == '\r') {
+                    sb.append(buf, run, i - run);
+                    run = i + 1;
+                }
+            }
+            sb.append(buf, run, to - run);
+        }
+    }
+
+    private static ConsoleLine checkedNext(Path file, int number, String s, ConsoleLine prev) {
         ConsoleLine l = tryParse(s);
         if (l == null) {
             throw new ContractException(ContractException.Code.LOG_MALFORMED, number,
                     file + ":" + number + ": not in the serial.log form (+SSSS.mmm boot=N | text): '" + s + "'");
         }
-        if (!before.isEmpty()) {
-            ConsoleLine prev = before.get(before.size() - 1);
-            if (l.boot() < prev.boot() || l.at().compareTo(prev.at()) < 0) {
-                throw new ContractException(ContractException.Code.LOG_MALFORMED, number,
-                        file + ":" + number + ": goes back in time or boot after '" + format(prev) + "'");
-            }
+        if (prev != null && (l.boot() < prev.boot() || l.at().compareTo(prev.at()) < 0)) {
+            throw new ContractException(ContractException.Code.LOG_MALFORMED, number,
+                    file + ":" + number + ": goes back in time or boot after '" + format(prev) + "'");
         }
         return l;
     }

@@ -54,14 +54,14 @@ public final class ContractMatcher {
     /** Feeds the next console line. Lines must come in order (times and boots never go back). */
     public synchronized void offer(ConsoleLine line) {
         Objects.requireNonNull(line, "line");
-        if (done()) {
-            return;
-        }
         if (last != null && (line.boot() < last.boot()
                 || (line.timed() && last.timed() && line.at().compareTo(last.at()) < 0))) {
             throw new IllegalArgumentException("console lines out of order: '" + line + "' after '" + last + "'");
         }
         last = line;
+        if (done()) {
+            return;
+        }
         tail.addLast(line);
         if (tail.size() > ContractFailure.TAIL_LINES) {
             tail.removeFirst();

@@ -112,10 +112,12 @@ final class ContractParser {
                         where() + ": no marker '" + first.text() + "' in the catalog (docs/markers.md lists them)");
             }
             String[] args = new String[t.size() - 1];
+            boolean[] literal = new boolean[args.length];
             for (int i = 1; i < t.size(); i++) {
                 args[i - 1] = t.get(i).text();
+                literal[i - 1] = t.get(i).quoted();
             }
-            return LinePattern.of(marker, args);
+            return LinePattern.of(marker, args, literal);
         } catch (IllegalArgumentException e) {
             throw syntax(e.getMessage());
         }

@@ -48,9 +48,13 @@ public final class LinePattern {
     private record Compiled(List<String> refValues, Pattern pattern) {
     }
 
+    /** The whole text when the pattern is one literal (no placeholders): matched without regex. */
+    private final String literalOnly;
+
     private LinePattern(String source, List<Part> parts) {
         this.source = source;
         this.parts = List.copyOf(parts);
+        this.literalOnly = parts.isEmpty() ? "" : parts.size() == 1 && parts.get(0) instanceof Lit l ? l.text() : null;
     }
 
     /**
@@ -76,7 +80,7 @@ public final class LinePattern {
             }
             int close = source.indexOf('>', i);
             if (close < 0) {
-                throw new IllegalArgumentException("unclosed placeholder at column " + (i + 1) + " (write << for a literal <)");
+                throw new IllegalArgumentException("unclosed placeholder at pattern column " + (i + 1) + " (write << for a literal <)");
             }
             flush(lit, parts);
             parts.add(placeholder(source.substring(i + 1, close), i + 1));
@@ -100,19 +104,19 @@ public final class LinePattern {
 
     private static Part placeholder(String body, int column) {
         if (body.startsWith("=")) {
-            return ref(body, null, "placeholder <" + body + "> at column " + column);
+            return ref(body, null, "placeholder <" + body + "> at pattern column " + column);
         }
         int colon = body.indexOf(':');
         String typeId = colon < 0 ? body : body.substring(0, colon);
         PlaceholderType type = PlaceholderType.byId(typeId);
         if (type == null) {
-            throw new IllegalArgumentException("unknown placeholder type '" + typeId + "' at column " + column
+            throw new IllegalArgumentException("unknown placeholder type '" + typeId + "' at pattern column " + column
                     + " (types: slot, kind, mode, int, ver, code, word, text)");
         }
         if (colon < 0) {
             return new Hole(type, null);
         }
-        return new Hole(type, captureName(body.substring(colon + 1), "placeholder <" + body + "> at column " + column));
+        return new Hole(type, captureName(body.substring(colon + 1), "placeholder <" + body + "> at pattern column " + column));
     }
 
     private static String captureName(String name, String where) {
@@ -138,6 +142,12 @@ public final class LinePattern {
      * @throws IllegalArgumentException on a wrong argument count or a literal of the wrong type
      */
     public static LinePattern of(Marker marker, String... args) {
+        return of(marker, args, new boolean[args.length]);
+    }
+
+    /** As {@link #of(Marker, String...)}; {@code literal[k]} makes argument k a literal value even
+     * when it starts with {@code *}, {@code :} or {@code =} (a quoted argument in a contract). */
+    static LinePattern of(Marker marker, String[] args, boolean[] literal) {
         int n = marker.placeholderCount();
         if (args.length != 0 && args.length != n) {
             throw new IllegalArgumentException(marker + " ('" + marker.template() + "') takes " + n
@@ -152,10 +162,19 @@ public final class LinePattern {
                 break;
             }
             PlaceholderType type = marker.type(k);
+            boolean isLiteral = args.length != 0 && literal[k];
             String arg = args.length == 0 ? "*" : args[k];
-            src.append(' ').append(arg.isEmpty() || arg.indexOf(' ') >= 0 || arg.indexOf('"') >= 0 ? quoted(arg) : arg);
+            if (args.length != 0) {
+                src.append(' ').append(isLiteral || arg.isEmpty() || arg.indexOf(' ') >= 0 || arg.indexOf('"') >= 0
+                        ? quoted(arg) : arg);
+            }
             String where = "argument " + (k + 1) + " of " + marker;
-            if (arg.equals("*")) {
+            if (isLiteral) {
+                if (!type.accepts(arg)) {
+                    throw new IllegalArgumentException(where + ": '" + arg + "' is not a <" + type.id() + ">");
+                }
+                lit.append(arg);
+            } else if (arg.equals("*")) {
                 flush(lit, parts);
                 parts.add(new Hole(type, null));
             } else if (arg.startsWith(":")) {
@@ -208,6 +227,9 @@ public final class LinePattern {
      * @return the values this line captures (possibly none), or empty when the line does not match
      */
     public Optional<Map<String, String>> match(String text, Map<String, String> known) {
+        if (literalOnly != null) {
+            return text.stripTrailing().equals(literalOnly) ? Optional.of(Map.of()) : Optional.empty();
+        }
         Pattern p = compiled(known);
         if (p == null) {
             return Optional.empty();
@@ -228,6 +250,9 @@ public final class LinePattern {
 
     /** Whether the pattern occurs anywhere in {@code text} (forbidden {@code contains} entries). */
     public boolean occursIn(String text, Map<String, String> known) {
+        if (literalOnly != null) {
+            return text.contains(literalOnly);
+        }
         Pattern p = compiled(known);
         return p != null && p.matcher(text).find();
     }
@@ -268,6 +293,10 @@ public final class LinePattern {
 
     /** The regex for the current reference values (cached: they rarely change), null when unmatchable. */
     private Pattern compiled(Map<String, String> known) {
+        Compiled c = cache;
+        if (c != null && c.refValues().isEmpty()) {
+            return c.pattern(); // no references: compiled once
+        }
         List<String> refValues = new ArrayList<>();
         for (Part p : parts) {
             if (p instanceof Ref r) {
@@ -278,7 +307,6 @@ public final class LinePattern {
                 refValues.add(v);
             }
         }
-        Compiled c = cache;
         if (c != null && c.refValues().equals(refValues)) {
             return c.pattern();
         }

@@ -60,7 +60,7 @@ public enum Marker {
             literals[k] = template.substring(from, open);
             types[k] = PlaceholderType.byId(template.substring(open + 1, close));
             if (types[k] == null) {
-                throw new AssertionError("bad placeholder in catalog template: " + template);
+                throw new IllegalArgumentException("bad placeholder in catalog template: " + template);
             }
             from = close + 1;
         }

@@ -1,0 +1,61 @@
+package io.trialboot.harness;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Splits the console's byte stream into lines. The pty turns every newline into CRLF, so carriage
+ * returns are dropped. A partial line (a shell prompt waits without a newline) becomes a line of its
+ * own once the console has been quiet for {@code quietNanos}: then {@code ~ # } is seen as soon as
+ * it is printed, and the echo of a typed command starts a fresh line. Not thread-safe; the caller
+ * holds the lock. Time is passed in, so tests need no sleeps.
+ */
+final class LineAssembler {
+    /** A line longer than this is cut: a runaway guest must not grow the heap without bound. */
+    static final int MAX_LINE = 16 * 1024;
+
+    private final long quietNanos;
+    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    private long lastByteAt;
+
+    LineAssembler(long quietNanos) {
+        if (quietNanos <= 0) throw new IllegalArgumentException("quietNanos must be positive: " + quietNanos);
+        this.quietNanos = quietNanos;
+    }
+
+    /** Feeds {@code len} bytes read at {@code now}; returns the lines they complete, in order. */
+    List<String> accept(byte[] buf, int len, long now) {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < len; i++) {
+            byte b = buf[i];
+            if (b == '\n') {
+                lines.add(take());
+            } else if (b != '\r') {
+                partial.write(b);
+                if (partial.size() >= MAX_LINE) lines.add(take());
+            }
+        }
+        if (len > 0) lastByteAt = now;
+        return lines;
+    }
+
+    /** The partial line, if there is one and nothing has arrived for the quiet period. */
+    Optional<String> flushIfQuiet(long now) {
+        if (partial.size() == 0 || now - lastByteAt < quietNanos) return Optional.empty();
+        return Optional.of(take());
+    }
+
+    /** Whatever is left at end of stream. */
+    Optional<String> finish() {
+        return partial.size() == 0 ? Optional.empty() : Optional.of(take());
+    }
+
+    private String take() {
+        String s = partial.toString(StandardCharsets.UTF_8);
+        partial.reset();
+        return s;
+    }
+}

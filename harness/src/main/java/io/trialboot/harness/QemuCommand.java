@@ -1,0 +1,47 @@
+package io.trialboot.harness;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The QEMU command line for one VM. */
+final class QemuCommand {
+    /** The id of the update-media drive and device; the guest sees it as the second virtio disk. */
+    static final String MEDIA_ID = "media0";
+    /** The PCIe root port hot-plugged media goes on. */
+    static final String HOTPLUG_PORT = "hp0";
+
+    private QemuCommand() {}
+
+    static List<String> argv(VmConfig c, Path overlay, Path qmpSocket) {
+        GuestImage img = c.image();
+        List<String> a = new ArrayList<>(List.of(c.qemuBinary(),
+                "-machine", "virt", "-bios", "default",
+                "-m", c.memory(), "-smp", Integer.toString(c.smp()),
+                "-nographic",
+                "-kernel", img.kernel().toString(),
+                "-initrd", img.initrd().toString(),
+                "-append", img.append(),
+                "-drive", "file=" + opt(overlay.toAbsolutePath()) + ",if=none,id=disk0,format=qcow2",
+                "-device", "virtio-blk-device,drive=disk0"));
+        if (c.attachMedia()) {
+            a.addAll(List.of(
+                    "-drive", "file=" + opt(img.media().orElseThrow()) + ",if=none,id=" + MEDIA_ID + ",format=raw,readonly=on",
+                    "-device", "virtio-blk-device,drive=" + MEDIA_ID + ",id=" + MEDIA_ID));
+        }
+        if (c.hotplugPort()) {
+            a.addAll(List.of("-device", "pcie-root-port,id=" + HOTPLUG_PORT + ",bus=pcie.0,chassis=1"));
+        }
+        a.addAll(List.of(
+                "-object", "rng-random,filename=/dev/urandom,id=rng0",
+                "-device", "virtio-rng-device,rng=rng0",
+                "-qmp", "unix:" + opt(qmpSocket.toAbsolutePath()) + ",server=on,wait=off"));
+        a.addAll(c.extraArgs());
+        return a;
+    }
+
+    /** QEMU option values separate keys with commas; a comma inside a path is written twice. */
+    static String opt(Path p) {
+        return p.toString().replace(",", ",,");
+    }
+}

@@ -1,0 +1,134 @@
+package io.trialboot.harness;
+
+import com.pty4j.PtyProcess;
+import com.pty4j.PtyProcessBuilder;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * One QEMU process under a pty, with the thread that reads its console. pty4j's
+ * {@code available()} always returns 0, so the console is read by blocking reads on a dedicated
+ * thread. A {@link QemuVm} has one at a time; a restart makes a new one.
+ */
+final class QemuProcess {
+    private final PtyProcess process;
+    private final Thread reader;
+    private final OutputStream console;
+
+    private QemuProcess(PtyProcess process, Thread reader) {
+        this.process = process;
+        this.reader = reader;
+        this.console = process.getOutputStream();
+    }
+
+    /**
+     * Starts {@code argv} in {@code dir}; {@code onBytes} gets each chunk read from the console,
+     * {@code onEnd} runs once when the console ends.
+     */
+    static QemuProcess start(List<String> argv, Path dir, BiConsumer<byte[], Integer> onBytes, Runnable onEnd) {
+        checkOnPath(argv.get(0));
+        ensurePtyTmpdir();
+        PtyProcess p;
+        try {
+            p = new PtyProcessBuilder(argv.toArray(String[]::new))
+                    .setDirectory(dir.toAbsolutePath().toString())
+                    .setRedirectErrorStream(true) // QEMU's own errors land in serial.log and in reports
+                    .setInitialColumns(240)
+                    .setInitialRows(50)
+                    .start();
+        } catch (IOException | RuntimeException e) {
+            throw new HarnessException(HarnessCode.QEMU_START_FAILED, "cannot start " + argv.get(0) + ": " + e.getMessage(), e);
+        }
+        Exec.DESTROYER.add(p); // QEMU dies with the JVM
+        InputStream in = p.getInputStream();
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[8192];
+            try {
+                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    if (n > 0) onBytes.accept(buf, n);
+                }
+            } catch (IOException e) {
+                // EIO from the pty master once QEMU is gone: the same as end of stream
+            } finally {
+                onEnd.run();
+            }
+        }, "qemu-console-" + dir.getFileName());
+        t.setDaemon(true);
+        t.start();
+        return new QemuProcess(p, t);
+    }
+
+    /**
+     * pty4j extracts its native library into {@code pty4j.tmpdir} only when that directory already
+     * exists (0.13.12); otherwise every JVM leaves a {@code /tmp/pty4j-*} directory behind.
+     */
+    private static void ensurePtyTmpdir() {
+        String dir = System.getProperty("pty4j.tmpdir");
+        if (dir == null || dir.isBlank()) return;
+        try {
+            Files.createDirectories(Path.of(dir));
+        } catch (IOException e) {
+            throw new HarnessException(HarnessCode.QEMU_START_FAILED, "cannot create pty4j.tmpdir " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkOnPath(String binary) {
+        if (binary.indexOf(File.separatorChar) >= 0) {
+            if (!Files.isExecutable(Path.of(binary))) {
+                throw new HarnessException(HarnessCode.QEMU_START_FAILED, binary + " is not an executable file");
+            }
+            return;
+        }
+        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, binary))) return;
+        }
+        throw new HarnessException(HarnessCode.QEMU_START_FAILED,
+                binary + " is not on PATH (scripts/bootstrap installs qemu-system-misc)");
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** The exit code once QEMU has exited. */
+    OptionalInt exitCode() {
+        return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Writes to the console (the guest's serial port). */
+    void write(byte[] bytes) throws IOException {
+        console.write(bytes);
+        console.flush();
+    }
+
+    /** SIGKILL: no flush, no goodbye, like pulling the plug. */
+    void kill() {
+        process.destroyForcibly();
+    }
+
+    /** Waits up to {@code d} for QEMU to exit. */
+    boolean waitFor(Duration d) throws InterruptedException {
+        boolean exited = process.waitFor(d.toNanos(), TimeUnit.NANOSECONDS);
+        if (exited) Exec.DESTROYER.remove(process);
+        return exited;
+    }
+
+    /** Waits up to {@code d} for the console reader to see the end of the console. */
+    boolean awaitConsoleEnd(Duration d) throws InterruptedException {
+        reader.join(Math.max(1, d.toMillis()));
+        return !reader.isAlive();
+    }
+}

@@ -1,0 +1,47 @@
+package io.trialboot.harness;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Marks a test (class or method) that boots the guest: a {@link QemuVm} parameter gets a VM booted
+ * for that test by {@link QemuVmExtension}. On a method it replaces the class's annotation as a whole
+ * (unset attributes take their defaults, not the class's values).
+ *
+ * <pre>{@code
+ * @QemuTest(append = "trialboot.selftest=ota")
+ * class OtaCycleIT {
+ *     @Test
+ *     void updatesConfirmsAndRollsBack(QemuVm vm) {
+ *         vm.await(Contract.builtIn("ota-cycle"));
+ *     }
+ * }
+ * }</pre>
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
+@ExtendWith(QemuVmExtension.class)
+public @interface QemuTest {
+    /** Appended to the image's kernel command line, e.g. {@code trialboot.selftest=ota}. */
+    String append() default "";
+
+    /** QEMU {@code -m}. */
+    String memory() default "1G";
+
+    /** QEMU {@code -smp}. */
+    int smp() default 2;
+
+    /** Attach the image's update media (read-only {@code media0}) when the image has one. */
+    boolean media() default true;
+
+    /** Add the PCIe root port {@code hp0} for hot-plugging media through QMP. */
+    boolean hotplugPort() default false;
+
+    /** Further QEMU arguments, appended last. */
+    String[] qemuArgs() default {};
+}

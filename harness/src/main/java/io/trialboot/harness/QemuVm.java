@@ -1,0 +1,523 @@
+package io.trialboot.harness;
+
+import io.trialboot.harness.qmp.QmpClient;
+import io.trialboot.markers.ConsoleLine;
+import io.trialboot.markers.Contract;
+import io.trialboot.markers.ContractFailure;
+import io.trialboot.markers.ContractMatcher;
+import io.trialboot.markers.LinePattern;
+import io.trialboot.markers.Marker;
+import io.trialboot.markers.Step;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * One guest under {@code qemu-system-riscv64}, booted from a fresh copy-on-write overlay over the
+ * image's base disk. Its console (the pty) becomes timestamped, boot-indexed lines in
+ * {@code <runDir>/serial.log}; {@link #await(Contract)} runs the contract matcher over them live and
+ * ends at once when QEMU exits or a forbidden line appears. {@link #powerCut()} and
+ * {@link #restart()} inject power loss on the same overlay. Close it to quit QEMU (QMP
+ * {@code quit}, then SIGKILL after {@link VmConfig#shutdownWait()}).
+ *
+ * <p>Successive awaits continue where the previous one stopped: each consumes the console up to
+ * the line that met its last step, and its first step's timeout counts from the moment it is called.
+ */
+public final class QemuVm implements AutoCloseable {
+    /** Unix socket paths are limited to 107 bytes; deeper run directories put the socket in /tmp. */
+    private static final int MAX_SOCKET_PATH = 100;
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final Duration QMP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CONSOLE_DRAIN = Duration.ofSeconds(2);
+    private static final long DISK_POLL_MS = 10;
+
+    private final VmConfig config;
+    private final Path overlay;
+    private final Path qmpSocket;
+    private final Path qmpTempDir;
+    private final ConsoleRecorder console;
+    private final LineAssembler assembler;
+    private final ScheduledExecutorService ticker;
+    private final long startNanos = System.nanoTime();
+
+    /** Read without the VM's lock: the console thread must never wait for it (close() holds it while joining). */
+    private volatile QemuProcess process;
+    private QmpClient qmp;
+    private Predicate<String> powerCutTrigger;
+    private boolean powerCutFired;
+    private int cursor;
+    private boolean closed;
+    private ScheduledFuture<?> diskWatch;
+    private int mediaPlugs;
+
+    private QemuVm(VmConfig config) throws IOException {
+        this.config = config;
+        Path runDir = config.runDir().toAbsolutePath();
+        Files.createDirectories(runDir);
+        this.overlay = runDir.resolve("overlay.qcow2");
+        Files.deleteIfExists(overlay);
+        Overlay.create(config.qemuImgBinary(), config.image().disk(), overlay);
+        Path socket = runDir.resolve("qmp.sock");
+        if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+            qmpTempDir = Files.createTempDirectory("trialboot-qmp");
+            socket = qmpTempDir.resolve("qmp.sock");
+        } else {
+            qmpTempDir = null;
+        }
+        this.qmpSocket = socket;
+        this.console = new ConsoleRecorder(runDir.resolve("serial.log"));
+        this.assembler = new LineAssembler(config.quietPeriod().toNanos());
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "qemu-console-flush-" + runDir.getFileName());
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(10, config.quietPeriod().toMillis() / 3);
+        ticker.scheduleAtFixedRate(this::flushQuietPrompt, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** Creates the run directory and overlay, and boots QEMU. */
+    public static QemuVm start(VmConfig config) {
+        Objects.requireNonNull(config, "config");
+        QemuVm vm;
+        try {
+            vm = new QemuVm(config);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare run directory " + config.runDir(), e);
+        }
+        try {
+            vm.launch();
+        } catch (RuntimeException e) {
+            vm.close();
+            throw e;
+        }
+        return vm;
+    }
+
+    public VmConfig config() {
+        return config;
+    }
+
+    public Path runDir() {
+        return config.runDir().toAbsolutePath();
+    }
+
+    /** The console log ({@code +SSSS.mmm boot=N | text} lines; {@code markers check} reads it). */
+    public Path serialLog() {
+        return console.serialLog();
+    }
+
+    /** The copy-on-write overlay this VM writes to; the base disk is never written. */
+    public Path overlay() {
+        return overlay;
+    }
+
+    /** Where {@link #await} writes the report of its last failure. */
+    public Path reportFile() {
+        return runDir().resolve("contract-report.txt");
+    }
+
+    /** Every console line so far, across boots and restarts. */
+    public List<ConsoleLine> lines() {
+        return console.from(0);
+    }
+
+    /** The boot the console is in (1 after the first OpenSBI banner; 0 before it). */
+    public int currentBoot() {
+        return console.currentBoot();
+    }
+
+    public boolean isRunning() {
+        QemuProcess p = process;
+        return p != null && p.alive();
+    }
+
+    /** QEMU's exit code, once it has exited. */
+    public OptionalInt exitCode() {
+        QemuProcess p = process;
+        return p == null ? OptionalInt.empty() : p.exitCode();
+    }
+
+    /**
+     * Types {@code command} at the guest console followed by Enter. The guest echoes it, so the
+     * command shows up in the console as a line of its own.
+     *
+     * @throws IllegalArgumentException when the command holds control characters (Ctrl-A would
+     *     reach QEMU's monitor escape, a newline would type two commands)
+     */
+    public void type(String command) {
+        for (int i = 0; i < command.length(); i++) {
+            char c = command.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw new IllegalArgumentException("command holds control character 0x"
+                        + Integer.toHexString(c) + " at " + i + ": type one line of printable text");
+            }
+        }
+        QemuProcess p = liveProcess("type '" + command + "'");
+        try {
+            p.write((command + "\r").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new HarnessException(HarnessCode.CONSOLE_CLOSED, "cannot type '" + command + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits until the console meets {@code contract}, and returns the values it captured. Ends at
+     * once, failing, when QEMU exits or a forbidden line appears.
+     *
+     * @throws AssertionError with the matcher's report, QEMU's liveness and the serial.log path
+     */
+    public Map<String, String> await(Contract contract) {
+        ContractMatcher matcher = new ContractMatcher(contract, config.scale().factor());
+        Duration base = elapsed();
+        int next = cursor;
+        boolean ended = false;
+        try {
+            while (true) {
+                for (ConsoleLine line : console.from(next)) {
+                    matcher.offer(shifted(line, base));
+                    next++;
+                    if (matcher.done()) break;
+                }
+                if (matcher.done()) break;
+                matcher.checkTime(shifted(elapsed(), base));
+                if (matcher.done()) break;
+                if (ended) {
+                    matcher.endOfInput();
+                    break;
+                }
+                if (consoleEnded()) {
+                    ended = true; // one more pass takes the last lines QEMU printed
+                    continue;
+                }
+                console.awaitMore(next, POLL);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HarnessException(HarnessCode.INTERRUPTED, "interrupted while waiting for contract '"
+                    + contract.name() + "'; console so far in " + serialLog(), e);
+        }
+        cursor = next;
+        if (matcher.passed()) return matcher.captures();
+        throw failure(matcher.failure().orElseThrow(), next);
+    }
+
+    /**
+     * Waits for one catalog marker (with {@code args} for its placeholders, as in a contract's
+     * {@code expect} line) in the current boot, within {@code timeout} (scaled).
+     */
+    public Map<String, String> await(Marker marker, Duration timeout, String... args) {
+        Step step = new Step(1, Math.max(1, currentBoot()), timeout, LinePattern.of(marker, args), 0);
+        return await(new Contract(marker.name(), List.of(step), List.of()));
+    }
+
+    /** Cuts the power now: SIGKILL to QEMU, nothing flushed. {@link #restart()} boots it again. */
+    public void powerCut() {
+        QemuProcess p = liveProcess("cut the power");
+        p.kill();
+        awaitExit(p);
+    }
+
+    /**
+     * Arms a power cut for the first console line that {@code line} accepts: QEMU is killed from the
+     * console thread the moment that line is complete, before the guest gets further.
+     */
+    public void powerCutWhen(Predicate<String> line) {
+        synchronized (assembler) {
+            powerCutTrigger = Objects.requireNonNull(line, "line");
+            powerCutFired = false;
+        }
+    }
+
+    /** Arms a power cut right after {@code marker} (with {@code args} as in a contract) is printed. */
+    public void powerCutAfter(Marker marker, String... args) {
+        LinePattern pattern = LinePattern.of(marker, args);
+        powerCutWhen(text -> pattern.match(text, Map.of()).isPresent());
+    }
+
+    /** Whether an armed power cut has happened. */
+    public boolean powerCutFired() {
+        synchronized (assembler) {
+            return powerCutFired;
+        }
+    }
+
+    /**
+     * Arms a power cut for when the guest has written at least {@code bytes} to its disk since this
+     * QEMU started (QMP {@code query-blockstats}, polled every {@value #DISK_POLL_MS} ms, so the cut
+     * lands within one poll of the threshold). Ends with the VM or with {@link #restart()}.
+     */
+    public synchronized void powerCutAfterDiskWrites(long bytes) {
+        if (bytes <= 0) throw new IllegalArgumentException("bytes must be positive: " + bytes);
+        cancelDiskWatch();
+        QemuProcess target = liveProcess("arm a power cut");
+        QmpClient client = qmp();
+        diskWatch = ticker.scheduleWithFixedDelay(() -> {
+            try {
+                if (target.alive() && writtenBytes(client.execute("query-blockstats"), "disk0") >= bytes) {
+                    synchronized (assembler) {
+                        powerCutFired = true;
+                    }
+                    target.kill();
+                }
+            } catch (HarnessException e) {
+                // QEMU went away under the poll: nothing left to cut
+            }
+            if (!target.alive()) throw new CancellationException("QEMU exited"); // ends the schedule
+        }, 0, DISK_POLL_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** {@code wr_bytes} of {@code device} in a {@code query-blockstats} reply (0 when absent). */
+    static long writtenBytes(Object reply, String device) {
+        if (reply instanceof List<?> devices) {
+            for (Object d : devices) {
+                if (d instanceof Map<?, ?> m && device.equals(m.get("device"))
+                        && m.get("stats") instanceof Map<?, ?> stats && stats.get("wr_bytes") instanceof Number n) {
+                    return n.longValue();
+                }
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Hot-plugs {@code rawImage} read-only as the update media ({@code media0}, virtio-blk-pci on the
+     * PCIe root port). Needs {@link VmConfig#hotplugPort()} and no media attached at boot: the
+     * boot-time media sits on virtio-mmio, which QEMU cannot unplug. The guest kernel needs PCIe
+     * hot-plug and virtio-pci to see it.
+     */
+    public synchronized void plugMedia(Path rawImage) {
+        if (!config.hotplugPort() || config.attachMedia()) {
+            throw new HarnessException(HarnessCode.CONFIG_INVALID,
+                    "plugMedia needs hotplugPort(true) and attachMedia(false) (@QemuTest(hotplugPort = true, media = false))");
+        }
+        if (!Files.isRegularFile(rawImage)) {
+            throw new HarnessException(HarnessCode.CONFIG_INVALID, "no media image at " + rawImage);
+        }
+        String node = QemuCommand.MEDIA_ID + "-node" + (++mediaPlugs);
+        qmp().blockdevAddReadOnlyRaw(node, rawImage);
+        qmp().deviceAdd("virtio-blk-pci", QemuCommand.MEDIA_ID, Map.of("drive", node, "bus", QemuCommand.HOTPLUG_PORT));
+    }
+
+    /** Asks for the hot-plugged media to be removed; the guest completes the removal. */
+    public void unplugMedia() {
+        qmp().deviceDel(QemuCommand.MEDIA_ID);
+    }
+
+    /** Boots QEMU again on the same overlay after it exited or lost power. */
+    public synchronized void restart() {
+        if (closed) throw new HarnessException(HarnessCode.CONSOLE_CLOSED, "the VM is closed");
+        if (process != null && process.alive()) {
+            throw new IllegalStateException("QEMU is still running: powerCut() or let it exit before restart()");
+        }
+        cancelDiskWatch();
+        closeQmp();
+        launch();
+    }
+
+    /** The QMP client of the running QEMU, connected on first use. */
+    public synchronized QmpClient qmp() {
+        liveProcess("use QMP");
+        return connectQmp();
+    }
+
+    private synchronized QmpClient connectQmp() {
+        if (qmp == null) qmp = QmpClient.connect(qmpSocket, config.scale().scale(QMP_TIMEOUT));
+        return qmp;
+    }
+
+    /** Resets the machine (QMP {@code system_reset}): a new boot inside the same QEMU. */
+    public void reset() {
+        qmp().systemReset();
+    }
+
+    /** Quits QEMU (QMP, then SIGKILL after the shutdown wait), closes serial.log. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            if (process != null && process.alive()) {
+                if (!askToQuit() || !waitFor(process, config.shutdownWait())) process.kill();
+                awaitExit(process);
+            }
+        } finally {
+            cancelDiskWatch();
+            closeQmp();
+            ticker.shutdownNow();
+            synchronized (assembler) {
+                flushRest();
+            }
+            console.close();
+            deleteTempSocketDir();
+        }
+    }
+
+    // ---- internals ----
+
+    /** QMP {@code quit}, when QEMU has a QMP socket; false when it could not be asked. */
+    private boolean askToQuit() {
+        if (qmp == null && !Files.exists(qmpSocket)) return false;
+        try {
+            connectQmp().quit(); // not qmp(): close() has already marked the VM closed
+            return true;
+        } catch (HarnessException e) {
+            return false; // QMP unusable: the caller kills QEMU
+        }
+    }
+
+    private synchronized void launch() {
+        List<String> argv = QemuCommand.argv(config, overlay, qmpSocket);
+        try {
+            Files.deleteIfExists(qmpSocket);
+            Files.write(runDir().resolve("qemu-cmdline.txt"), List.of(String.join(" ", argv)), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + runDir(), e);
+        }
+        process = QemuProcess.start(argv, runDir(), this::onConsoleBytes, this::onConsoleEnd);
+    }
+
+    private void onConsoleBytes(byte[] buf, int len) {
+        synchronized (assembler) {
+            for (String text : assembler.accept(buf, len, System.nanoTime())) record(text);
+        }
+    }
+
+    private void onConsoleEnd() {
+        synchronized (assembler) {
+            flushRest();
+        }
+        console.wake();
+    }
+
+    private void flushQuietPrompt() {
+        synchronized (assembler) {
+            assembler.flushIfQuiet(System.nanoTime()).ifPresent(this::record);
+        }
+    }
+
+    private void flushRest() {
+        assembler.finish().ifPresent(this::record);
+    }
+
+    /** Called with the assembler's lock held. */
+    private void record(String text) {
+        console.record(text, elapsed().truncatedTo(ChronoUnit.MILLIS));
+        if (powerCutTrigger != null && powerCutTrigger.test(text)) {
+            powerCutTrigger = null;
+            powerCutFired = true;
+            QemuProcess p = currentProcess();
+            if (p != null) p.kill();
+        }
+    }
+
+    private QemuProcess currentProcess() {
+        return process;
+    }
+
+    private QemuProcess liveProcess(String what) {
+        QemuProcess p = currentProcess();
+        if (closed || p == null || !p.alive()) {
+            String state = closed ? "the VM is closed"
+                    : "QEMU exited" + (p == null ? "" : " with code " + p.exitCode().orElse(-1));
+            throw new HarnessException(HarnessCode.CONSOLE_CLOSED, "cannot " + what + ": " + state + "; console in " + serialLog());
+        }
+        return p;
+    }
+
+    /** QEMU is gone and its console reader has taken everything it printed. */
+    private boolean consoleEnded() throws InterruptedException {
+        QemuProcess p = currentProcess();
+        if (p == null || p.alive()) return false;
+        p.awaitConsoleEnd(CONSOLE_DRAIN);
+        return true;
+    }
+
+    private void awaitExit(QemuProcess p) {
+        try {
+            if (!waitFor(p, config.shutdownWait().plusSeconds(5))) {
+                throw new HarnessException(HarnessCode.QEMU_START_FAILED, "QEMU (pid " + p.pid() + ") did not die after SIGKILL");
+            }
+            p.awaitConsoleEnd(CONSOLE_DRAIN);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HarnessException(HarnessCode.INTERRUPTED, "interrupted while waiting for QEMU to exit", e);
+        }
+    }
+
+    private static boolean waitFor(QemuProcess p, Duration d) {
+        try {
+            return p.waitFor(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private AssertionError failure(ContractFailure f, int consumed) {
+        QemuProcess p = currentProcess();
+        String liveness = p != null && p.alive() ? "QEMU still running"
+                : "QEMU exited with code " + (p == null ? "?" : String.valueOf(p.exitCode().orElse(-1)))
+                        + (powerCutFired() ? " (killed by the armed power cut)" : "");
+        String message = f.report(console.tail(consumed, ContractFailure.TAIL_LINES))
+                + liveness + "\nfull log: " + serialLog();
+        try {
+            Files.writeString(reportFile(), message + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            message += "\n(could not write " + reportFile() + ": " + e.getMessage() + ")";
+        }
+        return new AssertionError(message);
+    }
+
+    private Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    /** The matcher times a contract's first step from the run start; an await starts it at {@code base}. */
+    private static ConsoleLine shifted(ConsoleLine l, Duration base) {
+        return new ConsoleLine(shifted(l.at(), base), l.boot(), l.text());
+    }
+
+    private static Duration shifted(Duration at, Duration base) {
+        Duration d = at.minus(base);
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+
+    private synchronized void cancelDiskWatch() {
+        if (diskWatch != null) {
+            diskWatch.cancel(false);
+            diskWatch = null;
+        }
+    }
+
+    private synchronized void closeQmp() {
+        if (qmp != null) {
+            qmp.close();
+            qmp = null;
+        }
+    }
+
+    private void deleteTempSocketDir() {
+        if (qmpTempDir == null) return;
+        try {
+            Files.deleteIfExists(qmpSocket);
+            Files.deleteIfExists(qmpTempDir);
+        } catch (IOException e) {
+            // a stale empty directory in /tmp is harmless
+        }
+    }
+}

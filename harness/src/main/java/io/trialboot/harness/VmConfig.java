@@ -1,0 +1,115 @@
+package io.trialboot.harness;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * How to boot one VM: an immutable value built with {@link #builder(GuestImage, Path)}.
+ *
+ * @param image          what to boot
+ * @param runDir         where the overlay, serial.log, report and QMP socket go
+ * @param qemuBinary     the emulator (a fake script in unit tests)
+ * @param qemuImgBinary  the tool that creates the overlay
+ * @param memory         QEMU {@code -m} value, e.g. {@code 1G} or {@code 512M}
+ * @param smp            number of harts
+ * @param attachMedia    attach the image's update media as a read-only second disk ({@code media0})
+ * @param hotplugPort    add a PCIe root port ({@code hp0}) so media can be hot-plugged through QMP
+ * @param extraArgs      further QEMU arguments, appended last
+ * @param scale          multiplies the harness's own waits (the contract's are scaled by the matcher)
+ * @param quietPeriod    a partial console line (a prompt) becomes a line after this much silence
+ * @param shutdownWait   how long {@code close()} waits for QEMU to quit before killing it
+ */
+public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String qemuImgBinary, String memory,
+        int smp, boolean attachMedia, boolean hotplugPort, List<String> extraArgs, TimeoutScale scale,
+        Duration quietPeriod, Duration shutdownWait) {
+    private static final Pattern MEMORY = Pattern.compile("[1-9][0-9]*[MG]?");
+
+    public VmConfig {
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(runDir, "runDir");
+        Objects.requireNonNull(qemuBinary, "qemuBinary");
+        Objects.requireNonNull(qemuImgBinary, "qemuImgBinary");
+        Objects.requireNonNull(scale, "scale");
+        Objects.requireNonNull(quietPeriod, "quietPeriod");
+        Objects.requireNonNull(shutdownWait, "shutdownWait");
+        if (!MEMORY.matcher(memory).matches()) {
+            throw new HarnessException(HarnessCode.CONFIG_INVALID, "memory must look like 1G or 512M, got '" + memory + "'");
+        }
+        if (smp < 1 || smp > 64) {
+            throw new HarnessException(HarnessCode.CONFIG_INVALID, "smp must be 1..64, got " + smp);
+        }
+        if (attachMedia && image.media().isEmpty()) {
+            throw new HarnessException(HarnessCode.CONFIG_INVALID, "attachMedia is set but the image has no media disk");
+        }
+        if (quietPeriod.isNegative() || quietPeriod.isZero() || shutdownWait.isNegative()) {
+            throw new HarnessException(HarnessCode.CONFIG_INVALID,
+                    "quietPeriod must be positive and shutdownWait not negative: " + quietPeriod + ", " + shutdownWait);
+        }
+        extraArgs = List.copyOf(extraArgs);
+    }
+
+    /** Defaults: qemu-system-riscv64 and qemu-img from PATH, 1G, 2 harts, the media attached when the image has one. */
+    public static Builder builder(GuestImage image, Path runDir) {
+        return new Builder(image, runDir);
+    }
+
+    /** A builder starting from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder(image, runDir);
+        b.qemuBinary = qemuBinary;
+        b.qemuImgBinary = qemuImgBinary;
+        b.memory = memory;
+        b.smp = smp;
+        b.attachMedia = attachMedia;
+        b.hotplugPort = hotplugPort;
+        b.extraArgs.addAll(extraArgs);
+        b.scale = scale;
+        b.quietPeriod = quietPeriod;
+        b.shutdownWait = shutdownWait;
+        return b;
+    }
+
+    /** Mutable builder; {@link #build()} validates. */
+    public static final class Builder {
+        private GuestImage image;
+        private Path runDir;
+        private String qemuBinary = "qemu-system-riscv64";
+        private String qemuImgBinary = "qemu-img";
+        private String memory = "1G";
+        private int smp = 2;
+        private boolean attachMedia;
+        private boolean hotplugPort;
+        private final List<String> extraArgs = new ArrayList<>();
+        private TimeoutScale scale = TimeoutScale.DEFAULT;
+        private Duration quietPeriod = Duration.ofMillis(300);
+        private Duration shutdownWait = Duration.ofSeconds(10);
+
+        private Builder(GuestImage image, Path runDir) {
+            this.image = Objects.requireNonNull(image, "image");
+            this.runDir = Objects.requireNonNull(runDir, "runDir");
+            this.attachMedia = image.media().isPresent();
+        }
+
+        public Builder image(GuestImage v) { image = v; attachMedia = attachMedia && v.media().isPresent(); return this; }
+        public Builder runDir(Path v) { runDir = v; return this; }
+        public Builder qemuBinary(String v) { qemuBinary = v; return this; }
+        public Builder qemuImgBinary(String v) { qemuImgBinary = v; return this; }
+        public Builder memory(String v) { memory = v; return this; }
+        public Builder smp(int v) { smp = v; return this; }
+        public Builder attachMedia(boolean v) { attachMedia = v; return this; }
+        public Builder hotplugPort(boolean v) { hotplugPort = v; return this; }
+        public Builder extraArgs(List<String> v) { extraArgs.addAll(v); return this; }
+        public Builder scale(TimeoutScale v) { scale = v; return this; }
+        public Builder quietPeriod(Duration v) { quietPeriod = v; return this; }
+        public Builder shutdownWait(Duration v) { shutdownWait = v; return this; }
+
+        public VmConfig build() {
+            return new VmConfig(image, runDir, qemuBinary, qemuImgBinary, memory, smp, attachMedia, hotplugPort,
+                    extraArgs, scale, quietPeriod, shutdownWait);
+        }
+    }
+}

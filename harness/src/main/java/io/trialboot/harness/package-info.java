@@ -1,0 +1,21 @@
+/**
+ * The host-side harness that boots the trialboot guest under {@code qemu-system-riscv64} and
+ * asserts the marker contract live.
+ *
+ * <p>Where a reader starts:
+ * <ul>
+ *   <li>{@link io.trialboot.harness.QemuTest} / {@link io.trialboot.harness.QemuVmExtension} —
+ *       the JUnit 5 extension: one VM per test, injected as a parameter, run directory under
+ *       {@code target/qemu-runs/<TestClass>/<method>/}.</li>
+ *   <li>{@link io.trialboot.harness.QemuVm} — one guest: console over a pty (timestamped,
+ *       boot-indexed lines in {@code serial.log}), {@code type}, {@code await(Contract)},
+ *       power cut and restart on the same copy-on-write overlay.</li>
+ *   <li>{@link io.trialboot.harness.VmConfig} and {@link io.trialboot.harness.GuestImage} — what
+ *       to boot and how.</li>
+ *   <li>{@link io.trialboot.harness.qmp.QmpClient} — QEMU's machine protocol on a Unix socket.</li>
+ * </ul>
+ * Every failure of the harness itself is a {@link io.trialboot.harness.HarnessException} with a
+ * {@link io.trialboot.harness.HarnessCode}; a contract that is not met is an
+ * {@link AssertionError} carrying the matcher's report.
+ */
+package io.trialboot.harness;

@@ -1,0 +1,75 @@
+package io.trialboot.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class LineAssemblerTest {
+    private static final long QUIET = 300_000_000L;
+    private final LineAssembler lines = new LineAssembler(QUIET);
+
+    private List<String> feed(String s, long now) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return lines.accept(b, b.length, now);
+    }
+
+    @Test
+    void splitsCrlfOutputIntoLines() {
+        assertEquals(List.of("OpenSBI v1.1", "", "bootctld: ready"), feed("OpenSBI v1.1\r\n\r\nbootctld: ready\r\n", 0));
+    }
+
+    @Test
+    void joinsALineSplitAcrossReads() {
+        assertEquals(List.of(), feed("updated: re", 0));
+        assertEquals(List.of("updated: ready"), feed("ady\r\n", 1));
+    }
+
+    @Test
+    void flushesAPromptOnlyAfterTheQuietPeriod() {
+        feed("~ # ", 1_000);
+        assertEquals(Optional.empty(), lines.flushIfQuiet(1_000 + QUIET - 1));
+        assertEquals(Optional.of("~ # "), lines.flushIfQuiet(1_000 + QUIET));
+        assertEquals(Optional.empty(), lines.flushIfQuiet(1_000 + 2 * QUIET));
+        // the echo of a typed command then starts a line of its own
+        assertEquals(List.of("nx status"), feed("nx status\r\n", 2 * QUIET));
+    }
+
+    @Test
+    void newBytesRestartTheQuietPeriod() {
+        feed("~ ", 0);
+        feed("# ", QUIET - 1);
+        assertEquals(Optional.empty(), lines.flushIfQuiet(QUIET + 1));
+        assertEquals(Optional.of("~ # "), lines.flushIfQuiet(2 * QUIET - 1));
+    }
+
+    @Test
+    void cutsARunawayLineAtTheBound() {
+        List<String> out = feed("x".repeat(LineAssembler.MAX_LINE + 5) + "\n", 0);
+        assertEquals(2, out.size());
+        assertEquals(LineAssembler.MAX_LINE, out.get(0).length());
+        assertEquals("xxxxx", out.get(1));
+    }
+
+    @Test
+    void decodesUtf8SplitAcrossReads() {
+        byte[] e = "é\n".getBytes(StandardCharsets.UTF_8);
+        assertEquals(List.of(), lines.accept(e, 1, 0));
+        assertEquals(List.of("é"), lines.accept(new byte[] {e[1], e[2]}, 2, 0));
+    }
+
+    @Test
+    void finishReturnsTheRest() {
+        feed("panic", 0);
+        assertEquals(Optional.of("panic"), lines.finish());
+        assertEquals(Optional.empty(), lines.finish());
+    }
+
+    @Test
+    void rejectsNonPositiveQuietPeriod() {
+        assertThrows(IllegalArgumentException.class, () -> new LineAssembler(0));
+    }
+}

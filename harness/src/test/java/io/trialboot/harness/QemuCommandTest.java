@@ -1,0 +1,59 @@
+package io.trialboot.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class QemuCommandTest {
+    private static final GuestImage IMAGE = new GuestImage(Path.of("/img/vmlinuz"), Path.of("/img/initrd.img"),
+            Path.of("/img/disk.raw"), Optional.of(Path.of("/img/media.raw")), "console=ttyS0 no5lvl");
+
+    @Test
+    void buildsTheSpecifiedCommandLineWithMedia() {
+        VmConfig c = VmConfig.builder(IMAGE, Path.of("/runs/t")).build();
+        assertEquals(List.of("qemu-system-riscv64", "-machine", "virt", "-bios", "default", "-m", "1G", "-smp", "2",
+                "-nographic", "-kernel", "/img/vmlinuz", "-initrd", "/img/initrd.img", "-append", "console=ttyS0 no5lvl",
+                "-drive", "file=/runs/t/overlay.qcow2,if=none,id=disk0,format=qcow2",
+                "-device", "virtio-blk-device,drive=disk0",
+                "-drive", "file=/img/media.raw,if=none,id=media0,format=raw,readonly=on",
+                "-device", "virtio-blk-device,drive=media0,id=media0",
+                "-object", "rng-random,filename=/dev/urandom,id=rng0",
+                "-device", "virtio-rng-device,rng=rng0",
+                "-qmp", "unix:/runs/t/qmp.sock,server=on,wait=off"),
+                QemuCommand.argv(c, Path.of("/runs/t/overlay.qcow2"), Path.of("/runs/t/qmp.sock")));
+    }
+
+    @Test
+    void honoursMemorySmpHotplugAndExtraArgsWithoutMedia() {
+        VmConfig c = VmConfig.builder(IMAGE, Path.of("/r")).memory("512M").smp(1).attachMedia(false)
+                .hotplugPort(true).extraArgs(List.of("-d", "guest_errors")).build();
+        List<String> argv = QemuCommand.argv(c, Path.of("/r/o.qcow2"), Path.of("/r/q.sock"));
+        assertEquals(List.of("-m", "512M", "-smp", "1"), argv.subList(5, 9));
+        assertEquals(-1, argv.indexOf("file=/img/media.raw,if=none,id=media0,format=raw,readonly=on"));
+        assertEquals("pcie-root-port,id=hp0,bus=pcie.0,chassis=1", argv.get(argv.indexOf("-object") - 1));
+        assertEquals(List.of("-d", "guest_errors"), argv.subList(argv.size() - 2, argv.size()));
+    }
+
+    @Test
+    void doublesCommasInPaths() {
+        VmConfig c = VmConfig.builder(IMAGE, Path.of("/r")).build();
+        List<String> argv = QemuCommand.argv(c, Path.of("/r,x/o.qcow2"), Path.of("/r/q.sock"));
+        assertEquals("file=/r,,x/o.qcow2,if=none,id=disk0,format=qcow2", argv.get(argv.indexOf("-drive") + 1));
+    }
+
+    @Test
+    void rejectsBadMemorySmpAndMediaThatIsNotThere() {
+        VmConfig.Builder b = VmConfig.builder(IMAGE, Path.of("/r"));
+        assertEquals(HarnessCode.CONFIG_INVALID, assertThrows(HarnessException.class, () -> b.memory("1T").build()).code());
+        VmConfig.Builder b2 = VmConfig.builder(IMAGE, Path.of("/r"));
+        assertEquals(HarnessCode.CONFIG_INVALID, assertThrows(HarnessException.class, () -> b2.smp(0).build()).code());
+        GuestImage noMedia = new GuestImage(IMAGE.kernel(), IMAGE.initrd(), IMAGE.disk(), Optional.empty(), "x");
+        HarnessException e = assertThrows(HarnessException.class,
+                () -> VmConfig.builder(noMedia, Path.of("/r")).attachMedia(true).build());
+        assertEquals("CONFIG_INVALID: attachMedia is set but the image has no media disk", e.getMessage());
+    }
+}

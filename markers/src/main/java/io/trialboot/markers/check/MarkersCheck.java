@@ -1,0 +1,166 @@
+package io.trialboot.markers.check;
+
+import io.trialboot.markers.ConsoleLog;
+import io.trialboot.markers.Contract;
+import io.trialboot.markers.ContractException;
+import io.trialboot.markers.ContractFailure;
+import io.trialboot.markers.ContractMatcher;
+import io.trialboot.markers.Marker;
+import io.trialboot.markers.StepResult;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The CI gate: {@code markers check <contract> <serial.log> [--scale F] [--junit-xml FILE]} checks a
+ * saved console log against a contract, offline, with the same matcher the harness runs live.
+ * {@code markers catalog} prints the marker catalog.
+ *
+ * <p>Exit status: {@value #HOLDS} the contract holds; {@value #NOT_MET} it does not (the failure
+ * report on stderr); {@value #USAGE} bad usage or unusable input (unreadable or malformed log or
+ * contract, unwritable report).
+ */
+public final class MarkersCheck {
+    public static final int HOLDS = 0;
+    public static final int NOT_MET = 1;
+    public static final int USAGE = 2;
+
+    static final String USAGE_TEXT = """
+            usage: markers check <contract> <serial.log> [--scale F] [--junit-xml FILE]
+                   markers catalog
+              <contract>   a contract file, or the name of a built-in one (first-boot, reboot-cycle, ...)
+              <serial.log> the console log: '+SSSS.mmm boot=N | text' lines, or a raw console capture
+              --scale F    multiply every step timeout by F (> 0, default 1)
+              --junit-xml  also write one JUnit test case per step to FILE
+            exit status: 0 contract holds, 1 contract not met, 2 usage or unusable input""";
+
+    private MarkersCheck() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(Arrays.asList(args), System.out, System.err));
+    }
+
+    /** Runs the command; returns the exit status instead of exiting. */
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.size() == 1 && args.get(0).equals("catalog")) {
+            for (Marker m : Marker.values()) {
+                out.println(m.name() + "\t" + m.template());
+            }
+            return HOLDS;
+        }
+        if (args.isEmpty() || !args.get(0).equals("check")) {
+            return usage(err, args.isEmpty() ? "no command" : "unknown command '" + args.get(0) + "'");
+        }
+        String contractArg = null;
+        String logArg = null;
+        double scale = 1.0;
+        Path junitXml = null;
+        for (int i = 1; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--scale") || a.equals("--junit-xml")) {
+                if (i + 1 >= args.size()) {
+                    return usage(err, a + " needs a value");
+                }
+                String v = args.get(++i);
+                if (a.equals("--junit-xml")) {
+                    junitXml = Path.of(v);
+                    continue;
+                }
+                try {
+                    scale = Double.parseDouble(v);
+                } catch (NumberFormatException e) {
+                    scale = Double.NaN;
+                }
+                if (!(scale > 0 && scale <= 1000)) {
+                    return usage(err, "--scale '" + v + "' is not a number in (0, 1000]");
+                }
+            } else if (a.startsWith("--")) {
+                return usage(err, "unknown option '" + a + "'");
+            } else if (contractArg == null) {
+                contractArg = a;
+            } else if (logArg == null) {
+                logArg = a;
+            } else {
+                return usage(err, "unexpected argument '" + a + "'");
+            }
+        }
+        if (logArg == null) {
+            return usage(err, "need a contract and a serial log");
+        }
+        ContractMatcher matcher;
+        int lines;
+        try {
+            matcher = new ContractMatcher(loadContract(contractArg), scale);
+            // Streamed, and read only as far as the contract needs.
+            lines = ConsoleLog.read(Path.of(logArg), line -> {
+                matcher.offer(line);
+                return !matcher.done();
+            });
+        } catch (ContractException e) {
+            err.println("markers check: " + e.getMessage());
+            return USAGE;
+        }
+        matcher.endOfInput();
+        if (junitXml != null) {
+            try {
+                Files.writeString(junitXml, JunitXml.render(matcher, logArg));
+            } catch (IOException e) {
+                err.println("markers check: cannot write JUnit XML " + junitXml + ": " + e);
+                return USAGE;
+            }
+        }
+        Optional<ContractFailure> failure = matcher.failure();
+        if (failure.isPresent()) {
+            err.print(failure.get().report());
+            err.println("full log: " + logArg);
+            return NOT_MET;
+        }
+        out.println(summary(matcher, lines));
+        return HOLDS;
+    }
+
+    private static Contract loadContract(String arg) {
+        Path p = Path.of(arg);
+        if (arg.endsWith(Contract.SUFFIX) || arg.contains("/") || Files.exists(p)) {
+            return Contract.load(p);
+        }
+        return Contract.builtIn(arg);
+    }
+
+    /** Two lines: what was met, and the step that came closest to its timeout. */
+    static String summary(ContractMatcher matcher, int lines) {
+        Contract c = matcher.contract();
+        List<StepResult> results = matcher.results();
+        int firstBoot = c.steps().get(0).boot();
+        String boots = firstBoot == c.lastBoot() ? "boot " + firstBoot : "boots " + firstBoot + "-" + c.lastBoot();
+        String head = "contract '" + c.name() + "' holds: " + results.size() + " of " + c.steps().size()
+                + " steps met in " + boots + " (" + lines + " console lines read)";
+        Optional<StepResult> tightest = results.stream().filter(r -> r.margin().isPresent())
+                .min(Comparator.comparing(r -> r.margin().get()));
+        if (tightest.isEmpty()) {
+            return head + "\ntimes unknown (raw console capture): timeouts not checked";
+        }
+        StepResult r = tightest.get();
+        return head + "\nsmallest margin: step " + r.step().number() + " '" + r.step().pattern().describe(matcher.captures())
+                + "' took " + seconds(r.waited()) + " of " + seconds(r.allowed()) + " (margin " + seconds(r.margin().get()) + ")";
+    }
+
+    static String seconds(Duration d) {
+        return BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
+    }
+
+    /** Prints the usage text after the problem; always {@value #USAGE}. */
+    private static int usage(PrintStream err, String problem) {
+        err.println("markers: " + problem);
+        err.println(USAGE_TEXT);
+        return USAGE;
+    }
+}
