@@ -1,0 +1,33 @@
+package io.trialboot.it;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trialboot.harness.QemuTest;
+import io.trialboot.harness.QemuVm;
+import io.trialboot.markers.Contract;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** A contract whose marker never comes fails within that step's timeout, and the report names it. */
+@QemuTest
+class MissingMarkerIT {
+    @Test
+    void aMarkerThatNeverComesFailsWithinItsStepTimeoutNamingIt(QemuVm vm) {
+        vm.await(Contract.builtIn("first-boot"));
+        Contract never = Contract.parse("never", """
+                boot 1
+                expect 8s "update: manifest ok ver=9.9.9 signer=nobody"
+                """);
+        Instant start = Instant.now();
+        AssertionError e = assertThrows(AssertionError.class, () -> vm.await(never));
+        Duration waited = Duration.between(start, Instant.now());
+        String message = e.getMessage();
+        assertTrue(message.contains("'update: manifest ok ver=9.9.9 signer=nobody'"), message);
+        assertTrue(message.contains("not seen within"), message);
+        assertTrue(message.contains("serial.log"), message);
+        double limit = 8 * vm.config().scale().factor() + 10;
+        assertTrue(waited.toSeconds() <= limit, "failed after " + waited + ", not within its step timeout");
+    }
+}

@@ -1,0 +1,72 @@
+package io.trialboot.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trialboot.harness.QemuTest;
+import io.trialboot.harness.QemuVm;
+import io.trialboot.markers.ConsoleLine;
+import io.trialboot.markers.Contract;
+import io.trialboot.markers.ContractMatcher;
+import io.trialboot.markers.Marker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code nx reboot} at the console performs a real guest reboot in the same QEMU process: boot 2
+ * comes up on the same slot with the boot count incremented (contract {@code reboot-cycle}), and
+ * boot-1 lines can never satisfy a boot-2 step.
+ */
+@QemuTest
+class RebootCycleIT {
+    @Test
+    void nxRebootBootsAgainInTheSameProcessWithTheBootCountIncremented(QemuVm vm) throws Exception {
+        Contract contract = Contract.builtIn("reboot-cycle");
+        Thread typist = typeWhenSeen(vm, Marker.GUEST_SHELL_READY.line(), "nx reboot");
+        Map<String, String> captures;
+        try {
+            captures = vm.await(contract);
+        } finally {
+            typist.interrupt();
+        }
+        assertEquals("1", captures.get("boots"));
+        assertEquals(2, vm.currentBoot());
+        assertTrue(vm.isRunning(), "the reboot happened inside the same QEMU process");
+
+        // Boot 1 alone, however complete, never satisfies the boot-2 steps.
+        List<ConsoleLine> bootOne = vm.lines().stream().filter(l -> l.boot() == 1).toList();
+        ContractMatcher matcher = new ContractMatcher(contract, 1.0);
+        bootOne.forEach(matcher::offer);
+        matcher.endOfInput();
+        assertFalse(matcher.passed());
+        String report = matcher.failure().orElseThrow().report();
+        assertTrue(report.contains("(boot 2)"), report);
+        // ... nor does boot 1 relabelled as boot 2: the boot count must have moved on.
+        ContractMatcher relabelled = new ContractMatcher(contract, 1.0);
+        bootOne.forEach(relabelled::offer);
+        bootOne.forEach(l -> relabelled.offer(new ConsoleLine(l.at().plusSeconds(100), 2, l.text())));
+        relabelled.endOfInput();
+        assertFalse(relabelled.passed(), "a replayed boot 1 has the same boot count");
+    }
+
+    /** Types {@code command} once {@code line} has appeared on the console (bounded by the test's own await). */
+    static Thread typeWhenSeen(QemuVm vm, String line, String command) {
+        Thread t = new Thread(() -> {
+            try {
+                while (vm.lines().stream().noneMatch(l -> l.text().equals(line))) {
+                    Thread.sleep(100);
+                }
+                vm.type(command);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "type-" + command);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+}
