@@ -48,18 +48,11 @@ final class Initramfs {
 
     /** Fills the stage-0 marker (from the catalog) and the boot-control path into /init. */
     static String renderInit(String template) {
-        String marker = Marker.STAGE0_BOOT.template();
-        for (String var : MARKER_VARIABLES) {
-            int open = marker.indexOf('<');
-            int close = marker.indexOf('>', open);
-            if (open < 0 || close < 0) {
-                throw new ImageBuildException("stage-0 marker has fewer placeholders than " + MARKER_VARIABLES);
-            }
-            marker = marker.substring(0, open) + var + marker.substring(close + 1);
+        if (Marker.STAGE0_BOOT.placeholderCount() != MARKER_VARIABLES.size()) {
+            throw new ImageBuildException("stage-0 marker '" + Marker.STAGE0_BOOT.template() + "' does not take "
+                    + MARKER_VARIABLES);
         }
-        if (marker.indexOf('<') >= 0) {
-            throw new ImageBuildException("stage-0 marker has more placeholders than " + MARKER_VARIABLES + ": " + marker);
-        }
+        String marker = String.format(Marker.STAGE0_BOOT.printfFormat(), MARKER_VARIABLES.toArray());
         return template.replace("@STAGE0_MARKER@", marker).replace("@BOOT_CONTROL_PATH@", BootControlFile.PATH);
     }
 
