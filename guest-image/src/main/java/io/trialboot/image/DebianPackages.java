@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -25,6 +26,10 @@ import java.util.function.Consumer;
 final class DebianPackages {
     static final String SUITE = "trixie";
     static final String ARCH = "riscv64";
+    /** An index younger than this is reused without asking the mirror (a point release shows up within a day). */
+    static final Duration INDEX_MAX_AGE = Duration.ofHours(12);
+    static final String REFRESH_ENV = "TRIALBOOT_APT_REFRESH";
+    private static final String REFRESH_STAMP = "index-refreshed";
     private static final String KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg";
 
     private final Path root;
@@ -58,9 +63,19 @@ final class DebianPackages {
         if (!Files.isRegularFile(Path.of(KEYRING))) {
             throw new ImageBuildException(KEYRING + " is missing: run scripts/bootstrap (debian-archive-keyring)");
         }
+        Optional<Duration> age = indexAge();
+        if (age.isPresent() && age.get().compareTo(INDEX_MAX_AGE) < 0 && !"1".equals(System.getenv(REFRESH_ENV))) {
+            log.accept("apt: signed index refreshed " + age.get().toMinutes() + " min ago, reusing it (" + REFRESH_ENV + "=1 refreshes now)");
+            return true;
+        }
         log.accept("apt: refreshing the signed " + SUITE + "/" + ARCH + " index");
         try {
             Tools.run(apt("apt-get", "update"), root, Duration.ofMinutes(10), Map.of(), l -> log.accept("apt: " + l));
+            try {
+                Files.writeString(root.resolve(REFRESH_STAMP), java.time.Instant.now() + "\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
             return true;
         } catch (ImageBuildException e) {
             if (hasIndex()) {
@@ -68,6 +83,18 @@ final class DebianPackages {
                 return false;
             }
             throw e;
+        }
+    }
+
+    /** Time since the last successful refresh, from a stamp file written after it. */
+    private Optional<Duration> indexAge() {
+        try {
+            Path stamp = root.resolve(REFRESH_STAMP);
+            return Files.exists(stamp) && hasIndex()
+                    ? Optional.of(Duration.between(Files.getLastModifiedTime(stamp).toInstant(), java.time.Instant.now()))
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 
@@ -89,15 +116,12 @@ final class DebianPackages {
 
     /** Resolves the candidate version of each package and downloads what is not cached. */
     List<DebianPackage> fetch(List<String> names) {
-        Map<String, Map<String, String>> records = new LinkedHashMap<>();
-        for (String name : names) {
-            records.put(name, candidate(name));
-        }
+        Map<String, Map<String, String>> records = candidates(names);
         long total = 0;
         List<String> missing = new ArrayList<>();
         for (Map.Entry<String, Map<String, String>> e : records.entrySet()) {
             Map<String, String> r = e.getValue();
-            if (!isCached(fileFor(r), Sha256.parse(r.get("SHA256")))) {
+            if (!Files.isRegularFile(fileFor(r))) {
                 missing.add(e.getKey() + "=" + r.get("Version"));
                 total += Long.parseLong(r.get("Size"));
             }
@@ -117,7 +141,14 @@ final class DebianPackages {
             Sha256 expected = Sha256.parse(r.get("SHA256"));
             Sha256 actual = sha256(file);
             if (!actual.equals(expected)) {
-                throw new ImageBuildException(file + " has sha256 " + actual + " but the signed index says " + expected);
+                // A damaged cache entry: drop it, so the next build downloads it again.
+                try {
+                    Files.delete(file);
+                } catch (IOException ignored) {
+                    // reported below either way
+                }
+                throw new ImageBuildException(file + " has sha256 " + actual + " but the signed index says " + expected
+                        + "; the file was removed from the cache, build again to download it");
             }
             result.add(new DebianPackage(e.getKey(), r.get("Version"), actual, Long.parseLong(r.get("Size")), file));
         }
@@ -130,28 +161,36 @@ final class DebianPackages {
                 + record.get("Architecture") + ".deb");
     }
 
-    private boolean isCached(Path file, Sha256 expected) {
-        return Files.isRegularFile(file) && sha256(file).equals(expected);
-    }
-
-    private Map<String, String> candidate(String name) {
-        String out = Tools.run(apt("apt-cache", "show", "--no-all-versions", name), root, Duration.ofMinutes(1));
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (String line : out.split("\n")) {
-            if (line.isEmpty()) {
-                break; // first record only
+    /** The candidate record of each package, from one {@code apt-cache show} (it loads the index once). */
+    private Map<String, Map<String, String>> candidates(List<String> names) {
+        List<String> cmd = apt("apt-cache", "show", "--no-all-versions");
+        cmd.addAll(names);
+        String out = Tools.run(cmd, root, Duration.ofMinutes(1));
+        Map<String, Map<String, String>> byName = new LinkedHashMap<>();
+        for (String stanza : out.split("\n\n")) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (String line : stanza.split("\n")) {
+                int colon = line.indexOf(": ");
+                if (colon > 0 && !line.startsWith(" ")) {
+                    fields.put(line.substring(0, colon), line.substring(colon + 2));
+                }
             }
-            int colon = line.indexOf(": ");
-            if (colon > 0 && !line.startsWith(" ")) {
-                fields.put(line.substring(0, colon), line.substring(colon + 2));
-            }
-        }
-        for (String key : List.of("Package", "Version", "Architecture", "SHA256", "Size")) {
-            if (!fields.containsKey(key)) {
-                throw new ImageBuildException("apt-cache show " + name + " gave no " + key + " (is the package in " + SUITE + "/" + ARCH + "?)");
+            if (fields.containsKey("Package")) {
+                byName.putIfAbsent(fields.get("Package"), fields);
             }
         }
-        return fields;
+        Map<String, Map<String, String>> result = new LinkedHashMap<>();
+        for (String name : names) {
+            Map<String, String> fields = byName.get(name);
+            for (String key : List.of("Package", "Version", "Architecture", "SHA256", "Size")) {
+                if (fields == null || !fields.containsKey(key)) {
+                    throw new ImageBuildException("apt-cache show " + name + " gave no " + key + " (is the package in "
+                            + SUITE + "/" + ARCH + "?)");
+                }
+            }
+            result.put(name, fields);
+        }
+        return result;
     }
 
     private List<String> apt(String tool, String... args) {

@@ -33,7 +33,8 @@ public final class ImageBuild {
             "libgcc-s1", "libstdc++6", "zlib1g");
     /** Bump when the recipe changes in a way the inputs below do not capture. */
     static final String RECIPE = "trialboot.image-recipe/1";
-    static final List<String> OUTPUTS = List.of("vmlinux", "initrd.img", "slot-a.img", "disk.img", "build-manifest.json");
+    static final List<String> OUTPUTS = List.of("vmlinux", "initrd.img", "floor-initrd.img", "slot-a.img", "disk.img",
+            "build-manifest.json");
     static final String KERNEL_APPEND = "console=ttyS0 no5lvl quiet panic=-1";
 
     private final Path out;
@@ -120,6 +121,7 @@ public final class ImageBuild {
             List<KernelModules.Module> modules = KernelModules.resolve(modulesRoot, KernelModules.NEEDED);
             log("initramfs: busybox + " + modules.size() + " modules " + modules.stream().map(KernelModules.Module::name).toList());
             Initramfs.build(sources.resolve("stage0"), busybox, modules, built.resolve("initrd.img"));
+            Initramfs.buildFloor(sources.resolve("stage0"), busybox, built.resolve("floor-initrd.img"));
 
             Path staging = work.resolve("slot-a");
             SlotImage.stage(rootfs, busybox, sources, jars(), FACTORY_VERSION, staging);
@@ -133,7 +135,7 @@ public final class ImageBuild {
             DiskImage.build(built.resolve("disk.img"), stateTree, built.resolve("slot-a.img"), ImageBuild::log);
 
             BuildManifest.write(built.resolve("build-manifest.json"), key, packages, inputs, built,
-                    List.of("vmlinux", "initrd.img", "slot-a.img", "disk.img"));
+                    List.of("vmlinux", "initrd.img", "floor-initrd.img", "slot-a.img", "disk.img"));
             return built;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -143,7 +145,7 @@ public final class ImageBuild {
     private void writeProperties() {
         String text = String.join("\n",
                 "# Written by the guest-image build: what the harness and scripts/vm boot.",
-                "kernel=vmlinux", "initrd=initrd.img", "disk=disk.img", "append=" + KERNEL_APPEND,
+                "kernel=vmlinux", "initrd=initrd.img", "floor_initrd=floor-initrd.img", "disk=disk.img", "append=" + KERNEL_APPEND,
                 "factory_version=" + FACTORY_VERSION, "");
         try {
             Files.writeString(out.resolve("guest.properties"), text);
