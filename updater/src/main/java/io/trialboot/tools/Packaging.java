@@ -79,7 +79,6 @@ public final class Packaging {
     /** Packs {@code .nxb} files into a signed system set; bundle names come from their manifests. */
     public static byte[] systemSet(List<Path> bundleFiles, Version version, String publisher, List<SigningKey> keys) {
         Map<String, byte[]> bundles = new TreeMap<>();
-        List<SystemIndex.BundleRef> refs = new ArrayList<>();
         Map<String, SystemIndex.BundleRef> byName = new TreeMap<>();
         for (Path file : bundleFiles) {
             byte[] bytes = readLarge(file, Bounds.BUNDLE_BYTES);
@@ -89,8 +88,7 @@ public final class Packaging {
             }
             byName.put(m.name(), new SystemIndex.BundleRef(m.name(), m.version(), Sha256.of(bytes), bytes.length));
         }
-        refs.addAll(byName.values());
-        byte[] index = new SystemIndex(version, publisher, refs).encode();
+        byte[] index = new SystemIndex(version, publisher, new ArrayList<>(byName.values())).encode();
         return SystemSet.pack(index, sign(index, keys), bundles);
     }
 
