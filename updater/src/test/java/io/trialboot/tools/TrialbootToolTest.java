@@ -80,8 +80,10 @@ class TrialbootToolTest {
         assertTrue(ok("verify", "--state", state.toString(), "--updates", updates.toString(),
                 updates.resolve("manifests/1.1.0.nxm").toString()).out()
                 .startsWith("ALLOW HOST_OK: release 1.1.0 signed by"));
-        assertTrue(ok("verify", "--state", state.toString(), "--updates", updates.toString(),
-                updates.resolve("feeds/stable.nxf").toString()).out().startsWith("ALLOW HOST_OK: feed stable (1 entries)"));
+        String feed = ok("verify", "--state", state.toString(), "--updates", updates.toString(), "--timing",
+                updates.resolve("feeds/stable.nxf").toString()).out();
+        assertTrue(feed.startsWith("ALLOW HOST_OK: feed stable (1 entries)"), feed);
+        assertTrue(feed.contains("\ntiming: "), feed);
         assertTrue(ok("verify", "--state", state.toString(),
                 state.resolve("asl-host/domains/system/admission/dam.cbor").toString()).out()
                 .startsWith("ALLOW HOST_OK: admission record for domain system signed by a pinned root"));
