@@ -56,8 +56,9 @@ public final class TarReader {
         }
         checkHeader(h);
         String name = name(h);
-        ArchivePath.check(name);
+        // Type first: a pax header or directory is named for what it is, not for its odd name.
         checkType(name, h[Ustar.TYPE]);
+        ArchivePath.check(name);
         long size = number(h, Ustar.SIZE, 12, "size of " + name);
         Bounds.check("archive entry " + name, size, entryLimit);
         Bounds.check("archive", consumed + size, archiveLimit);
