@@ -34,7 +34,7 @@ final class Inspect {
         try (InputStream in = Files.newInputStream(file)) {
             Bounds.check(file.toString(), Files.size(file), Bounds.SYSTEM_SET_BYTES);
             TarReader tar = new TarReader(in, Bounds.SYSTEM_SET_BYTES, Bounds.BUNDLE_BYTES);
-            sb.append(file.getFileName()).append(": deterministic tar\n");
+            sb.append(file.getFileName()).append(": ustar archive\n");
             for (Optional<TarEntry> e = tar.next(); e.isPresent(); e = tar.next()) {
                 String name = e.get().name();
                 boolean cbor = name.equals(SystemSet.INDEX_ENTRY) || name.equals(SystemSet.SIGNATURE_ENTRY)
