@@ -56,6 +56,24 @@ public final class Packaging {
         return new SignatureFile(new ArrayList<>(entries.values())).encode();
     }
 
+    /**
+     * Adds {@code key}'s signature to an existing signature file over {@code content} (a quorum
+     * co-signer who holds only their own key). Existing signatures are kept as they are, not
+     * re-checked; the result is sorted by key id, so the order of co-signing does not matter.
+     */
+    public static byte[] cosign(byte[] content, byte[] signatureFile, SigningKey key) {
+        Map<KeyId, SignatureFile.Entry> entries = new TreeMap<>();
+        for (SignatureFile.Entry e : SignatureFile.decode(signatureFile).signatures()) {
+            entries.put(e.key(), e);
+        }
+        if (entries.containsKey(key.keyId())) {
+            throw new TrialbootException(Code.HOST_EXISTS, "the signature file already holds a signature by " + key.keyId());
+        }
+        entries.put(key.keyId(), new SignatureFile.Entry(key.keyId(), key.sign(content)));
+        Bounds.check("signatures in one file", entries.size(), Bounds.SIGNATURES);
+        return new SignatureFile(new ArrayList<>(entries.values())).encode();
+    }
+
     /** Writes {@code <stateRoot>/asl-host/host/trusted-roots/<name>.pub}. */
     public static Path pinRoot(Path stateRoot, String name, byte[] rawPublicKey) {
         Path file = stateRoot.resolve(Trust.ROOTS_DIR).resolve(name + ".pub");

@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "trialboot", mixinStandardHelpOptions = true, version = "trialboot tools 0.1",
         description = "Keys, admission records, bundles, system sets, releases and feeds for trialboot.",
         subcommands = {TrialbootTool.KeyGen.class, AdmitCommand.class, BundleCommand.class, SystemCommand.class,
-                ReleaseCommand.class, FeedCommand.class, VerifyCommand.class, TrialbootTool.InspectCmd.class})
+                ReleaseCommand.class, FeedCommand.class, SignCommand.class, VerifyCommand.class,
+                TrialbootTool.InspectCmd.class})
 public final class TrialbootTool implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

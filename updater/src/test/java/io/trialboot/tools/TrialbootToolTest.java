@@ -145,6 +145,23 @@ class TrialbootToolTest {
     }
 
     @Test
+    void coSignersMeetAQuorumOneAtATime() throws Exception {
+        Path quorumState = dir.resolve("quorum-state");
+        ok("admit", "--root-key", p(keys.resolve("root.key")), "--key", p(keys.resolve("release.pub")),
+                "--key", p(keys.resolve("other.pub")), "--witness", "quorum-witness", "--threshold", "2",
+                "--compatible", "trialboot-riscv64-virt", "--policy", p(in.resolve("policy.json")), "--state", p(quorumState));
+        Path m = copyOfBuilt("quorum").resolve("updates/manifests/1.1.0.nxm");
+        Result one = run("verify", "--state", p(quorumState), p(m));
+        assertEquals(1, one.status());
+        assertTrue(one.out().startsWith("DENY QUORUM_NOT_MET: release manifest: 1 distinct valid admitted signer(s)"), one.out());
+        ok("sign", "--key", p(keys.resolve("other.key")), p(m));
+        assertTrue(ok("verify", "--state", p(quorumState), p(m)).out().startsWith("ALLOW HOST_OK: release 1.1.0 signed by ["));
+        Result again = run("sign", "--key", p(keys.resolve("other.key")), p(m));
+        assertEquals(1, again.status());
+        assertTrue(again.err().startsWith("error HOST_EXISTS: the signature file already holds a signature by"), again.err());
+    }
+
+    @Test
     void buildsIdenticalBytesTwice() throws Exception {
         Path again = build(dir.resolve("again"));
         for (String f : List.of("bundles/hello.nxb", "system.nxs", "updates/manifests/1.1.0.nxm",
@@ -166,7 +183,7 @@ class TrialbootToolTest {
     void everyCommandHasHelp() {
         for (String[] cmd : List.of(new String[] {"--help"}, new String[] {"keygen", "--help"}, new String[] {"admit", "--help"},
                 new String[] {"bundle", "pack", "--help"}, new String[] {"system", "pack", "--help"},
-                new String[] {"release", "--help"}, new String[] {"feed", "--help"}, new String[] {"verify", "--help"},
+                new String[] {"release", "--help"}, new String[] {"feed", "--help"}, new String[] {"sign", "--help"}, new String[] {"verify", "--help"},
                 new String[] {"inspect", "--help"})) {
             assertTrue(ok(cmd).out().contains("Usage: trialboot"), String.join(" ", cmd));
         }
