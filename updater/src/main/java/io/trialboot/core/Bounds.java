@@ -16,6 +16,41 @@ public final class Bounds {
 
 
     // ---- formats and trust ----
+    /** Signed metadata files: release manifest, feed, admission record, bundle manifest. */
+    public static final int MANIFEST_BYTES = 64 * 1024;
+    /** A system-set index. */
+    public static final int INDEX_BYTES = 64 * 1024;
+    /** A feed {@code .nxf}. */
+    public static final int FEED_BYTES = 64 * 1024;
+    /** A detached signature file (an envelope of up to {@link #SIGNATURES} signatures). */
+    public static final int SIGNATURE_BYTES = 4 * 1024;
+    /** Signatures in one signature file. */
+    public static final int SIGNATURES = 16;
+    /** Nesting depth of CBOR arrays and maps. */
+    public static final int CBOR_MAX_DEPTH = 8;
+    /** Items in one CBOR array or map, and bytes in one CBOR string. */
+    public static final int CBOR_MAX_ITEMS = 1024;
+    public static final int CBOR_MAX_STRING = 16 * 1024;
+    /** A system set {@code .nxs} archive. */
+    public static final long SYSTEM_SET_BYTES = 256L * 1024 * 1024;
+    /** A bundle {@code .nxb} archive. */
+    public static final long BUNDLE_BYTES = 128L * 1024 * 1024;
+    /** Entries in one tar archive (system set or bundle). */
+    public static final int TAR_ENTRIES = 256;
+    /** Bytes of an archive entry name (the ustar name field; no prefix, no extension headers). */
+    public static final int TAR_PATH_BYTES = 100;
+    /** Pinned root keys in the trust store, and keys (admitted + revoked) in an admission record. */
+    public static final int TRUST_KEYS = 64;
+    /** A PEM or OpenSSH key file. */
+    public static final int KEY_FILE_BYTES = 8 * 1024;
+    /** A slot image (full artifact, or a delta's target). */
+    public static final long SLOT_IMAGE_BYTES = 2L * 1024 * 1024 * 1024;
+    /** Artifacts in a release manifest, entries in a feed, bundles in a system set. */
+    public static final int ARTIFACTS = 8;
+    public static final int FEED_ENTRIES = 256;
+    public static final int BUNDLES = 64;
+    /** Authoring inputs of the host tools (stable.json, system-set metadata). */
+    public static final int AUTHORING_BYTES = 64 * 1024;
 
 
     // ---- engine ----

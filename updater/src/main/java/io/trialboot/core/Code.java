@@ -22,6 +22,71 @@ public enum Code {
 
 
     // ---- formats and trust (signatures, admission, archives) ----
+    // Each is documented in docs/formats.md (meaning, what the operator does).
+    /** The bytes end before a CBOR item or a declared length does. */
+    CBOR_TRUNCATED,
+    /** Bytes follow the single top-level CBOR item. */
+    CBOR_TRAILING_BYTES,
+    /** A valid CBOR encoding that is not the core deterministic one (long-form integer, unsorted keys). */
+    CBOR_NOT_CANONICAL,
+    /** An indefinite-length string, array or map. */
+    CBOR_INDEFINITE_LENGTH,
+    /** A map names the same key twice. */
+    CBOR_DUPLICATE_KEY,
+    /** Arrays and maps nest deeper than {@link Bounds#CBOR_MAX_DEPTH}. */
+    CBOR_TOO_DEEP,
+    /** A CBOR item no trialboot format uses (tag, float, negative integer, non-text map key, ...). */
+    CBOR_UNSUPPORTED,
+    /** The schema id is not the one expected here, or its version is not supported. */
+    SCHEMA_MISMATCH,
+    /** Well-formed CBOR whose fields break the schema: missing, unknown, wrong type or bad value. */
+    SCHEMA_VIOLATION,
+    /** No signature at all accompanies signed metadata. */
+    SIG_MISSING,
+    /** A signature does not verify over the exact bytes with the key it names. */
+    SIG_INVALID,
+    /** A signature names a key id that is no pinned root, admitted or revoked key. */
+    KEY_UNKNOWN,
+    /** A signature by a known key (a pinned root) that the admission record does not admit for releases. */
+    KEY_NOT_ADMITTED,
+    /** A signature by a key the admission record revokes. */
+    KEY_REVOKED,
+    /** Fewer distinct admitted, unrevoked signers than the witness mode requires. */
+    QUORUM_NOT_MET,
+    /** The manifest's named signer is not among its valid signers. */
+    SIGNER_MISMATCH,
+    /** The admission record is not signed by a key pinned in the trust store. */
+    ADMISSION_NOT_ROOT_SIGNED,
+    /** Bytes whose SHA-256 differs from the signed digest that names them. */
+    DIGEST_MISMATCH,
+    /** Bytes whose length differs from the signed size (including a truncated payload). */
+    SIZE_MISMATCH,
+    /** The release's {@code compatible} string is not the domain's. */
+    COMPATIBLE_MISMATCH,
+    /** The release expects a different update policy than the admission record pins. */
+    POLICY_MISMATCH,
+    /** A delta's base image is not the image in the active slot. */
+    BASE_MISMATCH,
+    /** A feed entry disagrees with the manifest it names (version). */
+    FEED_MISMATCH,
+    /** A system set holds a bundle its index does not list. */
+    BUNDLE_NOT_INDEXED,
+    /** A bundle listed in the system-set index is absent from the archive. */
+    BUNDLE_MISSING,
+    /** An archive entry name contains a {@code ..} component. */
+    TAR_PATH_TRAVERSAL,
+    /** An archive entry name starts with {@code /}. */
+    TAR_ABSOLUTE_PATH,
+    /** An archive entry name is empty or uses characters or components outside the allowed set. */
+    TAR_PATH_INVALID,
+    /** An archive entry is a link, device, directory, FIFO or extension header, not a regular file. */
+    TAR_NOT_REGULAR_FILE,
+    /** An archive names the same entry twice. */
+    TAR_DUPLICATE_ENTRY,
+    /** A tar header is damaged: bad checksum, bad magic, bad number field, or the archive ends early. */
+    TAR_MALFORMED,
+    /** A key file is not an Ed25519 key in a supported form. */
+    KEY_FORMAT,
 
 
     // ---- engine (boot control, apply, delta, state machine, records) ----

@@ -1,0 +1,131 @@
+package io.trialboot.format;
+
+import io.trialboot.core.Bounds;
+import io.trialboot.core.Code;
+import io.trialboot.core.Sha256;
+import io.trialboot.core.TrialbootException;
+import io.trialboot.core.Version;
+import io.trialboot.format.cbor.Cbor;
+import io.trialboot.format.cbor.CborValue;
+import io.trialboot.format.cbor.Fields;
+import io.trialboot.trust.AdmissionRecord;
+import io.trialboot.trust.KeyId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What an update installs ({@code <name>.nxm}, signed by {@code <name>.nxm.sig}). {@code image} is
+ * the slot image the release produces; the full artifact is that image, each delta produces it from
+ * its base. Every byte the device installs is bound to this one signed file through digests.
+ *
+ * <pre>
+ * {"schema": "trialboot.manifest/1", "version": "1.1.0", "min_version": "1.0.0",
+ *  "compatible": "trialboot-riscv64-virt", "signer": h'&lt;key id&gt;',
+ *  "image": {"sha256": h'...', "size": 67108864},
+ *  "system_index": h'&lt;sha256 of system.nxsindex&gt;', "policy": h'&lt;sha256&gt;',
+ *  "artifacts": [{"kind": "full", "path": "images/1.1.0.img", "sha256": h'...', "size": 67108864},
+ *                {"kind": "delta", "path": "deltas/1.0.0-1.1.0.nxdelta", "sha256": h'...', "size": 81234,
+ *                 "base": {"sha256": h'...', "size": 67108864}}]}
+ * </pre>
+ */
+public record ReleaseManifest(Version version, Version minVersion, String compatible, KeyId signer,
+        Artifact.Image image, Sha256 systemIndex, Sha256 policy, List<Artifact> artifacts) {
+
+    public static final String SCHEMA = "trialboot.manifest/1";
+
+    public ReleaseManifest {
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(minVersion, "minVersion");
+        Check.matches("compatible", compatible, AdmissionRecord.COMPATIBLE);
+        Objects.requireNonNull(signer, "signer");
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(systemIndex, "systemIndex");
+        Objects.requireNonNull(policy, "policy");
+        artifacts = List.copyOf(artifacts);
+        if (version.isBelow(minVersion)) {
+            throw violation("min_version " + minVersion + " is above the version " + version);
+        }
+        if (artifacts.isEmpty()) {
+            throw violation("release " + version + " has no artifact");
+        }
+        Bounds.check("release artifacts", artifacts.size(), Bounds.ARTIFACTS);
+        Set<String> paths = new HashSet<>();
+        Set<Sha256> bases = new HashSet<>();
+        int fulls = 0;
+        for (Artifact a : artifacts) {
+            if (!paths.add(a.path())) {
+                throw violation("artifact path " + a.path() + " appears twice");
+            }
+            if (a.kind() == Artifact.Kind.FULL) {
+                fulls++;
+                if (!a.sha256().equals(image.sha256()) || a.size() != image.size()) {
+                    throw violation("full artifact " + a.path() + " is not the release image");
+                }
+            } else if (!bases.add(a.base().orElseThrow().sha256())) {
+                throw violation("two deltas apply to the same base " + a.base().orElseThrow().sha256());
+            }
+        }
+        if (fulls > 1) {
+            throw violation("release " + version + " has more than one full artifact");
+        }
+    }
+
+    private static TrialbootException violation(String message) {
+        return new TrialbootException(Code.SCHEMA_VIOLATION, "release manifest: " + message);
+    }
+
+    public byte[] encode() {
+        List<CborValue> items = new ArrayList<>();
+        for (Artifact a : artifacts) {
+            Cbor.MapBuilder m = Cbor.map().put("kind", a.kind().text()).put("path", a.path())
+                    .put("sha256", a.sha256().bytes()).put("size", a.size());
+            a.base().ifPresent(b -> m.put("base", image(b)));
+            items.add(m.build());
+        }
+        return Cbor.encode(Cbor.map()
+                .put("schema", SCHEMA)
+                .put("version", version.toString())
+                .put("min_version", minVersion.toString())
+                .put("compatible", compatible)
+                .put("signer", signer.bytes())
+                .put("image", image(image))
+                .put("system_index", systemIndex.bytes())
+                .put("policy", policy.bytes())
+                .put("artifacts", items)
+                .build());
+    }
+
+    private static CborValue image(Artifact.Image i) {
+        return Cbor.map().put("sha256", i.sha256().bytes()).put("size", i.size()).build();
+    }
+
+    private static Artifact.Image image(Fields f) {
+        Artifact.Image i = new Artifact.Image(Check.sha256(f, "sha256"), f.uint("size"));
+        f.end();
+        return i;
+    }
+
+    public static ReleaseManifest decode(byte[] bytes) {
+        Bounds.check("release manifest", bytes.length, Bounds.MANIFEST_BYTES);
+        Fields f = Fields.of(Cbor.decode(bytes), "release manifest").schema(SCHEMA);
+        List<Artifact> artifacts = new ArrayList<>();
+        for (CborValue v : f.array("artifacts", Bounds.ARTIFACTS)) {
+            Fields a = Fields.of(v, "release manifest artifact");
+            Artifact.Kind kind = Artifact.Kind.parse(a.text("kind"));
+            String path = a.text("path");
+            Sha256 sha = Check.sha256(a, "sha256");
+            long size = a.uint("size");
+            artifacts.add(kind == Artifact.Kind.FULL ? Artifact.full(path, sha, size)
+                    : Artifact.delta(path, sha, size, image(a.map("base"))));
+            a.end();
+        }
+        ReleaseManifest m = new ReleaseManifest(Check.version(f, "version"), Check.version(f, "min_version"),
+                f.text("compatible"), new KeyId(f.bytes("signer", KeyId.LENGTH)), image(f.map("image")),
+                Check.sha256(f, "system_index"), Check.sha256(f, "policy"), artifacts);
+        f.end();
+        return m;
+    }
+}

@@ -1,0 +1,69 @@
+package io.trialboot.tools;
+
+import io.trialboot.core.Bounds;
+import io.trialboot.core.Sha256;
+import io.trialboot.core.Version;
+import io.trialboot.format.Inputs;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code trialboot release}: a signed release manifest for a slot image. */
+@Command(name = "release",
+        description = "Write a signed release manifest (<out> + <out>.sig) for a slot image, full and/or delta.")
+final class ReleaseCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    TrialbootTool.HelpOption help;
+    @Option(names = "--image", required = true, description = "The slot image this release installs.")
+    Path image;
+    @Option(names = "--full-path", description = "Media path of the full image under updates/ (omit for a delta-only release).")
+    String fullPath;
+    @Option(names = "--delta", description = "A .nxdelta producing the image from --base-image.")
+    Path delta;
+    @Option(names = "--delta-path", description = "Media path of the delta under updates/.")
+    String deltaPath;
+    @Option(names = "--base-image", description = "The image the delta applies to.")
+    Path baseImage;
+    @Option(names = "--version", required = true, description = "Release version MAJOR.MINOR.PATCH.")
+    String version;
+    @Option(names = "--min-version", required = true, description = "Lowest installed version this release may update.")
+    String minVersion;
+    @Option(names = "--compatible", required = true, description = "Device class string; must equal the domain's.")
+    String compatible;
+    @Option(names = "--system-set", required = true, description = "The image's system set .nxs (its index digest is signed).")
+    Path systemSet;
+    @Option(names = "--policy", required = true, description = "Update policy file the release expects (SHA-256 signed).")
+    Path policy;
+    @Option(names = "--key", required = true, description = "Signing private key; the first is the named signer (repeatable).")
+    List<Path> keys;
+    @Option(names = "--out", required = true, description = "Output manifest file, e.g. manifests/1.1.0.nxm.")
+    Path out;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        List<Packaging.DeltaInput> deltas = new ArrayList<>();
+        if (delta != null || deltaPath != null || baseImage != null) {
+            if (delta == null || deltaPath == null || baseImage == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--delta, --delta-path and --base-image go together");
+            }
+            deltas.add(new Packaging.DeltaInput(delta, deltaPath, baseImage));
+        }
+        if (fullPath == null && deltas.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --full-path, a delta, or both");
+        }
+        Signed s = Packaging.release(new Packaging.ReleaseInput(Version.parse(version), Version.parse(minVersion),
+                compatible, Packaging.systemIndexDigest(systemSet), Sha256.of(Inputs.read(policy, Bounds.AUTHORING_BYTES)),
+                image, Optional.ofNullable(fullPath), deltas), TrialbootTool.signingKeys(keys));
+        s.writeTo(out);
+        spec.commandLine().getOut().println("release " + version + " sha256 " + Sha256.of(s.content()) + " -> " + out);
+        return 0;
+    }
+}

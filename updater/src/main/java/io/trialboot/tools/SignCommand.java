@@ -1,0 +1,39 @@
+package io.trialboot.tools;
+
+import io.trialboot.core.Bounds;
+import io.trialboot.format.Inputs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code trialboot sign}: adds one co-signer's signature to a manifest's or feed's {@code .sig} (quorum). */
+@Command(name = "sign",
+        description = "Add a signature to <file>.sig (created if absent), for quorum co-signers who each hold one key.")
+final class SignCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    TrialbootTool.HelpOption help;
+    @Parameters(index = "0", description = "The signed file (release manifest or feed).")
+    Path file;
+    @Option(names = "--key", required = true, description = "The co-signer's private key.")
+    Path key;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        SigningKey k = Keys.loadSigningKey(key);
+        byte[] content = Inputs.read(file, Bounds.MANIFEST_BYTES);
+        Path sig = file.resolveSibling(file.getFileName() + ".sig");
+        byte[] signatures = Files.exists(sig)
+                ? Packaging.cosign(content, Inputs.read(sig, Bounds.SIGNATURE_BYTES), k)
+                : Packaging.sign(content, List.of(k));
+        Packaging.write(sig, signatures);
+        spec.commandLine().getOut().println("signed by " + k.keyId() + " -> " + sig);
+        return 0;
+    }
+}

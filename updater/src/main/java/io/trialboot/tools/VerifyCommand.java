@@ -1,0 +1,137 @@
+package io.trialboot.tools;
+
+import io.trialboot.core.Bounds;
+import io.trialboot.core.Code;
+import io.trialboot.core.TrialbootException;
+import io.trialboot.format.Artifact;
+import io.trialboot.format.Bundle;
+import io.trialboot.format.Feed;
+import io.trialboot.format.Inputs;
+import io.trialboot.format.SystemSet;
+import io.trialboot.format.VerifiedFeed;
+import io.trialboot.format.VerifiedRelease;
+import io.trialboot.format.cbor.Cbor;
+import io.trialboot.format.cbor.CborValue;
+import io.trialboot.trust.Decision;
+import io.trialboot.trust.Trust;
+import io.trialboot.trust.TrustStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code trialboot verify}: the device's decision on any trialboot file, with its code. */
+@Command(name = "verify",
+        description = "Verify a system set (.nxs), bundle (.nxb), release manifest, feed or admission record as the device"
+                + " would; prints ALLOW or DENY with the reason code. Needs no private key.")
+final class VerifyCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    TrialbootTool.HelpOption help;
+    @Parameters(index = "0", description = "The file to verify (its .sig is read from beside it).")
+    Path file;
+    @Option(names = "--state", required = true, description = "State tree root holding the trust store and admission record.")
+    Path state;
+    @Option(names = "--domain", defaultValue = "system", description = "Domain id (default: ${DEFAULT-VALUE}).")
+    String domain;
+    @Option(names = "--updates",
+            description = "The media's updates/ directory: also check every artifact of a manifest, every manifest of a feed.")
+    Path updates;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--timing", description = "Also print how long the verification took inside the JVM.")
+    boolean timing;
+
+    @Override
+    public Integer call() {
+        long start = System.nanoTime();
+        Decision d = Decision.of(this::verify);
+        long micros = (System.nanoTime() - start) / 1000;
+        spec.commandLine().getOut().println(d);
+        if (timing) {
+            long digestMicros = artifactNanos / 1000;
+            spec.commandLine().getOut().printf("timing: %d.%03d ms in process (JVM start-up excluded);"
+                    + " artifact digests %d.%03d ms%n", micros / 1000, micros % 1000, digestMicros / 1000, digestMicros % 1000);
+        }
+        return d.allowed() ? 0 : 1;
+    }
+
+    private String verify() {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".nxb")) {
+            try (InputStream in = Files.newInputStream(file)) {
+                Bounds.check(file.toString(), Files.size(file), Bounds.BUNDLE_BYTES);
+                var m = Bundle.read(in, OutputStream.nullOutputStream());
+                return "bundle " + m.name() + " " + m.version() + " consistent (bundles are signed through their system set)";
+            } catch (IOException e) {
+                throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read " + file + ": " + e, e);
+            }
+        }
+        if (name.equals(Trust.ADMISSION_FILE)) {
+            Trust t = Trust.establish(TrustStore.load(state.resolve(Trust.ROOTS_DIR)),
+                    Inputs.read(file, Bounds.MANIFEST_BYTES),
+                    Inputs.read(file.resolveSibling(Trust.ADMISSION_SIGNATURE_FILE), Bounds.SIGNATURE_BYTES));
+            return "admission record for domain " + t.admission().domain() + " signed by a pinned root";
+        }
+        Trust trust = Trust.load(state, domain);
+        if (name.endsWith(".nxs")) {
+            SystemSet.Verified v = SystemSet.verify(file, trust);
+            return "system set " + v.index().version() + " (" + v.bundles().size() + " bundles) signed by " + v.signers();
+        }
+        String schema = schemaOf(Inputs.read(file, Bounds.MANIFEST_BYTES));
+        if (schema.equals(Feed.SCHEMA)) {
+            VerifiedFeed f = VerifiedFeed.load(file, trust);
+            if (updates != null) {
+                for (Feed.Entry e : f.feed().entries()) {
+                    checkArtifacts(f.release(e, updates, trust));
+                }
+            }
+            return "feed " + f.feed().channel() + " (" + f.feed().entries().size() + " entries) signed by " + f.signers();
+        }
+        VerifiedRelease r = VerifiedRelease.load(file, trust);
+        checkArtifacts(r);
+        return "release " + r.manifest().version() + " signed by " + r.signers()
+                + (updates != null ? ", " + r.manifest().artifacts().size() + " artifact(s) verified" : "");
+    }
+
+    /** Time spent streaming artifacts through SHA-256, for {@code --timing}. */
+    private long artifactNanos;
+
+    private void checkArtifacts(VerifiedRelease r) {
+        if (updates == null) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            checkEachArtifact(r);
+        } finally {
+            artifactNanos += System.nanoTime() - start;
+        }
+    }
+
+    private void checkEachArtifact(VerifiedRelease r) {
+        for (Artifact a : r.manifest().artifacts()) {
+            try (InputStream in = Files.newInputStream(updates.resolve(a.path()))) {
+                r.checkArtifact(a, in);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new TrialbootException(Code.HOST_NOT_FOUND, "artifact " + a.path() + " is not under " + updates);
+            } catch (IOException e) {
+                throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read artifact " + a.path() + ": " + e, e);
+            }
+        }
+    }
+
+    private static String schemaOf(byte[] bytes) {
+        CborValue v = Cbor.decode(bytes);
+        if (v instanceof CborValue.CMap m && m.entries().get("schema") instanceof CborValue.Text t) {
+            return t.value();
+        }
+        throw new TrialbootException(Code.SCHEMA_MISMATCH, "file has no schema id; not a trialboot document");
+    }
+}

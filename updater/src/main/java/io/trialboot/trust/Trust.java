@@ -1,0 +1,150 @@
+package io.trialboot.trust;
+
+import io.trialboot.core.Bounds;
+import io.trialboot.core.Code;
+import io.trialboot.core.TrialbootException;
+import io.trialboot.format.Inputs;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The trust decision: pinned roots plus the domain's admission record, verified to be signed by
+ * one of those roots. {@link #verify} decides whether signed metadata (release manifest, feed,
+ * system-set index) carries enough valid signatures for the domain's witness mode.
+ *
+ * <p>Per signature, in this order: a revoked key id gives {@link Code#KEY_REVOKED}; an admitted key
+ * (or, under self-authority, a pinned root) is checked and gives a valid signer or
+ * {@link Code#SIG_INVALID}; a pinned root that is not admitted gives {@link Code#KEY_NOT_ADMITTED};
+ * any other id is {@link Code#KEY_UNKNOWN}. Distinct valid signers are counted (the same key twice
+ * counts once); failing signatures beside enough valid ones are ignored. When too few are valid:
+ * no signature at all is {@link Code#SIG_MISSING}, a threshold of 1 reports the first signature's
+ * code, a quorum reports {@link Code#QUORUM_NOT_MET} listing each signature's outcome.
+ */
+public final class Trust {
+    /** The pinned roots, relative to the root of the state partition. */
+    public static final String ROOTS_DIR = "asl-host/host/trusted-roots";
+    public static final String ADMISSION_FILE = "dam.cbor";
+    public static final String ADMISSION_SIGNATURE_FILE = "dam.cbor.sig";
+
+    private final TrustStore roots;
+    private final AdmissionRecord admission;
+
+    private Trust(TrustStore roots, AdmissionRecord admission) {
+        this.roots = roots;
+        this.admission = admission;
+    }
+
+    /** {@code domains/<domain>/admission}, relative to the root of the state partition. */
+    public static String admissionDir(String domain) {
+        return "asl-host/domains/" + domain + "/admission";
+    }
+
+    /** Reads the trust store and the domain's admission record from a state tree ({@code stateRoot/asl-host/...}). */
+    public static Trust load(Path stateRoot, String domain) {
+        TrustStore roots = TrustStore.load(stateRoot.resolve(ROOTS_DIR));
+        Path dir = stateRoot.resolve(admissionDir(domain));
+        Trust trust = establish(roots,
+                Inputs.read(dir.resolve(ADMISSION_FILE), Bounds.MANIFEST_BYTES),
+                Inputs.read(dir.resolve(ADMISSION_SIGNATURE_FILE), Bounds.SIGNATURE_BYTES));
+        if (!trust.admission.domain().equals(domain)) {
+            throw new TrialbootException(Code.HOST_ADMISSION_REJECTED, "admission record in " + dir
+                    + " is for domain '" + trust.admission.domain() + "', not '" + domain + "'");
+        }
+        return trust;
+    }
+
+    /** Accepts an admission record only with a valid signature by a pinned root. */
+    public static Trust establish(TrustStore roots, byte[] admissionBytes, byte[] signatureFile) {
+        Objects.requireNonNull(roots, "roots");
+        AdmissionRecord record = AdmissionRecord.decode(admissionBytes);
+        SignatureFile sigs = SignatureFile.decode(signatureFile);
+        List<String> seen = new ArrayList<>();
+        for (SignatureFile.Entry e : sigs.signatures()) {
+            byte[] key = roots.key(e.key());
+            if (key == null) {
+                seen.add(e.key() + " (not a pinned root)");
+            } else if (Ed25519.verify(key, admissionBytes, e.signature())) {
+                return new Trust(roots, record);
+            } else {
+                throw new TrialbootException(Code.SIG_INVALID,
+                        "admission record signature by root " + e.key() + " does not verify");
+            }
+        }
+        throw new TrialbootException(Code.ADMISSION_NOT_ROOT_SIGNED, "admission record for domain '"
+                + record.domain() + "' is not signed by a pinned root " + roots.ids() + "; signatures: "
+                + (seen.isEmpty() ? "none" : seen));
+    }
+
+    public AdmissionRecord admission() {
+        return admission;
+    }
+
+    public TrustStore roots() {
+        return roots;
+    }
+
+    /** Decodes the signature file (bounded) and verifies; see {@link #verify(String, byte[], SignatureFile)}. */
+    public Set<KeyId> verify(String what, byte[] content, byte[] signatureFile) {
+        return verify(what, content, SignatureFile.decode(signatureFile));
+    }
+
+    /** Returns the distinct valid signers when they meet the witness mode; otherwise throws with the code. */
+    public Set<KeyId> verify(String what, byte[] content, SignatureFile sigs) {
+        int required = admission.threshold();
+        Set<KeyId> valid = new TreeSet<>();
+        Map<KeyId, Code> outcomes = new LinkedHashMap<>();
+        for (SignatureFile.Entry e : sigs.signatures()) {
+            KeyId id = e.key();
+            Code outcome = check(id, content, e.signature());
+            if (outcome == Code.HOST_OK) {
+                valid.add(id);
+            }
+            outcomes.putIfAbsent(id, outcome);
+        }
+        if (valid.size() >= required) {
+            return Collections.unmodifiableSet(valid);
+        }
+        if (outcomes.isEmpty()) {
+            throw new TrialbootException(Code.SIG_MISSING, what + " carries no signature");
+        }
+        if (required == 1) {
+            Map.Entry<KeyId, Code> first = outcomes.entrySet().iterator().next();
+            throw new TrialbootException(first.getValue(), what + ": " + explain(first.getKey(), first.getValue()));
+        }
+        List<String> details = new ArrayList<>();
+        outcomes.forEach((id, code) -> details.add(explain(id, code)));
+        throw new TrialbootException(Code.QUORUM_NOT_MET, what + ": " + valid.size() + " distinct valid admitted signer(s), "
+                + admission.witness() + " needs " + required + "; " + String.join("; ", details));
+    }
+
+    private Code check(KeyId id, byte[] content, byte[] signature) {
+        if (admission.revoked().contains(id)) {
+            return Code.KEY_REVOKED;
+        }
+        byte[] key = admission.keys().get(id);
+        if (key == null && admission.witness() == WitnessMode.SELF) {
+            key = roots.key(id);
+        }
+        if (key != null) {
+            return Ed25519.verify(key, content, signature) ? Code.HOST_OK : Code.SIG_INVALID;
+        }
+        return roots.pins(id) ? Code.KEY_NOT_ADMITTED : Code.KEY_UNKNOWN;
+    }
+
+    private static String explain(KeyId id, Code code) {
+        switch (code) {
+            case HOST_OK: return "key " + id + " valid";
+            case KEY_REVOKED: return "key " + id + " is revoked by the admission record";
+            case SIG_INVALID: return "signature by key " + id + " does not verify";
+            case KEY_NOT_ADMITTED: return "key " + id + " is a pinned root but not admitted to sign releases";
+            default: return "key " + id + " is unknown (no pinned root, admitted or revoked key has this id)";
+        }
+    }
+}
