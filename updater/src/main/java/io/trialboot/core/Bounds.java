@@ -43,7 +43,10 @@ public final class Bounds {
     public static final int TRUST_KEYS = 64;
     /** A PEM or OpenSSH key file. */
     public static final int KEY_FILE_BYTES = 8 * 1024;
-    /** A slot image (full artifact, or a delta's target). */
+    /**
+     * A slot image (full artifact, or a delta's target): the largest the formats accept and the
+     * engine writes. The slot device's own size is checked too, at apply time.
+     */
     public static final long SLOT_IMAGE_BYTES = 2L * 1024 * 1024 * 1024;
     /** Artifacts in a release manifest, entries in a feed, bundles in a system set. */
     public static final int ARTIFACTS = 8;
@@ -68,8 +71,6 @@ public final class Bounds {
     public static final long DELTA_MAX_OPS = 1L << 22;
     /** Bytes one literal operation may carry (the applier streams them, this bounds a corrupt length). */
     public static final long DELTA_MAX_LITERAL_BYTES = 64L * 1024 * 1024;
-    /** Largest slot image / delta target the engine writes. */
-    public static final long SLOT_IMAGE_BYTES = 4L * 1024 * 1024 * 1024;
     /** Any one input copied into quarantine/. */
     public static final long QUARANTINE_INPUT_BYTES = 64L * 1024 * 1024;
 
