@@ -64,6 +64,26 @@ class BootSelectScriptTest {
     }
 
     @Test
+    void scriptAndHostModelAgreeOnEveryState() throws Exception {
+        int cases = 0;
+        for (Slot active : Slot.values()) {
+            for (SlotState a : SlotState.values()) {
+                for (SlotState b : SlotState.values()) {
+                    for (int tries : new int[] {0, 1, 3}) {
+                        BootControlFile f = new BootControlFile(active, a, b, Optional.of(active.other()), tries, 5,
+                                Optional.of(active), Optional.empty());
+                        Path file = write(f);
+                        boot(file);
+                        assertEquals(Stage0Model.boot(f), read(file), f.toString());
+                        cases++;
+                    }
+                }
+            }
+        }
+        assertEquals(150, cases);
+    }
+
+    @Test
     void factoryBootsSlotANormallyAndCountsTheBoot() throws Exception {
         Path file = write(BootControlFile.factory());
         assertEquals("a normal 0 1 0|", boot(file));
