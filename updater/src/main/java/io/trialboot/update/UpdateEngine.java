@@ -139,6 +139,13 @@ public final class UpdateEngine {
         }
         log("boot", fields("slot", r.slot(), "boot_count", r.bootCount(), "mode", r.trial() ? "trial" : "normal",
                 "tries_left", r.triesLeft()));
+        // domain.json is derived state: a power cut between a transition and its update leaves it behind.
+        Slot active = bootControl.read().active();
+        domain.snapshot(active).ifPresent(s -> {
+            if (!s.id().equals(domain.descriptor().currentSnapshot())) {
+                domain.update(d -> d.withCurrent(s.id(), d.currentLogseq()));
+            }
+        });
         return r;
     }
 

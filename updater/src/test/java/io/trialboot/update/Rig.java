@@ -34,7 +34,34 @@ final class Rig {
     final byte[] factory;
     final byte[] v2;
     final byte[] v3;
-    StateWriter writer = StateWriter.DURABLE;
+    /**
+     * Atomic replace without fsync: the same all-or-nothing result in one process, without the
+     * cost of fsync on a shared disk (the durable path itself is {@code DurableFiles}'s).
+     */
+    static final StateWriter FAST = new StateWriter() {
+        @Override
+        public void write(Path file, byte[] content) {
+            try {
+                Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+                Files.write(tmp, content);
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void delete(Path file) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    };
+
+    StateWriter writer = FAST;
     /** Wraps each device the engine opens (power-cut tests count and fail writes there). */
     java.util.function.Function<MemoryBlockDevice, BlockDevice> wrap = d -> d;
 
@@ -60,6 +87,29 @@ final class Rig {
                 factory.length, 0));
         tree.system().recordAdmission(AdmissionOutcome.ACCEPTED, "rootkey", "policy", null);
         Files.write(tree.trustedRoots().resolve("root.pub"), new byte[] {1});
+    }
+
+    private Rig(Rig template, Path stateRoot) throws IOException {
+        this.stateRoot = stateRoot;
+        this.factory = template.factory;
+        this.v2 = template.v2;
+        this.v3 = template.v3;
+        template.devices.forEach((slot, d) -> devices.put(slot, MemoryBlockDevice.of(d.contents(), SLOT_BYTES)));
+        try (var files = Files.walk(template.stateRoot)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path to = stateRoot.resolve(template.stateRoot.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+    }
+
+    /** A copy of this device (state tree and slots) under {@code stateRoot}. */
+    Rig copy(Path stateRoot) throws IOException {
+        return new Rig(this, stateRoot);
     }
 
     HostStateTree tree() {
@@ -99,7 +149,7 @@ final class Rig {
         devices.values().forEach(MemoryBlockDevice::powerCut);
         Path file = stateRoot.resolve(BootControlFile.PATH);
         BootControlFile after = Stage0Model.boot(BootControlFile.decode(readAll(file)));
-        StateWriter.DURABLE.write(file, after.encode());
+        FAST.write(file, after.encode());
     }
 
     static byte[] readAll(Path p) {
