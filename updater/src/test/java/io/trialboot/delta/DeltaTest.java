@@ -149,6 +149,24 @@ class DeltaTest {
     }
 
     @Test
+    void commandLineMakesAndAppliesLikeTheGuest() throws IOException {
+        byte[][] p = shiftedPair();
+        Path src = dir.resolve("a.img");
+        Path tgt = dir.resolve("b.img");
+        Files.write(src, p[0]);
+        Files.write(tgt, p[1]);
+        String made = DeltaCli.run(new String[] {"make", src.toString(), tgt.toString(), dir.resolve("d").toString()});
+        assertTrue(made.startsWith("delta_bytes=" + Files.size(dir.resolve("d")) + " copy_ops="), made);
+        String applied = DeltaCli.run(new String[] {"apply", dir.resolve("d").toString(), src.toString(),
+                dir.resolve("out.img").toString()});
+        assertTrue(applied.startsWith("applied_bytes=" + p[1].length + " ms="), applied);
+        assertArrayEquals(p[1], Files.readAllBytes(dir.resolve("out.img")));
+        String full = DeltaCli.run(new String[] {"full", tgt.toString(), dir.resolve("full.img").toString()});
+        assertTrue(full.startsWith("applied_bytes=" + p[1].length + " sha256=" + Sha256.of(p[1])), full);
+        assertThrows(IllegalArgumentException.class, () -> DeltaCli.run(new String[] {"bogus", "x", "y", "z"}));
+    }
+
+    @Test
     void varintsAndZigzagRoundTrip() throws IOException {
         for (long v : new long[] {0, 1, 127, 128, 1L << 40, Long.MAX_VALUE}) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
