@@ -104,6 +104,8 @@ public final class DeltaMaker {
         final int[] slots; // block index + 1, 0 = empty
         final long[] hashes;
         final int shift;
+        /** A 512 KiB bit filter over the indexed hashes: most target positions miss, without touching the big table. */
+        final long[] filter = new long[1 << 16];
         long nextSrc;
         long copyOps, copyBytes, literalOps, literalBytes, zeroOps, zeroBytes;
 
@@ -157,11 +159,21 @@ public final class DeltaMaker {
                 if (slots[s] == 0) {
                     slots[s] = i + 1;
                     hashes[s] = h;
+                    int f = filterBit(h);
+                    filter[f >>> 6] |= 1L << f;
                 }
             }
         }
 
+        private int filterBit(long h) {
+            return (int) ((h * 0xC2B2AE3D27D4EB4FL) >>> 42);
+        }
+
         private int lookup(long h) {
+            int f = filterBit(h);
+            if ((filter[f >>> 6] & (1L << f)) == 0) {
+                return -1;
+            }
             int mask = slots.length - 1;
             for (int s = bucket(h); slots[s] != 0; s = (s + 1) & mask) {
                 if (hashes[s] == h) {
