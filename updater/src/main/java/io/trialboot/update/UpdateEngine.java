@@ -139,12 +139,13 @@ public final class UpdateEngine {
         }
         log("boot", fields("slot", r.slot(), "boot_count", r.bootCount(), "mode", r.trial() ? "trial" : "normal",
                 "tries_left", r.triesLeft()));
-        // domain.json is derived state: a power cut between a transition and its update leaves it behind.
+        // domain.json and the floor follow a confirm; a power cut right after it can leave them behind.
         Slot active = bootControl.read().active();
         domain.snapshot(active).ifPresent(s -> {
             if (!s.id().equals(domain.descriptor().currentSnapshot())) {
                 domain.update(d -> d.withCurrent(s.id(), d.currentLogseq()));
             }
+            raiseFloor(s.version());
         });
         return r;
     }
@@ -376,6 +377,13 @@ public final class UpdateEngine {
     /** What the health gate led to. After ROLLED_BACK the caller reboots into the previous slot. */
     public enum Outcome { CONFIRMED, ROLLED_BACK }
 
+    private void raiseFloor(Version to) {
+        if (floor().isBelow(to)) {
+            tree.writer().write(domain.snapshots().resolve(FLOOR_FILE),
+                    (to + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
     /** The running trial slot becomes active and good; the anti-rollback floor rises to its version. */
     public void confirm() {
         domain.require(Capability.PUBLISH_SNAPSHOT, "confirm");
@@ -383,10 +391,7 @@ public final class UpdateEngine {
         Slot slot = after.active();
         SlotSnapshot snap = domain.snapshot(slot).orElseThrow(() -> new TrialbootException(Code.HOST_NOT_FOUND,
                 "slot " + slot + " was confirmed but has no snapshot record"));
-        if (floor().isBelow(snap.version())) {
-            tree.writer().write(domain.snapshots().resolve(FLOOR_FILE),
-                    (snap.version() + "\n").getBytes(StandardCharsets.US_ASCII));
-        }
+        raiseFloor(snap.version());
         domain.update(d -> d.withCurrent(snap.id(), d.currentLogseq()));
         log("confirm", fields("slot", slot, "version", snap.version(), "floor", floor()));
         settleReceipt(slot, SwitchOutcome.CONFIRMED, null);

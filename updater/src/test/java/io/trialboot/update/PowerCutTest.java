@@ -156,6 +156,7 @@ class PowerCutTest {
             assertEquals(SlotState.GOOD, end.slotB(), "after cut " + n);
             byte[] want = delta ? rig.v3 : rig.v2;
             assertArrayEquals(want, rig.devices.get(Slot.B).prefix(want.length), "after cut " + n);
+            assertEquals(io.trialboot.core.Version.parse("1.1.0"), rig.engine().floor(), "after cut " + n);
             HostStatus s = rig.engine().selfcheck(true);
             assertTrue(s.ok(), "after cut " + n + ": " + s.failures());
         }

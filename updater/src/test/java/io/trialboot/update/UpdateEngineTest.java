@@ -93,7 +93,7 @@ class UpdateEngineTest {
         engine.onBoot();
         assertEquals(Optional.of(Slot.A), rig.bootControl().booted());
         assertEquals(List.of("boot", "stage", "apply", "switch", "boot", "mark-bad", "rollback", "boot"), events());
-        assertEquals(Version.parse("0.0.0"), engine.floor());
+        assertEquals(Version.parse("1.0.0"), engine.floor()); // the running good image, raised at boot
     }
 
     @Test
