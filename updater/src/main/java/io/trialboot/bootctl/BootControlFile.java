@@ -69,6 +69,16 @@ public record BootControlFile(
                 : new BootControlFile(active, slotA, state, trial, triesLeft, bootCount, booted, fallback);
     }
 
+    /** This file with {@code slot} on trial for {@code tries} boots (no checks: see {@link BootControl}). */
+    public BootControlFile withTrial(Slot slot, int tries) {
+        return new BootControlFile(active, slotA, slotB, Optional.of(slot), tries, bootCount, booted, fallback);
+    }
+
+    /** This file as stage 0 leaves it after boot number {@code count} of {@code slot}. */
+    public BootControlFile withBoot(long count, Slot slot) {
+        return new BootControlFile(active, slotA, slotB, trial, triesLeft, count, Optional.of(slot), fallback);
+    }
+
     public byte[] encode() {
         StringBuilder sb = new StringBuilder();
         sb.append("schema=").append(SCHEMA).append('\n');

@@ -2,7 +2,6 @@ package io.trialboot.hoststate;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
-import io.trialboot.core.DurableFiles;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
@@ -28,10 +27,17 @@ public final class Domain {
 
     private final String id;
     private final Path dir;
+    private final StateWriter writer;
 
-    Domain(String id, Path dir) {
+    Domain(String id, Path dir, StateWriter writer) {
         this.id = Objects.requireNonNull(id, "id");
         this.dir = Objects.requireNonNull(dir, "dir");
+        this.writer = Objects.requireNonNull(writer, "writer");
+    }
+
+    /** The writer every state change of this domain goes through. */
+    public StateWriter writer() {
+        return writer;
     }
 
     public String id() {
@@ -148,26 +154,35 @@ public final class Domain {
     }
 
     void write(DomainDescriptor d) {
-        DurableFiles.write(dir.resolve(DESCRIPTOR), d.encode());
+        writer.write(dir.resolve(DESCRIPTOR), d.encode());
     }
 
     /** Records what a slot holds (needs SEAL_BLOCK: the slot was verified). */
     public void writeSnapshot(SlotSnapshot snapshot) {
         require(Capability.SEAL_BLOCK, "recording slot " + snapshot.slot() + "'s snapshot");
-        DurableFiles.write(snapshots().resolve(SlotSnapshot.fileName(snapshot.slot())), snapshot.encode());
+        writer.write(snapshots().resolve(SlotSnapshot.fileName(snapshot.slot())), snapshot.encode());
+    }
+
+    /**
+     * Image build only: records the factory image in slot a as the current snapshot, before any
+     * history exists (no admission needed: the builder is the trust anchor). {@code HOST_EXISTS}
+     * once a snapshot is current.
+     */
+    public void recordFactoryImage(SlotSnapshot factory) {
+        DomainDescriptor d = descriptor();
+        if (d.currentSnapshot() != null || d.currentLogseq() != 0 || factory.slot() != Slot.A
+                || factory.logSeq() != 0) {
+            throw new TrialbootException(Code.HOST_EXISTS, "the factory image is recorded once, in slot a at log seq 0,"
+                    + " on a fresh tree; current snapshot is " + d.currentSnapshot());
+        }
+        writer.write(snapshots().resolve(SlotSnapshot.fileName(Slot.A)), factory.encode());
+        write(d.withCurrent(factory.id(), 0));
     }
 
     /** Forgets what a slot holds: done before the first byte of a new image is written into it. */
     public void clearSnapshot(Slot slot) {
         require(Capability.ALLOCATE_BLOCK, "clearing slot " + slot + "'s snapshot");
-        Path f = snapshots().resolve(SlotSnapshot.fileName(slot));
-        try {
-            if (Files.deleteIfExists(f)) {
-                DurableFiles.fsyncDirectory(snapshots());
-            }
-        } catch (java.io.IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot remove " + f + ": " + e, e);
-        }
+        writer.delete(snapshots().resolve(SlotSnapshot.fileName(slot)));
     }
 
     public Optional<SlotSnapshot> snapshot(Slot slot) {
@@ -189,7 +204,7 @@ public final class Domain {
         Sha256 digest = Sha256.of(content);
         Path f = objects().resolve(digest.hex());
         if (!Files.exists(f)) {
-            DurableFiles.write(f, content);
+            writer.write(f, content);
         }
         return digest;
     }

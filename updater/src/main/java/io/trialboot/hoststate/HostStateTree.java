@@ -29,10 +29,12 @@ public final class HostStateTree {
 
     private final Path root;
     private final String hostId;
+    private final StateWriter writer;
 
-    private HostStateTree(Path root, String hostId) {
+    private HostStateTree(Path root, String hostId, StateWriter writer) {
         this.root = root;
         this.hostId = hostId;
+        this.writer = writer;
     }
 
     /**
@@ -56,7 +58,7 @@ public final class HostStateTree {
         for (String d : Domain.LAYOUT) {
             StateFiles.mkdirs(domainDir.resolve(d));
         }
-        Domain system = new Domain(SYSTEM_DOMAIN, domainDir);
+        Domain system = new Domain(SYSTEM_DOMAIN, domainDir, StateWriter.DURABLE);
         system.write(DomainDescriptor.fresh(SYSTEM_DOMAIN, null));
         Path bootControl = stateRoot.resolve(BootControlFile.PATH);
         if (!bootControl.equals(system.bootControl())) {
@@ -64,11 +66,16 @@ public final class HostStateTree {
         }
         DurableFiles.write(bootControl, BootControlFile.factory().encode());
         DurableFiles.write(system.historyLog(), new byte[0]);
-        return new HostStateTree(root, hostId);
+        return new HostStateTree(root, hostId, StateWriter.DURABLE);
     }
 
     /** Opens an existing tree; {@code HOST_NOT_FOUND} naming what is missing when it is incomplete. */
     public static HostStateTree open(Path stateRoot) {
+        return open(stateRoot, StateWriter.DURABLE);
+    }
+
+    /** {@link #open(Path)} with every later state write going through {@code writer}. */
+    public static HostStateTree open(Path stateRoot, StateWriter writer) {
         Path root = stateRoot.resolve(ROOT);
         if (!Files.isDirectory(root)) {
             throw new TrialbootException(Code.HOST_NOT_FOUND, "no host state tree at " + root);
@@ -80,7 +87,7 @@ public final class HostStateTree {
         }
         id = id.substring(0, id.length() - 1);
         checkHostId(id);
-        HostStateTree tree = new HostStateTree(root, id);
+        HostStateTree tree = new HostStateTree(root, id, writer);
         List<String> missing = tree.missing();
         if (!missing.isEmpty()) {
             throw new TrialbootException(Code.HOST_NOT_FOUND, "host state tree " + root + " is missing " + missing);
@@ -96,6 +103,10 @@ public final class HostStateTree {
         }
     }
 
+    public StateWriter writer() {
+        return writer;
+    }
+
     public Path root() {
         return root;
     }
@@ -109,7 +120,7 @@ public final class HostStateTree {
     }
 
     public void writePolicy(HostPolicy policy) {
-        DurableFiles.write(root.resolve("host/host-policy"), policy.encode());
+        writer.write(root.resolve("host/host-policy"), policy.encode());
     }
 
     /** Pinned root keys (offline trust anchors), filled by the image builder. */
@@ -127,7 +138,7 @@ public final class HostStateTree {
     }
 
     public Domain system() {
-        return new Domain(SYSTEM_DOMAIN, root.resolve("domains").resolve(SYSTEM_DOMAIN));
+        return new Domain(SYSTEM_DOMAIN, root.resolve("domains").resolve(SYSTEM_DOMAIN), writer);
     }
 
     /**
@@ -141,7 +152,7 @@ public final class HostStateTree {
             safe = safe.substring(safe.length() - 64);
         }
         Path f = quarantine().resolve(Sha256.of(content).hex() + "-" + safe);
-        DurableFiles.write(f, content);
+        writer.write(f, content);
         return f;
     }
 

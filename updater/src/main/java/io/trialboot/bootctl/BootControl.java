@@ -1,0 +1,179 @@
+package io.trialboot.bootctl;
+
+import io.trialboot.core.Bounds;
+import io.trialboot.core.Code;
+import io.trialboot.core.Slot;
+import io.trialboot.core.TrialbootException;
+import io.trialboot.hoststate.StateFiles;
+import io.trialboot.hoststate.StateWriter;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * bootctld's operations on the boot-control file (SPEC §2.3, §4). Each reads the file, checks the
+ * transition, and replaces the file through the {@link StateWriter} (durable, atomic), so a power
+ * cut leaves the old or the new state. Stage 0 ({@code bootselect.sh}) is the only other writer.
+ */
+public final class BootControl {
+    private final Path file;
+    private final StateWriter writer;
+
+    public BootControl(Path file, StateWriter writer) {
+        this.file = Objects.requireNonNull(file, "file");
+        this.writer = Objects.requireNonNull(writer, "writer");
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public BootControlFile read() {
+        return BootControlFile.decode(StateFiles.read(file, Bounds.BOOT_CONTROL_BYTES, "boot-control file"));
+    }
+
+    private BootControlFile write(BootControlFile next) {
+        writer.write(file, next.encode());
+        return next;
+    }
+
+    /** The slot that is running now: the one stage 0 booted (the active slot before any boot was recorded). */
+    public static Slot running(BootControlFile f) {
+        return f.booted().orElse(f.active());
+    }
+
+    /**
+     * Before the first byte of a new image: the slot becomes unbootable. Refused for the running or
+     * the active slot ({@link Code#BOOTCTL_INVALID_TRANSITION}); cancels a pending trial of it.
+     */
+    public BootControlFile markInvalid(Slot slot) {
+        BootControlFile f = read();
+        if (slot == f.active() || slot == running(f)) {
+            throw invalid("cannot invalidate slot " + slot + ": it is " + (slot == f.active() ? "active" : "running"));
+        }
+        boolean trialOfIt = f.trial().equals(Optional.of(slot));
+        return write(new BootControlFile(f.active(), state(f, slot, SlotState.INVALID, Slot.A),
+                state(f, slot, SlotState.INVALID, Slot.B), trialOfIt ? Optional.empty() : f.trial(),
+                trialOfIt ? 0 : f.triesLeft(), f.bootCount(), f.booted(), f.fallback()));
+    }
+
+    /** After the written image was read back with its expected digest: INVALID becomes VERIFIED. */
+    public BootControlFile markVerified(Slot slot) {
+        BootControlFile f = read();
+        if (f.state(slot) != SlotState.INVALID) {
+            throw invalid("slot " + slot + " is " + f.state(slot).text() + ", only an invalid (just written) slot"
+                    + " becomes verified");
+        }
+        return write(f.withState(slot, SlotState.VERIFIED));
+    }
+
+    /**
+     * With {@code trial}: stage 0 boots {@code slot} for at most {@code tries} boots, then falls back
+     * to the active slot. Without: {@code slot} becomes the active slot (it must be GOOD).
+     */
+    public BootControlFile setActive(Slot slot, boolean trial, int tries) {
+        BootControlFile f = read();
+        if (!f.state(slot).bootable()) {
+            throw new TrialbootException(Code.SLOT_NOT_BOOTABLE, "slot " + slot + " is " + f.state(slot).text());
+        }
+        if (trial) {
+            if (tries < 1 || tries > 9) {
+                throw new IllegalArgumentException("tries must be 1..9: " + tries);
+            }
+            if (slot == f.active()) {
+                throw invalid("slot " + slot + " is already active; a trial is for the other slot");
+            }
+            return write(new BootControlFile(f.active(), f.slotA(), f.slotB(), Optional.of(slot), tries,
+                    f.bootCount(), f.booted(), Optional.empty()));
+        }
+        if (f.state(slot) != SlotState.GOOD) {
+            throw new TrialbootException(Code.SLOT_NOT_BOOTABLE,
+                    "slot " + slot + " is " + f.state(slot).text() + ": only a good slot is made active without a trial");
+        }
+        return write(new BootControlFile(slot, f.slotA(), f.slotB(), Optional.empty(), 0, f.bootCount(),
+                f.booted(), f.fallback()));
+    }
+
+    /**
+     * From the trial slot, once healthy: it becomes the active slot and GOOD. Without a trial:
+     * {@link Code#HOST_LEASE_EXPIRED} if stage 0 already fell back (tries ran out), otherwise
+     * {@link Code#BOOTCTL_INVALID_TRANSITION}; also refused when the trial slot is not the one running.
+     */
+    public BootControlFile confirm() {
+        BootControlFile f = read();
+        if (f.trial().isEmpty()) {
+            if (f.fallback().isPresent()) {
+                throw new TrialbootException(Code.HOST_LEASE_EXPIRED,
+                        "the trial of slot " + f.fallback().get() + " ran out of tries; stage 0 fell back");
+            }
+            throw invalid("no trial is pending");
+        }
+        Slot t = f.trial().get();
+        if (running(f) != t) {
+            throw invalid("the trial slot " + t + " is not the one running (" + running(f) + ")");
+        }
+        return write(new BootControlFile(t, state(f, t, SlotState.GOOD, Slot.A), state(f, t, SlotState.GOOD, Slot.B),
+                Optional.empty(), 0, f.bootCount(), f.booted(), Optional.empty()));
+    }
+
+    /** The slot failed its trial: BAD, and its trial (if pending) is cancelled. The active slot is refused. */
+    public BootControlFile markBad(Slot slot) {
+        BootControlFile f = read();
+        if (slot == f.active()) {
+            throw invalid("cannot mark the active slot " + slot + " bad; roll back first");
+        }
+        boolean trialOfIt = f.trial().equals(Optional.of(slot));
+        return write(new BootControlFile(f.active(), state(f, slot, SlotState.BAD, Slot.A),
+                state(f, slot, SlotState.BAD, Slot.B), trialOfIt ? Optional.empty() : f.trial(),
+                trialOfIt ? 0 : f.triesLeft(), f.bootCount(), f.booted(), f.fallback()));
+    }
+
+    /**
+     * With a trial pending: the trial slot is marked BAD and the next boot is the active slot.
+     * Without: the other slot, if GOOD, becomes active again (back to the previous release).
+     * Returns the slot the next boot will use.
+     */
+    public Slot rollback() {
+        BootControlFile f = read();
+        if (f.trial().isPresent()) {
+            markBad(f.trial().get());
+            return f.active();
+        }
+        Slot other = f.active().other();
+        if (f.state(other) != SlotState.GOOD) {
+            throw new TrialbootException(Code.SLOT_NOT_BOOTABLE,
+                    "nothing to roll back to: slot " + other + " is " + f.state(other).text());
+        }
+        write(new BootControlFile(other, f.slotA(), f.slotB(), Optional.empty(), 0, f.bootCount(), f.booted(),
+                f.fallback()));
+        return other;
+    }
+
+    /**
+     * bootctld at start-up: takes stage 0's note of a trial that ran out of tries (crash loop),
+     * marks that slot BAD and clears the note. Returns what this boot was.
+     */
+    public BootRecord recordBoot() {
+        BootControlFile f = read();
+        Slot running = running(f);
+        Optional<Slot> fellBack = f.fallback();
+        if (fellBack.isPresent()) {
+            Slot bad = fellBack.get();
+            BootControlFile next = new BootControlFile(f.active(),
+                    bad == Slot.A && bad != f.active() ? SlotState.BAD : f.slotA(),
+                    bad == Slot.B && bad != f.active() ? SlotState.BAD : f.slotB(),
+                    f.trial(), f.triesLeft(), f.bootCount(), f.booted(), Optional.empty());
+            write(next);
+        }
+        boolean trial = f.trial().equals(Optional.of(running));
+        return new BootRecord(running, f.bootCount(), trial, f.triesLeft(), fellBack);
+    }
+
+    private static SlotState state(BootControlFile f, Slot target, SlotState to, Slot which) {
+        return which == target ? to : f.state(which);
+    }
+
+    private static TrialbootException invalid(String why) {
+        return new TrialbootException(Code.BOOTCTL_INVALID_TRANSITION, why);
+    }
+}

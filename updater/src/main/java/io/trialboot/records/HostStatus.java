@@ -1,0 +1,104 @@
+package io.trialboot.records;
+
+import io.trialboot.core.Bounds;
+import io.trialboot.core.Code;
+import io.trialboot.core.TrialbootException;
+import io.trialboot.hoststate.StateFiles;
+import io.trialboot.hoststate.StateWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@code host_status_<n>.json}: the result of {@code nx selfcheck} number {@code n}. {@code OK}
+ * when {@code failures} is empty; each failure is one line a person can act on.
+ */
+public record HostStatus(long n, String buildId, List<String> failures) {
+    public static final String SCHEMA_VERSION = "HostStatus/1";
+    private static final Pattern NAME = Pattern.compile("host_status_(\\d{1,9})\\.json");
+
+    public HostStatus {
+        failures = List.copyOf(failures);
+        if (n < 1) {
+            throw new IllegalArgumentException("n starts at 1: " + n);
+        }
+    }
+
+    public boolean ok() {
+        return failures.isEmpty();
+    }
+
+    public static String fileName(long n) {
+        return "host_status_" + n + ".json";
+    }
+
+    public byte[] encode() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schemaVersion", SCHEMA_VERSION);
+        m.put("buildId", buildId);
+        m.put("n", n);
+        m.put("status", ok() ? "OK" : "FAIL");
+        m.put("failures", failures);
+        return (Json.write(m) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static HostStatus decode(byte[] bytes) {
+        Bounds.check("host status", bytes.length, Bounds.RECORD_BYTES);
+        Map<String, Object> m = Json.parseObject(new String(bytes, StandardCharsets.UTF_8));
+        if (!SCHEMA_VERSION.equals(m.get("schemaVersion")) || !(m.get("failures") instanceof List<?> f)
+                || !m.keySet().equals(java.util.Set.of("schemaVersion", "buildId", "n", "status", "failures"))) {
+            throw new TrialbootException(Code.MALFORMED_INPUT, "host status must be " + SCHEMA_VERSION);
+        }
+        List<String> failures = new ArrayList<>();
+        for (Object o : f) {
+            if (!(o instanceof String s)) {
+                throw new TrialbootException(Code.MALFORMED_INPUT, "host status failures must be strings");
+            }
+            failures.add(s);
+        }
+        HostStatus s = new HostStatus(Json.number(m, "n"), Json.string(m, "buildId"), failures);
+        if (!Json.string(m, "status").equals(s.ok() ? "OK" : "FAIL")) {
+            throw new TrialbootException(Code.MALFORMED_INPUT, "host status says " + m.get("status")
+                    + " but lists " + failures.size() + " failures");
+        }
+        return s;
+    }
+
+    /** Writes status number {@code n} into {@code dir}. */
+    public Path write(Path dir, StateWriter writer) {
+        Path f = dir.resolve(fileName(n));
+        writer.write(f, encode());
+        return f;
+    }
+
+    /** The highest-numbered status file in {@code dir}, if any. */
+    public static Optional<Path> latest(Path dir) {
+        long best = 0;
+        Path bestPath = null;
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Matcher m = NAME.matcher(p.getFileName().toString());
+                if (m.matches() && Long.parseLong(m.group(1)) > best) {
+                    best = Long.parseLong(m.group(1));
+                    bestPath = p;
+                }
+            }
+        } catch (IOException e) {
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot list " + dir + ": " + e, e);
+        }
+        return Optional.ofNullable(bestPath);
+    }
+
+    public static HostStatus read(Path file) {
+        return decode(StateFiles.read(file, Bounds.RECORD_BYTES, "host status"));
+    }
+}

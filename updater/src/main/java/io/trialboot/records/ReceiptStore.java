@@ -1,0 +1,75 @@
+package io.trialboot.records;
+
+import io.trialboot.core.Bounds;
+import io.trialboot.core.Code;
+import io.trialboot.core.TrialbootException;
+import io.trialboot.hoststate.StateFiles;
+import io.trialboot.hoststate.StateWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** The receipts directory: {@code receipt-<attempt, 6 digits>.json}, one per install attempt. */
+public final class ReceiptStore {
+    private static final Pattern NAME = Pattern.compile("receipt-(\\d{6})\\.json");
+    private final Path dir;
+    private final StateWriter writer;
+
+    public ReceiptStore(Path dir, StateWriter writer) {
+        this.dir = Objects.requireNonNull(dir, "dir");
+        this.writer = Objects.requireNonNull(writer, "writer");
+    }
+
+    /** The next attempt number: one past the highest receipt present. */
+    public long nextAttempt() {
+        long max = 0;
+        for (long n : attempts()) {
+            max = Math.max(max, n);
+        }
+        return max + 1;
+    }
+
+    private List<Long> attempts() {
+        List<Long> out = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Matcher m = NAME.matcher(p.getFileName().toString());
+                if (m.matches()) {
+                    out.add(Long.parseLong(m.group(1)));
+                }
+            }
+        } catch (IOException e) {
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot list receipts in " + dir + ": " + e, e);
+        }
+        out.sort(null);
+        return out;
+    }
+
+    public Path path(long attempt) {
+        return dir.resolve(String.format("receipt-%06d.json", attempt));
+    }
+
+    public void write(UpdateReceipt r) {
+        writer.write(path(r.attempt()), r.encode());
+    }
+
+    /** Current-contract receipts in attempt order; old-contract ones are skipped (see {@link UpdateReceipt#decode}). */
+    public List<UpdateReceipt> list() {
+        List<UpdateReceipt> out = new ArrayList<>();
+        for (long n : attempts()) {
+            read(n).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    public Optional<UpdateReceipt> read(long attempt) {
+        return UpdateReceipt.decode(StateFiles.read(path(attempt), Bounds.RECORD_BYTES, "receipt"));
+    }
+}

@@ -1,0 +1,114 @@
+package io.trialboot.records;
+
+import io.trialboot.core.Bounds;
+import io.trialboot.core.Code;
+import io.trialboot.core.TrialbootException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@code UpdateReceipt/1}: what happened to one install attempt (SPEC §3.7, seed 000). Written when
+ * the decision is taken and rewritten as the install and switch progress. Digests are hex; the
+ * observed digest is null until something was measured.
+ */
+public record UpdateReceipt(
+        long attempt,
+        String buildId,
+        String releaseId,
+        String version,
+        String kind,
+        String targetSlot,
+        String expectedSha256,
+        String observedSha256,
+        Decision decision,
+        List<Code> reasonCodes,
+        InstallStatus installStatus,
+        SwitchOutcome switchOutcome,
+        long logSeq) {
+
+    public static final String SCHEMA_VERSION = "UpdateReceipt/1";
+
+    public enum Decision { ALLOW, DENY }
+
+    public enum InstallStatus { NOT_STARTED, IN_PROGRESS, INSTALLED, FAILED }
+
+    public enum SwitchOutcome { NOT_ATTEMPTED, TRIAL_SET, CONFIRMED, ROLLED_BACK, FAILED }
+
+    private static final List<String> FIELDS = List.of("schemaVersion", "buildId", "attempt", "releaseId", "version",
+            "kind", "targetSlot", "expectedSha256", "observedSha256", "decision", "reasonCodes", "installStatus",
+            "switchOutcome", "logSeq");
+
+    public UpdateReceipt {
+        Objects.requireNonNull(buildId, "buildId");
+        Objects.requireNonNull(releaseId, "releaseId");
+        Objects.requireNonNull(decision, "decision");
+        Objects.requireNonNull(installStatus, "installStatus");
+        Objects.requireNonNull(switchOutcome, "switchOutcome");
+        reasonCodes = List.copyOf(reasonCodes);
+        if (attempt < 1) {
+            throw new IllegalArgumentException("attempt starts at 1: " + attempt);
+        }
+        if (decision == Decision.DENY && reasonCodes.isEmpty()) {
+            throw new IllegalArgumentException("a DENY receipt names at least one reason code");
+        }
+    }
+
+    public UpdateReceipt with(String observed, InstallStatus install, SwitchOutcome sw, List<Code> reasons, long seq) {
+        return new UpdateReceipt(attempt, buildId, releaseId, version, kind, targetSlot, expectedSha256, observed,
+                decision, reasons, install, sw, seq);
+    }
+
+    public byte[] encode() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("schemaVersion", SCHEMA_VERSION);
+        m.put("buildId", buildId);
+        m.put("attempt", attempt);
+        m.put("releaseId", releaseId);
+        m.put("version", version);
+        m.put("kind", kind);
+        m.put("targetSlot", targetSlot);
+        m.put("expectedSha256", expectedSha256);
+        m.put("observedSha256", observedSha256);
+        m.put("decision", decision.name());
+        m.put("reasonCodes", reasonCodes.stream().map(Code::name).toList());
+        m.put("installStatus", installStatus.name());
+        m.put("switchOutcome", switchOutcome.name());
+        m.put("logSeq", logSeq);
+        return (Json.write(m) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Decodes a receipt. One without {@code schemaVersion} or {@code buildId} is an old contract:
+     * empty, so it is never used to assert current invariants. Anything else malformed throws.
+     */
+    public static Optional<UpdateReceipt> decode(byte[] bytes) {
+        Bounds.check("receipt", bytes.length, Bounds.RECORD_BYTES);
+        Map<String, Object> m = Json.parseObject(new String(bytes, StandardCharsets.UTF_8));
+        if (!m.containsKey("schemaVersion") || !(m.get("buildId") instanceof String)) {
+            return Optional.empty();
+        }
+        if (!SCHEMA_VERSION.equals(m.get("schemaVersion")) || !List.copyOf(m.keySet()).equals(FIELDS)
+                || !(m.get("reasonCodes") instanceof List<?> codes)) {
+            throw new TrialbootException(Code.MALFORMED_INPUT, "receipt must be " + SCHEMA_VERSION + " with " + FIELDS);
+        }
+        try {
+            List<Code> reasons = new ArrayList<>();
+            for (Object c : codes) {
+                reasons.add(Code.valueOf((String) c));
+            }
+            return Optional.of(new UpdateReceipt(Json.number(m, "attempt"), Json.string(m, "buildId"),
+                    Json.string(m, "releaseId"), Json.nullableString(m, "version"), Json.nullableString(m, "kind"),
+                    Json.nullableString(m, "targetSlot"), Json.nullableString(m, "expectedSha256"),
+                    Json.nullableString(m, "observedSha256"), Decision.valueOf(Json.string(m, "decision")), reasons,
+                    InstallStatus.valueOf(Json.string(m, "installStatus")),
+                    SwitchOutcome.valueOf(Json.string(m, "switchOutcome")), Json.number(m, "logSeq")));
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw new TrialbootException(Code.MALFORMED_INPUT, "receipt: " + e.getMessage());
+        }
+    }
+}

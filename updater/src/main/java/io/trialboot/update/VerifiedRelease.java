@@ -1,0 +1,42 @@
+package io.trialboot.update;
+
+import io.trialboot.core.Version;
+import io.trialboot.device.SlotImage;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the engine needs from a release whose manifest was already verified (signature, admitted
+ * key, {@code compatible}) by the formats code: every byte it installs is bound to these digests.
+ *
+ * @param releaseId a stable name for receipts and history (e.g. the manifest's digest or id)
+ * @param artifact  the file on the media: the image itself (full) or the {@code .nxdelta}
+ * @param target    the slot image the install must produce
+ * @param base      for a delta, the image it applies to; empty for a full image
+ */
+public record VerifiedRelease(String releaseId, Version version, Kind kind, SlotImage artifact, SlotImage target,
+        Optional<SlotImage> base) {
+
+    public enum Kind {
+        FULL, DELTA;
+
+        public String text() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public VerifiedRelease {
+        Objects.requireNonNull(releaseId, "releaseId");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(artifact, "artifact");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(base, "base");
+        if (kind == Kind.FULL && (base.isPresent() || !artifact.equals(target))) {
+            throw new IllegalArgumentException("a full release has no base and its artifact is the target image");
+        }
+        if (kind == Kind.DELTA && base.isEmpty()) {
+            throw new IllegalArgumentException("a delta release names its base image");
+        }
+    }
+}

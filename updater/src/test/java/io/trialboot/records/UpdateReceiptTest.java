@@ -1,0 +1,72 @@
+package io.trialboot.records;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.trialboot.core.Code;
+import io.trialboot.core.TrialbootException;
+import io.trialboot.hoststate.StateWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UpdateReceiptTest {
+    @TempDir
+    Path dir;
+
+    private static UpdateReceipt denied(long attempt) {
+        return new UpdateReceipt(attempt, "build-1", "rel-1.1.0", "1.1.0", "full", "b", "ab".repeat(32), null,
+                UpdateReceipt.Decision.DENY, List.of(Code.UPDATE_VERSION_FLOOR), UpdateReceipt.InstallStatus.NOT_STARTED,
+                UpdateReceipt.SwitchOutcome.NOT_ATTEMPTED, 4);
+    }
+
+    @Test
+    void roundTripsThroughTheStoreInAttemptOrder() {
+        ReceiptStore store = new ReceiptStore(dir, StateWriter.DURABLE);
+        assertEquals(1, store.nextAttempt());
+        store.write(denied(1));
+        store.write(denied(2));
+        assertEquals(3, store.nextAttempt());
+        assertEquals(List.of(denied(1), denied(2)), store.list());
+    }
+
+    @Test
+    void receiptWithoutSchemaVersionOrBuildIdIsAnOldContract() throws Exception {
+        byte[] old = "{\"attempt\":1,\"decision\":\"ALLOW\"}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(Optional.empty(), UpdateReceipt.decode(old));
+        Files.write(dir.resolve("receipt-000001.json"), old);
+        ReceiptStore store = new ReceiptStore(dir, StateWriter.DURABLE);
+        assertEquals(List.of(), store.list());
+        assertEquals(2, store.nextAttempt());
+    }
+
+    @Test
+    void denyWithoutReasonIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new UpdateReceipt(1, "b", "r", "1.0.0", "full", "b", null,
+                null, UpdateReceipt.Decision.DENY, List.of(), UpdateReceipt.InstallStatus.NOT_STARTED,
+                UpdateReceipt.SwitchOutcome.NOT_ATTEMPTED, 0));
+    }
+
+    @Test
+    void unknownReasonCodeIsMalformed() {
+        String text = new String(denied(1).encode(), StandardCharsets.UTF_8).replace("UPDATE_VERSION_FLOOR", "NOPE");
+        TrialbootException e = assertThrows(TrialbootException.class,
+                () -> UpdateReceipt.decode(text.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(Code.MALFORMED_INPUT, e.code());
+    }
+
+    @Test
+    void hostStatusLatestIsTheHighestNumber() {
+        new HostStatus(2, "b", List.of()).write(dir, StateWriter.DURABLE);
+        new HostStatus(10, "b", List.of("log chain: LOG_TORN")).write(dir, StateWriter.DURABLE);
+        Path latest = HostStatus.latest(dir).orElseThrow();
+        assertEquals("host_status_10.json", latest.getFileName().toString());
+        HostStatus s = HostStatus.read(latest);
+        assertEquals(List.of("log chain: LOG_TORN"), s.failures());
+        assertEquals(false, s.ok());
+    }
+}

@@ -1,0 +1,166 @@
+package io.trialboot.update;
+
+import io.trialboot.bootctl.BootControlFile;
+import io.trialboot.bootctl.Stage0Model;
+import io.trialboot.core.Sha256;
+import io.trialboot.core.Slot;
+import io.trialboot.core.Version;
+import io.trialboot.delta.DeltaMaker;
+import io.trialboot.device.BlockDevice;
+import io.trialboot.device.MemoryBlockDevice;
+import io.trialboot.device.SlotImage;
+import io.trialboot.hoststate.AdmissionOutcome;
+import io.trialboot.hoststate.HostStateTree;
+import io.trialboot.hoststate.SlotSnapshot;
+import io.trialboot.hoststate.StateWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+/** A device on the host: a state tree in a temp dir, two in-memory slots, the factory image in slot a. */
+final class Rig {
+    static final int SLOT_BYTES = 96 * 1024;
+    final Path stateRoot;
+    final Map<Slot, MemoryBlockDevice> devices = new EnumMap<>(Slot.class);
+    final byte[] factory;
+    final byte[] v2;
+    final byte[] v3;
+    /**
+     * Atomic replace without fsync: the same all-or-nothing result in one process, without the
+     * cost of fsync on a shared disk (the durable path itself is {@code DurableFiles}'s).
+     */
+    static final StateWriter FAST = new StateWriter() {
+        @Override
+        public void write(Path file, byte[] content) {
+            try {
+                Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+                Files.write(tmp, content);
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void delete(Path file) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    };
+
+    StateWriter writer = FAST;
+    /** Wraps each device the engine opens (power-cut tests count and fail writes there). */
+    java.util.function.Function<MemoryBlockDevice, BlockDevice> wrap = d -> d;
+
+    Rig(Path stateRoot) throws IOException {
+        this.stateRoot = stateRoot;
+        Random r = new Random(3);
+        factory = new byte[80 * 1024];
+        r.nextBytes(factory);
+        Arrays.fill(factory, 10_000, 20_000, (byte) 0);
+        v2 = factory.clone();
+        for (int i = 0; i < 300; i++) {
+            v2[40_000 + i] = (byte) i;
+        }
+        ByteArrayOutputStream v3s = new ByteArrayOutputStream();
+        v3s.write(v2, 0, 30_000);
+        v3s.writeBytes(new byte[] {1, 2, 3, 4, 5});
+        v3s.write(v2, 30_000, 50_000);
+        v3 = v3s.toByteArray();
+        devices.put(Slot.A, MemoryBlockDevice.of(factory, SLOT_BYTES));
+        devices.put(Slot.B, new MemoryBlockDevice(SLOT_BYTES));
+        HostStateTree tree = HostStateTree.create(stateRoot, "rig");
+        tree.system().recordFactoryImage(new SlotSnapshot(Slot.A, Version.parse("1.0.0"), Sha256.of(factory),
+                factory.length, 0));
+        tree.system().recordAdmission(AdmissionOutcome.ACCEPTED, "rootkey", "policy", null);
+        Files.write(tree.trustedRoots().resolve("root.pub"), new byte[] {1});
+    }
+
+    private Rig(Rig template, Path stateRoot) throws IOException {
+        this.stateRoot = stateRoot;
+        this.factory = template.factory;
+        this.v2 = template.v2;
+        this.v3 = template.v3;
+        template.devices.forEach((slot, d) -> devices.put(slot, MemoryBlockDevice.of(d.contents(), SLOT_BYTES)));
+        try (var files = Files.walk(template.stateRoot)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path to = stateRoot.resolve(template.stateRoot.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+    }
+
+    /** A copy of this device (state tree and slots) under {@code stateRoot}. */
+    Rig copy(Path stateRoot) throws IOException {
+        return new Rig(this, stateRoot);
+    }
+
+    HostStateTree tree() {
+        return HostStateTree.open(stateRoot, writer);
+    }
+
+    UpdateEngine engine() {
+        return new UpdateEngine(tree(), (slot, writable) -> wrap.apply(devices.get(slot)),
+                Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), "build-test");
+    }
+
+    static SlotImage image(byte[] b) {
+        return new SlotImage(Sha256.of(b), b.length);
+    }
+
+    static VerifiedRelease full(String version, byte[] image) {
+        return new VerifiedRelease("rel-" + version, Version.parse(version), VerifiedRelease.Kind.FULL, image(image),
+                image(image), Optional.empty());
+    }
+
+    VerifiedRelease delta(String version, byte[] base, byte[] target, byte[][] deltaOut) throws IOException {
+        Path s = Files.createTempFile(stateRoot, "base", ".img");
+        Path t = Files.createTempFile(stateRoot, "target", ".img");
+        Files.write(s, base);
+        Files.write(t, target);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new DeltaMaker().make(s, t, out);
+        Files.delete(s);
+        Files.delete(t);
+        deltaOut[0] = out.toByteArray();
+        return new VerifiedRelease("rel-" + version, Version.parse(version), VerifiedRelease.Kind.DELTA,
+                image(deltaOut[0]), image(target), Optional.of(image(base)));
+    }
+
+    /** A reboot: unsynced device writes are lost, stage 0 picks a slot, bootctld records the boot. */
+    void reboot() {
+        devices.values().forEach(MemoryBlockDevice::powerCut);
+        Path file = stateRoot.resolve(BootControlFile.PATH);
+        BootControlFile after = Stage0Model.boot(BootControlFile.decode(readAll(file)));
+        FAST.write(file, after.encode());
+    }
+
+    static byte[] readAll(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    BootControlFile bootControl() {
+        return BootControlFile.decode(readAll(stateRoot.resolve(BootControlFile.PATH)));
+    }
+}
