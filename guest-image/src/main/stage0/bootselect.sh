@@ -48,6 +48,8 @@ bootselect_read() {
             *) BOOT_ERROR="unknown key '$key'"; return 1 ;;
         esac
     done < "$1"
+    # read fails on a last line without its newline and leaves it in $key: a torn file, as in Java.
+    [ -z "$key" ] || { BOOT_ERROR="last line '$key=$value' has no newline"; return 1; }
     [ "$bs_schema" = "trialboot.bootctl/1" ] || { BOOT_ERROR="schema '$bs_schema'"; return 1; }
     case "$bs_active" in a|b) ;; *) BOOT_ERROR="active '$bs_active'"; return 1 ;; esac
     case "$bs_trial" in ''|a|b) ;; *) BOOT_ERROR="trial '$bs_trial'"; return 1 ;; esac
