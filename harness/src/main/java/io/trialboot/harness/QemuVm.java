@@ -9,6 +9,8 @@ import io.trialboot.markers.LinePattern;
 import io.trialboot.markers.Marker;
 import io.trialboot.markers.Step;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,6 +58,8 @@ public final class QemuVm implements AutoCloseable {
 
     /** Read without the VM's lock: the console thread must never wait for it (close() holds it while joining). */
     private volatile QemuProcess process;
+    /** A person's terminal the console is copied to, once {@link #attach} handed it over. */
+    private volatile OutputStream attached;
     private QmpClient qmp;
     private Predicate<String> powerCutTrigger;
     private boolean powerCutFired;
@@ -225,6 +229,42 @@ public final class QemuVm implements AutoCloseable {
         return await(new Contract(marker.name(), List.of(step), List.of()));
     }
 
+    /**
+     * Hands the console to a person (scripts/vm): what QEMU prints from now on is copied to
+     * {@code terminal} as it comes, and every byte read from {@code keyboard} goes to the
+     * console unchanged — Ctrl-A X included, which quits QEMU. The line log keeps recording.
+     * Returns QEMU's exit code once it has exited.
+     */
+    public int attach(InputStream keyboard, OutputStream terminal) {
+        attached = terminal;
+        Thread typist = new Thread(() -> {
+            byte[] buf = new byte[256];
+            try {
+                for (int n = keyboard.read(buf); n >= 0; n = keyboard.read(buf)) {
+                    QemuProcess p = process;
+                    if (p == null || !p.alive()) {
+                        return;
+                    }
+                    p.write(java.util.Arrays.copyOf(buf, n));
+                }
+            } catch (IOException e) {
+                // the terminal closed: stop typing, QEMU goes on until it is quit or closed
+            }
+        }, "terminal-keyboard");
+        typist.setDaemon(true);
+        typist.start();
+        try {
+            while (!consoleEnded()) {
+                console.awaitMore(console.size(), POLL);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            attached = null;
+        }
+        return exitCode().orElse(-1);
+    }
+
     /** Cuts the power now: SIGKILL to QEMU, nothing flushed. {@link #restart()} boots it again. */
     public void powerCut() {
         QemuProcess p = liveProcess("cut the power");
@@ -392,6 +432,15 @@ public final class QemuVm implements AutoCloseable {
     }
 
     private void onConsoleBytes(byte[] buf, int len) {
+        OutputStream terminal = attached;
+        if (terminal != null) {
+            try {
+                terminal.write(buf, 0, len);
+                terminal.flush();
+            } catch (IOException e) {
+                attached = null; // the person's terminal went away; the log goes on
+            }
+        }
         synchronized (assembler) {
             for (String text : assembler.accept(buf, len, System.nanoTime())) record(text);
         }
