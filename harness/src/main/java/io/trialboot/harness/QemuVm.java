@@ -8,6 +8,7 @@ import io.trialboot.markers.ContractMatcher;
 import io.trialboot.markers.LinePattern;
 import io.trialboot.markers.Marker;
 import io.trialboot.markers.Step;
+import io.trialboot.markers.StepResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,11 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -62,6 +66,7 @@ public final class QemuVm implements AutoCloseable {
     private int cursor;
     private boolean closed;
     private ScheduledFuture<?> diskWatch;
+    private final List<Timeline.Mark> marks = new CopyOnWriteArrayList<>();
     private int mediaPlugs;
 
     private QemuVm(VmConfig config) throws IOException {
@@ -131,6 +136,11 @@ public final class QemuVm implements AutoCloseable {
         return runDir().resolve("contract-report.txt");
     }
 
+    /** The per-run report, written when the VM is closed: boots, markers and contract steps on a time axis. */
+    public Path timelineFile() {
+        return runDir().resolve("timeline.html");
+    }
+
     /** Every console line so far, across boots and restarts. */
     public List<ConsoleLine> lines() {
         return console.from(0);
@@ -184,12 +194,15 @@ public final class QemuVm implements AutoCloseable {
     public Map<String, String> await(Contract contract) {
         ContractMatcher matcher = new ContractMatcher(contract, config.scale().factor());
         Duration base = elapsed();
+        Map<ConsoleLine, ConsoleLine> real = new IdentityHashMap<>(); // offered copy -> recorded line
         int next = cursor;
         boolean ended = false;
         try {
             while (true) {
                 for (ConsoleLine line : console.from(next)) {
-                    matcher.offer(shifted(line, base));
+                    ConsoleLine offered = shifted(line, base);
+                    real.put(offered, line);
+                    matcher.offer(offered);
                     next++;
                     if (matcher.done()) break;
                 }
@@ -212,8 +225,17 @@ public final class QemuVm implements AutoCloseable {
                     + contract.name() + "'; console so far in " + serialLog(), e);
         }
         cursor = next;
+        for (StepResult r : matcher.results()) {
+            marks.add(new Timeline.Mark(real.get(r.line()), contract.name() + " step " + r.step().number()
+                    + (r.waited() == null ? "" : " after " + seconds(r.waited()) + " of " + seconds(r.allowed())),
+                    false));
+        }
         if (matcher.passed()) return matcher.captures();
-        throw failure(matcher.failure().orElseThrow(), next);
+        ContractFailure f = matcher.failure().orElseThrow();
+        ConsoleLine at = f.line() != null ? real.get(f.line()) : new ConsoleLine(elapsed().truncatedTo(ChronoUnit.MILLIS),
+                Math.max(console.currentBoot(), 0), "(" + f.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")");
+        marks.add(new Timeline.Mark(at, f.summary(), true));
+        throw failure(f, next);
     }
 
     /**
@@ -364,10 +386,24 @@ public final class QemuVm implements AutoCloseable {
             }
             console.close();
             deleteTempSocketDir();
+            writeTimeline();
         }
     }
 
     // ---- internals ----
+
+    private void writeTimeline() {
+        QemuProcess p = process;
+        String outcome = (p == null ? "QEMU never started" : "QEMU exited with code " + p.exitCode().orElse(-1))
+                + "; " + marks.stream().filter(m -> !m.failed()).count() + " contract steps met, "
+                + marks.stream().filter(Timeline.Mark::failed).count() + " failed; console: serial.log";
+        try {
+            Files.writeString(timelineFile(), Timeline.html(runDir().getParent().getFileName() + " / "
+                    + runDir().getFileName(), lines(), marks, outcome), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + timelineFile(), e);
+        }
+    }
 
     /** QMP {@code quit}, when QEMU has a QMP socket; false when it could not be asked. */
     private boolean askToQuit() {
@@ -481,6 +517,10 @@ public final class QemuVm implements AutoCloseable {
             message += "\n(could not write " + reportFile() + ": " + e.getMessage() + ")";
         }
         return new AssertionError(message);
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 
     private Duration elapsed() {

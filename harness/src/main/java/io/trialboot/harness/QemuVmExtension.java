@@ -64,7 +64,7 @@ public final class QemuVmExtension implements ParameterResolver, AfterEachCallba
         vm.close();
         Optional<Throwable> failure = ec.getExecutionException();
         if (failure.isPresent()) {
-            String kept = Stream.of(vm.serialLog(), vm.reportFile(), vm.overlay())
+            String kept = Stream.of(vm.serialLog(), vm.reportFile(), vm.timelineFile(), vm.overlay())
                     .filter(Files::exists).map(p -> p.getFileName().toString()).reduce((a, b) -> a + ", " + b).orElse("nothing");
             System.out.println("trialboot: " + ec.getDisplayName() + " failed; kept in " + vm.runDir() + ": " + kept);
             ec.publishReportEntry("trialboot.run", vm.runDir().toString());

@@ -69,6 +69,11 @@ class QemuVmTest {
             assertTrue(m.contains("QEMU exited with code 3\nfull log: " + vm.serialLog()), m);
             assertEquals(m + "\n", Files.readString(vm.reportFile()));
             assertEquals(3, vm.exitCode().orElseThrow());
+            vm.close();
+            String timeline = Files.readString(vm.timelineFile());
+            assertTrue(timeline.contains("<td>test step 1 after "), timeline);
+            assertTrue(timeline.contains("<tr class=\"fail\">"), timeline);
+            assertTrue(timeline.contains("QEMU exited with code 3; 1 contract steps met, 1 failed"), timeline);
         }
     }
 
