@@ -373,9 +373,9 @@ public final class QemuVm implements AutoCloseable {
         if (closed) return;
         closed = true;
         try {
-            if (process != null && process.alive()) {
-                if (!askToQuit() || !waitFor(process, config.shutdownWait())) process.kill();
-                awaitExit(process);
+            if (process != null) {
+                if (process.alive() && (!askToQuit() || !waitFor(process, config.shutdownWait()))) process.kill();
+                awaitExit(process); // also lets the console thread take QEMU's last lines
             }
         } finally {
             cancelDiskWatch();
@@ -486,7 +486,8 @@ public final class QemuVm implements AutoCloseable {
     private void awaitExit(QemuProcess p) {
         try {
             if (!waitFor(p, config.shutdownWait().plusSeconds(5))) {
-                throw new HarnessException(HarnessCode.QEMU_START_FAILED, "QEMU (pid " + p.pid() + ") did not die after SIGKILL");
+                throw new HarnessException(HarnessCode.EXEC_TIMEOUT, "QEMU (pid " + p.pid() + ") did not exit "
+                        + config.shutdownWait().plusSeconds(5) + " after being told to");
             }
             p.awaitConsoleEnd(CONSOLE_DRAIN);
         } catch (InterruptedException e) {
