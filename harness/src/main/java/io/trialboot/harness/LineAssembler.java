@@ -35,7 +35,7 @@ final class LineAssembler {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < len; i++) {
             byte b = buf[i];
-            if (escape == 1) {
+            if (escape == 1 && b >= 0x20) {
                 escape = b == '[' ? 2 : 0;
                 continue;
             }
