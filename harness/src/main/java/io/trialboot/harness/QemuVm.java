@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,6 +67,27 @@ public final class QemuVm implements AutoCloseable {
     private ScheduledFuture<?> diskWatch;
     private final List<Timeline.Mark> marks = new CopyOnWriteArrayList<>();
     private int mediaPlugs;
+    private final LiveAwait.Console liveConsole = new LiveAwait.Console() {
+        @Override
+        public List<ConsoleLine> from(int from) {
+            return console.from(from);
+        }
+
+        @Override
+        public Duration now() {
+            return elapsed();
+        }
+
+        @Override
+        public boolean ended() throws InterruptedException {
+            return consoleEnded();
+        }
+
+        @Override
+        public void awaitMore(int seen) throws InterruptedException {
+            console.awaitMore(seen, POLL);
+        }
+    };
 
     private QemuVm(VmConfig config) throws IOException {
         this.config = config;
@@ -192,38 +212,17 @@ public final class QemuVm implements AutoCloseable {
      * @throws AssertionError with the matcher's report, QEMU's liveness and the serial.log path
      */
     public Map<String, String> await(Contract contract) {
-        ContractMatcher matcher = new ContractMatcher(contract, config.scale().factor());
-        Duration base = elapsed();
-        Map<ConsoleLine, ConsoleLine> real = new IdentityHashMap<>(); // offered copy -> recorded line
-        int next = cursor;
-        boolean ended = false;
+        LiveAwait.Outcome outcome;
         try {
-            while (true) {
-                for (ConsoleLine line : console.from(next)) {
-                    ConsoleLine offered = shifted(line, base);
-                    real.put(offered, line);
-                    matcher.offer(offered);
-                    next++;
-                    if (matcher.done()) break;
-                }
-                if (matcher.done()) break;
-                matcher.checkTime(shifted(elapsed(), base));
-                if (matcher.done()) break;
-                if (ended) {
-                    matcher.endOfInput();
-                    break;
-                }
-                if (consoleEnded()) {
-                    ended = true; // one more pass takes the last lines QEMU printed
-                    continue;
-                }
-                console.awaitMore(next, POLL);
-            }
+            outcome = LiveAwait.run(contract, config.scale().factor(), cursor, liveConsole);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HarnessException(HarnessCode.INTERRUPTED, "interrupted while waiting for contract '"
                     + contract.name() + "'; console so far in " + serialLog(), e);
         }
+        ContractMatcher matcher = outcome.matcher();
+        Map<ConsoleLine, ConsoleLine> real = outcome.real();
+        int next = outcome.next();
         cursor = next;
         for (StepResult r : matcher.results()) {
             marks.add(new Timeline.Mark(real.get(r.line()), contract.name() + " step " + r.step().number()
@@ -526,16 +525,6 @@ public final class QemuVm implements AutoCloseable {
 
     private Duration elapsed() {
         return Duration.ofNanos(System.nanoTime() - startNanos);
-    }
-
-    /** The matcher times a contract's first step from the run start; an await starts it at {@code base}. */
-    private static ConsoleLine shifted(ConsoleLine l, Duration base) {
-        return new ConsoleLine(shifted(l.at(), base), l.boot(), l.text());
-    }
-
-    private static Duration shifted(Duration at, Duration base) {
-        Duration d = at.minus(base);
-        return d.isNegative() ? Duration.ZERO : d;
     }
 
     private synchronized void cancelDiskWatch() {
