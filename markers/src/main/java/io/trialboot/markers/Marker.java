@@ -72,6 +72,22 @@ public enum Marker {
         return template;
     }
 
+    /**
+     * The template as a {@code printf} format, each placeholder a {@code %s} and a literal
+     * {@code %} doubled: for emitters that cannot call Java, such as the stage-0 shell script the
+     * image builder renders ({@code printf 'stage0: boot slot=%s ...\n' "$BOOT_SLOT" ...}).
+     */
+    public String printfFormat() {
+        StringBuilder sb = new StringBuilder(template.length());
+        for (int k = 0; k <= types.length; k++) {
+            sb.append(literals[k].replace("%", "%%"));
+            if (k < types.length) {
+                sb.append("%s");
+            }
+        }
+        return sb.toString();
+    }
+
     /** How many values {@link #line} takes. */
     public int placeholderCount() {
         return types.length;

@@ -82,6 +82,15 @@ class MarkerTest {
     }
 
     @Test
+    void printfFormatRendersTheSameLine() {
+        assertEquals("stage0: boot slot=%s mode=%s tries_left=%s boot=%s", Marker.STAGE0_BOOT.printfFormat());
+        for (Marker m : Marker.values()) {
+            Object[] values = sampleValues(m);
+            assertEquals(m.line(values), String.format(m.printfFormat(), values), m.name());
+        }
+    }
+
+    @Test
     void rejectsWrongValueCount() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Marker.BUNDLEMGRD_SLOT_ACTIVE.line());
         assertEquals("BUNDLEMGRD_SLOT_ACTIVE takes 1 value(s) for 'bundlemgrd: slot <slot> active', got 0", e.getMessage());
@@ -91,20 +100,24 @@ class MarkerTest {
     @Test
     void everyRenderedLineMatchesItsOwnTemplate() {
         for (Marker m : Marker.values()) {
-            Object[] values = new Object[m.placeholderCount()];
-            for (int k = 0; k < values.length; k++) {
-                values[k] = switch (m.type(k)) {
-                    case SLOT -> "a";
-                    case KIND -> "delta";
-                    case MODE -> "fallback";
-                    case INT -> 42;
-                    case VER -> "10.0.1";
-                    case CODE -> "SIG_INVALID";
-                    case WORD -> "pkg://updates/x";
-                    case TEXT -> "ota stage";
-                };
-            }
-            assertTrue(LinePattern.of(m).match(m.line(values), java.util.Map.of()).isPresent(), m.name());
+            assertTrue(LinePattern.of(m).match(m.line(sampleValues(m)), java.util.Map.of()).isPresent(), m.name());
         }
+    }
+
+    private static Object[] sampleValues(Marker m) {
+        Object[] values = new Object[m.placeholderCount()];
+        for (int k = 0; k < values.length; k++) {
+            values[k] = switch (m.type(k)) {
+                case SLOT -> "a";
+                case KIND -> "delta";
+                case MODE -> "fallback";
+                case INT -> 42;
+                case VER -> "10.0.1";
+                case CODE -> "SIG_INVALID";
+                case WORD -> "pkg://updates/x%20y";
+                case TEXT -> "ota stage 100%";
+            };
+        }
+        return values;
     }
 }

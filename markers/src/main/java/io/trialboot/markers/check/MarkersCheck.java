@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -56,6 +57,10 @@ public final class MarkersCheck {
             }
             return HOLDS;
         }
+        if (args.size() == 1 && (args.get(0).equals("--help") || args.get(0).equals("-h"))) {
+            out.println(USAGE_TEXT);
+            return HOLDS;
+        }
         if (args.isEmpty() || !args.get(0).equals("check")) {
             return usage(err, args.isEmpty() ? "no command" : "unknown command '" + args.get(0) + "'");
         }
@@ -71,7 +76,11 @@ public final class MarkersCheck {
                 }
                 String v = args.get(++i);
                 if (a.equals("--junit-xml")) {
-                    junitXml = Path.of(v);
+                    try {
+                        junitXml = Path.of(v);
+                    } catch (InvalidPathException e) {
+                        return usage(err, "--junit-xml: not a path: " + e.getMessage());
+                    }
                     continue;
                 }
                 try {
@@ -107,6 +116,8 @@ public final class MarkersCheck {
         } catch (ContractException e) {
             err.println("markers check: " + e.getMessage());
             return USAGE;
+        } catch (InvalidPathException e) {
+            return usage(err, "not a path: " + e.getMessage());
         }
         matcher.endOfInput();
         if (junitXml != null) {

@@ -154,6 +154,11 @@ class MarkersCheckTest {
         assertEquals(2, run("check", "first-boot", log.toString(), "extra"));
         assertEquals(2, run("check", "first-boot", log.toString(), "--junit-xml"));
         assertEquals(2, run("verify", "first-boot", log.toString()));
+        assertEquals(2, run("check", "first-boot", "bad\u0000path"));
+        err.reset();
+        assertEquals(0, run("--help"));
+        assertTrue(out().startsWith("usage: markers check"), out());
+        assertEquals("", err());
     }
 
     @Test
