@@ -232,7 +232,7 @@ public final class QemuVm implements AutoCloseable {
         if (matcher.passed()) return matcher.captures();
         ContractFailure f = matcher.failure().orElseThrow();
         ConsoleLine at = f.line() != null ? real.get(f.line()) : new ConsoleLine(elapsed().truncatedTo(ChronoUnit.MILLIS),
-                Math.max(console.currentBoot(), 0), "(" + f.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")");
+                console.currentBoot(), "(" + f.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")");
         marks.add(new Timeline.Mark(at, f.summary(), true));
         throw failure(f, next);
     }
@@ -255,7 +255,8 @@ public final class QemuVm implements AutoCloseable {
 
     /**
      * Arms a power cut for the first console line that {@code line} accepts: QEMU is killed from the
-     * console thread the moment that line is complete, before the guest gets further.
+     * console thread the moment that line is complete. Output QEMU had already written to the pty
+     * still arrives; the guest itself runs no further.
      */
     public void powerCutWhen(Predicate<String> line) {
         synchronized (assembler) {
@@ -270,7 +271,7 @@ public final class QemuVm implements AutoCloseable {
         powerCutWhen(text -> pattern.match(text, Map.of()).isPresent());
     }
 
-    /** Whether an armed power cut has happened. */
+    /** Whether an armed power cut has killed the current QEMU (a restart clears it). */
     public boolean powerCutFired() {
         synchronized (assembler) {
             return powerCutFired;
@@ -347,6 +348,9 @@ public final class QemuVm implements AutoCloseable {
         }
         cancelDiskWatch();
         closeQmp();
+        synchronized (assembler) {
+            powerCutFired = false;
+        }
         launch();
     }
 

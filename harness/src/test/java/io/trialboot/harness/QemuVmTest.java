@@ -132,6 +132,7 @@ class QemuVmTest {
             assertFalse(vm.lines().stream().anyMatch(l -> l.text().equals("too late")), "the guest got further than the cut");
 
             vm.restart();
+            assertFalse(vm.powerCutFired(), "a restart starts a new QEMU");
             vm.await(contract("boot 2\nexpect 10s UPDATE_APPLY_OK b full\n"));
             assertTrue(vm.isRunning());
             assertEquals(2, vm.currentBoot());
