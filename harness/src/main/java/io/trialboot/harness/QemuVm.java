@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,7 +62,8 @@ public final class QemuVm implements AutoCloseable {
     /** Read without the VM's lock: the console thread must never wait for it (close() holds it while joining). */
     private volatile QemuProcess process;
     private QmpClient qmp;
-    private Predicate<String> powerCutTrigger;
+    /** One-shot actions run by the console thread when a line completes; guarded by the assembler's lock. */
+    private final List<Trigger> triggers = new ArrayList<>();
     private boolean powerCutFired;
     private int cursor;
     private boolean closed;
@@ -190,6 +193,17 @@ public final class QemuVm implements AutoCloseable {
      *     reach QEMU's monitor escape, a newline would type two commands)
      */
     public void type(String command) {
+        byte[] bytes = typedBytes(command);
+        QemuProcess p = liveProcess("type '" + command + "'");
+        try {
+            p.write(bytes);
+        } catch (IOException e) {
+            throw new HarnessException(HarnessCode.CONSOLE_CLOSED, "cannot type '" + command + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code command} and Enter, as the console receives them. */
+    private static byte[] typedBytes(String command) {
         for (int i = 0; i < command.length(); i++) {
             char c = command.charAt(i);
             if (c < 0x20 || c == 0x7f) {
@@ -197,12 +211,7 @@ public final class QemuVm implements AutoCloseable {
                         + Integer.toHexString(c) + " at " + i + ": type one line of printable text");
             }
         }
-        QemuProcess p = liveProcess("type '" + command + "'");
-        try {
-            p.write((command + "\r").getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new HarnessException(HarnessCode.CONSOLE_CLOSED, "cannot type '" + command + "': " + e.getMessage(), e);
-        }
+        return (command + "\r").getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -259,9 +268,14 @@ public final class QemuVm implements AutoCloseable {
      * still arrives; the guest itself runs no further.
      */
     public void powerCutWhen(Predicate<String> line) {
+        Objects.requireNonNull(line, "line");
         synchronized (assembler) {
-            powerCutTrigger = Objects.requireNonNull(line, "line");
             powerCutFired = false;
+            triggers.add(new Trigger(line, () -> {
+                powerCutFired = true;
+                QemuProcess p = process;
+                if (p != null) p.kill();
+            }));
         }
     }
 
@@ -269,6 +283,34 @@ public final class QemuVm implements AutoCloseable {
     public void powerCutAfter(Marker marker, String... args) {
         LinePattern pattern = LinePattern.of(marker, args);
         powerCutWhen(text -> pattern.match(text, Map.of()).isPresent());
+    }
+
+    /**
+     * Types {@code command} the moment a console line that {@code line} accepts is complete, from
+     * the console thread: for commands inside a contract that spans them (type {@code nx reboot}
+     * once the shell is ready, then await both boots with one contract). One-shot. If QEMU has
+     * exited by then, nothing is typed and the await reports the exit. Arm it before the line can
+     * appear: lines already printed do not fire it.
+     */
+    public void typeWhen(Predicate<String> line, String command) {
+        Objects.requireNonNull(line, "line");
+        byte[] bytes = typedBytes(command);
+        synchronized (assembler) {
+            triggers.add(new Trigger(line, () -> {
+                QemuProcess p = process;
+                try {
+                    if (p != null && p.alive()) p.write(bytes);
+                } catch (IOException e) {
+                    // QEMU went away as the line arrived: the await reports its exit
+                }
+            }));
+        }
+    }
+
+    /** Types {@code command} right after {@code marker} (with {@code args} as in a contract) is printed. */
+    public void typeAfter(Marker marker, String command, String... args) {
+        LinePattern pattern = LinePattern.of(marker, args);
+        typeWhen(text -> pattern.match(text, Map.of()).isPresent(), command);
     }
 
     /** Whether an armed power cut has killed the current QEMU (a restart clears it). */
@@ -395,6 +437,8 @@ public final class QemuVm implements AutoCloseable {
 
     // ---- internals ----
 
+    private record Trigger(Predicate<String> line, Runnable action) {}
+
     private void writeTimeline() {
         QemuProcess p = process;
         String outcome = (p == null ? "QEMU never started" : "QEMU exited with code " + p.exitCode().orElse(-1))
@@ -456,11 +500,12 @@ public final class QemuVm implements AutoCloseable {
     /** Called with the assembler's lock held. */
     private void record(String text) {
         console.record(text, elapsed().truncatedTo(ChronoUnit.MILLIS));
-        if (powerCutTrigger != null && powerCutTrigger.test(text)) {
-            powerCutTrigger = null;
-            powerCutFired = true;
-            QemuProcess p = currentProcess();
-            if (p != null) p.kill();
+        for (Iterator<Trigger> it = triggers.iterator(); it.hasNext(); ) {
+            Trigger t = it.next();
+            if (t.line().test(text)) {
+                it.remove();
+                t.action().run();
+            }
         }
     }
 

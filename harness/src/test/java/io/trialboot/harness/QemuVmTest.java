@@ -113,6 +113,14 @@ class QemuVmTest {
     }
 
     @Test
+    void typeAfterTypesFromTheConsoleThreadSoOneContractSpansTheReboot() throws IOException {
+        try (QemuVm vm = boot("banner\npause 0.3\nprint nx: console ready\nanswer\nbanner\nprint bootctld: ready\nhang\n")) {
+            vm.typeAfter(Marker.GUEST_SHELL_READY, "nx reboot");
+            vm.await(contract("boot 1\nexpect 10s GUEST_SHELL_READY\nexpect 10s \"got: nx reboot\"\nboot 2\nexpect 10s BOOTCTLD_READY\n"));
+        }
+    }
+
+    @Test
     void typeRejectsControlCharacters() throws IOException {
         try (QemuVm vm = boot("banner\nhang\n")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> vm.type("a\u0001x"));
