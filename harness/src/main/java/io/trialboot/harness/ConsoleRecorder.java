@@ -31,6 +31,7 @@ final class ConsoleRecorder implements AutoCloseable {
     private final BufferedWriter log;
     private int boot;
     private Duration last = Duration.ZERO;
+    private boolean closed;
 
     ConsoleRecorder(Path serialLog) {
         this.serialLog = serialLog;
@@ -51,9 +52,10 @@ final class ConsoleRecorder implements AutoCloseable {
      * Callers pass millisecond times, the serial.log precision, so the live and offline checks see
      * the same lines.
      */
-    ConsoleLine record(String text, Duration at) {
+    void record(String text, Duration at) {
         lock.lock();
         try {
+            if (closed) return; // output after close (a straggler holding the pty): serial.log is final
             if (BootBoundary.startsNewBoot(text)) boot++;
             last = at.compareTo(last) < 0 ? last : at;
             ConsoleLine line = new ConsoleLine(last, boot, text);
@@ -66,7 +68,6 @@ final class ConsoleRecorder implements AutoCloseable {
                 throw new UncheckedIOException("cannot append to " + serialLog, e);
             }
             changed.signalAll();
-            return line;
         } finally {
             lock.unlock();
         }
@@ -136,6 +137,8 @@ final class ConsoleRecorder implements AutoCloseable {
     public void close() {
         lock.lock();
         try {
+            if (closed) return;
+            closed = true;
             log.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close " + serialLog, e);

@@ -5,6 +5,8 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -12,11 +14,17 @@ import java.util.Properties;
 /**
  * The built guest: kernel, initramfs, base disk (raw, never written: each VM boots a qcow2
  * overlay over it), optional update-media disk, and the kernel command line. Read from the
- * {@code guest.properties} that {@code guest-image} writes; its paths are relative to that file.
+ * {@code guest.properties} that {@code guest-image} writes; its paths are relative to that file,
+ * and its {@code append} must include {@code console=ttyS0} and {@code no5lvl}.
  */
 public record GuestImage(Path kernel, Path initrd, Path disk, Optional<Path> media, String append) {
     /** System property naming the {@code guest.properties} file (failsafe sets it). */
     public static final String PROPERTY = "trialboot.image";
+    /** Kernel arguments a built image must carry; a missing one would make every test time out. */
+    private static final List<String> REQUIRED_APPEND = List.of("console=ttyS0", "no5lvl");
+    private static final Map<String, String> WHY = Map.of(
+            "console=ttyS0", "without it the console the harness reads stays silent",
+            "no5lvl", "QEMU's CPU offers Sv57 and HotSpot refuses to start: Unsupported satp mode: SV57");
 
     public GuestImage {
         Objects.requireNonNull(kernel, "kernel");
@@ -55,6 +63,12 @@ public record GuestImage(Path kernel, Path initrd, Path disk, Optional<Path> med
         String append = p.getProperty("append");
         if (append == null) {
             throw new HarnessException(HarnessCode.IMAGE_INVALID, properties + " has no key 'append'");
+        }
+        for (String required : REQUIRED_APPEND) {
+            if (!List.of(append.trim().split("\\s+")).contains(required)) {
+                throw new HarnessException(HarnessCode.IMAGE_INVALID, properties + ": append '" + append.trim()
+                        + "' lacks '" + required + "' (" + WHY.get(required) + ")");
+            }
         }
         Optional<Path> media = p.getProperty("media") == null || p.getProperty("media").isBlank()
                 ? Optional.empty()

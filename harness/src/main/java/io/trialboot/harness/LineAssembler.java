@@ -10,8 +10,10 @@ import java.util.Optional;
  * Splits the console's byte stream into lines. The pty turns every newline into CRLF, so carriage
  * returns are dropped. A partial line (a shell prompt waits without a newline) becomes a line of its
  * own once the console has been quiet for {@code quietNanos}: then {@code ~ # } is seen as soon as
- * it is printed, and the echo of a typed command starts a fresh line. Not thread-safe; the caller
- * holds the lock. Time is passed in, so tests need no sleeps.
+ * it is printed, and the echo of a typed command starts a fresh line. Terminal escape sequences
+ * ({@code ESC [ ... final}, e.g. a shell's cursor-position query, and two-byte {@code ESC x}) are
+ * dropped: markers are whole lines of plain text. Not thread-safe; the caller holds the lock. Time
+ * is passed in, so tests need no sleeps.
  */
 final class LineAssembler {
     /** A line longer than this is cut: a runaway guest must not grow the heap without bound. */
@@ -20,6 +22,8 @@ final class LineAssembler {
     private final long quietNanos;
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
     private long lastByteAt;
+    /** 0 in text, 1 after ESC, 2 inside a CSI sequence (ESC [ ... final byte). */
+    private int escape;
 
     LineAssembler(long quietNanos) {
         if (quietNanos <= 0) throw new IllegalArgumentException("quietNanos must be positive: " + quietNanos);
@@ -31,7 +35,18 @@ final class LineAssembler {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < len; i++) {
             byte b = buf[i];
-            if (b == '\n') {
+            if (escape == 1 && b >= 0x20) {
+                escape = b == '[' ? 2 : 0;
+                continue;
+            }
+            if (escape == 2 && b >= 0x20) {
+                if (b >= 0x40 && b <= 0x7e) escape = 0;
+                continue;
+            }
+            escape = 0; // a control byte (newline) ends a broken sequence and counts itself
+            if (b == 0x1b) {
+                escape = 1;
+            } else if (b == '\n') {
                 lines.add(take());
             } else if (b != '\r') {
                 partial.write(b);

@@ -44,4 +44,12 @@ public @interface QemuTest {
 
     /** Further QEMU arguments, appended last. */
     String[] qemuArgs() default {};
+
+    /**
+     * One VM for the whole class instead of one per test (class annotation only): its tests run on
+     * it one after another, in {@code @TestMethodOrder} order, and each await continues where the
+     * previous test's stopped. Run directory {@code <runs>/<TestClass>/}; the overlay is kept when any
+     * test of the class failed.
+     */
+    boolean perClass() default false;
 }

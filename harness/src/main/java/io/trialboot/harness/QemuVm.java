@@ -8,6 +8,7 @@ import io.trialboot.markers.ContractMatcher;
 import io.trialboot.markers.LinePattern;
 import io.trialboot.markers.Marker;
 import io.trialboot.markers.Step;
+import io.trialboot.markers.StepResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,11 +18,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -61,12 +66,35 @@ public final class QemuVm implements AutoCloseable {
     /** A person's terminal the console is copied to, once {@link #attach} handed it over. */
     private volatile OutputStream attached;
     private QmpClient qmp;
-    private Predicate<String> powerCutTrigger;
+    /** One-shot actions run by the console thread when a line completes; guarded by the assembler's lock. */
+    private final List<Trigger> triggers = new ArrayList<>();
     private boolean powerCutFired;
     private int cursor;
     private boolean closed;
     private ScheduledFuture<?> diskWatch;
+    private final List<Timeline.Mark> marks = new CopyOnWriteArrayList<>();
     private int mediaPlugs;
+    private final LiveAwait.Console liveConsole = new LiveAwait.Console() {
+        @Override
+        public List<ConsoleLine> from(int from) {
+            return console.from(from);
+        }
+
+        @Override
+        public Duration now() {
+            return elapsed();
+        }
+
+        @Override
+        public boolean ended() throws InterruptedException {
+            return consoleEnded();
+        }
+
+        @Override
+        public void awaitMore(int seen) throws InterruptedException {
+            console.awaitMore(seen, POLL);
+        }
+    };
 
     private QemuVm(VmConfig config) throws IOException {
         this.config = config;
@@ -135,6 +163,11 @@ public final class QemuVm implements AutoCloseable {
         return runDir().resolve("contract-report.txt");
     }
 
+    /** The per-run report, written when the VM is closed: boots, markers and contract steps on a time axis. */
+    public Path timelineFile() {
+        return runDir().resolve("timeline.html");
+    }
+
     /** Every console line so far, across boots and restarts. */
     public List<ConsoleLine> lines() {
         return console.from(0);
@@ -164,6 +197,17 @@ public final class QemuVm implements AutoCloseable {
      *     reach QEMU's monitor escape, a newline would type two commands)
      */
     public void type(String command) {
+        byte[] bytes = typedBytes(command);
+        QemuProcess p = liveProcess("type '" + command + "'");
+        try {
+            p.write(bytes);
+        } catch (IOException e) {
+            throw new HarnessException(HarnessCode.CONSOLE_CLOSED, "cannot type '" + command + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code command} and Enter, as the console receives them. */
+    private static byte[] typedBytes(String command) {
         for (int i = 0; i < command.length(); i++) {
             char c = command.charAt(i);
             if (c < 0x20 || c == 0x7f) {
@@ -171,12 +215,7 @@ public final class QemuVm implements AutoCloseable {
                         + Integer.toHexString(c) + " at " + i + ": type one line of printable text");
             }
         }
-        QemuProcess p = liveProcess("type '" + command + "'");
-        try {
-            p.write((command + "\r").getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new HarnessException(HarnessCode.CONSOLE_CLOSED, "cannot type '" + command + "': " + e.getMessage(), e);
-        }
+        return (command + "\r").getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -186,38 +225,29 @@ public final class QemuVm implements AutoCloseable {
      * @throws AssertionError with the matcher's report, QEMU's liveness and the serial.log path
      */
     public Map<String, String> await(Contract contract) {
-        ContractMatcher matcher = new ContractMatcher(contract, config.scale().factor());
-        Duration base = elapsed();
-        int next = cursor;
-        boolean ended = false;
+        LiveAwait.Outcome outcome;
         try {
-            while (true) {
-                for (ConsoleLine line : console.from(next)) {
-                    matcher.offer(shifted(line, base));
-                    next++;
-                    if (matcher.done()) break;
-                }
-                if (matcher.done()) break;
-                matcher.checkTime(shifted(elapsed(), base));
-                if (matcher.done()) break;
-                if (ended) {
-                    matcher.endOfInput();
-                    break;
-                }
-                if (consoleEnded()) {
-                    ended = true; // one more pass takes the last lines QEMU printed
-                    continue;
-                }
-                console.awaitMore(next, POLL);
-            }
+            outcome = LiveAwait.run(contract, config.scale().factor(), cursor, liveConsole);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HarnessException(HarnessCode.INTERRUPTED, "interrupted while waiting for contract '"
                     + contract.name() + "'; console so far in " + serialLog(), e);
         }
+        ContractMatcher matcher = outcome.matcher();
+        Map<ConsoleLine, ConsoleLine> real = outcome.real();
+        int next = outcome.next();
         cursor = next;
+        for (StepResult r : matcher.results()) {
+            marks.add(new Timeline.Mark(real.get(r.line()), contract.name() + " step " + r.step().number()
+                    + (r.waited() == null ? "" : " after " + seconds(r.waited()) + " of " + seconds(r.allowed())),
+                    false));
+        }
         if (matcher.passed()) return matcher.captures();
-        throw failure(matcher.failure().orElseThrow(), next);
+        ContractFailure f = matcher.failure().orElseThrow();
+        ConsoleLine at = f.line() != null ? real.get(f.line()) : new ConsoleLine(elapsed().truncatedTo(ChronoUnit.MILLIS),
+                console.currentBoot(), "(" + f.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")");
+        marks.add(new Timeline.Mark(at, f.summary(), true));
+        throw failure(f, next);
     }
 
     /**
@@ -274,12 +304,18 @@ public final class QemuVm implements AutoCloseable {
 
     /**
      * Arms a power cut for the first console line that {@code line} accepts: QEMU is killed from the
-     * console thread the moment that line is complete, before the guest gets further.
+     * console thread the moment that line is complete. Output QEMU had already written to the pty
+     * still arrives; the guest itself runs no further.
      */
     public void powerCutWhen(Predicate<String> line) {
+        Objects.requireNonNull(line, "line");
         synchronized (assembler) {
-            powerCutTrigger = Objects.requireNonNull(line, "line");
             powerCutFired = false;
+            triggers.add(new Trigger(line, () -> {
+                powerCutFired = true;
+                QemuProcess p = process;
+                if (p != null) p.kill();
+            }));
         }
     }
 
@@ -289,7 +325,35 @@ public final class QemuVm implements AutoCloseable {
         powerCutWhen(text -> pattern.match(text, Map.of()).isPresent());
     }
 
-    /** Whether an armed power cut has happened. */
+    /**
+     * Types {@code command} the moment a console line that {@code line} accepts is complete, from
+     * the console thread: for commands inside a contract that spans them (type {@code nx reboot}
+     * once the shell is ready, then await both boots with one contract). One-shot. If QEMU has
+     * exited by then, nothing is typed and the await reports the exit. Arm it before the line can
+     * appear: lines already printed do not fire it.
+     */
+    public void typeWhen(Predicate<String> line, String command) {
+        Objects.requireNonNull(line, "line");
+        byte[] bytes = typedBytes(command);
+        synchronized (assembler) {
+            triggers.add(new Trigger(line, () -> {
+                QemuProcess p = process;
+                try {
+                    if (p != null && p.alive()) p.write(bytes);
+                } catch (IOException e) {
+                    // QEMU went away as the line arrived: the await reports its exit
+                }
+            }));
+        }
+    }
+
+    /** Types {@code command} right after {@code marker} (with {@code args} as in a contract) is printed. */
+    public void typeAfter(Marker marker, String command, String... args) {
+        LinePattern pattern = LinePattern.of(marker, args);
+        typeWhen(text -> pattern.match(text, Map.of()).isPresent(), command);
+    }
+
+    /** Whether an armed power cut has killed the current QEMU (a restart clears it). */
     public boolean powerCutFired() {
         synchronized (assembler) {
             return powerCutFired;
@@ -366,6 +430,9 @@ public final class QemuVm implements AutoCloseable {
         }
         cancelDiskWatch();
         closeQmp();
+        synchronized (assembler) {
+            powerCutFired = false;
+        }
         launch();
     }
 
@@ -391,9 +458,9 @@ public final class QemuVm implements AutoCloseable {
         if (closed) return;
         closed = true;
         try {
-            if (process != null && process.alive()) {
-                if (!askToQuit() || !waitFor(process, config.shutdownWait())) process.kill();
-                awaitExit(process);
+            if (process != null) {
+                if (process.alive() && (!askToQuit() || !waitFor(process, config.shutdownWait()))) process.kill();
+                awaitExit(process); // also lets the console thread take QEMU's last lines
             }
         } finally {
             cancelDiskWatch();
@@ -404,10 +471,26 @@ public final class QemuVm implements AutoCloseable {
             }
             console.close();
             deleteTempSocketDir();
+            writeTimeline();
         }
     }
 
     // ---- internals ----
+
+    private record Trigger(Predicate<String> line, Runnable action) {}
+
+    private void writeTimeline() {
+        QemuProcess p = process;
+        String outcome = (p == null ? "QEMU never started" : "QEMU exited with code " + p.exitCode().orElse(-1))
+                + "; " + marks.stream().filter(m -> !m.failed()).count() + " contract steps met, "
+                + marks.stream().filter(Timeline.Mark::failed).count() + " failed; console: serial.log";
+        try {
+            Files.writeString(timelineFile(), Timeline.html(runDir().getParent().getFileName() + " / "
+                    + runDir().getFileName(), lines(), marks, outcome), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + timelineFile(), e);
+        }
+    }
 
     /** QMP {@code quit}, when QEMU has a QMP socket; false when it could not be asked. */
     private boolean askToQuit() {
@@ -466,11 +549,12 @@ public final class QemuVm implements AutoCloseable {
     /** Called with the assembler's lock held. */
     private void record(String text) {
         console.record(text, elapsed().truncatedTo(ChronoUnit.MILLIS));
-        if (powerCutTrigger != null && powerCutTrigger.test(text)) {
-            powerCutTrigger = null;
-            powerCutFired = true;
-            QemuProcess p = currentProcess();
-            if (p != null) p.kill();
+        for (Iterator<Trigger> it = triggers.iterator(); it.hasNext(); ) {
+            Trigger t = it.next();
+            if (t.line().test(text)) {
+                it.remove();
+                t.action().run();
+            }
         }
     }
 
@@ -499,7 +583,8 @@ public final class QemuVm implements AutoCloseable {
     private void awaitExit(QemuProcess p) {
         try {
             if (!waitFor(p, config.shutdownWait().plusSeconds(5))) {
-                throw new HarnessException(HarnessCode.QEMU_START_FAILED, "QEMU (pid " + p.pid() + ") did not die after SIGKILL");
+                throw new HarnessException(HarnessCode.EXEC_TIMEOUT, "QEMU (pid " + p.pid() + ") did not exit "
+                        + config.shutdownWait().plusSeconds(5) + " after being told to");
             }
             p.awaitConsoleEnd(CONSOLE_DRAIN);
         } catch (InterruptedException e) {
@@ -532,18 +617,12 @@ public final class QemuVm implements AutoCloseable {
         return new AssertionError(message);
     }
 
+    private static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+
     private Duration elapsed() {
         return Duration.ofNanos(System.nanoTime() - startNanos);
-    }
-
-    /** The matcher times a contract's first step from the run start; an await starts it at {@code base}. */
-    private static ConsoleLine shifted(ConsoleLine l, Duration base) {
-        return new ConsoleLine(shifted(l.at(), base), l.boot(), l.text());
-    }
-
-    private static Duration shifted(Duration at, Duration base) {
-        Duration d = at.minus(base);
-        return d.isNegative() ? Duration.ZERO : d;
     }
 
     private synchronized void cancelDiskWatch() {

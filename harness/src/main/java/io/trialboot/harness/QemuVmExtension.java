@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -19,22 +20,25 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
- * Boots one {@link QemuVm} per test that asks for it as a parameter, in
- * {@code <runs>/<TestClass>/<method>/} ({@code <runs>} is system property {@value #RUNS_PROPERTY},
- * else {@code target/qemu-runs}). After the test the VM is closed; when the test failed, the run
- * directory keeps serial.log, contract-report.txt and the overlay, and their place is printed;
- * when it passed, the overlay is deleted and serial.log kept (CI re-checks it offline).
+ * Boots a {@link QemuVm} for tests that ask for one as a parameter: one per test in
+ * {@code <runs>/<TestClass>/<method>/}, or with {@link QemuTest#perClass()} one for the whole class
+ * in {@code <runs>/<TestClass>/} ({@code <runs>} is system property {@value #RUNS_PROPERTY}, else
+ * {@code target/qemu-runs}). The VM lives in the extension store of its test or class and is closed
+ * at the end of it; when a test failed, the run directory keeps serial.log, contract-report.txt,
+ * timeline.html and the overlay, and their place is printed; otherwise the overlay is deleted and
+ * serial.log kept (CI re-checks it offline).
  *
  * <p>System properties: {@value GuestImage#PROPERTY} (the image), {@value TimeoutScale#PROPERTY}
  * (or env {@value TimeoutScale#ENV}), {@value #QEMU_PROPERTY} and {@value #QEMU_IMG_PROPERTY}
  * (other binaries than those on PATH).
  */
-public final class QemuVmExtension implements ParameterResolver, AfterEachCallback {
+public final class QemuVmExtension implements ParameterResolver, AfterEachCallback, AfterAllCallback {
     public static final String RUNS_PROPERTY = "trialboot.runs";
     public static final String QEMU_PROPERTY = "trialboot.qemu";
     public static final String QEMU_IMG_PROPERTY = "trialboot.qemuImg";
 
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(QemuVmExtension.class);
+    private static final String FAILED = "failed";
     private static final AtomicBoolean ANNOUNCED = new AtomicBoolean();
     /** Run directories handed out in this JVM: a repeated or parameterized test gets -2, -3, ... */
     private static final Set<Path> USED = ConcurrentHashMap.newKeySet();
@@ -46,27 +50,49 @@ public final class QemuVmExtension implements ParameterResolver, AfterEachCallba
 
     @Override
     public Object resolveParameter(ParameterContext pc, ExtensionContext ec) {
-        ExtensionContext.Store store = ec.getStore(NS);
+        boolean perClass = classAnnotation(ec).map(QemuTest::perClass).orElse(false);
+        ExtensionContext owner = perClass ? classContext(ec) : ec;
+        ExtensionContext.Store store = owner.getStore(NS);
         QemuVm existing = store.get(QemuVm.class, QemuVm.class);
         if (existing != null) return existing;
+        if (perClass && methodAnnotation(ec).isPresent()) {
+            throw new HarnessException(HarnessCode.CONFIG_INVALID, "a per-class VM is configured on the class only: "
+                    + "remove @QemuTest from " + ec.getRequiredTestMethod().getName());
+        }
         TimeoutScale scale = TimeoutScale.fromEnvironment();
         announce(scale);
-        VmConfig config = config(ec, GuestImage.fromSystemProperty(), scale, runDir(ec));
-        QemuVm vm = QemuVm.start(config);
-        store.put(QemuVm.class, vm); // closed by afterEach; the store closes it too if afterEach never runs
+        Optional<QemuTest> settings = perClass ? classAnnotation(ec) : methodAnnotation(ec).or(() -> classAnnotation(ec));
+        QemuVm vm = QemuVm.start(config(settings, GuestImage.fromSystemProperty(), scale, runDir(ec, perClass)));
+        store.put(QemuVm.class, vm); // closed in afterEach/afterAll; the store closes it too if those never run
         return vm;
     }
 
     @Override
     public void afterEach(ExtensionContext ec) {
         QemuVm vm = ec.getStore(NS).remove(QemuVm.class, QemuVm.class);
-        if (vm == null) return;
+        if (vm != null) {
+            finish(vm, ec.getExecutionException().isPresent(), ec.getDisplayName(), ec);
+        } else if (ec.getExecutionException().isPresent()) {
+            classContext(ec).getStore(NS).put(FAILED, Boolean.TRUE); // decides what the class VM keeps
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext ec) {
+        ExtensionContext.Store store = ec.getStore(NS);
+        QemuVm vm = store.remove(QemuVm.class, QemuVm.class);
+        if (vm != null) {
+            boolean failed = Boolean.TRUE.equals(store.get(FAILED, Boolean.class)) || ec.getExecutionException().isPresent();
+            finish(vm, failed, ec.getDisplayName(), ec);
+        }
+    }
+
+    private static void finish(QemuVm vm, boolean failed, String name, ExtensionContext ec) {
         vm.close();
-        Optional<Throwable> failure = ec.getExecutionException();
-        if (failure.isPresent()) {
-            String kept = Stream.of(vm.serialLog(), vm.reportFile(), vm.overlay())
+        if (failed) {
+            String kept = Stream.of(vm.serialLog(), vm.reportFile(), vm.timelineFile(), vm.overlay())
                     .filter(Files::exists).map(p -> p.getFileName().toString()).reduce((a, b) -> a + ", " + b).orElse("nothing");
-            System.out.println("trialboot: " + ec.getDisplayName() + " failed; kept in " + vm.runDir() + ": " + kept);
+            System.out.println("trialboot: " + name + " failed; kept in " + vm.runDir() + ": " + kept);
             ec.publishReportEntry("trialboot.run", vm.runDir().toString());
         } else {
             try {
@@ -77,15 +103,13 @@ public final class QemuVmExtension implements ParameterResolver, AfterEachCallba
         }
     }
 
-    static VmConfig config(ExtensionContext ec, GuestImage image, TimeoutScale scale, Path runDir) {
-        Optional<QemuTest> a = ec.getTestMethod().flatMap(m -> AnnotationSupport.findAnnotation(m, QemuTest.class))
-                .or(() -> ec.getTestClass().flatMap(c -> AnnotationSupport.findAnnotation(c, QemuTest.class)));
+    static VmConfig config(Optional<QemuTest> settings, GuestImage image, TimeoutScale scale, Path runDir) {
         VmConfig.Builder b = VmConfig.builder(image, runDir).scale(scale);
         String qemu = System.getProperty(QEMU_PROPERTY);
         if (qemu != null && !qemu.isBlank()) b.qemuBinary(qemu);
         String qemuImg = System.getProperty(QEMU_IMG_PROPERTY);
         if (qemuImg != null && !qemuImg.isBlank()) b.qemuImgBinary(qemuImg);
-        a.ifPresent(t -> b.image(image.withExtraAppend(t.append()))
+        settings.ifPresent(t -> b.image(image.withExtraAppend(t.append()))
                 .memory(t.memory())
                 .smp(t.smp())
                 .attachMedia(t.media() && image.media().isPresent())
@@ -94,15 +118,28 @@ public final class QemuVmExtension implements ParameterResolver, AfterEachCallba
         return b.build();
     }
 
-    /** A fresh {@code <runs>/<TestClass>/<method>} (its old contents from an earlier build removed). */
-    static Path runDir(ExtensionContext ec) {
+    private static Optional<QemuTest> methodAnnotation(ExtensionContext ec) {
+        return ec.getTestMethod().flatMap(m -> AnnotationSupport.findAnnotation(m, QemuTest.class));
+    }
+
+    private static Optional<QemuTest> classAnnotation(ExtensionContext ec) {
+        return ec.getTestClass().flatMap(c -> AnnotationSupport.findAnnotation(c, QemuTest.class));
+    }
+
+    /** The context of the test class (the test's parent, or the class context itself). */
+    private static ExtensionContext classContext(ExtensionContext ec) {
+        return ec.getTestMethod().isPresent() ? ec.getParent().orElseThrow() : ec;
+    }
+
+    /** A fresh {@code <runs>/<TestClass>[/<method>]} (its old contents from an earlier build removed). */
+    static Path runDir(ExtensionContext ec, boolean perClass) {
         String runs = System.getProperty(RUNS_PROPERTY);
         Path root = Path.of(runs == null || runs.isBlank() ? "target/qemu-runs" : runs).toAbsolutePath();
         String cls = ec.getTestClass().map(Class::getSimpleName).orElse("unknown");
-        String method = ec.getTestMethod().map(Method::getName).orElse("unknown");
-        Path base = root.resolve(cls).resolve(method);
+        String leaf = perClass ? cls : ec.getTestMethod().map(Method::getName).orElse("unknown");
+        Path base = perClass ? root.resolve(cls) : root.resolve(cls).resolve(leaf);
         Path dir = base;
-        for (int n = 2; !USED.add(dir); n++) dir = base.resolveSibling(method + "-" + n);
+        for (int n = 2; !USED.add(dir); n++) dir = base.resolveSibling(leaf + "-" + n);
         deleteTree(dir);
         return dir;
     }

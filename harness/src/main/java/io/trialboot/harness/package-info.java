@@ -9,10 +9,12 @@
  *       {@code target/qemu-runs/<TestClass>/<method>/}.</li>
  *   <li>{@link io.trialboot.harness.QemuVm} — one guest: console over a pty (timestamped,
  *       boot-indexed lines in {@code serial.log}), {@code type}, {@code await(Contract)},
- *       power cut and restart on the same copy-on-write overlay.</li>
+ *       power cut and restart on the same copy-on-write overlay, {@code timeline.html} per run.</li>
  *   <li>{@link io.trialboot.harness.VmConfig} and {@link io.trialboot.harness.GuestImage} — what
  *       to boot and how.</li>
  *   <li>{@link io.trialboot.harness.qmp.QmpClient} — QEMU's machine protocol on a Unix socket.</li>
+ *   <li>{@link io.trialboot.harness.VmCommand} — prints the same QEMU command line for an
+ *       interactive VM ({@code scripts/vm}).</li>
  * </ul>
  * Every failure of the harness itself is a {@link io.trialboot.harness.HarnessException} with a
  * {@link io.trialboot.harness.HarnessCode}; a contract that is not met is an

@@ -37,7 +37,7 @@ class GuestImageTest {
 
     @Test
     void mediaIsOptional() throws IOException {
-        GuestImage img = GuestImage.load(props("kernel=vmlinuz\ninitrd=initrd.img\ndisk=disk.raw\nappend=console=ttyS0\n"));
+        GuestImage img = GuestImage.load(props("kernel=vmlinuz\ninitrd=initrd.img\ndisk=disk.raw\nappend=console=ttyS0 no5lvl\n"));
         assertEquals(Optional.empty(), img.media());
     }
 
@@ -51,15 +51,24 @@ class GuestImageTest {
     @Test
     void missingKeyIsImageInvalid() throws IOException {
         HarnessException e = assertThrows(HarnessException.class,
-                () -> GuestImage.load(props("kernel=vmlinuz\ninitrd=initrd.img\nappend=x\n")));
+                () -> GuestImage.load(props("kernel=vmlinuz\ninitrd=initrd.img\nappend=console=ttyS0 no5lvl\n")));
         assertEquals(HarnessCode.IMAGE_INVALID, e.code());
         assertTrue(e.getMessage().endsWith("has no key 'disk'"), e.getMessage());
     }
 
     @Test
+    void appendWithoutNo5lvlIsImageInvalidAndSaysWhy() throws IOException {
+        HarnessException e = assertThrows(HarnessException.class,
+                () -> GuestImage.load(props("kernel=vmlinuz\ninitrd=initrd.img\ndisk=disk.raw\nappend=console=ttyS0 quiet\n")));
+        assertEquals(HarnessCode.IMAGE_INVALID, e.code());
+        assertTrue(e.getMessage().endsWith("append 'console=ttyS0 quiet' lacks 'no5lvl' (QEMU's CPU offers Sv57 and HotSpot "
+                + "refuses to start: Unsupported satp mode: SV57)"), e.getMessage());
+    }
+
+    @Test
     void namedFileThatDoesNotExistIsImageInvalid() throws IOException {
         HarnessException e = assertThrows(HarnessException.class,
-                () -> GuestImage.load(props("kernel=vmlinuz\ninitrd=gone.img\ndisk=disk.raw\nappend=x\n")));
+                () -> GuestImage.load(props("kernel=vmlinuz\ninitrd=gone.img\ndisk=disk.raw\nappend=console=ttyS0 no5lvl\n")));
         assertEquals(HarnessCode.IMAGE_INVALID, e.code());
         assertTrue(e.getMessage().contains("initrd names " + dir.resolve("gone.img") + ", which does not exist"), e.getMessage());
     }

@@ -62,6 +62,13 @@ class LineAssemblerTest {
     }
 
     @Test
+    void dropsTerminalEscapeSequencesEvenAcrossReads() {
+        assertEquals(List.of(), feed("\u001b[6n~ # \u001b", 0));
+        assertEquals(List.of("~ # ok"), feed("[1;32mok\u001b[0m\u001b7\r\n", 0));
+        assertEquals(List.of("cut", "next", "x"), feed("cut\u001b[12\nnext\u001b\nx\n", 0));
+    }
+
+    @Test
     void finishReturnsTheRest() {
         feed("panic", 0);
         assertEquals(Optional.of("panic"), lines.finish());

@@ -2,6 +2,7 @@ package io.trialboot.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
@@ -15,7 +16,10 @@ import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
@@ -71,6 +75,71 @@ class QemuVmExtensionTest {
         void getsOneVm(QemuVm a, QemuVm b) {
             assertTrue(a == b, "one VM per test");
         }
+    }
+
+    @QemuTest(perClass = true)
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class PerClass {
+        static QemuVm first;
+
+        @Test
+        @Order(1)
+        void firstBoot(QemuVm vm) {
+            first = vm;
+            vm.await(Marker.BOOTCTLD_READY, Duration.ofSeconds(10));
+        }
+
+        @Test
+        @Order(2)
+        void continuesOnTheSameVm(QemuVm vm) {
+            assertSame(first, vm);
+            vm.await(Contract.parse("rest", "boot 1\nexpect 10s \"arg: -nographic\"\n"));
+        }
+    }
+
+    @QemuTest(perClass = true)
+    static class PerClassFailing {
+        @Test
+        void fails(QemuVm vm) {
+            vm.await(Marker.UPDATED_READY, Duration.ofMillis(100));
+        }
+
+        @Test
+        void passes(QemuVm vm) {
+            assertTrue(vm.isRunning());
+        }
+    }
+
+    @QemuTest(perClass = true)
+    static class PerClassWithMethodSettings {
+        @QemuTest(memory = "2G")
+        @Test
+        void m(QemuVm vm) {}
+    }
+
+    @Test
+    void perClassVmRefusesMethodSettings() {
+        Events events = run(PerClassWithMethodSettings.class);
+        events.assertStatistics(s -> s.failed(1));
+        Throwable t = events.failed().stream().findFirst().orElseThrow()
+                .getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
+        assertEquals("CONFIG_INVALID: a per-class VM is configured on the class only: remove @QemuTest from m", t.getCause().getMessage());
+    }
+
+    @Test
+    void perClassVmServesEveryTestAndIsClosedAfterTheClass() {
+        run(PerClass.class).assertStatistics(s -> s.succeeded(2).failed(0));
+        Path run = dir.resolve("runs/PerClass");
+        assertTrue(Files.exists(run.resolve("serial.log")));
+        assertTrue(Files.exists(run.resolve("timeline.html")));
+        assertFalse(Files.exists(run.resolve("overlay.qcow2")));
+        assertFalse(PerClass.first.isRunning());
+    }
+
+    @Test
+    void perClassVmKeepsTheOverlayWhenAnyTestFailed() {
+        run(PerClassFailing.class).assertStatistics(s -> s.succeeded(1).failed(1));
+        assertTrue(Files.exists(dir.resolve("runs/PerClassFailing/overlay.qcow2")));
     }
 
     @Test

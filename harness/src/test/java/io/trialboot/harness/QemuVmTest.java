@@ -69,6 +69,11 @@ class QemuVmTest {
             assertTrue(m.contains("QEMU exited with code 3\nfull log: " + vm.serialLog()), m);
             assertEquals(m + "\n", Files.readString(vm.reportFile()));
             assertEquals(3, vm.exitCode().orElseThrow());
+            vm.close();
+            String timeline = Files.readString(vm.timelineFile());
+            assertTrue(timeline.contains("<td>test step 1 after "), timeline);
+            assertTrue(timeline.contains("<tr class=\"fail\">"), timeline);
+            assertTrue(timeline.contains("QEMU exited with code 3; 1 contract steps met, 1 failed"), timeline);
         }
     }
 
@@ -108,6 +113,14 @@ class QemuVmTest {
     }
 
     @Test
+    void typeAfterTypesFromTheConsoleThreadSoOneContractSpansTheReboot() throws IOException {
+        try (QemuVm vm = boot("banner\npause 0.3\nprint nx: console ready\nanswer\nbanner\nprint bootctld: ready\nhang\n")) {
+            vm.typeAfter(Marker.GUEST_SHELL_READY, "nx reboot");
+            vm.await(contract("boot 1\nexpect 10s GUEST_SHELL_READY\nexpect 10s \"got: nx reboot\"\nboot 2\nexpect 10s BOOTCTLD_READY\n"));
+        }
+    }
+
+    @Test
     void typeRejectsControlCharacters() throws IOException {
         try (QemuVm vm = boot("banner\nhang\n")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> vm.type("a\u0001x"));
@@ -127,6 +140,7 @@ class QemuVmTest {
             assertFalse(vm.lines().stream().anyMatch(l -> l.text().equals("too late")), "the guest got further than the cut");
 
             vm.restart();
+            assertFalse(vm.powerCutFired(), "a restart starts a new QEMU");
             vm.await(contract("boot 2\nexpect 10s UPDATE_APPLY_OK b full\n"));
             assertTrue(vm.isRunning());
             assertEquals(2, vm.currentBoot());
