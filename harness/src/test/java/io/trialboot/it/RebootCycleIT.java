@@ -10,10 +10,8 @@ import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.Contract;
 import io.trialboot.markers.ContractMatcher;
 import io.trialboot.markers.Marker;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,13 +24,8 @@ class RebootCycleIT {
     @Test
     void nxRebootBootsAgainInTheSameProcessWithTheBootCountIncremented(QemuVm vm) throws Exception {
         Contract contract = Contract.builtIn("reboot-cycle");
-        Thread typist = typeWhenSeen(vm, Marker.GUEST_SHELL_READY.line(), "nx reboot");
-        Map<String, String> captures;
-        try {
-            captures = vm.await(contract);
-        } finally {
-            typist.interrupt();
-        }
+        vm.typeAfter(Marker.GUEST_SHELL_READY, "nx reboot");
+        Map<String, String> captures = vm.await(contract);
         assertEquals("1", captures.get("boots"));
         assertEquals(2, vm.currentBoot());
         assertTrue(vm.isRunning(), "the reboot happened inside the same QEMU process");
@@ -51,22 +44,5 @@ class RebootCycleIT {
         bootOne.forEach(l -> relabelled.offer(new ConsoleLine(l.at().plusSeconds(100), 2, l.text())));
         relabelled.endOfInput();
         assertFalse(relabelled.passed(), "a replayed boot 1 has the same boot count");
-    }
-
-    /** Types {@code command} once {@code line} has appeared on the console (bounded by the test's own await). */
-    static Thread typeWhenSeen(QemuVm vm, String line, String command) {
-        Thread t = new Thread(() -> {
-            try {
-                while (vm.lines().stream().noneMatch(l -> l.text().equals(line))) {
-                    Thread.sleep(100);
-                }
-                vm.type(command);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "type-" + command);
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 }
