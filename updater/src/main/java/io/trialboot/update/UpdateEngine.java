@@ -399,11 +399,21 @@ public final class UpdateEngine {
 
     /**
      * With a trial pending: the trial slot is marked bad; the next boot uses the active slot.
-     * Without: back to the other slot if it is good. Returns the slot the next boot uses.
+     * Without: back to the other slot if it is good and not below the anti-rollback floor
+     * ({@link Code#UPDATE_VERSION_FLOOR}). Returns the slot the next boot uses.
      */
     public Slot rollback(Code reason, String why) {
         domain.require(Capability.PUBLISH_SNAPSHOT, "rollback");
         BootControlFile before = bootControl.read();
+        if (before.trial().isEmpty()) {
+            Slot other = before.active().other();
+            Optional<SlotSnapshot> previous = domain.snapshot(other);
+            if (previous.isPresent() && previous.get().version().isBelow(floor())) {
+                throw new TrialbootException(Code.UPDATE_VERSION_FLOOR, "slot " + other + " holds "
+                        + previous.get().version() + ", below the anti-rollback floor " + floor()
+                        + "; a confirmed release is only left by installing a newer one");
+            }
+        }
         Slot next = bootControl.rollback();
         if (before.trial().isPresent()) {
             Slot bad = before.trial().get();
