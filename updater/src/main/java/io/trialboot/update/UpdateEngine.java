@@ -280,11 +280,22 @@ public final class UpdateEngine {
             receipts.write(receipt);
             return receipt;
         } catch (TrialbootException e) {
-            failed(receipt, target, observed, e.code(), e.getMessage());
+            recordFailure(e, receipt, target, observed, e.code());
             throw e;
         } catch (IOException e) {
-            failed(receipt, target, observed, Code.HOST_IO_ERROR, e.toString());
-            throw new TrialbootException(Code.HOST_IO_ERROR, "reading the update media failed: " + e, e);
+            TrialbootException t = new TrialbootException(Code.HOST_IO_ERROR, "reading the update media failed: " + e, e);
+            recordFailure(t, receipt, target, observed, Code.HOST_IO_ERROR);
+            throw t;
+        }
+    }
+
+    /** Records a failed apply; if even that fails, the reason is attached to the original error. */
+    private void recordFailure(TrialbootException cause, UpdateReceipt receipt, Slot target, Sha256 observed,
+            Code code) {
+        try {
+            failed(receipt, target, observed, code, cause.getMessage());
+        } catch (TrialbootException e) {
+            cause.addSuppressed(e);
         }
     }
 
