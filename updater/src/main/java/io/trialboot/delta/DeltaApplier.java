@@ -116,28 +116,51 @@ public final class DeltaApplier {
             this.tgtSize = h.target().size();
         }
 
+        private final int[] wOp = new int[Ops.WINDOW_OPS];
+        private final long[] wLen = new long[Ops.WINDOW_OPS];
+        private final long[] wArg = new long[Ops.WINDOW_OPS];
+
         void run(InputStream in) throws IOException {
+            long planned = 0;
             while (true) {
                 int op = in.read();
-                if (op < 0) {
-                    throw DeltaHeader.malformed("operation stream ends without END");
-                }
-                if (++ops > Bounds.DELTA_MAX_OPS) {
-                    Bounds.check(".nxdelta operation count", ops, Bounds.DELTA_MAX_OPS);
-                }
                 if (op == Ops.END) {
                     break;
                 }
-                long len = Ops.readVarint(in);
-                if (len <= 0 || len > tgtSize - written) {
-                    throw DeltaHeader.malformed("operation " + ops + " of " + len + " bytes overruns the target at "
-                            + written + " of " + tgtSize);
+                if (op != Ops.WINDOW) {
+                    throw DeltaHeader.malformed(op < 0 ? "operation stream ends without END"
+                            : "expected a window, found byte " + op);
                 }
-                switch (op) {
-                    case Ops.COPY -> copy(Ops.unzigzag(Ops.readVarint(in)), len);
-                    case Ops.LITERAL -> literal(in, len);
-                    case Ops.ZERO -> zero(len);
-                    default -> throw DeltaHeader.malformed("unknown operation " + op);
+                long count = Ops.readVarint(in);
+                if (count < 1 || count > Ops.WINDOW_OPS) {
+                    throw DeltaHeader.malformed("window of " + count + " operations (1.." + Ops.WINDOW_OPS + ")");
+                }
+                ops += count;
+                Bounds.check(".nxdelta operation count", ops, Bounds.DELTA_MAX_OPS);
+                for (int i = 0; i < count; i++) {
+                    int o = in.read();
+                    long len = Ops.readVarint(in);
+                    if (len <= 0 || len > tgtSize - planned) {
+                        throw DeltaHeader.malformed("operation of " + len + " bytes overruns the target at " + planned
+                                + " of " + tgtSize);
+                    }
+                    planned += len;
+                    wOp[i] = o;
+                    wLen[i] = len;
+                    switch (o) {
+                        case Ops.COPY -> wArg[i] = Ops.unzigzag(Ops.readVarint(in));
+                        case Ops.LITERAL -> Bounds.check(".nxdelta literal", len, Bounds.DELTA_MAX_LITERAL_BYTES);
+                        case Ops.ZERO -> { }
+                        default -> throw DeltaHeader.malformed(o < 0 ? "operation stream ends inside a window"
+                                : "unknown operation " + o);
+                    }
+                }
+                for (int i = 0; i < count; i++) {
+                    switch (wOp[i]) {
+                        case Ops.COPY -> copy(wArg[i], wLen[i]);
+                        case Ops.LITERAL -> literal(in, wLen[i]);
+                        default -> zero(wLen[i]);
+                    }
                 }
             }
             if (written != tgtSize) {
@@ -170,7 +193,7 @@ public final class DeltaApplier {
         }
 
         private void literal(InputStream in, long len) throws IOException {
-            Bounds.check(".nxdelta literal", len, Bounds.DELTA_MAX_LITERAL_BYTES);
+            nextSrc += len;
             while (len > 0) {
                 int n = in.readNBytes(outBuf.array(), outBuf.position(), (int) Math.min(outBuf.remaining(), len));
                 if (n == 0) {
@@ -186,6 +209,7 @@ public final class DeltaApplier {
         }
 
         private void zero(long len) {
+            nextSrc += len;
             while (len > 0) {
                 int n = (int) Math.min(outBuf.remaining(), len);
                 java.util.Arrays.fill(outBuf.array(), outBuf.position(), outBuf.position() + n, (byte) 0);

@@ -4,7 +4,6 @@ import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.device.SlotImage;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.MappedByteBuffer;
@@ -67,9 +66,8 @@ public final class DeltaMaker {
             LZMA2Options opts = new LZMA2Options(preset);
             opts.setDictSize(Math.min(opts.getDictSize(), DICT_BYTES));
             XZOutputStream xz = new XZOutputStream(new NonClosing(out), opts);
-            Scan scan = new Scan(src, tgt, new BufferedOutputStream(xz, 1 << 16));
+            Scan scan = new Scan(src, tgt, new Counting(xz));
             scan.run();
-            scan.out.flush();
             xz.finish();
             out.flush();
             return new Stats(si, ti, scan.copyOps, scan.copyBytes, scan.literalOps, scan.literalBytes, scan.zeroOps,
@@ -96,7 +94,7 @@ public final class DeltaMaker {
     private final class Scan {
         final MappedByteBuffer src;
         final MappedByteBuffer tgt;
-        final OutputStream out;
+        final Counting out;
         final int srcN;
         final int tgtN;
         final long pow; // MUL^(block-1), to roll the oldest byte out
@@ -109,7 +107,7 @@ public final class DeltaMaker {
         long nextSrc;
         long copyOps, copyBytes, literalOps, literalBytes, zeroOps, zeroBytes;
 
-        Scan(MappedByteBuffer src, MappedByteBuffer tgt, OutputStream out) {
+        Scan(MappedByteBuffer src, MappedByteBuffer tgt, Counting out) {
             this.src = src;
             this.tgt = tgt;
             this.out = out;
@@ -259,36 +257,124 @@ public final class DeltaMaker {
                 }
             }
             literal(lit, tgtN);
+            flushWindow();
             out.write(Ops.END);
         }
 
+        // Operations are grouped in windows: the window's headers first, then its literal bytes,
+        // so the (compressible) headers sit together in the xz stream and the literal bytes,
+        // usually already compressed data, do not break them up.
+        private final long[] wOp = new long[Ops.WINDOW_OPS];
+        private final long[] wLen = new long[Ops.WINDOW_OPS];
+        private final long[] wArg = new long[Ops.WINDOW_OPS];
+        private int wCount;
+        private long wLiteral;
+
+        private void add(int op, long len, long arg) throws IOException {
+            wOp[wCount] = op;
+            wLen[wCount] = len;
+            wArg[wCount] = arg;
+            wCount++;
+            if (op == Ops.LITERAL) {
+                wLiteral += len;
+            }
+            if (wCount == Ops.WINDOW_OPS || wLiteral >= Ops.WINDOW_LITERAL_BYTES) {
+                flushWindow();
+            }
+        }
+
+        /** Ends the current LZMA2 chunk; xz-java must not be flushed twice with nothing written between. */
+        private void endChunk() throws IOException {
+            if (out.count() != flushedAt) {
+                out.flush();
+                flushedAt = out.count();
+            }
+        }
+
+        private long flushedAt;
+
+        void flushWindow() throws IOException {
+            if (wCount == 0) {
+                return;
+            }
+            // Flushing the xz stream ends an LZMA2 chunk: the headers get a chunk of their own, which
+            // compresses, while chunks of incompressible literal bytes are stored as they are.
+            endChunk();
+            out.write(Ops.WINDOW);
+            Ops.writeVarint(out, wCount);
+            for (int i = 0; i < wCount; i++) {
+                out.write((int) wOp[i]);
+                Ops.writeVarint(out, wLen[i]);
+                if (wOp[i] == Ops.COPY) {
+                    Ops.writeVarint(out, wArg[i]);
+                }
+            }
+            if (wLiteral > 0) {
+                endChunk();
+            }
+            byte[] chunk = new byte[(int) Math.min(LITERAL_CHUNK, Math.max(1, wLiteral))];
+            for (int i = 0; i < wCount; i++) {
+                if (wOp[i] != Ops.LITERAL) {
+                    continue;
+                }
+                for (long off = wArg[i], end = wArg[i] + wLen[i]; off < end; ) {
+                    int n = (int) Math.min(chunk.length, end - off);
+                    tgt.get((int) off, chunk, 0, n);
+                    out.write(chunk, 0, n);
+                    off += n;
+                }
+            }
+            wCount = 0;
+            wLiteral = 0;
+        }
+
         private void copy(long from, long len) throws IOException {
-            out.write(Ops.COPY);
-            Ops.writeVarint(out, len);
-            Ops.writeVarint(out, Ops.zigzag(from - nextSrc));
+            add(Ops.COPY, len, Ops.zigzag(from - nextSrc));
             nextSrc = from + len;
             copyOps++;
             copyBytes += len;
         }
 
         private void zero(long len) throws IOException {
-            out.write(Ops.ZERO);
-            Ops.writeVarint(out, len);
+            add(Ops.ZERO, len, 0);
+            nextSrc += len;
             zeroOps++;
             zeroBytes += len;
         }
 
         private void literal(int from, int to) throws IOException {
-            byte[] chunk = new byte[Math.min(LITERAL_CHUNK, Math.max(0, to - from))];
-            for (int off = from; off < to; off += chunk.length) {
-                int len = Math.min(chunk.length, to - off);
-                tgt.get(off, chunk, 0, len);
-                out.write(Ops.LITERAL);
-                Ops.writeVarint(out, len);
-                out.write(chunk, 0, len);
+            for (int off = from; off < to; off += LITERAL_CHUNK) {
+                int len = Math.min(LITERAL_CHUNK, to - off);
+                add(Ops.LITERAL, len, off);
+                nextSrc += len;
                 literalOps++;
                 literalBytes += len;
             }
+        }
+    }
+
+    /** Counts what goes into the xz stream. */
+    private static final class Counting extends java.io.FilterOutputStream {
+        private long count;
+
+        Counting(OutputStream out) {
+            super(out);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
         }
     }
 

@@ -9,12 +9,20 @@ import java.io.OutputStream;
 /** Operation codes of the {@code .nxdelta} stream and its LEB128 varints. */
 final class Ops {
     static final int END = 0;
-    /** {@code len}, then the zig-zag distance of the source offset from where the last copy ended. */
+    /**
+     * {@code len}, then the zig-zag distance of the source offset from the expected one: where the
+     * previous operation left off, as if the target replaced the source in place.
+     */
     static final int COPY = 1;
-    /** {@code len}, then {@code len} bytes. */
+    /** {@code len}; its bytes follow the window's headers. */
     static final int LITERAL = 2;
     /** {@code len} zero bytes. */
     static final int ZERO = 3;
+    /** {@code count} (1..{@link #WINDOW_OPS}) operation headers, then the bytes of their literals in order. */
+    static final int WINDOW = 4;
+    static final int WINDOW_OPS = 4096;
+    /** The maker closes a window once its literals reach this size. */
+    static final long WINDOW_LITERAL_BYTES = 1 << 20;
 
     private Ops() {}
 

@@ -280,11 +280,22 @@ public final class UpdateEngine {
             receipts.write(receipt);
             return receipt;
         } catch (TrialbootException e) {
-            failed(receipt, target, observed, e.code(), e.getMessage());
+            recordFailure(e, receipt, target, observed, e.code());
             throw e;
         } catch (IOException e) {
-            failed(receipt, target, observed, Code.HOST_IO_ERROR, e.toString());
-            throw new TrialbootException(Code.HOST_IO_ERROR, "reading the update media failed: " + e, e);
+            TrialbootException t = new TrialbootException(Code.HOST_IO_ERROR, "reading the update media failed: " + e, e);
+            recordFailure(t, receipt, target, observed, Code.HOST_IO_ERROR);
+            throw t;
+        }
+    }
+
+    /** Records a failed apply; if even that fails, the reason is attached to the original error. */
+    private void recordFailure(TrialbootException cause, UpdateReceipt receipt, Slot target, Sha256 observed,
+            Code code) {
+        try {
+            failed(receipt, target, observed, code, cause.getMessage());
+        } catch (TrialbootException e) {
+            cause.addSuppressed(e);
         }
     }
 
@@ -399,11 +410,21 @@ public final class UpdateEngine {
 
     /**
      * With a trial pending: the trial slot is marked bad; the next boot uses the active slot.
-     * Without: back to the other slot if it is good. Returns the slot the next boot uses.
+     * Without: back to the other slot if it is good and not below the anti-rollback floor
+     * ({@link Code#UPDATE_VERSION_FLOOR}). Returns the slot the next boot uses.
      */
     public Slot rollback(Code reason, String why) {
         domain.require(Capability.PUBLISH_SNAPSHOT, "rollback");
         BootControlFile before = bootControl.read();
+        if (before.trial().isEmpty()) {
+            Slot other = before.active().other();
+            Optional<SlotSnapshot> previous = domain.snapshot(other);
+            if (previous.isPresent() && previous.get().version().isBelow(floor())) {
+                throw new TrialbootException(Code.UPDATE_VERSION_FLOOR, "slot " + other + " holds "
+                        + previous.get().version() + ", below the anti-rollback floor " + floor()
+                        + "; a confirmed release is only left by installing a newer one");
+            }
+        }
         Slot next = bootControl.rollback();
         if (before.trial().isPresent()) {
             Slot bad = before.trial().get();

@@ -63,6 +63,13 @@ class HostStateTreeTest {
     }
 
     @Test
+    void policyIsReplacedAndReadBack() {
+        HostStateTree tree = HostStateTree.create(dir, "dev-1");
+        tree.writePolicy(new HostPolicy(2, 30_000, true));
+        assertEquals(new HostPolicy(2, 30_000, true), HostStateTree.open(dir).policy());
+    }
+
+    @Test
     void createRefusesAnExistingTree() {
         HostStateTree.create(dir, "dev-1");
         TrialbootException e = assertThrows(TrialbootException.class, () -> HostStateTree.create(dir, "dev-1"));

@@ -188,6 +188,19 @@ class UpdateEngineTest {
     }
 
     @Test
+    void manualRollbackBelowTheFloorIsRefused() {
+        installAndSwitch(Rig.full("1.1.0", rig.v2), rig.v2);
+        rig.reboot();
+        engine.onBoot();
+        engine.onHealth(HEALTHY);
+        TrialbootException e = assertThrows(TrialbootException.class, () -> engine.rollback(Code.HOST_OK, "operator"));
+        assertEquals(Code.UPDATE_VERSION_FLOOR, e.code());
+        assertTrue(e.getMessage().startsWith("UPDATE_VERSION_FLOOR: slot a holds 1.0.0, below the anti-rollback floor 1.1.0"),
+                e.getMessage());
+        assertEquals(Slot.B, rig.bootControl().active());
+    }
+
+    @Test
     void secondInstallDuringATrialIsRefused() {
         installAndSwitch(Rig.full("1.1.0", rig.v2), rig.v2);
         UpdateReceipt denied = engine.admit(Rig.full("1.2.0", rig.v3), "m", new byte[] {1});
