@@ -55,19 +55,19 @@ bootselect_read() {
     case "$bs_trial" in ''|a|b) ;; *) BOOT_ERROR="trial '$bs_trial'"; return 1 ;; esac
     case "$bs_tries_left" in [0-9]) ;; *) BOOT_ERROR="tries_left '$bs_tries_left'"; return 1 ;; esac
     case "$bs_boot_count" in ''|*[!0-9]*) BOOT_ERROR="boot_count '$bs_boot_count'"; return 1 ;; esac
-    for s in "$bs_slot_a" "$bs_slot_b"; do
-        case "$s" in empty|invalid|verified|good|bad) ;; *) BOOT_ERROR="slot state '$s'"; return 1 ;; esac
+    for bs_state in "$bs_slot_a" "$bs_slot_b"; do
+        case "$bs_state" in empty|invalid|verified|good|bad) ;; *) BOOT_ERROR="slot state '$bs_state'"; return 1 ;; esac
     done
     return 0
 }
 
 bootselect_write() {
-    tmp="$(dirname "$1")/.$(basename "$1").tmp"
+    bs_tmp="$(dirname "$1")/.$(basename "$1").tmp"
     printf 'schema=trialboot.bootctl/1\nactive=%s\nslot_a=%s\nslot_b=%s\ntrial=%s\ntries_left=%s\nboot_count=%s\nbooted=%s\nfallback=%s\n' \
         "$bs_active" "$bs_slot_a" "$bs_slot_b" "$bs_trial" "$bs_tries_left" "$bs_boot_count" "$bs_booted" "$bs_fallback" \
-        > "$tmp" || return 1
-    sync "$tmp" || return 1
-    mv -f "$tmp" "$1" || return 1
+        > "$bs_tmp" || return 1
+    sync "$bs_tmp" || return 1
+    mv -f "$bs_tmp" "$1" || return 1
     sync "$(dirname "$1")" || return 1
 }
 
@@ -95,10 +95,10 @@ bootselect() {
         fi
     fi
     if ! bootselect_bootable "$BOOT_SLOT"; then
-        other=$(bootselect_other "$BOOT_SLOT")
+        bs_other=$(bootselect_other "$BOOT_SLOT")
         BOOT_ERROR="slot $BOOT_SLOT is $(bootselect_state_of "$BOOT_SLOT")"
-        if bootselect_bootable "$other"; then
-            BOOT_SLOT=$other
+        if bootselect_bootable "$bs_other"; then
+            BOOT_SLOT=$bs_other
         fi
         BOOT_MODE=recovery
     fi
