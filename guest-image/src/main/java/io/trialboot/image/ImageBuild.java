@@ -26,15 +26,21 @@ import java.util.stream.Stream;
  * </ol>
  */
 public final class ImageBuild {
-    static final String FACTORY_VERSION = "1.0.0";
+    static final String FACTORY_VERSION = Fixture.FACTORY.version().toString();
+    /** The update policy whose digest the admission record pins and every release names. */
+    static final String POLICY = "releases/policy";
+    static final String KEYS_DIR = "keys";
     /** Every built disk starts with this host id (the state tree is part of the reproducible image). */
     static final String HOST_ID = "trialboot-factory";
     static final List<String> ROOTFS_PACKAGES = List.of("busybox-static", "openjdk-21-jre-headless", "libc6",
             "libgcc-s1", "libstdc++6", "zlib1g");
     /** Bump when the recipe changes in a way the inputs below do not capture. */
     static final String RECIPE = "trialboot.image-recipe/1";
-    static final List<String> OUTPUTS = List.of("vmlinux", "initrd.img", "floor-initrd.img", "slot-a.img", "disk.img",
-            "build-manifest.json");
+    /** The build's outputs but its manifest, linked into the output directory on a hit as on a miss. */
+    static final List<String> IMAGES = Stream.concat(
+            Stream.of("vmlinux", "initrd.img", "floor-initrd.img", "slot-a.img", "disk.img"),
+            FixtureKeys.FILES.stream().map(f -> KEYS_DIR + "/" + f)).toList();
+    static final List<String> OUTPUTS = Stream.concat(IMAGES.stream(), Stream.of("build-manifest.json")).toList();
     static final String KERNEL_APPEND = "console=ttyS0 no5lvl quiet panic=-1";
 
     private final Path out;
@@ -91,6 +97,8 @@ public final class ImageBuild {
         packages.forEach(p -> inputs.add(new BuildCache.Input("deb/" + p.name() + "_" + p.version(), p.sha256())));
         inputs.addAll(BuildCache.treeInputs("sources", sources.resolve("stage0")));
         inputs.addAll(BuildCache.treeInputs("sources", sources.resolve("slot")));
+        inputs.addAll(BuildCache.treeInputs("sources/bundles", sources.resolve("bundles")));
+        inputs.addAll(BuildCache.treeInputs("sources/releases", sources.resolve("releases")));
         inputs.addAll(BuildCache.treeInputs("guest-jars", guestJars));
         inputs.addAll(BuildCache.treeInputs("builder", builderClasses()));
         String key = BuildCache.key(inputs);
@@ -123,19 +131,29 @@ public final class ImageBuild {
             Initramfs.build(sources.resolve("stage0"), busybox, modules, built.resolve("initrd.img"));
             Initramfs.buildFloor(sources.resolve("stage0"), busybox, built.resolve("floor-initrd.img"));
 
+            // Keys are generated inside the cached build: a cache hit reuses them with what they signed.
+            FixtureKeys keys = FixtureKeys.generate(built.resolve(KEYS_DIR));
+            byte[] payload = DemoBundle.build(sources.resolve("bundles/demo"), List.of(guestJars.resolve("updater.jar")),
+                    work.resolve("bundle"));
+            log("keys: " + FixtureKeys.ROOT + " " + keys.root().keyId() + ", " + FixtureKeys.RELEASE + " "
+                    + keys.release().keyId() + ", " + FixtureKeys.REVOKED + " " + keys.revoked().keyId()
+                    + "; demo bundle payload " + payload.length + " bytes");
+            Fixture factory = Fixture.FACTORY;
+            Path systemSet = factory.systemSet(payload, keys.release(), work.resolve("system/" + factory.version()));
             Path staging = work.resolve("slot-a");
-            SlotImage.stage(rootfs, busybox, sources, jars(), FACTORY_VERSION, staging);
-            log("slot a: mksquashfs (lz4) of the v" + FACTORY_VERSION + " root");
-            SlotImage.squash(staging, built.resolve("slot-a.img"), ImageBuild::log);
+            SlotImage.stage(rootfs, busybox, sources, jars(), factory.version().toString(), systemSet, staging);
+            log("slot a: mksquashfs (lz4) of the v" + factory.version() + " root");
+            Path slotA = built.resolve(factory.imageName());
+            SlotImage.squash(staging, slotA, ImageBuild::log);
 
             Path stateTree = work.resolve("state");
             Files.createDirectories(stateTree);
-            HostStateTree.create(stateTree, HOST_ID);
+            FactoryState.write(stateTree, HOST_ID, keys, Sha256.of(Files.readAllBytes(sources.resolve(POLICY))),
+                    factory.version(), DebianPackages.sha256(slotA), Files.size(slotA));
             log("disk: GPT state/slot_a/slot_b, ext4 state, factory image in slot_a");
             DiskImage.build(built.resolve("disk.img"), stateTree, built.resolve("slot-a.img"), ImageBuild::log);
 
-            BuildManifest.write(built.resolve("build-manifest.json"), key, packages, inputs, built,
-                    List.of("vmlinux", "initrd.img", "floor-initrd.img", "slot-a.img", "disk.img"));
+            BuildManifest.write(built.resolve("build-manifest.json"), key, packages, inputs, built, IMAGES);
             return built;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
