@@ -33,6 +33,12 @@ final class DemoBundle {
             throw new ImageBuildException("no Java compiler in " + System.getProperty("java.home")
                     + ": run the build with a JDK, not a JRE");
         }
+        for (Path p : classpath) {
+            if (!Files.exists(p)) {
+                throw new ImageBuildException("the demo bundle compiles against " + p + ", which does not exist"
+                        + " (the updater jar is copied to guest-jars in prepare-package)");
+            }
+        }
         try {
             Path classes = Files.createDirectories(work.resolve("classes"));
             List<String> files = list(sources).stream().filter(p -> p.toString().endsWith(".java"))

@@ -114,14 +114,19 @@ final class FixtureCheck {
     }
 
     /**
-     * A factory device's decision on a verified release: the artifact it would install (the full
-     * image, else the delta from the factory image — {@code BASE_MISMATCH} if none), then the
+     * A factory device's decision on a verified release: the artifact it would install (the delta
+     * from the factory image, else the full image — {@code BASE_MISMATCH} if neither), then the
      * engine's admit on a fresh copy of the factory state.
      * Returns {@code HOST_OK} when allowed, else the first reason code.
      */
     Code admit(VerifiedRelease r, String name) {
         Sha256 active = DebianPackages.sha256(factoryImage);
-        Artifact a = r.full().orElseGet(() -> r.deltaFrom(active));
+        Artifact a;
+        try {
+            a = r.deltaFrom(active); // as the device: the delta over the active image when there is one
+        } catch (TrialbootException noDelta) {
+            a = r.full().orElseThrow(() -> noDelta);
+        }
         io.trialboot.update.VerifiedRelease release = new io.trialboot.update.VerifiedRelease(
                 "rel-" + r.manifest().version(), r.manifest().version(),
                 a.kind() == Artifact.Kind.FULL ? io.trialboot.update.VerifiedRelease.Kind.FULL

@@ -32,7 +32,8 @@ final class MediaImage {
     static long build(Path root, Path image, Consumer<String> log) {
         long size = size(payloadBytes(root));
         try {
-            // mke2fs -d copies each file's mtime: time 0 makes the image depend on the contents only.
+            // mke2fs -d copies each file's mtime, and stamps the other inode times with SOURCE_DATE_EPOCH
+            // (else the current second): time 0 for both makes the image depend on the contents only.
             try (Stream<Path> s = Files.walk(root)) {
                 for (Path p : (Iterable<Path>) s::iterator) {
                     Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(0));
@@ -44,7 +45,8 @@ final class MediaImage {
         }
         Tools.run(List.of("mke2fs", "-q", "-F", "-t", "ext4", "-b", "4096", "-m", "0", "-L", LABEL, "-U", UUID,
                 "-E", "hash_seed=" + UUID + ",root_owner=0:0", "-d", root.toString(), image.toString(),
-                (size / 1024) + "k"), image.getParent(), Duration.ofMinutes(5), Map.of("E2FSPROGS_FAKE_TIME", "1"), log);
+                (size / 1024) + "k"), image.getParent(), Duration.ofMinutes(5),
+                Map.of("E2FSPROGS_FAKE_TIME", "1", "SOURCE_DATE_EPOCH", "0"), log);
         return size;
     }
 

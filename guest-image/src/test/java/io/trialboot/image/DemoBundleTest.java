@@ -66,6 +66,14 @@ class DemoBundleTest {
     }
 
     @Test
+    void aMissingUpdaterJarIsNamed() {
+        ImageBuildException e = assertThrows(ImageBuildException.class,
+                () -> DemoBundle.build(SOURCES, List.of(dir.resolve("updater.jar")), dir.resolve("no-jar")));
+        assertTrue(e.getMessage().startsWith("the demo bundle compiles against " + dir.resolve("updater.jar")
+                + ", which does not exist"), e.getMessage());
+    }
+
+    @Test
     void brokenSourcesFailTheBuildWithTheCompilerMessage() throws Exception {
         Path broken = Files.createDirectories(dir.resolve("broken/io/x"));
         Files.writeString(broken.resolve("X.java"), "package io.x; class X { int f() { return \"s\"; } }");
