@@ -5,6 +5,8 @@ import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Version;
+import io.trialboot.delta.DeltaApplier;
+import io.trialboot.device.FileBlockDevice;
 import io.trialboot.device.SlotDevices;
 import io.trialboot.format.Artifact;
 import io.trialboot.format.Feed;
@@ -43,6 +45,7 @@ final class FixtureCheck {
     private final Path scratch;
     private final Trust trust;
     private final Path factoryImage;
+    private final Sha256 factoryDigest;
     private int copies;
 
     FixtureCheck(Path stateRoot, Path updates, Path factoryImage, long slotBytes, Path scratch) {
@@ -52,6 +55,7 @@ final class FixtureCheck {
         this.slotBytes = slotBytes;
         this.scratch = scratch;
         this.trust = Trust.load(stateRoot, HostStateTree.SYSTEM_DOMAIN);
+        this.factoryDigest = DebianPackages.sha256(factoryImage);
     }
 
     /** Runs every check; returns one line per release and hostile case for the build log. */
@@ -86,7 +90,8 @@ final class FixtureCheck {
                             + ") by a factory device");
                 }
             } else {
-                r.deltaFrom(healthyImage); // BASE_MISMATCH unless it installs over v1.1.0
+                // BASE_MISMATCH unless it installs over v1.1.0; then it must produce v1.2.0's image.
+                applyDelta(r, r.deltaFrom(healthyImage), in.image(Fixture.HEALTHY));
             }
             report.add("v" + f.version() + " ALLOW: " + r.manifest().artifacts().stream()
                     .map(a -> a.kind().text() + " " + a.path() + " (" + a.size() + " bytes)").toList()
@@ -120,10 +125,9 @@ final class FixtureCheck {
      * Returns {@code HOST_OK} when allowed, else the first reason code.
      */
     Code admit(VerifiedRelease r, String name) {
-        Sha256 active = DebianPackages.sha256(factoryImage);
         Artifact a;
         try {
-            a = r.deltaFrom(active); // as the device: the delta over the active image when there is one
+            a = r.deltaFrom(factoryDigest); // as the device: the delta over the active image when there is one
         } catch (TrialbootException noDelta) {
             a = r.full().orElseThrow(() -> noDelta);
         }
@@ -138,6 +142,26 @@ final class FixtureCheck {
         engine.selfcheck(false);
         UpdateReceipt receipt = engine.admit(release, name.replace('/', '_'), new byte[0]);
         return receipt.decision() == UpdateReceipt.Decision.ALLOW ? Code.HOST_OK : receipt.reasonCodes().get(0);
+    }
+
+    /** Applies the delta with the engine's applier over {@code base} into a scratch file: it must give the release's image. */
+    private void applyDelta(VerifiedRelease r, Artifact delta, Path base) {
+        Path target = scratch.resolve("delta-target-" + r.manifest().version() + ".img");
+        try {
+            Files.createDirectories(scratch);
+            try (RandomAccessFile f = new RandomAccessFile(target.toFile(), "rw")) {
+                f.setLength(r.manifest().image().size());
+            }
+            try (InputStream d = Files.newInputStream(updates.resolve(delta.path()));
+                    FileBlockDevice source = FileBlockDevice.openWhole(base, false);
+                    FileBlockDevice out = FileBlockDevice.openWhole(target, true)) {
+                DeltaApplier.apply(d, source, out, image(delta.base().orElseThrow().sha256(), delta.base().orElseThrow()
+                        .size()), image(r.manifest().image().sha256(), r.manifest().image().size()));
+            }
+            Files.delete(target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static io.trialboot.device.SlotImage image(Sha256 digest, long size) {
