@@ -67,7 +67,7 @@ final class DiskImage {
         Tools.run(List.of("mke2fs", "-q", "-F", "-t", "ext4", "-b", "4096", "-L", "state",
                 "-U", state.uuid(), "-E", "offset=" + state.offset() + ",hash_seed=" + state.uuid() + ",root_owner=0:0",
                 "-d", stateTree.toString(), disk.toString(), (state.size() / 1024) + "k"),
-                dir, Duration.ofMinutes(2), Map.of("E2FSPROGS_FAKE_TIME", "1"), log);
+                dir, Duration.ofMinutes(2), Map.of("E2FSPROGS_FAKE_TIME", "1", "SOURCE_DATE_EPOCH", "0"), log);
         writeAt(disk, PARTITIONS.get(1).offset(), slotA);
     }
 
