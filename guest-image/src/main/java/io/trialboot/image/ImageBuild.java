@@ -244,8 +244,14 @@ public final class ImageBuild {
                 "# Written by the guest-image build: what the harness and scripts/vm boot.",
                 "kernel=vmlinux", "initrd=initrd.img", "floor_initrd=floor-initrd.img", "disk=disk.img", "append=" + KERNEL_APPEND,
                 "factory_version=" + FACTORY_VERSION, "media=" + MEDIA, "");
+        StringBuilder hostile = new StringBuilder(
+                "# The hostile inputs on the update media: case=<manifest under updates/> <code the device must answer>\n");
+        for (HostileInput h : HostileInput.values()) {
+            hostile.append(h.dirName).append('=').append(h.manifestPath()).append(' ').append(h.expected).append('\n');
+        }
         try {
             Files.writeString(out.resolve("guest.properties"), text);
+            Files.writeString(out.resolve("hostile.properties"), hostile);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
