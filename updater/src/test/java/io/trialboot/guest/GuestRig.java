@@ -43,8 +43,8 @@ import java.util.jar.Manifest;
 
 /**
  * A device on the host for the guest services: a state tree with a pinned root and the admission
- * record, two file-backed slots (factory v1.0.0 in a), update media with v1.1.0 (full) and v1.2.0
- * (a delta from v1.1.0 whose bundle never becomes ready), the slot contents (release file, system
+ * record, two file-backed slots (factory v1.0.0 in a), update media with v1.1.0 (full), v1.2.0
+ * (a delta from v1.1.0 whose bundle never becomes ready) and v1.3.0 (full; its bundle fails to start), the slot contents (release file, system
  * set) per installed version, a fake health clock, and a console log with boot indexes.
  */
 final class GuestRig implements AutoCloseable {
@@ -57,9 +57,11 @@ final class GuestRig implements AutoCloseable {
     final byte[] v100;
     final byte[] v110;
     final byte[] v120;
+    final byte[] v130;
     /** The start option of the {@code hello} bundle in each version's system set. */
     final Map<Version, String> helloStart = new java.util.HashMap<>(Map.of(
-            Version.parse("1.0.0"), "--ready", Version.parse("1.1.0"), "--ready", Version.parse("1.2.0"), "--never-ready"));
+            Version.parse("1.0.0"), "--ready", Version.parse("1.1.0"), "--ready", Version.parse("1.2.0"), "--never-ready",
+            Version.parse("1.3.0"), "--fail"));
     final List<ConsoleLine> log = new ArrayList<>();
     final AtomicInteger reboots = new AtomicInteger();
     final AtomicLong nanos = new AtomicLong();
@@ -88,6 +90,8 @@ final class GuestRig implements AutoCloseable {
         Arrays.fill(v110, 1000, 1400, (byte) 7);
         v120 = v110.clone();
         Arrays.fill(v120, 30_000, 30_300, (byte) 9);
+        v130 = v120.clone();
+        Arrays.fill(v130, 50_000, 50_100, (byte) 3);
         Files.write(paths.slotA(), Arrays.copyOf(v100, SLOT_BYTES));
         Files.write(paths.slotB(), new byte[SLOT_BYTES]);
         tree.system().recordFactoryImage(new SlotSnapshot(Slot.A, Version.parse("1.0.0"), Sha256.of(v100), v100.length, 0));
@@ -105,7 +109,10 @@ final class GuestRig implements AutoCloseable {
         Path m120 = release("1.2.0", img120, Optional.empty(),
                 List.of(new Packaging.DeltaInput(delta, "releases/1.2.0/from-1.1.0.nxdelta", img110)), keys.k1)
                 .resolve("manifest.nxm");
-        Signed feed = Packaging.feed("stable", updates, List.of(m110, m120), List.of(keys.k1));
+        Path img130 = write(updates.resolve("releases/1.3.0/slot.img"), v130);
+        Path m130 = release("1.3.0", img130, Optional.of("releases/1.3.0/slot.img"), List.of(), keys.k1)
+                .resolve("manifest.nxm");
+        Signed feed = Packaging.feed("stable", updates, List.of(m110, m120, m130), List.of(keys.k1));
         Files.createDirectories(updates.resolve("feeds"));
         feed.writeTo(updates.resolve("feeds/stable.nxf"));
     }
