@@ -66,6 +66,10 @@ final class GuestRig implements AutoCloseable {
     final AtomicInteger reboots = new AtomicInteger();
     final AtomicLong nanos = new AtomicLong();
     KernelCmdline cmdline = KernelCmdline.parse("");
+    /** Who signs the booted slot's system set (a stranger: bundlemgrd must refuse it). */
+    SigningKey systemSigner = keys.k1;
+    /** Changes the system set's bytes after signing (tampering on the slot). */
+    java.util.function.UnaryOperator<byte[]> tamper = b -> b;
     private int boot;
     private ByteArrayOutputStream bootBytes = new ByteArrayOutputStream();
     PrintStream console = new PrintStream(bootBytes, true, StandardCharsets.UTF_8);
@@ -191,7 +195,7 @@ final class GuestRig implements AutoCloseable {
         line(Marker.STAGE0_BOOT.line(slot.letter(), mode, after.triesLeft(), after.bootCount()));
         Version version = tree().system().snapshot(slot).orElseThrow().version();
         Files.writeString(paths.release(), "NAME=trialboot\nVERSION=" + version + "\n");
-        Files.write(paths.systemSet(), systemSet(version, keys.k1));
+        Files.write(paths.systemSet(), tamper.apply(systemSet(version, systemSigner)));
         guest = new Guest(paths, tree(), engine(), reboots::incrementAndGet, console, cmdline,
                 bound -> probes -> new HealthGate(probes, probes.size(), bound, Duration.ofMillis(250), nanos::get,
                         d -> nanos.addAndGet(d.toNanos())),
