@@ -69,6 +69,7 @@ final class BuildCache {
             Files.createDirectories(out);
             for (String name : names) {
                 Path target = out.resolve(name);
+                Files.createDirectories(target.getParent());
                 Files.deleteIfExists(target);
                 try {
                     Files.createLink(target, cached.resolve(name));

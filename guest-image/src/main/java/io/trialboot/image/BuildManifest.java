@@ -8,13 +8,22 @@ import java.util.List;
 
 /**
  * {@code build-manifest.json}: the exact Debian package versions and SHA-256 of every input and
- * output of an image build. Written by hand (stable field order, no library needed).
+ * output of an image build, and of every file on the update media. Written by hand (stable field
+ * order, no library needed).
  */
 final class BuildManifest {
     private BuildManifest() {}
 
+    private static List<Path> files(Path root) {
+        try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+            return s.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static void write(Path file, String key, List<DebianPackage> packages, List<BuildCache.Input> inputs, Path outDir,
-            List<String> outputs) {
+            List<String> outputs, Path mediaRoot) {
         StringBuilder sb = new StringBuilder("{\n  \"schema\": \"trialboot.build-manifest/1\",\n");
         sb.append("  \"key\": \"").append(key).append("\",\n");
         sb.append("  \"debian\": {\"suite\": \"").append(DebianPackages.SUITE).append("\", \"arch\": \"")
@@ -36,6 +45,17 @@ final class BuildManifest {
             try {
                 sb.append(String.format("    {\"name\": \"%s\", \"sha256\": \"%s\", \"size\": %d}%s%n", outputs.get(i),
                         DebianPackages.sha256(p), Files.size(p), i + 1 < outputs.size() ? "," : ""));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        sb.append("  ],\n  \"media\": [\n");
+        List<Path> media = files(mediaRoot);
+        for (int i = 0; i < media.size(); i++) {
+            Path p = media.get(i);
+            try {
+                sb.append(String.format("    {\"name\": \"%s\", \"sha256\": \"%s\", \"size\": %d}%s%n",
+                        mediaRoot.relativize(p), DebianPackages.sha256(p), Files.size(p), i + 1 < media.size() ? "," : ""));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

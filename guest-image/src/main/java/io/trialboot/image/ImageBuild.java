@@ -12,6 +12,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
@@ -19,22 +23,37 @@ import java.util.stream.Stream;
  * <ol>
  *   <li>resolve and fetch the Debian trixie riscv64 packages (signed index, cached);</li>
  *   <li>compute the cache key over every input; on a hit, link the cached outputs and stop;</li>
- *   <li>unpack with {@code dpkg-deb -x}; build the initramfs, the factory slot image (v1.0.0),
- *       the state tree and the disk;</li>
+ *   <li>unpack with {@code dpkg-deb -x}; build the initramfs; generate the test keys
+ *       ({@link FixtureKeys}); compile the demo bundle ({@link DemoBundle}) and pack each release's
+ *       signed system set ({@link Fixture}); build the four slot images v1.0.0..v1.3.0, two at a
+ *       time; lay down the factory state tree ({@link FactoryState}) and the disk;</li>
+ *   <li>sign the releases, the delta and the feed ({@link ReleaseMedia}), write the hostile inputs
+ *       ({@link HostileInput}), prove both on the host ({@link FixtureCheck}), and build the update
+ *       media ({@link MediaImage});</li>
  *   <li>write {@code guest.properties} (what the harness and scripts/vm boot) and
- *       {@code build-manifest.json} (every input and output with its SHA-256).</li>
+ *       {@code build-manifest.json} (every input and output with its SHA-256, and every file on
+ *       the media).</li>
  * </ol>
  */
 public final class ImageBuild {
-    static final String FACTORY_VERSION = "1.0.0";
+    static final String FACTORY_VERSION = Fixture.FACTORY.version().toString();
+    /** The update policy whose digest the admission record pins and every release names. */
+    static final String POLICY = "releases/policy";
+    static final String KEYS_DIR = "keys";
+    static final String MEDIA = "media.img";
+    /** Slot images built at once: mksquashfs uses every CPU, staging is disk-bound, so two overlap well on 2 cores. */
+    static final int SLOT_BUILDS_IN_PARALLEL = 2;
     /** Every built disk starts with this host id (the state tree is part of the reproducible image). */
     static final String HOST_ID = "trialboot-factory";
     static final List<String> ROOTFS_PACKAGES = List.of("busybox-static", "openjdk-21-jre-headless", "libc6",
             "libgcc-s1", "libstdc++6", "zlib1g");
     /** Bump when the recipe changes in a way the inputs below do not capture. */
     static final String RECIPE = "trialboot.image-recipe/1";
-    static final List<String> OUTPUTS = List.of("vmlinux", "initrd.img", "floor-initrd.img", "slot-a.img", "disk.img",
-            "build-manifest.json");
+    /** The build's outputs but its manifest, linked into the output directory on a hit as on a miss. */
+    static final List<String> IMAGES = Stream.concat(
+            Stream.of("vmlinux", "initrd.img", "floor-initrd.img", "slot-a.img", "disk.img", "media.img"),
+            FixtureKeys.FILES.stream().map(f -> KEYS_DIR + "/" + f)).toList();
+    static final List<String> OUTPUTS = Stream.concat(IMAGES.stream(), Stream.of("build-manifest.json")).toList();
     static final String KERNEL_APPEND = "console=ttyS0 no5lvl quiet panic=-1";
 
     private final Path out;
@@ -91,6 +110,8 @@ public final class ImageBuild {
         packages.forEach(p -> inputs.add(new BuildCache.Input("deb/" + p.name() + "_" + p.version(), p.sha256())));
         inputs.addAll(BuildCache.treeInputs("sources", sources.resolve("stage0")));
         inputs.addAll(BuildCache.treeInputs("sources", sources.resolve("slot")));
+        inputs.addAll(BuildCache.treeInputs("sources/bundles", sources.resolve("bundles")));
+        inputs.addAll(BuildCache.treeInputs("sources/releases", sources.resolve("releases")));
         inputs.addAll(BuildCache.treeInputs("guest-jars", guestJars));
         inputs.addAll(BuildCache.treeInputs("builder", builderClasses()));
         String key = BuildCache.key(inputs);
@@ -123,22 +144,98 @@ public final class ImageBuild {
             Initramfs.build(sources.resolve("stage0"), busybox, modules, built.resolve("initrd.img"));
             Initramfs.buildFloor(sources.resolve("stage0"), busybox, built.resolve("floor-initrd.img"));
 
-            Path staging = work.resolve("slot-a");
-            SlotImage.stage(rootfs, busybox, sources, jars(), FACTORY_VERSION, staging);
-            log("slot a: mksquashfs (lz4) of the v" + FACTORY_VERSION + " root");
-            SlotImage.squash(staging, built.resolve("slot-a.img"), ImageBuild::log);
+            // Keys are generated inside the cached build: a cache hit reuses them with what they signed.
+            FixtureKeys keys = FixtureKeys.generate(built.resolve(KEYS_DIR));
+            byte[] payload = DemoBundle.build(sources.resolve("bundles/demo"), List.of(guestJars.resolve("updater.jar")),
+                    work.resolve("bundle"));
+            log("keys: " + FixtureKeys.ROOT + " " + keys.root().keyId() + ", " + FixtureKeys.RELEASE + " "
+                    + keys.release().keyId() + ", " + FixtureKeys.REVOKED + " " + keys.revoked().keyId()
+                    + "; demo bundle payload " + payload.length + " bytes");
+            Sha256 policy = Sha256.of(Files.readAllBytes(sources.resolve(POLICY)));
+            Map<Fixture, Path> systemSets = new LinkedHashMap<>();
+            for (Fixture f : Fixture.ALL) {
+                systemSets.put(f, f.systemSet(payload, keys.release(), work.resolve("system/" + f.version())));
+            }
+            Map<Fixture, Path> images = slotImages(rootfs, busybox, systemSets, built);
+            Path slotA = images.get(Fixture.FACTORY);
 
             Path stateTree = work.resolve("state");
             Files.createDirectories(stateTree);
-            HostStateTree.create(stateTree, HOST_ID);
+            FactoryState.write(stateTree, HOST_ID, keys, policy, Fixture.FACTORY.version(), DebianPackages.sha256(slotA),
+                    Files.size(slotA));
             log("disk: GPT state/slot_a/slot_b, ext4 state, factory image in slot_a");
-            DiskImage.build(built.resolve("disk.img"), stateTree, built.resolve("slot-a.img"), ImageBuild::log);
+            DiskImage.build(built.resolve("disk.img"), stateTree, slotA, ImageBuild::log);
 
-            BuildManifest.write(built.resolve("build-manifest.json"), key, packages, inputs, built,
-                    List.of("vmlinux", "initrd.img", "floor-initrd.img", "slot-a.img", "disk.img"));
+            Path media = work.resolve("media");
+            Path updates = media.resolve(ReleaseMedia.UPDATES);
+            ReleaseMedia.Inputs releases = new ReleaseMedia.Inputs(images, systemSets, keys, policy);
+            ReleaseMedia.write(updates, releases, ImageBuild::log);
+            long hostileStart = System.nanoTime();
+            for (HostileInput h : HostileInput.values()) {
+                h.write(updates, releases);
+            }
+            log(String.format("hostile inputs: %d cases in %.1f s", HostileInput.values().length,
+                    (System.nanoTime() - hostileStart) / 1e9));
+            long checkStart = System.nanoTime();
+            new FixtureCheck(stateTree, updates, slotA, DiskImage.SLOT_SIZE, work.resolve("check")).run(releases)
+                    .forEach(line -> log("check: " + line));
+            log(String.format("fixtures verified on the host in %.1f s", (System.nanoTime() - checkStart) / 1e9));
+            long mediaBytes = MediaImage.build(media, built.resolve(MEDIA), ImageBuild::log);
+            log("media: " + MEDIA + " " + mediaBytes + " bytes (ext4, " + MediaImage.payloadBytes(media)
+                    + " bytes of files)");
+
+            BuildManifest.write(built.resolve("build-manifest.json"), key, packages, inputs, built, IMAGES, media);
             return built;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Stages and squashes every fixture's slot root, {@link #SLOT_BUILDS_IN_PARALLEL} at a time: the
+     * factory's into {@code built/slot-a.img}, the others into the work directory (they reach the
+     * outputs inside the media).
+     */
+    private Map<Fixture, Path> slotImages(Path rootfs, Path busybox, Map<Fixture, Path> systemSets, Path built)
+            throws IOException {
+        Path imagesDir = Files.createDirectories(work.resolve("images"));
+        List<Path> jars = jars();
+        ExecutorService pool = Executors.newFixedThreadPool(SLOT_BUILDS_IN_PARALLEL);
+        try {
+            Map<Fixture, Future<Path>> pending = new LinkedHashMap<>();
+            for (Fixture f : Fixture.ALL) {
+                pending.put(f, pool.submit(() -> {
+                    long start = System.nanoTime();
+                    Path staging = work.resolve("slot-" + f.version());
+                    SlotImage.stage(rootfs, busybox, sources, jars, f.version().toString(), systemSets.get(f), staging);
+                    Path image = (f.equals(Fixture.FACTORY) ? built : imagesDir).resolve(f.imageName());
+                    SlotImage.squash(staging, image, ImageBuild::log);
+                    SlotImage.deleteTree(staging);
+                    long size = Files.size(image);
+                    if (size > DiskImage.SLOT_SIZE) {
+                        throw new ImageBuildException("slot image v" + f.version() + " is " + size
+                                + " bytes, over the slot partition's " + DiskImage.SLOT_SIZE);
+                    }
+                    log(String.format("slot image v%s: %d bytes (mksquashfs lz4) in %.1f s", f.version(), size,
+                            (System.nanoTime() - start) / 1e9));
+                    return image;
+                }));
+            }
+            Map<Fixture, Path> images = new LinkedHashMap<>();
+            for (Map.Entry<Fixture, Future<Path>> e : pending.entrySet()) {
+                images.put(e.getKey(), e.getValue().get());
+            }
+            return images;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImageBuildException("interrupted while building the slot images", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new ImageBuildException("building a slot image failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
     }
 
@@ -146,7 +243,7 @@ public final class ImageBuild {
         String text = String.join("\n",
                 "# Written by the guest-image build: what the harness and scripts/vm boot.",
                 "kernel=vmlinux", "initrd=initrd.img", "floor_initrd=floor-initrd.img", "disk=disk.img", "append=" + KERNEL_APPEND,
-                "factory_version=" + FACTORY_VERSION, "");
+                "factory_version=" + FACTORY_VERSION, "media=" + MEDIA, "");
         try {
             Files.writeString(out.resolve("guest.properties"), text);
         } catch (IOException e) {

@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 
 /**
  * One slot's root filesystem as a squashfs image: the JRE and its libraries from the Debian
- * packages, busybox, the trialboot jars, the slot's init and {@code /etc/trialboot-release}.
+ * packages, busybox, the trialboot jars, the slot's init, {@code /etc/trialboot-release} and the
+ * release's signed system set at {@code /opt/trialboot/system/system.nxs}.
  * Built reproducibly (all files root-owned, timestamps 0). lz4, not xz or zstd: the guest reads
  * the JRE cold on every boot under emulation, and lz4 decompresses several times faster (the image
  * is 86 MB instead of 65 MB with zstd, well inside the 192 MiB slot).
@@ -33,8 +34,12 @@ final class SlotImage {
 
     private SlotImage() {}
 
+    /** Where the slot's signed system set lives, relative to the slot's root. */
+    static final String SYSTEM_SET = "opt/trialboot/system/system.nxs";
+
     /** Assembles the root tree in {@code staging} from the unpacked packages and our files. */
-    static void stage(Path unpackedRoot, Path busybox, Path sources, List<Path> guestJars, String version, Path staging) {
+    static void stage(Path unpackedRoot, Path busybox, Path sources, List<Path> guestJars, String version,
+            Path systemSet, Path staging) {
         try {
             copyTree(unpackedRoot, staging);
             // Docs, manuals and debug links are not needed at run time.
@@ -42,7 +47,7 @@ final class SlotImage {
                 deleteTree(staging.resolve(drop));
             }
             for (String d : List.of("usr/bin", "usr/sbin", "dev", "proc", "sys", "state", "run", "tmp", "media", "root",
-                    "opt/trialboot/lib", "etc")) {
+                    "opt/trialboot/lib", "opt/trialboot/system", "etc")) {
                 Files.createDirectories(staging.resolve(d));
             }
             // Debian trixie is merged-/usr; the dynamic linker path in binaries is /lib/ld-linux-*.
@@ -69,6 +74,7 @@ final class SlotImage {
             }
             write(staging.resolve("opt/trialboot/classpath"), String.join(":", classpath) + "\n");
             write(staging.resolve("opt/trialboot/jvm.options"), String.join(" ", JVM_OPTIONS) + "\n");
+            Files.copy(systemSet, staging.resolve(SYSTEM_SET));
             write(staging.resolve("etc/trialboot-release"), "NAME=trialboot\nVERSION=" + version + "\n");
             write(staging.resolve("etc/hostname"), "trialboot\n");
             write(staging.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");

@@ -1,0 +1,47 @@
+package io.trialboot.image;
+
+import io.trialboot.core.Sha256;
+import io.trialboot.core.Slot;
+import io.trialboot.core.Version;
+import io.trialboot.hoststate.AdmissionOutcome;
+import io.trialboot.hoststate.HostStateTree;
+import io.trialboot.hoststate.SlotSnapshot;
+import io.trialboot.tools.Packaging;
+import io.trialboot.trust.AdmissionRecord;
+import io.trialboot.trust.KeyId;
+import io.trialboot.trust.WitnessMode;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The factory contents of the {@code state} partition: the host state tree
+ * ({@link HostStateTree#create}), the pinned root {@code test-root}, the signed admission record
+ * of the {@code system} domain (single-witness, {@code test-release-1} admitted,
+ * {@code test-release-revoked} revoked), the domain admitted (FULL), and the factory image recorded
+ * as slot a's snapshot. The anti-rollback floor follows from that snapshot: the first
+ * {@code onBoot()} raises it to the factory version.
+ */
+final class FactoryState {
+    static final String COMPATIBLE = "trialboot-riscv64-virt";
+
+    private FactoryState() {}
+
+    /** The admission record every fixture release is checked against. */
+    static AdmissionRecord admission(FixtureKeys keys, Sha256 policy) {
+        return new AdmissionRecord(HostStateTree.SYSTEM_DOMAIN, COMPATIBLE, policy, WitnessMode.SINGLE, 1,
+                Map.of(keys.release().keyId(), keys.release().publicKey()), Set.of(keys.revoked().keyId()));
+    }
+
+    /** Lays down the factory tree in the empty directory {@code stateRoot}. */
+    static HostStateTree write(Path stateRoot, String hostId, FixtureKeys keys, Sha256 policy, Version factoryVersion,
+            Sha256 factoryImage, long factoryImageSize) {
+        HostStateTree tree = HostStateTree.create(stateRoot, hostId);
+        Packaging.pinRoot(stateRoot, FixtureKeys.ROOT, keys.root().publicKey());
+        Packaging.writeAdmission(stateRoot, admission(keys, policy), keys.root());
+        KeyId root = keys.root().keyId();
+        tree.system().recordAdmission(AdmissionOutcome.ACCEPTED, root.hex(), policy.hex(), null);
+        tree.system().recordFactoryImage(new SlotSnapshot(Slot.A, factoryVersion, factoryImage, factoryImageSize, 0));
+        return tree;
+    }
+}

@@ -1,0 +1,171 @@
+package io.trialboot.image;
+
+import io.trialboot.core.Code;
+import io.trialboot.core.Sha256;
+import io.trialboot.core.Slot;
+import io.trialboot.core.TrialbootException;
+import io.trialboot.core.Version;
+import io.trialboot.device.SlotDevices;
+import io.trialboot.format.Artifact;
+import io.trialboot.format.Feed;
+import io.trialboot.format.SystemSet;
+import io.trialboot.format.VerifiedFeed;
+import io.trialboot.format.VerifiedRelease;
+import io.trialboot.hoststate.HostStateTree;
+import io.trialboot.records.UpdateReceipt;
+import io.trialboot.trust.Trust;
+import io.trialboot.update.UpdateEngine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Proves the fixtures on the host at every build, with the device's own code: the factory trust
+ * ({@link Trust#load}), the feed ({@link VerifiedFeed}), each release and artifact
+ * ({@link VerifiedRelease}), each system set ({@link SystemSet#verify}), and the engine's admission
+ * ({@link UpdateEngine#admit}) on a copy of the factory state tree. Good releases must be allowed;
+ * each {@link HostileInput} must be refused with exactly its expected code. Anything else fails the
+ * build, so the fixtures cannot silently rot.
+ */
+final class FixtureCheck {
+    /** The slot partition's size, which the engine's admit checks an image against. */
+    private final long slotBytes;
+    private final Path stateRoot;
+    private final Path updates;
+    private final Path scratch;
+    private final Trust trust;
+    private final Path factoryImage;
+    private int copies;
+
+    FixtureCheck(Path stateRoot, Path updates, Path factoryImage, long slotBytes, Path scratch) {
+        this.stateRoot = stateRoot;
+        this.updates = updates;
+        this.factoryImage = factoryImage;
+        this.slotBytes = slotBytes;
+        this.scratch = scratch;
+        this.trust = Trust.load(stateRoot, HostStateTree.SYSTEM_DOMAIN);
+    }
+
+    /** Runs every check; returns one line per release and hostile case for the build log. */
+    List<String> run(ReleaseMedia.Inputs in) {
+        List<String> report = new ArrayList<>();
+        VerifiedFeed feed = VerifiedFeed.load(updates.resolve(ReleaseMedia.FEED), trust);
+        List<Version> listed = feed.feed().entries().stream().map(Feed.Entry::version).toList();
+        List<Version> want = List.of(Fixture.HEALTHY.version(), Fixture.NEVER_READY.version(), Fixture.CRASHING.version());
+        if (!listed.equals(want)) {
+            throw new ImageBuildException("the feed lists " + listed + ", not " + want);
+        }
+        Sha256 healthyImage = DebianPackages.sha256(in.image(Fixture.HEALTHY));
+        for (Feed.Entry e : feed.feed().entries()) {
+            VerifiedRelease r = feed.release(e, updates, trust);
+            Fixture f = Fixture.ALL.stream().filter(x -> x.version().equals(e.version())).findFirst().orElseThrow();
+            SystemSet.Verified set = SystemSet.verify(in.systemSet(f), trust);
+            if (!set.indexSha256().equals(r.manifest().systemIndex())) {
+                throw new ImageBuildException(e.path() + " names system index " + r.manifest().systemIndex()
+                        + " but v" + f.version() + "'s system set has " + set.indexSha256());
+            }
+            for (Artifact a : r.manifest().artifacts()) {
+                try (InputStream bytes = Files.newInputStream(updates.resolve(a.path()))) {
+                    r.checkArtifact(a, bytes);
+                } catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+            }
+            if (r.full().isPresent()) {
+                Code decision = admit(r, e.path());
+                if (decision != Code.HOST_OK) {
+                    throw new ImageBuildException("release " + e.path() + " is refused (" + decision
+                            + ") by a factory device");
+                }
+            } else {
+                r.deltaFrom(healthyImage); // BASE_MISMATCH unless it installs over v1.1.0
+            }
+            report.add("v" + f.version() + " ALLOW: " + r.manifest().artifacts().stream()
+                    .map(a -> a.kind().text() + " " + a.path() + " (" + a.size() + " bytes)").toList()
+                    + (r.full().isPresent() ? "" : " over " + healthyImage.shortHex()));
+        }
+        for (HostileInput h : HostileInput.values()) {
+            Code got = hostile(h);
+            if (got != h.expected) {
+                throw new ImageBuildException("hostile input " + h.manifestPath() + " is answered with " + got
+                        + ", not the expected " + h.expected + " (" + h.what + ")");
+            }
+            report.add(h.dirName + " DENY " + got);
+        }
+        return report;
+    }
+
+    /** How the device answers a hostile input while running the factory image. */
+    Code hostile(HostileInput h) {
+        try {
+            VerifiedRelease r = VerifiedRelease.load(updates.resolve(h.manifestPath()), trust);
+            return admit(r, h.manifestPath());
+        } catch (TrialbootException e) {
+            return e.code();
+        }
+    }
+
+    /**
+     * A factory device's decision on a verified release: the artifact it would install (the full
+     * image, else the delta from the factory image — {@code BASE_MISMATCH} if none), then the
+     * engine's admit on a fresh copy of the factory state.
+     * Returns {@code HOST_OK} when allowed, else the first reason code.
+     */
+    Code admit(VerifiedRelease r, String name) {
+        Sha256 active = DebianPackages.sha256(factoryImage);
+        Artifact a = r.full().orElseGet(() -> r.deltaFrom(active));
+        io.trialboot.update.VerifiedRelease release = new io.trialboot.update.VerifiedRelease(
+                "rel-" + r.manifest().version(), r.manifest().version(),
+                a.kind() == Artifact.Kind.FULL ? io.trialboot.update.VerifiedRelease.Kind.FULL
+                        : io.trialboot.update.VerifiedRelease.Kind.DELTA,
+                image(a.sha256(), a.size()), image(r.manifest().image().sha256(), r.manifest().image().size()),
+                a.base().map(b -> image(b.sha256(), b.size())));
+        UpdateEngine engine = engine();
+        engine.onBoot();
+        engine.selfcheck(false);
+        UpdateReceipt receipt = engine.admit(release, name.replace('/', '_'), new byte[0]);
+        return receipt.decision() == UpdateReceipt.Decision.ALLOW ? Code.HOST_OK : receipt.reasonCodes().get(0);
+    }
+
+    private static io.trialboot.device.SlotImage image(Sha256 digest, long size) {
+        return new io.trialboot.device.SlotImage(digest, size);
+    }
+
+    /** An engine over a fresh copy of the factory state: slot a holds the factory image, slot b is empty. */
+    private UpdateEngine engine() {
+        try {
+            Path dir = Files.createDirectories(scratch.resolve("device-" + (++copies)));
+            Path state = dir.resolve("state");
+            copyTree(stateRoot, state);
+            Path slotB = dir.resolve("slot-b.img");
+            try (RandomAccessFile f = new RandomAccessFile(slotB.toFile(), "rw")) {
+                f.setLength(slotBytes);
+            }
+            return new UpdateEngine(HostStateTree.open(state), SlotDevices.of(Map.of(Slot.A, factoryImage, Slot.B, slotB)),
+                    Clock.systemUTC(), "image-build-check");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path dst = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dst);
+                } else {
+                    Files.copy(p, dst);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.trialboot.image;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The update media: a raw ext4 file system (no partition table) whose root holds {@code updates/},
+ * built without root by {@code mke2fs -d}, with a fixed UUID, hash seed and time like the state
+ * partition, so the same tree gives the same image. The harness attaches it read-only as the second
+ * virtio disk ({@code /dev/vdb}); the slot's init mounts it at {@code /media}.
+ */
+final class MediaImage {
+    static final String UUID = "7b3c1f0e-0000-4000-8000-0000000000e0";
+    static final String LABEL = "trialboot-media";
+    /**
+     * Room for ext4's metadata beyond the files' own blocks: the journal (16 MiB below 1 GiB), inode
+     * tables and bitmaps, directories. No blocks are reserved for root ({@code -m 0}): the media is
+     * read-only in the guest.
+     */
+    static final long SLACK = 24 * DiskImage.MIB;
+
+    private MediaImage() {}
+
+    /** Builds {@code image} from the directory {@code root}; returns its size in bytes. */
+    static long build(Path root, Path image, Consumer<String> log) {
+        long size = size(payloadBytes(root));
+        try {
+            // mke2fs -d copies each file's mtime: time 0 makes the image depend on the contents only.
+            try (Stream<Path> s = Files.walk(root)) {
+                for (Path p : (Iterable<Path>) s::iterator) {
+                    Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(0));
+                }
+            }
+            Files.deleteIfExists(image);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Tools.run(List.of("mke2fs", "-q", "-F", "-t", "ext4", "-b", "4096", "-m", "0", "-L", LABEL, "-U", UUID,
+                "-E", "hash_seed=" + UUID + ",root_owner=0:0", "-d", root.toString(), image.toString(),
+                (size / 1024) + "k"), image.getParent(), Duration.ofMinutes(5), Map.of("E2FSPROGS_FAKE_TIME", "1"), log);
+        return size;
+    }
+
+    /** The file system's size for {@code payload} bytes of files: 5 % + {@link #SLACK} more, whole MiB. */
+    static long size(long payload) {
+        if (payload < 0) {
+            throw new IllegalArgumentException("payload bytes must be >= 0: " + payload);
+        }
+        long raw = payload + payload / 20 + SLACK;
+        return (raw + DiskImage.MIB - 1) / DiskImage.MIB * DiskImage.MIB;
+    }
+
+    /** The bytes of every regular file under {@code root}, each rounded up to 4 KiB blocks. */
+    static long payloadBytes(Path root) {
+        try (Stream<Path> s = Files.walk(root)) {
+            long total = 0;
+            for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+                total += (Files.size(p) + 4095) / 4096 * 4096;
+            }
+            return total;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
