@@ -33,6 +33,10 @@ public final class GuestMain {
         } catch (TrialbootException e) {
             console.println("guest: services failed: " + e.getMessage());
             status = Guest.EXIT_RETRY;
+        } catch (RuntimeException e) {
+            // One line, not a stack trace: contracts forbid Java exception banners on the console.
+            console.println("guest: services failed unexpectedly: " + e);
+            status = Guest.EXIT_RETRY;
         }
         console.flush();
         System.exit(status);

@@ -100,43 +100,45 @@ final class Updated implements AutoCloseable {
             }
         } catch (TrialbootException e) {
             reply = Rpc.Reply.error(e);
+        } catch (RuntimeException e) {
+            // A bug or an unexpected I/O failure must not end the RPC thread: answer it and keep serving.
+            reply = new Rpc.Reply(List.of("HOST_IO_ERROR: " + op + " failed unexpectedly: " + e), Code.HOST_IO_ERROR);
         }
         console.println("updated: " + String.join(" ", words) + " -> " + reply.code());
         return reply;
     }
 
     private List<String> dispatch(String op, List<String> args) {
-        switch (op) {
-            case "GetStatus": arity(op, args, 0); return status();
-            case "LoadFeed": arity(op, args, 0); return feed(updates.loadFeed());
-            case "StageSystem": {
-                arity(op, args, 1);
+        return switch (op) {
+            case "GetStatus" -> arity(op, args, 0, this::status);
+            case "LoadFeed" -> arity(op, args, 0, () -> feed(updates.loadFeed()));
+            case "StageSystem" -> arity(op, args, 1, () -> {
                 UpdateReceipt r = updates.apply(updates.stage(args.get(0)));
                 return List.of("attempt=" + r.attempt(), "version=" + r.version(), "slot=" + r.targetSlot(),
                         "kind=" + r.kind(), "sha256=" + r.observedSha256());
-            }
-            case "Switch": {
-                arity(op, args, 1);
+            });
+            case "Switch" -> arity(op, args, 1, () -> {
                 UpdateReceipt r = updates.switchSlot(updates.receipt(attempt(args.get(0))));
                 return List.of("attempt=" + r.attempt(), "trial=" + r.targetSlot(), "reboot to try it (nx reboot)");
-            }
-            case "HealthOk", "Confirm": arity(op, args, 0); return List.of("active=" + updates.confirm().letter());
-            case "Rollback": arity(op, args, 0); return List.of("next=" + updates.rollback().letter(),
-                    "reboot to use it (nx reboot)");
-            case "History": arity(op, args, 0);
-                return updates.engine().history().read().stream().map(HistoryView::line).toList();
-            case "Receipts": arity(op, args, 0); return receipts();
-            case "Selfcheck": return selfcheck(args);
-            case "Reboot": arity(op, args, 0); return List.of("rebooting");
-            default: throw new TrialbootException(Code.MALFORMED_INPUT, "unknown operation '" + op + "' (known: "
+            });
+            case "HealthOk", "Confirm" -> arity(op, args, 0, () -> List.of("active=" + updates.confirm().letter()));
+            case "Rollback" -> arity(op, args, 0, () -> List.of("next=" + updates.rollback().letter(),
+                    "reboot to use it (nx reboot)"));
+            case "History" -> arity(op, args, 0,
+                    () -> updates.engine().history().read().stream().map(HistoryView::line).toList());
+            case "Receipts" -> arity(op, args, 0, this::receipts);
+            case "Selfcheck" -> selfcheck(args);
+            case "Reboot" -> arity(op, args, 0, () -> List.of("rebooting"));
+            default -> throw new TrialbootException(Code.MALFORMED_INPUT, "unknown operation '" + op + "' (known: "
                     + OPERATIONS + ")");
-        }
+        };
     }
 
-    private static void arity(String op, List<String> args, int n) {
+    private static List<String> arity(String op, List<String> args, int n, java.util.function.Supplier<List<String>> run) {
         if (args.size() != n) {
             throw new TrialbootException(Code.MALFORMED_INPUT, op + " takes " + n + " argument(s), got " + args.size());
         }
+        return run.get();
     }
 
     private static long attempt(String text) {

@@ -286,4 +286,27 @@ class UpdateRpcTest {
         List<String> h = nx(rig, "history").lines();
         assertEquals(List.of("boot", "stage", "apply", "switch"), h.stream().map(l -> l.split(" ")[2]).toList());
     }
+
+    @Test
+    void switchNeedsTheAttemptOfAnInstalledReceipt() {
+        NxClient client = new NxClient(rig.paths.socket());
+        assertEquals(Code.MALFORMED_INPUT, client.call("Switch abc").code());
+        assertEquals(Code.MALFORMED_INPUT, client.call("Switch").code());
+        assertEquals(Code.HOST_NOT_FOUND, client.call("Switch 42").code());
+    }
+
+    @Test
+    void deepSelfcheckRehashesTheSlotsAndACorruptSlotBlocksInstalls() throws Exception {
+        GuestServicesTest.Nx ok = nx(rig, "selfcheck", "--deep");
+        assertEquals(0, ok.rc());
+        assertEquals(List.of("host_status_2.json: OK"), ok.lines());
+        byte[] a = Files.readAllBytes(rig.paths.slotA());
+        a[100] ^= 1;
+        Files.write(rig.paths.slotA(), a);
+        GuestServicesTest.Nx bad = nx(rig, "selfcheck", "--deep");
+        assertEquals(1, bad.rc());
+        assertTrue(bad.lines().get(0).startsWith("UPDATE_PRECHECK_FAILED: host_status_3.json: slot a: "), bad.lines().toString());
+        assertEquals(1, nx(rig, "update", "apply", V110).rc());
+        assertTrue(console().contains("update: rejected code=UPDATE_PRECHECK_FAILED input=" + V110));
+    }
 }
