@@ -240,6 +240,18 @@ public final class UpdateEngine {
         return receipt;
     }
 
+    /**
+     * Audits an operation that changes no update state (a feed loaded, a selfcheck, a reboot asked
+     * for) in the history, so the log shows every operation, not only the transitions. A domain
+     * that may not append (suspended, revoked) is not written to, as for {@link #onBoot()}.
+     */
+    public Optional<HistoryEntry> audit(String event, Map<String, Object> fields) {
+        if (domain.check(Capability.APPEND_LOG) != Code.HOST_OK) {
+            return Optional.empty();
+        }
+        return Optional.of(log(event, fields));
+    }
+
     private void precheck(List<Code> reasons, List<String> why) {
         Optional<Path> latest = HostStatus.latest(tree.statusDir());
         if (latest.isEmpty()) {

@@ -221,4 +221,16 @@ class UpdateEngineTest {
         assertEquals(before, rig.bootControl(), "boot control unchanged");
         assertThrows(IllegalArgumentException.class, () -> engine.reject("x", bytes, Code.HOST_OK, "no"));
     }
+
+    @Test
+    void auditAppendsAnOperationKeepsDomainJsonInLineAndSkipsASuspendedDomain() {
+        HistoryEntry e = engine.audit("selfcheck", java.util.Map.of("status", "OK")).orElseThrow();
+        assertEquals("selfcheck", e.event());
+        assertEquals("OK", e.field("status"));
+        assertEquals(e.seq(), rig.tree().system().descriptor().currentLogseq());
+        assertTrue(engine.selfcheck(false).ok(), "domain.json follows the audit line");
+        rig.tree().system().suspend();
+        assertEquals(Optional.empty(), engine.audit("reboot", java.util.Map.of()));
+        assertEquals(e.seq(), engine.history().lastSeq());
+    }
 }
