@@ -51,6 +51,9 @@ final class Healthd {
             console.println(Marker.INIT_HEALTH_OK.line(running.letter()));
         } else {
             console.println(Marker.HEALTH_FAIL_ROLLBACK.line());
+            synchronized (engine) {
+                engine.audit("reboot", UpdateService.fields("by", "healthd"));
+            }
             power.reboot();
         }
         return Optional.of(outcome);

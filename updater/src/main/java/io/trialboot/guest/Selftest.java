@@ -115,7 +115,7 @@ final class Selftest {
 
     private void installNext(Version running) {
         synchronized (updates.engine()) {
-            HostStatus status = updates.engine().selfcheck(false);
+            HostStatus status = updates.selfcheck(false);
             if (!status.ok()) {
                 throw new TrialbootException(io.trialboot.core.Code.UPDATE_PRECHECK_FAILED, "host status "
                         + status.n() + " is not OK: " + status.failures());
@@ -133,6 +133,7 @@ final class Selftest {
             updates.switchSlot(installed);
             showNew();
             console.println(Marker.SELFTEST_OTA_SWITCH_OK.line());
+            updates.auditReboot("selftest");
         }
         power.reboot();
     }

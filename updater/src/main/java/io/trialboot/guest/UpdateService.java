@@ -13,6 +13,7 @@ import io.trialboot.format.VerifiedRelease;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.hoststate.SlotSnapshot;
 import io.trialboot.markers.Marker;
+import io.trialboot.records.HostStatus;
 import io.trialboot.records.UpdateReceipt;
 import io.trialboot.trust.Trust;
 import io.trialboot.update.UpdateEngine;
@@ -63,6 +64,7 @@ final class UpdateService {
         } catch (TrialbootException e) {
             throw rejected(input, feed, Bounds.FEED_BYTES, e);
         }
+        engine.audit("feed", fields("channel", vf.feed().channel(), "items", (long) vf.feed().entries().size()));
         console.println(Marker.UPDATES_FEED_LOADED.line(vf.feed().entries().size()));
         return vf;
     }
@@ -132,6 +134,18 @@ final class UpdateService {
         return r;
     }
 
+    /** {@code nx selfcheck}: writes the next host status (installs need the latest OK) and audits it. */
+    HostStatus selfcheck(boolean deep) {
+        HostStatus s = engine.selfcheck(deep);
+        engine.audit("selfcheck", fields("n", s.n(), "deep", String.valueOf(deep), "status", s.ok() ? "OK" : "FAILED"));
+        return s;
+    }
+
+    /** Audits a reboot about to happen ({@code by}: nx, healthd, selftest); the caller then resets. */
+    void auditReboot(String by) {
+        engine.audit("reboot", fields("by", by));
+    }
+
     /** The receipt of the last attempt, for {@code Switch} without an attempt number. */
     UpdateReceipt receipt(long attempt) {
         return engine.receipts().read(attempt).orElseThrow(() -> new TrialbootException(Code.HOST_NOT_FOUND,
@@ -168,6 +182,15 @@ final class UpdateService {
         console.println("update: " + e.getMessage());
         console.println(Marker.UPDATE_REJECTED.line(e.code().name(), input));
         return e;
+    }
+
+    /** History fields in the order given (the line's field order is part of its bytes). */
+    static java.util.Map<String, Object> fields(Object... keysAndValues) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
     }
 
     private static String quarantineName(String input) {

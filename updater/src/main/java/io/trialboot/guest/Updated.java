@@ -128,7 +128,10 @@ final class Updated implements AutoCloseable {
                     () -> updates.engine().history().read().stream().map(HistoryView::line).toList());
             case "Receipts" -> arity(op, args, 0, this::receipts);
             case "Selfcheck" -> selfcheck(args);
-            case "Reboot" -> arity(op, args, 0, () -> List.of("rebooting"));
+            case "Reboot" -> arity(op, args, 0, () -> {
+                updates.auditReboot("nx");
+                return List.of("rebooting");
+            });
             default -> throw new TrialbootException(Code.MALFORMED_INPUT, "unknown operation '" + op + "' (known: "
                     + OPERATIONS + ")");
         };
@@ -184,7 +187,7 @@ final class Updated implements AutoCloseable {
         if (args.size() > 1 || (args.size() == 1 && !args.get(0).equals("--deep"))) {
             throw new TrialbootException(Code.MALFORMED_INPUT, "Selfcheck takes only --deep, got " + args);
         }
-        HostStatus s = updates.engine().selfcheck(!args.isEmpty());
+        HostStatus s = updates.selfcheck(!args.isEmpty());
         String name = HostStatus.fileName(s.n());
         if (!s.ok()) {
             throw new TrialbootException(Code.UPDATE_PRECHECK_FAILED, name + ": " + String.join("; ", s.failures())

@@ -59,8 +59,10 @@ class OtaCycleSelftestTest {
         assertEquals(SlotState.BAD, bc.slotA());
         assertEquals(Optional.empty(), bc.trial());
         List<String> events = rig.engine().history().read().stream().map(HistoryEntry::event).toList();
-        assertEquals(List.of("boot", "stage", "apply", "switch", "boot", "confirm", "stage", "apply", "switch",
-                "boot", "mark-bad", "rollback", "boot"), events);
+        assertEquals(List.of("boot", "selfcheck", "feed", "stage", "apply", "switch", "reboot",
+                "boot", "confirm", "selfcheck", "feed", "stage", "apply", "switch", "reboot",
+                "boot", "mark-bad", "rollback", "reboot",
+                "boot"), events);
         assertEquals("1.1.0", rig.engine().floor().toString());
     }
 

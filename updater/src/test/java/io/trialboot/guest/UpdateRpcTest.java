@@ -284,7 +284,8 @@ class UpdateRpcTest {
         assertEquals(1, receipts.size());
         assertTrue(receipts.get(0).startsWith("{\"schemaVersion\":\"UpdateReceipt/1\""), receipts.get(0));
         List<String> h = nx(rig, "history").lines();
-        assertEquals(List.of("boot", "stage", "apply", "switch"), h.stream().map(l -> l.split(" ")[2]).toList());
+        assertEquals(List.of("boot", "selfcheck", "stage", "apply", "switch"), h.stream().map(l -> l.split(" ")[2]).toList());
+        assertEquals("history: #2 selfcheck n=1 deep=false status=OK", h.get(1));
     }
 
     @Test
