@@ -19,16 +19,30 @@ public enum Marker {
     /** bootctld recorded the rollback stage 0 performed when a trial slot ran out of tries. */
     BOOTCTLD_FALLBACK("bootctld: fallback from slot <slot> recorded"),
     BUNDLEMGRD_SLOT_ACTIVE("bundlemgrd: slot <slot> active"),
+    /** The booted slot's system set failed verification: the slot is not published. */
+    BUNDLEMGRD_REJECTED("bundlemgrd: system set rejected code=<code>"),
+    /** A bundle's service called its readiness callback. */
+    BUNDLE_READY("bundle <word>: ready"),
+    /** A bundle's service failed to load or start (its class threw). */
+    BUNDLE_FAILED("bundle <word>: failed code=<code>"),
     UPDATED_READY("updated: ready"),
     UPDATES_FEED_LOADED("updates: feed loaded items=<int>"),
     UPDATE_MANIFEST_OK("update: manifest ok ver=<ver> signer=<word>"),
     UPDATE_APPLY_OK("update: apply ok slot=<slot> kind=<kind>"),
     UPDATE_AWAIT_CONFIRM("update: await confirm"),
+    /** Applying to the inactive slot failed; the slot stays invalid, the active slot is untouched. */
+    UPDATE_APPLY_FAILED("update: apply failed code=<code> slot=<slot>"),
+    /** A confirm asked for with {@code nx confirm} (healthd's own confirm prints HEALTH_TRIAL_OK). */
+    UPDATE_CONFIRMED("update: confirmed slot=<slot> ver=<ver>"),
+    /** A rollback asked for with {@code nx rollback}: the slot the next boot uses. */
+    UPDATE_ROLLED_BACK("update: rollback -> slot <slot>"),
     /** One per rejected input: the reason code and the input (a pkg:// path or file name). */
     UPDATE_REJECTED("update: rejected code=<code> input=<word>"),
     HEALTH_TRIAL_OK("health: trial ok -> confirm"),
     INIT_HEALTH_OK("init: health ok (slot <slot>)"),
     HEALTH_FAIL_ROLLBACK("health: fail -> rollback"),
+    /** One history line as the selftest and {@code nx history} show it: sequence number, event, fields. */
+    HISTORY_ENTRY("history: #<int> <word> <text>"),
     SELFTEST_OTA_STAGE_OK("SELFTEST: ota stage ok"),
     SELFTEST_OTA_SWITCH_OK("SELFTEST: ota switch ok"),
     SELFTEST_UPDATE_APPLY_OK("SELFTEST: update apply ok"),

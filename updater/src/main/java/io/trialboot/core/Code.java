@@ -116,6 +116,8 @@ public enum Code {
     HEALTH_TIMEOUT,
     /** A required health probe reported failure. */
     HEALTH_PROBE_FAILED,
+    /** The operator asked for this rollback ({@code nx rollback}): the reason recorded, not a failure. */
+    OPERATOR_ROLLBACK,
     /** The history log's last line is incomplete (power cut mid-append): reported, never dropped or accepted. */
     LOG_TORN,
     /** A history line's sequence number or previous-line hash does not chain. */

@@ -1,52 +1,61 @@
 package io.trialboot.guest;
 
+import io.trialboot.bootctl.BootControl;
 import io.trialboot.bootctl.BootControlFile;
+import io.trialboot.bootctl.BootRecord;
 import io.trialboot.core.Code;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.markers.Marker;
-import java.io.IOException;
+import io.trialboot.update.UpdateEngine;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 
 /**
- * bootctld: owns the boot-control state. At start it reads what stage 0 decided and wrote for
- * this boot (the booted slot, the boot count, tries left) and only then reports ready.
+ * bootctld: owns the boot-control state. At start it records what stage 0 decided for this boot
+ * through {@link UpdateEngine#onBoot()} (the boot in the history; a stage-0 fallback from a trial
+ * slot that ran out of tries as a rollback, that slot marked bad) and only then reports ready.
  */
 final class Bootctld {
-    private final GuestPaths paths;
-    private volatile BootControlFile current;
+    private final UpdateEngine engine;
+    private volatile BootRecord boot;
 
-    Bootctld(GuestPaths paths) {
-        this.paths = paths;
+    Bootctld(UpdateEngine engine) {
+        this.engine = engine;
     }
 
     void start(PrintStream console) {
-        current = read();
-        if (current.booted().isEmpty()) {
-            throw new TrialbootException(Code.MALFORMED_INPUT,
-                    "boot-control file names no booted slot: stage 0 did not record this boot");
+        BootRecord r;
+        synchronized (engine) {
+            if (engine.bootControl().read().booted().isEmpty()) {
+                throw new TrialbootException(Code.MALFORMED_INPUT,
+                        "boot-control file names no booted slot: stage 0 did not record this boot");
+            }
+            r = engine.onBoot();
         }
+        boot = r;
+        r.fellBackFrom().ifPresent(bad -> console.println(Marker.BOOTCTLD_FALLBACK.line(bad.letter())));
         console.println(Marker.BOOTCTLD_READY.line());
     }
 
-    BootControlFile read() {
-        try {
-            return BootControlFile.decode(Files.readAllBytes(paths.bootControl()));
-        } catch (NoSuchFileException e) {
-            throw new TrialbootException(Code.HOST_NOT_FOUND, "no boot-control file at " + paths.bootControl());
-        } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read " + paths.bootControl() + ": " + e, e);
-        }
-    }
-
-    /** The state as of this boot (read at start). */
-    BootControlFile current() {
-        return current;
+    /** This boot as stage 0 decided it (recorded at start). */
+    BootRecord boot() {
+        return boot;
     }
 
     Slot bootedSlot() {
-        return current.booted().orElseThrow();
+        return boot.slot();
+    }
+
+    /** The boot-control state now (it changes with switch, confirm and rollback). */
+    BootControlFile current() {
+        synchronized (engine) {
+            return engine.bootControl().read();
+        }
+    }
+
+    /** Whether the slot running now is on trial (and healthd must decide). */
+    boolean onTrial() {
+        BootControlFile now = current();
+        return now.trial().isPresent() && now.trial().get() == BootControl.running(now);
     }
 }

@@ -5,34 +5,116 @@ import io.trialboot.core.DurableFiles;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Version;
+import io.trialboot.format.Bundle;
+import io.trialboot.format.BundleManifest;
+import io.trialboot.format.SystemIndex;
+import io.trialboot.format.SystemSet;
 import io.trialboot.markers.Marker;
+import io.trialboot.trust.Trust;
+import io.trialboot.update.Probe;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Executor;
 
 /**
- * bundlemgrd: publishes the slot the device booted from (to {@code /run/trialboot/active-slot})
- * together with the release it carries, then reports the slot active.
+ * bundlemgrd: verifies the booted slot's signed system set (index signature by an admitted key,
+ * every bundle's digest and size, each payload against its bundle manifest) while extracting it to
+ * {@code /run/trialboot/bundles/}; only then publishes the slot ({@code /run/trialboot/active-slot})
+ * and reports it active. {@link #startServices} then starts each bundle's service in this JVM and
+ * tracks its readiness for healthd.
  */
 final class Bundlemgrd {
     private final GuestPaths paths;
     private volatile Version version;
+    private volatile List<BundleRunner> runners = List.of();
+    private volatile boolean published;
 
     Bundlemgrd(GuestPaths paths) {
         this.paths = paths;
     }
 
-    void start(Slot booted, PrintStream console) {
+    /**
+     * Verifies, extracts and publishes. A system set that does not verify prints
+     * {@link Marker#BUNDLEMGRD_REJECTED} and throws: the slot is not published.
+     */
+    void publish(Slot booted, Trust trust, PrintStream console) {
         version = readRelease();
+        List<BundleManifest> manifests;
         try {
-            Files.createDirectories(paths.run());
-        } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot create " + paths.run() + ": " + e, e);
+            manifests = verifyAndExtract(trust);
+        } catch (TrialbootException e) {
+            deleteTree(paths.bundles());
+            console.println("bundlemgrd: " + e.getMessage());
+            console.println(Marker.BUNDLEMGRD_REJECTED.line(e.code().name()));
+            throw e;
         }
+        List<BundleRunner> rs = new ArrayList<>();
+        for (BundleManifest m : manifests) {
+            rs.add(new BundleRunner(m, paths.bundles().resolve(m.name()).resolve(Bundle.PAYLOAD_ENTRY)));
+        }
+        runners = List.copyOf(rs);
         DurableFiles.write(paths.publishedSlot(),
                 ("slot=" + booted.letter() + "\nversion=" + version + "\n").getBytes(StandardCharsets.US_ASCII));
+        published = true;
         console.println(Marker.BUNDLEMGRD_SLOT_ACTIVE.line(booted.letter()));
+    }
+
+    private List<BundleManifest> verifyAndExtract(Trust trust) {
+        Path dir = paths.bundles();
+        deleteTree(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot create " + dir + ": " + e, e);
+        }
+        SystemSet.Verified set = SystemSet.verifyAndExtract(paths.systemSet(), trust, dir);
+        List<BundleManifest> manifests = new ArrayList<>();
+        for (SystemIndex.BundleRef ref : set.bundles()) {
+            Path payloadDir = dir.resolve(ref.name());
+            try (InputStream in = Files.newInputStream(dir.resolve(ref.fileName()))) {
+                Files.createDirectories(payloadDir);
+                try (OutputStream payload = Files.newOutputStream(payloadDir.resolve(Bundle.PAYLOAD_ENTRY))) {
+                    BundleManifest m = Bundle.read(in, payload);
+                    if (!m.name().equals(ref.name()) || !m.version().equals(ref.version())) {
+                        throw new TrialbootException(Code.SCHEMA_VIOLATION, "bundle " + ref.fileName() + " is "
+                                + m.name() + " " + m.version() + ", the signed index says " + ref.name() + " " + ref.version());
+                    }
+                    manifests.add(m);
+                }
+            } catch (IOException e) {
+                throw new TrialbootException(Code.HOST_IO_ERROR, "cannot extract " + ref.fileName() + ": " + e, e);
+            }
+        }
+        return manifests;
+    }
+
+    /** Starts every published bundle's service (in the guest each on its own thread: a start may block). */
+    void startServices(PrintStream console, Executor threads) {
+        for (BundleRunner r : runners) {
+            r.start(getClass().getClassLoader(), console, threads);
+        }
+    }
+
+    /** healthd's probes: the slot published, then each bundle's readiness. */
+    List<Probe> probes() {
+        List<Probe> probes = new ArrayList<>();
+        probes.add(Probes.of("bundlemgrd", () -> published ? Probe.Readiness.READY : Probe.Readiness.NOT_YET));
+        for (BundleRunner r : runners) {
+            probes.add(Probes.of("bundle " + r.name(), r::readiness));
+        }
+        return probes;
+    }
+
+    List<BundleRunner> bundles() {
+        return runners;
     }
 
     Version version() {
@@ -50,5 +132,18 @@ final class Bundlemgrd {
             throw new TrialbootException(Code.HOST_NOT_FOUND, "cannot read the slot's release file " + paths.release() + ": " + e, e);
         }
         throw new TrialbootException(Code.MALFORMED_INPUT, paths.release() + " has no VERSION= line");
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot clear " + dir + ": " + e, e);
+        }
     }
 }

@@ -1,11 +1,17 @@
 package io.trialboot.guest;
 
+import io.trialboot.core.TrialbootException;
+import io.trialboot.hoststate.HostStateTree;
+import io.trialboot.update.HealthGate;
+import io.trialboot.update.UpdateEngine;
 import java.io.PrintStream;
+import java.time.Clock;
 
 /**
- * The guest's service JVM, started by the slot's init: bootctld, bundlemgrd, updated, then the
- * console. Any failure before the console is up exits non-zero, and init reboots (so stage 0
- * counts the try of a trial slot).
+ * The guest's service JVM, started by the slot's init: {@link Guest} (bootctld, bundlemgrd,
+ * updated, the bundles, healthd, the selftest), then the console. A failure before the console is
+ * up exits non-zero with one line naming its code (never a stack trace): status 1 makes init reboot
+ * (stage 0 counts the try of a trial slot), {@link Guest#EXIT_HARD_FAILURE} makes it leave a shell.
  */
 public final class GuestMain {
     private GuestMain() {}
@@ -13,13 +19,46 @@ public final class GuestMain {
     public static void main(String[] args) throws Exception {
         PrintStream console = System.out;
         GuestPaths paths = GuestPaths.guest();
-        Bootctld bootctld = new Bootctld(paths);
-        bootctld.start(console);
-        Bundlemgrd bundlemgrd = new Bundlemgrd(paths);
-        bundlemgrd.start(bootctld.bootedSlot(), console);
-        try (Updated updated = new Updated(paths, bootctld, bundlemgrd, Power.guest(), console)) {
-            updated.start();
-            new NxConsole(new NxClient(paths.socket()), console).run(System.in);
+        int status;
+        try {
+            HostStateTree tree = HostStateTree.open(paths.state());
+            UpdateEngine engine = new UpdateEngine(tree, paths.slotDevices(), Clock.systemUTC(), buildId(paths));
+            try (Guest guest = new Guest(paths, tree, engine, Power.guest(), console, KernelCmdline.read(paths.cmdline()),
+                    bound -> probes -> HealthGate.allOf(probes, bound), GuestMain::daemon)) {
+                status = guest.start();
+                if (status == 0) {
+                    new NxConsole(new NxClient(paths.socket()), console).run(System.in);
+                }
+            }
+        } catch (TrialbootException e) {
+            console.println("guest: services failed: " + e.getMessage());
+            status = Guest.EXIT_RETRY;
+        } catch (RuntimeException e) {
+            // One line, not a stack trace: contracts forbid Java exception banners on the console.
+            console.println("guest: services failed unexpectedly: " + e);
+            status = Guest.EXIT_RETRY;
         }
+        console.flush();
+        System.exit(status);
+    }
+
+    private static void daemon(Runnable r) {
+        Thread t = new Thread(r, "bundle");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Receipts and host status name the build: the slot's release (its file is part of the signed image). */
+    private static String buildId(GuestPaths paths) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(paths.release())) {
+                if (line.startsWith("VERSION=")) {
+                    return "trialboot-" + line.substring("VERSION=".length()).strip();
+                }
+            }
+        } catch (java.io.IOException e) {
+            // falls through: bundlemgrd reports the missing release file with its code
+        }
+        return "trialboot-unknown";
     }
 }

@@ -1,19 +1,30 @@
 package io.trialboot.guest;
 
 import io.trialboot.bootctl.BootControlFile;
+import io.trialboot.core.Slot;
+import io.trialboot.device.SlotDevices;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Where the guest services find things. Defaults are the guest's paths; host tests point them at
  * temporary directories.
  *
- * @param state   root of the state partition (mounted by stage 0)
- * @param run     runtime directory (tmpfs): the RPC socket, the published slot
- * @param release the slot's {@code /etc/trialboot-release}
+ * @param state     root of the state partition (mounted by stage 0)
+ * @param run       runtime directory (tmpfs): the RPC socket, the published slot, the bundles
+ * @param release   the slot's {@code /etc/trialboot-release}
+ * @param systemSet the slot's signed system set
+ * @param media     where the slot init mounts the update media ({@code pkg://updates/x} is {@code media/updates/x})
+ * @param cmdline   the kernel command line ({@code /proc/cmdline})
+ * @param slotA     slot a's block device
+ * @param slotB     slot b's block device
  */
-public record GuestPaths(Path state, Path run, Path release) {
+public record GuestPaths(Path state, Path run, Path release, Path systemSet, Path media, Path cmdline, Path slotA,
+        Path slotB) {
     public static GuestPaths guest() {
-        return new GuestPaths(Path.of("/state"), Path.of("/run/trialboot"), Path.of("/etc/trialboot-release"));
+        return new GuestPaths(Path.of("/state"), Path.of("/run/trialboot"), Path.of("/etc/trialboot-release"),
+                Path.of("/opt/trialboot/system/system.nxs"), Path.of("/media"), Path.of("/proc/cmdline"),
+                Path.of("/dev/vda2"), Path.of("/dev/vda3"));
     }
 
     public Path bootControl() {
@@ -26,5 +37,14 @@ public record GuestPaths(Path state, Path run, Path release) {
 
     public Path publishedSlot() {
         return run.resolve("active-slot");
+    }
+
+    /** Where bundlemgrd extracts the verified bundles: {@code <name>.nxb} and {@code <name>/payload.jar}. */
+    public Path bundles() {
+        return run.resolve("bundles");
+    }
+
+    SlotDevices slotDevices() {
+        return SlotDevices.of(Map.of(Slot.A, slotA, Slot.B, slotB));
     }
 }

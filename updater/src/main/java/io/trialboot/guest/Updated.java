@@ -4,32 +4,47 @@ import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.core.Code;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
+import io.trialboot.format.Feed;
+import io.trialboot.format.VerifiedFeed;
 import io.trialboot.markers.Marker;
+import io.trialboot.records.HistoryEntry;
+import io.trialboot.records.HostStatus;
+import io.trialboot.records.UpdateReceipt;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * updated: the update daemon's local RPC on a Unix socket. Reports ready only once the socket is
- * bound and accepting. Operations so far: {@code GetStatus}, {@code Reboot}.
+ * updated: the update daemon's local RPC on a Unix socket ({@link Rpc}). Reports ready only once
+ * the socket is bound and accepting. One request at a time, each under the engine's lock; every
+ * request is audited to the console ({@code updated: <op> -> <CODE>}) and every state change to the
+ * history by the engine. Operations: {@value #OPERATIONS}.
  */
 final class Updated implements AutoCloseable {
+    static final String OPERATIONS = "GetStatus, LoadFeed, StageSystem <input>, Switch <attempt>, HealthOk, Confirm,"
+            + " Rollback, History, Receipts, Selfcheck [--deep], Reboot";
+
     private final GuestPaths paths;
     private final Bootctld bootctld;
     private final Bundlemgrd bundlemgrd;
+    private final UpdateService updates;
     private final Power power;
     private final PrintStream console;
     private ServerSocketChannel server;
 
-    Updated(GuestPaths paths, Bootctld bootctld, Bundlemgrd bundlemgrd, Power power, PrintStream console) {
+    Updated(GuestPaths paths, Bootctld bootctld, Bundlemgrd bundlemgrd, UpdateService updates, Power power,
+            PrintStream console) {
         this.paths = paths;
         this.bootctld = bootctld;
         this.bundlemgrd = bundlemgrd;
+        this.updates = updates;
         this.power = power;
         this.console = console;
     }
@@ -77,16 +92,63 @@ final class Updated implements AutoCloseable {
 
     Rpc.Reply handle(String request) {
         List<String> words = List.of(request.strip().split("\\s+"));
+        String op = words.get(0);
+        Rpc.Reply reply;
         try {
-            return switch (words.get(0)) {
-                case "GetStatus" -> Rpc.Reply.ok(status());
-                case "Reboot" -> Rpc.Reply.ok(List.of("rebooting"));
-                default -> throw new TrialbootException(Code.MALFORMED_INPUT, "unknown operation '" + words.get(0)
-                        + "' (known: GetStatus, Reboot)");
-            };
+            synchronized (updates.engine()) {
+                reply = Rpc.Reply.ok(dispatch(op, words.subList(1, words.size())));
+            }
         } catch (TrialbootException e) {
-            return Rpc.Reply.error(e);
+            reply = Rpc.Reply.error(e);
+        } catch (RuntimeException e) {
+            // A bug or an unexpected I/O failure must not end the RPC thread: answer it and keep serving.
+            reply = new Rpc.Reply(List.of("HOST_IO_ERROR: " + op + " failed unexpectedly: " + e), Code.HOST_IO_ERROR);
         }
+        console.println("updated: " + String.join(" ", words) + " -> " + reply.code());
+        return reply;
+    }
+
+    private List<String> dispatch(String op, List<String> args) {
+        return switch (op) {
+            case "GetStatus" -> arity(op, args, 0, this::status);
+            case "LoadFeed" -> arity(op, args, 0, () -> feed(updates.loadFeed()));
+            case "StageSystem" -> arity(op, args, 1, () -> {
+                UpdateReceipt r = updates.apply(updates.stage(args.get(0)));
+                return List.of("attempt=" + r.attempt(), "version=" + r.version(), "slot=" + r.targetSlot(),
+                        "kind=" + r.kind(), "sha256=" + r.observedSha256());
+            });
+            case "Switch" -> arity(op, args, 1, () -> {
+                UpdateReceipt r = updates.switchSlot(updates.receipt(attempt(args.get(0))));
+                return List.of("attempt=" + r.attempt(), "trial=" + r.targetSlot(), "reboot to try it (nx reboot)");
+            });
+            case "HealthOk", "Confirm" -> arity(op, args, 0, () -> List.of("active=" + updates.confirm().letter()));
+            case "Rollback" -> arity(op, args, 0, () -> List.of("next=" + updates.rollback().letter(),
+                    "reboot to use it (nx reboot)"));
+            case "History" -> arity(op, args, 0,
+                    () -> updates.engine().history().read().stream().map(HistoryView::line).toList());
+            case "Receipts" -> arity(op, args, 0, this::receipts);
+            case "Selfcheck" -> selfcheck(args);
+            case "Reboot" -> arity(op, args, 0, () -> {
+                updates.auditReboot("nx");
+                return List.of("rebooting");
+            });
+            default -> throw new TrialbootException(Code.MALFORMED_INPUT, "unknown operation '" + op + "' (known: "
+                    + OPERATIONS + ")");
+        };
+    }
+
+    private static List<String> arity(String op, List<String> args, int n, java.util.function.Supplier<List<String>> run) {
+        if (args.size() != n) {
+            throw new TrialbootException(Code.MALFORMED_INPUT, op + " takes " + n + " argument(s), got " + args.size());
+        }
+        return run.get();
+    }
+
+    private static long attempt(String text) {
+        if (!text.matches("[1-9][0-9]{0,8}")) {
+            throw new TrialbootException(Code.MALFORMED_INPUT, "attempt must be a positive number: '" + text + "'");
+        }
+        return Long.parseLong(text);
     }
 
     private List<String> status() {
@@ -100,7 +162,38 @@ final class Updated implements AutoCloseable {
                 "mode=" + (trial ? "trial" : "normal"),
                 "tries_left=" + now.triesLeft(),
                 "slot_a=" + now.slotA().text(),
-                "slot_b=" + now.slotB().text());
+                "slot_b=" + now.slotB().text(),
+                "active=" + now.active().letter(),
+                "floor=" + updates.engine().floor());
+    }
+
+    private static List<String> feed(VerifiedFeed vf) {
+        List<String> lines = new ArrayList<>();
+        for (Feed.Entry e : vf.feed().entries()) {
+            lines.add(e.version() + " " + e.path() + " sha256=" + e.sha256().shortHex() + " size=" + e.size());
+        }
+        return lines;
+    }
+
+    private List<String> receipts() {
+        List<String> lines = new ArrayList<>();
+        for (UpdateReceipt r : updates.engine().receipts().list()) {
+            lines.add(new String(r.encode(), StandardCharsets.UTF_8).strip());
+        }
+        return lines;
+    }
+
+    private List<String> selfcheck(List<String> args) {
+        if (args.size() > 1 || (args.size() == 1 && !args.get(0).equals("--deep"))) {
+            throw new TrialbootException(Code.MALFORMED_INPUT, "Selfcheck takes only --deep, got " + args);
+        }
+        HostStatus s = updates.selfcheck(!args.isEmpty());
+        String name = HostStatus.fileName(s.n());
+        if (!s.ok()) {
+            throw new TrialbootException(Code.UPDATE_PRECHECK_FAILED, name + ": " + String.join("; ", s.failures())
+                    + " (installs are refused until a selfcheck is OK)");
+        }
+        return List.of(name + ": OK");
     }
 
     @Override

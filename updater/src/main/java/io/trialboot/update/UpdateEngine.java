@@ -219,6 +219,39 @@ public final class UpdateEngine {
         return receipt;
     }
 
+    /**
+     * Records an input rejected before it could be admitted, because its manifest or feed did not
+     * verify (signature, revoked key, {@code compatible}, bounds, ...): like a DENY from
+     * {@link #admit}, the input is copied to {@code quarantine/}, a {@code reject} line is logged and
+     * a DENY receipt naming {@code code} is written; nothing else changes. The receipt's release id is
+     * the input's name (nothing in the input is trusted); version, kind and slot stay null.
+     */
+    public UpdateReceipt reject(String inputName, byte[] inputForQuarantine, Code code, String why) {
+        Objects.requireNonNull(code, "code");
+        if (code == Code.HOST_OK) {
+            throw new IllegalArgumentException("a rejection names a failure code, not HOST_OK");
+        }
+        Path kept = tree.quarantine(inputName, inputForQuarantine);
+        long seq = log("reject", fields("release", inputName, "codes", code.name(), "why", why, "quarantined",
+                kept.getFileName())).seq();
+        UpdateReceipt receipt = new UpdateReceipt(receipts.nextAttempt(), buildId, inputName, null, null, null, null,
+                null, Decision.DENY, List.of(code), InstallStatus.NOT_STARTED, SwitchOutcome.NOT_ATTEMPTED, seq);
+        receipts.write(receipt);
+        return receipt;
+    }
+
+    /**
+     * Audits an operation that changes no update state (a feed loaded, a selfcheck, a reboot asked
+     * for) in the history, so the log shows every operation, not only the transitions. A domain
+     * that may not append (suspended, revoked) is not written to, as for {@link #onBoot()}.
+     */
+    public Optional<HistoryEntry> audit(String event, Map<String, Object> fields) {
+        if (domain.check(Capability.APPEND_LOG) != Code.HOST_OK) {
+            return Optional.empty();
+        }
+        return Optional.of(log(event, fields));
+    }
+
     private void precheck(List<Code> reasons, List<String> why) {
         Optional<Path> latest = HostStatus.latest(tree.statusDir());
         if (latest.isEmpty()) {

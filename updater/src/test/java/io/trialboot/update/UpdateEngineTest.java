@@ -215,4 +215,35 @@ class UpdateEngineTest {
         HostStatus s = engine.selfcheck(false);
         assertTrue(s.failures().get(0).startsWith("log chain: LOG_CHAIN_BROKEN"), s.failures().toString());
     }
+
+    @Test
+    void rejectOfAnUnverifiedInputQuarantinesItLogsAndWritesADenyReceipt() throws IOException {
+        byte[] bytes = "not a signed manifest".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        BootControlFile before = rig.bootControl();
+        UpdateReceipt r = engine.reject("hostile/bad-signature/manifest.nxm", bytes, Code.SIG_INVALID, "signature does not verify");
+        assertEquals(Decision.DENY, r.decision());
+        assertEquals(List.of(Code.SIG_INVALID), r.reasonCodes());
+        assertEquals("hostile/bad-signature/manifest.nxm", r.releaseId());
+        assertEquals(Optional.of(r), engine.receipts().read(r.attempt()));
+        HistoryEntry last = engine.history().read().get(engine.history().read().size() - 1);
+        assertEquals("reject", last.event());
+        assertEquals("SIG_INVALID", last.field("codes"));
+        try (var q = Files.list(rig.tree().quarantine())) {
+            assertArrayEquals(bytes, Files.readAllBytes(q.filter(p -> p.toString().endsWith("manifest.nxm")).findFirst().orElseThrow()));
+        }
+        assertEquals(before, rig.bootControl(), "boot control unchanged");
+        assertThrows(IllegalArgumentException.class, () -> engine.reject("x", bytes, Code.HOST_OK, "no"));
+    }
+
+    @Test
+    void auditAppendsAnOperationKeepsDomainJsonInLineAndSkipsASuspendedDomain() {
+        HistoryEntry e = engine.audit("selfcheck", java.util.Map.of("status", "OK")).orElseThrow();
+        assertEquals("selfcheck", e.event());
+        assertEquals("OK", e.field("status"));
+        assertEquals(e.seq(), rig.tree().system().descriptor().currentLogseq());
+        assertTrue(engine.selfcheck(false).ok(), "domain.json follows the audit line");
+        rig.tree().system().suspend();
+        assertEquals(Optional.empty(), engine.audit("reboot", java.util.Map.of()));
+        assertEquals(e.seq(), engine.history().lastSeq());
+    }
 }

@@ -1,0 +1,123 @@
+package io.trialboot.guest;
+
+import io.trialboot.core.Code;
+import io.trialboot.core.TrialbootException;
+import io.trialboot.hoststate.HostStateTree;
+import io.trialboot.trust.Trust;
+import io.trialboot.update.HealthGate;
+import io.trialboot.update.Probe;
+import io.trialboot.update.UpdateEngine;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * One boot of the guest services, in SPEC §2.4's order: bootctld (records the boot), bundlemgrd
+ * (verifies and publishes the slot), updated (RPC), the bundles' services, healthd (decides a trial
+ * boot), the selftest when the kernel command line asks for it. {@link #start} returns the exit
+ * status the slot init acts on when the slot cannot run; the console comes after.
+ */
+final class Guest implements AutoCloseable {
+    /** Exit status: the slot could not start; init reboots (stage 0 counts the try of a trial slot). */
+    static final int EXIT_RETRY = 1;
+    /** Exit status: the active (confirmed) slot itself is broken; rebooting cannot help, init leaves a shell. */
+    static final int EXIT_HARD_FAILURE = 3;
+
+    private final GuestPaths paths;
+    private final HostStateTree tree;
+    private final UpdateEngine engine;
+    private final Power power;
+    private final PrintStream console;
+    private final KernelCmdline cmdline;
+    /** Builds healthd's gate from its probes and bound (tests inject a fake clock). */
+    private final Function<Duration, Function<List<Probe>, HealthGate>> gates;
+    /** Runs each bundle's start (the guest: a daemon thread per bundle). */
+    private final Executor bundleThreads;
+    private Updated updated;
+    private Bootctld bootctld;
+
+    Guest(GuestPaths paths, HostStateTree tree, UpdateEngine engine, Power power, PrintStream console,
+            KernelCmdline cmdline, Function<Duration, Function<List<Probe>, HealthGate>> gates, Executor bundleThreads) {
+        this.paths = paths;
+        this.tree = tree;
+        this.engine = engine;
+        this.power = power;
+        this.console = console;
+        this.cmdline = cmdline;
+        this.gates = gates;
+        this.bundleThreads = bundleThreads;
+    }
+
+    /** Starts everything; 0 when the services run (the console may start), else the exit status. */
+    int start() throws InterruptedException {
+        // The admission record first: it makes the domain FULL, so this boot is already in the history.
+        Trust loaded = null;
+        TrialbootException trustFailure = null;
+        try {
+            loaded = Trust.load(paths.state(), HostStateTree.SYSTEM_DOMAIN);
+            Admission.record(tree, loaded);
+        } catch (TrialbootException e) {
+            trustFailure = e;
+        }
+        bootctld = new Bootctld(engine);
+        bootctld.start(console);
+        Bundlemgrd bundlemgrd = new Bundlemgrd(paths);
+        Trust trust = loaded;
+        try {
+            if (trustFailure != null) {
+                console.println("guest: no trust: " + trustFailure.getMessage());
+                throw trustFailure;
+            }
+            bundlemgrd.publish(bootctld.bootedSlot(), trust, console);
+        } catch (TrialbootException e) {
+            if (bootctld.onTrial()) {
+                console.println("guest: trial slot " + bootctld.bootedSlot().letter() + " cannot start (" + e.code()
+                        + "): rebooting, stage 0 counts the try");
+                return EXIT_RETRY;
+            }
+            console.println("guest: HARD FAILURE: the active slot " + bootctld.bootedSlot().letter()
+                    + " cannot start (" + e.code() + ": " + e.getMessage() + "); rebooting cannot help");
+            return EXIT_HARD_FAILURE;
+        }
+        UpdateService updates = new UpdateService(engine, tree, new MediaInputs(paths.media()), () -> trust, console);
+        updated = new Updated(paths, bootctld, bundlemgrd, updates, power, console);
+        updated.start();
+        bundlemgrd.startServices(console, bundleThreads);
+
+        boolean trial = bootctld.onTrial();
+        Duration bound = cmdline.healthTimeout().orElse(Duration.ofMillis(tree.policy().healthTimeoutMs()));
+        List<Probe> probes = new ArrayList<>();
+        probes.add(Probes.of("bootctld", () -> Probe.Readiness.READY));
+        NxClient nx = new NxClient(paths.socket());
+        probes.add(Probes.of("updated", () -> updatedAnswers(nx) ? Probe.Readiness.READY : Probe.Readiness.NOT_YET));
+        probes.addAll(bundlemgrd.probes());
+        var outcome = new Healthd(engine, power, console).check(gates.apply(bound).apply(probes),
+                bootctld.bootedSlot(), trial);
+        if (outcome.isPresent() && outcome.get() == UpdateEngine.Outcome.ROLLED_BACK) {
+            return 0; // rebooting into the previous slot
+        }
+        if (cmdline.selftest().isPresent()) {
+            new Selftest(updates, power, console).run(bundlemgrd.version());
+        }
+        return 0;
+    }
+
+    /** healthd's probe of updated: a real RPC round trip on its socket. */
+    private static boolean updatedAnswers(NxClient nx) {
+        try {
+            return nx.call("GetStatus").code() == Code.HOST_OK;
+        } catch (TrialbootException e) {
+            return false; // not reachable (yet): the gate keeps polling until its bound
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (updated != null) {
+            updated.close();
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.trialboot.guest;
+
+import io.trialboot.core.Slot;
+import io.trialboot.core.TrialbootException;
+import io.trialboot.markers.Marker;
+import io.trialboot.update.HealthGate;
+import io.trialboot.update.HealthVerdict;
+import io.trialboot.update.UpdateEngine;
+import java.io.PrintStream;
+import java.util.Optional;
+
+/**
+ * healthd: waits, bounded, for the quorum of "core ready" probes through the engine's
+ * {@link HealthGate}. On a trial boot the verdict decides: healthy → confirm, then
+ * {@code health: trial ok -> confirm} and {@code init: health ok (slot x)}; unhealthy or timed out →
+ * the trial slot marked bad, {@code health: fail -> rollback}, reboot into the previous slot. The
+ * markers follow the engine's durable change. On a normal boot the verdict is only reported.
+ */
+final class Healthd {
+    private final UpdateEngine engine;
+    private final Power power;
+    private final PrintStream console;
+
+    Healthd(UpdateEngine engine, Power power, PrintStream console) {
+        this.engine = engine;
+        this.power = power;
+        this.console = console;
+    }
+
+    /** The outcome on a trial boot; empty on a normal boot or when the trial was settled meanwhile. */
+    Optional<UpdateEngine.Outcome> check(HealthGate gate, Slot running, boolean trial) throws InterruptedException {
+        HealthVerdict v = gate.await();
+        console.println("healthd: slot " + running.letter() + (trial ? " (trial): " : ": ") + v.summary());
+        if (!trial) {
+            if (v.healthy()) {
+                console.println(Marker.INIT_HEALTH_OK.line(running.letter()));
+            }
+            return Optional.empty();
+        }
+        UpdateEngine.Outcome outcome;
+        try {
+            synchronized (engine) {
+                outcome = engine.onHealth(v);
+            }
+        } catch (TrialbootException e) {
+            console.println("healthd: no decision: " + e.code() + ": " + e.getMessage());
+            return Optional.empty();
+        }
+        if (outcome == UpdateEngine.Outcome.CONFIRMED) {
+            console.println(Marker.HEALTH_TRIAL_OK.line());
+            console.println(Marker.INIT_HEALTH_OK.line(running.letter()));
+        } else {
+            console.println(Marker.HEALTH_FAIL_ROLLBACK.line());
+            synchronized (engine) {
+                engine.audit("reboot", UpdateService.fields("by", "healthd"));
+            }
+            power.reboot();
+        }
+        return Optional.of(outcome);
+    }
+}

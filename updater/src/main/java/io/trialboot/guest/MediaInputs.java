@@ -1,0 +1,94 @@
+package io.trialboot.guest;
+
+import io.trialboot.core.Code;
+import io.trialboot.core.TrialbootException;
+import io.trialboot.format.tar.ArchivePath;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The update media as inputs: {@code pkg://updates/<path>} resolved under the media's mount point,
+ * bounded prefixes of rejected inputs for {@code quarantine/}, and an artifact stream that opens on
+ * first read (so a missing or vanished file is an I/O error inside the engine's apply, recorded
+ * there as {@code apply-failed}).
+ */
+final class MediaInputs {
+    static final String SCHEME = "pkg://";
+    static final String UPDATES = "updates/";
+
+    private final Path media;
+
+    MediaInputs(Path media) {
+        this.media = media;
+    }
+
+    /** The media's {@code updates/} directory (artifact and feed-entry paths are relative to it). */
+    Path updates() {
+        return media.resolve("updates");
+    }
+
+    /**
+     * {@code pkg://updates/<path>} (portable path components, no {@code ..}) or an absolute file
+     * path; anything else is {@link Code#MALFORMED_INPUT}.
+     */
+    Path resolve(String input) {
+        if (input.startsWith(SCHEME)) {
+            String rest = input.substring(SCHEME.length());
+            if (!rest.startsWith(UPDATES)) {
+                throw new TrialbootException(Code.MALFORMED_INPUT, "'" + input + "' is not under " + SCHEME + UPDATES);
+            }
+            try {
+                return updates().resolve(ArchivePath.check(rest.substring(UPDATES.length())));
+            } catch (TrialbootException e) {
+                throw new TrialbootException(Code.MALFORMED_INPUT, "'" + input + "' is not a media path: " + e.getMessage());
+            }
+        }
+        if (input.startsWith("/") && !input.contains("/../") && !input.endsWith("/..")) {
+            return Path.of(input);
+        }
+        throw new TrialbootException(Code.MALFORMED_INPUT, "'" + input + "' is neither " + SCHEME + UPDATES
+                + "<path> nor an absolute path of a manifest");
+    }
+
+    /** At most {@code limit} bytes from the start of {@code file}: what a rejected input keeps in quarantine. */
+    static byte[] prefix(Path file, int limit) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(limit);
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    /** Opens {@code file} on the first read; failures surface as {@link IOException}s of that read. */
+    static InputStream lazy(Path file) {
+        return new InputStream() {
+            private InputStream in;
+
+            private InputStream in() throws IOException {
+                if (in == null) {
+                    in = Files.newInputStream(file);
+                }
+                return in;
+            }
+
+            @Override
+            public int read() throws IOException {
+                return in().read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return in().read(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (in != null) {
+                    in.close();
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,51 @@
+package io.trialboot.guest;
+
+import io.trialboot.core.Code;
+import io.trialboot.core.Sha256;
+import io.trialboot.core.TrialbootException;
+import io.trialboot.device.SlotImage;
+import io.trialboot.format.Artifact;
+import io.trialboot.format.VerifiedRelease;
+import java.util.Optional;
+
+/**
+ * Binds a release the formats code verified ({@link VerifiedRelease}) to what the engine installs
+ * ({@link io.trialboot.update.VerifiedRelease}): picks the artifact for this device — the delta
+ * that applies to the active slot's image when there is one (smaller, faster), else the full image
+ * — and carries its digests over unchanged.
+ */
+final class Releases {
+    private Releases() {}
+
+    /** The engine's view of {@code v} and the artifact to stream from the media. */
+    record Chosen(io.trialboot.update.VerifiedRelease release, Artifact artifact) {}
+
+    /**
+     * @param activeImage the digest of the image in the active slot, if recorded
+     * @throws TrialbootException {@code BASE_MISMATCH} when no delta applies and there is no full image
+     */
+    static Chosen choose(VerifiedRelease v, Optional<Sha256> activeImage) {
+        Artifact a;
+        if (activeImage.isEmpty()) {
+            a = v.full().orElseThrow(() -> new TrialbootException(Code.BASE_MISMATCH, "release "
+                    + v.manifest().version() + " has only deltas and the active slot's image is not recorded"));
+        } else {
+            Optional<Artifact> full = v.full();
+            try {
+                a = v.deltaFrom(activeImage.get());
+            } catch (TrialbootException e) {
+                a = full.orElseThrow(() -> e);
+            }
+        }
+        SlotImage target = new SlotImage(v.manifest().image().sha256(), v.manifest().image().size());
+        SlotImage artifact = new SlotImage(a.sha256(), a.size());
+        String id = "rel-" + v.manifest().version() + "@" + v.manifestSha256().shortHex();
+        io.trialboot.update.VerifiedRelease r = a.kind() == Artifact.Kind.FULL
+                ? new io.trialboot.update.VerifiedRelease(id, v.manifest().version(),
+                        io.trialboot.update.VerifiedRelease.Kind.FULL, artifact, target, Optional.empty())
+                : new io.trialboot.update.VerifiedRelease(id, v.manifest().version(),
+                        io.trialboot.update.VerifiedRelease.Kind.DELTA, artifact, target,
+                        Optional.of(new SlotImage(a.base().orElseThrow().sha256(), a.base().orElseThrow().size())));
+        return new Chosen(r, a);
+    }
+}

@@ -1,0 +1,200 @@
+package io.trialboot.guest;
+
+import io.trialboot.bootctl.BootControlFile;
+import io.trialboot.core.Bounds;
+import io.trialboot.core.Code;
+import io.trialboot.core.Sha256;
+import io.trialboot.core.Slot;
+import io.trialboot.core.TrialbootException;
+import io.trialboot.format.Feed;
+import io.trialboot.format.Inputs;
+import io.trialboot.format.VerifiedFeed;
+import io.trialboot.format.VerifiedRelease;
+import io.trialboot.hoststate.HostStateTree;
+import io.trialboot.hoststate.SlotSnapshot;
+import io.trialboot.markers.Marker;
+import io.trialboot.records.HostStatus;
+import io.trialboot.records.UpdateReceipt;
+import io.trialboot.trust.Trust;
+import io.trialboot.update.UpdateEngine;
+import java.io.InputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The update operations behind updated's RPC and the selftest (SPEC §4): load the feed, stage a
+ * release (verify with the formats code, bind it to the engine, admit), apply it to the inactive
+ * slot, switch. Each prints its marker after the engine made the change durable. A rejected input
+ * gets a DENY receipt, goes to {@code quarantine/} and is reported as
+ * {@code update: rejected code=<CODE> input=<input>}; the call then throws with that code.
+ * Callers serialise on the engine (one operation at a time).
+ */
+final class UpdateService {
+    /** A release admitted for installation: the receipt that allows it and what to stream. */
+    record Staged(String input, UpdateReceipt receipt, Releases.Chosen chosen) {}
+
+    private final UpdateEngine engine;
+    private final HostStateTree tree;
+    private final MediaInputs media;
+    private final Supplier<Trust> trust;
+    private final PrintStream console;
+
+    UpdateService(UpdateEngine engine, HostStateTree tree, MediaInputs media, Supplier<Trust> trust, PrintStream console) {
+        this.engine = engine;
+        this.tree = tree;
+        this.media = media;
+        this.trust = trust;
+        this.console = console;
+    }
+
+    UpdateEngine engine() {
+        return engine;
+    }
+
+    /** Verifies the media's stable feed; prints {@code updates: feed loaded items=<n>}. */
+    VerifiedFeed loadFeed() {
+        Path feed = media.updates().resolve("feeds/stable.nxf");
+        String input = MediaInputs.SCHEME + MediaInputs.UPDATES + "feeds/stable.nxf";
+        VerifiedFeed vf;
+        try {
+            vf = VerifiedFeed.load(feed, trust.get());
+        } catch (TrialbootException e) {
+            throw rejected(input, feed, Bounds.FEED_BYTES, e);
+        }
+        engine.audit("feed", fields("channel", vf.feed().channel(), "items", (long) vf.feed().entries().size()));
+        console.println(Marker.UPDATES_FEED_LOADED.line(vf.feed().entries().size()));
+        return vf;
+    }
+
+    /** Stages the manifest at {@code input} ({@code pkg://updates/...}). */
+    Staged stage(String input) {
+        Path manifest = media.resolve(input);
+        return stage(input, manifest, (bytes, sig) -> VerifiedRelease.verify(bytes, sig, trust.get()));
+    }
+
+    /** Stages a release the verified feed lists (its manifest is checked against the feed entry too). */
+    Staged stage(VerifiedFeed feed, Feed.Entry entry) {
+        String input = MediaInputs.SCHEME + MediaInputs.UPDATES + entry.path();
+        return stage(input, media.updates().resolve(entry.path()),
+                (bytes, sig) -> feed.release(entry, bytes, sig, trust.get()));
+    }
+
+    private interface Verifier {
+        VerifiedRelease verify(byte[] manifest, byte[] signatureFile);
+    }
+
+    private Staged stage(String input, Path manifest, Verifier verifier) {
+        Releases.Chosen chosen;
+        VerifiedRelease v;
+        byte[] bytes;
+        try {
+            bytes = Inputs.read(manifest, Bounds.MANIFEST_BYTES);
+            byte[] sig = Inputs.read(manifest.resolveSibling(manifest.getFileName() + ".sig"), Bounds.SIGNATURE_BYTES);
+            v = verifier.verify(bytes, sig);
+            chosen = Releases.choose(v, activeImage());
+        } catch (TrialbootException e) {
+            throw rejected(input, manifest, Bounds.MANIFEST_BYTES, e);
+        }
+        console.println(Marker.UPDATE_MANIFEST_OK.line(v.manifest().version(), v.manifest().signer().hex()));
+        UpdateReceipt receipt = engine.admit(chosen.release(), quarantineName(input), bytes);
+        if (receipt.decision() == UpdateReceipt.Decision.DENY) {
+            Code code = receipt.reasonCodes().get(0);
+            console.println(Marker.UPDATE_REJECTED.line(code.name(), input));
+            throw new TrialbootException(code, "release " + v.manifest().version() + " denied " + receipt.reasonCodes()
+                    + " (receipt " + receipt.attempt() + "; nx history shows why)");
+        }
+        return new Staged(input, receipt, chosen);
+    }
+
+    /** Applies a staged release to the inactive slot; prints {@code update: apply ok slot=<x> kind=<k>}. */
+    UpdateReceipt apply(Staged staged) {
+        Slot target = Slot.parse(staged.receipt().targetSlot());
+        Path artifact = media.updates().resolve(staged.chosen().artifact().path());
+        UpdateReceipt installed;
+        try (InputStream in = MediaInputs.lazy(artifact)) {
+            installed = engine.apply(staged.receipt(), staged.chosen().release(), in);
+        } catch (TrialbootException e) {
+            console.println("update: " + e.getMessage());
+            console.println(Marker.UPDATE_APPLY_FAILED.line(e.code().name(), target.letter()));
+            throw e;
+        } catch (IOException e) {
+            throw new TrialbootException(Code.HOST_IO_ERROR, "closing " + artifact + " failed: " + e, e);
+        }
+        console.println(Marker.UPDATE_APPLY_OK.line(target.letter(), staged.chosen().release().kind().text()));
+        return installed;
+    }
+
+    /** Puts the installed slot on trial; prints {@code update: await confirm}. Reboot next. */
+    UpdateReceipt switchSlot(UpdateReceipt installed) {
+        UpdateReceipt r = engine.switchSlot(installed);
+        console.println(Marker.UPDATE_AWAIT_CONFIRM.line());
+        return r;
+    }
+
+    /** {@code nx selfcheck}: writes the next host status (installs need the latest OK) and audits it. */
+    HostStatus selfcheck(boolean deep) {
+        HostStatus s = engine.selfcheck(deep);
+        engine.audit("selfcheck", fields("n", s.n(), "deep", String.valueOf(deep), "status", s.ok() ? "OK" : "FAILED"));
+        return s;
+    }
+
+    /** Audits a reboot about to happen ({@code by}: nx, healthd, selftest); the caller then resets. */
+    void auditReboot(String by) {
+        engine.audit("reboot", fields("by", by));
+    }
+
+    /** The receipt of the last attempt, for {@code Switch} without an attempt number. */
+    UpdateReceipt receipt(long attempt) {
+        return engine.receipts().read(attempt).orElseThrow(() -> new TrialbootException(Code.HOST_NOT_FOUND,
+                "no receipt for attempt " + attempt));
+    }
+
+    /** {@code nx confirm}: the running trial slot becomes active and good. */
+    Slot confirm() {
+        engine.confirm();
+        Slot slot = engine.bootControl().read().active();
+        console.println(Marker.UPDATE_CONFIRMED.line(slot.letter(),
+                tree.system().snapshot(slot).map(SlotSnapshot::version).orElse(engine.floor())));
+        return slot;
+    }
+
+    /** {@code nx rollback}: the trial slot marked bad, or back to the other good slot. Reboot next. */
+    Slot rollback() {
+        Slot next = engine.rollback(Code.OPERATOR_ROLLBACK, "nx rollback");
+        console.println(Marker.UPDATE_ROLLED_BACK.line(next.letter()));
+        return next;
+    }
+
+    Optional<SlotSnapshot> activeSnapshot() {
+        BootControlFile bc = engine.bootControl().read();
+        return tree.system().snapshot(bc.active());
+    }
+
+    private Optional<Sha256> activeImage() {
+        return activeSnapshot().map(SlotSnapshot::imageDigest);
+    }
+
+    private TrialbootException rejected(String input, Path file, int keep, TrialbootException e) {
+        engine.reject(quarantineName(input), MediaInputs.prefix(file, keep), e.code(), e.getMessage());
+        console.println("update: " + e.getMessage());
+        console.println(Marker.UPDATE_REJECTED.line(e.code().name(), input));
+        return e;
+    }
+
+    /** History fields in the order given (the line's field order is part of its bytes). */
+    static java.util.Map<String, Object> fields(Object... keysAndValues) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+
+    private static String quarantineName(String input) {
+        return input.startsWith(MediaInputs.SCHEME + MediaInputs.UPDATES)
+                ? input.substring((MediaInputs.SCHEME + MediaInputs.UPDATES).length()) : input;
+    }
+}

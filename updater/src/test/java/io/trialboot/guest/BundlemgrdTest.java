@@ -1,0 +1,125 @@
+package io.trialboot.guest;
+
+import static io.trialboot.guest.GuestServicesTest.nx;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trialboot.bootctl.BootControlFile;
+import io.trialboot.bootctl.SlotState;
+import io.trialboot.core.Slot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** bundlemgrd publishes a slot only after its system set verified; what init does when it does not. */
+class BundlemgrdTest {
+    @TempDir
+    Path tmp;
+    GuestRig rig;
+
+    @BeforeEach
+    void device() throws Exception {
+        rig = new GuestRig(tmp);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        rig.close();
+    }
+
+    private void assertNotPublished(String code) {
+        List<String> c = rig.lines();
+        assertTrue(c.contains("bundlemgrd: system set rejected code=" + code), c.toString());
+        assertFalse(c.stream().anyMatch(l -> l.startsWith("bundlemgrd: slot ")), "slot not published: " + c);
+        assertFalse(c.contains("updated: ready"), c.toString());
+        assertFalse(Files.exists(rig.paths.publishedSlot()));
+        assertFalse(Files.exists(rig.paths.bundles()), "unverified bundle files are removed");
+    }
+
+    @Test
+    void aSystemSetSignedByAnUnknownKeyIsAHardFailureOnTheActiveSlot() throws Exception {
+        rig.systemSigner = rig.keys.stranger;
+        assertEquals(Guest.EXIT_HARD_FAILURE, rig.boot());
+        assertNotPublished("KEY_UNKNOWN");
+        assertTrue(rig.lines().stream().anyMatch(l -> l.startsWith("guest: HARD FAILURE: the active slot a cannot start"
+                + " (KEY_UNKNOWN")), rig.lines().toString());
+    }
+
+    @Test
+    void aTamperedBundleIsADigestMismatch() throws Exception {
+        rig.tamper = set -> {
+            byte[] copy = set.clone();
+            // the payload jar sits inside hello.nxb; its signed digest in the index no longer matches
+            int i = indexOf(copy, "PK".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            copy[i + 10] ^= 1;
+            return copy;
+        };
+        assertEquals(Guest.EXIT_HARD_FAILURE, rig.boot());
+        assertNotPublished("DIGEST_MISMATCH");
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
+    @Test
+    void anUnverifiableTrialSlotExitsForARebootSoStageZeroCountsTheTry() throws Exception {
+        rig.boot();
+        assertEquals(0, nx(rig, "selfcheck").rc());
+        assertEquals(0, nx(rig, "update", "apply", UpdateRpcTest.V110).rc());
+        rig.systemSigner = rig.keys.k3; // revoked
+        assertEquals(Guest.EXIT_RETRY, rig.boot());
+        assertTrue(rig.lines().contains("bundlemgrd: system set rejected code=KEY_REVOKED"));
+        assertTrue(rig.lines().contains("guest: trial slot b cannot start (KEY_REVOKED): rebooting, stage 0 counts the try"));
+        assertEquals(2, rig.bootControl().triesLeft());
+    }
+
+    @Test
+    void aTrialSlotThatNeverReachesHealthdFallsBackWhenTriesRunOutAndBootctldRecordsIt() throws Exception {
+        rig.boot();
+        assertEquals(0, nx(rig, "selfcheck").rc());
+        assertEquals(0, nx(rig, "update", "apply", UpdateRpcTest.V110).rc());
+        rig.systemSigner = rig.keys.stranger; // the trial slot dies before healthd on every boot
+        for (int tries = 3; tries > 0; tries--) {
+            assertEquals(Guest.EXIT_RETRY, rig.boot());
+        }
+        rig.systemSigner = rig.keys.k1;
+        assertEquals(0, rig.boot());
+        List<String> c = rig.lines();
+        List<String> last = c.subList(c.lastIndexOf("OpenSBI v1.1"), c.size());
+        assertEquals("stage0: boot slot=a mode=fallback tries_left=0 boot=5", last.get(1));
+        assertEquals(List.of("bootctld: fallback from slot b recorded", "bootctld: ready", "bundlemgrd: slot a active"),
+                last.subList(2, 5));
+        BootControlFile bc = rig.bootControl();
+        assertEquals(SlotState.BAD, bc.slotB());
+        assertEquals(Slot.A, bc.active());
+        List<String> h = nx(rig, "history").lines();
+        assertTrue(h.stream().anyMatch(l -> l.startsWith("history: #") && l.contains(" rollback slot=b to=a reason=crash-loop")),
+                h.toString());
+    }
+
+    @Test
+    void eachBootExtractsAfreshSoNothingUnverifiedSurvivesFromBefore() throws Exception {
+        Files.createDirectories(rig.paths.bundles());
+        Files.writeString(rig.paths.bundles().resolve("evil.nxb"), "left over");
+        rig.boot();
+        try (var files = Files.list(rig.paths.bundles())) {
+            assertEquals(List.of("hello", "hello.nxb"), files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        assertTrue(Files.size(rig.paths.bundles().resolve("hello/payload.jar")) > 0);
+    }
+}

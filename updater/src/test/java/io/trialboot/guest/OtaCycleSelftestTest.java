@@ -1,0 +1,89 @@
+package io.trialboot.guest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trialboot.bootctl.BootControlFile;
+import io.trialboot.bootctl.SlotState;
+import io.trialboot.core.Slot;
+import io.trialboot.markers.ConsoleLine;
+import io.trialboot.markers.Contract;
+import io.trialboot.markers.ContractMatcher;
+import io.trialboot.records.HistoryEntry;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole ota-cycle selftest on the host: four boots of the guest services against file-backed
+ * slots, stage 0 modelled, and the console they print checked against the real
+ * {@code ota-cycle} contract with the same matcher the harness and the CI gate use.
+ */
+class OtaCycleSelftestTest {
+    @TempDir
+    Path tmp;
+    GuestRig rig;
+
+    @BeforeEach
+    void device() throws Exception {
+        rig = new GuestRig(tmp);
+        rig.cmdline = KernelCmdline.parse("console=ttyS0 no5lvl trialboot.selftest=ota");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        rig.close();
+    }
+
+    @Test
+    void selftestRunsTheCycleAcrossFourBootsAndSatisfiesTheOtaCycleContract() throws Exception {
+        for (int boot = 1; boot <= 4; boot++) {
+            assertEquals(0, rig.boot(), "boot " + boot + ":\n" + String.join("\n", rig.lines()));
+            assertEquals(Math.min(boot, 3), rig.reboots.get(), "boots 1-3 end in a reboot, boot 4 does not");
+        }
+        ContractMatcher m = new ContractMatcher(Contract.builtIn("ota-cycle"), 1.0);
+        for (ConsoleLine l : rig.log) {
+            m.offer(l);
+        }
+        m.endOfInput();
+        assertTrue(m.passed(), () -> m.failure().map(f -> f.report(rig.log)).orElse("not done")
+                + "\n" + String.join("\n", rig.lines()));
+
+        BootControlFile bc = rig.bootControl();
+        assertEquals(Slot.B, bc.active());
+        assertEquals(SlotState.GOOD, bc.slotB());
+        assertEquals(SlotState.BAD, bc.slotA());
+        assertEquals(Optional.empty(), bc.trial());
+        List<String> events = rig.engine().history().read().stream().map(HistoryEntry::event).toList();
+        assertEquals(List.of("boot", "selfcheck", "feed", "stage", "apply", "switch", "reboot",
+                "boot", "confirm", "selfcheck", "feed", "stage", "apply", "switch", "reboot",
+                "boot", "mark-bad", "rollback", "reboot",
+                "boot"), events);
+        assertEquals("1.1.0", rig.engine().floor().toString());
+    }
+
+    @Test
+    void aFifthBootReportsTheSameEndStateAndInstallsNothing() throws Exception {
+        for (int boot = 1; boot <= 5; boot++) {
+            rig.boot();
+        }
+        List<String> fifth = rig.lines().subList(rig.lines().lastIndexOf("OpenSBI v1.1"), rig.lines().size());
+        assertTrue(fifth.contains("SELFTEST: ota rollback ok"), fifth.toString());
+        assertTrue(fifth.stream().noneMatch(l -> l.startsWith("update: ")), fifth.toString());
+        assertEquals(3, rig.reboots.get());
+    }
+
+    @Test
+    void withoutTheCommandLineOptionNothingIsInstalled() throws Exception {
+        rig.cmdline = KernelCmdline.parse("console=ttyS0 no5lvl");
+        rig.boot();
+        assertEquals(0, rig.reboots.get());
+        assertTrue(rig.lines().stream().noneMatch(l -> l.startsWith("SELFTEST") || l.startsWith("update: ")),
+                rig.lines().toString());
+        assertEquals(List.of("boot"), rig.engine().history().read().stream().map(HistoryEntry::event).toList());
+    }
+}
