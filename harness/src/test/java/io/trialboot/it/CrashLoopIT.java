@@ -1,0 +1,49 @@
+package io.trialboot.it;
+
+import io.trialboot.harness.QemuTest;
+import io.trialboot.harness.QemuVm;
+import io.trialboot.markers.Contract;
+import io.trialboot.markers.Marker;
+import org.junit.jupiter.api.Test;
+
+/**
+ * v1.3.0's bundle kills the JVM before healthd can run: every trial boot of slot b dies, stage 0
+ * counts the tries down and, when they are spent, boots slot a again; bootctld records the
+ * fallback and the history says why.
+ */
+@QemuTest
+class CrashLoopIT {
+    @Test
+    void aSlotThatCrashesBeforeHealthdIsRolledBackByStageZero(QemuVm vm) {
+        // SPEC §4 step 0: installs need an OK host status first.
+        vm.typeAfter(Marker.GUEST_SHELL_READY, "nx selfcheck");
+        vm.typeAfter(Marker.GUEST_SHELL_READY, "nx update apply pkg://updates/releases/1.3.0/manifest.nxm");
+        vm.await(Contract.parse("install-1.3.0", """
+                forbid contains "Kernel panic"
+                forbid contains "Exception in thread"
+                boot 1
+                expect 120s STAGE0_BOOT a normal * :boots
+                expect 120s GUEST_SHELL_READY
+                expect 120s UPDATE_MANIFEST_OK 1.3.0 *
+                expect 600s UPDATE_APPLY_OK b full
+                expect 60s UPDATE_AWAIT_CONFIRM
+                """));
+        vm.type("nx reboot");
+        vm.typeAfter(Marker.BOOTCTLD_FALLBACK, "nx history", "b");
+        vm.await(Contract.parse("crash-loop", """
+                forbid contains "Kernel panic"
+                forbid HEALTH_TRIAL_OK
+                boot 2
+                expect 120s STAGE0_BOOT b trial 2 *
+                boot 3
+                expect 180s STAGE0_BOOT b trial 1 *
+                boot 4
+                expect 180s STAGE0_BOOT b trial 0 *
+                boot 5
+                expect 180s STAGE0_BOOT a fallback 0 *
+                expect 120s BOOTCTLD_FALLBACK b
+                expect 120s BUNDLEMGRD_SLOT_ACTIVE a
+                expect 60s HISTORY_ENTRY * rollback *
+                """));
+    }
+}

@@ -1,0 +1,69 @@
+package io.trialboot.it;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.trialboot.harness.GuestImage;
+import io.trialboot.harness.QemuTest;
+import io.trialboot.harness.QemuVm;
+import io.trialboot.markers.Contract;
+import io.trialboot.markers.Marker;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every hostile input the image build put on the update media (listed with its expected code in
+ * {@code hostile.properties} beside {@code guest.properties}) is refused in the guest with exactly
+ * that code, a DENY receipt and the input in quarantine, and neither slot changes.
+ */
+@QemuTest
+class HostileInputIT {
+    @Test
+    void everyHostileInputIsRefusedWithItsCodeAndNothingChanges(QemuVm vm) throws IOException {
+        Map<String, String[]> cases = cases();
+        assertFalse(cases.isEmpty(), "the image build lists its hostile inputs");
+        vm.await(Contract.builtIn("first-boot"));
+        vm.await(Marker.GUEST_SHELL_READY, java.time.Duration.ofSeconds(60));
+        vm.type("nx selfcheck"); // SPEC §4 step 0: installs need an OK host status first
+        for (Map.Entry<String, String[]> c : cases.entrySet()) {
+            String pkg = "pkg://updates/" + c.getValue()[0];
+            String code = c.getValue()[1];
+            vm.type("nx update apply " + pkg);
+            vm.await(Contract.parse("hostile-" + c.getKey(), """
+                    forbid UPDATE_APPLY_OK
+                    forbid UPDATE_AWAIT_CONFIRM
+                    boot 1
+                    expect 180s UPDATE_REJECTED %s *
+                    """.formatted(code)));
+        }
+        vm.type("nx status");
+        vm.await(Contract.parse("slots-untouched", """
+                boot 1
+                expect 60s "slot=a"
+                expect 5s "version=1.0.0"
+                expect 5s "slot_a=good"
+                expect 5s "slot_b=empty"
+                """));
+        vm.type("nx receipts");
+        vm.await(Contract.parse("deny-receipts", "boot 1\nexpect 60s \"<text>DENY<text>\"\n"));
+        vm.type("ls /state/asl-host/quarantine/ | wc -l");
+        vm.await(Contract.parse("quarantined", "boot 1\nexpect 60s \"%d\"\n".formatted(cases.size())));
+    }
+
+    /** case name -> {manifest path under updates/, expected code}. */
+    private static Map<String, String[]> cases() throws IOException {
+        Path list = Path.of(System.getProperty(GuestImage.PROPERTY)).resolveSibling("hostile.properties");
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(list)) {
+            p.load(in);
+        }
+        Map<String, String[]> cases = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> cases.put(k, p.getProperty(k).trim().split("\\s+")));
+        return cases;
+    }
+}
