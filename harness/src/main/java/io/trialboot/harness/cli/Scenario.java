@@ -7,7 +7,7 @@ import java.util.List;
  * what it does, types a command (or nothing) and waits for a contract fragment (markers with
  * their boot indexes and timeouts, docs/markers.md).
  */
-record Scenario(String name, String summary, List<Step> steps, String handover) {
+record Scenario(String name, String summary, String append, List<Step> steps, String handover) {
     static final List<String> NAMES = List.of("rollback");
 
     record Step(String say, String type, String until) {}
@@ -24,6 +24,8 @@ record Scenario(String name, String summary, List<Step> steps, String handover) 
     static Scenario rollback() {
         return new Scenario("rollback",
                 "update to v1.1.0 and confirm, stage v1.2.0 (its service never becomes ready), reboot into its trial",
+                // healthd's bound shortened from the policy's 120 s, so the failing trial ends soon.
+                "trialboot.health_timeout_s=30",
                 List.of(
                         new Step("booting the factory image (v1.0.0, slot a)", null, """
                                 boot 1
@@ -33,6 +35,10 @@ record Scenario(String name, String summary, List<Step> steps, String handover) 
                         new Step("reading the offline feed", "nx feed", """
                                 boot 1
                                 expect 120s UPDATES_FEED_LOADED *
+                                """),
+                        new Step("checking the device (installs need an OK host status)", "nx selfcheck", """
+                                boot 1
+                                expect 120s "updated: Selfcheck -> HOST_OK"
                                 """),
                         new Step("installing v1.1.0 (full image) into slot b", "nx update apply " + Fixtures.V1_1_0, """
                                 boot 1
@@ -59,7 +65,7 @@ record Scenario(String name, String summary, List<Step> steps, String handover) 
                  The console is yours. The device is rebooting into v1.2.0 on trial (slot a).
                  Its bundle service never becomes ready, so watch for:
                    stage0: boot slot=a mode=trial ...
-                   health: fail -> rollback           (healthd's bounded wait ran out)
+                   health: fail -> rollback           (healthd's 30 s bound ran out)
                    stage0: boot slot=b mode=normal ... (back on v1.1.0)
                  Then try: nx status, nx history, nx receipts.  Ctrl-A X quits.
                 ---------------------------------------------------------------------------""");

@@ -26,7 +26,7 @@ public final class VmCli {
             System.err.println("vm: unknown scenario '" + args[1] + "' (known: " + Scenario.NAMES + ")");
             System.exit(2);
         }
-        GuestImage image = GuestImage.load(Path.of(args[2]));
+        GuestImage image = GuestImage.load(Path.of(args[2])).withExtraAppend(scenario.append());
         VmConfig config = VmConfig.builder(image, Path.of(args[3])).scale(TimeoutScale.fromEnvironment()).build();
         System.exit(run(scenario, config));
     }
