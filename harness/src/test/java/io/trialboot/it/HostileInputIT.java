@@ -51,8 +51,9 @@ class HostileInputIT {
                 """));
         vm.type("nx receipts");
         vm.await(Contract.parse("deny-receipts", "boot 1\nexpect 60s \"<text>DENY<text>\"\n"));
-        vm.type("ls /state/asl-host/quarantine/ | wc -l");
-        vm.await(Contract.parse("quarantined", "boot 1\nexpect 60s \"%d\"\n".formatted(cases.size())));
+        // The first echo ends the prompt's line, so the count stands on a line of its own.
+        vm.type("echo; echo quarantined=$(ls /state/asl-host/quarantine/ | wc -l)");
+        vm.await(Contract.parse("quarantined", "boot 1\nexpect 60s \"quarantined=%d\"\n".formatted(cases.size())));
     }
 
     /** case name -> {manifest path under updates/, expected code}. */
