@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * scripts/bench-boot (profile {@code bench-boot}): in one run, boots (1) the floor — the kernel
+ * scripts/bench-boot (profile {@code bench}): in one run, boots (1) the floor — the kernel
  * with a tiny initramfs whose /init prints one line — and (2) the real image to {@code updated:
  * ready}, then times a cold {@code java -version} in that guest. Prints the ratio
  * boot-to-ready ÷ (floor + java -version); goal ≤ 1.5. Not part of {@code mvn verify}.

@@ -1,0 +1,87 @@
+package io.trialboot.bench;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trialboot.harness.GuestImage;
+import io.trialboot.harness.QemuVm;
+import io.trialboot.harness.VmConfig;
+import io.trialboot.markers.ConsoleLine;
+import io.trialboot.markers.Contract;
+import io.trialboot.markers.Marker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * scripts/bench-apply (profile {@code bench}): in one boot of the guest, the full apply of v1.1.0
+ * into slot b (from {@code update: manifest ok} to {@code update: apply ok}: stream from the
+ * media, hash, write, fsync, read back, verify) against busybox {@code dd} of the same image onto
+ * the same partition plus {@code sha256sum} reading it back. Page caches are dropped before each.
+ * Goal: ratio ≤ 1.25. Not part of {@code mvn verify}.
+ */
+class ApplyBenchmark {
+    private static final Pattern BUSYBOX_REAL = Pattern.compile("real\\s+(\\d+)m\\s*([\\d.]+)s");
+    private static final String IMAGE = "/media/updates/releases/1.1.0/slot.img";
+
+    @Test
+    void fullApplyAgainstDdPlusSha256sum() throws Exception {
+        GuestImage image = GuestImage.fromSystemProperty();
+        Path runs = Path.of(System.getProperty("trialboot.runs", "target/qemu-runs")).resolve("ApplyBenchmark");
+        String load = Files.readString(Path.of("/proc/loadavg")).strip();
+        double apply;
+        double baseline;
+        try (QemuVm vm = QemuVm.start(VmConfig.builder(image, runs).build())) {
+            vm.await(Contract.builtIn("first-boot"));
+            vm.await(Marker.GUEST_SHELL_READY, Duration.ofSeconds(60));
+            vm.type("nx selfcheck");
+            vm.type("sync; echo 3 > /proc/sys/vm/drop_caches");
+            vm.type("nx update apply pkg://updates/releases/1.1.0/manifest.nxm");
+            vm.await(Contract.parse("apply", """
+                    boot 1
+                    expect 120s UPDATE_MANIFEST_OK 1.1.0 *
+                    expect 600s UPDATE_APPLY_OK b full
+                    expect 60s UPDATE_AWAIT_CONFIRM
+                    """));
+            apply = seconds(line(vm, "update: manifest ok ver=1.1.0"), line(vm, "update: apply ok slot=b kind=full"));
+            vm.type("sync; echo 3 > /proc/sys/vm/drop_caches; time sh -c 'dd if=" + IMAGE
+                    + " of=/dev/vda3 bs=1M conv=fsync 2>/dev/null && head -c $(stat -c %s " + IMAGE
+                    + ") /dev/vda3 | sha256sum'");
+            baseline = awaitBusyboxReal(vm, Duration.ofSeconds(600));
+        }
+        System.out.printf("%napply benchmark (one boot; host load average %s)%n", load);
+        System.out.printf("  full apply of v1.1.0 (86 MB) into slot b                  %6.1f s%n", apply);
+        System.out.printf("  busybox dd of the same image + sha256sum reading it back  %6.1f s%n", baseline);
+        System.out.printf("  ratio apply / (dd + sha256sum)                            %6.2f   (goal <= 1.25)%n%n", apply / baseline);
+        assertTrue(apply > 0 && baseline > 0, "both figures measured");
+    }
+
+    private static ConsoleLine line(QemuVm vm, String prefix) {
+        return vm.lines().stream().filter(l -> l.text().startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no console line starting '" + prefix + "'"));
+    }
+
+    private static double seconds(ConsoleLine from, ConsoleLine to) {
+        return (to.at().toNanos() - from.at().toNanos()) / 1e9;
+    }
+
+    private static double awaitBusyboxReal(QemuVm vm, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        int seen = vm.lines().size();
+        while (Instant.now().isBefore(deadline)) {
+            List<ConsoleLine> lines = vm.lines();
+            for (ConsoleLine l : lines.subList(Math.max(0, seen - 5), lines.size())) {
+                Matcher m = BUSYBOX_REAL.matcher(l.text().strip());
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2));
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no 'real' line from busybox time within " + timeout + "; see " + vm.serialLog());
+    }
+}
