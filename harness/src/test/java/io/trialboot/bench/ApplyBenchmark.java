@@ -11,10 +11,6 @@ import io.trialboot.markers.Marker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,7 +21,6 @@ import org.junit.jupiter.api.Test;
  * Goal: ratio ≤ 1.25. Not part of {@code mvn verify}.
  */
 class ApplyBenchmark {
-    private static final Pattern BUSYBOX_REAL = Pattern.compile("real\\s+(\\d+)m\\s*([\\d.]+)s");
     private static final String IMAGE = "/media/updates/releases/1.1.0/slot.img";
 
     @Test
@@ -47,11 +42,11 @@ class ApplyBenchmark {
                     expect 600s UPDATE_APPLY_OK b full
                     expect 60s UPDATE_AWAIT_CONFIRM
                     """));
-            apply = seconds(line(vm, "update: manifest ok ver=1.1.0"), line(vm, "update: apply ok slot=b kind=full"));
+            apply = GuestClock.seconds(GuestClock.line(vm, "update: manifest ok ver=1.1.0"), GuestClock.line(vm, "update: apply ok slot=b kind=full"));
             vm.type("sync; echo 3 > /proc/sys/vm/drop_caches; time sh -c 'dd if=" + IMAGE
                     + " of=/dev/vda3 bs=1M conv=fsync 2>/dev/null && head -c $(stat -c %s " + IMAGE
                     + ") /dev/vda3 | sha256sum'");
-            baseline = awaitBusyboxReal(vm, Duration.ofSeconds(600));
+            baseline = GuestClock.awaitBusyboxReal(vm, Duration.ofSeconds(600));
         }
         System.out.printf("%napply benchmark (one boot; host load average %s)%n", load);
         System.out.printf("  full apply of v1.1.0 (86 MB) into slot b                  %6.1f s%n", apply);
@@ -60,28 +55,6 @@ class ApplyBenchmark {
         assertTrue(apply > 0 && baseline > 0, "both figures measured");
     }
 
-    private static ConsoleLine line(QemuVm vm, String prefix) {
-        return vm.lines().stream().filter(l -> l.text().startsWith(prefix)).findFirst()
-                .orElseThrow(() -> new AssertionError("no console line starting '" + prefix + "'"));
-    }
 
-    private static double seconds(ConsoleLine from, ConsoleLine to) {
-        return (to.at().toNanos() - from.at().toNanos()) / 1e9;
-    }
 
-    private static double awaitBusyboxReal(QemuVm vm, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        int seen = vm.lines().size();
-        while (Instant.now().isBefore(deadline)) {
-            List<ConsoleLine> lines = vm.lines();
-            for (ConsoleLine l : lines.subList(Math.max(0, seen - 5), lines.size())) {
-                Matcher m = BUSYBOX_REAL.matcher(l.text().strip());
-                if (m.find()) {
-                    return Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2));
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no 'real' line from busybox time within " + timeout + "; see " + vm.serialLog());
-    }
 }

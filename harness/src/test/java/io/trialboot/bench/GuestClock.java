@@ -1,0 +1,43 @@
+package io.trialboot.bench;
+
+import io.trialboot.harness.QemuVm;
+import io.trialboot.markers.ConsoleLine;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reading times off the guest's console for the benchmarks: line timestamps and busybox {@code time}. */
+final class GuestClock {
+    private static final Pattern BUSYBOX_REAL = Pattern.compile("real\\s+(\\d+)m\\s*([\\d.]+)s");
+
+    private GuestClock() {}
+
+    /** The first console line starting with {@code prefix}. */
+    static ConsoleLine line(QemuVm vm, String prefix) {
+        return vm.lines().stream().filter(l -> l.text().startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no console line starting '" + prefix + "'"));
+    }
+
+    static double seconds(ConsoleLine from, ConsoleLine to) {
+        return (to.at().toNanos() - from.at().toNanos()) / 1e9;
+    }
+
+    /** Waits for the "real 0m 4.12s" line busybox {@code time} prints next and returns its seconds. */
+    static double awaitBusyboxReal(QemuVm vm, Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        int seen = vm.lines().size();
+        while (Instant.now().isBefore(deadline)) {
+            List<ConsoleLine> lines = vm.lines();
+            for (ConsoleLine l : lines.subList(Math.max(0, seen - 5), lines.size())) {
+                Matcher m = BUSYBOX_REAL.matcher(l.text().strip());
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2));
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no 'real' line from busybox time within " + timeout + "; see " + vm.serialLog());
+    }
+}
