@@ -13,6 +13,7 @@ import io.trialboot.format.Feed;
 import io.trialboot.format.SystemSet;
 import io.trialboot.format.VerifiedFeed;
 import io.trialboot.format.VerifiedRelease;
+import io.trialboot.guest.Releases;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.records.UpdateReceipt;
 import io.trialboot.trust.Trust;
@@ -27,6 +28,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -125,18 +127,7 @@ final class FixtureCheck {
      * Returns {@code HOST_OK} when allowed, else the first reason code.
      */
     Code admit(VerifiedRelease r, String name) {
-        Artifact a;
-        try {
-            a = r.deltaFrom(factoryDigest); // as the device: the delta over the active image when there is one
-        } catch (TrialbootException noDelta) {
-            a = r.full().orElseThrow(() -> noDelta);
-        }
-        io.trialboot.update.VerifiedRelease release = new io.trialboot.update.VerifiedRelease(
-                "rel-" + r.manifest().version(), r.manifest().version(),
-                a.kind() == Artifact.Kind.FULL ? io.trialboot.update.VerifiedRelease.Kind.FULL
-                        : io.trialboot.update.VerifiedRelease.Kind.DELTA,
-                image(a.sha256(), a.size()), image(r.manifest().image().sha256(), r.manifest().image().size()),
-                a.base().map(b -> image(b.sha256(), b.size())));
+        io.trialboot.update.VerifiedRelease release = Releases.choose(r, Optional.of(factoryDigest)).release();
         UpdateEngine engine = engine();
         engine.onBoot();
         engine.selfcheck(false);

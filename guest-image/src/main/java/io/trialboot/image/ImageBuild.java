@@ -140,8 +140,12 @@ public final class ImageBuild {
             Path busybox = rootfs.resolve("usr/bin/busybox");
 
             List<KernelModules.Module> modules = KernelModules.resolve(modulesRoot, KernelModules.NEEDED);
-            log("initramfs: busybox + " + modules.size() + " modules " + modules.stream().map(KernelModules.Module::name).toList());
-            Initramfs.build(sources.resolve("stage0"), busybox, modules, built.resolve("initrd.img"));
+            List<String> loaded = modules.stream().map(KernelModules.Module::name).toList();
+            List<KernelModules.Module> usb = KernelModules.resolve(modulesRoot, KernelModules.USB_MEDIA).stream()
+                    .filter(m -> !loaded.contains(m.name())).toList();
+            log("initramfs: busybox + " + modules.size() + " modules " + modules.stream().map(KernelModules.Module::name).toList()
+                    + " + for USB media " + usb.stream().map(KernelModules.Module::name).toList());
+            Initramfs.build(sources.resolve("stage0"), busybox, modules, usb, built.resolve("initrd.img"));
             Initramfs.buildFloor(sources.resolve("stage0"), busybox, built.resolve("floor-initrd.img"));
 
             // Keys are generated inside the cached build: a cache hit reuses them with what they signed.

@@ -23,7 +23,12 @@ final class Initramfs {
 
     private Initramfs() {}
 
-    static void build(Path stage0Sources, Path busybox, List<KernelModules.Module> modules, Path out) {
+    /**
+     * @param modules    loaded on every boot, in this order
+     * @param usbModules loaded after them when the machine has an xHCI controller
+     */
+    static void build(Path stage0Sources, Path busybox, List<KernelModules.Module> modules,
+            List<KernelModules.Module> usbModules, Path out) {
         CpioWriter cpio = new CpioWriter();
         for (String dir : List.of("bin", "dev", "proc", "sys", "state", "newroot", "lib", "lib/modules")) {
             cpio.directory(dir);
@@ -31,12 +36,8 @@ final class Initramfs {
         cpio.charDevice("dev/console", 5, 1);
         cpio.file("bin/busybox", read(busybox), 0755);
         APPLETS.forEach(a -> cpio.symlink("bin/" + a, "busybox"));
-        StringBuilder order = new StringBuilder();
-        for (KernelModules.Module m : modules) {
-            cpio.file("lib/modules/" + m.name() + ".ko", m.elf(), 0644);
-            order.append(m.name()).append('\n');
-        }
-        cpio.file("lib/modules/load-order", order.toString().getBytes(StandardCharsets.US_ASCII), 0644);
+        addModules(cpio, "lib/modules/load-order", modules);
+        addModules(cpio, "lib/modules/load-order-usb", usbModules);
         cpio.file("init", renderInit(readString(stage0Sources.resolve("init"))).getBytes(StandardCharsets.UTF_8), 0755);
         cpio.file("bootselect.sh", read(stage0Sources.resolve("bootselect.sh")), 0644);
         try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(out), 1 << 16)) {
@@ -44,6 +45,15 @@ final class Initramfs {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void addModules(CpioWriter cpio, String orderFile, List<KernelModules.Module> modules) {
+        StringBuilder order = new StringBuilder();
+        for (KernelModules.Module m : modules) {
+            cpio.file("lib/modules/" + m.name() + ".ko", m.elf(), 0644);
+            order.append(m.name()).append('\n');
+        }
+        cpio.file(orderFile, order.toString().getBytes(StandardCharsets.US_ASCII), 0644);
     }
 
     /**

@@ -8,8 +8,12 @@ import java.util.List;
 final class QemuCommand {
     /** The id of the update-media drive and device; the guest sees it as the second virtio disk. */
     static final String MEDIA_ID = "media0";
-    /** The PCIe root port hot-plugged media goes on. */
-    static final String HOTPLUG_PORT = "hp0";
+    /**
+     * The xHCI USB controller hot-plugged media goes on, as USB mass storage: USB hot-plug needs
+     * nothing from the guest kernel beyond the usb-storage modules, while the Debian riscv64
+     * kernel has no PCI hot-plug ({@code CONFIG_HOTPLUG_PCI} unset) and virtio-mmio has none at all.
+     */
+    static final String HOTPLUG_PORT = "usbhp";
 
     private QemuCommand() {}
 
@@ -30,7 +34,7 @@ final class QemuCommand {
                     "-device", "virtio-blk-device,drive=" + MEDIA_ID + ",id=" + MEDIA_ID));
         }
         if (c.hotplugPort()) {
-            a.addAll(List.of("-device", "pcie-root-port,id=" + HOTPLUG_PORT + ",bus=pcie.0,chassis=1"));
+            a.addAll(List.of("-device", "qemu-xhci,id=" + HOTPLUG_PORT));
         }
         a.addAll(List.of(
                 "-object", "rng-random,filename=/dev/urandom,id=rng0",

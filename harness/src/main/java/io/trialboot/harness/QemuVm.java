@@ -399,8 +399,8 @@ public final class QemuVm implements AutoCloseable {
     }
 
     /**
-     * Hot-plugs {@code rawImage} read-only as the update media ({@code media0}, virtio-blk-pci on the
-     * PCIe root port). Needs {@link VmConfig#hotplugPort()} and no media attached at boot: the
+     * Hot-plugs {@code rawImage} read-only as the update media ({@code media0}, USB mass storage on
+     * the xHCI controller; the guest sees {@code /dev/sda}). Needs {@link VmConfig#hotplugPort()} and no media attached at boot: the
      * boot-time media sits on virtio-mmio, which QEMU cannot unplug. The guest kernel needs PCIe
      * hot-plug and virtio-pci to see it.
      */
@@ -414,7 +414,7 @@ public final class QemuVm implements AutoCloseable {
         }
         String node = QemuCommand.MEDIA_ID + "-node" + (++mediaPlugs);
         qmp().blockdevAddReadOnlyRaw(node, rawImage);
-        qmp().deviceAdd("virtio-blk-pci", QemuCommand.MEDIA_ID, Map.of("drive", node, "bus", QemuCommand.HOTPLUG_PORT));
+        qmp().deviceAdd("usb-storage", QemuCommand.MEDIA_ID, Map.of("drive", node, "bus", QemuCommand.HOTPLUG_PORT + ".0"));
     }
 
     /** Asks for the hot-plugged media to be removed; the guest completes the removal. */

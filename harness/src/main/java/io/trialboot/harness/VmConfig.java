@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * @param memory         QEMU {@code -m} value, e.g. {@code 1G} or {@code 512M}
  * @param smp            number of harts
  * @param attachMedia    attach the image's update media as a read-only second disk ({@code media0})
- * @param hotplugPort    add a PCIe root port ({@code hp0}) so media can be hot-plugged through QMP
+ * @param hotplugPort    add an xHCI USB controller ({@code usbhp}) so media can be hot-plugged through QMP
  * @param extraArgs      further QEMU arguments, appended last
  * @param scale          multiplies the harness's own waits (the contract's are scaled by the matcher)
  * @param quietPeriod    a partial console line (a prompt) becomes a line after this much silence

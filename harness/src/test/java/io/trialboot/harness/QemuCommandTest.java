@@ -34,7 +34,7 @@ class QemuCommandTest {
         List<String> argv = QemuCommand.argv(c, Path.of("/r/o.qcow2"), Path.of("/r/q.sock"));
         assertEquals(List.of("-m", "512M", "-smp", "1"), argv.subList(5, 9));
         assertEquals(-1, argv.indexOf("file=/img/media.raw,if=none,id=media0,format=raw,readonly=on"));
-        assertEquals("pcie-root-port,id=hp0,bus=pcie.0,chassis=1", argv.get(argv.indexOf("-object") - 1));
+        assertEquals("qemu-xhci,id=usbhp", argv.get(argv.indexOf("-object") - 1));
         assertEquals(List.of("-d", "guest_errors"), argv.subList(argv.size() - 2, argv.size()));
     }
 

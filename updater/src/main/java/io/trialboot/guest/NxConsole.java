@@ -30,8 +30,12 @@ final class NxConsole {
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         out.println(Marker.GUEST_SHELL_READY.line());
         while (true) {
-            out.print(PROMPT);
-            out.flush();
+            // A command typed ahead (by a person or the harness) was echoed long ago: no prompt
+            // for it, or the prompt and the command's first line (maybe a marker) share a line.
+            if (!reader.ready()) {
+                out.print(PROMPT);
+                out.flush();
+            }
             String line = reader.readLine();
             if (line == null || line.strip().equals("exit")) {
                 return;

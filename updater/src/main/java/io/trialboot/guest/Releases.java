@@ -12,19 +12,20 @@ import java.util.Optional;
  * Binds a release the formats code verified ({@link VerifiedRelease}) to what the engine installs
  * ({@link io.trialboot.update.VerifiedRelease}): picks the artifact for this device — the delta
  * that applies to the active slot's image when there is one (smaller, faster), else the full image
- * — and carries its digests over unchanged.
+ * — and carries its digests over unchanged. The image build's host check uses the same binding,
+ * so the fixtures are judged exactly as the device judges them.
  */
-final class Releases {
+public final class Releases {
     private Releases() {}
 
     /** The engine's view of {@code v} and the artifact to stream from the media. */
-    record Chosen(io.trialboot.update.VerifiedRelease release, Artifact artifact) {}
+    public record Chosen(io.trialboot.update.VerifiedRelease release, Artifact artifact) {}
 
     /**
      * @param activeImage the digest of the image in the active slot, if recorded
      * @throws TrialbootException {@code BASE_MISMATCH} when no delta applies and there is no full image
      */
-    static Chosen choose(VerifiedRelease v, Optional<Sha256> activeImage) {
+    public static Chosen choose(VerifiedRelease v, Optional<Sha256> activeImage) {
         Artifact a;
         if (activeImage.isEmpty()) {
             a = v.full().orElseThrow(() -> new TrialbootException(Code.BASE_MISMATCH, "release "

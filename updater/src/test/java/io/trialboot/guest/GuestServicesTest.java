@@ -9,6 +9,7 @@ import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.core.Code;
 import io.trialboot.core.TrialbootException;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -128,11 +129,29 @@ class GuestServicesTest {
         rig.boot();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream console = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        new NxConsole(new NxClient(rig.paths.socket()), console)
-                .run(new ByteArrayInputStream("nx status\n\nexit\nnx status\n".getBytes(StandardCharsets.UTF_8)));
+        // Nothing typed yet when the console starts (available() == 0): it prompts.
+        InputStream slowTypist = new ByteArrayInputStream("nx status\n\nexit\nnx status\n".getBytes(StandardCharsets.UTF_8)) {
+            @Override
+            public synchronized int available() {
+                return 0;
+            }
+        };
+        new NxConsole(new NxClient(rig.paths.socket()), console).run(slowTypist);
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(text.startsWith("nx: console ready\ntrialboot# slot=a\n"), text);
         assertEquals(1, text.split("boot_count=1", -1).length - 1, "commands after 'exit' are not run: " + text);
+    }
+
+    @Test
+    void commandsTypedAheadGetNoPromptSoTheirOutputStartsOnItsOwnLine() throws Exception {
+        rig.boot();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream console = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        new NxConsole(new NxClient(rig.paths.socket()), console)
+                .run(new ByteArrayInputStream("nx status\nnx status\n".getBytes(StandardCharsets.UTF_8)));
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("nx: console ready\nslot=a\n"), text);
+        assertFalse(text.contains("trialboot# slot="), "no output shares a line with a prompt: " + text);
     }
 
     @Test

@@ -1,0 +1,78 @@
+package io.trialboot.it;
+
+import io.trialboot.harness.GuestImage;
+import io.trialboot.harness.HarnessException;
+import io.trialboot.harness.QemuTest;
+import io.trialboot.harness.QemuVm;
+import io.trialboot.markers.Contract;
+import io.trialboot.markers.Marker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The update media, a USB stick here, is pulled (QMP {@code device_del}) in the middle of a full
+ * apply: the apply
+ * fails with a clear code, the inactive slot stays invalid, the active slot is untouched, and
+ * once the media is back the same apply succeeds.
+ */
+@QemuTest(hotplugPort = true, media = false)
+class MediaRemovalIT {
+    private static final String APPLY = "nx update apply pkg://updates/releases/1.1.0/manifest.nxm";
+
+    @Test
+    void pullingTheMediaMidApplyLeavesTheSlotInvalidAndTheNextApplySucceeds(QemuVm vm) throws Exception {
+        Path media = GuestImage.fromSystemProperty().media().orElseThrow();
+        vm.await(Contract.builtIn("first-boot"));
+        vm.await(Marker.GUEST_SHELL_READY, Duration.ofSeconds(60));
+        plugAndMount(vm, media, 1);
+        vm.type("nx selfcheck");
+        vm.type(APPLY);
+        vm.await(Contract.parse("apply-starts", "boot 1\nexpect 120s UPDATE_MANIFEST_OK 1.1.0 *\n"));
+        vm.unplugMedia();
+        vm.await(Contract.parse("apply-fails", """
+                forbid UPDATE_APPLY_OK
+                forbid UPDATE_AWAIT_CONFIRM
+                boot 1
+                expect 180s UPDATE_APPLY_FAILED * b
+                """));
+        vm.type("nx status");
+        vm.await(Contract.parse("slot-b-invalid", """
+                boot 1
+                expect 60s "slot=a"
+                expect 5s "version=1.0.0"
+                expect 5s "slot_a=good"
+                expect 5s "slot_b=invalid"
+                """));
+
+        vm.type("umount -l /media");
+        plugAndMount(vm, media, 2);
+        vm.type(APPLY);
+        vm.await(Contract.parse("apply-again", """
+                boot 1
+                expect 120s UPDATE_MANIFEST_OK 1.1.0 *
+                expect 600s UPDATE_APPLY_OK b full
+                expect 60s UPDATE_AWAIT_CONFIRM
+                """));
+    }
+
+    /** Hot-plugs the media (retrying while QEMU still releases the previous one) and mounts it as /dev/sda. */
+    private static void plugAndMount(QemuVm vm, Path media, int round) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (true) {
+            try {
+                vm.plugMedia(media);
+                break;
+            } catch (HarnessException e) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw e;
+                }
+                Thread.sleep(1000); // the previous node may still be in use for a moment
+            }
+        }
+        vm.type("echo; n=0; while [ ! -b /dev/sda ] && [ $n -lt 60 ]; do sleep 1; n=$((n+1)); done;"
+                + " mount -t ext4 -o ro /dev/sda /media && echo media-mounted-" + round);
+        vm.await(Contract.parse("media-" + round, "boot 1\nexpect 90s \"media-mounted-" + round + "\"\n"));
+    }
+}
