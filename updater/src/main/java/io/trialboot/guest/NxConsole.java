@@ -31,12 +31,17 @@ final class NxConsole {
         out.println(Marker.GUEST_SHELL_READY.line());
         while (true) {
             // A command typed ahead (by a person or the harness) was echoed long ago: no prompt
-            // for it, or the prompt and the command's first line (maybe a marker) share a line.
-            if (!reader.ready()) {
+            // for it. After a prompt, end its line before the command's output: markers are whole
+            // lines, and whether the terminal's echo already ended it is not ours to know.
+            boolean prompted = !reader.ready();
+            if (prompted) {
                 out.print(PROMPT);
                 out.flush();
             }
             String line = reader.readLine();
+            if (prompted) {
+                out.println();
+            }
             if (line == null || line.strip().equals("exit")) {
                 return;
             }

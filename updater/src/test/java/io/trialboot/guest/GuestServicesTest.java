@@ -138,7 +138,7 @@ class GuestServicesTest {
         };
         new NxConsole(new NxClient(rig.paths.socket()), console).run(slowTypist);
         String text = bytes.toString(StandardCharsets.UTF_8);
-        assertTrue(text.startsWith("nx: console ready\ntrialboot# slot=a\n"), text);
+        assertTrue(text.startsWith("nx: console ready\ntrialboot# \nslot=a\n"), text);
         assertEquals(1, text.split("boot_count=1", -1).length - 1, "commands after 'exit' are not run: " + text);
     }
 
