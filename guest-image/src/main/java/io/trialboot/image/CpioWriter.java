@@ -40,8 +40,11 @@ final class CpioWriter {
         return this;
     }
 
+    /** Writes the archive to {@code out}, which stays open: the caller owns it (a gzip stream, say). */
+    @SuppressWarnings("resource") // finish() completes the archive; closing it would close out
     void writeTo(OutputStream out) {
-        try (CpioArchiveOutputStream cpio = new CpioArchiveOutputStream(new NonClosing(out), CpioConstants.FORMAT_NEW)) {
+        CpioArchiveOutputStream cpio = new CpioArchiveOutputStream(out, CpioConstants.FORMAT_NEW);
+        try {
             long inode = 1;
             for (Map.Entry<String, Entry> e : entries.entrySet()) {
                 Entry v = e.getValue();
@@ -60,24 +63,9 @@ final class CpioWriter {
                 cpio.closeArchiveEntry();
             }
             cpio.finish();
+            cpio.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static final class NonClosing extends java.io.FilterOutputStream {
-        NonClosing(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
         }
     }
 }

@@ -57,22 +57,6 @@ public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String 
         return new Builder(image, runDir);
     }
 
-    /** A builder starting from this configuration. */
-    public Builder toBuilder() {
-        Builder b = new Builder(image, runDir);
-        b.qemuBinary = qemuBinary;
-        b.qemuImgBinary = qemuImgBinary;
-        b.memory = memory;
-        b.smp = smp;
-        b.attachMedia = attachMedia;
-        b.hotplugPort = hotplugPort;
-        b.extraArgs.addAll(extraArgs);
-        b.scale = scale;
-        b.quietPeriod = quietPeriod;
-        b.shutdownWait = shutdownWait;
-        return b;
-    }
-
     /** Mutable builder; {@link #build()} validates. */
     public static final class Builder {
         private GuestImage image;

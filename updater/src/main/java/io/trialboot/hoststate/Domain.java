@@ -56,16 +56,6 @@ public final class Domain {
         return dir.resolve("auth");
     }
 
-    /** Staging writes in progress; may be lost on a crash. */
-    public Path openBlocks() {
-        return dir.resolve("store/blocks/open");
-    }
-
-    /** Verified, immutable blocks. */
-    public Path sealedBlocks() {
-        return dir.resolve("store/blocks/sealed");
-    }
-
     /** Content-addressed objects, named by their sha256. */
     public Path objects() {
         return dir.resolve("store/objects");

@@ -51,10 +51,6 @@ public final class Fields {
         return as(key, CborValue.UInt.class, "an unsigned integer").value();
     }
 
-    public boolean bool(String key) {
-        return as(key, CborValue.Bool.class, "a boolean").value();
-    }
-
     /** A byte string of exactly {@code length} bytes. */
     public byte[] bytes(String key, int length) {
         byte[] b = as(key, CborValue.Bytes.class, "a byte string").value();
