@@ -604,7 +604,8 @@ public final class QemuVm implements AutoCloseable {
 
     private AssertionError failure(ContractFailure f, int consumed) {
         QemuProcess p = currentProcess();
-        String liveness = p != null && p.alive() ? "QEMU still running"
+        String liveness = p != null && p.alive()
+                ? "QEMU still running" + (f.kind() == ContractFailure.Kind.TIMEOUT ? "; " + vcpus() : "")
                 : "QEMU exited with code " + (p == null ? "?" : String.valueOf(p.exitCode().orElse(-1)))
                         + (powerCutFired() ? " (killed by the armed power cut)" : "");
         String message = f.report(console.tail(consumed, ContractFailure.TAIL_LINES))
@@ -615,6 +616,29 @@ public final class QemuVm implements AutoCloseable {
             message += "\n(could not write " + reportFile() + ": " + e.getMessage() + ")";
         }
         return new AssertionError(message);
+    }
+
+    /**
+     * Two snapshots of the vCPUs' program counters a second apart, for a guest that went silent:
+     * stuck in the firmware, in the kernel (whose messages {@code quiet} hides) or in user space.
+     */
+    private String vcpus() {
+        if (qmp == null && !Files.exists(qmpSocket)) return "vCPUs: not sampled (no QMP socket)";
+        try {
+            VcpuSnapshot first = vcpuSnapshot();
+            Thread.sleep(1000);
+            return "vCPUs: " + vcpuSnapshot().describe(first);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "vCPUs: not sampled (interrupted)";
+        } catch (HarnessException e) {
+            return "vCPUs: not sampled (" + e.getMessage() + ")";
+        }
+    }
+
+    private VcpuSnapshot vcpuSnapshot() {
+        Object text = qmp().execute("human-monitor-command", Map.of("command-line", "info registers -a"));
+        return VcpuSnapshot.parse(String.valueOf(text));
     }
 
     private static String seconds(Duration d) {
