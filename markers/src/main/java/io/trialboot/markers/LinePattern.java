@@ -53,8 +53,22 @@ public final class LinePattern {
 
     private LinePattern(String source, List<Part> parts) {
         this.source = source;
-        this.parts = List.copyOf(parts);
-        this.literalOnly = parts.isEmpty() ? "" : parts.size() == 1 && parts.get(0) instanceof Lit l ? l.text() : null;
+        this.parts = List.copyOf(withoutTrailingBlanks(parts));
+        this.literalOnly = this.parts.isEmpty() ? ""
+                : this.parts.size() == 1 && this.parts.get(0) instanceof Lit l ? l.text() : null;
+    }
+
+    /** Console lines are matched without their trailing whitespace, so the pattern drops its own too. */
+    private static List<Part> withoutTrailingBlanks(List<Part> parts) {
+        if (parts.isEmpty() || !(parts.get(parts.size() - 1) instanceof Lit last)) {
+            return parts;
+        }
+        List<Part> trimmed = new ArrayList<>(parts.subList(0, parts.size() - 1));
+        String text = last.text().stripTrailing();
+        if (!text.isEmpty()) {
+            trimmed.add(new Lit(text));
+        }
+        return trimmed;
     }
 
     /**

@@ -21,6 +21,16 @@ class LinePatternTest {
     }
 
     @Test
+    void trailingBlanksOfThePatternAreIgnoredLikeThoseOfTheLine() {
+        LinePattern prompt = LinePattern.parse("~ # ");
+        assertTrue(prompt.match("~ #", Map.of()).isPresent());
+        assertTrue(prompt.match("~ #   ", Map.of()).isPresent());
+        assertTrue(prompt.match("~ ", Map.of()).isEmpty());
+        LinePattern held = LinePattern.parse("boot=<int>  ");
+        assertTrue(held.match("boot=3 ", Map.of()).isPresent());
+    }
+
+    @Test
     void regexCharactersInLiteralTextAreLiteral() {
         LinePattern p = LinePattern.parse("init: health ok (slot <slot>) [.*]");
         assertTrue(p.match("init: health ok (slot a) [.*]", Map.of()).isPresent());
