@@ -150,6 +150,18 @@ class UpdateEngineTest {
     }
 
     @Test
+    void replayOfTheInstalledReleaseIsDenied() {
+        installAndSwitch(Rig.full("1.1.0", rig.v2), rig.v2);
+        rig.reboot();
+        engine.onBoot();
+        engine.onHealth(HEALTHY);
+        engine.selfcheck(false);
+        UpdateReceipt denied = engine.admit(Rig.full("1.1.0", rig.v2), "m", new byte[] {1});
+        assertEquals(List.of(Code.UPDATE_VERSION_FLOOR), denied.reasonCodes());
+        assertEquals("reject", events().get(events().size() - 1));
+    }
+
+    @Test
     void installWithoutAnOkHostStatusIsRefused() throws IOException {
         Files.writeString(rig.tree().trustedRoots().resolve("root.pub"), "");
         Files.delete(rig.tree().trustedRoots().resolve("root.pub"));
