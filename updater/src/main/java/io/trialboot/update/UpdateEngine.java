@@ -187,6 +187,11 @@ public final class UpdateEngine {
             reasons.add(Code.UPDATE_VERSION_FLOOR);
             why.add(r.version() + " is the installed version (a replay)");
         }
+        Version running = installed.map(SlotSnapshot::version).orElse(floor);
+        if (running.isBelow(r.minVersion())) {
+            reasons.add(Code.UPDATE_MIN_VERSION);
+            why.add(r.version() + " installs only over " + r.minVersion() + " or later; the device runs " + running);
+        }
         if (r.kind() == VerifiedRelease.Kind.DELTA) {
             SlotImage base = r.base().orElseThrow();
             if (installed.isEmpty() || !installed.get().imageDigest().equals(base.digest())

@@ -162,6 +162,16 @@ class UpdateEngineTest {
     }
 
     @Test
+    void releaseWhoseMinVersionIsAboveTheInstalledIsDenied() {
+        VerifiedRelease plain = Rig.full("1.2.0", rig.v2);
+        VerifiedRelease needs110 = new VerifiedRelease(plain.releaseId(), plain.version(), Version.parse("1.1.0"),
+                plain.kind(), plain.artifact(), plain.target(), plain.base());
+        UpdateReceipt denied = engine.admit(needs110, "m", new byte[] {1});
+        assertEquals(List.of(Code.UPDATE_MIN_VERSION), denied.reasonCodes());
+        assertEquals(Decision.ALLOW, engine.admit(plain, "m", new byte[] {1}).decision(), "the same release without a minimum");
+    }
+
+    @Test
     void installWithoutAnOkHostStatusIsRefused() throws IOException {
         Files.writeString(rig.tree().trustedRoots().resolve("root.pub"), "");
         Files.delete(rig.tree().trustedRoots().resolve("root.pub"));
