@@ -341,8 +341,7 @@ final class HostileCases {
                                 Set.of()), c.in().keys().revoked()))),
                 c("revocation-stripped", FAST_FORWARD, EntryPoint.ADMISSION, Code.SIG_INVALID,
                         "the factory admission record re-encoded without its revocation, the root's signature kept", c -> {
-                            Signed good = Packaging.admission(HostileCorpus.admission(c.in(), HostileCorpus.factoryDomain(),
-                                    Set.of(c.in().keys().revoked().keyId())), c.in().keys().root());
+                            Signed good = Packaging.admission(factoryRecord(c), c.in().keys().root());
                             c.admission(new Signed(HostileCorpus.admission(c.in(), HostileCorpus.factoryDomain(), Set.of())
                                     .encode(), good.signature()));
                         }),
@@ -669,6 +668,6 @@ final class HostileCases {
     }
 
     private static io.trialboot.trust.AdmissionRecord factoryRecord(Ctx c) {
-        return HostileCorpus.admission(c.in(), HostileCorpus.factoryDomain(), Set.of(c.in().keys().revoked().keyId()));
+        return FactoryState.admission(c.in().keys(), c.in().policy());
     }
 }

@@ -25,12 +25,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The hostile-input corpus: every malicious or malformed input the device must refuse, each with
@@ -190,8 +187,8 @@ final class HostileCorpus {
 
     private HostileCorpus() {}
 
-    /** Every case, grouped by attack class. */
-    static final List<Case> ALL = List.copyOf(cases());
+    /** Every case, grouped by attack class (in the order of {@link AttackClass}). */
+    static final List<Case> ALL = cases().stream().sorted(java.util.Comparator.comparing(Case::attack)).toList();
 
     static List<Case> inGuest() {
         return ALL.stream().filter(Case::inGuest).toList();
@@ -232,7 +229,7 @@ final class HostileCorpus {
         return new Artifact.Image(io.trialboot.image.DebianPackages.sha256(file), ReleaseMedia.size(file));
     }
 
-    /** The signed admission record of the factory, with {@code revoked} and {@code domain} as given. */
+    /** The factory's admission record ({@link FactoryState#admission}) but for {@code domain} and {@code revoked}. */
     static AdmissionRecord admission(ReleaseMedia.Inputs in, String domain, Set<io.trialboot.trust.KeyId> revoked) {
         return new AdmissionRecord(domain, FactoryState.COMPATIBLE, in.policy(), WitnessMode.SINGLE, 1,
                 Map.of(in.keys().release().keyId(), in.keys().release().publicKey()), revoked);
@@ -255,19 +252,7 @@ final class HostileCorpus {
         return new Feed.Entry(announced, path, Sha256.of(bytes), bytes.length);
     }
 
-    static Map<String, byte[]> sorted(Map<String, byte[]> m) {
-        return new TreeMap<>(m);
-    }
-
-    static Map<String, byte[]> copy(Map<String, byte[]> m) {
-        return new LinkedHashMap<>(m);
-    }
-
     static byte[] signatureFile(SignatureFile.Entry... entries) {
         return new SignatureFile(Arrays.asList(entries)).encode();
-    }
-
-    static Optional<String> healthyFull() {
-        return Optional.of(ReleaseMedia.fullPath(Fixture.HEALTHY.version()));
     }
 }

@@ -2,7 +2,6 @@ package io.trialboot.image;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Sha256;
-import io.trialboot.core.Version;
 import io.trialboot.format.cbor.Cbor;
 import io.trialboot.format.cbor.CborValue;
 import io.trialboot.format.tar.TarEntry;
@@ -76,12 +75,6 @@ final class HostileFiles {
         return new CborValue.Text(s);
     }
 
-    /** {@code bytes} with one byte replaced. */
-    static byte[] set(byte[] bytes, int index, int value) {
-        byte[] b = bytes.clone();
-        b[index] = (byte) value;
-        return b;
-    }
 
     static byte[] concat(byte[] a, byte[] b) {
         byte[] out = Arrays.copyOf(a, a.length + b.length);
@@ -171,7 +164,4 @@ final class HostileFiles {
         return entries(in.systemSet(Fixture.FACTORY));
     }
 
-    static Version version(String v) {
-        return Version.parse(v);
-    }
 }

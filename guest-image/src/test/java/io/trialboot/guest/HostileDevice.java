@@ -21,6 +21,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -104,18 +105,7 @@ public final class HostileDevice {
     /** {@code nx update apply <input>}: updated's StageSystem (stage, then apply to the inactive slot). */
     public Outcome install(String input) {
         UpdateService s = service(paths.media());
-        UpdateService.Staged staged;
-        try {
-            staged = s.stage(input);
-        } catch (TrialbootException e) {
-            return new Outcome(e.code(), Phase.STAGE);
-        }
-        try {
-            s.apply(staged);
-            return new Outcome(Code.HOST_OK, Phase.APPLY);
-        } catch (TrialbootException e) {
-            return new Outcome(e.code(), Phase.APPLY);
-        }
+        return stageAndApply(s, () -> s.stage(input));
     }
 
     /** {@code nx feed} with {@code feed} (and its {@code .sig}) as the media's stable feed. */
@@ -131,10 +121,16 @@ public final class HostileDevice {
     /** The selftest's install: load {@code feed} as the stable feed, stage its first entry, apply it. */
     public Outcome feedInstall(Path feed) {
         UpdateService s = service(mediaWithFeed(feed));
+        return stageAndApply(s, () -> {
+            VerifiedFeed vf = s.loadFeed();
+            return s.stage(vf, vf.feed().entries().get(0));
+        });
+    }
+
+    private static Outcome stageAndApply(UpdateService s, Supplier<UpdateService.Staged> stage) {
         UpdateService.Staged staged;
         try {
-            VerifiedFeed vf = s.loadFeed();
-            staged = s.stage(vf, vf.feed().entries().get(0));
+            staged = stage.get();
         } catch (TrialbootException e) {
             return new Outcome(e.code(), Phase.STAGE);
         }

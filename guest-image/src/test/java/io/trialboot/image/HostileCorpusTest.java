@@ -14,16 +14,13 @@ import io.trialboot.image.HostileCorpus.Case;
 import io.trialboot.image.HostileCorpus.EntryPoint;
 import io.trialboot.records.HistoryEntry;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -50,30 +47,11 @@ class HostileCorpusTest {
 
     @BeforeAll
     static void corpus() throws IOException {
-        in = fixtures(dir.resolve("fixtures"));
-        state = Files.createDirectories(dir.resolve("state"));
-        Path factory = in.image(Fixture.FACTORY);
-        FactoryState.write(state, "test-host", in.keys(), in.policy(), Fixture.FACTORY.version(),
-                DebianPackages.sha256(factory), Files.size(factory));
+        in = SmallFixtures.inputs(dir.resolve("fixtures"));
+        state = SmallFixtures.factoryState(in, dir.resolve("state"));
         updates = dir.resolve("media/updates");
         ReleaseMedia.write(updates, in, line -> { });
         HostileCorpus.ALL.forEach(c -> c.write(updates, in));
-    }
-
-    /** Keys, one small image per release (each a little different) and the real system sets. */
-    static ReleaseMedia.Inputs fixtures(Path d) throws IOException {
-        FixtureKeys keys = FixtureKeys.generate(d.resolve("keys"));
-        Map<Fixture, Path> images = new LinkedHashMap<>();
-        Map<Fixture, Path> sets = new LinkedHashMap<>();
-        byte[] image = new byte[96 * 1024];
-        new Random(5).nextBytes(image);
-        for (Fixture f : Fixture.ALL) {
-            sets.put(f, f.systemSet(new byte[] {1, 2, 3}, keys.release(), d.resolve("system/" + f.version())));
-            byte[] v = image.clone();
-            v[1000 * Fixture.ALL.indexOf(f)] ^= 0x55;
-            images.put(f, Files.write(d.resolve(f.imageName()), v));
-        }
-        return new ReleaseMedia.Inputs(images, sets, keys, Sha256.of("policy".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

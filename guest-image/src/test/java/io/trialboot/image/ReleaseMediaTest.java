@@ -5,19 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.core.Code;
-import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.format.Artifact;
 import io.trialboot.format.VerifiedRelease;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.trust.Trust;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,23 +29,8 @@ class ReleaseMediaTest {
 
     @BeforeEach
     void buildFixtures() throws Exception {
-        FixtureKeys keys = FixtureKeys.generate(dir.resolve("keys"));
-        Sha256 policy = Sha256.of("policy".getBytes(StandardCharsets.UTF_8));
-        Map<Fixture, Path> images = new LinkedHashMap<>();
-        Map<Fixture, Path> sets = new LinkedHashMap<>();
-        byte[] image = new byte[96 * 1024];
-        new Random(5).nextBytes(image);
-        for (Fixture f : Fixture.ALL) {
-            sets.put(f, f.systemSet(new byte[] {1, 2, 3}, keys.release(), dir.resolve("system/" + f.version())));
-            byte[] v = image.clone();
-            v[1000 * Fixture.ALL.indexOf(f)] ^= 0x55; // each release's image differs a little from the others
-            images.put(f, Files.write(dir.resolve(f.imageName()), v));
-        }
-        state = Files.createDirectories(dir.resolve("state"));
-        Path factory = images.get(Fixture.FACTORY);
-        FactoryState.write(state, "test-host", keys, policy, Fixture.FACTORY.version(), DebianPackages.sha256(factory),
-                Files.size(factory));
-        in = new ReleaseMedia.Inputs(images, sets, keys, policy);
+        in = SmallFixtures.inputs(dir);
+        state = SmallFixtures.factoryState(in, dir.resolve("state"));
         updates = dir.resolve("media/updates");
         ReleaseMedia.write(updates, in, log::add);
         for (HostileCorpus.Case h : HostileCorpus.inGuest()) {

@@ -138,24 +138,25 @@ class UpdateEngineTest {
                 () -> engine.apply(denied, r, new ByteArrayInputStream(delta[0]))).code());
     }
 
-    @Test
-    void releaseBelowTheFloorIsDenied() {
+    /** v1.1.0 installed into slot b, trial-booted and confirmed: the floor is 1.1.0. */
+    private void confirm110() {
         installAndSwitch(Rig.full("1.1.0", rig.v2), rig.v2);
         rig.reboot();
         engine.onBoot();
         engine.onHealth(HEALTHY);
         engine.selfcheck(false);
+    }
+
+    @Test
+    void releaseBelowTheFloorIsDenied() {
+        confirm110();
         UpdateReceipt denied = engine.admit(Rig.full("1.0.5", rig.v3), "m", new byte[] {1});
         assertEquals(List.of(Code.UPDATE_VERSION_FLOOR), denied.reasonCodes());
     }
 
     @Test
     void replayOfTheInstalledReleaseIsDenied() {
-        installAndSwitch(Rig.full("1.1.0", rig.v2), rig.v2);
-        rig.reboot();
-        engine.onBoot();
-        engine.onHealth(HEALTHY);
-        engine.selfcheck(false);
+        confirm110();
         UpdateReceipt denied = engine.admit(Rig.full("1.1.0", rig.v2), "m", new byte[] {1});
         assertEquals(List.of(Code.UPDATE_VERSION_FLOOR), denied.reasonCodes());
         assertEquals("reject", events().get(events().size() - 1));
