@@ -542,12 +542,12 @@ final class HostileCases {
                             x.put("path", text("../../state/evil.nxm"));
                             return with(m, "entries", new CborValue.Array(List.of(new CborValue.CMap(x))));
                         }), c.release()))));
-        all.add(tar("tar-traversal", Code.TAR_PATH_TRAVERSAL, "the first entry named ../hello.nxb",
-                t -> patchHeader(t, 0, field(HostileFiles.TAR_NAME, 100, "../hello.nxb"))));
-        all.add(tar("tar-absolute", Code.TAR_ABSOLUTE_PATH, "the first entry named /hello.nxb",
-                t -> patchHeader(t, 0, field(HostileFiles.TAR_NAME, 100, "/hello.nxb"))));
-        all.add(tar("tar-invalid-name", Code.TAR_PATH_INVALID, "the first entry named 'hello world.nxb'",
-                t -> patchHeader(t, 0, field(HostileFiles.TAR_NAME, 100, "hello world.nxb"))));
+        all.add(header("tar-traversal", Code.TAR_PATH_TRAVERSAL, "the first entry named ../hello.nxb",
+                HostileFiles.TAR_NAME, 100, "../hello.nxb"));
+        all.add(header("tar-absolute", Code.TAR_ABSOLUTE_PATH, "the first entry named /hello.nxb",
+                HostileFiles.TAR_NAME, 100, "/hello.nxb"));
+        all.add(header("tar-invalid-name", Code.TAR_PATH_INVALID, "the first entry named 'hello world.nxb'",
+                HostileFiles.TAR_NAME, 100, "hello world.nxb"));
         String[][] types = {{"2", "symlink"}, {"1", "hard link"}, {"3", "character device"}, {"4", "block device"},
                 {"5", "directory"}, {"6", "FIFO"}, {"x", "pax extended header"}, {"L", "GNU long-name header"}};
         for (String[] t : types) {
@@ -572,12 +572,12 @@ final class HostileCases {
                     t[HostileFiles.TAR_CHECKSUM + 5] ^= 1;
                     c.systemSet(t);
                 }));
-        all.add(tar("tar-bad-magic", Code.TAR_MALFORMED, "the first header with magic 'ustaz'",
-                t -> patchHeader(t, 0, field(HostileFiles.TAR_MAGIC, 6, "ustaz"))));
-        all.add(tar("tar-size-not-octal", Code.TAR_MALFORMED, "the first header's size field holds a 9",
-                t -> patchHeader(t, 0, field(HostileFiles.TAR_SIZE, 12, "00000000009"))));
-        all.add(tar("tar-huge-size", Code.HOST_INPUT_OVERSIZE, "the first entry claims 8 GiB",
-                t -> patchHeader(t, 0, field(HostileFiles.TAR_SIZE, 12, "77777777777"))));
+        all.add(header("tar-bad-magic", Code.TAR_MALFORMED, "the first header with magic 'ustaz'",
+                HostileFiles.TAR_MAGIC, 6, "ustaz"));
+        all.add(header("tar-size-not-octal", Code.TAR_MALFORMED, "the first header's size field holds a 9",
+                HostileFiles.TAR_SIZE, 12, "00000000009"));
+        all.add(header("tar-huge-size", Code.HOST_INPUT_OVERSIZE, "the first entry claims 8 GiB",
+                HostileFiles.TAR_SIZE, 12, "77777777777"));
         all.add(tar("tar-truncated", Code.TAR_MALFORMED, "the archive cut inside its first entry",
                 t -> Arrays.copyOf(t, HostileFiles.TAR_BLOCK + 100)));
         all.add(tar("tar-trailing-data", Code.TAR_MALFORMED, "data after the archive's end blocks",
@@ -620,6 +620,11 @@ final class HostileCases {
                     return e;
                 }));
         return all;
+    }
+
+    /** {@link #tar} with one field of the first header set to {@code value}. */
+    private static Case header(String id, Code code, String what, int offset, int width, String value) {
+        return tar(id, code, what, t -> patchHeader(t, 0, field(offset, width, value)));
     }
 
     private static int blocks(int size) {
