@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * ({@link Trust#load}), the feed ({@link VerifiedFeed}), each release and artifact
  * ({@link VerifiedRelease}), each system set ({@link SystemSet#verify}), and the engine's admission
  * ({@link UpdateEngine#admit}) on a copy of the factory state tree. Good releases must be allowed;
- * each {@link HostileInput} must be refused with exactly its expected code. Anything else fails the
+ * each guest case of the {@link HostileCorpus} must be refused with exactly its expected code. Anything else fails the
  * build, so the fixtures cannot silently rot.
  */
 final class FixtureCheck {
@@ -99,22 +99,36 @@ final class FixtureCheck {
                     .map(a -> a.kind().text() + " " + a.path() + " (" + a.size() + " bytes)").toList()
                     + (r.full().isPresent() ? "" : " over " + healthyImage.shortHex()));
         }
-        for (HostileInput h : HostileInput.values()) {
+        for (HostileCorpus.Case h : HostileCorpus.inGuest()) {
             Code got = hostile(h);
-            if (got != h.expected) {
-                throw new ImageBuildException("hostile input " + h.manifestPath() + " is answered with " + got
-                        + ", not the expected " + h.expected + " (" + h.what + ")");
+            if (got != h.expected()) {
+                throw new ImageBuildException("hostile input " + h.inputPath() + " is answered with " + got
+                        + ", not the expected " + h.expected() + " (" + h.what() + ")");
             }
-            report.add(h.dirName + " DENY " + got);
+            report.add(h.id() + " DENY " + got);
         }
         return report;
     }
 
-    /** How the device answers a hostile input while running the factory image. */
-    Code hostile(HostileInput h) {
+    /**
+     * How a factory device answers a hostile install: verify, bind, admit and, when admitted,
+     * apply the artifact to the empty slot (the corpus' apply-phase cases fail there).
+     */
+    Code hostile(HostileCorpus.Case h) {
         try {
-            VerifiedRelease r = VerifiedRelease.load(updates.resolve(h.manifestPath()), trust);
-            return admit(r, h.manifestPath());
+            VerifiedRelease r = VerifiedRelease.load(updates.resolve(h.inputPath()), trust);
+            Releases.Chosen chosen = Releases.choose(r, Optional.of(factoryDigest));
+            UpdateEngine engine = bootedEngine();
+            UpdateReceipt receipt = engine.admit(chosen.release(), h.id(), new byte[0]);
+            if (receipt.decision() == UpdateReceipt.Decision.DENY) {
+                return receipt.reasonCodes().get(0);
+            }
+            try (InputStream in = Files.newInputStream(updates.resolve(chosen.artifact().path()))) {
+                engine.apply(receipt, chosen.release(), in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return Code.HOST_OK;
         } catch (TrialbootException e) {
             return e.code();
         }
@@ -128,10 +142,7 @@ final class FixtureCheck {
      */
     Code admit(VerifiedRelease r, String name) {
         io.trialboot.update.VerifiedRelease release = Releases.choose(r, Optional.of(factoryDigest)).release();
-        UpdateEngine engine = engine();
-        engine.onBoot();
-        engine.selfcheck(false);
-        UpdateReceipt receipt = engine.admit(release, name.replace('/', '_'), new byte[0]);
+        UpdateReceipt receipt = bootedEngine().admit(release, name.replace('/', '_'), new byte[0]);
         return receipt.decision() == UpdateReceipt.Decision.ALLOW ? Code.HOST_OK : receipt.reasonCodes().get(0);
     }
 
@@ -159,6 +170,14 @@ final class FixtureCheck {
         return new io.trialboot.device.SlotImage(digest, size);
     }
 
+    /** {@link #engine()} booted once and with an OK host status, as the guest is when its console is ready. */
+    private UpdateEngine bootedEngine() {
+        UpdateEngine engine = engine();
+        engine.onBoot();
+        engine.selfcheck(false);
+        return engine;
+    }
+
     /** An engine over a fresh copy of the factory state: slot a holds the factory image, slot b is empty. */
     private UpdateEngine engine() {
         try {
@@ -176,7 +195,7 @@ final class FixtureCheck {
         }
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 Path dst = to.resolve(from.relativize(p).toString());

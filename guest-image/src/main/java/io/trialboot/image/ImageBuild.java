@@ -27,8 +27,8 @@ import java.util.stream.Stream;
  *       ({@link FixtureKeys}); compile the demo bundle ({@link DemoBundle}) and pack each release's
  *       signed system set ({@link Fixture}); build the four slot images v1.0.0..v1.3.0, two at a
  *       time; lay down the factory state tree ({@link FactoryState}) and the disk;</li>
- *   <li>sign the releases, the delta and the feed ({@link ReleaseMedia}), write the hostile inputs
- *       ({@link HostileInput}), prove both on the host ({@link FixtureCheck}), and build the update
+ *   <li>sign the releases, the delta and the feed ({@link ReleaseMedia}), write the guest cases of the
+ *       hostile-input corpus ({@link HostileCorpus}), prove both on the host ({@link FixtureCheck}), and build the update
  *       media ({@link MediaImage});</li>
  *   <li>write {@code guest.properties} (what the harness and scripts/vm boot) and
  *       {@code build-manifest.json} (every input and output with its SHA-256, and every file on
@@ -175,10 +175,11 @@ public final class ImageBuild {
             ReleaseMedia.Inputs releases = new ReleaseMedia.Inputs(images, systemSets, keys, policy);
             ReleaseMedia.write(updates, releases, ImageBuild::log);
             long hostileStart = System.nanoTime();
-            for (HostileInput h : HostileInput.values()) {
+            for (HostileCorpus.Case h : HostileCorpus.inGuest()) {
                 h.write(updates, releases);
             }
-            log(String.format("hostile inputs: %d cases in %.1f s", HostileInput.values().length,
+            log(String.format("hostile inputs: %d guest cases of the %d-case corpus in %.1f s", HostileCorpus.inGuest().size(),
+                    HostileCorpus.ALL.size(),
                     (System.nanoTime() - hostileStart) / 1e9));
             long checkStart = System.nanoTime();
             new FixtureCheck(stateTree, updates, slotA, DiskImage.SLOT_SIZE, work.resolve("check")).run(releases)
@@ -249,9 +250,11 @@ public final class ImageBuild {
                 "kernel=vmlinux", "initrd=initrd.img", "floor_initrd=floor-initrd.img", "disk=disk.img", "append=" + KERNEL_APPEND,
                 "factory_version=" + FACTORY_VERSION, "media=" + MEDIA, "");
         StringBuilder hostile = new StringBuilder(
-                "# The hostile inputs on the update media: case=<manifest under updates/> <code the device must answer>\n");
-        for (HostileInput h : HostileInput.values()) {
-            hostile.append(h.dirName).append('=').append(h.manifestPath()).append(' ').append(h.expected).append('\n');
+                "# The hostile inputs on the update media: case=<manifest under updates/> <code the device must answer>"
+                        + " <stage|apply: refused before writing, or while writing the inactive slot>\n");
+        for (HostileCorpus.Case h : HostileCorpus.inGuest()) {
+            hostile.append(h.id()).append('=').append(h.inputPath()).append(' ').append(h.expected()).append(' ')
+                    .append(h.phase()).append('\n');
         }
         try {
             Files.writeString(out.resolve("guest.properties"), text);

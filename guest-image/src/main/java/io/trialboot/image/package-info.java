@@ -13,8 +13,8 @@
  * ({@link io.trialboot.image.FixtureKeys}), the demo bundle ({@link io.trialboot.image.DemoBundle}),
  * the releases v1.0.0..v1.3.0 and their system sets ({@link io.trialboot.image.Fixture}), the
  * factory trust and admission in the state tree ({@link io.trialboot.image.FactoryState}), the
- * signed releases, delta and feed ({@link io.trialboot.image.ReleaseMedia}), the hostile inputs
- * ({@link io.trialboot.image.HostileInput}), their proof on the host
+ * signed releases, delta and feed ({@link io.trialboot.image.ReleaseMedia}), the hostile-input
+ * corpus ({@link io.trialboot.image.HostileCorpus}, its guest cases on the media), their proof on the host
  * ({@link io.trialboot.image.FixtureCheck}) and the update media disk
  * ({@link io.trialboot.image.MediaImage}).
  */

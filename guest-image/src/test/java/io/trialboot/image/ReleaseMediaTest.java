@@ -5,19 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.core.Code;
-import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.format.Artifact;
 import io.trialboot.format.VerifiedRelease;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.trust.Trust;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,26 +29,11 @@ class ReleaseMediaTest {
 
     @BeforeEach
     void buildFixtures() throws Exception {
-        FixtureKeys keys = FixtureKeys.generate(dir.resolve("keys"));
-        Sha256 policy = Sha256.of("policy".getBytes(StandardCharsets.UTF_8));
-        Map<Fixture, Path> images = new LinkedHashMap<>();
-        Map<Fixture, Path> sets = new LinkedHashMap<>();
-        byte[] image = new byte[96 * 1024];
-        new Random(5).nextBytes(image);
-        for (Fixture f : Fixture.ALL) {
-            sets.put(f, f.systemSet(new byte[] {1, 2, 3}, keys.release(), dir.resolve("system/" + f.version())));
-            byte[] v = image.clone();
-            v[1000 * Fixture.ALL.indexOf(f)] ^= 0x55; // each release's image differs a little from the others
-            images.put(f, Files.write(dir.resolve(f.imageName()), v));
-        }
-        state = Files.createDirectories(dir.resolve("state"));
-        Path factory = images.get(Fixture.FACTORY);
-        FactoryState.write(state, "test-host", keys, policy, Fixture.FACTORY.version(), DebianPackages.sha256(factory),
-                Files.size(factory));
-        in = new ReleaseMedia.Inputs(images, sets, keys, policy);
+        in = SmallFixtures.inputs(dir);
+        state = SmallFixtures.factoryState(in, dir.resolve("state"));
         updates = dir.resolve("media/updates");
         ReleaseMedia.write(updates, in, log::add);
-        for (HostileInput h : HostileInput.values()) {
+        for (HostileCorpus.Case h : HostileCorpus.inGuest()) {
             h.write(updates, in);
         }
     }
@@ -63,25 +43,26 @@ class ReleaseMediaTest {
     }
 
     @Test
-    void goodReleasesAreAllowedAndEachHostileInputGetsItsOwnCode() {
+    void goodReleasesAreAllowedAndEachGuestCaseOfTheCorpusGetsItsOwnCode() {
         List<String> report = check().run(in);
-        assertEquals(9, report.size(), report.toString());
+        List<HostileCorpus.Case> guest = HostileCorpus.inGuest();
+        assertEquals(3 + guest.size(), report.size(), report.toString());
         assertTrue(report.get(0).startsWith("v1.1.0 ALLOW: [full releases/1.1.0/slot.img"), report.get(0));
         assertTrue(report.get(1).startsWith("v1.2.0 ALLOW: [delta releases/1.2.0/from-1.1.0.nxdelta"), report.get(1));
-        assertEquals(List.of("bad-signature DENY SIG_INVALID", "revoked-key DENY KEY_REVOKED",
-                "downgrade DENY UPDATE_VERSION_FLOOR", "oversize DENY HOST_INPUT_OVERSIZE", "wrong-base DENY BASE_MISMATCH",
-                "wrong-compatible DENY COMPATIBLE_MISMATCH"), report.subList(3, 9));
+        assertEquals(guest.stream().map(h -> h.id() + " DENY " + h.expected()).toList(), report.subList(3, report.size()));
+        assertTrue(report.contains("endless-full DENY APPLY_SIZE_MISMATCH"), "the check reaches the apply: " + report);
         assertTrue(log.get(0).startsWith("delta 1.1.0 -> 1.2.0: "), log.toString());
     }
 
     @Test
     void eachHostileDirectorySaysWhatItIsAndItsExpectedCode() throws Exception {
-        for (HostileInput h : HostileInput.values()) {
-            Path d = updates.resolve("hostile/" + h.dirName);
-            assertEquals(h.expected + "\n", Files.readString(d.resolve("expected-code")));
+        for (HostileCorpus.Case h : HostileCorpus.inGuest()) {
+            Path d = updates.resolve("hostile/" + h.id());
+            assertTrue(Files.readString(d.resolve(HostileCorpus.CASE_FILE)).contains("\nexpected=" + h.expected() + "\n"),
+                    h.id());
             String readme = Files.readString(d.resolve("README"));
-            assertTrue(readme.startsWith(h.dirName + ": ") && readme.endsWith("; expected " + h.expected + "\n"), readme);
-            assertTrue(Files.isRegularFile(d.resolve("manifest.nxm.sig")), h.dirName);
+            assertTrue(readme.startsWith(h.id() + ": ") && readme.endsWith("; expected " + h.expected() + "\n"), readme);
+            assertTrue(Files.isRegularFile(d.resolve("manifest.nxm.sig")), h.id());
         }
         assertEquals(65_537, Files.size(updates.resolve("hostile/oversize/manifest.nxm")));
     }
@@ -109,7 +90,8 @@ class ReleaseMediaTest {
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         ImageBuildException e = assertThrows(ImageBuildException.class, () -> check().run(in));
         assertEquals("hostile input hostile/revoked-key/manifest.nxm is answered with HOST_OK, not the expected"
-                + " KEY_REVOKED (" + HostileInput.REVOKED_KEY.what + ")", e.getMessage());
+                + " KEY_REVOKED (" + HostileCorpus.ALL.stream().filter(h -> h.id().equals("revoked-key")).findFirst()
+                        .orElseThrow().what() + ")", e.getMessage());
     }
 
     @Test

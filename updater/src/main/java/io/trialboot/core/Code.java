@@ -108,8 +108,10 @@ public enum Code {
     DELTA_BASE_MISMATCH,
     /** The latest host status is not OK (or missing): installs are refused until {@code nx selfcheck} passes. */
     UPDATE_PRECHECK_FAILED,
-    /** The release is below the installed version or the anti-rollback floor. */
+    /** The release is below the anti-rollback floor, below the installed version, or the installed version again (a replay). */
     UPDATE_VERSION_FLOOR,
+    /** The installed version is below the release's {@code min_version}: it may not be installed over it. */
+    UPDATE_MIN_VERSION,
     /** The operation does not fit the update state (e.g. switch before a verified apply, apply during a trial). */
     UPDATE_WRONG_STATE,
     /** Health probes did not reach a quorum before the deadline. */

@@ -42,9 +42,9 @@ public final class Releases {
         SlotImage artifact = new SlotImage(a.sha256(), a.size());
         String id = "rel-" + v.manifest().version() + "@" + v.manifestSha256().shortHex();
         io.trialboot.update.VerifiedRelease r = a.kind() == Artifact.Kind.FULL
-                ? new io.trialboot.update.VerifiedRelease(id, v.manifest().version(),
+                ? new io.trialboot.update.VerifiedRelease(id, v.manifest().version(), v.manifest().minVersion(),
                         io.trialboot.update.VerifiedRelease.Kind.FULL, artifact, target, Optional.empty())
-                : new io.trialboot.update.VerifiedRelease(id, v.manifest().version(),
+                : new io.trialboot.update.VerifiedRelease(id, v.manifest().version(), v.manifest().minVersion(),
                         io.trialboot.update.VerifiedRelease.Kind.DELTA, artifact, target,
                         Optional.of(new SlotImage(a.base().orElseThrow().sha256(), a.base().orElseThrow().size())));
         return new Chosen(r, a);

@@ -182,6 +182,15 @@ public final class UpdateEngine {
                 && !policy.allowSignedDowngrade()) {
             reasons.add(Code.UPDATE_VERSION_FLOOR);
             why.add(r.version() + " is below the installed " + installed.get().version());
+        } else if (installed.isPresent() && r.version().equals(installed.get().version())) {
+            // A replay of the running release: installing it again would only overwrite the fallback slot.
+            reasons.add(Code.UPDATE_VERSION_FLOOR);
+            why.add(r.version() + " is the installed version (a replay)");
+        }
+        Version running = installed.map(SlotSnapshot::version).orElse(floor);
+        if (running.isBelow(r.minVersion())) {
+            reasons.add(Code.UPDATE_MIN_VERSION);
+            why.add(r.version() + " installs only over " + r.minVersion() + " or later; the device runs " + running);
         }
         if (r.kind() == VerifiedRelease.Kind.DELTA) {
             SlotImage base = r.base().orElseThrow();

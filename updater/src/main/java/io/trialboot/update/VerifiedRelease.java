@@ -10,11 +10,12 @@ import java.util.Optional;
  * key, {@code compatible}) by the formats code: every byte it installs is bound to these digests.
  *
  * @param releaseId a stable name for receipts and history (e.g. the manifest's digest or id)
+ * @param minVersion the oldest installed version this release may be installed over (the manifest's {@code min_version})
  * @param artifact  the file on the media: the image itself (full) or the {@code .nxdelta}
  * @param target    the slot image the install must produce
  * @param base      for a delta, the image it applies to; empty for a full image
  */
-public record VerifiedRelease(String releaseId, Version version, Kind kind, SlotImage artifact, SlotImage target,
+public record VerifiedRelease(String releaseId, Version version, Version minVersion, Kind kind, SlotImage artifact, SlotImage target,
         Optional<SlotImage> base) {
 
     public enum Kind {
@@ -28,6 +29,9 @@ public record VerifiedRelease(String releaseId, Version version, Kind kind, Slot
     public VerifiedRelease {
         Objects.requireNonNull(releaseId, "releaseId");
         Objects.requireNonNull(version, "version");
+        if (version.isBelow(Objects.requireNonNull(minVersion, "minVersion"))) {
+            throw new IllegalArgumentException("min version " + minVersion + " is above the version " + version);
+        }
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(artifact, "artifact");
         Objects.requireNonNull(target, "target");

@@ -121,12 +121,15 @@ final class Rig {
                 Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), "build-test");
     }
 
+    /** The min version of the releases made here: installable over anything. */
+    static final Version ANY = Version.parse("0.0.0");
+
     static SlotImage image(byte[] b) {
         return new SlotImage(Sha256.of(b), b.length);
     }
 
     static VerifiedRelease full(String version, byte[] image) {
-        return new VerifiedRelease("rel-" + version, Version.parse(version), VerifiedRelease.Kind.FULL, image(image),
+        return new VerifiedRelease("rel-" + version, Version.parse(version), ANY, VerifiedRelease.Kind.FULL, image(image),
                 image(image), Optional.empty());
     }
 
@@ -140,7 +143,7 @@ final class Rig {
         Files.delete(s);
         Files.delete(t);
         deltaOut[0] = out.toByteArray();
-        return new VerifiedRelease("rel-" + version, Version.parse(version), VerifiedRelease.Kind.DELTA,
+        return new VerifiedRelease("rel-" + version, Version.parse(version), ANY, VerifiedRelease.Kind.DELTA,
                 image(deltaOut[0]), image(target), Optional.of(image(base)));
     }
 

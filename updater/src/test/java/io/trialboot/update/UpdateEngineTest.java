@@ -138,15 +138,38 @@ class UpdateEngineTest {
                 () -> engine.apply(denied, r, new ByteArrayInputStream(delta[0]))).code());
     }
 
-    @Test
-    void releaseBelowTheFloorIsDenied() {
+    /** v1.1.0 installed into slot b, trial-booted and confirmed: the floor is 1.1.0. */
+    private void confirm110() {
         installAndSwitch(Rig.full("1.1.0", rig.v2), rig.v2);
         rig.reboot();
         engine.onBoot();
         engine.onHealth(HEALTHY);
         engine.selfcheck(false);
+    }
+
+    @Test
+    void releaseBelowTheFloorIsDenied() {
+        confirm110();
         UpdateReceipt denied = engine.admit(Rig.full("1.0.5", rig.v3), "m", new byte[] {1});
         assertEquals(List.of(Code.UPDATE_VERSION_FLOOR), denied.reasonCodes());
+    }
+
+    @Test
+    void replayOfTheInstalledReleaseIsDenied() {
+        confirm110();
+        UpdateReceipt denied = engine.admit(Rig.full("1.1.0", rig.v2), "m", new byte[] {1});
+        assertEquals(List.of(Code.UPDATE_VERSION_FLOOR), denied.reasonCodes());
+        assertEquals("reject", events().get(events().size() - 1));
+    }
+
+    @Test
+    void releaseWhoseMinVersionIsAboveTheInstalledIsDenied() {
+        VerifiedRelease plain = Rig.full("1.2.0", rig.v2);
+        VerifiedRelease needs110 = new VerifiedRelease(plain.releaseId(), plain.version(), Version.parse("1.1.0"),
+                plain.kind(), plain.artifact(), plain.target(), plain.base());
+        UpdateReceipt denied = engine.admit(needs110, "m", new byte[] {1});
+        assertEquals(List.of(Code.UPDATE_MIN_VERSION), denied.reasonCodes());
+        assertEquals(Decision.ALLOW, engine.admit(plain, "m", new byte[] {1}).decision(), "the same release without a minimum");
     }
 
     @Test

@@ -1,0 +1,258 @@
+package io.trialboot.image;
+
+import static io.trialboot.image.HostileFiles.edit;
+import static io.trialboot.image.HostileFiles.healthy;
+import static io.trialboot.image.HostileFiles.sign;
+
+import io.trialboot.core.Bounds;
+import io.trialboot.core.Code;
+import io.trialboot.core.Sha256;
+import io.trialboot.core.Version;
+import io.trialboot.format.Artifact;
+import io.trialboot.format.Feed;
+import io.trialboot.format.ReleaseManifest;
+import io.trialboot.format.cbor.CborValue;
+import io.trialboot.hoststate.HostStateTree;
+import io.trialboot.tools.Packaging;
+import io.trialboot.tools.Signed;
+import io.trialboot.tools.SigningKey;
+import io.trialboot.trust.AdmissionRecord;
+import io.trialboot.trust.SignatureFile;
+import io.trialboot.trust.WitnessMode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The hostile-input corpus: every malicious or malformed input the device must refuse, each with
+ * the attack it stands for, its class, the device entry point it goes through and the exact code
+ * the device answers. Each case is a directory {@code updates/hostile/<id>/} generated from the
+ * fixture keys and releases (signatures are real, so each input reaches the check it targets)
+ * holding its input files, {@code case.properties} (id, class, entry, expected, what) and a
+ * one-line {@code README}. {@code HostileCorpusTest} runs every case through the device's own code
+ * on the host; the cases marked {@code inGuest} are put on the update media and refused in QEMU by
+ * {@code HostileInputIT}, and {@link FixtureCheck} proves them at every image build.
+ */
+final class HostileCorpus {
+    static final String DIR = "hostile";
+    static final String CASE_FILE = "case.properties";
+    static final String OTHER_COMPATIBLE = "trialboot-arm64-virt";
+
+    /** The attack classes: TUF's attacks that apply offline, then the input-handling ones. */
+    enum AttackClass {
+        ARBITRARY_SOFTWARE("arbitrary software: metadata not signed by an admitted, unrevoked key"),
+        ENDLESS_DATA("endless data: more bytes than the signed size"),
+        ROLLBACK("rollback: a validly signed older release"),
+        FAST_FORWARD("fast-forward with a leaked key, recovered by revocation"),
+        MIX_AND_MATCH("mix-and-match: signed pieces of different releases combined"),
+        WRONG_SOFTWARE("wrong software: a release for another device class or policy"),
+        WRONG_DELTA_BASE("wrong delta base: a delta that does not apply to the active image"),
+        FEED_DISAGREEMENT("feed/manifest disagreement"),
+        REPLAY("replay of an already-installed release"),
+        BOUNDS("bounds: inputs over a hard limit"),
+        MALFORMED_ENCODING("malformed encodings: signed bytes that are not canonical, well-formed metadata"),
+        TAR_AND_PATH_TRICKS("tar and path tricks: traversal, links, devices, duplicates, damaged headers"),
+        ADMISSION("forged or altered admission records");
+
+        final String what;
+
+        AttackClass(String what) {
+            this.what = what;
+        }
+    }
+
+    /** Where the device meets the input, and the file the case provides for it. */
+    enum EntryPoint {
+        /** {@code nx feed}: updated's LoadFeed verifies {@code feeds/stable.nxf}. */
+        FEED("stable.nxf"),
+        /** {@code nx update apply pkg://updates/hostile/<id>/manifest.nxm}: stage (verify, admit) then apply. */
+        INSTALL("manifest.nxm"),
+        /** The selftest's install of the first release a feed lists: the manifest checked against the feed entry too. */
+        FEED_INSTALL("stable.nxf"),
+        /** bundlemgrd verifying and extracting the booted slot's system set. */
+        SYSTEM_SET("system.nxs"),
+        /** Boot: the trust store loading the domain's admission record against the pinned roots. */
+        ADMISSION("dam.cbor");
+
+        final String file;
+
+        EntryPoint(String file) {
+            this.file = file;
+        }
+    }
+
+    /** What a case writes into its directory. */
+    interface Maker {
+        void make(Ctx c);
+    }
+
+    /**
+     * One case. {@code duringApply}: the manifest verifies and is admitted, and the refusal comes
+     * while streaming the artifact into the inactive slot (which then stays invalid, never
+     * bootable); otherwise nothing is written before the refusal. {@code inGuest}: on the media and
+     * run by {@code HostileInputIT} (INSTALL cases only).
+     */
+    record Case(String id, AttackClass attack, EntryPoint entry, Code expected, boolean duringApply, boolean inGuest,
+            String what, Maker maker) {
+        Case {
+            if (!id.matches("[a-z0-9-]{1,40}")) {
+                throw new IllegalArgumentException("case id must be [a-z0-9-]: " + id);
+            }
+            if (inGuest && entry != EntryPoint.INSTALL) {
+                throw new IllegalArgumentException(id + ": the guest runs INSTALL cases only (nx update apply)");
+            }
+            if (duringApply && entry != EntryPoint.INSTALL) {
+                throw new IllegalArgumentException(id + ": only an install reaches the apply");
+            }
+            if (expected == Code.HOST_OK) {
+                throw new IllegalArgumentException(id + ": a hostile case expects a refusal");
+            }
+        }
+
+        /** The case's input file, relative to {@code updates/}. */
+        String inputPath() {
+            return DIR + "/" + id + "/" + entry.file;
+        }
+
+        /** {@code stage} (refused before anything is written) or {@code apply}. */
+        String phase() {
+            return duringApply ? "apply" : "stage";
+        }
+
+        String readme() {
+            return id + ": " + what + "; expected " + expected + "\n";
+        }
+
+        String properties() {
+            return "id=" + id + "\nclass=" + attack + "\nentry=" + entry + "\nexpected=" + expected
+                    + "\nphase=" + phase() + "\nguest=" + inGuest
+                    + "\nwhat=" + what + "\n";
+        }
+
+        /** Writes this case's files under {@code updates/hostile/<id>/}. */
+        void write(Path updates, ReleaseMedia.Inputs in) {
+            Path dir = updates.resolve(DIR).resolve(id);
+            maker.make(new Ctx(in, updates, dir, DIR + "/" + id));
+            ReleaseMedia.writeText(dir.resolve("README"), readme());
+            ReleaseMedia.writeText(dir.resolve(CASE_FILE), properties());
+        }
+    }
+
+    /** A case's writing context: the fixtures, the media's {@code updates/}, the case directory and its media path. */
+    record Ctx(ReleaseMedia.Inputs in, Path updates, Path dir, String mediaDir) {
+        void manifest(Signed s) {
+            s.writeTo(dir.resolve(EntryPoint.INSTALL.file));
+        }
+
+        void manifest(byte[] content, byte[] signature) {
+            manifest(new Signed(content, signature));
+        }
+
+        void feed(Signed s) {
+            s.writeTo(dir.resolve(EntryPoint.FEED.file));
+        }
+
+        void systemSet(byte[] nxs) {
+            write(EntryPoint.SYSTEM_SET.file, nxs);
+        }
+
+        void admission(Signed s) {
+            s.writeTo(dir.resolve(EntryPoint.ADMISSION.file));
+        }
+
+        void write(String name, byte[] bytes) {
+            try {
+                Files.createDirectories(dir);
+                Files.write(dir.resolve(name), bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** A file of this case on the media, relative to {@code updates/}. */
+        String own(String name) {
+            return mediaDir + "/" + name;
+        }
+
+        SigningKey release() {
+            return in.keys().release();
+        }
+    }
+
+    private HostileCorpus() {}
+
+    /** Every case, grouped by attack class (in the order of {@link AttackClass}). */
+    static final List<Case> ALL = cases().stream().sorted(java.util.Comparator.comparing(Case::attack)).toList();
+
+    static List<Case> inGuest() {
+        return ALL.stream().filter(Case::inGuest).toList();
+    }
+
+    private static List<Case> cases() {
+        List<Case> all = new ArrayList<>();
+        all.addAll(HostileCases.arbitrarySoftware());
+        all.addAll(HostileCases.payloads());
+        all.addAll(HostileCases.versions());
+        all.addAll(HostileCases.encodings());
+        all.addAll(HostileCases.archives());
+        all.addAll(HostileCases.admissions());
+        return all;
+    }
+
+    // ---- shared builders the case groups use ----
+
+    /** A release manifest as {@link Packaging#release} makes it, but from explicit fields (no file measured). */
+    static Signed manifest(ReleaseMedia.Inputs in, Version v, Version min, String compatible, Artifact.Image image,
+            Sha256 policy, List<Artifact> artifacts, SigningKey signer) {
+        ReleaseManifest m = new ReleaseManifest(v, min, compatible, signer.keyId(), image,
+                Packaging.systemIndexDigest(in.systemSet(Fixture.HEALTHY)), policy, artifacts);
+        return sign(m.encode(), signer);
+    }
+
+    /** v1.1.0's good manifest with its top-level fields edited, signed again by {@code test-release-1}. */
+    static Signed editedHealthy(ReleaseMedia.Inputs in, java.util.function.UnaryOperator<Map<String, CborValue>> e) {
+        return sign(edit(healthy(in).content(), e), in.keys().release());
+    }
+
+    /** v1.1.0's good manifest bytes with a byte-level change, signed again. */
+    static Signed rawHealthy(ReleaseMedia.Inputs in, java.util.function.UnaryOperator<byte[]> e) {
+        return sign(e.apply(healthy(in).content()), in.keys().release());
+    }
+
+    static Artifact.Image image(Path file) {
+        return new Artifact.Image(io.trialboot.image.DebianPackages.sha256(file), ReleaseMedia.size(file));
+    }
+
+    /** The factory's admission record ({@link FactoryState#admission}) but for {@code domain} and {@code revoked}. */
+    static AdmissionRecord admission(ReleaseMedia.Inputs in, String domain, Set<io.trialboot.trust.KeyId> revoked) {
+        return new AdmissionRecord(domain, FactoryState.COMPATIBLE, in.policy(), WitnessMode.SINGLE, 1,
+                Map.of(in.keys().release().keyId(), in.keys().release().publicKey()), revoked);
+    }
+
+    static String factoryDomain() {
+        return HostStateTree.SYSTEM_DOMAIN;
+    }
+
+    /** A feed with exactly {@code entries} (sorted as the format wants), signed by {@code key}. */
+    static Signed feed(List<Feed.Entry> entries, SigningKey key) {
+        List<Feed.Entry> sorted = new ArrayList<>(entries);
+        sorted.sort(Feed.ORDER);
+        return sign(new Feed(ReleaseMedia.CHANNEL, sorted).encode(), key);
+    }
+
+    /** The feed entry of a manifest file under {@code updates}, optionally announcing another version. */
+    static Feed.Entry entry(Path updates, String path, Version announced) {
+        byte[] bytes = io.trialboot.format.Inputs.read(updates.resolve(path), Bounds.MANIFEST_BYTES);
+        return new Feed.Entry(announced, path, Sha256.of(bytes), bytes.length);
+    }
+
+    static byte[] signatureFile(SignatureFile.Entry... entries) {
+        return new SignatureFile(Arrays.asList(entries)).encode();
+    }
+}
