@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -62,6 +63,13 @@ public final class QemuVmExtension implements ParameterResolver, AfterEachCallba
         TimeoutScale scale = TimeoutScale.fromEnvironment();
         announce(scale);
         Optional<QemuTest> settings = perClass ? classAnnotation(ec) : methodAnnotation(ec).or(() -> classAnnotation(ec));
+        if (settings.map(QemuTest::container).orElse(false)) {
+            ContainerImage image = ContainerImage.get();
+            if (image.tag().isEmpty()) {
+                System.out.println("trialboot: SKIPPED " + ec.getDisplayName() + ": " + image.skipReason());
+                Assumptions.abort("no container runner: " + image.skipReason());
+            }
+        }
         QemuVm vm = QemuVm.start(config(settings, GuestImage.fromSystemProperty(), scale, runDir(ec, perClass)));
         store.put(QemuVm.class, vm); // closed in afterEach/afterAll; the store closes it too if those never run
         return vm;
@@ -115,6 +123,7 @@ public final class QemuVmExtension implements ParameterResolver, AfterEachCallba
                 .attachMedia(t.media() && image.media().isPresent())
                 .hotplugPort(t.hotplugPort())
                 .extraArgs(List.of(t.qemuArgs())));
+        settings.filter(QemuTest::container).ifPresent(t -> b.containerImage(ContainerImage.get().tag().orElseThrow()));
         return b.build();
     }
 
