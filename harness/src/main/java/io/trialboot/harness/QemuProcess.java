@@ -23,18 +23,24 @@ final class QemuProcess {
     private final PtyProcess process;
     private final Thread reader;
     private final OutputStream console;
+    private final QemuLauncher launcher;
+    private final List<String> qemuArgv;
 
-    private QemuProcess(PtyProcess process, Thread reader) {
+    private QemuProcess(PtyProcess process, Thread reader, QemuLauncher launcher, List<String> qemuArgv) {
         this.process = process;
         this.reader = reader;
         this.console = process.getOutputStream();
+        this.launcher = launcher;
+        this.qemuArgv = qemuArgv;
     }
 
     /**
-     * Starts {@code argv} in {@code dir}; {@code onBytes} gets each chunk read from the console,
-     * {@code onEnd} runs once when the console ends.
+     * Starts QEMU with {@code qemuArgv} through {@code launcher} in {@code dir}; {@code onBytes} gets
+     * each chunk read from the console, {@code onEnd} runs once when the console ends.
      */
-    static QemuProcess start(List<String> argv, Path dir, BiConsumer<byte[], Integer> onBytes, Runnable onEnd) {
+    static QemuProcess start(QemuLauncher launcher, List<String> qemuArgv, Path dir, BiConsumer<byte[], Integer> onBytes,
+            Runnable onEnd) {
+        List<String> argv = launcher.command(qemuArgv);
         checkOnPath(argv.get(0));
         ensurePtyTmpdir();
         PtyProcess p;
@@ -64,7 +70,7 @@ final class QemuProcess {
         }, "qemu-console-" + dir.getFileName());
         t.setDaemon(true);
         t.start();
-        return new QemuProcess(p, t);
+        return new QemuProcess(p, t, launcher, List.copyOf(qemuArgv));
     }
 
     /**
@@ -116,7 +122,7 @@ final class QemuProcess {
 
     /** SIGKILL: no flush, no goodbye, like pulling the plug. */
     void kill() {
-        process.destroyForcibly();
+        launcher.kill(process, qemuArgv);
     }
 
     /** Waits up to {@code d} for QEMU to exit. */

@@ -52,4 +52,11 @@ public @interface QemuTest {
      * test of the class failed.
      */
     boolean perClass() default false;
+
+    /**
+     * Run QEMU inside a container of the locally built second-QEMU image (Debian trixie's QEMU)
+     * instead of the host's: same console, QMP and power cuts. Skipped, with the reason printed,
+     * where no Docker engine is usable or the image cannot be built.
+     */
+    boolean container() default false;
 }

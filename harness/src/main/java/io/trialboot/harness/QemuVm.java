@@ -61,6 +61,8 @@ public final class QemuVm implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final long startNanos = System.nanoTime();
 
+    /** Where QEMU runs (this host, or a container); made by the first launch, closed after QEMU. */
+    private QemuLauncher launcher;
     /** Read without the VM's lock: the console thread must never wait for it (close() holds it while joining). */
     private volatile QemuProcess process;
     /** A person's terminal the console is copied to, once {@link #attach} handed it over. */
@@ -465,6 +467,7 @@ public final class QemuVm implements AutoCloseable {
         } finally {
             cancelDiskWatch();
             closeQmp();
+            if (launcher != null) launcher.close();
             ticker.shutdownNow();
             synchronized (assembler) {
                 flushRest();
@@ -511,7 +514,18 @@ public final class QemuVm implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + runDir(), e);
         }
-        process = QemuProcess.start(argv, runDir(), this::onConsoleBytes, this::onConsoleEnd);
+        if (launcher == null) launcher = launcher();
+        process = QemuProcess.start(launcher, argv, runDir(), this::onConsoleBytes, this::onConsoleEnd);
+    }
+
+    /** In a container, the image's directories are mounted read-only and the run and socket directories read-write. */
+    private QemuLauncher launcher() {
+        if (config.containerImage().isEmpty()) return QemuLauncher.LOCAL;
+        GuestImage img = config.image();
+        List<Path> readOnly = new ArrayList<>(List.of(img.kernel().getParent(), img.initrd().getParent(), img.disk().getParent()));
+        img.media().ifPresent(m -> readOnly.add(m.getParent()));
+        return ContainerLauncher.start(config.containerImage().get(), readOnly,
+                List.of(runDir(), qmpSocket.toAbsolutePath().getParent()), runDir());
     }
 
     private void onConsoleBytes(byte[] buf, int len) {

@@ -12,8 +12,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -32,7 +34,7 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * (or env {@value TimeoutScale#ENV}), {@value #QEMU_PROPERTY} and {@value #QEMU_IMG_PROPERTY}
  * (other binaries than those on PATH).
  */
-public final class QemuVmExtension implements ParameterResolver, AfterEachCallback, AfterAllCallback {
+public final class QemuVmExtension implements ParameterResolver, BeforeEachCallback, AfterEachCallback, AfterAllCallback {
     public static final String RUNS_PROPERTY = "trialboot.runs";
     public static final String QEMU_PROPERTY = "trialboot.qemu";
     public static final String QEMU_IMG_PROPERTY = "trialboot.qemuImg";
@@ -61,10 +63,29 @@ public final class QemuVmExtension implements ParameterResolver, AfterEachCallba
         }
         TimeoutScale scale = TimeoutScale.fromEnvironment();
         announce(scale);
-        Optional<QemuTest> settings = perClass ? classAnnotation(ec) : methodAnnotation(ec).or(() -> classAnnotation(ec));
+        Optional<QemuTest> settings = settings(ec, perClass);
         QemuVm vm = QemuVm.start(config(settings, GuestImage.fromSystemProperty(), scale, runDir(ec, perClass)));
         store.put(QemuVm.class, vm); // closed in afterEach/afterAll; the store closes it too if those never run
         return vm;
+    }
+
+    /**
+     * A container test without a container runner is aborted here, as an assumption with the reason:
+     * thrown from parameter resolution it would count as a failure.
+     */
+    @Override
+    public void beforeEach(ExtensionContext ec) {
+        boolean perClass = classAnnotation(ec).map(QemuTest::perClass).orElse(false);
+        if (!settings(ec, perClass).map(QemuTest::container).orElse(false)) return;
+        ContainerImage image = ContainerImage.get();
+        if (image.tag().isEmpty()) {
+            System.out.println("trialboot: SKIPPED " + ec.getDisplayName() + ": " + image.skipReason());
+            Assumptions.abort("no container runner: " + image.skipReason());
+        }
+    }
+
+    private static Optional<QemuTest> settings(ExtensionContext ec, boolean perClass) {
+        return perClass ? classAnnotation(ec) : methodAnnotation(ec).or(() -> classAnnotation(ec));
     }
 
     @Override
@@ -115,6 +136,7 @@ public final class QemuVmExtension implements ParameterResolver, AfterEachCallba
                 .attachMedia(t.media() && image.media().isPresent())
                 .hotplugPort(t.hotplugPort())
                 .extraArgs(List.of(t.qemuArgs())));
+        settings.filter(QemuTest::container).ifPresent(t -> b.containerImage(ContainerImage.get().tag().orElseThrow()));
         return b.build();
     }
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -22,10 +23,12 @@ import java.util.regex.Pattern;
  * @param scale          multiplies the harness's own waits (the contract's are scaled by the matcher)
  * @param quietPeriod    a partial console line (a prompt) becomes a line after this much silence
  * @param shutdownWait   how long {@code close()} waits for QEMU to quit before killing it
+ * @param containerImage the local image whose QEMU runs this VM inside a container, instead of
+ *                       {@code qemuBinary} on this host (see {@link QemuTest#container()})
  */
 public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String qemuImgBinary, String memory,
         int smp, boolean attachMedia, boolean hotplugPort, List<String> extraArgs, TimeoutScale scale,
-        Duration quietPeriod, Duration shutdownWait) {
+        Duration quietPeriod, Duration shutdownWait, Optional<String> containerImage) {
     private static final Pattern MEMORY = Pattern.compile("[1-9][0-9]*[MG]?");
 
     public VmConfig {
@@ -36,6 +39,7 @@ public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String 
         Objects.requireNonNull(scale, "scale");
         Objects.requireNonNull(quietPeriod, "quietPeriod");
         Objects.requireNonNull(shutdownWait, "shutdownWait");
+        Objects.requireNonNull(containerImage, "containerImage");
         if (!MEMORY.matcher(memory).matches()) {
             throw new HarnessException(HarnessCode.CONFIG_INVALID, "memory must look like 1G or 512M, got '" + memory + "'");
         }
@@ -71,6 +75,7 @@ public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String 
         private TimeoutScale scale = TimeoutScale.DEFAULT;
         private Duration quietPeriod = Duration.ofMillis(300);
         private Duration shutdownWait = Duration.ofSeconds(10);
+        private Optional<String> containerImage = Optional.empty();
 
         private Builder(GuestImage image, Path runDir) {
             this.image = Objects.requireNonNull(image, "image");
@@ -90,10 +95,11 @@ public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String 
         public Builder scale(TimeoutScale v) { scale = v; return this; }
         public Builder quietPeriod(Duration v) { quietPeriod = v; return this; }
         public Builder shutdownWait(Duration v) { shutdownWait = v; return this; }
+        public Builder containerImage(String v) { containerImage = Optional.of(v); return this; }
 
         public VmConfig build() {
             return new VmConfig(image, runDir, qemuBinary, qemuImgBinary, memory, smp, attachMedia, hotplugPort,
-                    extraArgs, scale, quietPeriod, shutdownWait);
+                    extraArgs, scale, quietPeriod, shutdownWait, containerImage);
         }
     }
 }

@@ -39,24 +39,26 @@ class FirstBootIT {
                 """));
 
         Path log = vm.serialLog();
-        assertEquals(0, check("first-boot", log).status, "markers check passes on the saved log");
+        // The gate allows what the live await allowed: the same timeout scale.
+        String scale = Double.toString(vm.config().scale().factor());
+        assertEquals(0, check("first-boot", log, scale).status, "markers check passes on the saved log");
 
         // The same log with one marker removed must fail the gate, naming the missing marker.
         Path cut = log.resolveSibling("serial-without-bundlemgrd.log");
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
                 .filter(l -> !l.endsWith("| bundlemgrd: slot a active")).toList();
         Files.write(cut, lines, StandardCharsets.UTF_8);
-        Result r = check("first-boot", cut);
+        Result r = check("first-boot", cut, scale);
         assertEquals(1, r.status, r.stderr);
         assertTrue(r.stderr.contains("bundlemgrd: slot a active"), r.stderr);
     }
 
     private record Result(int status, String stderr) {}
 
-    private static Result check(String contract, Path log) {
+    private static Result check(String contract, Path log, String scale) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = MarkersCheck.run(List.of("check", contract, log.toString()),
+        int status = MarkersCheck.run(List.of("check", contract, log.toString(), "--scale", scale),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Result(status, err.toString(StandardCharsets.UTF_8));
     }

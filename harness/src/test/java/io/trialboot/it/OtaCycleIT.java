@@ -16,8 +16,11 @@ import org.junit.jupiter.api.Test;
  * service never becomes ready, rolls back, and ends on slot b with the history showing it.
  * healthd's bound is shortened on the command line so the failing trial does not wait 120 s.
  */
-@QemuTest(append = "trialboot.selftest=ota trialboot.health_timeout_s=30")
+@QemuTest(append = OtaCycleIT.APPEND)
 class OtaCycleIT {
+    /** The selftest, and healthd's bound shortened so the failing trial does not wait 120 s. */
+    static final String APPEND = "trialboot.selftest=ota trialboot.health_timeout_s=30";
+
     @Test
     void updatesConfirmsInstallsADeltaAndRollsBackAcrossRealReboots(QemuVm vm) {
         Map<String, String> captures = vm.await(Contract.builtIn("ota-cycle"));
