@@ -1,0 +1,116 @@
+package io.trialboot.markers.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CiSummaryTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return MarkersCheck.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private Path saved(String name, String records, String... texts) throws Exception {
+        Path runDir = Files.createDirectories(dir.resolve("runs").resolve(name));
+        AwaitRecordTest.log(runDir.resolve("serial.log"), 1_000, 1, texts);
+        Files.writeString(runDir.resolve(AwaitRecord.FILE), records);
+        return runDir;
+    }
+
+    private static final String[] FIRST_BOOT = {"OpenSBI v1.1", "stage0: boot slot=a mode=normal tries_left=0 boot=1",
+        "bootctld: ready", "bundlemgrd: slot a active", "updated: ready", "nx: console ready"};
+
+    private void report(String module, String plugin, String file, String counts) throws Exception {
+        Path d = Files.createDirectories(dir.resolve(module).resolve("target").resolve(plugin + "-reports"));
+        Files.writeString(d.resolve(file), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"x\" " + counts + ">\n</testsuite>\n");
+    }
+
+    @Test
+    void totalsTestsPerModuleByName() throws Exception {
+        report("markers", "surefire", "TEST-a.xml", "tests=\"10\" failures=\"0\" errors=\"0\" skipped=\"1\"");
+        report("markers", "surefire", "TEST-b.xml", "tests=\"5\" failures=\"1\" errors=\"0\" skipped=\"0\"");
+        report("harness", "failsafe", "TEST-c.xml", "tests=\"7\" errors=\"0\" skipped=\"0\" failures=\"0\"");
+        Files.writeString(dir.resolve("harness/target/failsafe-reports/failsafe-summary.xml"), "<failsafe-summary/>");
+        CiSummary.printTotals(dir, new PrintStream(out, true, StandardCharsets.UTF_8));
+        assertEquals("""
+                tests per module:
+                  harness  QEMU (*IT)      7 run   0 failed   0 errors   0 skipped
+                  markers  unit (*Test)   15 run   1 failed   0 errors   1 skipped
+                  total                   22 run   1 failed   0 errors   1 skipped
+                """, out());
+    }
+
+    @Test
+    void gateRechecksBuiltInContractsAndPrintsTheSlowestSteps() throws Exception {
+        saved("FirstBootIT/bootsSlotA", """
+                from-line=0 from-ms=0 scale=1 source=built-in outcome=met steps=4/4 contract=first-boot
+                from-line=5 from-ms=11000 scale=1 source=inline outcome=met steps=1/1 contract=nx-status
+                """, FIRST_BOOT);
+        Path junit = dir.resolve("contract-reports");
+        assertEquals(MarkersCheck.HOLDS, run("summary", "--runs", dir.resolve("runs").toString(), "--reports", dir.toString(),
+                "--junit-dir", junit.toString()));
+        String o = out();
+        assertTrue(o.contains("contract gate: markers check over 1 QEMU runs' serial.log, timeout scale 1; JUnit XML in " + junit), o);
+        assertTrue(o.contains("  ok    FirstBootIT/bootsSlotA  first-boot 4/4 steps, slowest: #1 'stage0: boot slot=a mode=normal "
+                + "tries_lef...' 3 s of 90 s (margin 87 s); #2 'bootctld: ready' 2 s of 60 s (margin 58 s); "), o);
+        assertTrue(o.contains("  live  FirstBootIT/bootsSlotA  1 inline await(s) checked live only: 1 met, 0 failed"), o);
+        assertTrue(o.endsWith("contract gate: 1 built-in contract(s) re-checked: 1 hold, 0 failed; 1 inline await(s) not re-checked\n"), o);
+        String xml = Files.readString(junit.resolve("TEST-contract.FirstBootIT.bootsSlotA.first-boot-1.xml"));
+        assertTrue(xml.contains("<testsuite name=\"contract.FirstBootIT.bootsSlotA.first-boot\" tests=\"4\" failures=\"0\""), xml);
+    }
+
+    @Test
+    void aContractThatNoLongerHoldsFailsTheGateAndLinksTheTimeline() throws Exception {
+        Path runDir = saved("OtaCycleIT/cycle", "from-line=0 from-ms=0 scale=2 source=built-in outcome=met steps=4/4 contract=first-boot\n",
+                "OpenSBI v1.1", "stage0: boot slot=a mode=normal tries_left=0 boot=1", "bootctld: ready", "updated: ready");
+        Files.writeString(runDir.resolve("timeline.html"), "<html></html>");
+        assertEquals(MarkersCheck.NOT_MET, run("summary", "--runs", dir.resolve("runs").toString(), "--reports", dir.toString(),
+                "--junit-dir", dir.resolve("j").toString()));
+        String o = out();
+        assertTrue(o.contains("  FAIL  OtaCycleIT/cycle  first-boot 2/4 steps: contract 'first-boot' failed at step 3 of 4 (boot 1): "
+                + "marker 'bundlemgrd: slot a active' not seen: the console ended"), o);
+        assertTrue(o.contains("        timeline: " + runDir.resolve("timeline.html").toUri()), o);
+        assertTrue(o.contains("timeout scale 2;"), o);
+        String xml = Files.readString(dir.resolve("j/TEST-contract.OtaCycleIT.cycle.first-boot-1.xml"));
+        assertTrue(xml.contains("<failure type=\"INPUT_ENDED\""), xml);
+    }
+
+    @Test
+    void aBrokenRecordFailsTheGateWithItsCode() throws Exception {
+        saved("X/y", "garbage\n", FIRST_BOOT);
+        assertEquals(MarkersCheck.NOT_MET, run("summary", "--runs", dir.resolve("runs").toString(), "--reports", dir.toString()));
+        assertTrue(out().contains("  FAIL  X/y: RUN_RECORD_MALFORMED: "), out());
+    }
+
+    @Test
+    void noRunsIsSaidAndPasses() {
+        assertEquals(MarkersCheck.HOLDS, run("summary", "--runs", dir.resolve("none").toString(), "--reports", dir.toString()));
+        assertTrue(out().contains("no Surefire or Failsafe reports under"), out());
+        assertTrue(out().contains("(no QEMU run recorded an await): nothing to re-check"), out());
+    }
+
+    @Test
+    void badArgumentsExitTwo() {
+        assertEquals(MarkersCheck.USAGE, run("summary", "--runs"));
+        assertEquals(MarkersCheck.USAGE, run("summary", "--fast", "x"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: markers summary"), err.toString(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,77 @@
+package io.trialboot.markers.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FlakinessTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return MarkersCheck.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private void run(int n, String... texts) throws Exception {
+        Path runDir = Files.createDirectories(dir.resolve("run-" + n).resolve("FirstBootIT/boots"));
+        AwaitRecordTest.log(runDir.resolve("serial.log"), 1_000, 1, texts);
+        Files.writeString(runDir.resolve(AwaitRecord.FILE),
+                "from-line=0 from-ms=0 scale=1 source=built-in outcome=met steps=4/4 contract=first-boot\n");
+    }
+
+    @Test
+    void tabulatesEveryRunInOrderAndPutsTheSectionIntoTheDocs() throws Exception {
+        String[] good = {"OpenSBI v1.1", "stage0: boot slot=a mode=normal tries_left=0 boot=1", "bootctld: ready",
+            "bundlemgrd: slot a active", "updated: ready"};
+        run(1, good);
+        run(2, "OpenSBI v1.1", "stage0: boot slot=a mode=normal tries_left=0 boot=1", "bootctld: ready");
+        run(10, good);
+        Files.createDirectories(dir.resolve("run-3")); // QEMU never got to record anything
+        Path docs = dir.resolve("reliability.md");
+        Files.writeString(docs, "# Reliability\n\n## Power cuts\n\ntext\n\n## Flakiness\n\nold table\n\n## Later\n\nkept\n");
+        Path md = dir.resolve("out/flakiness.md");
+        assertEquals(MarkersCheck.NOT_MET, run("flakiness", dir.toString(), "--contract", "first-boot", "--out", md.toString(),
+                "--docs", docs.toString()));
+        String table = Files.readString(md);
+        assertTrue(table.startsWith("## Flakiness\n\n`scripts/flakiness 4`: the `first-boot` contract 4 times in a row, each on a "
+                + "fresh overlay: **2 of 4 passed**. Smallest margin of any step in any run: step 2 took 2 s of 60 s (margin 58 s)."), table);
+        List<String> rows = table.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| run")).toList();
+        assertEquals(4, rows.size(), table);
+        assertEquals("| 1 | pass | 9 s | #1 `stage0: boot slot=a mode=normal tries_left=<int> boot=<int>` | 3 s of 90 s | 87 s |",
+                rows.get(0));
+        assertTrue(rows.get(1).startsWith("| 2 | FAIL: contract 'first-boot' failed at step 3 of 4 (boot 1)"), rows.get(1));
+        assertTrue(rows.get(2).startsWith("| 3 | no result | | no await of 'first-boot' recorded"), rows.get(2));
+        assertTrue(rows.get(3).startsWith("| 10 | pass |"), rows.get(3));
+        assertEquals("# Reliability\n\n## Power cuts\n\ntext\n\n" + table + "\n## Later\n\nkept\n", Files.readString(docs));
+        assertEquals(table, out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void sectionIsAppendedWhenTheDocHasNone() {
+        assertEquals("# R\n\n## Flakiness\n\nx\n", Flakiness.replaceSection("# R\n", "## Flakiness\n\nx\n"));
+        assertEquals("## Flakiness\n\nnew\n", Flakiness.replaceSection("## Flakiness\n\nold\n", "## Flakiness\n\nnew\n"));
+        assertEquals("## Flakiness\n\nx\n", Flakiness.replaceSection("", "## Flakiness\n\nx\n"));
+    }
+
+    @Test
+    void allPassingExitsZeroAndNoRunsIsUsage() throws Exception {
+        assertEquals(MarkersCheck.USAGE, run("flakiness", dir.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no run-<n> directories under"), err.toString(StandardCharsets.UTF_8));
+        run(1, "OpenSBI v1.1", "stage0: boot slot=a mode=normal tries_left=0 boot=1", "bootctld: ready",
+                "bundlemgrd: slot a active", "updated: ready");
+        assertEquals(MarkersCheck.HOLDS, run("flakiness", dir.toString(), "--contract", "first-boot"));
+        assertEquals(MarkersCheck.USAGE, run("flakiness"));
+    }
+}
