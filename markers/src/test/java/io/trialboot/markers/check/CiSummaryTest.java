@@ -3,12 +3,8 @@ package io.trialboot.markers.check;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,16 +12,14 @@ class CiSummaryTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final CliRun cli = new CliRun();
 
     private int run(String... args) {
-        return MarkersCheck.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return cli.run(args);
     }
 
     private String out() {
-        return out.toString(StandardCharsets.UTF_8);
+        return cli.out();
     }
 
     private Path saved(String name, String records, String... texts) throws Exception {
@@ -49,7 +43,7 @@ class CiSummaryTest {
         report("markers", "surefire", "TEST-b.xml", "tests=\"5\" failures=\"1\" errors=\"0\" skipped=\"0\"");
         report("harness", "failsafe", "TEST-c.xml", "tests=\"7\" errors=\"0\" skipped=\"0\" failures=\"0\"");
         Files.writeString(dir.resolve("harness/target/failsafe-reports/failsafe-summary.xml"), "<failsafe-summary/>");
-        CiSummary.printTotals(dir, new PrintStream(out, true, StandardCharsets.UTF_8));
+        CiSummary.printTotals(dir, cli.outStream());
         assertEquals("""
                 tests per module:
                   harness  QEMU (*IT)      7 run   0 failed   0 errors   0 skipped
@@ -111,6 +105,6 @@ class CiSummaryTest {
     void badArgumentsExitTwo() {
         assertEquals(MarkersCheck.USAGE, run("summary", "--runs"));
         assertEquals(MarkersCheck.USAGE, run("summary", "--fast", "x"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("usage: markers summary"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(cli.err().contains("usage: markers summary"), cli.err());
     }
 }

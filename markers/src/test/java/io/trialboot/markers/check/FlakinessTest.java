@@ -3,9 +3,6 @@ package io.trialboot.markers.check;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,12 +13,10 @@ class FlakinessTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final CliRun cli = new CliRun();
 
     private int run(String... args) {
-        return MarkersCheck.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return cli.run(args);
     }
 
     private void run(int n, String... texts) throws Exception {
@@ -55,7 +50,7 @@ class FlakinessTest {
         assertTrue(rows.get(2).startsWith("| 3 | no result | | no await of 'first-boot' recorded"), rows.get(2));
         assertTrue(rows.get(3).startsWith("| 10 | pass |"), rows.get(3));
         assertEquals("# Reliability\n\n## Power cuts\n\ntext\n\n" + table + "\n## Later\n\nkept\n", Files.readString(docs));
-        assertEquals(table, out.toString(StandardCharsets.UTF_8));
+        assertEquals(table, cli.out());
     }
 
     @Test
@@ -68,7 +63,7 @@ class FlakinessTest {
     @Test
     void allPassingExitsZeroAndNoRunsIsUsage() throws Exception {
         assertEquals(MarkersCheck.USAGE, run("flakiness", dir.toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no run-<n> directories under"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(cli.err().contains("no run-<n> directories under"), cli.err());
         run(1, "OpenSBI v1.1", "stage0: boot slot=a mode=normal tries_left=0 boot=1", "bootctld: ready",
                 "bundlemgrd: slot a active", "updated: ready");
         assertEquals(MarkersCheck.HOLDS, run("flakiness", dir.toString(), "--contract", "first-boot"));
