@@ -113,17 +113,19 @@ final class Timeline {
         StringBuilder h = new StringBuilder(8192 + lines.size() * 80);
         h.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").append(esc(page.title())).append("</title>\n<style>")
                 .append("body{font-family:sans-serif;margin:12px;font-size:13px}h1{font-size:18px;margin:0 0 6px}")
-                .append(".wrap{display:flex;gap:14px;align-items:flex-start}.left{flex:none}")
+                .append(".wrap{display:flex;gap:14px;align-items:flex-start}.left{flex:none;width:").append(LABEL_W + PLOT_W + 110)
+                .append("px}svg{display:block;margin-bottom:6px}td{overflow-wrap:anywhere;vertical-align:top}")
                 .append(".log{flex:1;min-width:300px;max-height:94vh;overflow:auto;margin:0;font-size:11px;background:#f6f8fa;padding:6px}")
                 .append(".log span{display:block;white-space:pre-wrap}.log .met{background:#d7f0dd}.log .bad{background:#ffd8d3;color:")
                 .append(RED).append("}.warn{color:#9a6700;font-weight:bold}.ok{color:").append(GREEN).append("}.fail{color:").append(RED)
-                .append(";font-weight:bold}td,th{padding:1px 6px;text-align:left;font-size:12px}td.t{font-family:monospace}")
+                .append(";font-weight:bold}td,th{padding:1px 6px;text-align:left;font-size:12px}td.t{font-family:monospace}td.n{font-family:monospace;white-space:nowrap}")
                 .append("</style></head><body>\n<h1>").append(esc(page.title())).append("</h1>\n<p class=\"")
                 .append(failed > 0 ? "fail" : "ok").append("\">").append(esc(page.outcome())).append("</p>\n<p>timeout scale ")
                 .append(esc(page.scale())).append(page.accelerated() ? "; QEMU with KVM acceleration"
                         : "; <span class=\"warn\">WARNING: QEMU ran without acceleration (TCG emulation): raise the scale on a slow host</span>")
                 .append("</p>\n<div class=\"wrap\"><div class=\"left\">\n");
-        List<Integer> boots = lines.stream().map(ConsoleLine::boot).distinct().toList();
+        // Boot 0 (QEMU's output before the first firmware banner) gets a lane only when a step is in it.
+        List<Integer> boots = lines.stream().map(ConsoleLine::boot).filter(b -> b > 0).distinct().toList();
         for (Mark m : marks) if (!boots.contains(m.line().boot())) boots = append(boots, m.line().boot());
         for (int boot : boots) lane(h, boot, lines, markerOf, marks);
         table(h, marks);
@@ -177,9 +179,10 @@ final class Timeline {
                 }
             }
             double xp = x(ms(m.line().at()), t0, t1);
+            boolean right = xp < LABEL_W + PLOT_W * 0.6; // the note beside the point, on the side with room
             h.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%d\" r=\"5\" fill=\"%s\"><title>%s %s: %s</title></circle>"
-                    + "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"%s\">%s</text>%n", xp, y, colour, at(ms(m.line().at())),
-                    esc(m.label()), esc(m.note()), Math.min(xp + 8, LABEL_W + PLOT_W - 60.0), y + 4, colour,
+                    + "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"%s\" text-anchor=\"%s\">%s</text>%n", xp, y, colour,
+                    at(ms(m.line().at())), esc(m.label()), esc(m.note()), right ? xp + 8 : xp - 8, y + 4, colour, right ? "start" : "end",
                     esc(m.failed() ? "FAILED" : shorten(m.note().replace("took ", ""), 40))));
             y += ROW;
         }
@@ -196,9 +199,9 @@ final class Timeline {
     private static void table(StringBuilder h, List<Mark> marks) {
         h.append("<table>\n<tr><th>time</th><th>boot</th><th>step</th><th>deadline</th><th>outcome</th></tr>\n");
         for (Mark m : marks) {
-            h.append(m.failed() ? "<tr class=\"fail\">" : "<tr>").append("<td class=\"t\">").append(at(ms(m.line().at())))
+            h.append(m.failed() ? "<tr class=\"fail\">" : "<tr>").append("<td class=\"n\">").append(at(ms(m.line().at())))
                     .append("</td><td>").append(m.line().boot()).append("</td><td class=\"t\">").append(esc(m.label()))
-                    .append("</td><td class=\"t\">").append(m.deadline() == null ? "" : at(ms(m.deadline()))).append("</td><td>")
+                    .append("</td><td class=\"n\">").append(m.deadline() == null ? "" : at(ms(m.deadline()))).append("</td><td>")
                     .append(esc(m.note())).append("</td></tr>\n");
         }
         h.append("</table>\n");

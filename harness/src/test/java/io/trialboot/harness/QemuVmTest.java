@@ -76,7 +76,7 @@ class QemuVmTest {
             vm.close();
             String timeline = Files.readString(vm.timelineFile());
             assertTrue(timeline.contains("<td class=\"t\">test #1 bootctld: ready</td>"), timeline);
-            assertTrue(timeline.contains("<tr class=\"fail\"><td class=\"t\">"), timeline);
+            assertTrue(timeline.contains("<tr class=\"fail\"><td class=\"n\">"), timeline);
             assertTrue(timeline.contains("QEMU exited with code 3; 1 contract steps met, 1 failed"), timeline);
         }
     }
@@ -228,5 +228,14 @@ class QemuVmTest {
                 assertTrue(vm.powerCutFired());
             }
         }
+    }
+
+    @Test
+    void knowsFromTheCommandLineWhetherQemuIsAccelerated() {
+        assertFalse(QemuVm.asksForKvm(List.of("qemu-system-riscv64", "-machine", "virt", "-accel", "tcg")));
+        assertTrue(QemuVm.asksForKvm(List.of("qemu-system-x86_64", "-accel", "kvm")));
+        assertTrue(QemuVm.asksForKvm(List.of("qemu-system-x86_64", "-enable-kvm")));
+        assertTrue(QemuVm.asksForKvm(List.of("qemu-system-x86_64", "-machine", "q35,accel=kvm:tcg")));
+        assertFalse(QemuVm.asksForKvm(List.of("qemu-system-x86_64", "-accel")));
     }
 }

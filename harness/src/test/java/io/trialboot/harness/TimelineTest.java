@@ -73,7 +73,7 @@ class TimelineTest {
         assertTrue(html.contains(">boot 1</text><text x=\"70\" y=\"16\" font-size=\"12\">+0.1s to +2.5s (2.4 s)</text>"), html);
         assertTrue(html.contains(">boot 2</text><text x=\"70\" y=\"16\" font-size=\"12\">+5.0s to +9.0s (4.0 s)</text>"), html);
         assertTrue(html.contains(">c #1 bootctld: ready</text>"), html);
-        assertTrue(html.contains("fill=\"#1a7f37\">2.0 s of 20.0 s, margin 18.0 s</text>"), html);
+        assertTrue(html.contains("fill=\"#1a7f37\" text-anchor=\"end\">2.0 s of 20.0 s, margin 18.0 s</text>"), html);
         assertTrue(html.contains(">&#8594; deadline +22.0s</text>"), "boot 2's step deadline, 2 s + 20 s, is past the lane's end");
         assertTrue(html.contains("<span id=\"L3\">+0002.500 boot=1 | random &lt;script&gt; &amp; noise</span>"), html);
         assertTrue(html.contains("<span id=\"L2\" class=\"met\">+0002.000 boot=1 | bootctld: ready</span>"), html);
@@ -101,6 +101,6 @@ class TimelineTest {
         m.checkTime(Duration.ofSeconds(12));
         String html = Timeline.html(page, lines, Timeline.marks(m, UnaryOperator.identity(), Duration.ZERO, line(12_000, 2, "(timeout)")));
         assertTrue(html.contains("+5.0s to +12.0s (7.0 s)"), html);
-        assertTrue(html.contains("<td class=\"t\">+12.0s</td><td>2</td><td class=\"t\">c #1 updated: ready</td>"), html);
+        assertTrue(html.contains("<td class=\"n\">+12.0s</td><td>2</td><td class=\"t\">c #1 updated: ready</td>"), html);
     }
 }

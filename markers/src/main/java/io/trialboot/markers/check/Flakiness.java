@@ -33,8 +33,8 @@ final class Flakiness {
               --out FILE       write the Markdown section to FILE
               --docs FILE      replace FILE's '## Flakiness' section with it (appended when absent)""";
 
-    /** One row: a run, and its re-checked contract (empty when the run recorded none). */
-    record Row(String run, Optional<ContractMatcher> matcher, String problem) {
+    /** One row: a run, its re-checked contract (empty when the run recorded none) and the scale it ran with. */
+    record Row(String run, Optional<ContractMatcher> matcher, String problem, Optional<Double> scale) {
     }
 
     private Flakiness() {
@@ -104,14 +104,16 @@ final class Flakiness {
                 Optional<AwaitRecord> await = record.flatMap(f -> AwaitRecord.read(f).stream()
                         .filter(a -> a.builtIn() && a.contract().equals(contract)).findFirst());
                 if (await.isEmpty()) {
-                    rows.add(new Row(name, Optional.empty(), "no await of '" + contract + "' recorded (QEMU never got that far)"));
+                    rows.add(new Row(name, Optional.empty(), "no await of '" + contract + "' recorded (QEMU never got that far)",
+                            Optional.empty()));
                 } else {
-                    rows.add(new Row(name, Optional.of(await.get().recheck(record.get().resolveSibling("serial.log"))), ""));
+                    rows.add(new Row(name, Optional.of(await.get().recheck(record.get().resolveSibling("serial.log"))), "",
+                            Optional.of(await.get().scale())));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (ContractException e) {
-                rows.add(new Row(name, Optional.empty(), e.getMessage()));
+                rows.add(new Row(name, Optional.empty(), e.getMessage(), Optional.empty()));
             }
         }
         return rows;
@@ -122,7 +124,9 @@ final class Flakiness {
         StringBuilder sb = new StringBuilder(HEADING).append("\n\n");
         sb.append("`scripts/flakiness ").append(rows.size()).append("`: the `").append(contract).append("` contract ")
                 .append(rows.size()).append(" times in a row, each on a fresh overlay: **").append(passed).append(" of ")
-                .append(rows.size()).append(" passed**.");
+                .append(rows.size()).append(" passed**, timeout scale ")
+                .append(String.join(", ", rows.stream().flatMap(r -> r.scale().stream()).map(MarkersCheck::scaleText).distinct().toList()))
+                .append('.');
         rows.stream().flatMap(r -> r.matcher().stream()).flatMap(m -> m.results().stream()).filter(r -> r.margin().isPresent())
                 .min(Comparator.comparing(r -> r.margin().get())).ifPresent(r -> sb.append(" Smallest margin of any step in any run: ")
                         .append(describe(r)).append('.'));
