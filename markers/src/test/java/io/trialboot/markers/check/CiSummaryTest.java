@@ -14,14 +14,6 @@ class CiSummaryTest {
 
     private final CliRun cli = new CliRun();
 
-    private int run(String... args) {
-        return cli.run(args);
-    }
-
-    private String out() {
-        return cli.out();
-    }
-
     private Path saved(String name, String records, String... texts) throws Exception {
         Path runDir = Files.createDirectories(dir.resolve("runs").resolve(name));
         AwaitRecordTest.log(runDir.resolve("serial.log"), 1_000, 1, texts);
@@ -49,7 +41,7 @@ class CiSummaryTest {
                   harness  QEMU (*IT)      7 run   0 failed   0 errors   0 skipped
                   markers  unit (*Test)   15 run   1 failed   0 errors   1 skipped
                   total                   22 run   1 failed   0 errors   1 skipped
-                """, out());
+                """, cli.out());
     }
 
     @Test
@@ -59,9 +51,9 @@ class CiSummaryTest {
                 from-line=5 from-ms=11000 scale=1 source=inline outcome=met steps=1/1 contract=nx-status
                 """, FIRST_BOOT);
         Path junit = dir.resolve("contract-reports");
-        assertEquals(MarkersCheck.HOLDS, run("summary", "--runs", dir.resolve("runs").toString(), "--reports", dir.toString(),
+        assertEquals(MarkersCheck.HOLDS, cli.run("summary", "--runs", dir.resolve("runs").toString(), "--reports", dir.toString(),
                 "--junit-dir", junit.toString()));
-        String o = out();
+        String o = cli.out();
         assertTrue(o.contains("contract gate: markers check over 1 QEMU runs' serial.log, timeout scale 1; JUnit XML in " + junit), o);
         assertTrue(o.contains("  ok    FirstBootIT/bootsSlotA  first-boot 4/4 steps, slowest: #1 'stage0: boot slot=a mode=normal "
                 + "tries_lef...' 3 s of 90 s (margin 87 s); #2 'bootctld: ready' 2 s of 60 s (margin 58 s); "), o);
@@ -76,9 +68,9 @@ class CiSummaryTest {
         Path runDir = saved("OtaCycleIT/cycle", "from-line=0 from-ms=0 scale=2 source=built-in outcome=met steps=4/4 contract=first-boot\n",
                 "OpenSBI v1.1", "stage0: boot slot=a mode=normal tries_left=0 boot=1", "bootctld: ready", "updated: ready");
         Files.writeString(runDir.resolve("timeline.html"), "<html></html>");
-        assertEquals(MarkersCheck.NOT_MET, run("summary", "--runs", dir.resolve("runs").toString(), "--reports", dir.toString(),
+        assertEquals(MarkersCheck.NOT_MET, cli.run("summary", "--runs", dir.resolve("runs").toString(), "--reports", dir.toString(),
                 "--junit-dir", dir.resolve("j").toString()));
-        String o = out();
+        String o = cli.out();
         assertTrue(o.contains("  FAIL  OtaCycleIT/cycle  first-boot 2/4 steps: contract 'first-boot' failed at step 3 of 4 (boot 1): "
                 + "marker 'bundlemgrd: slot a active' not seen: the console ended"), o);
         assertTrue(o.contains("        timeline: " + runDir.resolve("timeline.html").toUri()), o);
@@ -90,21 +82,21 @@ class CiSummaryTest {
     @Test
     void aBrokenRecordFailsTheGateWithItsCode() throws Exception {
         saved("X/y", "garbage\n", FIRST_BOOT);
-        assertEquals(MarkersCheck.NOT_MET, run("summary", "--runs", dir.resolve("runs").toString(), "--reports", dir.toString()));
-        assertTrue(out().contains("  FAIL  X/y: RUN_RECORD_MALFORMED: "), out());
+        assertEquals(MarkersCheck.NOT_MET, cli.run("summary", "--runs", dir.resolve("runs").toString(), "--reports", dir.toString()));
+        assertTrue(cli.out().contains("  FAIL  X/y: RUN_RECORD_MALFORMED: "), cli.out());
     }
 
     @Test
     void noRunsIsSaidAndPasses() {
-        assertEquals(MarkersCheck.HOLDS, run("summary", "--runs", dir.resolve("none").toString(), "--reports", dir.toString()));
-        assertTrue(out().contains("no Surefire or Failsafe reports under"), out());
-        assertTrue(out().contains("(no QEMU run recorded an await): nothing to re-check"), out());
+        assertEquals(MarkersCheck.HOLDS, cli.run("summary", "--runs", dir.resolve("none").toString(), "--reports", dir.toString()));
+        assertTrue(cli.out().contains("no Surefire or Failsafe reports under"), cli.out());
+        assertTrue(cli.out().contains("(no QEMU run recorded an await): nothing to re-check"), cli.out());
     }
 
     @Test
     void badArgumentsExitTwo() {
-        assertEquals(MarkersCheck.USAGE, run("summary", "--runs"));
-        assertEquals(MarkersCheck.USAGE, run("summary", "--fast", "x"));
+        assertEquals(MarkersCheck.USAGE, cli.run("summary", "--runs"));
+        assertEquals(MarkersCheck.USAGE, cli.run("summary", "--fast", "x"));
         assertTrue(cli.err().contains("usage: markers summary"), cli.err());
     }
 }

@@ -15,11 +15,7 @@ class FlakinessTest {
 
     private final CliRun cli = new CliRun();
 
-    private int run(String... args) {
-        return cli.run(args);
-    }
-
-    private void run(int n, String... texts) throws Exception {
+    private void saved(int n, String... texts) throws Exception {
         Path runDir = Files.createDirectories(dir.resolve("run-" + n).resolve("FirstBootIT/boots"));
         AwaitRecordTest.log(runDir.resolve("serial.log"), 1_000, 1, texts);
         Files.writeString(runDir.resolve(AwaitRecord.FILE),
@@ -30,14 +26,14 @@ class FlakinessTest {
     void tabulatesEveryRunInOrderAndPutsTheSectionIntoTheDocs() throws Exception {
         String[] good = {"OpenSBI v1.1", "stage0: boot slot=a mode=normal tries_left=0 boot=1", "bootctld: ready",
             "bundlemgrd: slot a active", "updated: ready"};
-        run(1, good);
-        run(2, "OpenSBI v1.1", "stage0: boot slot=a mode=normal tries_left=0 boot=1", "bootctld: ready");
-        run(10, good);
+        saved(1, good);
+        saved(2, "OpenSBI v1.1", "stage0: boot slot=a mode=normal tries_left=0 boot=1", "bootctld: ready");
+        saved(10, good);
         Files.createDirectories(dir.resolve("run-3")); // QEMU never got to record anything
         Path docs = dir.resolve("reliability.md");
         Files.writeString(docs, "# Reliability\n\n## Power cuts\n\ntext\n\n## Flakiness\n\nold table\n\n## Later\n\nkept\n");
         Path md = dir.resolve("out/flakiness.md");
-        assertEquals(MarkersCheck.NOT_MET, run("flakiness", dir.toString(), "--contract", "first-boot", "--out", md.toString(),
+        assertEquals(MarkersCheck.NOT_MET, cli.run("flakiness", dir.toString(), "--contract", "first-boot", "--out", md.toString(),
                 "--docs", docs.toString()));
         String table = Files.readString(md);
         assertTrue(table.startsWith("## Flakiness\n\n`scripts/flakiness 4`: the `first-boot` contract 4 times in a row, each on a "
@@ -62,11 +58,11 @@ class FlakinessTest {
 
     @Test
     void allPassingExitsZeroAndNoRunsIsUsage() throws Exception {
-        assertEquals(MarkersCheck.USAGE, run("flakiness", dir.toString()));
+        assertEquals(MarkersCheck.USAGE, cli.run("flakiness", dir.toString()));
         assertTrue(cli.err().contains("no run-<n> directories under"), cli.err());
-        run(1, "OpenSBI v1.1", "stage0: boot slot=a mode=normal tries_left=0 boot=1", "bootctld: ready",
+        saved(1, "OpenSBI v1.1", "stage0: boot slot=a mode=normal tries_left=0 boot=1", "bootctld: ready",
                 "bundlemgrd: slot a active", "updated: ready");
-        assertEquals(MarkersCheck.HOLDS, run("flakiness", dir.toString(), "--contract", "first-boot"));
-        assertEquals(MarkersCheck.USAGE, run("flakiness"));
+        assertEquals(MarkersCheck.HOLDS, cli.run("flakiness", dir.toString(), "--contract", "first-boot"));
+        assertEquals(MarkersCheck.USAGE, cli.run("flakiness"));
     }
 }
