@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * printed, where chromium is not installed (scripts/bootstrap installs it, so CI runs it).
  */
 class TimelineBrowserTest {
+    /** OtaCycleIT's serial.log from a run on a loaded 2-core host with timeout scale 3 (scripts/flakiness). */
     private static final String FIXTURE = "/timeline/ota-cycle-serial.log";
+    private static final double FIXTURE_SCALE = 3.0;
     private static final int[] GREEN = {0x1a, 0x7f, 0x37};
     private static final int[] RED = {0xcf, 0x22, 0x2e};
 
@@ -93,7 +95,7 @@ class TimelineBrowserTest {
 
     /** timeline.html for {@code lines} checked offline against ota-cycle, as the harness draws it. */
     private Path page(String name, List<ConsoleLine> lines) throws IOException {
-        ContractMatcher m = new ContractMatcher(Contract.builtIn("ota-cycle"), 1.0);
+        ContractMatcher m = new ContractMatcher(Contract.builtIn("ota-cycle"), FIXTURE_SCALE);
         for (ConsoleLine l : lines) {
             m.offer(l);
             if (m.done()) break;
@@ -103,7 +105,7 @@ class TimelineBrowserTest {
         List<Timeline.Mark> marks = Timeline.marks(m, UnaryOperator.identity(), Duration.ZERO, last);
         Path page = dir.resolve(name + ".html");
         Timeline.Page header = new Timeline.Page("OtaCycleIT / " + name, m.passed() ? "contract met" : "contract failed",
-                TimeoutScale.DEFAULT.toString(), false);
+                new TimeoutScale(FIXTURE_SCALE, "the fixture's run").toString(), false);
         Files.writeString(page, Timeline.html(header, lines, marks), StandardCharsets.UTF_8);
         return page;
     }
