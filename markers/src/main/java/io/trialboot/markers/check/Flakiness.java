@@ -128,7 +128,8 @@ final class Flakiness {
                 .append(String.join(", ", rows.stream().flatMap(r -> r.scale().stream()).map(MarkersCheck::scaleText).distinct().toList()))
                 .append('.');
         rows.stream().flatMap(r -> r.matcher().stream()).flatMap(m -> m.results().stream()).filter(r -> r.margin().isPresent())
-                .min(Comparator.comparing(r -> r.margin().get())).ifPresent(r -> sb.append(" Smallest margin of any step in any run: ")
+                .max(Comparator.comparingDouble(r -> r.waited().toMillis() / (double) Math.max(1, r.allowed().toMillis())))
+                .ifPresent(r -> sb.append(" Closest to its timeout in any run: ")
                         .append(describe(r)).append('.'));
         sb.append("\n\n| run | result | contract time | slowest step | taken of allowed | margin |\n");
         sb.append("|---|---|---|---|---|---|\n");
