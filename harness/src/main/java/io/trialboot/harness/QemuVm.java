@@ -8,7 +8,7 @@ import io.trialboot.markers.ContractMatcher;
 import io.trialboot.markers.LinePattern;
 import io.trialboot.markers.Marker;
 import io.trialboot.markers.Step;
-import io.trialboot.markers.StepResult;
+import io.trialboot.markers.check.AwaitRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -75,6 +76,8 @@ public final class QemuVm implements AutoCloseable {
     private boolean closed;
     private ScheduledFuture<?> diskWatch;
     private final List<Timeline.Mark> marks = new CopyOnWriteArrayList<>();
+    /** Whether QEMU's command line asks for KVM; a riscv64 guest on another host architecture is emulated (TCG). */
+    private volatile boolean accelerated;
     private int mediaPlugs;
     private final LiveAwait.Console liveConsole = new LiveAwait.Console() {
         @Override
@@ -165,6 +168,16 @@ public final class QemuVm implements AutoCloseable {
         return runDir().resolve("contract-report.txt");
     }
 
+    /** The contracts this VM awaited, one {@link AwaitRecord} a line: the CI gate re-checks serial.log with them. */
+    public Path contractsFile() {
+        return runDir().resolve(AwaitRecord.FILE);
+    }
+
+    /** Whether QEMU runs with KVM acceleration; false means TCG emulation, and timeouts may need scaling. */
+    public boolean accelerated() {
+        return accelerated;
+    }
+
     /** The per-run report, written when the VM is closed: boots, markers and contract steps on a time axis. */
     public Path timelineFile() {
         return runDir().resolve("timeline.html");
@@ -228,8 +241,10 @@ public final class QemuVm implements AutoCloseable {
      */
     public Map<String, String> await(Contract contract) {
         LiveAwait.Outcome outcome;
+        int from = cursor;
+        Duration start = elapsed().truncatedTo(ChronoUnit.MILLIS);
         try {
-            outcome = LiveAwait.run(contract, config.scale().factor(), cursor, liveConsole);
+            outcome = LiveAwait.run(contract, config.scale().factor(), from, liveConsole);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HarnessException(HarnessCode.INTERRUPTED, "interrupted while waiting for contract '"
@@ -239,17 +254,12 @@ public final class QemuVm implements AutoCloseable {
         Map<ConsoleLine, ConsoleLine> real = outcome.real();
         int next = outcome.next();
         cursor = next;
-        for (StepResult r : matcher.results()) {
-            marks.add(new Timeline.Mark(real.get(r.line()), contract.name() + " step " + r.step().number()
-                    + (r.waited() == null ? "" : " after " + seconds(r.waited()) + " of " + seconds(r.allowed())),
-                    false));
-        }
+        ConsoleLine now = new ConsoleLine(elapsed().truncatedTo(ChronoUnit.MILLIS), console.currentBoot(),
+                "(" + matcher.failure().map(f -> f.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ')).orElse("met") + ")");
+        marks.addAll(Timeline.marks(matcher, real::get, start, now));
+        recordAwait(AwaitRecord.of(matcher, from, start.toMillis(), config.scale().factor()));
         if (matcher.passed()) return matcher.captures();
-        ContractFailure f = matcher.failure().orElseThrow();
-        ConsoleLine at = f.line() != null ? real.get(f.line()) : new ConsoleLine(elapsed().truncatedTo(ChronoUnit.MILLIS),
-                console.currentBoot(), "(" + f.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")");
-        marks.add(new Timeline.Mark(at, f.summary(), true));
-        throw failure(f, next);
+        throw failure(matcher.failure().orElseThrow(), next);
     }
 
     /**
@@ -482,17 +492,39 @@ public final class QemuVm implements AutoCloseable {
 
     private record Trigger(Predicate<String> line, Runnable action) {}
 
+    private void recordAwait(AwaitRecord r) {
+        try {
+            Files.writeString(contractsFile(), r.format() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + contractsFile(), e);
+        }
+    }
+
     private void writeTimeline() {
         QemuProcess p = process;
-        String outcome = (p == null ? "QEMU never started" : "QEMU exited with code " + p.exitCode().orElse(-1))
-                + "; " + marks.stream().filter(m -> !m.failed()).count() + " contract steps met, "
-                + marks.stream().filter(Timeline.Mark::failed).count() + " failed; console: serial.log";
+        String state = p == null ? "QEMU never started" : p.alive() ? "QEMU running" : "QEMU exited with code " + p.exitCode().orElse(-1);
+        String outcome = state + "; " + marks.stream().filter(m -> !m.failed()).count() + " contract steps met, "
+                + marks.stream().filter(Timeline.Mark::failed).count() + " failed; console: " + serialLog();
+        Timeline.Page page = new Timeline.Page(runDir().getParent().getFileName() + " / " + runDir().getFileName(), outcome,
+                config.scale().toString(), accelerated);
         try {
-            Files.writeString(timelineFile(), Timeline.html(runDir().getParent().getFileName() + " / "
-                    + runDir().getFileName(), lines(), marks, outcome), StandardCharsets.UTF_8);
+            Files.writeString(timelineFile(), Timeline.html(page, lines(), marks), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + timelineFile(), e);
         }
+    }
+
+    /** Whether {@code argv} asks QEMU for KVM ({@code -enable-kvm}, {@code -accel kvm}, {@code accel=kvm}). */
+    static boolean asksForKvm(List<String> argv) {
+        for (int i = 0; i < argv.size(); i++) {
+            String a = argv.get(i);
+            if (a.equals("-enable-kvm") || a.contains("accel=kvm")
+                    || (a.equals("-accel") && i + 1 < argv.size() && argv.get(i + 1).startsWith("kvm"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** QMP {@code quit}, when QEMU has a QMP socket; false when it could not be asked. */
@@ -508,6 +540,7 @@ public final class QemuVm implements AutoCloseable {
 
     private synchronized void launch() {
         List<String> argv = QemuCommand.argv(config, overlay, qmpSocket);
+        accelerated = asksForKvm(argv);
         try {
             Files.deleteIfExists(qmpSocket);
             Files.write(runDir().resolve("qemu-cmdline.txt"), List.of(String.join(" ", argv)), StandardCharsets.UTF_8);
@@ -622,8 +655,10 @@ public final class QemuVm implements AutoCloseable {
                 ? "QEMU still running" + (f.kind() == ContractFailure.Kind.TIMEOUT ? "; " + vcpus() : "")
                 : "QEMU exited with code " + (p == null ? "?" : String.valueOf(p.exitCode().orElse(-1)))
                         + (powerCutFired() ? " (killed by the armed power cut)" : "");
+        writeTimeline(); // the failure message links it; close() writes it again with everything
         String message = f.report(console.tail(consumed, ContractFailure.TAIL_LINES))
-                + liveness + "\nfull log: " + serialLog();
+                + liveness + "\ntimeout scale " + config.scale() + (accelerated ? "" : "; QEMU without acceleration (TCG)")
+                + "\nfull log: " + serialLog() + "\ntimeline: " + timelineFile().toUri();
         try {
             Files.writeString(reportFile(), message + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -653,10 +688,6 @@ public final class QemuVm implements AutoCloseable {
     private VcpuSnapshot vcpuSnapshot() {
         Object text = qmp().execute("human-monitor-command", Map.of("command-line", "info registers -a"));
         return VcpuSnapshot.parse(String.valueOf(text));
-    }
-
-    private static String seconds(Duration d) {
-        return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 
     private Duration elapsed() {

@@ -62,9 +62,9 @@ public final class QemuVmExtension implements ParameterResolver, BeforeEachCallb
                     + "remove @QemuTest from " + ec.getRequiredTestMethod().getName());
         }
         TimeoutScale scale = TimeoutScale.fromEnvironment();
-        announce(scale);
         Optional<QemuTest> settings = settings(ec, perClass);
         QemuVm vm = QemuVm.start(config(settings, GuestImage.fromSystemProperty(), scale, runDir(ec, perClass)));
+        announce(scale, vm.accelerated());
         store.put(QemuVm.class, vm); // closed in afterEach/afterAll; the store closes it too if those never run
         return vm;
     }
@@ -111,9 +111,10 @@ public final class QemuVmExtension implements ParameterResolver, BeforeEachCallb
     private static void finish(QemuVm vm, boolean failed, String name, ExtensionContext ec) {
         vm.close();
         if (failed) {
-            String kept = Stream.of(vm.serialLog(), vm.reportFile(), vm.timelineFile(), vm.overlay())
+            String kept = Stream.of(vm.serialLog(), vm.reportFile(), vm.timelineFile(), vm.contractsFile(), vm.overlay())
                     .filter(Files::exists).map(p -> p.getFileName().toString()).reduce((a, b) -> a + ", " + b).orElse("nothing");
-            System.out.println("trialboot: " + name + " failed; kept in " + vm.runDir() + ": " + kept);
+            System.out.println("trialboot: " + name + " failed; kept in " + vm.runDir() + ": " + kept
+                    + "; report: " + vm.timelineFile().toUri());
             ec.publishReportEntry("trialboot.run", vm.runDir().toString());
         } else {
             try {
@@ -166,12 +167,15 @@ public final class QemuVmExtension implements ParameterResolver, BeforeEachCallb
         return dir;
     }
 
-    private static void announce(TimeoutScale scale) {
+    /** Once per JVM: the scale, and a warning when QEMU is emulating (each run's timeline.html says it too). */
+    private static void announce(TimeoutScale scale, boolean accelerated) {
         if (!ANNOUNCED.compareAndSet(false, true)) return;
         System.out.println("trialboot: timeout scale " + scale);
-        // The harness never passes -accel kvm: a riscv64 guest is emulated (TCG) on this host.
-        System.out.println("trialboot: WARNING: QEMU runs without acceleration (TCG emulation on "
-                + System.getProperty("os.arch") + "); on a slow host raise -D" + TimeoutScale.PROPERTY);
+        if (!accelerated) {
+            System.out.println("trialboot: WARNING: QEMU runs without acceleration (TCG emulation on "
+                    + System.getProperty("os.arch") + "); on a slow host raise -D" + TimeoutScale.PROPERTY
+                    + " or " + TimeoutScale.ENV);
+        }
     }
 
     private static void deleteTree(Path dir) {

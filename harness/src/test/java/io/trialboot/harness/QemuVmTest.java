@@ -66,13 +66,17 @@ class QemuVmTest {
             String m = e.getMessage();
             assertTrue(m.startsWith("contract 'test' failed at step 2 of 2 (boot 1): marker 'updated: ready' not seen: the console ended"), m);
             assertTrue(m.contains("last words"), m);
-            assertTrue(m.contains("QEMU exited with code 3\nfull log: " + vm.serialLog()), m);
+            assertTrue(m.contains("QEMU exited with code 3\ntimeout scale 1.0 (default); QEMU without acceleration (TCG)\nfull log: "
+                    + vm.serialLog() + "\ntimeline: " + vm.timelineFile().toUri()), m);
+            assertTrue(Files.exists(vm.timelineFile()), "the failure writes the timeline it links");
+            assertTrue(Files.readString(vm.contractsFile()).matches(
+                    "from-line=0 from-ms=\\d+ scale=1 source=inline outcome=failed steps=1/2 contract=test\n"), Files.readString(vm.contractsFile()));
             assertEquals(m + "\n", Files.readString(vm.reportFile()));
             assertEquals(3, vm.exitCode().orElseThrow());
             vm.close();
             String timeline = Files.readString(vm.timelineFile());
-            assertTrue(timeline.contains("<td>test step 1 after "), timeline);
-            assertTrue(timeline.contains("<tr class=\"fail\">"), timeline);
+            assertTrue(timeline.contains("<td class=\"t\">test #1 bootctld: ready</td>"), timeline);
+            assertTrue(timeline.contains("<tr class=\"fail\"><td class=\"n\">"), timeline);
             assertTrue(timeline.contains("QEMU exited with code 3; 1 contract steps met, 1 failed"), timeline);
         }
     }
@@ -85,7 +89,7 @@ class QemuVmTest {
                     "forbid contains \"Kernel panic\"\nboot 1\nexpect 60s BOOTCTLD_READY\n")));
             assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos(), "waited out the timeout");
             assertTrue(e.getMessage().contains("forbidden line at"), e.getMessage());
-            assertTrue(e.getMessage().contains("QEMU still running\nfull log: "), e.getMessage());
+            assertTrue(e.getMessage().contains("QEMU still running\ntimeout scale "), e.getMessage());
         }
     }
 
@@ -224,5 +228,14 @@ class QemuVmTest {
                 assertTrue(vm.powerCutFired());
             }
         }
+    }
+
+    @Test
+    void knowsFromTheCommandLineWhetherQemuIsAccelerated() {
+        assertFalse(QemuVm.asksForKvm(List.of("qemu-system-riscv64", "-machine", "virt", "-accel", "tcg")));
+        assertTrue(QemuVm.asksForKvm(List.of("qemu-system-x86_64", "-accel", "kvm")));
+        assertTrue(QemuVm.asksForKvm(List.of("qemu-system-x86_64", "-enable-kvm")));
+        assertTrue(QemuVm.asksForKvm(List.of("qemu-system-x86_64", "-machine", "q35,accel=kvm:tcg")));
+        assertFalse(QemuVm.asksForKvm(List.of("qemu-system-x86_64", "-accel")));
     }
 }

@@ -25,7 +25,9 @@ public final class ContractException extends RuntimeException {
         /** A serial log line that has the timestamp prefix format wrong. */
         LOG_MALFORMED,
         /** A serial log that cannot be read. */
-        LOG_UNREADABLE
+        LOG_UNREADABLE,
+        /** A line of a run directory's contracts.txt (the awaits a QEMU run made) is not in its form. */
+        RUN_RECORD_MALFORMED
     }
 
     private final Code code;

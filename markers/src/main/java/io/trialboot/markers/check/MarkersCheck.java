@@ -22,7 +22,8 @@ import java.util.Optional;
 /**
  * The CI gate: {@code markers check <contract> <serial.log> [--scale F] [--junit-xml FILE]} checks a
  * saved console log against a contract, offline, with the same matcher the harness runs live.
- * {@code markers catalog} prints the marker catalog.
+ * {@code markers catalog} prints the marker catalog; {@code markers summary} is the CI gate over the QEMU
+ * runs' saved logs ({@link CiSummary}); {@code markers flakiness} tabulates repeated runs ({@link Flakiness}).
  *
  * <p>Exit status: {@value #HOLDS} the contract holds; {@value #NOT_MET} it does not (the failure
  * report on stderr); {@value #USAGE} bad usage or unusable input (unreadable or malformed log or
@@ -36,6 +37,8 @@ public final class MarkersCheck {
     static final String USAGE_TEXT = """
             usage: markers check <contract> <serial.log> [--scale F] [--junit-xml FILE]
                    markers catalog
+                   markers summary [--runs DIR] [--reports ROOT] [--junit-dir DIR]   (the CI gate's summary)
+                   markers flakiness <root> [--contract NAME] [--out FILE] [--docs FILE]
               <contract>   a contract file, or the name of a built-in one (first-boot, reboot-cycle, ...)
               <serial.log> the console log: '+SSSS.mmm boot=N | text' lines, or a raw console capture
               --scale F    multiply every step timeout by F (> 0, default 1)
@@ -56,6 +59,12 @@ public final class MarkersCheck {
                 out.println(m.name() + "\t" + m.template());
             }
             return HOLDS;
+        }
+        if (!args.isEmpty() && args.get(0).equals("summary")) {
+            return CiSummary.run(args.subList(1, args.size()), out, err);
+        }
+        if (!args.isEmpty() && args.get(0).equals("flakiness")) {
+            return Flakiness.run(args.subList(1, args.size()), out, err);
         }
         if (args.size() == 1 && (args.get(0).equals("--help") || args.get(0).equals("-h"))) {
             out.println(USAGE_TEXT);
@@ -162,6 +171,11 @@ public final class MarkersCheck {
         StepResult r = tightest.get();
         return head + "\nsmallest margin: step " + r.step().number() + " '" + r.step().pattern().describe(matcher.captures())
                 + "' took " + seconds(r.waited()) + " of " + seconds(r.allowed()) + " (margin " + seconds(r.margin().get()) + ")";
+    }
+
+    /** A timeout scale as reports print it: {@code 1}, {@code 2.5}. */
+    static String scaleText(double scale) {
+        return BigDecimal.valueOf(scale).stripTrailingZeros().toPlainString();
     }
 
     static String seconds(Duration d) {

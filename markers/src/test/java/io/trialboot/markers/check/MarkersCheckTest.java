@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.ConsoleLog;
 import io.trialboot.markers.Marker;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,20 +20,18 @@ class MarkersCheckTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final CliRun cli = new CliRun();
 
     private int run(String... args) {
-        return MarkersCheck.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return cli.run(args);
     }
 
     private String out() {
-        return out.toString(StandardCharsets.UTF_8);
+        return cli.out();
     }
 
     private String err() {
-        return err.toString(StandardCharsets.UTF_8);
+        return cli.err();
     }
 
     private Path log(String name, String... timedLines) throws Exception {
@@ -142,20 +137,20 @@ class MarkersCheckTest {
         Path log = goodFirstBoot();
         assertEquals(2, run());
         assertTrue(err().startsWith("markers: no command\nusage: markers check"), err());
-        err.reset();
+        cli.reset();
         assertEquals(2, run("check", "first-boot"));
         assertTrue(err().startsWith("markers: need a contract and a serial log\n"), err());
-        err.reset();
+        cli.reset();
         assertEquals(2, run("check", "first-boot", log.toString(), "--scale", "0"));
         assertTrue(err().startsWith("markers: --scale '0' is not a number in (0, 1000]\n"), err());
-        err.reset();
+        cli.reset();
         assertEquals(2, run("check", "first-boot", log.toString(), "--scale", "fast"));
         assertEquals(2, run("check", "first-boot", log.toString(), "--verbose"));
         assertEquals(2, run("check", "first-boot", log.toString(), "extra"));
         assertEquals(2, run("check", "first-boot", log.toString(), "--junit-xml"));
         assertEquals(2, run("verify", "first-boot", log.toString()));
         assertEquals(2, run("check", "first-boot", "bad\u0000path"));
-        err.reset();
+        cli.reset();
         assertEquals(0, run("--help"));
         assertTrue(out().startsWith("usage: markers check"), out());
         assertEquals("", err());
@@ -165,15 +160,15 @@ class MarkersCheckTest {
     void unusableInputExitsTwoWithItsCode() throws Exception {
         assertEquals(2, run("check", "first-boot", dir.resolve("missing.log").toString()));
         assertTrue(err().startsWith("markers check: LOG_UNREADABLE: no such serial log: "), err());
-        err.reset();
+        cli.reset();
         Path broken = dir.resolve("broken.log");
         Files.writeString(broken, "+0001.000 boot=1 | ok\nnot a log line\n");
         assertEquals(2, run("check", "first-boot", broken.toString()));
         assertTrue(err().startsWith("markers check: LOG_MALFORMED: " + broken + ":2: "), err());
-        err.reset();
+        cli.reset();
         assertEquals(2, run("check", "no-such-contract", goodFirstBoot().toString()));
         assertTrue(err().startsWith("markers check: CONTRACT_NOT_FOUND: no built-in contract 'no-such-contract'"), err());
-        err.reset();
+        cli.reset();
         Path bad = dir.resolve("bad.contract");
         Files.writeString(bad, "boot 1\nexpect soon UPDATED_READY\n");
         assertEquals(2, run("check", bad.toString(), goodFirstBoot().toString()));

@@ -1,0 +1,332 @@
+package io.trialboot.markers.check;
+
+import io.trialboot.markers.ContractException;
+import io.trialboot.markers.ContractMatcher;
+import io.trialboot.markers.StepResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+
+/**
+ * {@code markers summary}: the end of a CI run on one screen. The JUnit totals per module (from the
+ * Surefire and Failsafe XML reports), then the contract gate: every built-in contract a QEMU run
+ * awaited (its run directory's {@value AwaitRecord#FILE}) re-checked offline over its serial.log,
+ * with steps met, the three slowest steps and their margins, and the timeout scale; one JUnit XML
+ * file per re-check. Exit status {@value MarkersCheck#HOLDS} when every re-checked contract holds,
+ * {@value MarkersCheck#NOT_MET} otherwise.
+ */
+final class CiSummary {
+    static final String USAGE_TEXT = """
+            usage: markers summary [--runs DIR] [--reports ROOT] [--junit-dir DIR]
+              --runs DIR       the QEMU run directories (default harness/target/qemu-runs)
+              --reports ROOT   the Maven project whose <module>/target/{surefire,failsafe}-reports are totalled (default .)
+              --junit-dir DIR  where one JUnit XML per re-checked contract goes (default target/contract-reports)""";
+
+    private static final int SLOWEST = 3;
+    private static final int LABEL = 44;
+    /** A run directory of a later attempt of the same test method: {@code <method>-<n>}, n >= 2. */
+    private static final Pattern ATTEMPT = Pattern.compile("(.+)-([2-9]|[1-9][0-9]+)");
+
+    private CiSummary() {
+    }
+
+    /**
+     * JUnit totals of one module and plugin; {@code flaky} counts the tests that failed and then
+     * passed when Failsafe ran them again (docs/testing.md, "Reruns and flakes").
+     */
+    record Totals(int tests, int failures, int errors, int skipped, int flaky) {
+        static final Totals NONE = new Totals(0, 0, 0, 0, 0);
+
+        Totals plus(Totals o) {
+            return new Totals(tests + o.tests, failures + o.failures, errors + o.errors, skipped + o.skipped, flaky + o.flaky);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%4d run %3d failed %3d errors %3d skipped", tests, failures, errors, skipped)
+                    + (flaky == 0 ? "" : String.format(" %3d FLAKY (passed on a rerun)", flaky));
+        }
+    }
+
+    static int run(List<String> args, PrintStream out, PrintStream err) {
+        Path runs = Path.of("harness/target/qemu-runs");
+        Path reports = Path.of(".");
+        Path junitDir = Path.of("target/contract-reports");
+        for (int i = 0; i < args.size(); i += 2) {
+            String a = args.get(i);
+            if (!List.of("--runs", "--reports", "--junit-dir").contains(a)) {
+                return usage(err, "unknown argument '" + a + "'");
+            }
+            if (i + 1 >= args.size()) {
+                return usage(err, a + " needs a value");
+            }
+            Path v = Path.of(args.get(i + 1));
+            switch (a) {
+                case "--runs" -> runs = v;
+                case "--reports" -> reports = v;
+                default -> junitDir = v;
+            }
+        }
+        try {
+            printTotals(reports, out);
+            return gate(runs, junitDir, out);
+        } catch (UncheckedIOException e) {
+            err.println("markers summary: " + e.getCause());
+            return MarkersCheck.USAGE;
+        }
+    }
+
+    /** Totals per module and plugin, then the sum. */
+    static void printTotals(Path root, PrintStream out) {
+        Map<String, Totals> byModule = new TreeMap<>();
+        try (Stream<Path> modules = Files.list(root)) {
+            for (Path module : modules.filter(Files::isDirectory).sorted().toList()) {
+                for (String plugin : List.of("surefire", "failsafe")) {
+                    Path dir = module.resolve("target").resolve(plugin + "-reports");
+                    if (!Files.isDirectory(dir)) continue;
+                    Totals t = Totals.NONE;
+                    try (Stream<Path> files = Files.list(dir)) {
+                        for (Path f : files.filter(p -> p.getFileName().toString().matches("TEST-.*\\.xml")).sorted().toList()) {
+                            t = t.plus(suiteTotals(f));
+                        }
+                    }
+                    byModule.put(module.getFileName() + (plugin.equals("surefire") ? "  unit (*Test)" : "  QEMU (*IT) "), t);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.println("tests per module:");
+        if (byModule.isEmpty()) {
+            out.println("  no Surefire or Failsafe reports under " + root.toAbsolutePath().normalize());
+            return;
+        }
+        Totals sum = Totals.NONE;
+        int width = byModule.keySet().stream().mapToInt(String::length).max().orElse(0);
+        for (Map.Entry<String, Totals> e : byModule.entrySet()) {
+            out.println("  " + pad(e.getKey(), width) + " " + e.getValue());
+            sum = sum.plus(e.getValue());
+        }
+        out.println("  " + pad("total", width) + " " + sum);
+    }
+
+    /** The counts on a JUnit XML report's root {@code testsuite} element. */
+    static Totals suiteTotals(Path report) {
+        try (InputStream in = Files.newInputStream(report)) {
+            XMLInputFactory f = XMLInputFactory.newFactory();
+            f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+            XMLStreamReader r = f.createXMLStreamReader(in);
+            while (r.hasNext() && r.next() != XMLStreamReader.START_ELEMENT) {
+                // skip the prolog
+            }
+            if (!r.isStartElement() || !r.getLocalName().equals("testsuite")) {
+                throw new IOException(report + ": no <testsuite> root element");
+            }
+            int tests = count(r, "tests");
+            int failures = count(r, "failures");
+            int errors = count(r, "errors");
+            int skipped = count(r, "skipped");
+            return new Totals(tests, failures, errors, skipped, flakyTestcases(r));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (XMLStreamException | NumberFormatException e) {
+            throw new UncheckedIOException(new IOException(report + ": not a JUnit XML report: " + e.getMessage(), e));
+        }
+    }
+
+    /** The {@code testcase} elements that hold a {@code flakyFailure} or {@code flakyError}: passed on a rerun. */
+    private static int flakyTestcases(XMLStreamReader r) throws XMLStreamException {
+        int flaky = 0;
+        boolean counted = false;
+        while (r.hasNext()) {
+            int event = r.next();
+            if (event != XMLStreamReader.START_ELEMENT) continue;
+            String name = r.getLocalName();
+            if (name.equals("testcase")) {
+                counted = false;
+            } else if (!counted && (name.equals("flakyFailure") || name.equals("flakyError"))) {
+                flaky++;
+                counted = true;
+            }
+        }
+        return flaky;
+    }
+
+    private static int count(XMLStreamReader r, String attribute) {
+        String v = r.getAttributeValue(null, attribute);
+        return v == null ? 0 : Integer.parseInt(v.trim());
+    }
+
+    /** Re-checks every recorded built-in contract; prints one block per run. */
+    static int gate(Path runs, Path junitDir, PrintStream out) {
+        List<Path> records = recordFiles(runs);
+        if (records.isEmpty()) {
+            out.println("contract gate: no " + AwaitRecord.FILE + " under " + runs.toAbsolutePath().normalize()
+                    + " (no QEMU run recorded an await): nothing to re-check");
+            return MarkersCheck.HOLDS;
+        }
+        TreeSet<String> scales = new TreeSet<>();
+        int checked = 0;
+        int failed = 0;
+        int inline = 0;
+        int flaky = 0;
+        List<String> lines = new ArrayList<>();
+        Map<Path, Path> retriedBy = retries(records.stream().map(Path::getParent).toList());
+        for (Path file : records) {
+            Path runDir = file.getParent();
+            String run = runs.relativize(runDir).toString();
+            Path retry = retriedBy.get(runDir);
+            if (retry != null) {
+                flaky++;
+                lines.add("  FLAKY " + run + ": an attempt Failsafe ran again as " + runs.relativize(retry)
+                        + " (its outcome is the test's); this attempt's awaits: " + outcomes(file));
+                continue;
+            }
+            List<AwaitRecord> awaits;
+            try {
+                awaits = AwaitRecord.read(file);
+            } catch (ContractException e) {
+                lines.add("  FAIL  " + run + ": " + e.getMessage());
+                failed++;
+                continue;
+            }
+            int n = 0;
+            int live = 0;
+            int liveFailed = 0;
+            for (AwaitRecord a : awaits) {
+                n++;
+                scales.add(MarkersCheck.scaleText(a.scale()));
+                if (!a.builtIn()) {
+                    live++;
+                    if (!a.met()) liveFailed++;
+                    continue;
+                }
+                checked++;
+                ContractMatcher m;
+                try {
+                    m = a.recheck(runDir.resolve("serial.log"));
+                } catch (ContractException e) {
+                    lines.add("  FAIL  " + run + "  " + a.contract() + ": cannot re-check: " + e.getMessage());
+                    failed++;
+                    continue;
+                }
+                writeJunit(junitDir, run, n, m, runDir.resolve("serial.log"));
+                String steps = m.results().size() + "/" + m.contract().steps().size() + " steps";
+                if (m.passed()) {
+                    lines.add("  ok    " + run + "  " + a.contract() + " " + steps + ", slowest: " + slowest(m));
+                } else {
+                    failed++;
+                    lines.add("  FAIL  " + run + "  " + a.contract() + " " + steps + ": " + m.failure().orElseThrow().summary());
+                    Path timeline = runDir.resolve("timeline.html");
+                    if (Files.exists(timeline)) lines.add("        timeline: " + timeline.toAbsolutePath().normalize().toUri());
+                }
+            }
+            inline += live;
+            if (live > 0) {
+                lines.add("  live  " + run + "  " + live + " inline await(s) checked live only: "
+                        + (live - liveFailed) + " met, " + liveFailed + " failed (as the test expected, or its JUnit result says)");
+            }
+        }
+        out.println("contract gate: markers check over " + records.size() + " QEMU runs' serial.log, timeout scale "
+                + String.join(", ", scales) + "; JUnit XML in " + junitDir);
+        lines.forEach(out::println);
+        out.println("contract gate: " + checked + " built-in contract(s) re-checked: " + (checked - failed) + " hold, "
+                + failed + " failed; " + inline + " inline await(s) not re-checked"
+                + (flaky == 0 ? "" : "; " + flaky + " FLAKY run(s) superseded by a rerun"));
+        return failed == 0 ? MarkersCheck.HOLDS : MarkersCheck.NOT_MET;
+    }
+
+    /**
+     * The run directories a later attempt of the same test superseded: the harness names the
+     * second run of a test method in one JVM {@code <method>-2}, the third {@code <method>-3}, and
+     * Failsafe's rerun of a failed test is such a run. Maps each earlier attempt to the last one.
+     */
+    static Map<Path, Path> retries(List<Path> runDirs) {
+        Map<Path, TreeMap<Integer, Path>> attempts = new TreeMap<>();
+        for (Path d : runDirs) {
+            Matcher m = ATTEMPT.matcher(d.getFileName().toString());
+            if (m.matches() && runDirs.contains(d.resolveSibling(m.group(1)))) {
+                attempts.computeIfAbsent(d.resolveSibling(m.group(1)), k -> new TreeMap<>()).put(Integer.parseInt(m.group(2)), d);
+            }
+        }
+        Map<Path, Path> retried = new TreeMap<>();
+        attempts.forEach((first, later) -> {
+            Path last = later.lastEntry().getValue();
+            retried.put(first, last);
+            later.headMap(later.lastKey()).values().forEach(d -> retried.put(d, last));
+        });
+        return retried;
+    }
+
+    private static String outcomes(Path recordFile) {
+        try {
+            return AwaitRecord.read(recordFile).stream().map(a -> a.contract() + " " + (a.met() ? "met" : "FAILED"))
+                    .reduce((x, y) -> x + ", " + y).orElse("none");
+        } catch (ContractException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** The {@value #SLOWEST} steps that took longest, each with its time against its scaled timeout. */
+    static String slowest(ContractMatcher m) {
+        List<StepResult> timed = m.results().stream().filter(r -> r.waited() != null)
+                .sorted(Comparator.comparing(StepResult::waited).reversed()).limit(SLOWEST).toList();
+        if (timed.isEmpty()) return "times unknown (raw console capture)";
+        List<String> parts = new ArrayList<>();
+        for (StepResult r : timed) {
+            parts.add("#" + r.step().number() + " '" + shorten(r.step().pattern().describe(m.captures())) + "' "
+                    + MarkersCheck.seconds(r.waited()) + " of " + MarkersCheck.seconds(r.allowed())
+                    + " (margin " + MarkersCheck.seconds(r.margin().orElse(Duration.ZERO)) + ")");
+        }
+        return String.join("; ", parts);
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= LABEL ? s : s.substring(0, LABEL - 3) + "...";
+    }
+
+    private static void writeJunit(Path dir, String run, int n, ContractMatcher m, Path log) {
+        String suite = "contract." + run.replace('/', '.') + "." + m.contract().name();
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("TEST-" + suite + "-" + n + ".xml"), JunitXml.render(m, log.toString(), suite));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<Path> recordFiles(Path runs) {
+        if (!Files.isDirectory(runs)) return List.of();
+        try (Stream<Path> s = Files.walk(runs)) {
+            return s.filter(p -> p.getFileName().toString().equals(AwaitRecord.FILE)).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String pad(String s, int width) {
+        return s + " ".repeat(Math.max(0, width - s.length()));
+    }
+
+    private static int usage(PrintStream err, String problem) {
+        err.println("markers summary: " + problem);
+        err.println(USAGE_TEXT);
+        return MarkersCheck.USAGE;
+    }
+}
