@@ -64,10 +64,12 @@ final class DiskImage {
         Tools.run(List.of("sh", "-c", "sfdisk --no-reread --no-tell-kernel -q \"$0\" < \"$1\"", disk.toString(), script.toString()),
                 dir, Duration.ofMinutes(1), Map.of(), log);
         Partition state = PARTITIONS.get(0);
+        StableTree.normalize(stateTree);
         Tools.run(List.of("mke2fs", "-q", "-F", "-t", "ext4", "-b", "4096", "-L", "state",
                 "-U", state.uuid(), "-E", "offset=" + state.offset() + ",hash_seed=" + state.uuid() + ",root_owner=0:0",
                 "-d", stateTree.toString(), disk.toString(), (state.size() / 1024) + "k"),
-                dir, Duration.ofMinutes(2), Map.of("E2FSPROGS_FAKE_TIME", "1", "SOURCE_DATE_EPOCH", "0"), log);
+                dir, Duration.ofMinutes(2), Ext4Times.FIXED_TIME, log);
+        Ext4Times.pin(disk, state.offset(), stateTree, log);
         writeAt(disk, PARTITIONS.get(1).offset(), slotA);
     }
 

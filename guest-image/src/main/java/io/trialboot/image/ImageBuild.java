@@ -54,6 +54,13 @@ public final class ImageBuild {
             Stream.of("vmlinux", "initrd.img", "floor-initrd.img", "slot-a.img", "disk.img", "media.img"),
             FixtureKeys.FILES.stream().map(f -> KEYS_DIR + "/" + f)).toList();
     static final List<String> OUTPUTS = Stream.concat(IMAGES.stream(), Stream.of("build-manifest.json")).toList();
+    /** The assembly stages {@link #build} times, in order (see {@link BuildStages}). */
+    static final List<String> STAGES = List.of("unpack", "kernel and initramfs", "system sets", "slot images",
+            "state and disk", "releases and feed", "hostile inputs", "host check", "media", "manifest");
+
+    /** Where {@code unpack} puts the kernel package and the root file system's packages, under the work directory. */
+    static final String KERNEL_ROOT = "kernel-root";
+    static final String ROOTFS = "rootfs";
     static final String KERNEL_APPEND = "console=ttyS0 no5lvl quiet panic=-1";
 
     private final Path out;
@@ -123,26 +130,31 @@ public final class ImageBuild {
         log(String.format("guest image ready in %s (key %s, %.1f s)", out, key.substring(0, 12), (System.nanoTime() - start) / 1e9));
     }
 
-    /** The assembly stages {@link #build} times, in order (see {@link BuildStages}). */
-    static final List<String> STAGES = List.of("unpack", "initramfs", "system sets", "slot images",
-            "state and disk", "releases and feed", "hostile inputs", "host check", "media", "manifest");
-
     private Path build(List<DebianPackage> packages, String kernelPackage, List<BuildCache.Input> inputs, String key) {
         log("building the guest image (key " + key.substring(0, 12) + ")");
         BuildStages stages = new BuildStages(STAGES.size(), System::nanoTime, ImageBuild::log);
-        Path kernelRoot = work.resolve("kernel-root");
-        Path rootfs = work.resolve("rootfs");
-        Path built = work.resolve("out");
-        stages.run(STAGES.get(0), () -> unpack(packages, kernelPackage, kernelRoot, rootfs, built));
+        stages.run(STAGES.get(0), () -> unpack(packages, kernelPackage));
+        return assemble(stages, packages, inputs, key);
+    }
+
+    /**
+     * Everything after {@code unpack}: from the unpacked kernel package ({@code work/kernel-root})
+     * and root file system packages ({@code work/rootfs}) to the outputs in {@code work/out}, which it
+     * returns. Deterministic: the same unpacked trees, sources and jars give the same bytes
+     * (docs/reproducibility.md; ImageAssemblyReproducibleTest runs it twice).
+     */
+    Path assemble(BuildStages stages, List<DebianPackage> packages, List<BuildCache.Input> inputs, String key) {
+        Path kernelRoot = work.resolve(KERNEL_ROOT);
+        Path rootfs = work.resolve(ROOTFS);
+        Path built = createDirectories(work.resolve("out"));
         Path busybox = rootfs.resolve("usr/bin/busybox");
-        stages.run(STAGES.get(1), () -> initramfs(kernelRoot, busybox, built));
+        stages.run(STAGES.get(1), () -> kernelAndInitramfs(kernelRoot, busybox, built));
 
         FixtureKeys keys = FixtureKeys.generate(built.resolve(KEYS_DIR));
         Sha256 policy = Sha256.of(read(sources.resolve(POLICY)));
         Map<Fixture, Path> systemSets = stages.run(STAGES.get(2), () -> systemSets(keys));
         Map<Fixture, Path> images = stages.run(STAGES.get(3), () -> slotImages(rootfs, busybox, systemSets, built));
         Path slotA = images.get(Fixture.FACTORY);
-
         Path stateTree = work.resolve("state");
         stages.run(STAGES.get(4), () -> {
             createDirectories(stateTree);
@@ -175,24 +187,27 @@ public final class ImageBuild {
         return built;
     }
 
-    /** Unpacks the kernel package and the root file system's packages with {@code dpkg-deb -x}; copies the kernel out. */
-    private void unpack(List<DebianPackage> packages, String kernelPackage, Path kernelRoot, Path rootfs, Path built) {
+    /** Unpacks the kernel package and the root file system's packages with {@code dpkg-deb -x} into a fresh work directory. */
+    private void unpack(List<DebianPackage> packages, String kernelPackage) {
         try {
             SlotImage.deleteTree(work);
-            Files.createDirectories(kernelRoot);
-            Files.createDirectories(rootfs);
-            Files.createDirectories(built);
+            Path kernelRoot = Files.createDirectories(work.resolve(KERNEL_ROOT));
+            Path rootfs = Files.createDirectories(work.resolve(ROOTFS));
             for (DebianPackage p : packages) {
                 Path target = p.name().equals(kernelPackage) ? kernelRoot : rootfs;
                 Tools.run(List.of("dpkg-deb", "-x", p.file().toString(), target.toString()), work, Duration.ofMinutes(5));
             }
-            Files.copy(single(kernelRoot.resolve("boot"), "vmlinux-"), built.resolve("vmlinux"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private void initramfs(Path kernelRoot, Path busybox, Path built) {
+    private void kernelAndInitramfs(Path kernelRoot, Path busybox, Path built) {
+        try {
+            Files.copy(single(kernelRoot.resolve("boot"), "vmlinux-"), built.resolve("vmlinux"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Path modulesRoot = single(kernelRoot.resolve("usr/lib/modules"), "");
         List<KernelModules.Module> modules = KernelModules.resolve(modulesRoot, KernelModules.NEEDED);
         List<String> loaded = modules.stream().map(KernelModules.Module::name).toList();
