@@ -47,7 +47,7 @@ final class DemoBundle {
                 throw new ImageBuildException("no bundle sources (*.java) under " + sources);
             }
             ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-            List<String> args = new java.util.ArrayList<>(List.of("--release", "17", "-Xlint:all", "-Werror",
+            List<String> args = new java.util.ArrayList<>(List.of("--release", "17", "-encoding", "UTF-8", "-Xlint:all", "-Werror",
                     "-implicit:none", "-d", classes.toString(), "-cp",
                     String.join(java.io.File.pathSeparator, classpath.stream().map(Path::toString).toList())));
             args.addAll(files);
