@@ -36,7 +36,7 @@ final class DiskImage {
     private DiskImage() {}
 
     static void build(Path disk, Path stateTree, Path slotA, Consumer<String> log) {
-        long slotBytes = size(slotA);
+        long slotBytes = ReleaseMedia.size(slotA);
         if (slotBytes > SLOT_SIZE) {
             throw new ImageBuildException("slot image is " + slotBytes + " bytes, over the slot partition's " + SLOT_SIZE);
         }
@@ -82,14 +82,6 @@ final class DiskImage {
                 done += in.transferTo(done, size - done, out.position(offset + done));
             }
             out.force(true);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static long size(Path p) {
-        try {
-            return Files.size(p);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

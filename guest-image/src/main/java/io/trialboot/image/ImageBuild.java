@@ -151,7 +151,7 @@ public final class ImageBuild {
         stages.run(STAGES.get(1), () -> kernelAndInitramfs(kernelRoot, busybox, built));
 
         FixtureKeys keys = FixtureKeys.generate(built.resolve(KEYS_DIR));
-        Sha256 policy = Sha256.of(read(sources.resolve(POLICY)));
+        Sha256 policy = Sha256.of(Initramfs.read(sources.resolve(POLICY)));
         Map<Fixture, Path> systemSets = stages.run(STAGES.get(2), () -> systemSets(keys));
         Map<Fixture, Path> images = stages.run(STAGES.get(3), () -> slotImages(rootfs, busybox, systemSets, built));
         Path slotA = images.get(Fixture.FACTORY);
@@ -159,7 +159,7 @@ public final class ImageBuild {
         stages.run(STAGES.get(4), () -> {
             createDirectories(stateTree);
             FactoryState.write(stateTree, HOST_ID, keys, policy, Fixture.FACTORY.version(), DebianPackages.sha256(slotA),
-                    size(slotA));
+                    ReleaseMedia.size(slotA));
             log("disk: GPT state/slot_a/slot_b, ext4 state, factory image in slot_a");
             DiskImage.build(built.resolve("disk.img"), stateTree, slotA, ImageBuild::log);
         });
@@ -330,22 +330,6 @@ public final class ImageBuild {
     private static Path createDirectories(Path dir) {
         try {
             return Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] read(Path file) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static long size(Path file) {
-        try {
-            return Files.size(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
