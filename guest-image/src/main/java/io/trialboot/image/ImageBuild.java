@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * <ol>
  *   <li>resolve and fetch the Debian trixie riscv64 packages (signed index, cached);</li>
  *   <li>compute the cache key over every input; on a hit, link the cached outputs and stop;</li>
- *   <li>unpack with {@code dpkg-deb -x}; build the initramfs; generate the test keys
+ *   <li>unpack with {@code dpkg-deb -x}; then {@link #assemble}, one timed stage at a time
+ *       ({@link BuildStages}): build the initramfs; derive the test keys from their fixed seed
  *       ({@link FixtureKeys}); compile the demo bundle ({@link DemoBundle}) and pack each release's
  *       signed system set ({@link Fixture}); build the four slot images v1.0.0..v1.3.0, two at a
  *       time; lay down the factory state tree ({@link FactoryState}) and the disk;</li>
@@ -34,6 +35,7 @@ import java.util.stream.Stream;
  *       {@code build-manifest.json} (every input and output with its SHA-256, and every file on
  *       the media).</li>
  * </ol>
+ * The same inputs give the same bytes in every output (docs/reproducibility.md).
  */
 public final class ImageBuild {
     static final String FACTORY_VERSION = Fixture.FACTORY.version().toString();
@@ -57,7 +59,6 @@ public final class ImageBuild {
     /** The assembly stages {@link #build} times, in order (see {@link BuildStages}). */
     static final List<String> STAGES = List.of("unpack", "kernel and initramfs", "system sets", "slot images",
             "state and disk", "releases and feed", "hostile inputs", "host check", "media", "manifest");
-
     /** Where {@code unpack} puts the kernel package and the root file system's packages, under the work directory. */
     static final String KERNEL_ROOT = "kernel-root";
     static final String ROOTFS = "rootfs";
