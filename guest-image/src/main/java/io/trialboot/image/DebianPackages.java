@@ -130,7 +130,11 @@ final class DebianPackages {
             log.accept(String.format("apt: downloading %d package(s), %.1f MB: %s", missing.size(), total / 1e6, missing));
             List<String> cmd = apt("apt-get", "download");
             cmd.addAll(missing);
-            Tools.run(cmd, debs, Duration.ofMinutes(30), Map.of(), l -> log.accept("apt: " + l));
+            List<DownloadProgress.Expected> expected = records.values().stream().filter(r -> !Files.isRegularFile(fileFor(r)))
+                    .map(r -> new DownloadProgress.Expected(fileFor(r), Long.parseLong(r.get("Size")))).toList();
+            try (DownloadProgress progress = DownloadProgress.start(expected, log)) {
+                Tools.run(cmd, debs, Duration.ofMinutes(30), Map.of(), l -> log.accept("apt: " + l));
+            }
         } else {
             log.accept("apt: all " + names.size() + " packages cached in " + debs);
         }

@@ -22,7 +22,12 @@ import javax.tools.ToolProvider;
 final class DemoBundle {
     /** The fully qualified service class the bundle manifests' start commands name. */
     static final String SERVICE_CLASS = "io.trialboot.demo.HelloService";
-    private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
+    /**
+     * Every entry's time, as a DOS date and time only. Not 1980-01-01 00:00:00: the JDK takes exactly
+     * that value for "before 1980" and then adds an extended timestamp computed in the default time
+     * zone, so the jar's bytes would depend on TZ.
+     */
+    static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0, 2);
 
     private DemoBundle() {}
 
@@ -47,7 +52,7 @@ final class DemoBundle {
                 throw new ImageBuildException("no bundle sources (*.java) under " + sources);
             }
             ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-            List<String> args = new java.util.ArrayList<>(List.of("--release", "17", "-Xlint:all", "-Werror",
+            List<String> args = new java.util.ArrayList<>(List.of("--release", "17", "-encoding", "UTF-8", "-Xlint:all", "-Werror",
                     "-implicit:none", "-d", classes.toString(), "-cp",
                     String.join(java.io.File.pathSeparator, classpath.stream().map(Path::toString).toList())));
             args.addAll(files);

@@ -36,7 +36,7 @@ final class DiskImage {
     private DiskImage() {}
 
     static void build(Path disk, Path stateTree, Path slotA, Consumer<String> log) {
-        long slotBytes = size(slotA);
+        long slotBytes = ReleaseMedia.size(slotA);
         if (slotBytes > SLOT_SIZE) {
             throw new ImageBuildException("slot image is " + slotBytes + " bytes, over the slot partition's " + SLOT_SIZE);
         }
@@ -64,10 +64,12 @@ final class DiskImage {
         Tools.run(List.of("sh", "-c", "sfdisk --no-reread --no-tell-kernel -q \"$0\" < \"$1\"", disk.toString(), script.toString()),
                 dir, Duration.ofMinutes(1), Map.of(), log);
         Partition state = PARTITIONS.get(0);
+        StableTree.normalize(stateTree);
         Tools.run(List.of("mke2fs", "-q", "-F", "-t", "ext4", "-b", "4096", "-L", "state",
                 "-U", state.uuid(), "-E", "offset=" + state.offset() + ",hash_seed=" + state.uuid() + ",root_owner=0:0",
                 "-d", stateTree.toString(), disk.toString(), (state.size() / 1024) + "k"),
-                dir, Duration.ofMinutes(2), Map.of("E2FSPROGS_FAKE_TIME", "1", "SOURCE_DATE_EPOCH", "0"), log);
+                dir, Duration.ofMinutes(2), Ext4Times.FIXED_TIME, log);
+        Ext4Times.pin(disk, state.offset(), stateTree, log);
         writeAt(disk, PARTITIONS.get(1).offset(), slotA);
     }
 
@@ -80,14 +82,6 @@ final class DiskImage {
                 done += in.transferTo(done, size - done, out.position(offset + done));
             }
             out.force(true);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static long size(Path p) {
-        try {
-            return Files.size(p);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * <ol>
  *   <li>resolve and fetch the Debian trixie riscv64 packages (signed index, cached);</li>
  *   <li>compute the cache key over every input; on a hit, link the cached outputs and stop;</li>
- *   <li>unpack with {@code dpkg-deb -x}; build the initramfs; generate the test keys
+ *   <li>unpack with {@code dpkg-deb -x}; then {@link #assemble}, one timed stage at a time
+ *       ({@link BuildStages}): build the initramfs; derive the test keys from their fixed seed
  *       ({@link FixtureKeys}); compile the demo bundle ({@link DemoBundle}) and pack each release's
  *       signed system set ({@link Fixture}); build the four slot images v1.0.0..v1.3.0, two at a
  *       time; lay down the factory state tree ({@link FactoryState}) and the disk;</li>
@@ -34,6 +35,7 @@ import java.util.stream.Stream;
  *       {@code build-manifest.json} (every input and output with its SHA-256, and every file on
  *       the media).</li>
  * </ol>
+ * The same inputs give the same bytes in every output (docs/reproducibility.md).
  */
 public final class ImageBuild {
     static final String FACTORY_VERSION = Fixture.FACTORY.version().toString();
@@ -54,6 +56,12 @@ public final class ImageBuild {
             Stream.of("vmlinux", "initrd.img", "floor-initrd.img", "slot-a.img", "disk.img", "media.img"),
             FixtureKeys.FILES.stream().map(f -> KEYS_DIR + "/" + f)).toList();
     static final List<String> OUTPUTS = Stream.concat(IMAGES.stream(), Stream.of("build-manifest.json")).toList();
+    /** The assembly stages {@link #build} times, in order (see {@link BuildStages}). */
+    static final List<String> STAGES = List.of("unpack", "kernel and initramfs", "system sets", "slot images",
+            "state and disk", "releases and feed", "hostile inputs", "host check", "media", "manifest");
+    /** Where {@code unpack} puts the kernel package and the root file system's packages, under the work directory. */
+    static final String KERNEL_ROOT = "kernel-root";
+    static final String ROOTFS = "rootfs";
     static final String KERNEL_APPEND = "console=ttyS0 no5lvl quiet panic=-1";
 
     private final Path out;
@@ -125,75 +133,106 @@ public final class ImageBuild {
 
     private Path build(List<DebianPackage> packages, String kernelPackage, List<BuildCache.Input> inputs, String key) {
         log("building the guest image (key " + key.substring(0, 12) + ")");
+        BuildStages stages = new BuildStages(STAGES.size(), System::nanoTime, ImageBuild::log);
+        stages.run(STAGES.get(0), () -> unpack(packages, kernelPackage));
+        return assemble(stages, packages, inputs, key);
+    }
+
+    /**
+     * Everything after {@code unpack}: from the unpacked kernel package ({@code work/kernel-root})
+     * and root file system packages ({@code work/rootfs}) to the outputs in {@code work/out}, which it
+     * returns. Deterministic: the same unpacked trees, sources and jars give the same bytes
+     * (docs/reproducibility.md; ImageAssemblyReproducibleTest runs it twice).
+     */
+    Path assemble(BuildStages stages, List<DebianPackage> packages, List<BuildCache.Input> inputs, String key) {
+        Path kernelRoot = work.resolve(KERNEL_ROOT);
+        Path rootfs = work.resolve(ROOTFS);
+        Path built = createDirectories(work.resolve("out"));
+        Path busybox = rootfs.resolve("usr/bin/busybox");
+        stages.run(STAGES.get(1), () -> kernelAndInitramfs(kernelRoot, busybox, built));
+
+        FixtureKeys keys = FixtureKeys.generate(built.resolve(KEYS_DIR));
+        Sha256 policy = Sha256.of(Initramfs.read(sources.resolve(POLICY)));
+        Map<Fixture, Path> systemSets = stages.run(STAGES.get(2), () -> systemSets(keys));
+        Map<Fixture, Path> images = stages.run(STAGES.get(3), () -> slotImages(rootfs, busybox, systemSets, built));
+        Path slotA = images.get(Fixture.FACTORY);
+        Path stateTree = work.resolve("state");
+        stages.run(STAGES.get(4), () -> {
+            createDirectories(stateTree);
+            FactoryState.write(stateTree, HOST_ID, keys, policy, Fixture.FACTORY.version(), DebianPackages.sha256(slotA),
+                    ReleaseMedia.size(slotA));
+            log("disk: GPT state/slot_a/slot_b, ext4 state, factory image in slot_a");
+            DiskImage.build(built.resolve("disk.img"), stateTree, slotA, ImageBuild::log);
+        });
+
+        Path media = work.resolve("media");
+        Path updates = media.resolve(ReleaseMedia.UPDATES);
+        ReleaseMedia.Inputs releases = new ReleaseMedia.Inputs(images, systemSets, keys, policy);
+        stages.run(STAGES.get(5), () -> ReleaseMedia.write(updates, releases, ImageBuild::log));
+        stages.run(STAGES.get(6), () -> {
+            for (HostileCorpus.Case h : HostileCorpus.inGuest()) {
+                h.write(updates, releases);
+            }
+            log("hostile inputs: " + HostileCorpus.inGuest().size() + " guest cases of the " + HostileCorpus.ALL.size()
+                    + "-case corpus");
+        });
+        stages.run(STAGES.get(7), () -> new FixtureCheck(stateTree, updates, slotA, DiskImage.SLOT_SIZE,
+                work.resolve("check")).run(releases).forEach(line -> log("check: " + line)));
+        stages.run(STAGES.get(8), () -> {
+            long mediaBytes = MediaImage.build(media, built.resolve(MEDIA), ImageBuild::log);
+            log("media: " + MEDIA + " " + mediaBytes + " bytes (ext4, " + MediaImage.payloadBytes(media)
+                    + " bytes of files)");
+        });
+        stages.run(STAGES.get(9), () -> BuildManifest.write(built.resolve("build-manifest.json"), key, packages, inputs,
+                built, IMAGES, media));
+        log(stages.summary());
+        return built;
+    }
+
+    /** Unpacks the kernel package and the root file system's packages with {@code dpkg-deb -x} into a fresh work directory. */
+    private void unpack(List<DebianPackage> packages, String kernelPackage) {
         try {
             SlotImage.deleteTree(work);
-            Path kernelRoot = Files.createDirectories(work.resolve("kernel-root"));
-            Path rootfs = Files.createDirectories(work.resolve("rootfs"));
-            Path built = Files.createDirectories(work.resolve("out"));
+            Path kernelRoot = Files.createDirectories(work.resolve(KERNEL_ROOT));
+            Path rootfs = Files.createDirectories(work.resolve(ROOTFS));
             for (DebianPackage p : packages) {
                 Path target = p.name().equals(kernelPackage) ? kernelRoot : rootfs;
                 Tools.run(List.of("dpkg-deb", "-x", p.file().toString(), target.toString()), work, Duration.ofMinutes(5));
             }
-            Path kernel = single(kernelRoot.resolve("boot"), "vmlinux-");
-            Files.copy(kernel, built.resolve("vmlinux"));
-            Path modulesRoot = single(kernelRoot.resolve("usr/lib/modules"), "");
-            Path busybox = rootfs.resolve("usr/bin/busybox");
-
-            List<KernelModules.Module> modules = KernelModules.resolve(modulesRoot, KernelModules.NEEDED);
-            List<String> loaded = modules.stream().map(KernelModules.Module::name).toList();
-            List<KernelModules.Module> usb = KernelModules.resolve(modulesRoot, KernelModules.USB_MEDIA).stream()
-                    .filter(m -> !loaded.contains(m.name())).toList();
-            log("initramfs: busybox + " + modules.size() + " modules " + modules.stream().map(KernelModules.Module::name).toList()
-                    + " + for USB media " + usb.stream().map(KernelModules.Module::name).toList());
-            Initramfs.build(sources.resolve("stage0"), busybox, modules, usb, built.resolve("initrd.img"));
-            Initramfs.buildFloor(sources.resolve("stage0"), busybox, built.resolve("floor-initrd.img"));
-
-            // Keys are generated inside the cached build: a cache hit reuses them with what they signed.
-            FixtureKeys keys = FixtureKeys.generate(built.resolve(KEYS_DIR));
-            byte[] payload = DemoBundle.build(sources.resolve("bundles/demo"), List.of(guestJars.resolve("updater.jar")),
-                    work.resolve("bundle"));
-            log("keys: " + FixtureKeys.ROOT + " " + keys.root().keyId() + ", " + FixtureKeys.RELEASE + " "
-                    + keys.release().keyId() + ", " + FixtureKeys.REVOKED + " " + keys.revoked().keyId()
-                    + "; demo bundle payload " + payload.length + " bytes");
-            Sha256 policy = Sha256.of(Files.readAllBytes(sources.resolve(POLICY)));
-            Map<Fixture, Path> systemSets = new LinkedHashMap<>();
-            for (Fixture f : Fixture.ALL) {
-                systemSets.put(f, f.systemSet(payload, keys.release(), work.resolve("system/" + f.version())));
-            }
-            Map<Fixture, Path> images = slotImages(rootfs, busybox, systemSets, built);
-            Path slotA = images.get(Fixture.FACTORY);
-
-            Path stateTree = work.resolve("state");
-            Files.createDirectories(stateTree);
-            FactoryState.write(stateTree, HOST_ID, keys, policy, Fixture.FACTORY.version(), DebianPackages.sha256(slotA),
-                    Files.size(slotA));
-            log("disk: GPT state/slot_a/slot_b, ext4 state, factory image in slot_a");
-            DiskImage.build(built.resolve("disk.img"), stateTree, slotA, ImageBuild::log);
-
-            Path media = work.resolve("media");
-            Path updates = media.resolve(ReleaseMedia.UPDATES);
-            ReleaseMedia.Inputs releases = new ReleaseMedia.Inputs(images, systemSets, keys, policy);
-            ReleaseMedia.write(updates, releases, ImageBuild::log);
-            long hostileStart = System.nanoTime();
-            for (HostileCorpus.Case h : HostileCorpus.inGuest()) {
-                h.write(updates, releases);
-            }
-            log(String.format("hostile inputs: %d guest cases of the %d-case corpus in %.1f s", HostileCorpus.inGuest().size(),
-                    HostileCorpus.ALL.size(),
-                    (System.nanoTime() - hostileStart) / 1e9));
-            long checkStart = System.nanoTime();
-            new FixtureCheck(stateTree, updates, slotA, DiskImage.SLOT_SIZE, work.resolve("check")).run(releases)
-                    .forEach(line -> log("check: " + line));
-            log(String.format("fixtures verified on the host in %.1f s", (System.nanoTime() - checkStart) / 1e9));
-            long mediaBytes = MediaImage.build(media, built.resolve(MEDIA), ImageBuild::log);
-            log("media: " + MEDIA + " " + mediaBytes + " bytes (ext4, " + MediaImage.payloadBytes(media)
-                    + " bytes of files)");
-
-            BuildManifest.write(built.resolve("build-manifest.json"), key, packages, inputs, built, IMAGES, media);
-            return built;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private void kernelAndInitramfs(Path kernelRoot, Path busybox, Path built) {
+        try {
+            Files.copy(single(kernelRoot.resolve("boot"), "vmlinux-"), built.resolve("vmlinux"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path modulesRoot = single(kernelRoot.resolve("usr/lib/modules"), "");
+        List<KernelModules.Module> modules = KernelModules.resolve(modulesRoot, KernelModules.NEEDED);
+        List<String> loaded = modules.stream().map(KernelModules.Module::name).toList();
+        List<KernelModules.Module> usb = KernelModules.resolve(modulesRoot, KernelModules.USB_MEDIA).stream()
+                .filter(m -> !loaded.contains(m.name())).toList();
+        log("initramfs: busybox + " + modules.size() + " modules " + loaded
+                + " + for USB media " + usb.stream().map(KernelModules.Module::name).toList());
+        Initramfs.build(sources.resolve("stage0"), busybox, modules, usb, built.resolve("initrd.img"));
+        Initramfs.buildFloor(sources.resolve("stage0"), busybox, built.resolve("floor-initrd.img"));
+    }
+
+    /** Compiles the demo bundle and packs every fixture's signed system set. */
+    private Map<Fixture, Path> systemSets(FixtureKeys keys) {
+        byte[] payload = DemoBundle.build(sources.resolve("bundles/demo"), List.of(guestJars.resolve("updater.jar")),
+                work.resolve("bundle"));
+        log("keys: " + FixtureKeys.ROOT + " " + keys.root().keyId() + ", " + FixtureKeys.RELEASE + " "
+                + keys.release().keyId() + ", " + FixtureKeys.REVOKED + " " + keys.revoked().keyId()
+                + " (test keys from a fixed seed); demo bundle payload " + payload.length + " bytes");
+        Map<Fixture, Path> systemSets = new LinkedHashMap<>();
+        for (Fixture f : Fixture.ALL) {
+            systemSets.put(f, f.systemSet(payload, keys.release(), work.resolve("system/" + f.version())));
+        }
+        return systemSets;
     }
 
     /**
@@ -201,9 +240,8 @@ public final class ImageBuild {
      * factory's into {@code built/slot-a.img}, the others into the work directory (they reach the
      * outputs inside the media).
      */
-    private Map<Fixture, Path> slotImages(Path rootfs, Path busybox, Map<Fixture, Path> systemSets, Path built)
-            throws IOException {
-        Path imagesDir = Files.createDirectories(work.resolve("images"));
+    private Map<Fixture, Path> slotImages(Path rootfs, Path busybox, Map<Fixture, Path> systemSets, Path built) {
+        Path imagesDir = createDirectories(work.resolve("images"));
         List<Path> jars = jars();
         ExecutorService pool = Executors.newFixedThreadPool(SLOT_BUILDS_IN_PARALLEL);
         try {
@@ -281,13 +319,23 @@ public final class ImageBuild {
         }
     }
 
-    private static Path single(Path dir, String prefix) throws IOException {
+    private static Path single(Path dir, String prefix) {
         try (Stream<Path> s = Files.list(dir)) {
             List<Path> found = s.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
             if (found.size() != 1) {
                 throw new ImageBuildException("expected one " + prefix + "* in " + dir + ", found " + found);
             }
             return found.get(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path createDirectories(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -83,7 +83,7 @@ final class Initramfs {
         return template.replace("@STAGE0_MARKER@", marker).replace("@BOOT_CONTROL_PATH@", BootControlFile.PATH);
     }
 
-    private static byte[] read(Path p) {
+    static byte[] read(Path p) {
         try {
             return Files.readAllBytes(p);
         } catch (IOException e) {

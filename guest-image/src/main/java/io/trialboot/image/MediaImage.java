@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -31,14 +30,10 @@ final class MediaImage {
     /** Builds {@code image} from the directory {@code root}; returns its size in bytes. */
     static long build(Path root, Path image, Consumer<String> log) {
         long size = size(payloadBytes(root));
+        // mke2fs -d copies each file's mode and mtime, and stamps the other inode times with
+        // SOURCE_DATE_EPOCH (else the current second): fixed for both, the image depends on the contents only.
+        StableTree.normalize(root);
         try {
-            // mke2fs -d copies each file's mtime, and stamps the other inode times with SOURCE_DATE_EPOCH
-            // (else the current second): time 0 for both makes the image depend on the contents only.
-            try (Stream<Path> s = Files.walk(root)) {
-                for (Path p : (Iterable<Path>) s::iterator) {
-                    Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(0));
-                }
-            }
             Files.deleteIfExists(image);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -46,7 +41,8 @@ final class MediaImage {
         Tools.run(List.of("mke2fs", "-q", "-F", "-t", "ext4", "-b", "4096", "-m", "0", "-L", LABEL, "-U", UUID,
                 "-E", "hash_seed=" + UUID + ",root_owner=0:0", "-d", root.toString(), image.toString(),
                 (size / 1024) + "k"), image.getParent(), Duration.ofMinutes(5),
-                Map.of("E2FSPROGS_FAKE_TIME", "1", "SOURCE_DATE_EPOCH", "0"), log);
+                Ext4Times.FIXED_TIME, log);
+        Ext4Times.pin(image, 0, root, log);
         return size;
     }
 

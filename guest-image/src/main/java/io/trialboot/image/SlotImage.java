@@ -16,9 +16,10 @@ import java.util.stream.Stream;
  * One slot's root filesystem as a squashfs image: the JRE and its libraries from the Debian
  * packages, busybox, the trialboot jars, the slot's init, {@code /etc/trialboot-release} and the
  * release's signed system set at {@code /opt/trialboot/system/system.nxs}.
- * Built reproducibly (all files root-owned, timestamps 0). lz4, not xz or zstd: the guest reads
- * the JRE cold on every boot under emulation, and lz4 decompresses several times faster (the image
- * is 86 MB instead of 65 MB with zstd, well inside the 192 MiB slot).
+ * Built reproducibly (all files root-owned, modes normalized by {@link StableTree}, timestamps 0).
+ * lz4, not xz or zstd: the guest reads the JRE cold on every boot under emulation, and lz4
+ * decompresses several times faster (the image is 86 MB instead of 65 MB with zstd, well inside the
+ * 192 MiB slot).
  */
 final class SlotImage {
     static final String JAVA_HOME = "usr/lib/jvm/java-21-openjdk-riscv64";
@@ -90,6 +91,7 @@ final class SlotImage {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        StableTree.normalize(staging);
         Tools.run(List.of("mksquashfs", staging.toString(), image.toString(), "-noappend", "-comp", "lz4", "-Xhc",
                 "-all-root", "-mkfs-time", "0", "-all-time", "0", "-reproducible", "-no-progress", "-quiet"),
                 staging.getParent(), Duration.ofMinutes(15), java.util.Map.of(), log);

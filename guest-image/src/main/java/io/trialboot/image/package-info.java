@@ -7,7 +7,10 @@
  * stage-0 initramfs ({@link io.trialboot.image.Initramfs}), the squashfs slot images
  * ({@link io.trialboot.image.SlotImage}) and the GPT disk ({@link io.trialboot.image.DiskImage}),
  * records every input and output in a build manifest and caches the result keyed by its inputs
- * ({@link io.trialboot.image.BuildCache}).
+ * ({@link io.trialboot.image.BuildCache}). Every output is reproducible
+ * ({@link io.trialboot.image.StableTree}, {@link io.trialboot.image.Ext4Times}, docs/reproducibility.md);
+ * the build reports download progress ({@link io.trialboot.image.DownloadProgress}) and each
+ * assembly stage's time ({@link io.trialboot.image.BuildStages}).
  *
  * <p>Release fixtures (docs/architecture.md, "Release fixtures"): test keys
  * ({@link io.trialboot.image.FixtureKeys}), the demo bundle ({@link io.trialboot.image.DemoBundle}),

@@ -44,6 +44,23 @@ class DemoBundleTest {
         assertArrayEquals(jar, DemoBundle.build(SOURCES, List.of(updaterClasses()), dir.resolve("second")));
     }
 
+    /** The jar must not carry an extended timestamp computed in the builder's time zone. */
+    @Test
+    void theJarIsTheSameInEveryTimeZone() throws Exception {
+        Path classes = Files.createDirectories(dir.resolve("tz/classes/io"));
+        Files.writeString(classes.resolve("A.class"), "not really a class");
+        java.util.TimeZone saved = java.util.TimeZone.getDefault();
+        try {
+            java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
+            byte[] utc = DemoBundle.jar(dir.resolve("tz/classes"));
+            java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Pacific/Kiritimati"));
+            byte[] kiritimati = DemoBundle.jar(dir.resolve("tz/classes"));
+            assertArrayEquals(utc, kiritimati);
+        } finally {
+            java.util.TimeZone.setDefault(saved);
+        }
+    }
+
     @Test
     void readyArgumentReportsReadyAtOnce() throws Exception {
         AtomicBoolean ready = new AtomicBoolean();
