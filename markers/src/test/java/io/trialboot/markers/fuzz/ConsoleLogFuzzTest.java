@@ -8,11 +8,11 @@ import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.ConsoleLog;
 import io.trialboot.markers.ContractException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link ConsoleLog#read}, the serial.log reader of {@code markers check}: it yields lines or throws
@@ -20,14 +20,16 @@ import java.util.List;
  * Seeds: a small serial.log and a raw console capture in {@code ConsoleLogFuzzTestInputs/read/}.
  */
 class ConsoleLogFuzzTest {
-    private static final Path FILE = tempFile();
+    @TempDir
+    static Path dir;
 
     @FuzzTest
     void read(byte[] input) throws IOException {
-        Files.write(FILE, input);
+        Path file = dir.resolve("serial.log");
+        Files.write(file, input);
         List<ConsoleLine> lines = new ArrayList<>();
         try {
-            ConsoleLog.read(FILE, lines::add);
+            ConsoleLog.read(file, lines::add);
         } catch (ContractException e) {
             assertNotNull(e.code(), "a ContractException without a code");
             return;
@@ -37,16 +39,6 @@ class ConsoleLogFuzzTest {
                 String form = ConsoleLog.format(l);
                 assertEquals(form, ConsoleLog.format(ConsoleLog.parse(form)), "format -> parse -> format changed the line");
             }
-        }
-    }
-
-    private static Path tempFile() {
-        try {
-            Path p = Files.createTempFile("serial-fuzz", ".log");
-            p.toFile().deleteOnExit();
-            return p;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
