@@ -100,7 +100,8 @@ public record BootControlFile(
             throw malformed("does not end with a newline (torn write?)");
         }
         Map<String, String> values = new LinkedHashMap<>();
-        for (String line : text.split("\n")) {
+        // -1 keeps empty lines (split drops trailing ones): the file has one spelling.
+        for (String line : text.substring(0, text.length() - 1).split("\n", -1)) {
             int eq = line.indexOf('=');
             if (eq <= 0) {
                 throw malformed("line is not key=value: '" + line + "'");

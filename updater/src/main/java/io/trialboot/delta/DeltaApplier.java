@@ -70,8 +70,10 @@ public final class DeltaApplier {
         } catch (MemoryLimitException e) {
             throw new TrialbootException(Code.HOST_INPUT_OVERSIZE, ".nxdelta needs a " + e.getMemoryNeeded()
                     + " KiB decoder, over the bound of " + DECODER_LIMIT_KIB + " KiB");
-        } catch (XZFormatException e) {
-            throw DeltaHeader.malformed("operation stream is not xz: " + e.getMessage());
+        } catch (XZFormatException | org.tukaani.xz.CorruptedInputException
+                | org.tukaani.xz.UnsupportedOptionsException | java.io.EOFException e) {
+            // A stream header that is not xz, fails its CRC, names an unknown filter, or is cut short.
+            throw DeltaHeader.malformed("operation stream is not xz: " + e);
         }
         Writer w = new Writer(source, target, h);
         try {

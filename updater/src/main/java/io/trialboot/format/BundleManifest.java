@@ -67,6 +67,9 @@ public record BundleManifest(String name, Version version, String publisher, Lis
             if (!(v instanceof CborValue.Text t)) {
                 throw f.invalid("abilities", "holds a non-text item");
             }
+            if (!abilities.isEmpty() && abilities.get(abilities.size() - 1).compareTo(t.value()) > 0) {
+                throw f.invalid("abilities", "are not in sorted order (the canonical encoding sorts them)");
+            }
             abilities.add(t.value());
         }
         BundleManifest m = new BundleManifest(f.text("name"), Check.version(f, "version"), f.text("publisher"),

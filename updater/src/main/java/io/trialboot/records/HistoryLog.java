@@ -5,6 +5,8 @@ import io.trialboot.core.Code;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.hoststate.StateFiles;
 import io.trialboot.hoststate.StateWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +53,7 @@ public final class HistoryLog {
     private List<HistoryEntry> parse(byte[] bytes) {
         int complete = tailStart(bytes);
         List<String> lines = complete == 0 ? List.of()
-                : Arrays.asList(new String(bytes, 0, complete - 1, StandardCharsets.UTF_8).split("\n", -1));
+                : Arrays.asList(utf8(bytes, complete - 1).split("\n", -1));
         if (complete != bytes.length) {
             throw new TrialbootException(Code.LOG_TORN, file + ": line " + (lines.size() + 1) + " is incomplete ("
                     + (bytes.length - complete) + " bytes after the last newline; a power cut during a write?)");
@@ -85,6 +87,19 @@ public final class HistoryLog {
             before = e;
         }
         return entries;
+    }
+
+    /**
+     * Strict UTF-8: a lenient decode maps every invalid byte to U+FFFD, so bytes could be edited
+     * without changing the lines the chain hashes.
+     */
+    private String utf8(byte[] bytes, int length) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, 0, length)).toString();
+        } catch (CharacterCodingException e) {
+            throw new TrialbootException(Code.LOG_CHAIN_BROKEN, file + ": is not UTF-8 (" + e.getMessage()
+                    + "; edited outside trialboot?)");
+        }
     }
 
     /** Appends one event and returns it with its sequence number. */

@@ -98,19 +98,29 @@ public record AdmissionRecord(
     public static AdmissionRecord decode(byte[] bytes) {
         Bounds.check("admission record", bytes.length, Bounds.MANIFEST_BYTES);
         Fields f = Fields.of(Cbor.decode(bytes), "admission record").schema(SCHEMA);
-        Map<KeyId, byte[]> keys = new TreeMap<>();
+        TreeMap<KeyId, byte[]> keys = new TreeMap<>();
         for (CborValue item : f.array("keys", Bounds.TRUST_KEYS)) {
             byte[] raw = rawKey(item);
-            if (keys.put(KeyId.of(raw), raw) != null) {
-                throw invalid("admits key " + KeyId.of(raw) + " twice");
+            KeyId id = KeyId.of(raw);
+            if (keys.put(id, raw) != null) {
+                throw invalid("admits key " + id + " twice");
+            }
+            if (!id.equals(keys.lastKey())) {
+                throw invalid("keys are not in key-id order (the canonical encoding sorts them)");
             }
         }
-        Set<KeyId> revoked = new TreeSet<>();
+        TreeSet<KeyId> revoked = new TreeSet<>();
         for (CborValue item : f.array("revoked", Bounds.TRUST_KEYS)) {
             if (!(item instanceof CborValue.Bytes b) || b.value().length != KeyId.LENGTH) {
                 throw invalid("revoked entry is not an 8-byte key id");
             }
-            revoked.add(new KeyId(b.value()));
+            KeyId id = new KeyId(b.value());
+            if (!revoked.add(id)) {
+                throw invalid("revokes key " + id + " twice");
+            }
+            if (!id.equals(revoked.last())) {
+                throw invalid("revoked key ids are not in order (the canonical encoding sorts them)");
+            }
         }
         long threshold = f.uint("threshold");
         AdmissionRecord r = new AdmissionRecord(f.text("domain"), f.text("compatible"),

@@ -111,4 +111,14 @@ class BootControlTest {
         assertEquals(new BootRecord(Slot.A, 0, false, 0, Optional.empty()), bc.recordBoot());
         assertEquals(new String(before), Files.readString(bc.file()));
     }
+
+    /** Fuzz finding: a blank line after the last key was accepted (String.split drops trailing empties). */
+    @Test
+    void rejectsABlankLineAfterTheLastKey() {
+        byte[] file = BootControlFile.factory().encode();
+        byte[] blankTail = java.util.Arrays.copyOf(file, file.length + 1);
+        blankTail[file.length] = '\n';
+        assertCode(Code.MALFORMED_INPUT, "boot-control file line is not key=value: ''",
+                () -> BootControlFile.decode(blankTail));
+    }
 }

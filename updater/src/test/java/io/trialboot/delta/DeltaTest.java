@@ -138,6 +138,22 @@ class DeltaTest {
         }
     }
 
+    /** Fuzz finding: the xz decoder's EOF and CRC errors in the stream header escaped as IOExceptions. */
+    @Test
+    void operationStreamCutOrCorruptInsideItsXzHeaderIsMalformed() throws IOException {
+        byte[][] p = shiftedPair();
+        byte[] delta = make(p[0], p[1], null);
+        byte[] badHeaderCrc = delta.clone();
+        badHeaderCrc[DeltaHeader.BYTES + 8] ^= 0x55; // the xz stream header's CRC32 is bytes 8..11
+        for (byte[] bad : new byte[][] {Arrays.copyOf(delta, DeltaHeader.BYTES + 6), badHeaderCrc}) {
+            TrialbootException e = assertThrows(TrialbootException.class, () -> DeltaApplier.apply(
+                    new ByteArrayInputStream(bad), MemoryBlockDevice.of(p[0], p[0].length),
+                    new MemoryBlockDevice(400_000), image(p[0]), image(p[1])));
+            assertEquals(Code.MALFORMED_INPUT, e.code(), e.getMessage());
+            assertTrue(e.getMessage().startsWith("MALFORMED_INPUT: .nxdelta operation stream is not xz"), e.getMessage());
+        }
+    }
+
     @Test
     void targetLargerThanTheSlotIsRefused() throws IOException {
         byte[][] p = shiftedPair();

@@ -8,6 +8,8 @@ import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Version;
+import io.trialboot.format.cbor.Cbor;
+import io.trialboot.format.cbor.CborValue;
 import io.trialboot.format.tar.TarWriter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -54,6 +56,23 @@ class BundleTest {
     void rejectsExtraEntries() {
         rejects(Code.SCHEMA_VIOLATION, "bundle hello holds an unexpected entry 'run.sh'", TarWriter.write(Map.of(
                 Bundle.MANIFEST_ENTRY, manifest.encode(), Bundle.PAYLOAD_ENTRY, payload, "run.sh", new byte[1])));
+    }
+
+    /** Fuzz finding: abilities out of order were accepted and re-encoded sorted (two spellings of one manifest). */
+    @Test
+    void rejectsAbilitiesOutOfOrder() {
+        byte[] unsorted = Cbor.encode(Cbor.map()
+                .put("schema", BundleManifest.SCHEMA)
+                .put("name", "hello")
+                .put("version", "1.0.0")
+                .put("publisher", "dev")
+                .put("abilities", List.of(new CborValue.Text("net"), new CborValue.Text("console")))
+                .put("start", "java -jar payload.jar")
+                .put("payload_sha256", Sha256.of(payload).bytes())
+                .put("payload_size", payload.length)
+                .build());
+        rejects(Code.SCHEMA_VIOLATION, "bundle manifest field 'abilities' are not in sorted order",
+                TarWriter.write(Map.of(Bundle.MANIFEST_ENTRY, unsorted, Bundle.PAYLOAD_ENTRY, payload)));
     }
 
     @Test

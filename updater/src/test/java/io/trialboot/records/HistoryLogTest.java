@@ -90,6 +90,24 @@ class HistoryLogTest {
         assertTrue(e.getMessage().contains("line 2 does not carry the hash of line 1"), e.getMessage());
     }
 
+    /** Fuzz finding: invalid UTF-8 decoded to U+FFFD, so the bytes could change under an intact chain. */
+    @Test
+    void bytesThatAreNotUtf8BreakTheChain() throws IOException {
+        log.append("apply", fields("\uFFFD"));
+        byte[] bytes = Files.readAllBytes(file);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        int at = text.substring(0, text.indexOf('\uFFFD')).getBytes(StandardCharsets.UTF_8).length;
+        // U+FFFD is EF BF BD; one invalid byte in its place decoded to the same line before.
+        byte[] edited = new byte[bytes.length - 2];
+        System.arraycopy(bytes, 0, edited, 0, at);
+        edited[at] = (byte) 0x8a;
+        System.arraycopy(bytes, at + 3, edited, at + 1, bytes.length - at - 3);
+        Files.write(file, edited);
+        TrialbootException e = assertThrows(TrialbootException.class, log::read);
+        assertEquals(Code.LOG_CHAIN_BROKEN, e.code());
+        assertTrue(e.getMessage().contains(": is not UTF-8"), e.getMessage());
+    }
+
     @Test
     void droppedLineBreaksTheChain() throws IOException {
         log.append("apply", fields("b"));

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.core.Code;
 import io.trialboot.core.TrialbootException;
+import io.trialboot.format.cbor.Cbor;
+import io.trialboot.format.cbor.CborValue;
+import io.trialboot.tools.SigningKey;
 import io.trialboot.tools.Packaging;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -165,6 +168,34 @@ class TrustTest {
                 () -> f.record(WitnessMode.QUORUM, 3, List.of(f.k1, f.k2), List.of()));
         assertCode(Code.SCHEMA_VIOLATION, "admission record: single-witness needs threshold 1, not 2",
                 () -> f.record(WitnessMode.SINGLE, 2, List.of(f.k1, f.k2), List.of()));
+    }
+
+    /** Fuzz finding: keys and revoked ids out of order were accepted and re-encoded sorted. */
+    @Test
+    void rejectsAdmissionRecordWithKeysOrRevokedIdsOutOfOrder() {
+        List<SigningKey> descending = new java.util.ArrayList<>(List.of(f.k1, f.k2));
+        descending.sort(java.util.Comparator.comparing(SigningKey::keyId).reversed());
+        assertCode(Code.SCHEMA_VIOLATION, "admission record: keys are not in key-id order",
+                () -> AdmissionRecord.decode(admission(descending.stream().map(SigningKey::publicKey).toList(), List.of())));
+        assertCode(Code.SCHEMA_VIOLATION, "admission record: revoked key ids are not in order",
+                () -> AdmissionRecord.decode(admission(List.of(f.k3.publicKey()),
+                        descending.stream().map(k -> k.keyId().bytes()).toList())));
+        assertCode(Code.SCHEMA_VIOLATION, "admission record: revokes key " + f.k1.keyId() + " twice",
+                () -> AdmissionRecord.decode(admission(List.of(f.k3.publicKey()),
+                        List.of(f.k1.keyId().bytes(), f.k1.keyId().bytes()))));
+    }
+
+    private static byte[] admission(List<byte[]> keys, List<byte[]> revoked) {
+        return Cbor.encode(Cbor.map()
+                .put("schema", AdmissionRecord.SCHEMA)
+                .put("domain", "system")
+                .put("compatible", Fixture.COMPATIBLE)
+                .put("policy", Fixture.POLICY.bytes())
+                .put("witness", WitnessMode.QUORUM.text())
+                .put("threshold", 1)
+                .put("keys", keys.stream().<CborValue>map(CborValue.Bytes::new).toList())
+                .put("revoked", revoked.stream().<CborValue>map(CborValue.Bytes::new).toList())
+                .build());
     }
 
     @Test
