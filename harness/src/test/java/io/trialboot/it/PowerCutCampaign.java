@@ -58,10 +58,14 @@ final class PowerCutCampaign {
     private final List<String> log = new ArrayList<>();
     private Duration stage0Time;
 
-    PowerCutCampaign(QemuVm vm, CutPlan plan) {
+    private final Runnable afterEachPoint;
+
+    /** {@code afterEachPoint} runs after every point (the summary is rewritten, so a stopped campaign leaves one). */
+    PowerCutCampaign(QemuVm vm, CutPlan plan, Runnable afterEachPoint) {
         this.vm = vm;
         this.console = new GuestConsole(vm);
         this.plan = plan;
+        this.afterEachPoint = afterEachPoint;
     }
 
     CutTally tally() {
@@ -81,7 +85,9 @@ final class PowerCutCampaign {
         requireOk(console.run("nx selfcheck", COMMAND), "the first selfcheck");
         for (Point p : plan.run()) {
             long t0 = System.nanoTime();
-            if (!point(p)) {
+            boolean alive = point(p);
+            afterEachPoint.run();
+            if (!alive) {
                 say("device bricked at point " + p.index() + ": campaign stopped");
                 return;
             }
@@ -113,7 +119,7 @@ final class PowerCutCampaign {
         try {
             ready = console.settle(cutAt, SETTLE);
         } catch (GuestConsole.Stuck e) {
-            tally.failed(p, plan.seed(), Kind.BRICK, e.getMessage());
+            fail(p, Kind.BRICK, e.getMessage());
             return false;
         }
         check(p, before, beforeCut, console.lines(cutAt, ready + 1));
@@ -166,7 +172,7 @@ final class PowerCutCampaign {
             case ROLLBACK -> st.get("trial").equals("none") ? null : rollbackFails();
         };
         if (why != null) {
-            tally.failed(p, plan.seed(), Kind.RETRY_FAILED, why);
+            fail(p, Kind.RETRY_FAILED, why);
         } else {
             say("point " + p.index() + ": " + (added.isEmpty() ? "nothing recorded" : "recorded " + added)
                     + "; retry ok");
@@ -197,11 +203,11 @@ final class PowerCutCampaign {
             wrong.add("nx selfcheck --deep: " + selfcheck);
         }
         if (!wrong.isEmpty()) {
-            tally.failed(p, plan.seed(), Kind.UNVERIFIED, String.join("; ", wrong) + " (status " + st + ")");
+            fail(p, Kind.UNVERIFIED, String.join("; ", wrong) + " (status " + st + ")");
         }
         List<String> lost = lost(before, beforeCut, restart, history());
         if (!lost.isEmpty()) {
-            tally.failed(p, plan.seed(), Kind.LOST, String.join("; ", lost));
+            fail(p, Kind.LOST, String.join("; ", lost));
         }
     }
 
@@ -376,6 +382,12 @@ final class PowerCutCampaign {
             if (banner != null && matches(Marker.STAGE0_BOOT).test(l.text())) return l.at().minus(banner);
         }
         throw new AssertionError("no banner and stage-0 line in the first boot");
+    }
+
+    /** Counts a broken invariant and prints it at once (the table comes at the end). */
+    private void fail(Point p, Kind kind, String why) {
+        tally.failed(p, plan.seed(), kind, why);
+        say("point " + p.index() + " FAILED (" + kind.name().toLowerCase(java.util.Locale.ROOT) + "): " + why);
     }
 
     private void say(String line) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,24 +27,25 @@ class PowerCutIT {
     static final String SUMMARY = "trialboot.powercut.summary";
 
     @Test
-    void everyCutLeavesAVerifiedBootableDeviceWhoseUpdateCanBeRetried(QemuVm vm) throws IOException {
+    void everyCutLeavesAVerifiedBootableDeviceWhoseUpdateCanBeRetried(QemuVm vm) {
         CutPlan plan = CutPlan.fromProperties(System::getProperty, System.nanoTime());
-        PowerCutCampaign campaign = new PowerCutCampaign(vm, plan);
         long t0 = System.nanoTime();
+        PowerCutCampaign[] campaign = new PowerCutCampaign[1];
+        Runnable summary = () -> writeSummary(plan, campaign[0], (System.nanoTime() - t0) / 1_000_000_000L);
+        campaign[0] = new PowerCutCampaign(vm, plan, summary);
         try {
-            campaign.run();
+            campaign[0].run();
         } finally {
-            writeSummary(plan, campaign, (System.nanoTime() - t0) / 1_000_000_000L);
+            summary.run();
         }
-        CutTally tally = campaign.tally();
+        CutTally tally = campaign[0].tally();
         assertEquals(List.of(), tally.failures(), "power cuts that broke an invariant (replay each with the"
                 + " properties printed before it):\n" + tally.table());
         assertEquals(plan.run().size(), tally.tried(), "points tried");
     }
 
-    private static void writeSummary(CutPlan plan, PowerCutCampaign campaign, long seconds) throws IOException {
+    private static void writeSummary(CutPlan plan, PowerCutCampaign campaign, long seconds) {
         Path out = Path.of(System.getProperty(SUMMARY, "target/reliability/summary.md"));
-        Files.createDirectories(out.toAbsolutePath().getParent());
         StringBuilder sb = new StringBuilder();
         sb.append("Seed ").append(plan.seed()).append(", ").append(campaign.tally().tried()).append(" of ")
                 .append(plan.run().size()).append(" points tried in ").append(seconds).append(" s of QEMU time (")
@@ -54,7 +56,12 @@ class PowerCutIT {
         for (String f : failures) {
             sb.append("- ").append(f.replace('\n', ' ')).append('\n');
         }
-        Files.writeString(out, sb.toString(), StandardCharsets.UTF_8);
+        try {
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.writeString(out, sb.toString(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the power-cut summary " + out, e);
+        }
         System.out.println("power-cut summary: " + out.toAbsolutePath() + "\n" + sb);
     }
 }

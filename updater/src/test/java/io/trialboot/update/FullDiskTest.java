@@ -34,9 +34,6 @@ class FullDiskTest {
     @TempDir
     Path base;
 
-    private static final HealthVerdict HEALTHY = new HealthVerdict(Code.HOST_OK, List.of("updated"), List.of(),
-            List.of(), 1);
-
     /** A state partition that fills up at its Nth write from now: that write and every later one fail. */
     static final class FillingWriter implements StateWriter {
         private final int fullAt;
@@ -116,13 +113,8 @@ class FullDiskTest {
             HostStatus s = engine.selfcheck(true);
             assertTrue(s.ok(), "full at write " + n + ": " + s.failures());
             // Space freed: the same update goes through, trial boot, confirm.
-            UpdateReceipt again = engine.admit(r, "manifest", new byte[] {1});
-            assertEquals(UpdateReceipt.Decision.ALLOW, again.decision(), again.toString());
-            engine.switchSlot(engine.apply(again, r, new ByteArrayInputStream(artifact)));
-            rig.reboot();
-            engine = rig.engine();
-            engine.onBoot();
-            assertEquals(UpdateEngine.Outcome.CONFIRMED, engine.onHealth(HEALTHY));
+            PowerCutTest.update(rig, r, artifact);
+            assertEquals(Slot.B, rig.bootControl().active(), "full at write " + n);
             assertEquals(SlotState.GOOD, rig.bootControl().slotB());
             assertArrayEquals(image, rig.devices.get(Slot.B).prefix(image.length), "full at write " + n);
         }
