@@ -73,13 +73,20 @@ final class GuestConsole {
         }
     }
 
-    /** Types {@code command} and returns its output lines, once the prompt is back. */
+    /**
+     * Types an {@code nx} command and returns its output lines, once the prompt is back. The end is
+     * the first prompt after updated's audit line ({@code updated: <op> -> <CODE>}): a command typed
+     * the moment the console is ready is echoed before the console's first prompt, so a prompt right
+     * after the echo is no end.
+     */
     List<String> run(String command, Duration timeout) {
         int from = mark();
         vm.type(command);
         int echo = waitFor(from, l -> l.text().contains(command), Duration.ofSeconds(30), "the echo of '" + command + "'");
-        int prompt = waitFor(echo + 1, l -> l.text().strip().equals(PROMPT), timeout, "the prompt after '" + command + "'");
-        return lines(echo + 1, prompt).stream().map(ConsoleLine::text).filter(t -> !t.isBlank()).toList();
+        int audit = waitFor(echo + 1, l -> l.text().startsWith("updated: "), timeout, "updated's answer to '" + command + "'");
+        int prompt = waitFor(audit + 1, l -> l.text().strip().equals(PROMPT), timeout, "the prompt after '" + command + "'");
+        return lines(echo + 1, prompt).stream().map(ConsoleLine::text)
+                .filter(t -> !t.isBlank() && !t.strip().equals(PROMPT)).toList();
     }
 
     /**
