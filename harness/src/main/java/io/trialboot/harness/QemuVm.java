@@ -331,6 +331,35 @@ public final class QemuVm implements AutoCloseable {
         }
     }
 
+    /**
+     * Arms a power cut {@code delay} after the first console line that {@code line} accepts: a
+     * seeded random delay lands the cut anywhere in the work that follows a line. The QEMU running
+     * when the line completes is the one killed (never one started later by {@link #restart()});
+     * {@link #powerCutFired()} turns true when it is. A zero delay is {@link #powerCutWhen(Predicate)}.
+     */
+    public void powerCutWhen(Predicate<String> line, Duration delay) {
+        Objects.requireNonNull(line, "line");
+        if (delay.isNegative()) throw new IllegalArgumentException("delay must not be negative: " + delay);
+        if (delay.isZero()) {
+            powerCutWhen(line);
+            return;
+        }
+        synchronized (assembler) {
+            powerCutFired = false;
+            triggers.add(new Trigger(line, () -> {
+                QemuProcess target = process;
+                ticker.schedule(() -> {
+                    if (target != null && target.alive()) {
+                        synchronized (assembler) {
+                            powerCutFired = true;
+                        }
+                        target.kill();
+                    }
+                }, delay.toNanos(), TimeUnit.NANOSECONDS);
+            }));
+        }
+    }
+
     /** Arms a power cut right after {@code marker} (with {@code args} as in a contract) is printed. */
     public void powerCutAfter(Marker marker, String... args) {
         LinePattern pattern = LinePattern.of(marker, args);

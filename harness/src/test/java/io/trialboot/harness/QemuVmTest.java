@@ -152,6 +152,21 @@ class QemuVmTest {
     }
 
     @Test
+    void delayedPowerCutLandsAfterTheLinePlusTheDelay() throws IOException {
+        try (QemuVm vm = boot("banner\nprint update: progress slot=b written=8388608 total=90177536\n"
+                + "print early\npause 3\nprint too late\nhang\n")) {
+            vm.powerCutWhen(text -> text.startsWith("update: progress "), Duration.ofMillis(800));
+            vm.await(contract("boot 1\nexpect 10s \"early\"\n")); // printed after the line: the cut waits
+            AssertionError e = assertThrows(AssertionError.class, () -> vm.await(Marker.UPDATED_READY, Duration.ofSeconds(30)));
+            assertTrue(e.getMessage().contains("(killed by the armed power cut)"), e.getMessage());
+            assertFalse(vm.lines().stream().anyMatch(l -> l.text().equals("too late")), "the guest got further than the cut");
+            assertTrue(vm.powerCutFired());
+            assertFalse(vm.isRunning());
+            assertThrows(IllegalArgumentException.class, () -> vm.powerCutWhen(t -> true, Duration.ofMillis(-1)));
+        }
+    }
+
+    @Test
     void powerCutNowAndTypingIntoADeadVmIsConsoleClosed() throws IOException {
         try (QemuVm vm = boot("banner\nhang\n")) {
             vm.await(contract("boot 1\nexpect 10s \"OpenSBI v<int>.<int>\"\n"));

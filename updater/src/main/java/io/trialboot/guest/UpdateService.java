@@ -109,13 +109,17 @@ final class UpdateService {
         return new Staged(input, receipt, chosen);
     }
 
-    /** Applies a staged release to the inactive slot; prints {@code update: apply ok slot=<x> kind=<k>}. */
+    /**
+     * Applies a staged release to the inactive slot, printing {@code update: progress ...} lines as
+     * the slot is written (not markers: {@link io.trialboot.apply.Progress}); prints
+     * {@code update: apply ok slot=<x> kind=<k>}.
+     */
     UpdateReceipt apply(Staged staged) {
         Slot target = Slot.parse(staged.receipt().targetSlot());
         Path artifact = media.updates().resolve(staged.chosen().artifact().path());
         UpdateReceipt installed;
         try (InputStream in = MediaInputs.lazy(artifact)) {
-            installed = engine.apply(staged.receipt(), staged.chosen().release(), in);
+            installed = engine.apply(staged.receipt(), staged.chosen().release(), in, p -> console.println(p.line()));
         } catch (TrialbootException e) {
             console.println("update: " + e.getMessage());
             console.println(Marker.UPDATE_APPLY_FAILED.line(e.code().name(), target.letter()));

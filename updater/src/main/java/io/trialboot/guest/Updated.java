@@ -164,6 +164,7 @@ final class Updated implements AutoCloseable {
                 "slot_a=" + now.slotA().text(),
                 "slot_b=" + now.slotB().text(),
                 "active=" + now.active().letter(),
+                "trial=" + now.trial().map(Slot::letter).orElse("none"),
                 "floor=" + updates.engine().floor());
     }
 

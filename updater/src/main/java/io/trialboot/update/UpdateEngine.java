@@ -1,6 +1,7 @@
 package io.trialboot.update;
 
 import io.trialboot.apply.FullApply;
+import io.trialboot.apply.Progress;
 import io.trialboot.bootctl.BootControl;
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.bootctl.BootRecord;
@@ -284,6 +285,12 @@ public final class UpdateEngine {
      * On failure the slot stays invalid, the receipt says FAILED with the code, and this rethrows.
      */
     public UpdateReceipt apply(UpdateReceipt allowed, VerifiedRelease r, InputStream artifact) {
+        return apply(allowed, r, artifact, Progress.Listener.NONE);
+    }
+
+    /** {@link #apply(UpdateReceipt, VerifiedRelease, InputStream)}, telling {@code progress} how far the slot write is. */
+    public UpdateReceipt apply(UpdateReceipt allowed, VerifiedRelease r, InputStream artifact,
+            Progress.Listener progress) {
         if (allowed.decision() != Decision.ALLOW || allowed.installStatus() != InstallStatus.NOT_STARTED
                 || !allowed.releaseId().equals(r.releaseId())) {
             throw new TrialbootException(Code.UPDATE_WRONG_STATE, "receipt " + allowed.attempt()
@@ -302,12 +309,13 @@ public final class UpdateEngine {
         receipts.write(receipt);
         Sha256 observed = null;
         try (BlockDevice dev = slots.open(target, true)) {
+            BlockDevice out = Progress.reporting(dev, target, r.target().size(), Progress.STEP_BYTES, progress);
             if (r.kind() == VerifiedRelease.Kind.FULL) {
-                observed = FullApply.write(artifact, dev, r.target());
+                observed = FullApply.write(artifact, out, r.target());
             } else {
                 Counting in = new Counting(artifact, r.artifact().size());
                 try (BlockDevice source = slots.open(bc.active(), false)) {
-                    observed = DeltaApplier.apply(in, source, dev, r.base().orElseThrow(), r.target());
+                    observed = DeltaApplier.apply(in, source, out, r.base().orElseThrow(), r.target());
                 }
                 in.check(r.artifact());
                 SlotDigests.verify(dev, r.target());

@@ -106,8 +106,8 @@ class PowerCutTest {
     private static final HealthVerdict HEALTHY = new HealthVerdict(Code.HOST_OK, List.of("updated"), List.of(),
             List.of(), 1);
 
-    /** The whole update, as the guest runs it across two boots. */
-    private static void update(Rig rig, VerifiedRelease r, byte[] artifact) {
+    /** The whole update, as the guest runs it across two boots (also FullDiskTest's retry). */
+    static void update(Rig rig, VerifiedRelease r, byte[] artifact) {
         UpdateEngine engine = rig.engine();
         UpdateReceipt allowed = engine.admit(r, "manifest", new byte[] {1});
         assertEquals(UpdateReceipt.Decision.ALLOW, allowed.decision(), allowed.toString());

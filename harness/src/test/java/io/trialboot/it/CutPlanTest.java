@@ -1,0 +1,72 @@
+package io.trialboot.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trialboot.it.CutPlan.Phase;
+import io.trialboot.it.CutPlan.Point;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+class CutPlanTest {
+    private static CutPlan plan(Map<String, String> props) {
+        return CutPlan.fromProperties(props::get, 42);
+    }
+
+    @Test
+    void theSameSeedGivesTheSamePointsAndEveryPhaseComesRoundInOrder() {
+        List<Point> a = plan(Map.of(CutPlan.SEED, "7", CutPlan.POINTS, "12")).run();
+        List<Point> b = plan(Map.of(CutPlan.SEED, "7", CutPlan.POINTS, "12")).run();
+        assertEquals(a, b);
+        assertEquals(12, a.size());
+        for (Point p : a) {
+            assertEquals(Phase.values()[p.index() % 6], p.phase());
+        }
+        assertTrue(!a.equals(plan(Map.of(CutPlan.SEED, "8", CutPlan.POINTS, "12")).run()), "another seed, other triggers");
+    }
+
+    @Test
+    void onlyReplaysTheNamedPointWithTheTriggerItHadInTheWholeCampaign() {
+        List<Point> all = plan(Map.of(CutPlan.SEED, "99", CutPlan.POINTS, "200")).run();
+        List<Point> one = plan(Map.of(CutPlan.SEED, "99", CutPlan.POINTS, "200", CutPlan.ONLY, "137")).run();
+        assertEquals(List.of(all.get(137)), one);
+        List<Point> implied = plan(Map.of(CutPlan.SEED, "99", CutPlan.ONLY, "3, 17")).run();
+        assertEquals(List.of(all.get(3), all.get(17)), implied);
+    }
+
+    @Test
+    void defaultsAreTenPointsAndTheFreshSeed() {
+        CutPlan p = plan(Map.of());
+        assertEquals(42, p.seed());
+        assertEquals(CutPlan.DEFAULT_POINTS, p.run().size());
+        assertTrue(CutPlan.DEFAULT_POINTS >= 10, "the default campaign is at least 10 points (issue #6)");
+    }
+
+    @Test
+    void theLinePrintedBeforeACutNamesSeedPointPhaseAndTrigger() {
+        Point p = plan(Map.of(CutPlan.SEED, "5", CutPlan.POINTS, "6")).run().get(0);
+        assertTrue(p.describe(5).matches("power-cut seed=5 point=0 phase=full-apply trigger=progress>=[0-9]{1,2}%\\+[0-9]+ms"),
+                p.describe(5));
+        Point stage0 = plan(Map.of(CutPlan.SEED, "5", CutPlan.POINTS, "6")).run().get(2);
+        assertTrue(stage0.describe(5).matches(".* phase=stage0-decrement trigger=banner\\+[0-9]+%-of-stage0-time"),
+                stage0.describe(5));
+        assertTrue(stage0.trigger().percent() >= 60 && stage0.trigger().percent() < 116);
+    }
+
+    @Test
+    void badPropertiesSayWhichAndWhy() {
+        assertEquals("trialboot.powercut.points must be at least 1, got 0", assertThrows(IllegalArgumentException.class,
+                () -> plan(Map.of(CutPlan.POINTS, "0"))).getMessage());
+        assertEquals("trialboot.powercut.only names point 10, outside 0..9", assertThrows(IllegalArgumentException.class,
+                () -> plan(Map.of(CutPlan.POINTS, "10", CutPlan.ONLY, "10"))).getMessage());
+        assertEquals("trialboot.powercut.seed must be a whole number, got 'x'", assertThrows(
+                IllegalArgumentException.class, () -> plan(Map.of(CutPlan.SEED, "x"))).getMessage());
+        assertEquals("trialboot.powercut.only must be whole numbers, got 'a'", assertThrows(
+                IllegalArgumentException.class, () -> plan(Map.of(CutPlan.ONLY, "a"))).getMessage());
+        assertEquals(new TreeSet<>(Set.of(1, 2)), plan(Map.of(CutPlan.ONLY, "2,1")).only());
+    }
+}

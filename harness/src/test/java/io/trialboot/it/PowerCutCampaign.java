@@ -1,0 +1,397 @@
+package io.trialboot.it;
+
+import io.trialboot.apply.Progress;
+import io.trialboot.harness.QemuVm;
+import io.trialboot.it.CutPlan.Phase;
+import io.trialboot.it.CutPlan.Point;
+import io.trialboot.it.CutTally.Kind;
+import io.trialboot.markers.ConsoleLine;
+import io.trialboot.markers.LinePattern;
+import io.trialboot.markers.Marker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Drives one VM through the points of a {@link CutPlan}. For each point: bring the device to the
+ * phase's starting state with uncut operations (from whatever the previous point left), record the
+ * history, arm the cut, start the operation, wait for QEMU to die, restart on the same overlay, wait
+ * for the console of whichever boot gets there, then check: booted slot verified or good, boot
+ * control consistent, {@code nx selfcheck --deep} OK (re-hashes every bootable slot against its
+ * recorded digest, checks the log chain and {@code domain.json}), the history before the cut still
+ * there, every durable step the console reported before the cut still recorded, the stage-0 boot
+ * count and tries not rolled back; and finally retry the interrupted operation.
+ */
+final class PowerCutCampaign {
+    /** v1.1.0: healthy, a full image. */
+    static final String FULL = "pkg://updates/releases/1.1.0/manifest.nxm";
+    /** v1.2.0: a delta from v1.1.0 whose service never becomes ready (its trial fails health). */
+    static final String DELTA = "pkg://updates/releases/1.2.0/manifest.nxm";
+    private static final String HEALTHY = "1.1.0";
+    private static final Duration COMMAND = Duration.ofSeconds(120);
+    private static final Duration APPLY = Duration.ofSeconds(600);
+    /** A restart may take a trial boot that fails health, then the boot of the previous slot. */
+    private static final Duration SETTLE = Duration.ofSeconds(480);
+    private static final Pattern SEQ = Pattern.compile("history: #([0-9]+) (\\S+) ?(.*)");
+    private static final Pattern RELEASE = Pattern.compile("release=rel-([0-9.]+)@");
+    private static final Pattern STATUS_OK = Pattern.compile("host_status_[0-9]+\\.json: OK");
+    /** Durable steps the console reports, and the history event each must have left. */
+    private static final Map<Marker, String> DURABLE = Map.of(
+            Marker.UPDATE_APPLY_OK, "apply",
+            Marker.UPDATE_AWAIT_CONFIRM, "switch",
+            Marker.HEALTH_TRIAL_OK, "confirm",
+            Marker.UPDATE_ROLLED_BACK, "rollback",
+            Marker.HEALTH_FAIL_ROLLBACK, "rollback",
+            Marker.BOOTCTLD_READY, "boot");
+
+    private final QemuVm vm;
+    private final GuestConsole console;
+    private final CutPlan plan;
+    private final CutTally tally = new CutTally();
+    private final List<String> log = new ArrayList<>();
+    private Duration stage0Time;
+
+    private final Runnable afterEachPoint;
+
+    /** {@code afterEachPoint} runs after every point (the summary is rewritten, so a stopped campaign leaves one). */
+    PowerCutCampaign(QemuVm vm, CutPlan plan, Runnable afterEachPoint) {
+        this.vm = vm;
+        this.console = new GuestConsole(vm);
+        this.plan = plan;
+        this.afterEachPoint = afterEachPoint;
+    }
+
+    CutTally tally() {
+        return tally;
+    }
+
+    List<String> log() {
+        return List.copyOf(log);
+    }
+
+    /** Runs every point of the plan; stops early only when the device is bricked. */
+    void run() {
+        int ready = console.settle(0, SETTLE);
+        stage0Time = bannerToStage0(0, ready);
+        say("power-cut campaign seed=" + plan.seed() + " points=" + plan.points() + (plan.only().isEmpty() ? ""
+                : " only=" + plan.only()) + "; banner to stage 0 took " + stage0Time.toMillis() + " ms");
+        requireOk(console.run("nx selfcheck", COMMAND), "the first selfcheck");
+        for (Point p : plan.run()) {
+            long t0 = System.nanoTime();
+            boolean alive = point(p);
+            afterEachPoint.run();
+            if (!alive) {
+                say("device bricked at point " + p.index() + ": campaign stopped");
+                return;
+            }
+            say(String.format(java.util.Locale.ROOT, "point %d done in %.1f s", p.index(), (System.nanoTime() - t0) / 1e9));
+        }
+    }
+
+    private boolean point(Point p) {
+        prepare(p.phase());
+        List<String> before = history();
+        AtomicBoolean live = new AtomicBoolean(true);
+        say(p.describe(plan.seed()));
+        say("replay: -D" + CutPlan.SEED + "=" + plan.seed() + " -D" + CutPlan.POINTS + "=" + plan.points()
+                + " -D" + CutPlan.ONLY + "=" + p.index());
+        int armedAt = console.mark();
+        arm(p, live);
+        start(p.phase());
+        boolean fired = console.awaitExit(APPLY);
+        live.set(false);
+        if (!fired) {
+            say("point " + p.index() + ": the trigger did not fire before the operation ended; cutting now");
+            vm.powerCut();
+        }
+        int cutAt = console.mark();
+        tally.tried(p.phase());
+        List<ConsoleLine> beforeCut = console.lines(armedAt, cutAt);
+        vm.restart();
+        int ready;
+        try {
+            ready = console.settle(cutAt, SETTLE);
+        } catch (GuestConsole.Stuck e) {
+            fail(p, Kind.BRICK, e.getMessage());
+            return false;
+        }
+        check(p, before, beforeCut, console.lines(cutAt, ready + 1));
+        retry(p, before);
+        return true;
+    }
+
+    // ---- the phases ----
+
+    private void prepare(Phase phase) {
+        switch (phase) {
+            case FULL_APPLY, SWITCH -> ensureIdle();
+            case STAGE0_DECREMENT, CONFIRM -> ensureHealthyTrial();
+            case DELTA_APPLY -> ensureIdleOnHealthy();
+            case ROLLBACK -> ensureTrial();
+        }
+    }
+
+    private void arm(Point p, AtomicBoolean live) {
+        CutPlan.Trigger t = p.trigger();
+        Predicate<String> anchor = switch (t.anchor()) {
+            case PROGRESS -> text -> Progress.parse(text).map(pr -> pr.written() * 100 >= pr.total() * t.percent()).orElse(false);
+            case APPLY_OK -> matches(Marker.UPDATE_APPLY_OK);
+            case BANNER -> text -> text.startsWith("OpenSBI v");
+            case BUNDLE_READY -> matches(Marker.BUNDLE_READY);
+            case ROLLBACK_TYPED -> text -> text.strip().endsWith("nx rollback");
+        };
+        Duration delay = t.anchor() == CutPlan.Anchor.BANNER
+                ? stage0Time.multipliedBy(t.percent()).dividedBy(100) : t.delay();
+        vm.powerCutWhen(text -> live.get() && anchor.test(text), delay);
+    }
+
+    private void start(Phase phase) {
+        switch (phase) {
+            case FULL_APPLY, SWITCH -> vm.type("nx update apply " + FULL);
+            case DELTA_APPLY -> vm.type("nx update apply " + DELTA);
+            case STAGE0_DECREMENT, CONFIRM -> vm.type("nx reboot");
+            case ROLLBACK -> vm.type("nx rollback");
+        }
+    }
+
+    private void retry(Point p, List<String> before) {
+        List<String> after = history();
+        List<String> added = events(after.subList(Math.min(before.size(), after.size()), after.size()));
+        Map<String, String> st = status();
+        String why = switch (p.phase()) {
+            case FULL_APPLY, SWITCH -> added.contains("switch") ? null : applyFails(FULL);
+            case DELTA_APPLY -> added.contains("switch") ? null : applyFails(DELTA);
+            case STAGE0_DECREMENT, CONFIRM -> added.contains("confirm") ? null : applyFails(FULL);
+            case ROLLBACK -> st.get("trial").equals("none") ? null : rollbackFails();
+        };
+        if (why != null) {
+            fail(p, Kind.RETRY_FAILED, why);
+        } else {
+            say("point " + p.index() + ": " + (added.isEmpty() ? "nothing recorded" : "recorded " + added)
+                    + "; retry ok");
+        }
+    }
+
+    // ---- the checks after a cut ----
+
+    private void check(Point p, List<String> before, List<ConsoleLine> beforeCut, List<ConsoleLine> restart) {
+        Map<String, String> st = status();
+        String booted = st.get("slot");
+        String active = st.get("active");
+        String trial = st.get("trial");
+        List<String> wrong = new ArrayList<>();
+        if (!List.of("good", "verified").contains(st.get("slot_" + booted))) {
+            wrong.add("booted slot " + booted + " is " + st.get("slot_" + booted));
+        }
+        if (!"good".equals(st.get("slot_" + active))) {
+            wrong.add("active slot " + active + " is " + st.get("slot_" + active));
+        }
+        if (!trial.equals("none") && (trial.equals(active) || !"verified".equals(st.get("slot_" + trial)))) {
+            wrong.add("trial " + trial + " with active " + active + " and slot_" + trial + "=" + st.get("slot_" + trial));
+        }
+        restart.stream().map(ConsoleLine::text).filter(t -> t.startsWith("stage0: ") && t.contains("mode=recovery"))
+                .findFirst().ifPresent(t -> wrong.add("stage 0 could not read boot control: " + t));
+        List<String> selfcheck = console.run("nx selfcheck --deep", APPLY);
+        if (selfcheck.stream().noneMatch(l -> STATUS_OK.matcher(l.strip()).matches())) {
+            wrong.add("nx selfcheck --deep: " + selfcheck);
+        }
+        if (!wrong.isEmpty()) {
+            fail(p, Kind.UNVERIFIED, String.join("; ", wrong) + " (status " + st + ")");
+        }
+        List<String> lost = lost(before, beforeCut, restart, history());
+        if (!lost.isEmpty()) {
+            fail(p, Kind.LOST, String.join("; ", lost));
+        }
+    }
+
+    /** What the cut took that was durable before it. */
+    private List<String> lost(List<String> before, List<ConsoleLine> beforeCut, List<ConsoleLine> restart,
+            List<String> after) {
+        List<String> lost = new ArrayList<>();
+        if (after.size() < before.size() || !after.subList(0, before.size()).equals(before)) {
+            lost.add("history before the cut (" + before.size() + " lines) is not a prefix of the history after it ("
+                    + after.size() + " lines)");
+        }
+        for (int i = 0; i < after.size(); i++) {
+            Matcher m = SEQ.matcher(after.get(i));
+            if (!m.matches() || Long.parseLong(m.group(1)) != i + 1) {
+                lost.add("history line " + (i + 1) + " is '" + after.get(i) + "'");
+                break;
+            }
+        }
+        List<String> added = events(after.subList(Math.min(before.size(), after.size()), after.size()));
+        for (Map.Entry<Marker, String> d : DURABLE.entrySet()) {
+            long reported = beforeCut.stream().filter(l -> matches(d.getKey()).test(l.text())).count();
+            long recorded = added.stream().filter(d.getValue()::equals).count();
+            if (recorded < reported) {
+                lost.add("the console reported '" + d.getKey().template() + "' " + reported + "x before the cut, the"
+                        + " history has " + recorded + " '" + d.getValue() + "' since");
+            }
+        }
+        Optional<Stage0> last = stage0(beforeCut);
+        Optional<Stage0> next = stage0(restart);
+        if (last.isPresent() && next.isPresent()) {
+            Stage0 l = last.get();
+            Stage0 n = next.get();
+            if (n.boot() <= l.boot() || n.boot() > l.boot() + 2) {
+                lost.add("boot count went from " + l.boot() + " to " + n.boot() + " across the cut");
+            }
+            if (l.mode().equals("trial") && n.mode().equals("trial") && n.slot().equals(l.slot())
+                    && n.tries() >= l.tries()) {
+                lost.add("trial of slot " + n.slot() + " had tries_left=" + l.tries() + " before the cut and "
+                        + n.tries() + " after: a try came back");
+            }
+        }
+        return lost;
+    }
+
+    private record Stage0(String slot, String mode, int tries, int boot) {}
+
+    private static Optional<Stage0> stage0(List<ConsoleLine> lines) {
+        LinePattern p = LinePattern.of(Marker.STAGE0_BOOT, ":slot", ":mode", ":tries", ":boot");
+        Stage0 last = null;
+        for (ConsoleLine l : lines) {
+            Optional<Map<String, String>> m = p.match(l.text(), Map.of());
+            if (m.isPresent()) {
+                Map<String, String> c = m.get();
+                last = new Stage0(c.get("slot"), c.get("mode"), Integer.parseInt(c.get("tries")), Integer.parseInt(c.get("boot")));
+            }
+        }
+        return Optional.ofNullable(last);
+    }
+
+    // ---- getting the device where a phase starts (uncut) ----
+
+    private void ensureIdle() {
+        if (!status().get("trial").equals("none")) {
+            String why = rollbackFails();
+            if (why != null) throw new AssertionError("could not settle the pending trial: " + why);
+        }
+    }
+
+    private void ensureHealthyTrial() {
+        Map<String, String> st = status();
+        if (!st.get("trial").equals("none") && trialVersion().equals(Optional.of(HEALTHY))) {
+            return;
+        }
+        ensureIdle();
+        String why = applyFails(FULL);
+        if (why != null) throw new AssertionError("could not install v" + HEALTHY + " for a trial: " + why);
+    }
+
+    private void ensureIdleOnHealthy() {
+        ensureIdle();
+        if (status().get("version").equals(HEALTHY)) {
+            return;
+        }
+        ensureHealthyTrial();
+        int from = console.mark();
+        vm.type("nx reboot");
+        console.settle(from, SETTLE);
+        if (!status().get("version").equals(HEALTHY) || !status().get("trial").equals("none")) {
+            throw new AssertionError("v" + HEALTHY + " was not confirmed: " + status());
+        }
+    }
+
+    private void ensureTrial() {
+        if (!status().get("trial").equals("none")) {
+            return;
+        }
+        String why = applyFails(status().get("version").equals(HEALTHY) ? DELTA : FULL);
+        if (why != null) throw new AssertionError("could not set up a trial to roll back: " + why);
+    }
+
+    // ---- nx ----
+
+    /** Runs {@code nx update apply}; null when it applied and switched, else why not. */
+    private String applyFails(String manifest) {
+        requireOk(console.run("nx selfcheck", COMMAND), "selfcheck before an apply");
+        List<String> out = console.run("nx update apply " + manifest, APPLY);
+        return out.stream().anyMatch(matches(Marker.UPDATE_AWAIT_CONFIRM)) ? null
+                : "nx update apply " + manifest + " did not end in '" + Marker.UPDATE_AWAIT_CONFIRM.line() + "': "
+                        + out.subList(Math.max(0, out.size() - 6), out.size());
+    }
+
+    private String rollbackFails() {
+        List<String> out = console.run("nx rollback", COMMAND);
+        return out.stream().anyMatch(matches(Marker.UPDATE_ROLLED_BACK)) ? null : "nx rollback: " + out;
+    }
+
+    private Map<String, String> status() {
+        Map<String, String> m = new HashMap<>();
+        for (String l : console.run("nx status", COMMAND)) {
+            int eq = l.indexOf('=');
+            if (eq > 0 && !l.contains(" ")) {
+                m.put(l.substring(0, eq), l.substring(eq + 1));
+            }
+        }
+        for (String key : List.of("slot", "version", "active", "trial", "slot_a", "slot_b")) {
+            if (!m.containsKey(key)) throw new AssertionError("nx status gave no " + key + ": " + m);
+        }
+        return m;
+    }
+
+    private List<String> history() {
+        return console.run("nx history", COMMAND).stream().filter(l -> l.startsWith("history: #")).toList();
+    }
+
+    private Optional<String> trialVersion() {
+        List<String> h = history();
+        for (int i = h.size() - 1; i >= 0; i--) {
+            Matcher m = SEQ.matcher(h.get(i));
+            if (m.matches() && m.group(2).equals("switch")) {
+                Matcher r = RELEASE.matcher(m.group(3));
+                return r.find() ? Optional.of(r.group(1)) : Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<String> events(List<String> history) {
+        List<String> events = new ArrayList<>();
+        for (String l : history) {
+            Matcher m = SEQ.matcher(l);
+            if (m.matches()) events.add(m.group(2));
+        }
+        return events;
+    }
+
+    private static void requireOk(List<String> selfcheck, String what) {
+        if (selfcheck.stream().noneMatch(l -> STATUS_OK.matcher(l.strip()).matches())) {
+            throw new AssertionError(what + " is not OK: " + selfcheck);
+        }
+    }
+
+    private static Predicate<String> matches(Marker marker) {
+        LinePattern p = LinePattern.of(marker);
+        return text -> p.match(text, Map.of()).isPresent();
+    }
+
+    private Duration bannerToStage0(int from, int to) {
+        List<ConsoleLine> lines = console.lines(from, to);
+        Duration banner = null;
+        for (ConsoleLine l : lines) {
+            if (l.text().startsWith("OpenSBI v")) banner = l.at();
+            if (banner != null && matches(Marker.STAGE0_BOOT).test(l.text())) return l.at().minus(banner);
+        }
+        throw new AssertionError("no banner and stage-0 line in the first boot");
+    }
+
+    /** Counts a broken invariant and prints it at once (the table comes at the end). */
+    private void fail(Point p, Kind kind, String why) {
+        tally.failed(p, plan.seed(), kind, why);
+        say("point " + p.index() + " FAILED (" + kind.name().toLowerCase(java.util.Locale.ROOT) + "): " + why);
+    }
+
+    private void say(String line) {
+        log.add(line);
+        System.out.println(line);
+    }
+}
