@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.regex.Pattern;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,7 +71,7 @@ final class DebianPackages {
         }
         log.accept("apt: refreshing the signed " + SUITE + "/" + ARCH + " index");
         try {
-            Tools.run(apt("apt-get", "update"), root, Duration.ofMinutes(10), Map.of(), l -> log.accept("apt: " + l));
+            Tools.run(apt("apt-get", "update"), root, Duration.ofMinutes(10), Map.of(), l -> log.accept("apt: " + withoutMirror(l)));
             try {
                 Files.writeString(root.resolve(REFRESH_STAMP), java.time.Instant.now() + "\n");
             } catch (IOException e) {
@@ -133,7 +134,7 @@ final class DebianPackages {
             List<DownloadProgress.Expected> expected = records.values().stream().filter(r -> !Files.isRegularFile(fileFor(r)))
                     .map(r -> new DownloadProgress.Expected(fileFor(r), Long.parseLong(r.get("Size")))).toList();
             try (DownloadProgress progress = DownloadProgress.start(expected, log)) {
-                Tools.run(cmd, debs, Duration.ofMinutes(30), Map.of(), l -> log.accept("apt: " + l));
+                Tools.run(cmd, debs, Duration.ofMinutes(30), Map.of(), l -> log.accept("apt: " + withoutMirror(l)));
             }
         } else {
             log.accept("apt: all " + names.size() + " packages cached in " + debs);
@@ -223,5 +224,16 @@ final class DebianPackages {
             throw new UncheckedIOException(e);
         }
         return new Sha256(md.digest());
+    }
+
+    private static final Pattern URI = Pattern.compile("\\b[a-z][a-z0-9+.-]*://\\S+");
+
+    /**
+     * An apt output line for the build log with every URI replaced by {@code <mirror>}: apt's
+     * {@code Get:} lines name the mirror, and the mirror's host name stays out of logs that CI
+     * publishes.
+     */
+    static String withoutMirror(String aptLine) {
+        return URI.matcher(aptLine).replaceAll("<mirror>");
     }
 }
