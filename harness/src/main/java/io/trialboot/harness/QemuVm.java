@@ -477,6 +477,23 @@ public final class QemuVm implements AutoCloseable {
         launch();
     }
 
+    /**
+     * Boots QEMU again on a fresh overlay over the base disk, after it exited or lost power: the
+     * device as it left the factory, in the same run (the console and its boot count go on).
+     */
+    public synchronized void restartFromFactory() {
+        if (process != null && process.alive()) {
+            throw new IllegalStateException("QEMU is still running: powerCut() or let it exit before restartFromFactory()");
+        }
+        try {
+            Files.deleteIfExists(overlay);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Overlay.create(config.qemuImgBinary(), config.image().disk(), overlay);
+        restart();
+    }
+
     /** The QMP client of the running QEMU, connected on first use. */
     public synchronized QmpClient qmp() {
         liveProcess("use QMP");

@@ -131,7 +131,10 @@ final class PowerCutCampaign {
 
     private void prepare(Phase phase) {
         switch (phase) {
-            case FULL_APPLY, SWITCH -> ensureIdle();
+            case FULL_APPLY, SWITCH -> {
+                ensureIdle();
+                ensureNotOnHealthy();
+            }
             case STAGE0_DECREMENT, CONFIRM -> ensureHealthyTrial();
             case DELTA_APPLY -> ensureIdleOnHealthy();
             case ROLLBACK -> ensureTrial();
@@ -282,8 +285,25 @@ final class PowerCutCampaign {
             return;
         }
         ensureIdle();
+        ensureNotOnHealthy();
         String why = applyFails(FULL);
         if (why != null) throw new AssertionError("could not install v" + HEALTHY + " for a trial: " + why);
+    }
+
+    /**
+     * v1.1.0 cannot be installed over itself (a replay of the installed release is refused with
+     * UPDATE_VERSION_FLOOR): a device that runs it goes back to the factory image on a fresh overlay.
+     */
+    private void ensureNotOnHealthy() {
+        if (!status().get("version").equals(HEALTHY)) {
+            return;
+        }
+        say("the device runs v" + HEALTHY + ", which it would refuse to install again: back to the factory image");
+        int from = console.mark();
+        vm.powerCut();
+        vm.restartFromFactory();
+        console.settle(from, SETTLE);
+        requireOk(console.run("nx selfcheck", COMMAND), "the selfcheck after going back to the factory image");
     }
 
     private void ensureIdleOnHealthy() {

@@ -1,0 +1,91 @@
+package io.trialboot.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trialboot.harness.QemuTest;
+import io.trialboot.harness.QemuVm;
+import io.trialboot.markers.Contract;
+import io.trialboot.markers.Marker;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The state partition fills up during an apply (issue: a full disk): the apply fails with
+ * {@code HOST_IO_ERROR}, slot a and its records are untouched, the device still boots and passes
+ * its self-check, and once space is freed the same update installs. The partition is filled from
+ * the guest's console with {@code dd} (root, so ext4's reserved blocks go too), leaving a few
+ * blocks so the apply's first state writes succeed and a later one meets the full disk.
+ */
+@QemuTest
+class FullStateIT {
+    private static final String APPLY = "nx update apply pkg://updates/releases/1.1.0/manifest.nxm";
+    /** Blocks left free: room for the apply's first small records, not for all of them. */
+    private static final int FREE_BLOCKS = 4;
+
+    @Test
+    void aStatePartitionThatFillsUpDuringAnApplyFailsItWithHostIoErrorAndTheDeviceStillBoots(QemuVm vm) {
+        GuestConsole console = new GuestConsole(vm);
+        vm.await(Contract.builtIn("first-boot"));
+        awaitPrompt(console, console.settle(0, Duration.ofSeconds(60)));
+
+        console.run("nx selfcheck", Duration.ofSeconds(120)); // the apply's precheck, while there is room for its record
+        int from = console.mark();
+        vm.type("dd if=/dev/zero of=/state/reserve bs=4096 count=" + FREE_BLOCKS + " 2>/dev/null; sync;"
+                + " dd if=/dev/zero of=/state/ballast bs=65536 2>/dev/null; dd if=/dev/zero of=/state/ballast-tail bs=4096 2>/dev/null;"
+                + " sync; rm /state/reserve; sync; echo state-filled-$(df -k /state | tail -1 | tr -s ' ' | cut -d' ' -f4)k-free");
+        int filled = console.waitFor(from, l -> l.text().startsWith("state-filled-"), Duration.ofSeconds(120), "the state partition filled");
+        System.out.println("trialboot: FullStateIT: " + vm.lines().get(filled).text());
+
+        int applyFrom = console.mark();
+        vm.type(APPLY);
+        int end = console.waitFor(applyFrom, l -> l.text().startsWith("update: apply failed code=")
+                || l.text().startsWith("update: rejected code=") || l.text().startsWith(Marker.UPDATE_AWAIT_CONFIRM.line()),
+                Duration.ofSeconds(600), "the apply's outcome");
+        String outcome = vm.lines().get(end).text();
+        assertTrue(outcome.contains("code=HOST_IO_ERROR"), "the apply met the full partition: " + outcome);
+
+        List<String> status = console.run("nx status", Duration.ofSeconds(120));
+        assertTrue(status.contains("slot=a") && status.contains("version=1.0.0") && status.contains("slot_a=good"),
+                "slot a untouched: " + status);
+        List<String> check = console.run("nx selfcheck", Duration.ofSeconds(120));
+        assertTrue(check.stream().noneMatch(l -> l.contains("BROKEN") || l.contains("MALFORMED")), "records intact: " + check);
+
+        // Still full: the device reboots into slot a and its services come up.
+        int rebootFrom = console.mark();
+        vm.type("nx reboot");
+        vm.await(Contract.parse("boots-while-full", """
+                forbid contains "Kernel panic"
+                forbid contains "Exception in thread"
+                boot 2
+                expect 120s STAGE0_BOOT a normal * *
+                expect 60s BOOTCTLD_READY
+                expect 60s BUNDLEMGRD_SLOT_ACTIVE a
+                expect 60s UPDATED_READY
+                expect 60s GUEST_SHELL_READY
+                """));
+        awaitPrompt(console, console.settle(rebootFrom, Duration.ofSeconds(60)));
+        List<String> history = console.run("nx history", Duration.ofSeconds(120));
+        assertTrue(history.stream().noneMatch(l -> l.contains("LOG_CHAIN_BROKEN")), "history chain intact: " + history);
+
+        // Space freed: the same update installs.
+        int freed = console.mark();
+        vm.type("rm /state/ballast /state/ballast-tail; sync; echo state-freed");
+        console.waitFor(freed, l -> l.text().equals("state-freed"), Duration.ofSeconds(60), "the ballast removed");
+        console.run("nx selfcheck", Duration.ofSeconds(120));
+        vm.type(APPLY);
+        vm.await(Contract.parse("apply-after-freeing", """
+                boot 2
+                expect 120s UPDATE_MANIFEST_OK 1.1.0 *
+                expect 600s UPDATE_APPLY_OK b full
+                expect 60s UPDATE_AWAIT_CONFIRM
+                """));
+        assertEquals(2, vm.currentBoot());
+    }
+
+    /** A command typed before the console's first prompt would be echoed around it: wait for the prompt. */
+    private static void awaitPrompt(GuestConsole console, int ready) {
+        console.waitFor(ready + 1, l -> l.text().strip().equals("trialboot#"), Duration.ofSeconds(30), "the console's first prompt");
+    }
+}
