@@ -171,7 +171,7 @@ final class PowerCutCampaign {
         String why = switch (p.phase()) {
             case FULL_APPLY, SWITCH -> added.contains("switch") ? null : applyFails(FULL);
             case DELTA_APPLY -> added.contains("switch") ? null : applyFails(DELTA);
-            case STAGE0_DECREMENT, CONFIRM -> added.contains("confirm") ? null : applyFails(FULL);
+            case STAGE0_DECREMENT, CONFIRM -> added.contains("confirm") || confirmsOnItsOwn(before) ? null : applyFails(FULL);
             case ROLLBACK -> st.get("trial").equals("none") ? null : rollbackFails();
         };
         if (why != null) {
@@ -180,6 +180,32 @@ final class PowerCutCampaign {
             say("point " + p.index() + ": " + (added.isEmpty() ? "nothing recorded" : "recorded " + added)
                     + "; retry ok");
         }
+    }
+
+    /**
+     * The restart booted the v1.1.0 trial again: healthd confirms it by itself, maybe only after the
+     * console came up. True once the trial is confirmed (recorded after {@code before}); false when
+     * the device fell back instead (then the retry installs v1.1.0 again).
+     */
+    private boolean confirmsOnItsOwn(List<String> before) {
+        long deadline = System.nanoTime() + vm.config().scale().scale(SETTLE).toNanos();
+        while (System.nanoTime() < deadline) {
+            Map<String, String> st = status();
+            if (!HEALTHY.equals(st.get("version"))) {
+                return false;
+            }
+            if ("none".equals(st.get("trial"))) {
+                List<String> after = history();
+                return events(after.subList(Math.min(before.size(), after.size()), after.size())).contains("confirm");
+            }
+            try {
+                Thread.sleep(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for healthd's verdict", e);
+            }
+        }
+        return false;
     }
 
     // ---- the checks after a cut ----
