@@ -13,11 +13,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The state partition fills up during an apply (issue: a full disk): the apply fails with
- * {@code HOST_IO_ERROR}, slot a and its records are untouched, the device still boots and passes
- * its self-check, and once space is freed the same update installs. The partition is filled from
- * the guest's console with {@code dd} (root, so ext4's reserved blocks go too) after the apply's
- * precheck; the manifest still verifies (it is read from the media) and the first state write the
- * apply makes meets the full disk.
+ * {@code HOST_IO_ERROR} at its first state write, nothing is switched, slot a and its records are
+ * untouched, {@code nx reboot} refuses (the reboot could not be recorded), a power cycle still
+ * boots slot a with its services, and once space is freed the same update installs. The partition
+ * is filled from the guest's console with {@code dd} (root, so ext4's reserved blocks go too)
+ * after the apply's precheck.
  */
 @QemuTest
 class FullStateIT {
@@ -52,9 +52,12 @@ class FullStateIT {
         List<String> check = console.run("nx selfcheck", Duration.ofSeconds(120));
         assertTrue(check.stream().noneMatch(l -> l.contains("BROKEN") || l.contains("MALFORMED")), "records intact: " + check);
 
-        // Still full: the device reboots into slot a and its services come up.
+        // Still full: nx reboot refuses, as it cannot record the reboot; a power cycle boots slot a.
+        List<String> reboot = console.run("nx reboot", Duration.ofSeconds(120));
+        assertTrue(reboot.stream().anyMatch(l -> l.equals("updated: Reboot -> HOST_IO_ERROR")), "an unrecorded reboot is refused: " + reboot);
         int rebootFrom = console.mark();
-        vm.type("nx reboot");
+        vm.powerCut();
+        vm.restart();
         vm.await(Contract.parse("boots-while-full", """
                 forbid contains "Kernel panic"
                 forbid contains "Exception in thread"

@@ -9,6 +9,7 @@ import io.trialboot.core.TrialbootException;
 import io.trialboot.markers.Marker;
 import io.trialboot.update.UpdateEngine;
 import java.io.PrintStream;
+import java.util.Optional;
 
 /**
  * bootctld: owns the boot-control state. At start it records what stage 0 decided for this boot
@@ -30,11 +31,31 @@ final class Bootctld {
                 throw new TrialbootException(Code.MALFORMED_INPUT,
                         "boot-control file names no booted slot: stage 0 did not record this boot");
             }
-            r = engine.onBoot();
+            r = recordOrRunUnrecorded(console);
         }
         boot = r;
         r.fellBackFrom().ifPresent(bad -> console.println(Marker.BOOTCTLD_FALLBACK.line(bad.letter())));
         console.println(Marker.BOOTCTLD_READY.line());
+    }
+
+    /**
+     * Records the boot; when the state partition cannot take it ({@code HOST_IO_ERROR}: full or
+     * failing), runs this boot unrecorded and says so, rather than failing the services and rebooting
+     * into the same full partition for ever: the console stays reachable to free space, and every
+     * update fails with the same code until there is room (docs/operator-guide.md, HOST_IO_ERROR).
+     */
+    private BootRecord recordOrRunUnrecorded(PrintStream console) {
+        try {
+            return engine.onBoot();
+        } catch (TrialbootException e) {
+            if (e.code() != Code.HOST_IO_ERROR) {
+                throw e;
+            }
+            BootControlFile f = engine.bootControl().read();
+            Slot running = BootControl.running(f);
+            console.println("bootctld: WARNING this boot is not recorded: " + e.getMessage());
+            return new BootRecord(running, f.bootCount(), f.trial().equals(Optional.of(running)), f.triesLeft(), Optional.empty());
+        }
     }
 
     /** This boot as stage 0 decided it (recorded at start). */

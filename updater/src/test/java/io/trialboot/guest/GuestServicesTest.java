@@ -1,5 +1,6 @@
 package io.trialboot.guest;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -161,6 +162,36 @@ class GuestServicesTest {
                 () -> new Bootctld(rig.engine()).start(rig.console));
         assertEquals(Code.MALFORMED_INPUT, e.code());
         assertEquals(List.of(), rig.lines(), "no ready marker when it is not ready");
+    }
+
+    @Test
+    void bootctldRunsABootItCannotRecordOnAFullStatePartitionAndSaysSo() throws Exception {
+        Files.write(rig.paths.bootControl(), BootControlFile.factory().withBoot(1, io.trialboot.core.Slot.A).encode());
+        io.trialboot.hoststate.StateWriter full = new io.trialboot.hoststate.StateWriter() {
+            @Override
+            public void write(Path file, byte[] content) {
+                throw new TrialbootException(Code.HOST_IO_ERROR, "durable write of " + file
+                        + " failed: java.io.IOException: No space left on device");
+            }
+
+            @Override
+            public void delete(Path file) {
+                write(file, new byte[0]);
+            }
+        };
+        rig.tree().system().recordAdmission(io.trialboot.hoststate.AdmissionOutcome.ACCEPTED, "k1", "p1", null); // may append
+        byte[] history = Files.readAllBytes(rig.tree().system().historyLog());
+        io.trialboot.update.UpdateEngine engine = new io.trialboot.update.UpdateEngine(
+                io.trialboot.hoststate.HostStateTree.open(rig.paths.state(), full), rig.paths.slotDevices(),
+                java.time.Clock.systemUTC(), "build-test");
+        Bootctld bootctld = new Bootctld(engine);
+        bootctld.start(rig.console);
+        assertEquals(io.trialboot.core.Slot.A, bootctld.bootedSlot());
+        List<String> lines = rig.lines();
+        assertTrue(lines.get(0).startsWith("bootctld: WARNING this boot is not recorded: HOST_IO_ERROR: durable write of "), lines.toString());
+        assertTrue(lines.get(0).endsWith("No space left on device"), lines.toString());
+        assertEquals("bootctld: ready", lines.get(1));
+        assertArrayEquals(history, Files.readAllBytes(rig.tree().system().historyLog()), "the history is untouched");
     }
 
     @Test
