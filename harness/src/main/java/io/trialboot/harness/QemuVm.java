@@ -106,8 +106,7 @@ public final class QemuVm implements AutoCloseable {
         Path runDir = config.runDir().toAbsolutePath();
         Files.createDirectories(runDir);
         this.overlay = runDir.resolve("overlay.qcow2");
-        Files.deleteIfExists(overlay);
-        Overlay.create(config.qemuImgBinary(), config.image().disk(), overlay);
+        freshOverlay();
         Path socket = runDir.resolve("qmp.sock");
         if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
             qmpTempDir = Files.createTempDirectory("trialboot-qmp");
@@ -486,12 +485,17 @@ public final class QemuVm implements AutoCloseable {
             throw new IllegalStateException("QEMU is still running: powerCut() or let it exit before restartFromFactory()");
         }
         try {
-            Files.deleteIfExists(overlay);
+            freshOverlay();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Overlay.create(config.qemuImgBinary(), config.image().disk(), overlay);
         restart();
+    }
+
+    /** A new copy-on-write overlay over the base disk, replacing any earlier one. */
+    private void freshOverlay() throws IOException {
+        Files.deleteIfExists(overlay);
+        Overlay.create(config.qemuImgBinary(), config.image().disk(), overlay);
     }
 
     /** The QMP client of the running QEMU, connected on first use. */
