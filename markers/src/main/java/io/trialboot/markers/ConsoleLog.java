@@ -22,6 +22,9 @@ import java.util.regex.Pattern;
  * least four integer digits; the boot index; the console text as it arrived).
  */
 public final class ConsoleLog {
+    /** The longest line read (a console line is a screen line; 1 Mi characters is no console). */
+    public static final int MAX_LINE_CHARS = 1 << 20;
+
     private static final Pattern LINE = Pattern.compile("\\+([0-9]{4,12})\\.([0-9]{3}) boot=(0|[1-9][0-9]{0,8}) \\| (.*)");
 
     private ConsoleLog() {
@@ -77,11 +80,11 @@ public final class ConsoleLog {
      *
      * @throws ContractException {@code LOG_UNREADABLE} when the file cannot be read,
      *     {@code LOG_MALFORMED} (with the line number) when a serial.log line is broken or goes
-     *     back in time or boot
+     *     back in time or boot, or a line is longer than {@value #MAX_LINE_CHARS} characters
      */
     public static int read(Path serialLog, Predicate<ConsoleLine> sink) {
         try (Reader reader = new InputStreamReader(Files.newInputStream(serialLog), StandardCharsets.UTF_8)) {
-            Lines in = new Lines(reader);
+            Lines in = new Lines(reader, serialLog);
             Boolean prefixed = null;
             ConsoleLine prev = null;
             int boot = 0;
@@ -121,12 +124,15 @@ public final class ConsoleLog {
      */
     private static final class Lines {
         private final Reader in;
+        private final Path file;
+        private int count;
         private final char[] buf = new char[1 << 16];
         private int pos;
         private int len;
 
-        Lines(Reader in) {
+        Lines(Reader in, Path file) {
             this.in = in;
+            this.file = file;
         }
 
         /** The next line, or null at the end of the input. */
@@ -138,7 +144,9 @@ public final class ConsoleLog {
                     pos = 0;
                     if (len <= 0) {
                         len = 0;
-                        return sb == null ? null : sb.toString();
+                        if (sb == null) return null;
+                        count++;
+                        return sb.toString();
                     }
                 }
                 if (sb == null) {
@@ -149,8 +157,13 @@ public final class ConsoleLog {
                     pos++;
                 }
                 appendWithoutCr(sb, start, pos);
+                if (sb.length() > MAX_LINE_CHARS) {
+                    throw new ContractException(ContractException.Code.LOG_MALFORMED, count + 1, file + ":" + (count + 1)
+                            + ": a line longer than " + MAX_LINE_CHARS + " characters (no line feed): not a console log");
+                }
                 if (pos < len) {
                     pos++; // the LF
+                    count++;
                     return sb.toString();
                 }
             }

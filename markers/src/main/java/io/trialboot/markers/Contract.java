@@ -23,6 +23,8 @@ import java.util.Objects;
 public record Contract(String name, List<Step> steps, List<Forbidden> forbidden) {
     /** File name suffix of contract files. */
     public static final String SUFFIX = ".contract";
+    /** The largest contract file {@link #load} reads (the built-in ones are under 4 KiB). */
+    public static final int MAX_FILE_BYTES = 1 << 20;
 
     public Contract {
         Objects.requireNonNull(name, "name");
@@ -86,12 +88,18 @@ public record Contract(String name, List<Step> steps, List<Forbidden> forbidden)
     /**
      * Reads a contract file; its name is the file name without {@value #SUFFIX}.
      *
-     * @throws ContractException {@code CONTRACT_NOT_FOUND} when the file cannot be read, else as {@link #parse}
+     * @throws ContractException {@code CONTRACT_NOT_FOUND} when the file cannot be read,
+     *     {@code CONTRACT_INVALID} when it is larger than {@value #MAX_FILE_BYTES} bytes, else as {@link #parse}
      */
     public static Contract load(Path file) {
         String fileName = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         String name = fileName.endsWith(SUFFIX) ? fileName.substring(0, fileName.length() - SUFFIX.length()) : fileName;
         try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new ContractException(ContractException.Code.CONTRACT_INVALID, 0, "contract file " + file + " is "
+                        + size + " bytes; a contract is at most " + MAX_FILE_BYTES + " bytes");
+            }
             return parse(name, Files.readString(file, StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
             throw new ContractException(ContractException.Code.CONTRACT_NOT_FOUND, "no such contract file: " + file, e);

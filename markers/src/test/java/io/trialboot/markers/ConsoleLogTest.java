@@ -133,4 +133,20 @@ class ConsoleLogTest {
         assertEquals("+41.2s", new ConsoleLine(Duration.ofMillis(41_290), 1, "x").shortTime());
         assertEquals("+?", new ConsoleLine(null, 1, "x").shortTime());
     }
+
+    @Test
+    void aLineLongerThanTheLimitIsMalformedWithItsNumber(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("serial.log");
+        try (var out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+            out.write("OpenSBI v1.1\nfirst\n");
+            out.write("x".repeat(ConsoleLog.MAX_LINE_CHARS + 1));
+        }
+        ContractException e = assertThrows(ContractException.class, () -> ConsoleLog.read(log));
+        assertEquals(ContractException.Code.LOG_MALFORMED, e.code());
+        assertEquals(3, e.line());
+        assertEquals("LOG_MALFORMED: " + log + ":3: a line longer than " + ConsoleLog.MAX_LINE_CHARS
+                + " characters (no line feed): not a console log", e.getMessage());
+        Files.writeString(log, "x".repeat(ConsoleLog.MAX_LINE_CHARS) + "\nlast");
+        assertEquals(2, ConsoleLog.read(log).size(), "a line of exactly the limit is read");
+    }
 }

@@ -194,6 +194,20 @@ class ContractTest {
     }
 
     @Test
+    void aContractFileOverTheLimitIsRefusedUnread(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("huge.contract");
+        byte[] head = "boot 1\nexpect 5s UPDATED_READY\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (var out = Files.newOutputStream(f)) {
+            out.write(head);
+            out.write(new byte[Contract.MAX_FILE_BYTES]);
+        }
+        ContractException e = assertThrows(ContractException.class, () -> Contract.load(f));
+        assertEquals(ContractException.Code.CONTRACT_INVALID, e.code());
+        assertEquals("CONTRACT_INVALID: contract file " + f + " is " + (Contract.MAX_FILE_BYTES + head.length)
+                + " bytes; a contract is at most " + Contract.MAX_FILE_BYTES + " bytes", e.getMessage());
+    }
+
+    @Test
     void builtInContractsParse() {
         Contract first = Contract.builtIn("first-boot");
         assertEquals(4, first.steps().size());
