@@ -56,6 +56,12 @@ public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String 
         extraArgs = List.copyOf(extraArgs);
     }
 
+    /** This configuration with another run directory (another VM just like this one, side by side). */
+    public VmConfig withRunDir(Path dir) {
+        return new VmConfig(image, dir, qemuBinary, qemuImgBinary, memory, smp, attachMedia, hotplugPort, extraArgs,
+                scale, quietPeriod, shutdownWait, containerImage);
+    }
+
     /** Defaults: qemu-system-riscv64 and qemu-img from PATH, 1G, 2 harts, the media attached when the image has one. */
     public static Builder builder(GuestImage image, Path runDir) {
         return new Builder(image, runDir);

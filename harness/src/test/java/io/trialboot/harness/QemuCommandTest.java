@@ -39,6 +39,14 @@ class QemuCommandTest {
     }
 
     @Test
+    void aSecondVmLikeTheFirstDiffersOnlyInItsRunDirectory() {
+        VmConfig c = VmConfig.builder(IMAGE, Path.of("/runs/t")).memory("512M").extraArgs(List.of("-d", "x")).build();
+        VmConfig w = c.withRunDir(Path.of("/runs/t-worker2"));
+        assertEquals(Path.of("/runs/t-worker2"), w.runDir());
+        assertEquals(c, w.withRunDir(Path.of("/runs/t")));
+    }
+
+    @Test
     void doublesCommasInPaths() {
         VmConfig c = VmConfig.builder(IMAGE, Path.of("/r")).build();
         List<String> argv = QemuCommand.argv(c, Path.of("/r,x/o.qcow2"), Path.of("/r/q.sock"));

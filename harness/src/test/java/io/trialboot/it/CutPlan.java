@@ -13,13 +13,17 @@ import java.util.TreeSet;
  * {@code Phase.values()[i % 6]} (the order an update goes through them, so each point's
  * precondition is usually where the previous one left the device), with a trigger drawn from
  * {@code new Random(seed)} in point order. The same seed gives the same points, so one point can be
- * replayed alone ({@code trialboot.powercut.only}).
+ * replayed alone ({@code trialboot.powercut.only}). With several workers (VMs side by side) each
+ * takes whole rounds of six points, so each still goes through the phases in update order.
  */
-record CutPlan(long seed, int points, SortedSet<Integer> only) {
+record CutPlan(long seed, int points, SortedSet<Integer> only, int workers) {
     static final String SEED = "trialboot.powercut.seed";
     static final String POINTS = "trialboot.powercut.points";
     static final String ONLY = "trialboot.powercut.only";
+    static final String WORKERS = "trialboot.powercut.workers";
     static final int DEFAULT_POINTS = 10;
+    /** More VMs than this would only fight over the host's cores (each is a TCG QEMU with two harts). */
+    static final int MAX_WORKERS = 16;
 
     /** Where in an update the power goes. */
     enum Phase {
@@ -79,17 +83,21 @@ record CutPlan(long seed, int points, SortedSet<Integer> only) {
                 throw new IllegalArgumentException(ONLY + " names point " + i + ", outside 0.." + (points - 1));
             }
         }
+        if (workers < 1 || workers > MAX_WORKERS) {
+            throw new IllegalArgumentException(WORKERS + " must be 1.." + MAX_WORKERS + ", got " + workers);
+        }
     }
 
     /**
      * The plan the system properties ask for: {@value #SEED} (default: a fresh seed, printed),
      * {@value #POINTS} (default {@value #DEFAULT_POINTS}), {@value #ONLY} (comma-separated point
-     * numbers; default all).
+     * numbers; default all), {@value #WORKERS} (VMs side by side; default 1).
      */
     static CutPlan fromProperties(java.util.function.UnaryOperator<String> property, long freshSeed) {
         String seed = property.apply(SEED);
         String points = property.apply(POINTS);
         String only = property.apply(ONLY);
+        String workers = property.apply(WORKERS);
         SortedSet<Integer> chosen = new TreeSet<>();
         if (only != null && !only.isBlank()) {
             for (String s : only.split(",")) {
@@ -106,7 +114,8 @@ record CutPlan(long seed, int points, SortedSet<Integer> only) {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(SEED + " must be a whole number, got '" + seed + "'");
         }
-        return new CutPlan(s, n, chosen);
+        int w = workers == null || workers.isBlank() ? 1 : parse(WORKERS, workers.strip());
+        return new CutPlan(s, n, chosen, w);
     }
 
     private static int parse(String name, String text) {
@@ -129,6 +138,18 @@ record CutPlan(long seed, int points, SortedSet<Integer> only) {
             }
         }
         return all;
+    }
+
+    /**
+     * The points worker {@code worker} (0-based) runs, in order: those of every {@code workers}-th
+     * round of six, starting with round {@code worker}. The workers' points together are {@link #run()}.
+     */
+    List<Point> run(int worker) {
+        if (worker < 0 || worker >= workers) {
+            throw new IllegalArgumentException("worker " + worker + " of " + workers);
+        }
+        int round = Phase.values().length;
+        return run().stream().filter(p -> (p.index() / round) % workers == worker).toList();
     }
 
     private static Trigger trigger(Phase phase, Random r) {

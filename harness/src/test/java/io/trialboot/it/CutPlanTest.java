@@ -68,5 +68,29 @@ class CutPlanTest {
         assertEquals("trialboot.powercut.only must be whole numbers, got 'a'", assertThrows(
                 IllegalArgumentException.class, () -> plan(Map.of(CutPlan.ONLY, "a"))).getMessage());
         assertEquals(new TreeSet<>(Set.of(1, 2)), plan(Map.of(CutPlan.ONLY, "2,1")).only());
+        assertEquals("trialboot.powercut.workers must be 1..16, got 0", assertThrows(IllegalArgumentException.class,
+                () -> plan(Map.of(CutPlan.WORKERS, "0"))).getMessage());
+        assertEquals("trialboot.powercut.workers must be 1..16, got 17", assertThrows(IllegalArgumentException.class,
+                () -> plan(Map.of(CutPlan.WORKERS, "17"))).getMessage());
+        assertEquals("trialboot.powercut.workers must be whole numbers, got 'two'", assertThrows(
+                IllegalArgumentException.class, () -> plan(Map.of(CutPlan.WORKERS, "two"))).getMessage());
+    }
+
+    @Test
+    void workersShareThePlanOutInWholeRoundsOfSixPhases() {
+        CutPlan p = plan(Map.of(CutPlan.SEED, "11", CutPlan.POINTS, "200", CutPlan.WORKERS, "2"));
+        List<Point> first = p.run(0);
+        List<Point> second = p.run(1);
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 12, 13), first.stream().limit(8).map(Point::index).toList());
+        assertEquals(List.of(6, 7, 8, 9, 10, 11, 18, 19), second.stream().limit(8).map(Point::index).toList());
+        List<Point> both = new java.util.ArrayList<>(first);
+        both.addAll(second);
+        both.sort(java.util.Comparator.comparingInt(Point::index));
+        assertEquals(p.run(), both, "together the workers run every point once, with the single VM's triggers");
+        assertEquals(p.run(), plan(Map.of(CutPlan.SEED, "11", CutPlan.POINTS, "200")).run(),
+                "the number of workers does not change the points, so a point replays on one VM");
+        assertEquals(List.of(7), plan(Map.of(CutPlan.SEED, "11", CutPlan.ONLY, "7", CutPlan.WORKERS, "2")).run(1)
+                .stream().map(Point::index).toList());
+        assertThrows(IllegalArgumentException.class, () -> p.run(2));
     }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
  * unverified boots (the booted slot not verified or good, boot control inconsistent, or
  * {@code nx selfcheck --deep} not OK), lost entries (history lines or durable steps gone after the
  * cut) and retries of the interrupted operation that failed. Rendered as the Markdown table of
- * {@code docs/reliability.md}.
+ * {@code docs/reliability.md}. Safe to share between the workers of one campaign.
  */
 final class CutTally {
     enum Kind { BRICK, UNVERIFIED, LOST, RETRY_FAILED }
@@ -25,26 +25,26 @@ final class CutTally {
         }
     }
 
-    void tried(Phase phase) {
+    synchronized void tried(Phase phase) {
         counts.get(phase)[0]++;
     }
 
-    void failed(CutPlan.Point point, long seed, Kind kind, String why) {
+    synchronized void failed(CutPlan.Point point, long seed, Kind kind, String why) {
         counts.get(point.phase())[1 + kind.ordinal()]++;
         failures.add(point.describe(seed) + ": " + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
                 + ": " + why);
     }
 
-    List<String> failures() {
+    synchronized List<String> failures() {
         return List.copyOf(failures);
     }
 
-    int tried() {
+    synchronized int tried() {
         return counts.values().stream().mapToInt(c -> c[0]).sum();
     }
 
     /** The summary table, a row per phase and a total. */
-    String table() {
+    synchronized String table() {
         StringBuilder sb = new StringBuilder();
         sb.append("| phase | points tried | bricks | unverified boots | lost entries | retries failed |\n");
         sb.append("|---|---:|---:|---:|---:|---:|\n");

@@ -54,36 +54,35 @@ final class PowerCutCampaign {
     private final QemuVm vm;
     private final GuestConsole console;
     private final CutPlan plan;
-    private final CutTally tally = new CutTally();
-    private final List<String> log = new ArrayList<>();
+    private final int worker;
+    private final CutTally tally;
     private Duration stage0Time;
 
     private final Runnable afterEachPoint;
 
-    /** {@code afterEachPoint} runs after every point (the summary is rewritten, so a stopped campaign leaves one). */
-    PowerCutCampaign(QemuVm vm, CutPlan plan, Runnable afterEachPoint) {
+    /**
+     * Worker {@code worker} of the plan, on its own VM, counting into the shared {@code tally}.
+     * {@code afterEachPoint} runs after every point (the summary is rewritten, so a stopped campaign leaves one).
+     */
+    PowerCutCampaign(QemuVm vm, CutPlan plan, int worker, CutTally tally, Runnable afterEachPoint) {
         this.vm = vm;
         this.console = new GuestConsole(vm);
         this.plan = plan;
+        this.worker = worker;
+        this.tally = tally;
         this.afterEachPoint = afterEachPoint;
     }
 
-    CutTally tally() {
-        return tally;
-    }
-
-    List<String> log() {
-        return List.copyOf(log);
-    }
-
-    /** Runs every point of the plan; stops early only when the device is bricked. */
+    /** Runs this worker's points of the plan; stops early only when the device is bricked. */
     void run() {
         int ready = console.settle(0, SETTLE);
         stage0Time = bannerToStage0(0, ready);
         say("power-cut campaign seed=" + plan.seed() + " points=" + plan.points() + (plan.only().isEmpty() ? ""
-                : " only=" + plan.only()) + "; banner to stage 0 took " + stage0Time.toMillis() + " ms");
+                : " only=" + plan.only()) + (plan.workers() == 1 ? "" : " worker " + (worker + 1) + " of "
+                + plan.workers() + " (" + vm.runDir().getFileName() + ")") + "; banner to stage 0 took "
+                + stage0Time.toMillis() + " ms");
         requireOk(console.run("nx selfcheck", COMMAND), "the first selfcheck");
-        for (Point p : plan.run()) {
+        for (Point p : plan.run(worker)) {
             long t0 = System.nanoTime();
             boolean alive = point(p);
             afterEachPoint.run();
@@ -437,7 +436,6 @@ final class PowerCutCampaign {
     }
 
     private void say(String line) {
-        log.add(line);
-        System.out.println(line);
+        System.out.println(plan.workers() == 1 ? line : "[worker " + (worker + 1) + "] " + line);
     }
 }

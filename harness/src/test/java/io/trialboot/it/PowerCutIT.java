@@ -4,54 +4,100 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
+import io.trialboot.harness.VmConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * Issue #6 part 1: a seeded campaign of power cuts in QEMU (SIGKILL, nothing flushed) during a full
  * apply, a delta apply, the switch, the trial boot's stage-0 decrement, the confirm and a rollback,
  * each followed by a restart on the same overlay and the checks of {@link PowerCutCampaign}. One VM
- * serves every point (each boot costs 15–40 s under TCG). Before each cut it prints
+ * serves every point (each boot costs 15–40 s under TCG); {@value CutPlan#WORKERS}{@code =N} runs N
+ * VMs side by side, each on whole rounds of the plan (worker 1 is the extension's VM, the others run
+ * in sibling directories {@code <run dir>-worker<k>}). Before each cut it prints
  * {@code power-cut seed=<s> point=<i> phase=<p> trigger=<t>} and the properties that replay it.
  * The summary table goes to {@code target/reliability/summary.md} ({@value #SUMMARY} moves it);
- * {@code -Preliability} runs 200 points and {@code scripts/reliability} copies the table into
- * {@code docs/reliability.md}.
+ * {@code -Preliability} runs 200 points on 2 VMs and {@code scripts/reliability} copies the table
+ * into {@code docs/reliability.md}.
  */
 @QemuTest(append = "trialboot.health_timeout_s=30")
 class PowerCutIT {
     static final String SUMMARY = "trialboot.powercut.summary";
 
     @Test
-    void everyCutLeavesAVerifiedBootableDeviceWhoseUpdateCanBeRetried(QemuVm vm) {
+    void everyCutLeavesAVerifiedBootableDeviceWhoseUpdateCanBeRetried(QemuVm vm) throws Exception {
         CutPlan plan = CutPlan.fromProperties(System::getProperty, System.nanoTime());
         long t0 = System.nanoTime();
-        PowerCutCampaign[] campaign = new PowerCutCampaign[1];
-        Runnable summary = () -> writeSummary(plan, campaign[0], (System.nanoTime() - t0) / 1_000_000_000L);
-        campaign[0] = new PowerCutCampaign(vm, plan, summary);
+        CutTally tally = new CutTally();
+        Runnable summary = () -> writeSummary(plan, tally, (System.nanoTime() - t0) / 1_000_000_000L);
+        List<QemuVm> vms = new ArrayList<>(List.of(vm));
+        ExecutorService pool = Executors.newFixedThreadPool(plan.workers());
         try {
-            campaign[0].run();
+            for (int k = 2; k <= plan.workers(); k++) {
+                vms.add(QemuVm.start(workerConfig(vm, k)));
+            }
+            List<Future<?>> running = new ArrayList<>();
+            for (int w = 0; w < plan.workers(); w++) {
+                PowerCutCampaign campaign = new PowerCutCampaign(vms.get(w), plan, w, tally, summary);
+                running.add(pool.submit(campaign::run));
+            }
+            Throwable first = null;
+            for (Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (first == null) first = e.getCause();
+                    else first.addSuppressed(e.getCause());
+                }
+            }
+            if (first instanceof Error e) throw e;
+            if (first instanceof Exception e) throw e;
         } finally {
+            pool.shutdownNow();
             summary.run();
+            vms.subList(1, vms.size()).forEach(QemuVm::close);
         }
-        CutTally tally = campaign[0].tally();
         assertEquals(List.of(), tally.failures(), "power cuts that broke an invariant (replay each with the"
                 + " properties printed before it):\n" + tally.table());
         assertEquals(plan.run().size(), tally.tried(), "points tried");
+        for (QemuVm w : vms.subList(1, vms.size())) {
+            Files.deleteIfExists(w.overlay());
+        }
     }
 
-    private static void writeSummary(CutPlan plan, PowerCutCampaign campaign, long seconds) {
+    /** Worker {@code k}'s VM: the extension's, in the sibling directory {@code <run dir>-worker<k>} (emptied first). */
+    private static VmConfig workerConfig(QemuVm first, int k) throws IOException {
+        VmConfig c = first.config();
+        Path dir = c.runDir().resolveSibling(c.runDir().getFileName() + "-worker" + k);
+        if (Files.exists(dir)) {
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+            }
+        }
+        return c.withRunDir(dir);
+    }
+
+    private static synchronized void writeSummary(CutPlan plan, CutTally tally, long seconds) {
         Path out = Path.of(System.getProperty(SUMMARY, "target/reliability/summary.md"));
         StringBuilder sb = new StringBuilder();
-        sb.append("Seed ").append(plan.seed()).append(", ").append(campaign.tally().tried()).append(" of ")
-                .append(plan.run().size()).append(" points tried in ").append(seconds).append(" s of QEMU time (")
+        sb.append("Seed ").append(plan.seed()).append(", ").append(tally.tried()).append(" of ")
+                .append(plan.run().size()).append(" points tried in ").append(seconds).append(" s of QEMU time")
+                .append(plan.workers() == 1 ? "" : " on " + plan.workers() + " VMs side by side").append(" (")
                 .append(CutPlan.POINTS).append('=').append(plan.points()).append(").\n\n");
-        sb.append(campaign.tally().table());
-        List<String> failures = campaign.tally().failures();
+        sb.append(tally.table());
+        List<String> failures = tally.failures();
         sb.append('\n').append(failures.isEmpty() ? "No invariant broken.\n" : "Failures:\n\n");
         for (String f : failures) {
             sb.append("- ").append(f.replace('\n', ' ')).append('\n');
