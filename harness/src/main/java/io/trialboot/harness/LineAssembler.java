@@ -8,9 +8,12 @@ import java.util.Optional;
 
 /**
  * Splits the console's byte stream into lines. The pty turns every newline into CRLF, so carriage
- * returns are dropped. A partial line (a shell prompt waits without a newline) becomes a line of its
- * own once the console has been quiet for {@code quietNanos}: then {@code ~ # } is seen as soon as
- * it is printed, and the echo of a typed command starts a fresh line. Terminal escape sequences
+ * returns are dropped. A partial line that ends like a shell prompt ({@code # }, {@code $ } or
+ * {@code > }) becomes a line of its own once the console has been quiet for {@code quietNanos}: then
+ * {@code ~ # } is seen as soon as it is printed, and the echo of a typed command starts a fresh
+ * line. Any other partial line waits for its newline, however long the guest stalls: on a loaded
+ * host an emulated guest can pause mid-line for longer than the quiet period, and a line cut there
+ * would hide a marker or a history entry. Terminal escape sequences
  * ({@code ESC [ ... final}, e.g. a shell's cursor-position query, and two-byte {@code ESC x}) are
  * dropped: markers are whole lines of plain text. Not thread-safe; the caller holds the lock. Time
  * is passed in, so tests need no sleeps.
@@ -57,10 +60,17 @@ final class LineAssembler {
         return lines;
     }
 
-    /** The partial line, if there is one and nothing has arrived for the quiet period. */
+    /** The partial line, if it ends like a prompt and nothing has arrived for the quiet period. */
     Optional<String> flushIfQuiet(long now) {
-        if (partial.size() == 0 || now - lastByteAt < quietNanos) return Optional.empty();
+        if (partial.size() < 2 || now - lastByteAt < quietNanos || !endsLikeAPrompt()) return Optional.empty();
         return Optional.of(take());
+    }
+
+    private boolean endsLikeAPrompt() {
+        byte[] b = partial.toByteArray();
+        byte last = b[b.length - 1];
+        byte mark = b[b.length - 2];
+        return last == ' ' && (mark == '#' || mark == '$' || mark == '>');
     }
 
     /** Whatever is left at end of stream. */

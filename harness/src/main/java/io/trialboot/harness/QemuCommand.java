@@ -23,6 +23,8 @@ final class QemuCommand {
                 "-machine", "virt", "-bios", "default",
                 "-m", c.memory(), "-smp", Integer.toString(c.smp()),
                 "-nographic",
+                // a guest reset exits QEMU; QemuVm starts a new one (a cold reset: see QemuVm)
+                "-no-reboot",
                 "-kernel", img.kernel().toString(),
                 "-initrd", img.initrd().toString(),
                 "-append", img.append(),

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * One QEMU process under a pty, with the thread that reads its console. pty4j's
@@ -26,20 +27,34 @@ final class QemuProcess {
     private final QemuLauncher launcher;
     private final List<String> qemuArgv;
 
-    private QemuProcess(PtyProcess process, Thread reader, QemuLauncher launcher, List<String> qemuArgv) {
+    private QemuProcess(PtyProcess process, QemuLauncher launcher, List<String> qemuArgv, Path dir,
+            BiConsumer<byte[], Integer> onBytes, Consumer<QemuProcess> onEnd) {
         this.process = process;
-        this.reader = reader;
         this.console = process.getOutputStream();
         this.launcher = launcher;
         this.qemuArgv = qemuArgv;
+        InputStream in = process.getInputStream();
+        this.reader = new Thread(() -> {
+            byte[] buf = new byte[8192];
+            try {
+                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+                    if (n > 0) onBytes.accept(buf, n);
+                }
+            } catch (IOException e) {
+                // EIO from the pty master once QEMU is gone: the same as end of stream
+            } finally {
+                onEnd.accept(this);
+            }
+        }, "qemu-console-" + dir.getFileName());
+        reader.setDaemon(true);
     }
 
     /**
      * Starts QEMU with {@code qemuArgv} through {@code launcher} in {@code dir}; {@code onBytes} gets
-     * each chunk read from the console, {@code onEnd} runs once when the console ends.
+     * each chunk read from the console, {@code onEnd} runs once with this process when its console ends.
      */
     static QemuProcess start(QemuLauncher launcher, List<String> qemuArgv, Path dir, BiConsumer<byte[], Integer> onBytes,
-            Runnable onEnd) {
+            Consumer<QemuProcess> onEnd) {
         List<String> argv = launcher.command(qemuArgv);
         checkOnPath(argv.get(0));
         ensurePtyTmpdir();
@@ -55,22 +70,9 @@ final class QemuProcess {
             throw new HarnessException(HarnessCode.QEMU_START_FAILED, "cannot start " + argv.get(0) + ": " + e.getMessage(), e);
         }
         Exec.DESTROYER.add(p); // QEMU dies with the JVM
-        InputStream in = p.getInputStream();
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[8192];
-            try {
-                for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-                    if (n > 0) onBytes.accept(buf, n);
-                }
-            } catch (IOException e) {
-                // EIO from the pty master once QEMU is gone: the same as end of stream
-            } finally {
-                onEnd.run();
-            }
-        }, "qemu-console-" + dir.getFileName());
-        t.setDaemon(true);
-        t.start();
-        return new QemuProcess(p, t, launcher, List.copyOf(qemuArgv));
+        QemuProcess qemu = new QemuProcess(p, launcher, List.copyOf(qemuArgv), dir, onBytes, onEnd);
+        qemu.reader.start();
+        return qemu;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.trialboot.harness;
 
 import io.trialboot.harness.qmp.QmpClient;
 import io.trialboot.markers.ConsoleLine;
+import io.trialboot.markers.BootBoundary;
 import io.trialboot.markers.Contract;
 import io.trialboot.markers.ContractFailure;
 import io.trialboot.markers.ContractMatcher;
@@ -33,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * One guest under {@code qemu-system-riscv64}, booted from a fresh copy-on-write overlay over the
@@ -41,6 +43,14 @@ import java.util.function.Predicate;
  * ends at once when QEMU exits or a forbidden line appears. {@link #powerCut()} and
  * {@link #restart()} inject power loss on the same overlay. Close it to quit QEMU (QMP
  * {@code quit}, then SIGKILL after {@link VmConfig#shutdownWait()}).
+ *
+ * <p>A guest reset is a cold start: QEMU runs with {@code -no-reboot}, so when the guest resets
+ * (the kernel's {@code reboot: Restarting system}, a panic's {@code Rebooting in N seconds}, or
+ * {@link #reset()}) QEMU exits and this VM starts a new QEMU on the same overlay at once. QEMU 7.2's
+ * in-process warm reset under TCG now and then left the guest silent after OpenSBI's banner
+ * (docs/testing.md, "Reboots are cold starts"); a new process resets every device and hart, as a
+ * real reset does. The console, its boot count and armed triggers go on across it; a running
+ * {@link #powerCutAfterDiskWrites} watch and hot-plugged media end with the old QEMU.
  *
  * <p>Successive awaits continue where the previous one stopped: each consumes the console up to
  * the line that met its last step, and its first step's timeout counts from the moment it is called.
@@ -51,6 +61,8 @@ public final class QemuVm implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(50);
     private static final Duration QMP_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration CONSOLE_DRAIN = Duration.ofSeconds(2);
+    /** What the guest prints as it resets: the kernel's restart, or a panic's countdown to one. */
+    private static final Pattern RESET_LINE = Pattern.compile("reboot: Restarting system|Rebooting in [0-9]+ seconds");
     private static final long DISK_POLL_MS = 10;
 
     private final VmConfig config;
@@ -72,6 +84,11 @@ public final class QemuVm implements AutoCloseable {
     /** One-shot actions run by the console thread when a line completes; guarded by the assembler's lock. */
     private final List<Trigger> triggers = new ArrayList<>();
     private boolean powerCutFired;
+    /** The console has said the guest resets since the last banner (or reset() asked); guarded by the assembler's lock. */
+    private boolean resetting;
+    /** QEMU exited for a guest reset and a new one is being started ({@link #relaunchAfterReset}). */
+    private volatile boolean relaunching;
+    private int relaunches;
     private int cursor;
     private boolean closed;
     private ScheduledFuture<?> diskWatch;
@@ -192,15 +209,25 @@ public final class QemuVm implements AutoCloseable {
         return console.currentBoot();
     }
 
+    /** Whether QEMU runs: true also while a guest reset starts a new QEMU. */
     public boolean isRunning() {
         QemuProcess p = process;
-        return p != null && p.alive();
+        if (p == null) return false;
+        if (p.alive()) return true;
+        drain(p); // its console end says whether this exit was a guest reset
+        QemuProcess now = process;
+        return relaunching || (now != p && now.alive());
     }
 
-    /** QEMU's exit code, once it has exited. */
+    /** QEMU's exit code, once it has exited (not for a guest reset: a new QEMU follows it). */
     public OptionalInt exitCode() {
         QemuProcess p = process;
-        return p == null ? OptionalInt.empty() : p.exitCode();
+        return p == null || isRunning() ? OptionalInt.empty() : process.exitCode();
+    }
+
+    /** How many guest resets started a new QEMU. */
+    public synchronized int relaunches() {
+        return relaunches;
     }
 
     /**
@@ -282,6 +309,7 @@ public final class QemuVm implements AutoCloseable {
             byte[] buf = new byte[256];
             try {
                 for (int n = keyboard.read(buf); n >= 0; n = keyboard.read(buf)) {
+                    awaitRelaunch();
                     QemuProcess p = process;
                     if (p == null || !p.alive()) {
                         return;
@@ -308,6 +336,12 @@ public final class QemuVm implements AutoCloseable {
 
     /** Cuts the power now: SIGKILL to QEMU, nothing flushed. {@link #restart()} boots it again. */
     public void powerCut() {
+        synchronized (this) {
+            if (relaunching) {
+                relaunching = false; // the power goes while the guest resets: the new QEMU never starts
+                return;
+            }
+        }
         QemuProcess p = liveProcess("cut the power");
         p.kill();
         awaitExit(p);
@@ -468,6 +502,7 @@ public final class QemuVm implements AutoCloseable {
         if (process != null && process.alive()) {
             throw new IllegalStateException("QEMU is still running: powerCut() or let it exit before restart()");
         }
+        relaunching = false; // this launch is the one a pending guest reset would have made
         cancelDiskWatch();
         closeQmp();
         synchronized (assembler) {
@@ -509,9 +544,13 @@ public final class QemuVm implements AutoCloseable {
         return qmp;
     }
 
-    /** Resets the machine (QMP {@code system_reset}): a new boot inside the same QEMU. */
+    /** Resets the machine (QMP {@code system_reset}): QEMU exits ({@code -no-reboot}) and a new one boots. */
     public void reset() {
-        qmp().systemReset();
+        QmpClient client = qmp();
+        synchronized (assembler) {
+            resetting = true;
+        }
+        client.systemReset();
     }
 
     /** Quits QEMU (QMP, then SIGKILL after the shutdown wait), closes serial.log. Idempotent. */
@@ -598,6 +637,9 @@ public final class QemuVm implements AutoCloseable {
             throw new UncheckedIOException("cannot prepare " + runDir(), e);
         }
         if (launcher == null) launcher = launcher();
+        synchronized (assembler) {
+            resetting = false;
+        }
         process = QemuProcess.start(launcher, argv, runDir(), this::onConsoleBytes, this::onConsoleEnd);
     }
 
@@ -626,11 +668,66 @@ public final class QemuVm implements AutoCloseable {
         }
     }
 
-    private void onConsoleEnd() {
+    private void onConsoleEnd(QemuProcess ended) {
+        boolean reset;
         synchronized (assembler) {
             flushRest();
+            reset = resetting;
+        }
+        if (reset && ended == process) {
+            relaunching = true; // before the console thread ends: isRunning() joins it, then reads this
+            Thread t = new Thread(() -> relaunchAfterReset(ended), "qemu-relaunch-" + runDir().getFileName());
+            t.setDaemon(true);
+            t.start();
         }
         console.wake();
+    }
+
+    /**
+     * The guest reset and QEMU ({@code -no-reboot}) is exiting: once it has exited with code 0, a new
+     * QEMU boots the same overlay. Not when it was killed (a power cut that came with the reset),
+     * when the VM was closed, or when powerCut() or restart() took over meanwhile.
+     */
+    private void relaunchAfterReset(QemuProcess ended) {
+        try {
+            boolean exited = ended.waitFor(config.shutdownWait().plusSeconds(5));
+            synchronized (this) {
+                if (!relaunching || closed || !exited || process != ended || ended.exitCode().orElse(-1) != 0) return;
+                cancelDiskWatch();
+                closeQmp();
+                launch();
+                relaunches++;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            System.err.println("trialboot: the guest reset but QEMU could not be started again: " + e.getMessage());
+        } finally {
+            relaunching = false;
+            console.wake();
+        }
+    }
+
+    /** Waits (bounded) until a pending guest-reset relaunch has started its QEMU or given up. */
+    private void awaitRelaunch() {
+        long deadline = System.nanoTime() + config.shutdownWait().plusSeconds(10).toNanos();
+        while (relaunching && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Lets {@code p}'s console reader take QEMU's last output (bounded). */
+    private static void drain(QemuProcess p) {
+        try {
+            p.awaitConsoleEnd(CONSOLE_DRAIN);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void flushQuietPrompt() {
@@ -646,6 +743,11 @@ public final class QemuVm implements AutoCloseable {
     /** Called with the assembler's lock held. */
     private void record(String text) {
         console.record(text, elapsed().truncatedTo(ChronoUnit.MILLIS));
+        if (BootBoundary.startsNewBoot(text)) {
+            resetting = false;
+        } else if (RESET_LINE.matcher(text).find()) {
+            resetting = true;
+        }
         for (Iterator<Trigger> it = triggers.iterator(); it.hasNext(); ) {
             Trigger t = it.next();
             if (t.line().test(text)) {
@@ -660,6 +762,7 @@ public final class QemuVm implements AutoCloseable {
     }
 
     private QemuProcess liveProcess(String what) {
+        awaitRelaunch();
         QemuProcess p = currentProcess();
         if (closed || p == null || !p.alive()) {
             String state = closed ? "the VM is closed"
@@ -674,7 +777,7 @@ public final class QemuVm implements AutoCloseable {
         QemuProcess p = currentProcess();
         if (p == null || p.alive()) return false;
         p.awaitConsoleEnd(CONSOLE_DRAIN);
-        return true;
+        return !relaunching && process == p;
     }
 
     private void awaitExit(QemuProcess p) {

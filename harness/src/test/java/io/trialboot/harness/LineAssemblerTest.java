@@ -39,6 +39,22 @@ class LineAssemblerTest {
     }
 
     @Test
+    void aLineTheGuestStallsInIsNoPromptAndWaitsForItsNewline() {
+        feed("history: #13 apply release=rel-1.1.0@5e7d6fe3b259 slot=b kind=full sha256=ee2d434a9", 0);
+        assertEquals(Optional.empty(), lines.flushIfQuiet(10 * QUIET), "a stall mid-line cut a history entry in two");
+        assertEquals(List.of("history: #13 apply release=rel-1.1.0@5e7d6fe3b259 slot=b kind=full sha256=ee2d434a9b2cd2"),
+                feed("b2cd2\r\n", 10 * QUIET + 1));
+        feed("update: ", 20 * QUIET);
+        assertEquals(Optional.empty(), lines.flushIfQuiet(30 * QUIET));
+        feed("ok\r\ntrialboot# ", 30 * QUIET);
+        assertEquals(Optional.of("trialboot# "), lines.flushIfQuiet(31 * QUIET));
+        feed("$ ", 40 * QUIET);
+        assertEquals(Optional.of("$ "), lines.flushIfQuiet(41 * QUIET));
+        feed("> ", 50 * QUIET);
+        assertEquals(Optional.of("> "), lines.flushIfQuiet(51 * QUIET));
+    }
+
+    @Test
     void newBytesRestartTheQuietPeriod() {
         feed("~ ", 0);
         feed("# ", QUIET - 1);

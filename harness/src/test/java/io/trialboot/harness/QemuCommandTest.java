@@ -16,7 +16,7 @@ class QemuCommandTest {
     void buildsTheSpecifiedCommandLineWithMedia() {
         VmConfig c = VmConfig.builder(IMAGE, Path.of("/runs/t")).build();
         assertEquals(List.of("qemu-system-riscv64", "-machine", "virt", "-bios", "default", "-m", "1G", "-smp", "2",
-                "-nographic", "-kernel", "/img/vmlinuz", "-initrd", "/img/initrd.img", "-append", "console=ttyS0 no5lvl",
+                "-nographic", "-no-reboot", "-kernel", "/img/vmlinuz", "-initrd", "/img/initrd.img", "-append", "console=ttyS0 no5lvl",
                 "-drive", "file=/runs/t/overlay.qcow2,if=none,id=disk0,format=qcow2",
                 "-device", "virtio-blk-device,drive=disk0",
                 "-drive", "file=/img/media.raw,if=none,id=media0,format=raw,readonly=on",

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,6 +122,39 @@ class QemuVmTest {
         try (QemuVm vm = boot("banner\npause 0.3\nprint nx: console ready\nanswer\nbanner\nprint bootctld: ready\nhang\n")) {
             vm.typeAfter(Marker.GUEST_SHELL_READY, "nx reboot");
             vm.await(contract("boot 1\nexpect 10s GUEST_SHELL_READY\nexpect 10s \"got: nx reboot\"\nboot 2\nexpect 10s BOOTCTLD_READY\n"));
+        }
+    }
+
+    @Test
+    void aGuestResetStartsANewQemuOnTheSameOverlayAndTheConsoleGoesOn() throws IOException {
+        try (QemuVm vm = boot("banner\npause 0.3\nprint nx: console ready\nanswer\nreboot\n"
+                + "banner\nprint bootctld: ready\nreboot\nbanner\nprint updated: ready\nhang\n")) {
+            vm.typeAfter(Marker.GUEST_SHELL_READY, "nx reboot");
+            vm.await(contract("boot 1\nexpect 10s GUEST_SHELL_READY\nexpect 10s \"got: nx reboot\"\n"
+                    + "boot 2\nexpect 10s BOOTCTLD_READY\nboot 3\nexpect 10s UPDATED_READY\n"));
+            assertTrue(vm.isRunning());
+            assertEquals(OptionalInt.empty(), vm.exitCode(), "a reset is no exit");
+            assertEquals(2, vm.relaunches());
+            assertEquals(3, vm.currentBoot());
+            assertEquals(List.of("reboot: Restarting system/1", "reboot: Restarting system/2"), vm.lines().stream()
+                    .filter(l -> l.text().contains("Restarting")).map(l -> l.text().replaceAll("^\\[.*?\\] ", "") + "/" + l.boot())
+                    .toList());
+        }
+    }
+
+    @Test
+    void aResetLineThenAPowerCutOrAPlainExitStartsNoNewQemu() throws IOException {
+        try (QemuVm vm = boot("banner\nprint [    1.000000] reboot: Restarting system\nhang\n")) {
+            vm.await(contract("boot 1\nexpect 10s \"<text>reboot: Restarting system\"\n"));
+            vm.powerCut(); // SIGKILL: the reset never happened
+            assertFalse(vm.isRunning());
+            assertEquals(0, vm.relaunches());
+            assertTrue(vm.exitCode().orElseThrow() != 0);
+        }
+        try (QemuVm vm = QemuVm.start(FakeQemu.config(dir.resolve("exit"), "banner\nprint bye\nexit 0\n").build())) {
+            AssertionError e = assertThrows(AssertionError.class, () -> vm.await(Marker.UPDATED_READY, Duration.ofSeconds(30)));
+            assertTrue(e.getMessage().contains("QEMU exited with code 0"), e.getMessage());
+            assertEquals(0, vm.relaunches());
         }
     }
 

@@ -44,6 +44,7 @@ class RealQemuTest {
             assertFalse(vm.qmp().kvmEnabled(), "a riscv64 guest on this host runs under TCG");
             vm.reset();
             vm.await(Contract.parse("opensbi-again", "boot 2\nexpect 20s \"OpenSBI v<int>.<int>\"\n"));
+            assertEquals(1, vm.relaunches(), "under -no-reboot a reset is a new QEMU");
             ConsoleLine first = vm.lines().stream().filter(l -> l.text().startsWith("OpenSBI v")).findFirst().orElseThrow();
             System.out.println("real QEMU: OpenSBI banner " + first.shortTime() + " after start");
             vm.close();

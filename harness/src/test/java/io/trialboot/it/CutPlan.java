@@ -22,6 +22,8 @@ record CutPlan(long seed, int points, SortedSet<Integer> only, int workers) {
     static final String ONLY = "trialboot.powercut.only";
     static final String WORKERS = "trialboot.powercut.workers";
     static final int DEFAULT_POINTS = 10;
+    /** Far beyond any campaign (a point costs about a minute of TCG time). */
+    static final int MAX_POINTS = 100_000;
     /** More VMs than this would only fight over the host's cores (each is a TCG QEMU with two harts). */
     static final int MAX_WORKERS = 16;
 
@@ -74,8 +76,8 @@ record CutPlan(long seed, int points, SortedSet<Integer> only, int workers) {
     }
 
     CutPlan {
-        if (points < 1) {
-            throw new IllegalArgumentException(POINTS + " must be at least 1, got " + points);
+        if (points < 1 || points > MAX_POINTS) {
+            throw new IllegalArgumentException(POINTS + " must be 1.." + MAX_POINTS + ", got " + points);
         }
         only = new TreeSet<>(only);
         for (int i : only) {
@@ -91,7 +93,7 @@ record CutPlan(long seed, int points, SortedSet<Integer> only, int workers) {
     /**
      * The plan the system properties ask for: {@value #SEED} (default: a fresh seed, printed),
      * {@value #POINTS} (default {@value #DEFAULT_POINTS}), {@value #ONLY} (comma-separated point
-     * numbers; default all), {@value #WORKERS} (VMs side by side; default 1).
+     * numbers and ranges {@code first-last}, e.g. {@code 3,17,120-199}; default all), {@value #WORKERS} (VMs side by side; default 1).
      */
     static CutPlan fromProperties(java.util.function.UnaryOperator<String> property, long freshSeed) {
         String seed = property.apply(SEED);
@@ -101,7 +103,22 @@ record CutPlan(long seed, int points, SortedSet<Integer> only, int workers) {
         SortedSet<Integer> chosen = new TreeSet<>();
         if (only != null && !only.isBlank()) {
             for (String s : only.split(",")) {
-                chosen.add(parse(ONLY, s.strip()));
+                String[] range = s.strip().split("-", -1);
+                if (range.length > 2) {
+                    throw new IllegalArgumentException(ONLY + " must be point numbers or ranges like 120-199, got '" + s.strip() + "'");
+                }
+                int first = parse(ONLY, range[0].strip());
+                int last = range.length == 1 ? first : parse(ONLY, range[1].strip());
+                if (last < first) {
+                    throw new IllegalArgumentException(ONLY + " range " + s.strip() + " ends before it starts");
+                }
+                if (last >= MAX_POINTS) {
+                    throw new IllegalArgumentException(ONLY + " names point " + last + "; a campaign has at most "
+                            + MAX_POINTS + " points");
+                }
+                for (int i = first; i <= last; i++) {
+                    chosen.add(i);
+                }
             }
         }
         int n = points == null || points.isBlank() ? DEFAULT_POINTS : parse(POINTS, points.strip());

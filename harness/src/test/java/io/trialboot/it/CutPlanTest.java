@@ -59,7 +59,7 @@ class CutPlanTest {
 
     @Test
     void badPropertiesSayWhichAndWhy() {
-        assertEquals("trialboot.powercut.points must be at least 1, got 0", assertThrows(IllegalArgumentException.class,
+        assertEquals("trialboot.powercut.points must be 1..100000, got 0", assertThrows(IllegalArgumentException.class,
                 () -> plan(Map.of(CutPlan.POINTS, "0"))).getMessage());
         assertEquals("trialboot.powercut.only names point 10, outside 0..9", assertThrows(IllegalArgumentException.class,
                 () -> plan(Map.of(CutPlan.POINTS, "10", CutPlan.ONLY, "10"))).getMessage());
@@ -92,5 +92,24 @@ class CutPlanTest {
         assertEquals(List.of(7), plan(Map.of(CutPlan.SEED, "11", CutPlan.ONLY, "7", CutPlan.WORKERS, "2")).run(1)
                 .stream().map(Point::index).toList());
         assertThrows(IllegalArgumentException.class, () -> p.run(2));
+    }
+
+    @Test
+    void onlyTakesRangesSoACampaignCanBeFinishedInAnotherSitting() {
+        CutPlan whole = plan(Map.of(CutPlan.SEED, "11", CutPlan.POINTS, "200"));
+        CutPlan first = plan(Map.of(CutPlan.SEED, "11", CutPlan.POINTS, "200", CutPlan.ONLY, "0-119"));
+        CutPlan rest = plan(Map.of(CutPlan.SEED, "11", CutPlan.POINTS, "200", CutPlan.ONLY, "120-199"));
+        List<Point> both = new java.util.ArrayList<>(first.run());
+        both.addAll(rest.run());
+        assertEquals(whole.run(), both);
+        assertEquals(List.of(3, 7, 8, 9), plan(Map.of(CutPlan.ONLY, "7-9, 3")).run().stream().map(Point::index).toList());
+        assertEquals("trialboot.powercut.only range 9-7 ends before it starts", assertThrows(IllegalArgumentException.class,
+                () -> plan(Map.of(CutPlan.ONLY, "9-7"))).getMessage());
+        assertEquals("trialboot.powercut.only must be point numbers or ranges like 120-199, got '1-2-3'",
+                assertThrows(IllegalArgumentException.class, () -> plan(Map.of(CutPlan.ONLY, "1-2-3"))).getMessage());
+        assertEquals("trialboot.powercut.only must be whole numbers, got ''", assertThrows(IllegalArgumentException.class,
+                () -> plan(Map.of(CutPlan.ONLY, "-4"))).getMessage());
+        assertEquals("trialboot.powercut.only names point 2000000000; a campaign has at most 100000 points", assertThrows(
+                IllegalArgumentException.class, () -> plan(Map.of(CutPlan.ONLY, "0-2000000000"))).getMessage());
     }
 }

@@ -132,6 +132,7 @@ public final class UpdateEngine {
         if (domain.check(Capability.APPEND_LOG) != Code.HOST_OK) {
             return r; // a suspended or revoked domain still boots; its history stays as it was
         }
+        recordLostTransition(r);
         if (r.fellBackFrom().isPresent()) {
             Slot bad = r.fellBackFrom().get();
             log("rollback", fields("slot", bad, "to", r.slot(), "reason", "crash-loop: trial ran out of tries",
@@ -149,6 +150,60 @@ public final class UpdateEngine {
             raiseFloor(s.version());
         });
         return r;
+    }
+
+    /** Events that change which slot boots: boot control's switch, confirm, mark-bad and rollback. */
+    private static final java.util.Set<String> TRANSITIONS = java.util.Set.of("switch", "confirm", "mark-bad", "rollback");
+
+    /**
+     * A switch, a confirm or a rollback commits when boot control is written; its history line
+     * follows. A power cut between the two leaves the history one transition behind what the device
+     * does. The next boot writes the missing line, marked {@code recovered}, before its own
+     * {@code boot} line: a trial boot control holds that the history never switched to; or the
+     * confirm (the trial slot is active and good) or the rollback (the trial slot is bad) of a trial
+     * the history still shows pending. A stage-0 fallback is recorded by {@link #onBoot()} itself.
+     */
+    private void recordLostTransition(BootRecord r) {
+        BootControlFile bc = bootControl.read();
+        Optional<Slot> pending = Optional.empty();
+        List<HistoryEntry> entries = history.read();
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            HistoryEntry e = entries.get(i);
+            if (TRANSITIONS.contains(e.event())) {
+                if (e.event().equals("switch")) pending = Optional.of(Slot.parse(e.field("slot")));
+                break;
+            }
+        }
+        String recovered = "at boot " + r.bootCount() + " (a power cut came between boot control and this line)";
+        if (bc.trial().isPresent()) {
+            Slot trial = bc.trial().get();
+            if (!pending.equals(bc.trial())) {
+                Optional<UpdateReceipt> installed = receipts.list().stream()
+                        .filter(x -> x.installStatus() == InstallStatus.INSTALLED && x.switchOutcome() == SwitchOutcome.NOT_ATTEMPTED
+                                && trial.letter().equals(x.targetSlot()))
+                        .reduce((a, b) -> b);
+                HistoryEntry e = log("switch", fields("slot", trial, "tries", tree.policy().trialTries(), "release",
+                        installed.map(UpdateReceipt::releaseId).orElse("unknown"), "recovered", recovered));
+                installed.ifPresent(x -> receipts.write(x.with(x.observedSha256(), InstallStatus.INSTALLED,
+                        SwitchOutcome.TRIAL_SET, List.of(), e.seq())));
+            }
+            return;
+        }
+        if (pending.isEmpty() || r.fellBackFrom().equals(pending)) {
+            return;
+        }
+        Slot slot = pending.get();
+        if (bc.active() == slot && bc.state(slot) == io.trialboot.bootctl.SlotState.GOOD) {
+            SlotSnapshot snap = domain.snapshot(slot).orElseThrow(() -> new TrialbootException(Code.HOST_NOT_FOUND,
+                    "slot " + slot + " was confirmed but has no snapshot record"));
+            raiseFloor(snap.version());
+            log("confirm", fields("slot", slot, "version", snap.version(), "floor", floor(), "recovered", recovered));
+            settleReceipt(slot, SwitchOutcome.CONFIRMED, null);
+        } else {
+            log("mark-bad", fields("slot", slot, "code", "unknown", "why", "recovered " + recovered));
+            log("rollback", fields("slot", slot, "to", bc.active(), "reason", "unknown", "recovered", recovered));
+            settleReceipt(slot, SwitchOutcome.ROLLED_BACK, null);
+        }
     }
 
     // ---- stage ----

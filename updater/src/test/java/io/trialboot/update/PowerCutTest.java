@@ -13,6 +13,7 @@ import io.trialboot.device.BlockDevice;
 import io.trialboot.device.MemoryBlockDevice;
 import io.trialboot.hoststate.SlotSnapshot;
 import io.trialboot.hoststate.StateWriter;
+import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HostStatus;
 import io.trialboot.records.UpdateReceipt;
 import java.io.ByteArrayInputStream;
@@ -143,6 +144,7 @@ class PowerCutTest {
             UpdateEngine engine = rig.engine();
             engine.onBoot();
             assertBootsVerifiedSlot(rig, engine, n);
+            assertHistoryAgreesWithBootControl(rig, engine, "cut " + n);
             // Finish or redo the update from wherever the cut left it.
             BootControlFile bc = rig.bootControl();
             if (bc.trial().equals(bc.booted())) {
@@ -159,7 +161,64 @@ class PowerCutTest {
             assertEquals(io.trialboot.core.Version.parse("1.1.0"), rig.engine().floor(), "after cut " + n);
             HostStatus s = rig.engine().selfcheck(true);
             assertTrue(s.ok(), "after cut " + n + ": " + s.failures());
+            assertHistoryAgreesWithBootControl(rig, rig.engine(), "after cut " + n);
+            List<String> events = rig.engine().history().read().stream().map(HistoryEntry::event)
+                    .filter(e -> e.equals("switch") || e.equals("confirm")).toList();
+            assertEquals("confirm", events.get(events.size() - 1), "after cut " + n + ": the confirm is recorded: " + events);
         }
+    }
+
+    @Test
+    void everyPowerCutDuringAHealthRollbackLeavesTheHistoryInStepWithBootControl() throws IOException {
+        Rig template = new Rig(base.resolve("rollback-template"));
+        template.engine().onBoot();
+        template.engine().selfcheck(false);
+        VerifiedRelease r = Rig.full("1.1.0", template.v2);
+        UpdateEngine first = template.engine();
+        first.switchSlot(first.apply(first.admit(r, "manifest", new byte[] {1}), r, new ByteArrayInputStream(template.v2)));
+        template.reboot();
+        template.engine().onBoot(); // the trial boot of slot b, whose health check fails next
+        HealthVerdict timedOut = new HealthVerdict(Code.HEALTH_TIMEOUT, List.of(), List.of(), List.of("bundle hello"), 30_000);
+        int points = 0;
+        for (int n = 1; ; n++) {
+            Rig rig = template.copy(base.resolve("rollback" + n));
+            Faults faults = new Faults(n);
+            rig.writer = faulty(faults);
+            rig.wrap = dev -> faulty(dev, faults);
+            try {
+                rig.engine().onHealth(timedOut);
+                break;
+            } catch (PowerCut expected) {
+                points++;
+            }
+            rig.writer = Rig.FAST;
+            rig.wrap = dev -> dev;
+            rig.reboot();
+            UpdateEngine engine = rig.engine();
+            engine.onBoot();
+            assertBootsVerifiedSlot(rig, engine, n);
+            assertHistoryAgreesWithBootControl(rig, engine, "rollback cut " + n);
+        }
+        System.out.println("power-cut points tried (health rollback): " + points);
+        assertTrue(points >= 3, "only " + points + " I/O points");
+    }
+
+    /**
+     * The history says what boot control did: a trial is pending exactly when the history's last
+     * switch, confirm, mark-bad or rollback is a switch to that slot.
+     */
+    static void assertHistoryAgreesWithBootControl(Rig rig, UpdateEngine engine, String when) {
+        List<HistoryEntry> h = engine.history().read();
+        Optional<String> pending = Optional.empty();
+        for (int i = h.size() - 1; i >= 0; i--) {
+            String ev = h.get(i).event();
+            if (List.of("switch", "confirm", "mark-bad", "rollback").contains(ev)) {
+                if (ev.equals("switch")) pending = Optional.of(h.get(i).field("slot"));
+                break;
+            }
+        }
+        assertEquals(rig.bootControl().trial().map(Slot::letter), pending,
+                when + ": boot control's trial against the history's last transition: " + h.stream().map(HistoryEntry::line).toList());
     }
 
     private static void assertBootsVerifiedSlot(Rig rig, UpdateEngine engine, int n) {
