@@ -111,7 +111,7 @@ final class PowerCutCampaign {
             vm.powerCut();
         }
         int cutAt = console.mark();
-        tally.tried(p.phase());
+        tally.tried(p);
         List<ConsoleLine> beforeCut = console.lines(armedAt, cutAt);
         vm.restart();
         int ready;

@@ -28,19 +28,24 @@ import org.junit.jupiter.api.Test;
  * VMs side by side, each on whole rounds of the plan (worker 1 is the extension's VM, the others run
  * in sibling directories {@code <run dir>-worker<k>}). Before each cut it prints
  * {@code power-cut seed=<s> point=<i> phase=<p> trigger=<t>} and the properties that replay it.
- * The summary table goes to {@code target/reliability/summary.md} ({@value #SUMMARY} moves it);
- * {@code -Preliability} runs 200 points on 2 VMs and {@code scripts/reliability} copies the table
- * into {@code docs/reliability.md}.
+ * The summary table goes to {@code target/reliability/summary.md} ({@value #SUMMARY} moves it),
+ * rewritten after every point and ending in a state line; {@value #RESUME}{@code =<summary>} goes on
+ * with the points an earlier sitting left. {@code -Preliability} runs 200 points and
+ * {@code scripts/reliability} copies the table into {@code docs/reliability.md}.
  */
 @QemuTest(append = "trialboot.health_timeout_s=30")
 class PowerCutIT {
     static final String SUMMARY = "trialboot.powercut.summary";
+    /** A summary an earlier sitting wrote: the campaign goes on with the points it has not tried. */
+    static final String RESUME = "trialboot.powercut.resume";
 
     @Test
     void everyCutLeavesAVerifiedBootableDeviceWhoseUpdateCanBeRetried(QemuVm vm) throws Exception {
-        CutPlan plan = CutPlan.fromProperties(System::getProperty, System.nanoTime());
+        CutTally.Resumed setup = campaign();
+        CutPlan plan = setup.plan();
+        CutTally tally = setup.tally();
+        int earlier = tally.tried();
         long t0 = System.nanoTime();
-        CutTally tally = new CutTally();
         Runnable summary = () -> writeSummary(plan, tally, (System.nanoTime() - t0) / 1_000_000_000L);
         List<QemuVm> vms = new ArrayList<>(List.of(vm));
         ExecutorService pool = Executors.newFixedThreadPool(plan.workers());
@@ -71,10 +76,36 @@ class PowerCutIT {
         }
         assertEquals(List.of(), tally.failures(), "power cuts that broke an invariant (replay each with the"
                 + " properties printed before it):\n" + tally.table());
-        assertEquals(plan.run().size(), tally.tried(), "points tried");
+        assertEquals(plan.run().size(), tally.tried() - earlier, "points tried in this sitting");
         for (QemuVm w : vms.subList(1, vms.size())) {
             Files.deleteIfExists(w.overlay());
         }
+    }
+
+    /** A fresh campaign from the properties, or the rest of the one {@value #RESUME} names. */
+    private static CutTally.Resumed campaign() throws IOException {
+        String resume = System.getProperty(RESUME);
+        if (resume == null || resume.isBlank()) {
+            return new CutTally.Resumed(CutPlan.fromProperties(System::getProperty, System.nanoTime()), new CutTally());
+        }
+        for (String p : List.of(CutPlan.SEED, CutPlan.ONLY)) {
+            String v = System.getProperty(p);
+            if (v != null && !v.isBlank()) {
+                throw new IllegalArgumentException(RESUME + " takes the seed and the points left from " + resume
+                        + "; do not set " + p);
+            }
+        }
+        CutTally.Resumed r = CutTally.resume(Files.readString(Path.of(resume), StandardCharsets.UTF_8),
+                CutPlan.fromProperties(System::getProperty, 0).workers());
+        String points = System.getProperty(CutPlan.POINTS);
+        if (points != null && !points.isBlank() && !points.strip().equals(Integer.toString(r.plan().points()))) {
+            throw new IllegalArgumentException("the campaign in " + resume + " has " + r.plan().points() + " points, not "
+                    + points.strip() + " (" + CutPlan.POINTS + ")");
+        }
+        System.out.println("power-cut campaign resumed from " + resume + ": seed " + r.plan().seed() + ", "
+                + r.tally().tried() + " of " + r.plan().points() + " points tried in " + (r.tally().sittings() - 1)
+                + " earlier sitting(s); points left: " + CutTally.ranges(r.plan().only()));
+        return r;
     }
 
     /** Worker {@code k}'s VM: the extension's, in the sibling directory {@code <run dir>-worker<k>} (emptied first). */
@@ -93,8 +124,12 @@ class PowerCutIT {
         Path out = Path.of(System.getProperty(SUMMARY, "target/reliability/summary.md"));
         StringBuilder sb = new StringBuilder();
         sb.append("Seed ").append(plan.seed()).append(", ").append(tally.tried()).append(" of ")
-                .append(plan.run().size()).append(" points tried in ").append(seconds).append(" s of QEMU time")
-                .append(plan.workers() == 1 ? "" : " on " + plan.workers() + " VMs side by side").append(" (")
+                .append(plan.points()).append(" points tried in ").append(tally.earlierSeconds() + seconds)
+                .append(" s of QEMU time");
+        if (tally.sittings() > 1) {
+            sb.append(" over ").append(tally.sittings()).append(" sittings (this one: ").append(seconds).append(" s)");
+        }
+        sb.append(plan.workers() == 1 ? "" : ", " + plan.workers() + " VMs side by side").append(" (")
                 .append(CutPlan.POINTS).append('=').append(plan.points()).append(").\n\n");
         sb.append(tally.table());
         List<String> failures = tally.failures();
@@ -102,6 +137,7 @@ class PowerCutIT {
         for (String f : failures) {
             sb.append("- ").append(f.replace('\n', ' ')).append('\n');
         }
+        sb.append('\n').append(tally.state(plan, seconds)).append('\n');
         try {
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.writeString(out, sb.toString(), StandardCharsets.UTF_8);
