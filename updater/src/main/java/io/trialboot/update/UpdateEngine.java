@@ -165,15 +165,7 @@ public final class UpdateEngine {
      */
     private void recordLostTransition(BootRecord r) {
         BootControlFile bc = bootControl.read();
-        Optional<Slot> pending = Optional.empty();
-        List<HistoryEntry> entries = history.read();
-        for (int i = entries.size() - 1; i >= 0; i--) {
-            HistoryEntry e = entries.get(i);
-            if (TRANSITIONS.contains(e.event())) {
-                if (e.event().equals("switch")) pending = Optional.of(Slot.parse(e.field("slot")));
-                break;
-            }
-        }
+        Optional<Slot> pending = pendingTrial(history.read());
         String recovered = "at boot " + r.bootCount() + " (a power cut came between boot control and this line)";
         if (bc.trial().isPresent()) {
             Slot trial = bc.trial().get();
@@ -204,6 +196,17 @@ public final class UpdateEngine {
             log("rollback", fields("slot", slot, "to", bc.active(), "reason", "unknown", "recovered", recovered));
             settleReceipt(slot, SwitchOutcome.ROLLED_BACK, null);
         }
+    }
+
+    /** The trial the history shows pending: the slot of its last transition, when that is a switch. */
+    private static Optional<Slot> pendingTrial(List<HistoryEntry> entries) {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            HistoryEntry e = entries.get(i);
+            if (TRANSITIONS.contains(e.event())) {
+                return e.event().equals("switch") ? Optional.of(Slot.parse(e.field("slot"))) : Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     // ---- stage ----
@@ -578,7 +581,14 @@ public final class UpdateEngine {
         }
         long lastSeq = -1;
         try {
-            lastSeq = history.lastSeq();
+            List<HistoryEntry> entries = history.read();
+            lastSeq = entries.isEmpty() ? 0 : entries.get(entries.size() - 1).seq();
+            Optional<Slot> pending = pendingTrial(entries);
+            if (bc != null && !pending.equals(bc.trial())) {
+                failures.add("history: boot control has " + bc.trial().map(t -> "slot " + t + " on trial").orElse("no trial")
+                        + " but the history's last switch, confirm or rollback says "
+                        + pending.map(t -> "slot " + t + " is on trial").orElse("none is pending"));
+            }
         } catch (TrialbootException e) {
             failures.add("log chain: " + e.getMessage());
         }

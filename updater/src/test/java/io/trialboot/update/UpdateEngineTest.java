@@ -231,6 +231,30 @@ class UpdateEngineTest {
     }
 
     @Test
+    void selfcheckFindsAHistoryThatDisagreesWithBootControlAndTheNextBootRecordsWhatWasLost() {
+        installAndSwitch(Rig.full("1.1.0", rig.v2), rig.v2);
+        rig.reboot();
+        engine = rig.engine();
+        engine.onBoot(); // the trial boot of slot b
+        assertTrue(engine.selfcheck(false).ok(), "a trial the history switched to");
+        engine.bootControl().confirm(); // the confirm's commit, and the power goes before its history line
+        HostStatus s = engine.selfcheck(false);
+        assertEquals(List.of("history: boot control has no trial but the history's last switch, confirm or rollback says"
+                + " slot b is on trial"), s.failures());
+        rig.reboot();
+        engine = rig.engine();
+        engine.onBoot();
+        List<HistoryEntry> h = engine.history().read();
+        HistoryEntry confirm = h.get(h.size() - 2);
+        assertEquals("confirm", confirm.event());
+        assertEquals("b", confirm.field("slot"));
+        assertTrue(confirm.field("recovered").startsWith("at boot "), confirm.line());
+        assertEquals("boot", h.get(h.size() - 1).event());
+        assertTrue(engine.selfcheck(false).ok(), engine.selfcheck(false).failures().toString());
+        assertEquals(UpdateReceipt.SwitchOutcome.CONFIRMED, engine.receipts().list().get(0).switchOutcome());
+    }
+
+    @Test
     void selfcheckFindsABrokenLogChain() throws IOException {
         engine.onBoot();
         Path log = rig.tree().system().historyLog();
