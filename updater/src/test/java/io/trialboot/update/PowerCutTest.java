@@ -129,22 +129,11 @@ class PowerCutTest {
             byte[][] d = new byte[1][];
             VerifiedRelease r = delta ? rig.delta("1.1.0", rig.factory, rig.v3, d) : Rig.full("1.1.0", rig.v2);
             byte[] artifact = delta ? d[0] : rig.v2;
-            Faults faults = new Faults(n);
-            rig.writer = faulty(faults);
-            rig.wrap = dev -> faulty(dev, faults);
-            try {
-                update(rig, r, artifact);
+            UpdateEngine engine = cutAt(rig, n, x -> update(x, r, artifact));
+            if (engine == null) {
                 return points; // ran to the end without reaching point n: every point was tried
-            } catch (PowerCut expected) {
-                points++;
             }
-            rig.writer = Rig.FAST;
-            rig.wrap = dev -> dev;
-            rig.reboot();
-            UpdateEngine engine = rig.engine();
-            engine.onBoot();
-            assertBootsVerifiedSlot(rig, engine, n);
-            assertHistoryAgreesWithBootControl(rig, engine, "cut " + n);
+            points++;
             // Finish or redo the update from wherever the cut left it.
             BootControlFile bc = rig.bootControl();
             if (bc.trial().equals(bc.booted())) {
@@ -180,27 +169,36 @@ class PowerCutTest {
         template.engine().onBoot(); // the trial boot of slot b, whose health check fails next
         HealthVerdict timedOut = new HealthVerdict(Code.HEALTH_TIMEOUT, List.of(), List.of(), List.of("bundle hello"), 30_000);
         int points = 0;
-        for (int n = 1; ; n++) {
-            Rig rig = template.copy(base.resolve("rollback" + n));
-            Faults faults = new Faults(n);
-            rig.writer = faulty(faults);
-            rig.wrap = dev -> faulty(dev, faults);
-            try {
-                rig.engine().onHealth(timedOut);
-                break;
-            } catch (PowerCut expected) {
-                points++;
-            }
-            rig.writer = Rig.FAST;
-            rig.wrap = dev -> dev;
-            rig.reboot();
-            UpdateEngine engine = rig.engine();
-            engine.onBoot();
-            assertBootsVerifiedSlot(rig, engine, n);
-            assertHistoryAgreesWithBootControl(rig, engine, "rollback cut " + n);
+        for (int n = 1; cutAt(template.copy(base.resolve("rollback" + n)), n, x -> x.engine().onHealth(timedOut)) != null; n++) {
+            points++;
         }
         System.out.println("power-cut points tried (health rollback): " + points);
         assertTrue(points >= 3, "only " + points + " I/O points");
+    }
+
+    /**
+     * Runs {@code operation} with the power cut at its Nth I/O point. Null when it ended before
+     * that point; else the device has rebooted ({@code onBoot}) and been checked: a verified slot
+     * boots, and the history agrees with boot control. Returns that boot's engine.
+     */
+    private static UpdateEngine cutAt(Rig rig, int n, java.util.function.Consumer<Rig> operation) {
+        Faults faults = new Faults(n);
+        rig.writer = faulty(faults);
+        rig.wrap = dev -> faulty(dev, faults);
+        try {
+            operation.accept(rig);
+            return null;
+        } catch (PowerCut expected) {
+            // the power went at point n
+        }
+        rig.writer = Rig.FAST;
+        rig.wrap = dev -> dev;
+        rig.reboot();
+        UpdateEngine engine = rig.engine();
+        engine.onBoot();
+        assertBootsVerifiedSlot(rig, engine, n);
+        assertHistoryAgreesWithBootControl(rig, engine, "cut " + n);
+        return engine;
     }
 
     /**
