@@ -43,15 +43,22 @@ final class CutTally {
         }
     }
 
-    synchronized void tried(CutPlan.Point point) {
-        counts.get(point.phase())[0]++;
-        done.add(point.index());
-    }
+    /** A broken invariant a point found. */
+    record Failure(Kind kind, String why) {}
 
-    synchronized void failed(CutPlan.Point point, long seed, Kind kind, String why) {
-        counts.get(point.phase())[1 + kind.ordinal()]++;
-        failures.add(point.describe(seed) + ": " + kind.name().toLowerCase(Locale.ROOT).replace('_', ' ')
-                + ": " + why);
+    /**
+     * A point that has run to its end, with what it found: counted together, so a summary written
+     * meanwhile by another worker never holds half a point.
+     */
+    synchronized void tried(CutPlan.Point point, long seed, List<Failure> found) {
+        int[] c = counts.get(point.phase());
+        c[0]++;
+        done.add(point.index());
+        for (Failure f : found) {
+            c[1 + f.kind().ordinal()]++;
+            failures.add(point.describe(seed) + ": " + f.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                    + ": " + f.why());
+        }
     }
 
     synchronized List<String> failures() {

@@ -15,9 +15,9 @@ class CutTallyTest {
         CutTally t = new CutTally();
         CutPlan.Point p = CutPlan.fromProperties(Map.of(CutPlan.SEED, "3")::get, 0).run().get(4);
         assertEquals(Phase.DELTA_APPLY, p.phase());
-        t.tried(CutPlan.fromProperties(Map.of(CutPlan.SEED, "3")::get, 0).run().get(0));
-        t.tried(p);
-        t.failed(p, 3, CutTally.Kind.RETRY_FAILED, "nx update apply ... did not end in 'update: await confirm'");
+        t.tried(CutPlan.fromProperties(Map.of(CutPlan.SEED, "3")::get, 0).run().get(0), 3, List.of());
+        t.tried(p, 3, List.of(new CutTally.Failure(CutTally.Kind.RETRY_FAILED,
+                "nx update apply ... did not end in 'update: await confirm'")));
         assertEquals(2, t.tried());
         assertEquals(List.of(p.describe(3) + ": retry failed: nx update apply ... did not end in 'update: await confirm'"),
                 t.failures());
@@ -38,8 +38,9 @@ class CutTallyTest {
     void aLaterSittingResumesWithThePointsLeftAndTheCountsSoFar() {
         CutPlan plan = CutPlan.fromProperties(Map.of(CutPlan.SEED, "8", CutPlan.POINTS, "20", CutPlan.ONLY, "0-5,12-13")::get, 0);
         CutTally first = new CutTally();
-        for (CutPlan.Point p : plan.run()) first.tried(p);
-        first.failed(plan.run().get(3), 8, CutTally.Kind.LOST, "history line 4 is 'x'");
+        for (CutPlan.Point p : plan.run()) {
+            first.tried(p, 8, p.index() == 3 ? List.of(new CutTally.Failure(CutTally.Kind.LOST, "history line 4 is 'x'")) : List.of());
+        }
         String state = first.state(plan, 700);
         assertEquals("<!-- powercut-state seed=8 points=20 sittings=1 seconds=700 done=0-5,12-13 counts=full-apply:2:0:0:0:0;"
                 + "switch:2:0:0:0:0;stage0-decrement:1:0:0:0:0;confirm:1:0:0:1:0;delta-apply:1:0:0:0:0;rollback:1:0:0:0:0 -->", state);
@@ -55,7 +56,7 @@ class CutTallyTest {
         assertEquals(first.failures(), r.tally().failures());
         assertEquals(2, r.tally().sittings());
         assertEquals(700, r.tally().earlierSeconds());
-        for (CutPlan.Point p : r.plan().run()) r.tally().tried(p);
+        for (CutPlan.Point p : r.plan().run()) r.tally().tried(p, 8, List.of());
         assertEquals(20, r.tally().tried());
         assertTrue(r.tally().state(r.plan(), 50).contains(" sittings=2 seconds=750 done=0-19 "));
     }
@@ -67,7 +68,7 @@ class CutTallyTest {
                 () -> CutTally.resume("Not yet run with `-Preliability`.", 1)).getMessage());
         CutPlan plan = CutPlan.fromProperties(Map.of(CutPlan.SEED, "8", CutPlan.POINTS, "2")::get, 0);
         CutTally t = new CutTally();
-        for (CutPlan.Point p : plan.run()) t.tried(p);
+        for (CutPlan.Point p : plan.run()) t.tried(p, 8, List.of());
         assertEquals("the campaign of seed 8 has tried all 2 points: nothing to resume", assertThrows(
                 IllegalArgumentException.class, () -> CutTally.resume(t.state(plan, 1), 1)).getMessage());
     }

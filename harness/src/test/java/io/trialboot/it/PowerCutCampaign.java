@@ -56,6 +56,8 @@ final class PowerCutCampaign {
     private final CutPlan plan;
     private final int worker;
     private final CutTally tally;
+    /** What the current point has found so far; counted with the point when it ends. */
+    private final List<CutTally.Failure> found = new ArrayList<>();
     private Duration stage0Time;
 
     private final Runnable afterEachPoint;
@@ -85,6 +87,8 @@ final class PowerCutCampaign {
         for (Point p : plan.run(worker)) {
             long t0 = System.nanoTime();
             boolean alive = point(p);
+            tally.tried(p, plan.seed(), found);
+            found.clear();
             afterEachPoint.run();
             if (!alive) {
                 say("device bricked at point " + p.index() + ": campaign stopped");
@@ -111,7 +115,6 @@ final class PowerCutCampaign {
             vm.powerCut();
         }
         int cutAt = console.mark();
-        tally.tried(p);
         List<ConsoleLine> beforeCut = console.lines(armedAt, cutAt);
         vm.restart();
         int ready;
@@ -429,9 +432,9 @@ final class PowerCutCampaign {
         throw new AssertionError("no banner and stage-0 line in the first boot");
     }
 
-    /** Counts a broken invariant and prints it at once (the table comes at the end). */
+    /** Notes a broken invariant of the current point and prints it at once (the table comes at the end). */
     private void fail(Point p, Kind kind, String why) {
-        tally.failed(p, plan.seed(), kind, why);
+        found.add(new CutTally.Failure(kind, why));
         say("point " + p.index() + " FAILED (" + kind.name().toLowerCase(java.util.Locale.ROOT) + "): " + why);
     }
 
