@@ -5,6 +5,7 @@ import io.trialboot.apply.Progress;
 import io.trialboot.bootctl.BootControl;
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.bootctl.BootRecord;
+import io.trialboot.bootctl.SlotState;
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
@@ -44,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The update state machine of SPEC §4 (see {@code docs/update-flow.md}): admit (pre-check and
@@ -153,7 +155,7 @@ public final class UpdateEngine {
     }
 
     /** Events that change which slot boots: boot control's switch, confirm, mark-bad and rollback. */
-    private static final java.util.Set<String> TRANSITIONS = java.util.Set.of("switch", "confirm", "mark-bad", "rollback");
+    private static final Set<String> TRANSITIONS = Set.of("switch", "confirm", "mark-bad", "rollback");
 
     /**
      * A switch, a confirm or a rollback commits when boot control is written; its history line
@@ -185,7 +187,7 @@ public final class UpdateEngine {
             return;
         }
         Slot slot = pending.get();
-        if (bc.active() == slot && bc.state(slot) == io.trialboot.bootctl.SlotState.GOOD) {
+        if (bc.active() == slot && bc.state(slot) == SlotState.GOOD) {
             SlotSnapshot snap = domain.snapshot(slot).orElseThrow(() -> new TrialbootException(Code.HOST_NOT_FOUND,
                     "slot " + slot + " was confirmed but has no snapshot record"));
             raiseFloor(snap.version());
