@@ -20,6 +20,11 @@ public class TrialbootException extends RuntimeException {
         return code;
     }
 
+    /** The message without its code, for a caller that adds context and keeps the code. */
+    public String detail() {
+        return super.getMessage();
+    }
+
     @Override
     public String getMessage() {
         return code + ": " + super.getMessage();

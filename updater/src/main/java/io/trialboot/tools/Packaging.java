@@ -15,6 +15,7 @@ import io.trialboot.format.SystemIndex;
 import io.trialboot.format.SystemSet;
 import io.trialboot.format.tar.TarEntry;
 import io.trialboot.format.tar.TarReader;
+import io.trialboot.records.Json;
 import io.trialboot.trust.AdmissionRecord;
 import io.trialboot.trust.Ed25519;
 import io.trialboot.trust.KeyId;
@@ -172,8 +173,7 @@ public final class Packaging {
      * {@code {"channel": "stable", "manifests": ["manifests/1.1.0.nxm", ...]}}, paths relative to {@code updatesDir}.
      */
     public static Signed compileFeed(Path json, Path updatesDir, List<SigningKey> keys) {
-        Map<String, Object> doc = Json.parseObject(
-                new String(Inputs.read(json, Bounds.AUTHORING_BYTES), StandardCharsets.UTF_8), json.toString());
+        Map<String, Object> doc = authoringObject(json);
         if (!(doc.get("channel") instanceof String channel) || !(doc.get("manifests") instanceof List<?> list)
                 || doc.size() != 2) {
             throw new TrialbootException(Code.MALFORMED_INPUT, json + " must hold exactly \"channel\" (string) and"
@@ -191,13 +191,22 @@ public final class Packaging {
 
     /** Reads system-set metadata {@code {"version": "1.0.0", "publisher": "..."}}. */
     static Map.Entry<Version, String> systemMeta(Path json) {
-        Map<String, Object> doc = Json.parseObject(
-                new String(Inputs.read(json, Bounds.AUTHORING_BYTES), StandardCharsets.UTF_8), json.toString());
+        Map<String, Object> doc = authoringObject(json);
         if (!(doc.get("version") instanceof String v) || !(doc.get("publisher") instanceof String p) || doc.size() != 2) {
             throw new TrialbootException(Code.MALFORMED_INPUT, json
                     + " must hold exactly \"version\" and \"publisher\" (strings)");
         }
         return Map.entry(Version.parse(v), p);
+    }
+
+    /** Reads a small JSON authoring file with the device records' reader (whitespace allowed, no duplicate keys). */
+    private static Map<String, Object> authoringObject(Path json) {
+        String text = new String(Inputs.read(json, Bounds.AUTHORING_BYTES), StandardCharsets.UTF_8);
+        try {
+            return Json.parseObject(text);
+        } catch (TrialbootException e) {
+            throw new TrialbootException(e.code(), json + ": " + e.detail(), e);
+        }
     }
 
     static byte[] readLarge(Path file, long limit) {

@@ -25,6 +25,17 @@ class JsonTest {
     }
 
     @Test
+    void readsHandWrittenFilesWithWhitespaceAndEscapes() {
+        Map<String, Object> m = Json.parseObject(" {\n  \"channel\": \"st\\u0061ble\",\t\"manifests\": [ \"a\", \"b\" ],\r\n"
+                + "  \"n\": -12, \"ok\": false, \"none\": null }\n");
+        assertEquals("stable", m.get("channel"));
+        assertEquals(List.of("a", "b"), m.get("manifests"));
+        assertEquals(-12L, m.get("n"));
+        assertEquals(false, m.get("ok"));
+        assertEquals(true, m.containsKey("none"));
+    }
+
+    @Test
     void rejectsDuplicateFieldsFloatsAndTrailingGarbage() {
         for (String bad : List.of("{\"a\":1,\"a\":2}", "{\"a\":1.5}", "{\"a\":1}x", "{\"a\":", "[1,]", "\"abc")) {
             TrialbootException e = assertThrows(TrialbootException.class, () -> Json.parse(bad), bad);

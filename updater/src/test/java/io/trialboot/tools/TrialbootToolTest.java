@@ -196,4 +196,19 @@ class TrialbootToolTest {
         assertTrue(r.err().startsWith("error HOST_EXISTS: key "), r.err());
         assertEquals(2, run("release", "--image", "x").status());
     }
+
+    @Test
+    void namesTheAuthoringFileThatIsNotValidJson() throws Exception {
+        Path updates = copyOfBuilt("bad-json").resolve("updates");
+        Path feedJson = dir.resolve("duplicate.json");
+        for (String text : List.of("{\"channel\": \"stable\", \"channel\": \"beta\", \"manifests\": []}",
+                "[\"manifests/1.1.0.nxm\"]", "{\"channel\": \"stable\"} trailing")) {
+            Files.writeString(feedJson, text);
+            Result r = run("feed", "--json", p(feedJson), "--updates", p(updates),
+                    "--key", p(keys.resolve("release.key")), "--out", p(dir.resolve("bad.nxf")));
+            assertEquals(1, r.status(), text);
+            assertTrue(r.err().startsWith("error MALFORMED_INPUT: " + feedJson + ": "), r.err());
+            assertTrue(Files.notExists(dir.resolve("bad.nxf")), text);
+        }
+    }
 }
