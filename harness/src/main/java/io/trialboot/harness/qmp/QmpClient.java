@@ -1,5 +1,8 @@
 package io.trialboot.harness.qmp;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trialboot.harness.HarnessCode;
 import io.trialboot.harness.HarnessException;
 import java.io.ByteArrayOutputStream;
@@ -20,10 +23,12 @@ import java.util.Objects;
 /**
  * A client for QEMU's machine protocol (QMP) on a Unix socket: the capabilities handshake, then
  * one command at a time, each answered within a bounded time. Asynchronous events are skipped.
- * Uses only the JDK (Unix-domain {@link SocketChannel}, JDK 16+).
+ * The socket is the JDK's (Unix-domain {@link SocketChannel}, JDK 16+); messages are JSON lines read
+ * and written with Jackson.
  */
 public final class QmpClient implements AutoCloseable {
     private static final Duration CONNECT_RETRY = Duration.ofMillis(20);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final SocketChannel channel;
     private final Selector selector;
@@ -91,7 +96,7 @@ public final class QmpClient implements AutoCloseable {
 
     /**
      * Runs {@code command} with {@code args} and returns the reply's {@code return} value (a map,
-     * list or scalar as {@link Json} reads it). An error reply throws {@link HarnessCode#QMP_ERROR}
+     * list, string, number, boolean or null). An error reply throws {@link HarnessCode#QMP_ERROR}
      * with QEMU's class and description.
      */
     public synchronized Object execute(String command, Map<String, ?> args) {
@@ -99,7 +104,7 @@ public final class QmpClient implements AutoCloseable {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("execute", command);
         if (!args.isEmpty()) request.put("arguments", args);
-        send(Json.write(request));
+        send(request);
         Map<String, Object> reply = readReply(command);
         if (reply.containsKey("error")) {
             Object error = reply.get("error");
@@ -111,7 +116,7 @@ public final class QmpClient implements AutoCloseable {
 
     /** Asks QEMU to exit. QEMU may close the socket right after its reply; that is success. */
     public synchronized void quit() {
-        send(Json.write(Map.of("execute", "quit")));
+        send(Map.of("execute", "quit"));
         try {
             readReply("quit");
         } catch (HarnessException e) {
@@ -182,9 +187,10 @@ public final class QmpClient implements AutoCloseable {
         String line = readLine(waitingFor);
         Object value;
         try {
-            value = Json.parse(line);
-        } catch (IllegalArgumentException e) {
-            throw new HarnessException(HarnessCode.QMP_PROTOCOL, "bad JSON from QMP while waiting for " + waitingFor + ": " + e.getMessage(), e);
+            value = JSON.readValue(line, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new HarnessException(HarnessCode.QMP_PROTOCOL, "bad JSON from QMP while waiting for " + waitingFor + ": "
+                    + e.getOriginalMessage(), e);
         }
         if (!(value instanceof Map)) {
             throw new HarnessException(HarnessCode.QMP_PROTOCOL, "QMP sent a non-object while waiting for " + waitingFor + ": " + line);
@@ -234,7 +240,13 @@ public final class QmpClient implements AutoCloseable {
         return null;
     }
 
-    private void send(String json) {
+    private void send(Map<String, ?> message) {
+        String json;
+        try {
+            json = JSON.writeValueAsString(message);
+        } catch (JsonProcessingException e) {
+            throw new HarnessException(HarnessCode.QMP_PROTOCOL, "cannot write " + message + " as JSON: " + e.getOriginalMessage(), e);
+        }
         ByteBuffer out = ByteBuffer.wrap((json + "\n").getBytes(StandardCharsets.UTF_8));
         try {
             long deadline = System.nanoTime() + replyTimeout.toNanos();

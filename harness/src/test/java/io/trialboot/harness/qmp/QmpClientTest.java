@@ -25,9 +25,10 @@ class QmpClientTest {
     Path dir;
     private FakeQmpServer server;
     private List<String> received = List.of();
+    private int servers;
 
     private Path serve(String greeting, Function<String, String> answer) throws IOException {
-        Path sock = dir.resolve("qmp.sock");
+        Path sock = dir.resolve("qmp" + ++servers + ".sock");
         server = new FakeQmpServer(sock, greeting, answer);
         received = server.received();
         return sock;
@@ -80,6 +81,37 @@ class QmpClientTest {
             qmp.quit();
         }
         assertEquals("{\"execute\":\"quit\"}", received.get(1));
+    }
+
+    @Test
+    void returnsNestedRepliesAsMapsListsAndNumbers() throws IOException {
+        Path sock = serve(GREETING, req -> req.contains("query-blockstats")
+                ? "{\"return\": [{\"device\": \"disk0\", \"stats\": {\"wr_bytes\": 8589934592, \"idle_time_ns\": null,"
+                        + " \"account\": true, \"name\": \"q\\\"\\u00e9\"}}]}"
+                : "{\"return\": {}}");
+        try (QmpClient qmp = QmpClient.connect(sock, Duration.ofSeconds(5))) {
+            List<?> devices = (List<?>) qmp.execute("query-blockstats");
+            Map<?, ?> stats = (Map<?, ?>) ((Map<?, ?>) devices.get(0)).get("stats");
+            assertEquals(8589934592L, ((Number) stats.get("wr_bytes")).longValue());
+            assertTrue(stats.containsKey("idle_time_ns"));
+            assertEquals(Boolean.TRUE, stats.get("account"));
+            assertEquals("q\"\u00e9", stats.get("name"));
+        }
+    }
+
+    @Test
+    void badJsonOrANonObjectIsAProtocolError() throws IOException {
+        for (String reply : List.of("{\"return\": {}", "{\"return\": {}} trailing", "[1, 2]")) {
+            Path sock = serve(GREETING, req -> req.contains("query-kvm") ? reply : "{\"return\": {}}");
+            try (QmpClient qmp = QmpClient.connect(sock, Duration.ofSeconds(5))) {
+                HarnessException e = assertThrows(HarnessException.class, qmp::kvmEnabled, reply);
+                assertEquals(HarnessCode.QMP_PROTOCOL, e.code(), reply);
+                assertTrue(e.getMessage().contains("while waiting for query-kvm"), e.getMessage());
+            } finally {
+                server.close();
+                server = null;
+            }
+        }
     }
 
     @Test
