@@ -3,6 +3,7 @@ package io.trialboot.harness;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** The QEMU command line for one VM. */
 final class QemuCommand {
@@ -18,6 +19,14 @@ final class QemuCommand {
     private QemuCommand() {}
 
     static List<String> argv(VmConfig c, Path overlay, Path qmpSocket) {
+        return argv(c, overlay, qmpSocket, Optional.empty());
+    }
+
+    /**
+     * The command line, with {@code pluggedMedia} in the hot-plug port from power-on: the stick a
+     * test plugged stays in when the guest resets or the power goes, as a real one would.
+     */
+    static List<String> argv(VmConfig c, Path overlay, Path qmpSocket, Optional<Path> pluggedMedia) {
         GuestImage img = c.image();
         List<String> a = new ArrayList<>(List.of(c.qemuBinary(),
                 "-machine", "virt", "-bios", "default",
@@ -37,6 +46,9 @@ final class QemuCommand {
         }
         if (c.hotplugPort()) {
             a.addAll(List.of("-device", "qemu-xhci,id=" + HOTPLUG_PORT));
+            pluggedMedia.ifPresent(m -> a.addAll(List.of(
+                    "-drive", "file=" + opt(m.toAbsolutePath()) + ",if=none,id=" + MEDIA_ID + "-node0,format=raw,readonly=on",
+                    "-device", "usb-storage,drive=" + MEDIA_ID + "-node0,bus=" + HOTPLUG_PORT + ".0,id=" + MEDIA_ID)));
         }
         a.addAll(List.of(
                 "-object", "rng-random,filename=/dev/urandom,id=rng0",

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -96,6 +97,8 @@ public final class QemuVm implements AutoCloseable {
     /** Whether QEMU's command line asks for KVM; a riscv64 guest on another host architecture is emulated (TCG). */
     private volatile boolean accelerated;
     private int mediaPlugs;
+    /** The media {@link #plugMedia} put in and {@link #unplugMedia} has not taken out: every new QEMU gets it. */
+    private Path pluggedMedia;
     private final LiveAwait.Console liveConsole = new LiveAwait.Console() {
         @Override
         public List<ConsoleLine> from(int from) {
@@ -474,7 +477,8 @@ public final class QemuVm implements AutoCloseable {
 
     /**
      * Hot-plugs {@code rawImage} read-only as the update media ({@code media0}, USB mass storage on
-     * the xHCI controller; the guest sees {@code /dev/sda}). Needs {@link VmConfig#hotplugPort()} and no media attached at boot: the
+     * the xHCI controller; the guest sees {@code /dev/sda}). It stays in until {@link #unplugMedia()},
+     * across guest resets and power cuts. Needs {@link VmConfig#hotplugPort()} and no media attached at boot: the
      * boot-time media sits on virtio-mmio, which QEMU cannot unplug. The guest kernel needs PCIe
      * hot-plug and virtio-pci to see it.
      */
@@ -489,11 +493,16 @@ public final class QemuVm implements AutoCloseable {
         String node = QemuCommand.MEDIA_ID + "-node" + (++mediaPlugs);
         qmp().blockdevAddReadOnlyRaw(node, rawImage);
         qmp().deviceAdd("usb-storage", QemuCommand.MEDIA_ID, Map.of("drive", node, "bus", QemuCommand.HOTPLUG_PORT + ".0"));
+        pluggedMedia = rawImage;
     }
 
-    /** Asks for the hot-plugged media to be removed; the guest completes the removal. */
-    public void unplugMedia() {
+    /**
+     * Pulls the hot-plugged media out (USB: gone at once). Until then it stays in across guest
+     * resets and power cuts: the QEMU that {@link #restart()} or a reset starts boots with it.
+     */
+    public synchronized void unplugMedia() {
         qmp().deviceDel(QemuCommand.MEDIA_ID);
+        pluggedMedia = null;
     }
 
     /** Boots QEMU again on the same overlay after it exited or lost power. */
@@ -628,7 +637,7 @@ public final class QemuVm implements AutoCloseable {
     }
 
     private synchronized void launch() {
-        List<String> argv = QemuCommand.argv(config, overlay, qmpSocket);
+        List<String> argv = QemuCommand.argv(config, overlay, qmpSocket, Optional.ofNullable(pluggedMedia));
         accelerated = asksForKvm(argv);
         try {
             Files.deleteIfExists(qmpSocket);

@@ -39,6 +39,16 @@ class QemuCommandTest {
     }
 
     @Test
+    void mediaLeftPluggedInIsInTheHotplugPortFromPowerOn() {
+        VmConfig c = VmConfig.builder(IMAGE, Path.of("/r")).attachMedia(false).hotplugPort(true).build();
+        List<String> argv = QemuCommand.argv(c, Path.of("/r/o.qcow2"), Path.of("/r/q.sock"), Optional.of(Path.of("/m,1/stick.raw")));
+        int xhci = argv.indexOf("qemu-xhci,id=usbhp");
+        assertEquals(List.of("qemu-xhci,id=usbhp",
+                "-drive", "file=/m,,1/stick.raw,if=none,id=media0-node0,format=raw,readonly=on",
+                "-device", "usb-storage,drive=media0-node0,bus=usbhp.0,id=media0"), argv.subList(xhci, xhci + 5));
+    }
+
+    @Test
     void aSecondVmLikeTheFirstDiffersOnlyInItsRunDirectory() {
         VmConfig c = VmConfig.builder(IMAGE, Path.of("/runs/t")).memory("512M").extraArgs(List.of("-d", "x")).build();
         VmConfig w = c.withRunDir(Path.of("/runs/t-worker2"));

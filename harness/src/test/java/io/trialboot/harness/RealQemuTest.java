@@ -77,4 +77,36 @@ class RealQemuTest {
             assertFalse(vm.powerCutFired());
         }
     }
+
+    @Test
+    void mediaLeftPluggedInStaysInAcrossAResetAndAPowerCut() throws IOException {
+        assumeTrue(ExecTest.onPath("qemu-system-riscv64") && ExecTest.onPath("qemu-img"),
+                "qemu-system-riscv64 or qemu-img is not installed (scripts/bootstrap installs them)");
+        GuestImage image = new GuestImage(Files.write(dir.resolve("zero.bin"), new byte[4096]),
+                Files.write(dir.resolve("initrd"), new byte[512]), Files.write(dir.resolve("disk.raw"), new byte[1 << 20]),
+                Optional.empty(), "console=ttyS0");
+        Path media = Files.write(dir.resolve("media.raw"), new byte[1 << 20]);
+        try (QemuVm vm = QemuVm.start(VmConfig.builder(image, dir.resolve("run")).memory("256M").hotplugPort(true).build())) {
+            vm.await(Contract.parse("opensbi", "boot 1\nexpect 20s \"OpenSBI v<int>.<int>\"\n"));
+            vm.plugMedia(media);
+            vm.reset(); // QEMU exits (-no-reboot) and a new one starts on the same overlay
+            vm.await(Contract.parse("second", "boot 2\nexpect 30s \"OpenSBI v<int>.<int>\"\n"));
+            assertEquals(1, vm.relaunches());
+            String afterReset = String.valueOf(vm.qmp().execute("query-block"));
+            assertTrue(afterReset.contains(media.toString()), afterReset);
+
+            vm.powerCut();
+            vm.restart();
+            vm.await(Contract.parse("third", "boot 3\nexpect 30s \"OpenSBI v<int>.<int>\"\n"));
+            String afterCut = String.valueOf(vm.qmp().execute("query-block"));
+            assertTrue(afterCut.contains(media.toString()), afterCut);
+
+            vm.unplugMedia();
+            vm.powerCut();
+            vm.restart();
+            vm.await(Contract.parse("fourth", "boot 4\nexpect 30s \"OpenSBI v<int>.<int>\"\n"));
+            String unplugged = String.valueOf(vm.qmp().execute("query-block"));
+            assertFalse(unplugged.contains(media.toString()), unplugged);
+        }
+    }
 }
