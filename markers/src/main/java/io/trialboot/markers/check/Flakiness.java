@@ -13,7 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -33,9 +36,16 @@ final class Flakiness {
               --out FILE       write the Markdown section to FILE
               --docs FILE      replace FILE's '## Flakiness' section with it (appended when absent)""";
 
-    /** One row: a run, its re-checked contract (empty when the run recorded none) and the scale it ran with. */
-    record Row(String run, Optional<ContractMatcher> matcher, String problem, Optional<Double> scale) {
+    /**
+     * One row: a run, its first attempt's re-checked contract (empty when the run recorded none), the
+     * scale it ran with, and how many attempts recorded the contract (more than one when a rerun
+     * setting ran a failed test again; only the first counts).
+     */
+    record Row(String run, Optional<ContractMatcher> matcher, String problem, Optional<Double> scale, int attempts) {
     }
+
+    /** A rerun's run directory is the first attempt's name plus {@code -2}, {@code -3}, … (QemuVmExtension). */
+    private static final Pattern RERUN_DIR = Pattern.compile(".*-(\\d{1,4})");
 
     private Flakiness() {
     }
@@ -100,23 +110,34 @@ final class Flakiness {
         for (Path run : runs) {
             String name = run.getFileName().toString().substring(4);
             try (Stream<Path> s = Files.walk(run)) {
-                Optional<Path> record = s.filter(p -> p.getFileName().toString().equals(AwaitRecord.FILE)).sorted().findFirst();
-                Optional<AwaitRecord> await = record.flatMap(f -> AwaitRecord.read(f).stream()
-                        .filter(a -> a.builtIn() && a.contract().equals(contract)).findFirst());
-                if (await.isEmpty()) {
+                List<Path> records = s.filter(p -> p.getFileName().toString().equals(AwaitRecord.FILE))
+                        .sorted(Comparator.comparingInt(Flakiness::attempt).thenComparing(Comparator.naturalOrder())).toList();
+                List<Map.Entry<Path, AwaitRecord>> awaits = new ArrayList<>();
+                for (Path f : records) {
+                    AwaitRecord.read(f).stream().filter(a -> a.builtIn() && a.contract().equals(contract)).findFirst()
+                            .ifPresent(a -> awaits.add(Map.entry(f, a)));
+                }
+                if (awaits.isEmpty()) {
                     rows.add(new Row(name, Optional.empty(), "no await of '" + contract + "' recorded (QEMU never got that far)",
-                            Optional.empty()));
+                            Optional.empty(), 0));
                 } else {
-                    rows.add(new Row(name, Optional.of(await.get().recheck(record.get().resolveSibling("serial.log"))), "",
-                            Optional.of(await.get().scale())));
+                    Map.Entry<Path, AwaitRecord> first = awaits.get(0);
+                    rows.add(new Row(name, Optional.of(first.getValue().recheck(first.getKey().resolveSibling("serial.log"))), "",
+                            Optional.of(first.getValue().scale()), awaits.size()));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (ContractException e) {
-                rows.add(new Row(name, Optional.empty(), e.getMessage(), Optional.empty()));
+                rows.add(new Row(name, Optional.empty(), e.getMessage(), Optional.empty(), 0));
             }
         }
         return rows;
+    }
+
+    /** 1 for a first attempt's record, n for one under a rerun's {@code <name>-n} directory. */
+    private static int attempt(Path record) {
+        Matcher m = RERUN_DIR.matcher(record.getParent().getFileName().toString());
+        return m.matches() ? Integer.parseInt(m.group(1)) : 1;
     }
 
     static String markdown(String contract, List<Row> rows) {
@@ -140,7 +161,8 @@ final class Flakiness {
             }
             ContractMatcher m = r.matcher().get();
             List<StepResult> results = m.results();
-            String result = m.passed() ? "pass" : "FAIL: " + cell(m.failure().orElseThrow().summary());
+            String result = (m.passed() ? "pass" : "FAIL: " + cell(m.failure().orElseThrow().summary()))
+                    + (r.attempts() > 1 ? " (first of " + r.attempts() + " attempts: a rerun setting ran it again; only the first counts)" : "");
             String time = results.isEmpty() || results.get(results.size() - 1).line().at() == null ? ""
                     : MarkersCheck.seconds(results.get(results.size() - 1).line().at());
             Optional<StepResult> slowest = results.stream().filter(x -> x.waited() != null).max(Comparator.comparing(StepResult::waited));

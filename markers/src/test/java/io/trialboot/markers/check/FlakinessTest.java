@@ -16,7 +16,11 @@ class FlakinessTest {
     private final CliRun cli = new CliRun();
 
     private void saved(int n, String... texts) throws Exception {
-        Path runDir = Files.createDirectories(dir.resolve("run-" + n).resolve("FirstBootIT/boots"));
+        savedIn(n, "boots", texts);
+    }
+
+    private void savedIn(int n, String method, String... texts) throws Exception {
+        Path runDir = Files.createDirectories(dir.resolve("run-" + n).resolve("FirstBootIT").resolve(method));
         AwaitRecordTest.log(runDir.resolve("serial.log"), 1_000, 1, texts);
         Files.writeString(runDir.resolve(AwaitRecord.FILE),
                 "from-line=0 from-ms=0 scale=1 source=built-in outcome=met steps=4/4 contract=first-boot\n");
@@ -47,6 +51,19 @@ class FlakinessTest {
         assertTrue(rows.get(3).startsWith("| 10 | pass |"), rows.get(3));
         assertEquals("# Reliability\n\n## Power cuts\n\ntext\n\n" + table + "\n## Later\n\nkept\n", Files.readString(docs));
         assertEquals(table, cli.out());
+    }
+
+    @Test
+    void aRunThatPassedOnlyOnARerunCountsItsFirstAttempt() throws Exception {
+        String[] good = {"OpenSBI v1.1", "stage0: boot slot=a mode=normal tries_left=0 boot=1", "bootctld: ready",
+            "bundlemgrd: slot a active", "updated: ready"};
+        savedIn(1, "boots", "OpenSBI v1.1", "stage0: boot slot=a mode=normal tries_left=0 boot=1"); // the first attempt failed
+        savedIn(1, "boots-2", good); // "-2" sorts before "/": the rerun must not be taken for the run
+        assertEquals(MarkersCheck.NOT_MET, cli.run("flakiness", dir.toString(), "--contract", "first-boot"));
+        String row = cli.out().lines().filter(l -> l.startsWith("| 1 |")).findFirst().orElseThrow();
+        assertTrue(row.startsWith("| 1 | FAIL: contract 'first-boot' failed at step 2 of 4 (boot 1)"), row);
+        assertTrue(row.contains("(first of 2 attempts: a rerun setting ran it again; only the first counts)"), row);
+        assertTrue(cli.out().contains("**0 of 1 passed**"), cli.out());
     }
 
     @Test
