@@ -548,6 +548,12 @@ public final class QemuVm implements AutoCloseable {
         return connectQmp();
     }
 
+    /** Where each vCPU of the running QEMU is now (QMP {@code info registers -a}). */
+    public VcpuSnapshot vcpuSnapshot() {
+        Object text = qmp().execute("human-monitor-command", Map.of("command-line", "info registers -a"));
+        return VcpuSnapshot.parse(String.valueOf(text));
+    }
+
     private synchronized QmpClient connectQmp() {
         if (qmp == null) qmp = QmpClient.connect(qmpSocket, config.scale().scale(QMP_TIMEOUT));
         return qmp;
@@ -845,11 +851,6 @@ public final class QemuVm implements AutoCloseable {
         } catch (HarnessException e) {
             return "vCPUs: not sampled (" + e.getMessage() + ")";
         }
-    }
-
-    private VcpuSnapshot vcpuSnapshot() {
-        Object text = qmp().execute("human-monitor-command", Map.of("command-line", "info registers -a"));
-        return VcpuSnapshot.parse(String.valueOf(text));
     }
 
     private Duration elapsed() {

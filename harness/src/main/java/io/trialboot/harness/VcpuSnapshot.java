@@ -15,17 +15,19 @@ import java.util.regex.Pattern;
  *
  * @param pcs the program counter of each vCPU, by CPU index
  */
-record VcpuSnapshot(List<Long> pcs) {
+public record VcpuSnapshot(List<Long> pcs) {
     private static final Pattern CPU = Pattern.compile("^CPU#(\\d+)\\s*$");
     private static final Pattern PC = Pattern.compile("^\\s*pc\\s+([0-9a-fA-F]{1,16})\\s*$");
 
     /** OpenSBI's region on the virt machine ({@code Firmware Base} 0x80000000, under 512 KiB). */
     private static final long FIRMWARE_START = 0x8000_0000L;
     private static final long FIRMWARE_END = 0x8008_0000L;
+    private static final String KERNEL = "kernel";
+    private static final String USER = "user space";
     /** The virt machine's reset vector ROM. */
     private static final long RESET_ROM_END = 0x1_0000L;
 
-    VcpuSnapshot {
+    public VcpuSnapshot {
         pcs = List.copyOf(pcs);
     }
 
@@ -49,15 +51,29 @@ record VcpuSnapshot(List<Long> pcs) {
 
     /** The region a program counter points into, for a person reading a failure report. */
     static String region(long pc) {
-        if (pc < 0) return "kernel";
+        if (pc < 0) return KERNEL;
         if (Long.compareUnsigned(pc, RESET_ROM_END) < 0) return "reset ROM";
         if (pc >= FIRMWARE_START && pc < FIRMWARE_END) return "firmware (OpenSBI)";
         if (pc >= FIRMWARE_END && pc < 0x1_0000_0000L) return "physical RAM (kernel before the MMU is on)";
-        return "user space";
+        return USER;
+    }
+
+    /**
+     * Every vCPU runs under the kernel (in it or in user space): none is left in the reset ROM, the
+     * firmware or at a physical address. Read from a boot silent for a while after the banner, false
+     * means the kernel never brought every hart up, which it does before it probes any disk.
+     */
+    public boolean kernelRunsEveryHart() {
+        if (pcs.isEmpty()) return false;
+        for (long pc : pcs) {
+            String r = region(pc);
+            if (!r.equals(KERNEL) && !r.equals(USER)) return false;
+        }
+        return true;
     }
 
     /** One line: {@code cpu0 pc=ffffffff8000a1b2 (kernel), cpu1 ...}, marking CPUs that did not move since {@code before}. */
-    String describe(VcpuSnapshot before) {
+    public String describe(VcpuSnapshot before) {
         if (pcs.isEmpty()) return "no vCPU registers";
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < pcs.size(); i++) {

@@ -1,6 +1,8 @@
 package io.trialboot.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,6 +42,16 @@ class VcpuSnapshotTest {
         VcpuSnapshot after = new VcpuSnapshot(List.of(0xffffffff80a0b1c2L, 0x80012f60L));
         assertEquals("cpu0 pc=ffffffff80a0b1c2 (kernel, same pc a second earlier), "
                 + "cpu1 pc=0000000080012f60 (firmware (OpenSBI))", after.describe(before));
+    }
+
+    @Test
+    void theKernelRunsEveryHartOnlyWhenNoneIsLeftOutsideIt() {
+        assertTrue(new VcpuSnapshot(List.of(0xffffffff80a0b1c2L, 0xffffffff80001000L)).kernelRunsEveryHart());
+        assertTrue(new VcpuSnapshot(List.of(0xffffffff80a0b1c2L, 0x3fd2a01000L)).kernelRunsEveryHart());
+        assertFalse(new VcpuSnapshot(List.of(0xffffffff80a0b1c2L, 0x80a6f294L)).kernelRunsEveryHart(), "run 14's hart 1");
+        assertFalse(VcpuSnapshot.parse(TWO_CPUS).kernelRunsEveryHart(), "hart 1 in OpenSBI");
+        assertFalse(new VcpuSnapshot(List.of(0x1000L, 0x1000L)).kernelRunsEveryHart(), "both in the reset ROM");
+        assertFalse(new VcpuSnapshot(List.of()).kernelRunsEveryHart(), "no registers: nothing known");
     }
 
     @Test

@@ -17,16 +17,24 @@ import java.util.regex.Pattern;
  * {@code nx selfcheck --deep} not OK), lost entries (history lines or durable steps gone after the
  * cut) and retries of the interrupted operation that failed. Rendered as the Markdown table of
  * {@code docs/reliability.md}, followed by a state line ({@link #state}) from which a later
- * sitting resumes the campaign ({@link #resume}). Safe to share between the workers of one campaign.
+ * sitting resumes the campaign ({@link #resume}). Boots that stalled before stage 0 and were powered
+ * on again are listed apart ({@link #stalled}): an emulator fault, no invariant of the device.
+ * Safe to share between the workers of one campaign.
  */
 final class CutTally {
     enum Kind { BRICK, UNVERIFIED, LOST, RETRY_FAILED }
+
+    /** The summary's heading of the failures, a {@code - } line each. */
+    static final String FAILURES = "Failures:";
+    /** The start of the summary's heading of the stalls, a {@code - } line each. */
+    static final String STALLS = "Stalls before stage 0";
 
     private static final Pattern STATE = Pattern.compile(
             "<!-- powercut-state seed=(-?\\d+) points=(\\d+) sittings=(\\d+) seconds=(\\d+) done=([\\d,-]*) counts=(\\S+) -->");
 
     private final Map<Phase, int[]> counts = new EnumMap<>(Phase.class);
     private final List<String> failures = new ArrayList<>();
+    private final List<String> stalls = new ArrayList<>();
     private final SortedSet<Integer> done = new TreeSet<>();
     private final int sittings;
     private final long earlierSeconds;
@@ -63,6 +71,15 @@ final class CutTally {
 
     synchronized List<String> failures() {
         return List.copyOf(failures);
+    }
+
+    /** A boot that stalled before stage 0 at {@code where} and was powered on again; {@code why} holds the vCPUs. */
+    synchronized void stalled(String where, String why) {
+        stalls.add(where + ": " + why);
+    }
+
+    synchronized List<String> stalls() {
+        return List.copyOf(stalls);
     }
 
     synchronized int tried() {
@@ -135,10 +152,11 @@ final class CutTally {
                     .orElseThrow(() -> new IllegalArgumentException("unknown phase '" + f[0] + "' in the state line"));
             for (int i = 1; i < f.length; i++) t.counts.get(p)[i - 1] = Integer.parseInt(f[i]);
         }
-        boolean inFailures = false;
+        List<String> section = null;
         for (String line : summary.split("\n")) {
-            if (line.equals("Failures:")) inFailures = true;
-            else if (inFailures && line.startsWith("- power-cut ")) t.failures.add(line.substring(2));
+            if (line.equals(FAILURES)) section = t.failures;
+            else if (line.startsWith(STALLS)) section = t.stalls;
+            else if (section != null && line.startsWith("- ")) section.add(line.substring(2));
         }
         SortedSet<Integer> rest = new TreeSet<>();
         for (int i = 0; i < points; i++) {

@@ -44,8 +44,10 @@ class CutTallyTest {
         String state = first.state(plan, 700);
         assertEquals("<!-- powercut-state seed=8 points=20 sittings=1 seconds=700 done=0-5,12-13 counts=full-apply:2:0:0:0:0;"
                 + "switch:2:0:0:0:0;stage0-decrement:1:0:0:0:0;confirm:1:0:0:1:0;delta-apply:1:0:0:0:0;rollback:1:0:0:0:0 -->", state);
+        first.stalled(plan.run().get(2).describe(8), "boot 7 silent since OpenSBI's banner; vCPUs: cpu0 pc=ffffffff80001234 (kernel)");
         String summary = "Seed 8, 8 of 20 points tried in 700 s of QEMU time.\n\n" + first.table() + "\nFailures:\n\n- "
-                + first.failures().get(0) + "\n\n" + state + "\n";
+                + first.failures().get(0) + "\n\nStalls before stage 0: 1 (QEMU powered on again)\n\n- " + first.stalls().get(0)
+                + "\n\n" + state + "\n";
 
         CutTally.Resumed r = CutTally.resume(summary, 2);
         assertEquals(8, r.plan().seed());
@@ -54,11 +56,25 @@ class CutTallyTest {
         assertEquals("6-11,14-19", CutTally.ranges(r.plan().only()));
         assertEquals(first.table(), r.tally().table());
         assertEquals(first.failures(), r.tally().failures());
+        assertEquals(first.stalls(), r.tally().stalls());
         assertEquals(2, r.tally().sittings());
         assertEquals(700, r.tally().earlierSeconds());
         for (CutPlan.Point p : r.plan().run()) r.tally().tried(p, 8, List.of());
         assertEquals(20, r.tally().tried());
         assertTrue(r.tally().state(r.plan(), 50).contains(" sittings=2 seconds=750 done=0-19 "));
+    }
+
+    @Test
+    void aSummaryWithoutFailuresOrStallsResumesWithNone() {
+        CutPlan plan = CutPlan.fromProperties(Map.of(CutPlan.SEED, "8", CutPlan.POINTS, "20", CutPlan.ONLY, "0-3")::get, 0);
+        CutTally first = new CutTally();
+        for (CutPlan.Point p : plan.run()) first.tried(p, 8, List.of());
+        String summary = "Seed 8, 4 of 20 points tried in 90 s of QEMU time.\n\n" + first.table() + "\nNo invariant broken.\n\n"
+                + first.state(plan, 90) + "\n";
+        CutTally.Resumed r = CutTally.resume(summary, 1);
+        assertEquals(List.of(), r.tally().failures());
+        assertEquals(List.of(), r.tally().stalls());
+        assertEquals("4-19", CutTally.ranges(r.plan().only()));
     }
 
     @Test

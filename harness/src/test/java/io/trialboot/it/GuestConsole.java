@@ -1,10 +1,12 @@
 package io.trialboot.it;
 
 import io.trialboot.harness.QemuVm;
+import io.trialboot.harness.VcpuSnapshot;
 import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.Marker;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -19,18 +21,46 @@ final class GuestConsole {
     private static final String PROMPT = "trialboot#";
     private static final List<String> FORBIDDEN = List.of("Kernel panic", "Exception in thread");
     private static final long POLL_MS = 100;
+    /** The first line OpenSBI prints on every power-on. */
+    private static final String BANNER = "OpenSBI v";
+    /** Every line stage 0 prints starts so: its marker, its warnings, {@code stage0: FATAL}. */
+    private static final String STAGE0 = "stage0: ";
 
     /** A wait that could not be met: the guest is stuck, QEMU died, or a forbidden line came. */
     static final class Stuck extends AssertionError {
+        /** The boot printed OpenSBI's banner and then nothing of stage 0 for the console's stall bound. */
+        final boolean stalledBeforeStage0;
+
         Stuck(String message) {
+            this(message, false);
+        }
+
+        Stuck(String message, boolean stalledBeforeStage0) {
             super(message);
+            this.stalledBeforeStage0 = stalledBeforeStage0;
         }
     }
 
     private final QemuVm vm;
+    /** How long a boot may stay silent after OpenSBI's banner in {@link #settle}; null: no bound. */
+    private final Duration stallBound;
+    /** Told of each boot that stalled before stage 0. */
+    private final Consumer<String> onStall;
 
+    /** A console whose waits know no stall: a boot silent after the banner fails them when they time out. */
     GuestConsole(QemuVm vm) {
+        this(vm, null, why -> { });
+    }
+
+    /**
+     * A console whose {@link #settle} takes a boot that printed OpenSBI's banner and then no stage-0
+     * line for {@code stallBound} (scaled) as stalled before stage 0: it tells {@code onStall} where
+     * the vCPUs are and powers the device on once more.
+     */
+    GuestConsole(QemuVm vm, Duration stallBound, Consumer<String> onStall) {
         this.vm = vm;
+        this.stallBound = stallBound;
+        this.onStall = onStall;
     }
 
     /** Index of the next console line. */
@@ -47,7 +77,15 @@ final class GuestConsole {
      * its index. Fails when {@code timeout} (scaled) passes, QEMU exits, or a forbidden line comes.
      */
     int waitFor(int from, Predicate<ConsoleLine> test, Duration timeout, String what) {
+        return waitFor(from, test, timeout, what, null);
+    }
+
+    /** {@link #waitFor(int, Predicate, Duration, String)}, failing also on a boot silent for {@code stall} after the banner. */
+    private int waitFor(int from, Predicate<ConsoleLine> test, Duration timeout, String what, Duration stall) {
         long deadline = System.nanoTime() + vm.config().scale().scale(timeout).toNanos();
+        long stallNanos = stall == null ? Long.MAX_VALUE : vm.config().scale().scale(stall).toNanos();
+        int banner = -1;
+        long bannerSeen = 0;
         int i = from;
         while (true) {
             List<ConsoleLine> now = vm.lines();
@@ -65,12 +103,32 @@ final class GuestConsole {
             if (!vm.isRunning()) {
                 throw new Stuck("QEMU exited with code " + vm.exitCode().orElse(-1) + " while waiting for " + what + tail());
             }
+            int silent = stall == null ? -1 : lastBannerWithoutStage0(now.subList(from, now.size()));
+            if (silent != banner) {
+                banner = silent;
+                bannerSeen = System.nanoTime();
+            }
+            if (banner >= 0 && System.nanoTime() - bannerSeen > stallNanos) {
+                throw new Stuck("boot " + now.get(from + banner).boot() + " printed nothing of stage 0 within " + stall
+                        + " (scaled by " + vm.config().scale().factor() + ") of OpenSBI's banner while waiting for " + what
+                        + tail(), true);
+            }
             if (System.nanoTime() > deadline) {
                 throw new Stuck(what + " not seen within " + timeout + " (scaled by " + vm.config().scale().factor() + ")"
                         + tail());
             }
             sleep(POLL_MS);
         }
+    }
+
+    /** Index in {@code lines} of the last boot's OpenSBI banner when no stage-0 line follows it; -1 otherwise. */
+    static int lastBannerWithoutStage0(List<ConsoleLine> lines) {
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            String text = lines.get(i).text();
+            if (text.startsWith(STAGE0)) return -1;
+            if (text.startsWith(BANNER)) return i;
+        }
+        return -1;
     }
 
     /**
@@ -92,10 +150,38 @@ final class GuestConsole {
     /**
      * Waits, across boots, for the console shell of the boot that gets there (a trial that fails
      * health reboots by itself first). Returns the index of the {@code nx: console ready} line.
+     *
+     * <p>With a stall bound, a boot that printed OpenSBI's banner and then no stage-0 line within it
+     * is looked at: when a vCPU is still in the firmware, the reset ROM or at a physical address, the
+     * kernel ({@code quiet}) never brought every hart up, which it does before it reads any disk.
+     * Under TCG on a loaded host that has been QEMU never starting the second hart
+     * (docs/reliability.md). Such a stall goes to {@code onStall} with the vCPUs' program counters,
+     * the power is cut and QEMU started again on the same overlay, once: a device that stalls again
+     * is stuck. With every hart in the kernel, stage 0 itself (mounting the disk, picking the slot)
+     * is stuck, and so is the wait.
      */
     int settle(int from, Duration timeout) {
         String ready = Marker.GUEST_SHELL_READY.line();
-        return waitFor(from, l -> l.text().equals(ready), timeout, "'" + ready + "' in any boot after the restart");
+        String what = "'" + ready + "' in any boot after the restart";
+        try {
+            return waitFor(from, l -> l.text().equals(ready), timeout, what, stallBound);
+        } catch (Stuck e) {
+            if (!e.stalledBeforeStage0) throw e;
+            VcpuSnapshot before = vm.vcpuSnapshot();
+            sleep(1000);
+            VcpuSnapshot now = vm.vcpuSnapshot();
+            String vcpus = "vCPUs: " + now.describe(before);
+            if (now.kernelRunsEveryHart()) {
+                throw new Stuck(e.getMessage() + "\n" + vcpus + ": the kernel is up, so stage 0 itself is stuck");
+            }
+            onStall.accept("boot " + vm.currentBoot() + " printed nothing of stage 0 within " + stallBound
+                    + " (scaled by " + vm.config().scale().factor() + ") of OpenSBI's banner, a hart never brought up; " + vcpus);
+        }
+        int again = mark();
+        vm.powerCut();
+        vm.restart();
+        return waitFor(again, l -> l.text().equals(ready), timeout, what + ", powered on again after a stall before stage 0",
+                stallBound);
     }
 
     /** Waits until QEMU has exited; false when it still runs after {@code timeout} (scaled). */

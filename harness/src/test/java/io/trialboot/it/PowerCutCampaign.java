@@ -39,6 +39,8 @@ final class PowerCutCampaign {
     private static final Duration APPLY = Duration.ofSeconds(600);
     /** A restart may take a trial boot that fails health, then the boot of the previous slot. */
     private static final Duration SETTLE = Duration.ofSeconds(480);
+    /** Stage 0 speaks about 5 s after OpenSBI's banner here (journal replay after a cut included). */
+    private static final Duration STALL = Duration.ofSeconds(120);
     private static final Pattern SEQ = Pattern.compile("history: #([0-9]+) (\\S+) ?(.*)");
     private static final Pattern RELEASE = Pattern.compile("release=rel-([0-9.]+)@");
     private static final Pattern STATUS_OK = Pattern.compile("host_status_[0-9]+\\.json: OK");
@@ -59,6 +61,8 @@ final class PowerCutCampaign {
     /** What the current point has found so far; counted with the point when it ends. */
     private final List<CutTally.Failure> found = new ArrayList<>();
     private Duration stage0Time;
+    /** The point running, to name it when a boot stalls; null before the first. */
+    private Point current;
 
     private final Runnable afterEachPoint;
 
@@ -68,7 +72,10 @@ final class PowerCutCampaign {
      */
     PowerCutCampaign(QemuVm vm, CutPlan plan, int worker, CutTally tally, Runnable afterEachPoint) {
         this.vm = vm;
-        this.console = new GuestConsole(vm);
+        this.console = new GuestConsole(vm, STALL, why -> {
+            say("stalled before stage 0 (" + why + "): powering on again");
+            tally.stalled(current == null ? "before the first point" : current.describe(plan.seed()), why);
+        });
         this.plan = plan;
         this.worker = worker;
         this.tally = tally;
@@ -99,6 +106,7 @@ final class PowerCutCampaign {
     }
 
     private boolean point(Point p) {
+        current = p;
         prepare(p.phase());
         List<String> before = history();
         AtomicBoolean live = new AtomicBoolean(true);

@@ -133,9 +133,17 @@ class PowerCutIT {
                 .append(CutPlan.POINTS).append('=').append(plan.points()).append(").\n\n");
         sb.append(tally.table());
         List<String> failures = tally.failures();
-        sb.append('\n').append(failures.isEmpty() ? "No invariant broken.\n" : "Failures:\n\n");
+        sb.append('\n').append(failures.isEmpty() ? "No invariant broken.\n" : CutTally.FAILURES + "\n\n");
         for (String f : failures) {
             sb.append("- ").append(f.replace('\n', ' ')).append('\n');
+        }
+        List<String> stalls = tally.stalls();
+        if (!stalls.isEmpty()) {
+            sb.append('\n').append(CutTally.STALLS).append(": ").append(stalls.size())
+                    .append(" (QEMU powered on again; an emulator fault, not counted as a brick)\n\n");
+            for (String s : stalls) {
+                sb.append("- ").append(s.replace('\n', ' ')).append('\n');
+            }
         }
         sb.append('\n').append(tally.state(plan, seconds)).append('\n');
         try {

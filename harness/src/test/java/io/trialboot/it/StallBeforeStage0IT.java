@@ -1,0 +1,59 @@
+package io.trialboot.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trialboot.harness.QemuTest;
+import io.trialboot.harness.QemuVm;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A boot that goes silent after OpenSBI's banner (on a loaded TCG host QEMU has failed to start the
+ * second hart, docs/reliability.md) is told from a stuck device: the power-cut campaign's console
+ * reports the stall with the vCPUs' program counters and powers the device on once more. The stall
+ * is made by stopping the vCPUs over QMP the moment the banner appears; the plain console, which
+ * other tests use, still fails on it.
+ */
+@QemuTest
+class StallBeforeStage0IT {
+    /** Stage 0 speaks about 5 s after the banner on this host; a stopped guest never does. */
+    private static final Duration STALL = Duration.ofSeconds(30);
+    private static final Duration BOOT = Duration.ofSeconds(480);
+
+    @Test
+    void aBootSilentSinceTheBannerIsReportedAndPoweredOnAgainOnlyByTheCampaignsConsole(QemuVm vm) {
+        List<String> stalls = new ArrayList<>();
+        GuestConsole campaign = new GuestConsole(vm, STALL, stalls::add);
+        campaign.settle(0, BOOT);
+
+        int from = stallAfterTheBanner(vm, campaign);
+        GuestConsole.Stuck plain = assertThrows(GuestConsole.Stuck.class, () -> new GuestConsole(vm).settle(from, STALL));
+        assertFalse(plain.stalledBeforeStage0, plain.getMessage());
+        assertTrue(plain.getMessage().contains("not seen within"), plain.getMessage());
+
+        int ready = campaign.settle(from, BOOT);
+
+        assertEquals(1, stalls.size(), stalls.toString());
+        System.out.println("trialboot: StallBeforeStage0IT: " + stalls.get(0));
+        assertTrue(stalls.get(0).contains("printed nothing of stage 0 within") && stalls.get(0).contains("vCPUs: cpu0 pc="),
+                stalls.get(0));
+        long banners = campaign.lines(from, ready + 1).stream().filter(l -> l.text().startsWith("OpenSBI v")).count();
+        assertEquals(2, banners, "the stalled boot's banner and the next power-on's");
+        assertTrue(campaign.lines(from, ready).stream().anyMatch(l -> l.text().startsWith("stage0: boot slot=a ")));
+    }
+
+    /** Cuts the power, starts QEMU again and stops its vCPUs once the banner is out; the index of the banner. */
+    private static int stallAfterTheBanner(QemuVm vm, GuestConsole console) {
+        vm.powerCut();
+        int from = console.mark();
+        vm.restart();
+        int banner = console.waitFor(from, l -> l.text().startsWith("OpenSBI v"), Duration.ofSeconds(60), "OpenSBI's banner");
+        vm.qmp().execute("stop");
+        return banner;
+    }
+}
