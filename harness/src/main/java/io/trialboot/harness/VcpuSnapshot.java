@@ -22,8 +22,8 @@ public record VcpuSnapshot(List<Long> pcs) {
     /** OpenSBI's region on the virt machine ({@code Firmware Base} 0x80000000, under 512 KiB). */
     private static final long FIRMWARE_START = 0x8000_0000L;
     private static final long FIRMWARE_END = 0x8008_0000L;
-    private static final String KERNEL = "kernel";
-    private static final String USER = "user space";
+    /** Above 4 GiB: user space; a negative pc: the kernel's upper half. Below: no address the kernel runs harts at. */
+    private static final long PHYSICAL_END = 0x1_0000_0000L;
     /** The virt machine's reset vector ROM. */
     private static final long RESET_ROM_END = 0x1_0000L;
 
@@ -51,11 +51,11 @@ public record VcpuSnapshot(List<Long> pcs) {
 
     /** The region a program counter points into, for a person reading a failure report. */
     static String region(long pc) {
-        if (pc < 0) return KERNEL;
+        if (pc < 0) return "kernel";
         if (Long.compareUnsigned(pc, RESET_ROM_END) < 0) return "reset ROM";
         if (pc >= FIRMWARE_START && pc < FIRMWARE_END) return "firmware (OpenSBI)";
-        if (pc >= FIRMWARE_END && pc < 0x1_0000_0000L) return "physical RAM (kernel before the MMU is on)";
-        return USER;
+        if (pc >= FIRMWARE_END && pc < PHYSICAL_END) return "physical RAM (kernel before the MMU is on)";
+        return "user space";
     }
 
     /**
@@ -64,12 +64,7 @@ public record VcpuSnapshot(List<Long> pcs) {
      * means the kernel never brought every hart up, which it does before it probes any disk.
      */
     public boolean kernelRunsEveryHart() {
-        if (pcs.isEmpty()) return false;
-        for (long pc : pcs) {
-            String r = region(pc);
-            if (!r.equals(KERNEL) && !r.equals(USER)) return false;
-        }
-        return true;
+        return !pcs.isEmpty() && pcs.stream().allMatch(pc -> pc < 0 || pc >= PHYSICAL_END);
     }
 
     /** One line: {@code cpu0 pc=ffffffff8000a1b2 (kernel), cpu1 ...}, marking CPUs that did not move since {@code before}. */
