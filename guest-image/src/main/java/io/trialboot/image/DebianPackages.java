@@ -22,10 +22,20 @@ import java.util.function.Consumer;
  * {@code debian-archive-keyring}, each package by the SHA-256 the signed index lists. Versions
  * are resolved on every build (a point release that replaces a version is picked up and
  * recorded, never a hard failure); a package already in the cache with the listed digest is not
- * downloaded again. When the mirror cannot be reached, the last verified index is used.
+ * downloaded again.
+ *
+ * <p>The index is asked for under the codename first, then under Debian's alias {@code stable}
+ * when the codename's index cannot be had: a mirror part-way through a sync serves a Release
+ * whose listed sizes and hashes its Packages files do not match yet ("Mirror sync in
+ * progress?"), and the alias's Release may still be the consistent older one. A failed refresh
+ * keeps the last verified index when there is one; only a cache without one asks under the alias,
+ * and an index fetched so is used only when its signed Release names {@link #SUITE} as its
+ * codename. With no index at all the build fails.
  */
 final class DebianPackages {
     static final String SUITE = "trixie";
+    /** The names the mirror is asked under, in order: the codename, then Debian's alias for it while it is stable. */
+    static final List<String> SUITE_NAMES = List.of(SUITE, "stable");
     static final String ARCH = "riscv64";
     /** An index younger than this is reused without asking the mirror (a point release shows up within a day). */
     static final Duration INDEX_MAX_AGE = Duration.ofHours(12);
@@ -43,7 +53,10 @@ final class DebianPackages {
         this.log = log;
     }
 
-    /** Refreshes the signed index. Returns false (and keeps the old index) when offline. */
+    /**
+     * Refreshes the signed index under the codename. When that fails, the last verified index is
+     * kept (returns false); with none, the next of {@link #SUITE_NAMES} is tried.
+     */
     boolean update(String mirror) {
         try {
             for (String d : List.of("etc/apt/sources.list.d", "etc/apt/preferences.d", "etc/apt/apt.conf.d",
@@ -55,35 +68,57 @@ final class DebianPackages {
             if (!Files.exists(status)) {
                 Files.createFile(status);
             }
-            Files.writeString(root.resolve("etc/apt/sources.list.d/trixie.sources"), String.join("\n",
-                    "Types: deb", "URIs: " + mirror, "Suites: " + SUITE, "Components: main",
-                    "Architectures: " + ARCH, "Signed-By: " + KEYRING, ""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         if (!Files.isRegularFile(Path.of(KEYRING))) {
             throw new ImageBuildException(KEYRING + " is missing: run scripts/bootstrap (debian-archive-keyring)");
         }
-        Optional<Duration> age = indexAge();
+        Path lists = root.resolve("var/lib/apt/lists");
+        Optional<String> indexed = indexedSuite(lists);
+        Optional<Duration> age = indexed.flatMap(suite -> indexAge());
         if (age.isPresent() && age.get().compareTo(INDEX_MAX_AGE) < 0 && !"1".equals(System.getenv(REFRESH_ENV))) {
+            writeSources(mirror, indexed.get());
             log.accept("apt: signed index refreshed " + age.get().toMinutes() + " min ago, reusing it (" + REFRESH_ENV + "=1 refreshes now)");
             return true;
         }
-        log.accept("apt: refreshing the signed " + SUITE + "/" + ARCH + " index");
-        try {
-            Tools.run(apt("apt-get", "update"), root, Duration.ofMinutes(10), Map.of(), l -> log.accept("apt: " + withoutMirror(l)));
+        ImageBuildException first = null;
+        for (String suite : SUITE_NAMES) {
+            writeSources(mirror, suite);
+            log.accept("apt: refreshing the signed " + suite + "/" + ARCH + " index");
             try {
+                Tools.run(apt("apt-get", "update"), root, Duration.ofMinutes(10), Map.of(), l -> log.accept("apt: " + withoutMirror(l)));
+                String codename = releaseField(lists, suite, "Codename").orElse("none");
+                if (!SUITE.equals(codename)) {
+                    throw new ImageBuildException("the signed Release of " + suite + " names codename " + codename + ", not " + SUITE);
+                }
                 Files.writeString(root.resolve(REFRESH_STAMP), java.time.Instant.now() + "\n");
+                return true;
+            } catch (ImageBuildException e) {
+                String why = withoutMirror(e.getMessage().lines().filter(l -> l.startsWith("E: ")).findFirst()
+                        .orElse(e.getMessage().lines().findFirst().orElse("")));
+                log.accept("apt: WARNING no index under " + suite + ": " + why);
+                first = first == null ? new ImageBuildException(withoutMirror(e.getMessage()), e) : first;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return true;
-        } catch (ImageBuildException e) {
-            if (hasIndex()) {
-                log.accept("apt: WARNING index refresh failed, using the last verified index: " + e.getMessage().lines().findFirst().orElse(""));
+            Optional<String> kept = indexedSuite(lists);
+            if (kept.isPresent()) {
+                writeSources(mirror, kept.get());
+                log.accept("apt: WARNING index refresh failed, using the last verified index (" + kept.get() + ")");
                 return false;
             }
-            throw e;
+        }
+        throw first;
+    }
+
+    private void writeSources(String mirror, String suite) {
+        try {
+            Files.writeString(root.resolve("etc/apt/sources.list.d/" + SUITE + ".sources"), String.join("\n",
+                    "Types: deb", "URIs: " + mirror, "Suites: " + suite, "Components: main",
+                    "Architectures: " + ARCH, "Signed-By: " + KEYRING, ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -91,7 +126,7 @@ final class DebianPackages {
     private Optional<Duration> indexAge() {
         try {
             Path stamp = root.resolve(REFRESH_STAMP);
-            return Files.exists(stamp) && hasIndex()
+            return Files.exists(stamp)
                     ? Optional.of(Duration.between(Files.getLastModifiedTime(stamp).toInstant(), java.time.Instant.now()))
                     : Optional.empty();
         } catch (IOException e) {
@@ -99,11 +134,41 @@ final class DebianPackages {
         }
     }
 
-    private boolean hasIndex() {
-        try (var s = Files.list(root.resolve("var/lib/apt/lists"))) {
-            return s.anyMatch(p -> p.getFileName().toString().contains("_Packages"));
+    /**
+     * The first of {@link #SUITE_NAMES} with a complete verified index in apt's lists directory
+     * (its InRelease and its {@code main} Packages for {@link #ARCH}) whose Release names
+     * {@link #SUITE} as the codename. apt commits an update's files together or not at all.
+     */
+    static Optional<String> indexedSuite(Path lists) {
+        for (String suite : SUITE_NAMES) {
+            if (SUITE.equals(releaseField(lists, suite, "Codename").orElse(null))
+                    && listFile(lists, "_dists_" + suite + "_main_binary-" + ARCH + "_Packages").isPresent()) {
+                return Optional.of(suite);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A field of the (apt-verified) InRelease apt keeps for {@code suite}, e.g. its Codename. */
+    static Optional<String> releaseField(Path lists, String suite, String field) {
+        return listFile(lists, "_dists_" + suite + "_InRelease").flatMap(f -> {
+            try (var lines = Files.lines(f)) {
+                return lines.filter(l -> l.startsWith(field + ": ")).map(l -> l.substring(field.length() + 2).strip()).findFirst();
+            } catch (IOException | UncheckedIOException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** The file in apt's lists directory whose name ends with {@code suffix} (perhaps with a compression extension). */
+    private static Optional<Path> listFile(Path lists, String suffix) {
+        try (var s = Files.list(lists)) {
+            return s.filter(p -> {
+                String name = p.getFileName().toString();
+                return name.endsWith(suffix) || name.contains(suffix + ".");
+            }).findFirst();
         } catch (IOException e) {
-            return false;
+            return Optional.empty();
         }
     }
 
