@@ -76,7 +76,7 @@ final class DebianPackages {
         }
         Path lists = root.resolve("var/lib/apt/lists");
         Optional<String> indexed = indexedSuite(lists);
-        Optional<Duration> age = indexed.flatMap(suite -> indexAge());
+        Optional<Duration> age = indexed.isPresent() ? indexAge() : Optional.empty();
         if (age.isPresent() && age.get().compareTo(INDEX_MAX_AGE) < 0 && !"1".equals(System.getenv(REFRESH_ENV))) {
             writeSources(mirror, indexed.get());
             log.accept("apt: signed index refreshed " + age.get().toMinutes() + " min ago, reusing it (" + REFRESH_ENV + "=1 refreshes now)");
