@@ -669,7 +669,17 @@ final class HostileCases {
                                 Set.of(c.in().keys().revoked().keyId())), c.in().keys().root()))),
                 c("admission-trailing-bytes", ADMISSION, EntryPoint.ADMISSION, Code.CBOR_TRAILING_BYTES,
                         "the factory admission record with a byte appended, signed by the root",
-                        c -> c.admission(sign(concat(factoryRecord(c).encode(), new byte[] {0}), c.in().keys().root()))));
+                        c -> c.admission(sign(concat(factoryRecord(c).encode(), new byte[] {0}), c.in().keys().root()))),
+                c("admission-stranger-garbage", ADMISSION, EntryPoint.ADMISSION, Code.ADMISSION_NOT_ROOT_SIGNED,
+                        "bytes that are no CBOR at all (a reserved head first), signed by a stranger: the signature"
+                                + " is checked before a byte is parsed",
+                        c -> c.admission(sign(new byte[] {(byte) 0xfc, 1, 2, 3},
+                                HostileFiles.stranger(c.in().keys(), "admission-garbage")))),
+                c("admission-revokes-own-root", ADMISSION, EntryPoint.ADMISSION, Code.ADMISSION_REVOKES_SIGNER,
+                        "a root-signed admission record whose revoked list names the root's own key id",
+                        c -> c.admission(Packaging.admission(HostileCorpus.admission(c.in(),
+                                HostileCorpus.factoryDomain(), Set.of(c.in().keys().revoked().keyId(),
+                                        c.in().keys().root().keyId())), c.in().keys().root()))));
     }
 
     private static io.trialboot.trust.AdmissionRecord factoryRecord(Ctx c) {

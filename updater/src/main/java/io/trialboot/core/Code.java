@@ -57,6 +57,8 @@ public enum Code {
     SIGNER_MISMATCH,
     /** The admission record is not signed by a key pinned in the trust store. */
     ADMISSION_NOT_ROOT_SIGNED,
+    /** A root-signed admission record revokes the key id of the root that signed it. */
+    ADMISSION_REVOKES_SIGNER,
     /** Bytes whose SHA-256 differs from the signed digest that names them. */
     DIGEST_MISMATCH,
     /** Bytes whose length differs from the signed size (including a truncated payload). */

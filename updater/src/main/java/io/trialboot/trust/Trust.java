@@ -60,10 +60,14 @@ public final class Trust {
         return trust;
     }
 
-    /** Accepts an admission record only with a valid signature by a pinned root. */
+    /**
+     * Accepts an admission record only with a valid signature by a pinned root, checked over the raw
+     * bytes before a byte of the record is parsed; a record that revokes the very root that signed it
+     * contradicts itself and is refused ({@link Code#ADMISSION_REVOKES_SIGNER}).
+     */
     public static Trust establish(TrustStore roots, byte[] admissionBytes, byte[] signatureFile) {
         Objects.requireNonNull(roots, "roots");
-        AdmissionRecord record = AdmissionRecord.decode(admissionBytes);
+        Bounds.check("admission record", admissionBytes.length, Bounds.MANIFEST_BYTES);
         SignatureFile sigs = SignatureFile.decode(signatureFile);
         List<String> seen = new ArrayList<>();
         for (SignatureFile.Entry e : sigs.signatures()) {
@@ -71,15 +75,19 @@ public final class Trust {
             if (key == null) {
                 seen.add(e.key() + " (not a pinned root)");
             } else if (Ed25519.verify(key, admissionBytes, e.signature())) {
+                AdmissionRecord record = AdmissionRecord.decode(admissionBytes);
+                if (record.revoked().contains(e.key())) {
+                    throw new TrialbootException(Code.ADMISSION_REVOKES_SIGNER, "admission record for domain '"
+                            + record.domain() + "' revokes " + e.key() + ", the root that signed it");
+                }
                 return new Trust(roots, record);
             } else {
                 throw new TrialbootException(Code.SIG_INVALID,
                         "admission record signature by root " + e.key() + " does not verify");
             }
         }
-        throw new TrialbootException(Code.ADMISSION_NOT_ROOT_SIGNED, "admission record for domain '"
-                + record.domain() + "' is not signed by a pinned root " + roots.ids() + "; signatures: "
-                + (seen.isEmpty() ? "none" : seen));
+        throw new TrialbootException(Code.ADMISSION_NOT_ROOT_SIGNED, "admission record is not signed by a pinned root "
+                + roots.ids() + "; signatures: " + (seen.isEmpty() ? "none" : seen));
     }
 
     public AdmissionRecord admission() {

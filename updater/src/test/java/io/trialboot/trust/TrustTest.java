@@ -127,8 +127,23 @@ class TrustTest {
     @Test
     void rejectsAdmissionRecordSignedByNonRootKey() {
         byte[] record = f.record(WitnessMode.SINGLE, 1, List.of(f.k1), List.of()).encode();
-        assertCode(Code.ADMISSION_NOT_ROOT_SIGNED, "admission record for domain 'system' is not signed by a pinned root",
+        assertCode(Code.ADMISSION_NOT_ROOT_SIGNED, "admission record is not signed by a pinned root",
                 () -> Trust.establish(f.roots, record, Fixture.sign(record, f.k1)));
+    }
+
+    @Test
+    void checksTheAdmissionSignatureBeforeParsingAByte() {
+        byte[] garbage = {(byte) 0xfc, 1, 2, 3};
+        assertCode(Code.ADMISSION_NOT_ROOT_SIGNED, "admission record is not signed by a pinned root",
+                () -> Trust.establish(f.roots, garbage, Fixture.sign(garbage, f.stranger)));
+        assertCode(Code.MALFORMED_INPUT, "", () -> Trust.establish(f.roots, garbage, Fixture.sign(garbage, f.root)));
+    }
+
+    @Test
+    void rejectsAdmissionRecordRevokingTheRootThatSignedIt() {
+        byte[] record = f.record(WitnessMode.SINGLE, 1, List.of(f.k1), List.of(f.root)).encode();
+        assertCode(Code.ADMISSION_REVOKES_SIGNER, "admission record for domain 'system' revokes " + f.root.keyId()
+                + ", the root that signed it", () -> Trust.establish(f.roots, record, Fixture.sign(record, f.root)));
     }
 
     @Test
