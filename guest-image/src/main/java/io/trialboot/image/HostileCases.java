@@ -446,6 +446,20 @@ final class HostileCases {
                             b.put("path", text("releases/1.1.0/copy.img"));
                             return with(m, "artifacts", new CborValue.Array(List.of(a, new CborValue.CMap(b))));
                         }))));
+        all.add(guest("zero-size-image", MALFORMED_ENCODING, Code.SCHEMA_VIOLATION,
+                "v1.1.0's manifest whose image and full artifact are 0 bytes, validly signed", c -> c.manifest(
+                        HostileCorpus.editedHealthy(c.in(), m -> editFirst(with(m, "image", zeroSize(m.get("image"))),
+                                "artifacts", HostileCases::zeroSize)))));
+        all.add(c("zero-size-delta", MALFORMED_ENCODING, INSTALL, Code.SCHEMA_VIOLATION,
+                "a validly signed delta-only v1.1.0 whose delta artifact is 0 bytes",
+                c -> c.manifest(zeroSizeDelta(c, HostileCases::zeroSize))));
+        all.add(c("zero-size-delta-base", MALFORMED_ENCODING, INSTALL, Code.SCHEMA_VIOLATION,
+                "a validly signed delta-only v1.1.0 whose delta names a base image of 0 bytes",
+                c -> c.manifest(zeroSizeDelta(c, a -> {
+                    Map<String, CborValue> d = new LinkedHashMap<>(((CborValue.CMap) a).entries());
+                    d.put("base", zeroSize(d.get("base")));
+                    return new CborValue.CMap(d);
+                }))));
         all.add(guest("oversize", BOUNDS, Code.HOST_INPUT_OVERSIZE,
                 "a manifest of " + (Bounds.MANIFEST_BYTES + 1) + " bytes, one over the manifest bound, validly signed",
                 c -> c.manifest(HostileCorpus.rawHealthy(c.in(), b -> Arrays.copyOf(b, Bounds.MANIFEST_BYTES + 1)))));
@@ -498,6 +512,27 @@ final class HostileCases {
                             return with(m, "entries", new CborValue.Array(r));
                         }), c.release()))));
         return all;
+    }
+
+    /** A CBOR map (an image or artifact) with its {@code size} set to 0. */
+    private static CborValue zeroSize(CborValue map) {
+        Map<String, CborValue> e = new LinkedHashMap<>(((CborValue.CMap) map).entries());
+        e.put("size", new CborValue.UInt(0));
+        return new CborValue.CMap(e);
+    }
+
+    /** {@code m} with the first item of its array {@code key} edited. */
+    private static Map<String, CborValue> editFirst(Map<String, CborValue> m, String key, UnaryOperator<CborValue> e) {
+        List<CborValue> items = new ArrayList<>(((CborValue.Array) m.get(key)).items());
+        items.set(0, e.apply(items.get(0)));
+        return with(m, key, new CborValue.Array(items));
+    }
+
+    /** A delta-only v1.1.0 release from the factory image, its delta artifact edited after encoding, signed again. */
+    private static Signed zeroSizeDelta(Ctx c, UnaryOperator<CborValue> e) {
+        Signed d = deltaRelease(c, new Artifact.Image(sha("unused delta"), 4096), c.own("none.nxdelta"),
+                HostileCorpus.image(c.in().image(Fixture.FACTORY)));
+        return sign(HostileFiles.edit(d.content(), m -> editFirst(m, "artifacts", e)), c.release());
     }
 
     private static Case raw(String id, Code code, String what, UnaryOperator<byte[]> e) {
@@ -571,6 +606,13 @@ final class HostileCases {
                     byte[] t = HostileFiles.tar(HostileFiles.factorySystemSet(c.in()));
                     t[HostileFiles.TAR_CHECKSUM + 5] ^= 1;
                     c.systemSet(t);
+                }));
+        all.add(c("tar-name-after-nul", TAR_AND_PATH_TRICKS, SYSTEM_SET, Code.TAR_MALFORMED,
+                "the factory system set whose first entry's name field hides 'evil' after its NUL (the same names"
+                        + " and content, other bytes)", c -> {
+                    Map<String, byte[]> e = HostileFiles.factorySystemSet(c.in());
+                    String first = new java.util.TreeMap<>(e).firstKey();
+                    c.systemSet(patchHeader(HostileFiles.tar(e), 0, field(HostileFiles.TAR_NAME, 100, first + "\0evil")));
                 }));
         all.add(header("tar-bad-magic", Code.TAR_MALFORMED, "the first header with magic 'ustaz'",
                 HostileFiles.TAR_MAGIC, 6, "ustaz"));

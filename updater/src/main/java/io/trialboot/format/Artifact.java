@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * One installable file of a release: the slot image itself ({@link Kind#FULL}) or a {@code .nxdelta}
  * ({@link Kind#DELTA}) with the digest and size of the base image it applies to. {@code path} is
- * relative to the update media's {@code updates/} directory ({@code pkg://updates/<path>}).
+ * relative to the update media's {@code updates/} directory ({@code pkg://updates/<path>}). Every
+ * size is positive: a signed size of 0 is {@link Code#SCHEMA_VIOLATION}.
  */
 public record Artifact(Kind kind, String path, Sha256 sha256, long size, Optional<Image> base) {
 
@@ -37,7 +38,7 @@ public record Artifact(Kind kind, String path, Sha256 sha256, long size, Optiona
     public record Image(Sha256 sha256, long size) {
         public Image {
             Objects.requireNonNull(sha256, "sha256");
-            Check.size("image size", size, Bounds.SLOT_IMAGE_BYTES);
+            Check.positiveSize("image size", size, Bounds.SLOT_IMAGE_BYTES);
         }
     }
 
@@ -45,7 +46,7 @@ public record Artifact(Kind kind, String path, Sha256 sha256, long size, Optiona
         Objects.requireNonNull(kind, "kind");
         ArchivePath.check(path);
         Objects.requireNonNull(sha256, "sha256");
-        Check.size(kind.text() + " artifact size", size, Bounds.SLOT_IMAGE_BYTES);
+        Check.positiveSize(kind.text() + " artifact size", size, Bounds.SLOT_IMAGE_BYTES);
         if (base.isPresent() != (kind == Kind.DELTA)) {
             throw new TrialbootException(Code.SCHEMA_VIOLATION, kind == Kind.DELTA
                     ? "delta artifact " + path + " lacks its base image" : "full artifact " + path + " names a base image");

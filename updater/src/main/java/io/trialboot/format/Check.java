@@ -30,6 +30,14 @@ final class Check {
         return size;
     }
 
+    /** A size that names real bytes: an image, artifact or delta base of 0 bytes is no installable file. */
+    static long positiveSize(String what, long size, long max) {
+        if (size == 0) {
+            throw new TrialbootException(Code.SCHEMA_VIOLATION, what + " must not be 0");
+        }
+        return size(what, size, max);
+    }
+
     static Version version(Fields f, String key) {
         String text = f.text(key);
         try {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code trialboot sign}: adds one co-signer's signature to a manifest's or feed's {@code .sig} (quorum). */
 @Command(name = "sign",
-        description = "Add a signature to <file>.sig (created if absent), for quorum co-signers who each hold one key.")
+        description = "Add a signature to <file>.sig (created if absent), for quorum co-signers who each hold one key."
+                + " The file must decode as the device decodes it.")
 final class SignCommand implements Callable<Integer> {
     @CommandLine.Mixin
     TrialbootTool.HelpOption help;
@@ -28,6 +29,7 @@ final class SignCommand implements Callable<Integer> {
     public Integer call() {
         SigningKey k = Keys.loadSigningKey(key);
         byte[] content = Inputs.read(file, Bounds.MANIFEST_BYTES);
+        VerifyCommand.decodeSignable(content);
         Path sig = file.resolveSibling(file.getFileName() + ".sig");
         byte[] signatures = Files.exists(sig)
                 ? Packaging.cosign(content, Inputs.read(sig, Bounds.SIGNATURE_BYTES), k)

@@ -7,6 +7,7 @@ import io.trialboot.format.Artifact;
 import io.trialboot.format.Bundle;
 import io.trialboot.format.Feed;
 import io.trialboot.format.Inputs;
+import io.trialboot.format.ReleaseManifest;
 import io.trialboot.format.SystemSet;
 import io.trialboot.format.VerifiedFeed;
 import io.trialboot.format.VerifiedRelease;
@@ -124,6 +125,19 @@ final class VerifyCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read artifact " + a.path() + ": " + e, e);
             }
+        }
+    }
+
+    /**
+     * Decodes a release manifest or feed as the device does, so {@code trialboot sign} signs nothing the
+     * device would refuse to read (a zero-size artifact, an unknown field, non-canonical bytes).
+     */
+    static void decodeSignable(byte[] bytes) {
+        String schema = schemaOf(bytes);
+        if (schema.equals(Feed.SCHEMA)) {
+            Feed.decode(bytes);
+        } else {
+            ReleaseManifest.decode(bytes);
         }
     }
 

@@ -175,4 +175,40 @@ class ReleaseTest {
         assertCode(Code.TAR_PATH_TRAVERSAL, "path '../x.img' climbs out",
                 () -> Artifact.full("../x.img", Sha256.of(image), image.length));
     }
+
+    /** The sample manifest's bytes with one size set to 0: {@code where} is image, or artifact 0/1, or artifact 1's base. */
+    private byte[] zeroSize(String where) {
+        java.util.Map<String, CborValue> m = new java.util.HashMap<>(((CborValue.CMap) Cbor.decode(manifest().encode())).entries());
+        List<CborValue> arts = new java.util.ArrayList<>(((CborValue.Array) m.get("artifacts")).items());
+        switch (where) {
+            case "image" -> m.put("image", zero((CborValue.CMap) m.get("image")));
+            case "full" -> arts.set(0, zero((CborValue.CMap) arts.get(0)));
+            case "delta" -> arts.set(1, zero((CborValue.CMap) arts.get(1)));
+            default -> {
+                java.util.Map<String, CborValue> d = new java.util.HashMap<>(((CborValue.CMap) arts.get(1)).entries());
+                d.put("base", zero((CborValue.CMap) d.get("base")));
+                arts.set(1, new CborValue.CMap(d));
+            }
+        }
+        m.put("artifacts", new CborValue.Array(arts));
+        return Cbor.encode(new CborValue.CMap(m));
+    }
+
+    private static CborValue zero(CborValue.CMap map) {
+        java.util.Map<String, CborValue> e = new java.util.HashMap<>(map.entries());
+        e.put("size", new CborValue.UInt(0));
+        return new CborValue.CMap(e);
+    }
+
+    @Test
+    void rejectsAZeroSizeImageArtifactOrDeltaBaseInAValidlySignedManifest() {
+        String[][] cases = {{"image", "image size must not be 0"}, {"full", "full artifact size must not be 0"},
+                {"delta", "delta artifact size must not be 0"}, {"base", "image size must not be 0"}};
+        for (String[] c : cases) {
+            byte[] bytes = zeroSize(c[0]);
+            assertCode(Code.SCHEMA_VIOLATION, c[1], () -> VerifiedRelease.verify(bytes, Fixture.sign(bytes, f.k1), trust));
+        }
+        assertCode(Code.SCHEMA_VIOLATION, "delta artifact size must not be 0",
+                () -> Artifact.delta("d.nxdelta", Sha256.of(delta), 0, new Artifact.Image(Sha256.of(image), image.length)));
+    }
 }

@@ -4,13 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trialboot.format.cbor.Cbor;
+import io.trialboot.format.cbor.CborValue;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -210,5 +215,47 @@ class TrialbootToolTest {
             assertTrue(r.err().startsWith("error MALFORMED_INPUT: " + feedJson + ": "), r.err());
             assertTrue(Files.notExists(dir.resolve("bad.nxf")), text);
         }
+    }
+
+    @Test
+    void refusesToMakeSignOrPassAZeroSizeRelease() throws Exception {
+        Path empty = Files.createFile(dir.resolve("empty.img"));
+        Path out = dir.resolve("zero/1.1.0.nxm");
+        Result make = run("release", "--image", p(empty), "--full-path", "images/1.1.0.img", "--version", "1.1.0",
+                "--min-version", "1.0.0", "--compatible", "trialboot-riscv64-virt", "--system-set", p(built.resolve("system.nxs")),
+                "--policy", p(in.resolve("policy.json")), "--key", p(keys.resolve("release.key")), "--out", p(out));
+        assertEquals(1, make.status(), make.out() + make.err());
+        assertTrue(make.err().startsWith("error SCHEMA_VIOLATION: full artifact size must not be 0"), make.err());
+        assertTrue(Files.notExists(out));
+
+        Path m = copyOfBuilt("zero-size").resolve("updates/manifests/1.1.0.nxm");
+        Path sig = m.resolveSibling("1.1.0.nxm.sig");
+        Files.write(m, zeroImageSize(Files.readAllBytes(m)));
+        Files.delete(sig);
+        Result sign = run("sign", "--key", p(keys.resolve("release.key")), p(m));
+        assertEquals(1, sign.status());
+        assertTrue(sign.err().startsWith("error SCHEMA_VIOLATION: full artifact size must not be 0"), sign.err());
+        assertTrue(Files.notExists(sig));
+
+        Files.write(sig, Packaging.sign(Files.readAllBytes(m), List.of(Keys.loadSigningKey(keys.resolve("release.key")))));
+        Result verify = run("verify", "--state", p(state), p(m));
+        assertEquals(1, verify.status());
+        assertTrue(verify.out().startsWith("DENY SCHEMA_VIOLATION: full artifact size must not be 0"), verify.out());
+    }
+
+    /** A manifest's bytes with its image and its full artifact (the first) of size 0. */
+    private static byte[] zeroImageSize(byte[] manifest) {
+        Map<String, CborValue> m = new HashMap<>(((CborValue.CMap) Cbor.decode(manifest)).entries());
+        m.put("image", zeroSize(m.get("image")));
+        List<CborValue> arts = new ArrayList<>(((CborValue.Array) m.get("artifacts")).items());
+        arts.set(0, zeroSize(arts.get(0)));
+        m.put("artifacts", new CborValue.Array(arts));
+        return Cbor.encode(new CborValue.CMap(m));
+    }
+
+    private static CborValue zeroSize(CborValue map) {
+        Map<String, CborValue> e = new HashMap<>(((CborValue.CMap) map).entries());
+        e.put("size", new CborValue.UInt(0));
+        return new CborValue.CMap(e);
     }
 }

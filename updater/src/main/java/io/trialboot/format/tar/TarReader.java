@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * A strict streaming reader of the archives trialboot writes (ustar, regular files only). Every
- * header is checked before its content is touched: checksum and magic, name ({@link ArchivePath}),
+ * header is checked before its content is touched: checksum and magic, name ({@link ArchivePath};
+ * zero bytes only after its NUL),
  * type, size against the entry and archive bounds, duplicates, entry count. After the two zero
  * blocks that end the archive only zero padding may follow.
  *
@@ -200,7 +201,14 @@ public final class TarReader {
         while (end < 100 && h[Ustar.NAME + end] != 0) {
             end++;
         }
-        return new String(h, Ustar.NAME, end, StandardCharsets.ISO_8859_1);
+        String name = new String(h, Ustar.NAME, end, StandardCharsets.ISO_8859_1);
+        // One name, one field: bytes hidden after the NUL would let two different archives read as the same set.
+        for (int i = end; i < 100; i++) {
+            if (h[Ustar.NAME + i] != 0) {
+                throw malformed("the name field of '" + name + "' holds non-zero bytes after its terminating NUL");
+            }
+        }
+        return name;
     }
 
     /** An octal field: optional leading spaces, digits 0-7, then NULs or spaces to the end. */

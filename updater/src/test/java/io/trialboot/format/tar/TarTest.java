@@ -154,6 +154,16 @@ class TarTest {
     }
 
     @Test
+    void rejectsBytesHiddenAfterTheNameFieldsNul() {
+        byte[] clean = crafted("hello.nxb", '0', "hi");
+        byte[] hidden = clean.clone();
+        hidden[Ustar.NAME + 60] = 'x';
+        Ustar.octal(hidden, Ustar.CHECKSUM, 7, Ustar.checksum(hidden));
+        assertEquals(List.of("hello.nxb=hi"), readAll(clean));
+        rejects(Code.TAR_MALFORMED, "the name field of 'hello.nxb' holds non-zero bytes after its terminating NUL", hidden);
+    }
+
+    @Test
     void rejectsBadChecksum() {
         byte[] tar = crafted("a", '0', "x");
         tar[0] = 'b';
