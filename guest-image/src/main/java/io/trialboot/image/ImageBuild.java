@@ -2,6 +2,7 @@ package io.trialboot.image;
 
 import io.trialboot.core.Sha256;
 import io.trialboot.hoststate.HostStateTree;
+import io.trialboot.trust.Ed25519;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +25,8 @@ import java.util.stream.Stream;
  *   <li>resolve and fetch the Debian trixie riscv64 packages (signed index, cached);</li>
  *   <li>compute the cache key over every input; on a hit, link the cached outputs and stop;</li>
  *   <li>unpack with {@code dpkg-deb -x}; then {@link #assemble}, one timed stage at a time
- *       ({@link BuildStages}): build the initramfs; derive the test keys from their fixed seed
- *       ({@link FixtureKeys}); compile the demo bundle ({@link DemoBundle}) and pack each release's
+ *       ({@link BuildStages}): derive the test keys from their fixed seed ({@link FixtureKeys});
+ *       build the initramfs, which anchors the root's public key; compile the demo bundle ({@link DemoBundle}) and pack each release's
  *       signed system set ({@link Fixture}); build the four slot images v1.0.0..v1.3.0, two at a
  *       time; lay down the factory state tree ({@link FactoryState}) and the disk;</li>
  *   <li>sign the releases, the delta and the feed ({@link ReleaseMedia}), write the guest cases of the
@@ -149,9 +150,10 @@ public final class ImageBuild {
         Path rootfs = work.resolve(ROOTFS);
         Path built = createDirectories(work.resolve("out"));
         Path busybox = rootfs.resolve("usr/bin/busybox");
-        stages.run(STAGES.get(1), () -> kernelAndInitramfs(kernelRoot, busybox, built));
-
         FixtureKeys keys = FixtureKeys.generate(built.resolve(KEYS_DIR));
+        Map<String, byte[]> roots = Map.of(FixtureKeys.ROOT + ".pub", Ed25519.toPem(keys.root().publicKey()));
+        stages.run(STAGES.get(1), () -> kernelAndInitramfs(kernelRoot, busybox, roots, built));
+
         Sha256 policy = Sha256.of(Initramfs.read(sources.resolve(POLICY)));
         Map<Fixture, Path> systemSets = stages.run(STAGES.get(2), () -> systemSets(keys));
         Map<Fixture, Path> images = stages.run(STAGES.get(3), () -> slotImages(rootfs, busybox, systemSets, built));
@@ -204,7 +206,7 @@ public final class ImageBuild {
         }
     }
 
-    private void kernelAndInitramfs(Path kernelRoot, Path busybox, Path built) {
+    private void kernelAndInitramfs(Path kernelRoot, Path busybox, Map<String, byte[]> roots, Path built) {
         try {
             Files.copy(single(kernelRoot.resolve("boot"), "vmlinux-"), built.resolve("vmlinux"));
         } catch (IOException e) {
@@ -216,8 +218,9 @@ public final class ImageBuild {
         List<KernelModules.Module> usb = KernelModules.resolve(modulesRoot, KernelModules.USB_MEDIA).stream()
                 .filter(m -> !loaded.contains(m.name())).toList();
         log("initramfs: busybox + " + modules.size() + " modules " + loaded
-                + " + for USB media " + usb.stream().map(KernelModules.Module::name).toList());
-        Initramfs.build(sources.resolve("stage0"), busybox, modules, usb, built.resolve("initrd.img"));
+                + " + for USB media " + usb.stream().map(KernelModules.Module::name).toList()
+                + " + anchored roots " + roots.keySet());
+        Initramfs.build(sources.resolve("stage0"), busybox, modules, usb, roots, built.resolve("initrd.img"));
         Initramfs.buildFloor(sources.resolve("stage0"), busybox, built.resolve("floor-initrd.img"));
     }
 

@@ -9,15 +9,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The stage-0 initramfs: busybox, the kernel modules, {@code /init} and {@code bootselect.sh}.
+ * The stage-0 initramfs: busybox, the kernel modules, {@code /init}, {@code bootselect.sh} and the
+ * anchored root keys ({@link #ROOTS_DIR}), which stage 0 hands to the guest read-only.
  * Kept tiny (a few MB): the kernel unpacks it under emulation on every boot.
  */
 final class Initramfs {
     static final List<String> APPLETS = List.of("sh", "mount", "umount", "insmod", "sleep", "reboot", "sync", "mv",
-            "dirname", "basename", "cat", "switch_root", "mkdir", "ls", "printf", "echo", "dmesg");
+            "dirname", "basename", "cat", "switch_root", "mkdir", "ls", "printf", "echo", "dmesg", "cp");
+    /** The anchored root keys in the initramfs: the boot ROM's keyring (docs/verified-boot.md). */
+    static final String ROOTS_DIR = "etc/trialboot/roots";
     /** Shell variables set by bootselect.sh, in the order of the stage-0 marker's placeholders. */
     static final List<String> MARKER_VARIABLES = List.of("$BOOT_SLOT", "$BOOT_MODE", "$BOOT_TRIES_LEFT", "$BOOT_COUNT");
 
@@ -26,13 +31,19 @@ final class Initramfs {
     /**
      * @param modules    loaded on every boot, in this order
      * @param usbModules loaded after them when the machine has an xHCI controller
+     * @param roots      the anchored roots: file name ({@code <name>.pub}) to PEM SPKI bytes
      */
     static void build(Path stage0Sources, Path busybox, List<KernelModules.Module> modules,
-            List<KernelModules.Module> usbModules, Path out) {
+            List<KernelModules.Module> usbModules, Map<String, byte[]> roots, Path out) {
         CpioWriter cpio = new CpioWriter();
-        for (String dir : List.of("bin", "dev", "proc", "sys", "state", "newroot", "lib", "lib/modules")) {
+        for (String dir : List.of("bin", "dev", "proc", "sys", "state", "run", "newroot", "lib", "lib/modules", "etc",
+                "etc/trialboot", ROOTS_DIR)) {
             cpio.directory(dir);
         }
+        if (roots.isEmpty()) {
+            throw new ImageBuildException("the initramfs anchors no root key");
+        }
+        new TreeMap<>(roots).forEach((name, pem) -> cpio.file(ROOTS_DIR + "/" + name, pem, 0444));
         cpio.charDevice("dev/console", 5, 1);
         cpio.file("bin/busybox", read(busybox), 0755);
         APPLETS.forEach(a -> cpio.symlink("bin/" + a, "busybox"));

@@ -15,6 +15,11 @@ package io.trialboot.markers;
 public enum Marker {
     /** Printed by stage 0 right before {@code switch_root}; {@code boot} counts boots, this one included. */
     STAGE0_BOOT("stage0: boot slot=<slot> mode=<mode> tries_left=<int> boot=<int>"),
+    /**
+     * A root in the state partition's mirror ({@code host/trusted-roots/<file>}) that the boot
+     * chain's anchor lacks, or no key at all: refused, never used.
+     */
+    TRUST_ROOT_REFUSED("trust: mirror root <word> refused code=<code>"),
     BOOTCTLD_READY("bootctld: ready"),
     /** bootctld recorded the rollback stage 0 performed when a trial slot ran out of tries. */
     BOOTCTLD_FALLBACK("bootctld: fallback from slot <slot> recorded"),

@@ -59,6 +59,8 @@ public enum Code {
     ADMISSION_NOT_ROOT_SIGNED,
     /** A root-signed admission record revokes the key id of the root that signed it. */
     ADMISSION_REVOKES_SIGNER,
+    /** A root in the state partition's mirror {@code host/trusted-roots/} that the boot chain's anchor lacks: never used. */
+    ROOT_NOT_ANCHORED,
     /** Bytes whose SHA-256 differs from the signed digest that names them. */
     DIGEST_MISMATCH,
     /** Bytes whose length differs from the signed size (including a truncated payload). */

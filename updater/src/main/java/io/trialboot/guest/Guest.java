@@ -3,6 +3,8 @@ package io.trialboot.guest;
 import io.trialboot.core.Code;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.hoststate.HostStateTree;
+import io.trialboot.markers.Marker;
+import io.trialboot.trust.RootMirror;
 import io.trialboot.trust.Trust;
 import io.trialboot.update.HealthGate;
 import io.trialboot.update.Probe;
@@ -57,7 +59,11 @@ final class Guest implements AutoCloseable {
         Trust loaded = null;
         TrialbootException trustFailure = null;
         try {
-            loaded = Trust.load(paths.state(), HostStateTree.SYSTEM_DOMAIN);
+            for (RootMirror.Refusal r : Trust.refusedMirrorRoots(paths.anchor(), paths.state())) {
+                console.println(Marker.TRUST_ROOT_REFUSED.line(r.file(), r.code().name()));
+                console.println("trust: " + r.why());
+            }
+            loaded = Trust.load(paths.anchor(), paths.state(), HostStateTree.SYSTEM_DOMAIN);
             Admission.record(tree, loaded);
         } catch (TrialbootException e) {
             trustFailure = e;

@@ -31,6 +31,14 @@ public record GuestPaths(Path state, Path run, Path release, Path systemSet, Pat
         return state.resolve(BootControlFile.PATH);
     }
 
+    /**
+     * The roots the boot chain anchors: stage 0 copies the initramfs' {@code /etc/trialboot/roots/}
+     * here, on a tmpfs of its own mounted read-only, before {@code switch_root}.
+     */
+    public Path anchor() {
+        return run.resolve("anchor");
+    }
+
     public Path socket() {
         return run.resolve("updated.sock");
     }

@@ -28,7 +28,10 @@ import java.util.TreeSet;
  * code, a quorum reports {@link Code#QUORUM_NOT_MET} listing each signature's outcome.
  */
 public final class Trust {
-    /** The pinned roots, relative to the root of the state partition. */
+    /**
+     * The state partition's mirror of the anchored roots, relative to its root: never trusted by
+     * the guest ({@link RootMirror}); host tools read it as their own tree's roots.
+     */
     public static final String ROOTS_DIR = "asl-host/host/trusted-roots";
     public static final String ADMISSION_FILE = "dam.cbor";
     public static final String ADMISSION_SIGNATURE_FILE = "dam.cbor.sig";
@@ -46,18 +49,60 @@ public final class Trust {
         return "asl-host/domains/" + domain + "/admission";
     }
 
-    /** Reads the trust store and the domain's admission record from a state tree ({@code stateRoot/asl-host/...}). */
+    /**
+     * Host tools only: the roots and the admission record of an operator's own state tree, where the
+     * mirror {@link #ROOTS_DIR} is the only copy of the roots. The guest uses
+     * {@link #load(Path, Path, String)}.
+     */
     public static Trust load(Path stateRoot, String domain) {
-        TrustStore roots = TrustStore.load(stateRoot.resolve(ROOTS_DIR));
+        return load(stateRoot.resolve(ROOTS_DIR), stateRoot, domain);
+    }
+
+    /**
+     * The guest's trust: roots only from {@code anchorDir} (the read-only copy of the initramfs'
+     * roots stage 0 hands over), the domain's admission record from the state tree. A record signed
+     * by a root that only the state partition's mirror holds is {@link Code#ROOT_NOT_ANCHORED}.
+     */
+    public static Trust load(Path anchorDir, Path stateRoot, String domain) {
+        TrustStore roots = TrustStore.load(anchorDir);
         Path dir = stateRoot.resolve(admissionDir(domain));
-        Trust trust = establish(roots,
-                Inputs.read(dir.resolve(ADMISSION_FILE), Bounds.MANIFEST_BYTES),
-                Inputs.read(dir.resolve(ADMISSION_SIGNATURE_FILE), Bounds.SIGNATURE_BYTES));
+        byte[] record = Inputs.read(dir.resolve(ADMISSION_FILE), Bounds.MANIFEST_BYTES);
+        byte[] signatures = Inputs.read(dir.resolve(ADMISSION_SIGNATURE_FILE), Bounds.SIGNATURE_BYTES);
+        Trust trust;
+        try {
+            trust = establish(roots, record, signatures);
+        } catch (TrialbootException e) {
+            throw e.code() == Code.ADMISSION_NOT_ROOT_SIGNED ? mirrorOnly(roots, stateRoot, signatures, e) : e;
+        }
         if (!trust.admission.domain().equals(domain)) {
             throw new TrialbootException(Code.HOST_ADMISSION_REJECTED, "admission record in " + dir
                     + " is for domain '" + trust.admission.domain() + "', not '" + domain + "'");
         }
         return trust;
+    }
+
+    /** The mirror's refused roots: {@link RootMirror#check} against the anchor in {@code anchorDir}. */
+    public static List<RootMirror.Refusal> refusedMirrorRoots(Path anchorDir, Path stateRoot) {
+        return RootMirror.check(TrustStore.load(anchorDir), stateRoot.resolve(ROOTS_DIR));
+    }
+
+    /** A record signed by a root that only the mirror holds gets the mirror's own code. */
+    private static TrialbootException mirrorOnly(TrustStore roots, Path stateRoot, byte[] signatures,
+            TrialbootException notRootSigned) {
+        TrustStore mirror;
+        try {
+            mirror = TrustStore.load(stateRoot.resolve(ROOTS_DIR));
+        } catch (TrialbootException unreadable) {
+            return notRootSigned;
+        }
+        for (SignatureFile.Entry e : SignatureFile.decode(signatures).signatures()) {
+            if (mirror.pins(e.key()) && !roots.pins(e.key())) {
+                return new TrialbootException(Code.ROOT_NOT_ANCHORED, "admission record is signed by root " + e.key()
+                        + ", which only the state partition's mirror " + ROOTS_DIR + " holds, not the boot chain's anchor "
+                        + roots.ids());
+            }
+        }
+        return notRootSigned;
     }
 
     /**

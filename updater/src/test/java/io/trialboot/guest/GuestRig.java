@@ -16,6 +16,7 @@ import io.trialboot.markers.Marker;
 import io.trialboot.tools.Packaging;
 import io.trialboot.tools.Signed;
 import io.trialboot.tools.SigningKey;
+import io.trialboot.trust.Ed25519;
 import io.trialboot.trust.Fixture;
 import io.trialboot.trust.WitnessMode;
 import io.trialboot.update.HealthGate;
@@ -87,6 +88,8 @@ final class GuestRig implements AutoCloseable {
         HostStateTree.create(paths.state(), "guest-rig");
         HostStateTree tree = tree();
         Packaging.pinRoot(paths.state(), "root", keys.root.publicKey());
+        Files.createDirectories(paths.anchor());
+        Files.write(paths.anchor().resolve("root.pub"), Ed25519.toPem(keys.root.publicKey()));
         Packaging.writeAdmission(paths.state(), keys.record(WitnessMode.SINGLE, 1, List.of(keys.k1), List.of(keys.k3)),
                 keys.root);
         Random r = new Random(5);

@@ -168,6 +168,33 @@ class TrustTest {
     }
 
     @Test
+    void theMirrorIsCheckedAgainstTheAnchorFileByFile(@TempDir Path dir) throws Exception {
+        Path anchor = Files.createDirectories(dir.resolve("anchor"));
+        Files.write(anchor.resolve("root.pub"), Ed25519.toPem(f.root.publicKey()));
+        Path state = dir.resolve("state");
+        Packaging.pinRoot(state, "root", f.root.publicKey());
+        Packaging.pinRoot(state, "rogue", f.stranger.publicKey());
+        Files.writeString(state.resolve(Trust.ROOTS_DIR).resolve("junk.pub"), "not a key");
+        List<RootMirror.Refusal> refused = Trust.refusedMirrorRoots(anchor, state);
+        assertEquals(List.of("junk.pub", "rogue.pub"), refused.stream().map(RootMirror.Refusal::file).toList());
+        assertEquals(List.of(Code.KEY_FORMAT, Code.ROOT_NOT_ANCHORED), refused.stream().map(RootMirror.Refusal::code).toList());
+    }
+
+    @Test
+    void anAdmissionRecordSignedByAMirrorOnlyRootIsRootNotAnchored(@TempDir Path dir) throws Exception {
+        Path anchor = Files.createDirectories(dir.resolve("anchor"));
+        Files.write(anchor.resolve("root.pub"), Ed25519.toPem(f.root.publicKey()));
+        Path state = dir.resolve("state");
+        Packaging.pinRoot(state, "rogue", f.stranger.publicKey());
+        Packaging.writeAdmission(state, f.record(WitnessMode.SINGLE, 1, List.of(f.stranger), List.of()), f.stranger);
+        assertCode(Code.ROOT_NOT_ANCHORED, "admission record is signed by root " + f.stranger.keyId()
+                + ", which only the state partition's mirror", () -> Trust.load(anchor, state, "system"));
+        Files.delete(state.resolve(Trust.ROOTS_DIR).resolve("rogue.pub"));
+        assertCode(Code.ADMISSION_NOT_ROOT_SIGNED, "admission record is not signed by a pinned root",
+                () -> Trust.load(anchor, state, "system"));
+    }
+
+    @Test
     void rejectsAnEmptyTrustStore(@TempDir Path state) throws Exception {
         Files.createDirectories(state.resolve(Trust.ROOTS_DIR));
         assertCode(Code.HOST_NOT_FOUND, "trust store " + state.resolve(Trust.ROOTS_DIR) + " holds no *.pub root key",

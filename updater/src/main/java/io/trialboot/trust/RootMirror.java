@@ -1,0 +1,60 @@
+package io.trialboot.trust;
+
+import io.trialboot.core.Bounds;
+import io.trialboot.core.Code;
+import io.trialboot.core.TrialbootException;
+import io.trialboot.format.Inputs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * The state partition's {@code host/trusted-roots/} is only a mirror of the roots the fixed boot
+ * chain anchors: anyone who can write {@code /state} can write it. Every {@code *.pub} there that
+ * the anchor lacks, or that is no key at all, is refused here and never used.
+ */
+public final class RootMirror {
+    /** One refused mirror file: its name, the code ({@link Code#ROOT_NOT_ANCHORED} or the key's own) and why. */
+    public record Refusal(String file, Code code, String why) {
+        public Refusal {
+            Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(code, "code");
+        }
+    }
+
+    private RootMirror() {
+    }
+
+    /** The refused files of {@code mirrorDir}, in name order; none when the mirror is absent. */
+    public static List<Refusal> check(TrustStore anchored, Path mirrorDir) {
+        List<Refusal> refused = new ArrayList<>();
+        if (!Files.isDirectory(mirrorDir)) {
+            return refused;
+        }
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> s = Files.list(mirrorDir)) {
+            s.filter(p -> p.getFileName().toString().endsWith(".pub")).sorted().limit(Bounds.TRUST_KEYS + 1L)
+                    .forEach(files::add);
+        } catch (IOException e) {
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot list the root mirror " + mirrorDir + ": " + e, e);
+        }
+        Bounds.check("root mirror keys", files.size(), Bounds.TRUST_KEYS);
+        for (Path p : files) {
+            String name = p.getFileName().toString();
+            try {
+                KeyId id = KeyId.of(Ed25519.rawFromPem(Inputs.read(p, Bounds.KEY_FILE_BYTES)));
+                if (!anchored.pins(id)) {
+                    refused.add(new Refusal(name, Code.ROOT_NOT_ANCHORED, "root " + id + " in " + p
+                            + " is not anchored in the boot chain " + anchored.ids() + ": never used"));
+                }
+            } catch (TrialbootException e) {
+                refused.add(new Refusal(name, e.code(), p + ": " + e.getMessage()));
+            }
+        }
+        return refused;
+    }
+}

@@ -1,0 +1,73 @@
+package io.trialboot.guest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trialboot.tools.Packaging;
+import io.trialboot.trust.Trust;
+import io.trialboot.trust.WitnessMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The guest takes its roots only from the anchor stage 0 hands over ({@link GuestPaths#anchor()});
+ * the state partition's {@code trusted-roots/} is a mirror that anyone with a shell can write.
+ */
+class AnchoredTrustTest {
+    @TempDir
+    Path tmp;
+    GuestRig rig;
+
+    @BeforeEach
+    void device() throws Exception {
+        rig = new GuestRig(tmp);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        rig.close();
+    }
+
+    @Test
+    void aRootOnlyTheMirrorHoldsIsRefusedWithAMarkerAndNeverUsed() throws Exception {
+        Packaging.pinRoot(rig.paths.state(), "rogue", rig.keys.stranger.publicKey());
+        assertEquals(0, rig.boot());
+        List<String> lines = rig.lines();
+        assertTrue(lines.contains("trust: mirror root rogue.pub refused code=ROOT_NOT_ANCHORED"), lines.toString());
+        assertFalse(lines.contains("trust: mirror root root.pub refused code=ROOT_NOT_ANCHORED"), lines.toString());
+        assertTrue(lines.contains("bundlemgrd: slot a active"), lines.toString());
+    }
+
+    @Test
+    void anAdmissionRecordSignedByAMirrorOnlyRootStartsNothing() throws Exception {
+        Packaging.pinRoot(rig.paths.state(), "rogue", rig.keys.stranger.publicKey());
+        Packaging.writeAdmission(rig.paths.state(),
+                rig.keys.record(WitnessMode.SINGLE, 1, List.of(rig.keys.stranger), List.of()), rig.keys.stranger);
+        assertEquals(Guest.EXIT_HARD_FAILURE, rig.boot());
+        List<String> lines = rig.lines();
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("guest: no trust: ROOT_NOT_ANCHORED: admission record is"
+                + " signed by root " + rig.keys.stranger.keyId())), lines.toString());
+        assertFalse(lines.contains("bundlemgrd: slot a active"), lines.toString());
+    }
+
+    @Test
+    void theRootsComeFromTheAnchorNotFromTheMirror() throws Exception {
+        Files.delete(rig.paths.state().resolve(Trust.ROOTS_DIR).resolve("root.pub"));
+        assertEquals(0, rig.boot());
+        assertTrue(rig.lines().contains("bundlemgrd: slot a active"), rig.lines().toString());
+    }
+
+    @Test
+    void withoutTheAnchorThereIsNoTrustEvenWithTheMirrorIntact() throws Exception {
+        Files.delete(rig.paths.anchor().resolve("root.pub"));
+        assertEquals(Guest.EXIT_HARD_FAILURE, rig.boot());
+        assertTrue(rig.lines().stream().anyMatch(l -> l.startsWith("guest: no trust: HOST_NOT_FOUND: trust store "
+                + rig.paths.anchor() + " holds no *.pub root key")), rig.lines().toString());
+    }
+}
