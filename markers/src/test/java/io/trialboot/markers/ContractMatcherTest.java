@@ -57,6 +57,22 @@ class ContractMatcherTest {
     }
 
     @Test
+    void aLineFromBeforeARestoreNeverSatisfiesAStepAfterIt() {
+        String restore = BootBoundary.restoreLine("factory-at-console", "0a".repeat(32));
+        Contract afterRestore = Contract.parse("after-restore", "boot 2\nexpect 5s UPDATED_READY\nexpect 5s \"slot=a\"\n");
+        ContractMatcher m = feed(afterRestore, 1.0,
+                at(1.0, 1, "updated: ready"),
+                at(1.5, 1, "slot=a"),
+                at(2.0, 2, restore),
+                at(3.0, 2, "slot=a"));
+        assertFalse(m.done(), "the lines before the restore met nothing: " + m.results());
+        m.offer(at(4.0, 2, "updated: ready"));
+        m.offer(at(4.5, 2, "slot=a"));
+        assertTrue(m.passed());
+        assertEquals(Duration.ofSeconds(4), m.results().get(0).line().at());
+    }
+
+    @Test
     void lineOfAnEarlierBootNeverSatisfiesALaterStep() {
         // Boot 1 prints the boot-2 line text (boot=4) too early: it must not count for step 3.
         ContractMatcher m = feed(TWO_BOOTS, 1.0,

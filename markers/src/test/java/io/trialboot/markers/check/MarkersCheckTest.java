@@ -3,6 +3,7 @@ package io.trialboot.markers.check;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trialboot.markers.BootBoundary;
 import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.ConsoleLog;
 import io.trialboot.markers.Marker;
@@ -114,6 +115,18 @@ class MarkersCheckTest {
                 + "bundlemgrd: slot a active\r\nupdated: ready\r\n");
         assertEquals(0, run("check", "first-boot", raw.toString()));
         assertTrue(out().endsWith("times unknown (raw console capture): timeouts not checked\n"), out());
+    }
+
+    @Test
+    void aRestoreLineOpensABootOfflineAsItDidLive() throws Exception {
+        String restore = BootBoundary.restoreLine("factory-at-console", "5c".repeat(32));
+        Path c = dir.resolve("after-restore.contract");
+        Files.writeString(c, "boot 2\nexpect 5s UPDATED_READY\n");
+        Path stale = log("stale.log", "0.0 1 OpenSBI v1.1", "1.0 1 updated: ready", "2.0 2 " + restore, "3.0 2 slot=a");
+        assertEquals(1, run("check", c.toString(), stale.toString()), "the line before the restore meets nothing");
+        Path raw = dir.resolve("restored-raw.txt");
+        Files.writeString(raw, "OpenSBI v1.1\r\nupdated: ready\r\n" + restore + "\r\nupdated: ready\r\n");
+        assertEquals(0, run("check", c.toString(), raw.toString()), "a raw capture counts the restore as a boot: " + out() + err());
     }
 
     @Test
