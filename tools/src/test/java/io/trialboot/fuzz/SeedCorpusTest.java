@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -15,15 +16,26 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The committed seeds are exactly what {@link SeedCorpus} makes. After a deliberate format change,
- * rewrite them with {@code mvn -pl updater test -Dtest=SeedCorpusTest -Dfuzz.writeSeeds=true}
+ * rewrite them with {@code mvn -pl tools -am test -Dtest=SeedCorpusTest -Dfuzz.writeSeeds=true}
  * (docs/testing.md#fuzzing); findings beside them are never touched.
  */
 class SeedCorpusTest {
-    /** Surefire runs in the module directory. */
-    private static final Path RESOURCES = Path.of("src", "test", "resources");
-
+    /**
+     * The seed directory in the sources of the module that holds {@code fuzzTest} (updater or
+     * tools): in a reactor build its test classes are {@code <module>/target/test-classes} or
+     * the test jar beside them.
+     */
     static Path inputs(Class<?> fuzzTest, String method) {
-        return RESOURCES.resolve(fuzzTest.getPackageName().replace('.', '/'))
+        Path classes;
+        try {
+            classes = Path.of(fuzzTest.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        Path resources = classes.getParent().getParent().resolve(Path.of("src", "test", "resources"));
+        assertTrue(Files.isDirectory(resources), fuzzTest + " is not loaded from a module of this tree: run with -am");
+        return resources
+                .resolve(fuzzTest.getPackageName().replace('.', '/'))
                 .resolve(fuzzTest.getSimpleName() + "Inputs").resolve(method);
     }
 
