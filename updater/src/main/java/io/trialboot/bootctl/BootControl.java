@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * bootctld's operations on the boot-control file (SPEC §2.3, §4). Each reads the file, checks the
  * transition, and replaces the file through the {@link StateWriter} (durable, atomic), so a power
- * cut leaves the old or the new state. Stage 0 ({@code bootselect.sh}) is the only other writer.
+ * cut leaves the old or the new state. Stage 0 ({@code bootselect.sh}) is the only other writer; a
+ * file changed between an operation's read and its write is {@code HOST_CONCURRENT_MODIFICATION}.
  */
 public final class BootControl {
     private final Path file;
@@ -29,11 +30,20 @@ public final class BootControl {
     }
 
     public BootControlFile read() {
-        return BootControlFile.decode(StateFiles.read(file, Bounds.BOOT_CONTROL_BYTES, "boot-control file"));
+        return current().file();
     }
 
-    private BootControlFile write(BootControlFile next) {
-        writer.write(file, next.encode());
+    /** The file as read, with its bytes, so the write can tell whether stage 0 or another writer changed it since. */
+    private record Read(BootControlFile file, byte[] bytes) {}
+
+    private Read current() {
+        byte[] bytes = StateFiles.read(file, Bounds.BOOT_CONTROL_BYTES, "boot-control file");
+        return new Read(BootControlFile.decode(bytes), bytes);
+    }
+
+    /** Replaces the file read as {@code before}: {@code HOST_CONCURRENT_MODIFICATION} if it changed since. */
+    private BootControlFile write(Read before, BootControlFile next) {
+        writer.replace(file, before.bytes(), next.encode());
         return next;
     }
 
@@ -47,24 +57,26 @@ public final class BootControl {
      * the active slot ({@link Code#BOOTCTL_INVALID_TRANSITION}); cancels a pending trial of it.
      */
     public BootControlFile markInvalid(Slot slot) {
-        BootControlFile f = read();
+        Read r = current();
+        BootControlFile f = r.file();
         if (slot == f.active() || slot == running(f)) {
             throw invalid("cannot invalidate slot " + slot + ": it is " + (slot == f.active() ? "active" : "running"));
         }
         boolean trialOfIt = f.trial().equals(Optional.of(slot));
-        return write(new BootControlFile(f.active(), state(f, slot, SlotState.INVALID, Slot.A),
+        return write(r, new BootControlFile(f.active(), state(f, slot, SlotState.INVALID, Slot.A),
                 state(f, slot, SlotState.INVALID, Slot.B), trialOfIt ? Optional.empty() : f.trial(),
                 trialOfIt ? 0 : f.triesLeft(), f.bootCount(), f.booted(), f.fallback()));
     }
 
     /** After the written image was read back with its expected digest: INVALID becomes VERIFIED. */
     public BootControlFile markVerified(Slot slot) {
-        BootControlFile f = read();
+        Read r = current();
+        BootControlFile f = r.file();
         if (f.state(slot) != SlotState.INVALID) {
             throw invalid("slot " + slot + " is " + f.state(slot).text() + ", only an invalid (just written) slot"
                     + " becomes verified");
         }
-        return write(f.withState(slot, SlotState.VERIFIED));
+        return write(r, f.withState(slot, SlotState.VERIFIED));
     }
 
     /**
@@ -72,7 +84,8 @@ public final class BootControl {
      * to the active slot. Without: {@code slot} becomes the active slot (it must be GOOD).
      */
     public BootControlFile setActive(Slot slot, boolean trial, int tries) {
-        BootControlFile f = read();
+        Read r = current();
+        BootControlFile f = r.file();
         if (!f.state(slot).bootable()) {
             throw new TrialbootException(Code.SLOT_NOT_BOOTABLE, "slot " + slot + " is " + f.state(slot).text());
         }
@@ -83,14 +96,14 @@ public final class BootControl {
             if (slot == f.active()) {
                 throw invalid("slot " + slot + " is already active; a trial is for the other slot");
             }
-            return write(new BootControlFile(f.active(), f.slotA(), f.slotB(), Optional.of(slot), tries,
+            return write(r, new BootControlFile(f.active(), f.slotA(), f.slotB(), Optional.of(slot), tries,
                     f.bootCount(), f.booted(), Optional.empty()));
         }
         if (f.state(slot) != SlotState.GOOD) {
             throw new TrialbootException(Code.SLOT_NOT_BOOTABLE,
                     "slot " + slot + " is " + f.state(slot).text() + ": only a good slot is made active without a trial");
         }
-        return write(new BootControlFile(slot, f.slotA(), f.slotB(), Optional.empty(), 0, f.bootCount(),
+        return write(r, new BootControlFile(slot, f.slotA(), f.slotB(), Optional.empty(), 0, f.bootCount(),
                 f.booted(), f.fallback()));
     }
 
@@ -100,7 +113,8 @@ public final class BootControl {
      * {@link Code#BOOTCTL_INVALID_TRANSITION}; also refused when the trial slot is not the one running.
      */
     public BootControlFile confirm() {
-        BootControlFile f = read();
+        Read r = current();
+        BootControlFile f = r.file();
         if (f.trial().isEmpty()) {
             if (f.fallback().isPresent()) {
                 throw new TrialbootException(Code.HOST_LEASE_EXPIRED,
@@ -112,18 +126,19 @@ public final class BootControl {
         if (running(f) != t) {
             throw invalid("the trial slot " + t + " is not the one running (" + running(f) + ")");
         }
-        return write(new BootControlFile(t, state(f, t, SlotState.GOOD, Slot.A), state(f, t, SlotState.GOOD, Slot.B),
+        return write(r, new BootControlFile(t, state(f, t, SlotState.GOOD, Slot.A), state(f, t, SlotState.GOOD, Slot.B),
                 Optional.empty(), 0, f.bootCount(), f.booted(), Optional.empty()));
     }
 
     /** The slot failed its trial: BAD, and its trial (if pending) is cancelled. The active slot is refused. */
     public BootControlFile markBad(Slot slot) {
-        BootControlFile f = read();
+        Read r = current();
+        BootControlFile f = r.file();
         if (slot == f.active()) {
             throw invalid("cannot mark the active slot " + slot + " bad; roll back first");
         }
         boolean trialOfIt = f.trial().equals(Optional.of(slot));
-        return write(new BootControlFile(f.active(), state(f, slot, SlotState.BAD, Slot.A),
+        return write(r, new BootControlFile(f.active(), state(f, slot, SlotState.BAD, Slot.A),
                 state(f, slot, SlotState.BAD, Slot.B), trialOfIt ? Optional.empty() : f.trial(),
                 trialOfIt ? 0 : f.triesLeft(), f.bootCount(), f.booted(), f.fallback()));
     }
@@ -134,7 +149,8 @@ public final class BootControl {
      * Returns the slot the next boot will use.
      */
     public Slot rollback() {
-        BootControlFile f = read();
+        Read r = current();
+        BootControlFile f = r.file();
         if (f.trial().isPresent()) {
             markBad(f.trial().get());
             return f.active();
@@ -144,7 +160,7 @@ public final class BootControl {
             throw new TrialbootException(Code.SLOT_NOT_BOOTABLE,
                     "nothing to roll back to: slot " + other + " is " + f.state(other).text());
         }
-        write(new BootControlFile(other, f.slotA(), f.slotB(), Optional.empty(), 0, f.bootCount(), f.booted(),
+        write(r, new BootControlFile(other, f.slotA(), f.slotB(), Optional.empty(), 0, f.bootCount(), f.booted(),
                 f.fallback()));
         return other;
     }
@@ -154,7 +170,8 @@ public final class BootControl {
      * marks that slot BAD and clears the note. Returns what this boot was.
      */
     public BootRecord recordBoot() {
-        BootControlFile f = read();
+        Read r = current();
+        BootControlFile f = r.file();
         Slot running = running(f);
         Optional<Slot> fellBack = f.fallback();
         if (fellBack.isPresent()) {
@@ -163,7 +180,7 @@ public final class BootControl {
                     bad == Slot.A && bad != f.active() ? SlotState.BAD : f.slotA(),
                     bad == Slot.B && bad != f.active() ? SlotState.BAD : f.slotB(),
                     f.trial(), f.triesLeft(), f.bootCount(), f.booted(), Optional.empty());
-            write(next);
+            write(r, next);
         }
         boolean trial = f.trial().equals(Optional.of(running));
         return new BootRecord(running, f.bootCount(), trial, f.triesLeft(), fellBack);

@@ -85,7 +85,20 @@ public final class Domain {
     }
 
     public DomainDescriptor descriptor() {
-        return DomainDescriptor.decode(StateFiles.read(dir.resolve(DESCRIPTOR), Bounds.RECORD_BYTES, "domain.json"));
+        return read().descriptor();
+    }
+
+    /** {@code domain.json} as read, kept with its bytes so a rewrite can tell whether it changed since. */
+    record Read(DomainDescriptor descriptor, byte[] bytes) {}
+
+    Read read() {
+        byte[] bytes = StateFiles.read(dir.resolve(DESCRIPTOR), Bounds.RECORD_BYTES, "domain.json");
+        return new Read(DomainDescriptor.decode(bytes), bytes);
+    }
+
+    /** Rewrites {@code domain.json} read as {@code before}: {@code HOST_CONCURRENT_MODIFICATION} if it changed since. */
+    void replace(Read before, DomainDescriptor after) {
+        writer.replace(dir.resolve(DESCRIPTOR), before.bytes(), after.encode());
     }
 
     /** {@link Code#HOST_OK} or the code saying why the domain's state does not allow {@code capability}. */
@@ -110,36 +123,41 @@ public final class Domain {
      */
     public Code recordAdmission(AdmissionOutcome outcome, String rootKeyFingerprint, String policyHash,
             String admittedAt) {
-        DomainDescriptor d = descriptor();
+        Read r = read();
+        DomainDescriptor d = r.descriptor();
         if (d.state() == DomainState.REVOKED) {
             return Code.HOST_DOMAIN_REVOKED;
         }
-        write(d.withAdmission(outcome.state(), admittedAt, rootKeyFingerprint, policyHash));
+        replace(r, d.withAdmission(outcome.state(), admittedAt, rootKeyFingerprint, policyHash));
         return outcome == AdmissionOutcome.REJECTED ? Code.HOST_ADMISSION_REJECTED : Code.HOST_OK;
     }
 
     /** Blocks new writes (seed 004 §6.3). */
     public void suspend() {
-        DomainDescriptor d = descriptor();
-        if (d.state() == DomainState.REVOKED) {
+        Read r = read();
+        if (r.descriptor().state() == DomainState.REVOKED) {
             throw new TrialbootException(Code.HOST_DOMAIN_REVOKED, "domain '" + id + "' is revoked");
         }
-        write(d.withState(DomainState.SUSPENDED));
+        replace(r, r.descriptor().withState(DomainState.SUSPENDED));
     }
 
     /** Blocks everything but local inspection, for good. */
     public void revoke() {
-        write(descriptor().withState(DomainState.REVOKED));
+        Read r = read();
+        replace(r, r.descriptor().withState(DomainState.REVOKED));
     }
 
-    /** Rewrites {@code domain.json} durably; the change must keep the domain id. */
+    /**
+     * Rewrites {@code domain.json} durably; the change must keep the domain id.
+     * {@code HOST_CONCURRENT_MODIFICATION} when the file changed between this read and the write.
+     */
     public DomainDescriptor update(UnaryOperator<DomainDescriptor> change) {
-        DomainDescriptor before = descriptor();
-        DomainDescriptor after = change.apply(before);
-        if (!after.domainId().equals(before.domainId())) {
+        Read r = read();
+        DomainDescriptor after = change.apply(r.descriptor());
+        if (!after.domainId().equals(r.descriptor().domainId())) {
             throw new IllegalArgumentException("domain id cannot change");
         }
-        write(after);
+        replace(r, after);
         return after;
     }
 
@@ -159,14 +177,15 @@ public final class Domain {
      * once a snapshot is current.
      */
     public void recordFactoryImage(SlotSnapshot factory) {
-        DomainDescriptor d = descriptor();
+        Read r = read();
+        DomainDescriptor d = r.descriptor();
         if (d.currentSnapshot() != null || d.currentLogseq() != 0 || factory.slot() != Slot.A
                 || factory.logSeq() != 0) {
             throw new TrialbootException(Code.HOST_EXISTS, "the factory image is recorded once, in slot a at log seq 0,"
                     + " on a fresh tree; current snapshot is " + d.currentSnapshot());
         }
         writer.write(snapshots().resolve(SlotSnapshot.fileName(Slot.A)), factory.encode());
-        write(d.withCurrent(factory.id(), 0));
+        replace(r, d.withCurrent(factory.id(), 0));
     }
 
     /** Forgets what a slot holds: done before the first byte of a new image is written into it. */

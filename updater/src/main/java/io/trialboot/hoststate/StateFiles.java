@@ -32,6 +32,17 @@ public final class StateFiles {
         }
     }
 
+    /** At most {@code limit} bytes from the start of {@code file}; a missing file reads as no bytes. */
+    static byte[] readUpTo(Path file, long limit) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit));
+        } catch (NoSuchFileException e) {
+            return new byte[0];
+        } catch (IOException e) {
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read " + file + ": " + e, e);
+        }
+    }
+
     /** Creates a directory (and missing parents), making each new entry durable. */
     public static void mkdirs(Path dir) {
         Path abs = dir.toAbsolutePath();

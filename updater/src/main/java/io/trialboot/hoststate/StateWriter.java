@@ -34,6 +34,22 @@ public interface StateWriter {
     /** Replaces {@code file} atomically and durably. */
     void write(Path file, byte[] content);
 
+    /**
+     * Replaces {@code file} only while it still holds {@code expected}, the bytes the caller read and
+     * derived {@code content} from. When another writer changed it in between, nothing is written
+     * and the answer is {@link Code#HOST_CONCURRENT_MODIFICATION}: that writer's change is kept, not
+     * silently overwritten. The check runs just before the atomic replace.
+     */
+    default void replace(Path file, byte[] expected, byte[] content) {
+        byte[] now = StateFiles.readUpTo(file, expected.length + 1L);
+        if (!java.util.Arrays.equals(now, expected)) {
+            throw new TrialbootException(Code.HOST_CONCURRENT_MODIFICATION, file + " changed after it was read ("
+                    + expected.length + " bytes read, " + (now.length > expected.length ? "more than that" : now.length)
+                    + " bytes now): another writer got there first; nothing was written, read it again");
+        }
+        write(file, content);
+    }
+
     /** Removes {@code file} durably; nothing happens when it does not exist. */
     void delete(Path file);
 }

@@ -102,7 +102,10 @@ public final class HistoryLog {
         }
     }
 
-    /** Appends one event and returns it with its sequence number. */
+    /**
+     * Appends one event and returns it with its sequence number; {@code HOST_CONCURRENT_MODIFICATION}
+     * when another writer appended after this read the log (its line is kept, this one is not written).
+     */
     public HistoryEntry append(String event, Map<String, Object> fields) {
         byte[] bytes = raw();
         List<HistoryEntry> entries = parse(bytes);
@@ -114,7 +117,7 @@ public final class HistoryLog {
         Bounds.check("history log", (long) bytes.length + line.length, Bounds.HISTORY_LOG_BYTES);
         byte[] next = Arrays.copyOf(bytes, bytes.length + line.length);
         System.arraycopy(line, 0, next, bytes.length, line.length);
-        writer.write(file, next);
+        writer.replace(file, bytes, next);
         return e;
     }
 
@@ -138,7 +141,7 @@ public final class HistoryLog {
         byte[] whole = Arrays.copyOf(bytes, complete);
         parse(whole);
         Path kept = quarantine.apply(Arrays.copyOfRange(bytes, complete, bytes.length));
-        writer.write(file, whole);
+        writer.replace(file, bytes, whole);
         Map<String, Object> fields = new java.util.LinkedHashMap<>();
         fields.put("torn_bytes", (long) (bytes.length - complete));
         fields.put("quarantined", kept.getFileName().toString());
