@@ -23,7 +23,8 @@ import java.util.List;
 
 /**
  * updated: the update daemon's local RPC on a Unix socket ({@link Rpc}). Reports ready only once
- * the socket is bound and accepting. One request at a time, each under the engine's lock; every
+ * the socket is bound and accepting. One request at a time ({@link RequestGate}: a client arriving
+ * while another's request is in flight gets {@code HOST_CONCURRENT_MODIFICATION}), each under the engine's lock; every
  * request is audited to the console ({@code updated: <op> -> <CODE>}) and every state change to the
  * history by the engine. Operations: {@value #OPERATIONS}.
  */
@@ -37,6 +38,7 @@ final class Updated implements AutoCloseable {
     private final UpdateService updates;
     private final Power power;
     private final PrintStream console;
+    private final RequestGate gate = new RequestGate();
     private ServerSocketChannel server;
 
     Updated(GuestPaths paths, Bootctld bootctld, Bundlemgrd bundlemgrd, UpdateService updates, Power power,
@@ -63,29 +65,43 @@ final class Updated implements AutoCloseable {
         console.println(Marker.UPDATED_READY.line());
     }
 
+    /** Accepts every client at once, each answered on its own thread; {@link RequestGate} lets one work at a time. */
     private void serve() {
         while (server.isOpen()) {
-            try (SocketChannel ch = server.accept()) {
-                Rpc.Reply reply;
-                String request;
-                try {
-                    request = Rpc.readRequest(ch);
-                    reply = handle(request);
-                } catch (TrialbootException e) {
-                    request = "";
-                    reply = Rpc.Reply.error(e);
-                }
-                Rpc.writeAll(ch, reply.encode());
-                ch.shutdownOutput();
-                Rpc.drain(ch);
-                ch.close();
-                if (request.equals("Reboot") && reply.code() == Code.HOST_OK) {
-                    power.reboot();
-                }
+            try {
+                SocketChannel ch = server.accept();
+                Thread t = new Thread(() -> answer(ch), "updated-client");
+                t.setDaemon(true);
+                t.start();
             } catch (IOException e) {
                 if (server.isOpen()) {
-                    console.println("updated: rpc connection failed: " + e);
+                    console.println("updated: rpc accept failed: " + e);
                 }
+            }
+        }
+    }
+
+    private void answer(SocketChannel client) {
+        try (SocketChannel ch = client) {
+            Rpc.Reply reply;
+            String request;
+            try {
+                request = Rpc.readRequest(ch);
+                reply = handle(request);
+            } catch (TrialbootException e) {
+                request = "";
+                reply = Rpc.Reply.error(e);
+            }
+            Rpc.writeAll(ch, reply.encode());
+            ch.shutdownOutput();
+            Rpc.drain(ch);
+            ch.close();
+            if (request.equals("Reboot") && reply.code() == Code.HOST_OK) {
+                power.reboot();
+            }
+        } catch (IOException e) {
+            if (server.isOpen()) {
+                console.println("updated: rpc connection failed: " + e);
             }
         }
     }
@@ -95,9 +111,11 @@ final class Updated implements AutoCloseable {
         String op = words.get(0);
         Rpc.Reply reply;
         try {
-            synchronized (updates.engine()) {
-                reply = Rpc.Reply.ok(dispatch(op, words.subList(1, words.size())));
-            }
+            reply = Rpc.Reply.ok(gate.run(String.join(" ", words), () -> {
+                synchronized (updates.engine()) {
+                    return dispatch(op, words.subList(1, words.size()));
+                }
+            }));
         } catch (TrialbootException e) {
             reply = Rpc.Reply.error(e);
         } catch (RuntimeException e) {
