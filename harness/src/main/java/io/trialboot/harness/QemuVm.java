@@ -121,12 +121,13 @@ public final class QemuVm implements AutoCloseable {
         }
     };
 
-    private QemuVm(VmConfig config) throws IOException {
+    private QemuVm(VmConfig config, boolean fresh) throws IOException {
         this.config = config;
         Path runDir = config.runDir().toAbsolutePath();
         Files.createDirectories(runDir);
         this.overlay = runDir.resolve("overlay.qcow2");
-        freshOverlay();
+        if (fresh) freshOverlay();
+        else if (!Files.isRegularFile(overlay)) throw new HarnessException(HarnessCode.CONFIG_INVALID, "no overlay to resume at " + overlay);
         Path socket = runDir.resolve("qmp.sock");
         if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
             qmpTempDir = Files.createTempDirectory("trialboot-qmp");
@@ -148,10 +149,22 @@ public final class QemuVm implements AutoCloseable {
 
     /** Creates the run directory and overlay, and boots QEMU. */
     public static QemuVm start(VmConfig config) {
+        return boot(config, true);
+    }
+
+    /**
+     * Boots the overlay already in the run directory: a device a person or a test left, as it was
+     * ({@code scripts/vm --resume} and {@code --from}).
+     */
+    public static QemuVm resume(VmConfig config) {
+        return boot(config, false);
+    }
+
+    private static QemuVm boot(VmConfig config, boolean fresh) {
         Objects.requireNonNull(config, "config");
         QemuVm vm;
         try {
-            vm = new QemuVm(config);
+            vm = new QemuVm(config, fresh);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare run directory " + config.runDir(), e);
         }

@@ -28,7 +28,9 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * {@code target/qemu-runs}). The VM lives in the extension store of its test or class and is closed
  * at the end of it; when a test failed, the run directory keeps serial.log, contract-report.txt,
  * timeline.html and the overlay, and their place is printed; otherwise the overlay is deleted and
- * serial.log kept (CI re-checks it offline).
+ * serial.log kept (CI re-checks it offline). With {@value KeptVm#PROPERTY} (a JUnit configuration
+ * parameter or system property) a failed test's VM keeps running for a person until it is quit
+ * ({@link KeptVm}).
  *
  * <p>System properties: {@value GuestImage#PROPERTY} (the image), {@value TimeoutScale#PROPERTY}
  * (or env {@value TimeoutScale#ENV}), {@value #QEMU_PROPERTY} and {@value #QEMU_IMG_PROPERTY}
@@ -109,12 +111,16 @@ public final class QemuVmExtension implements ParameterResolver, BeforeEachCallb
     }
 
     private static void finish(QemuVm vm, boolean failed, String name, ExtensionContext ec) {
+        if (failed && vm.isRunning() && ec.getConfigurationParameter(KeptVm.PROPERTY, Boolean::parseBoolean).orElse(false)) {
+            KeptVm.serve(vm, name, System.out);
+        }
         vm.close();
         if (failed) {
             String kept = Stream.of(vm.serialLog(), vm.reportFile(), vm.timelineFile(), vm.contractsFile(), vm.overlay())
                     .filter(Files::exists).map(p -> p.getFileName().toString()).reduce((a, b) -> a + ", " + b).orElse("nothing");
             System.out.println("trialboot: " + name + " failed; kept in " + vm.runDir() + ": " + kept
-                    + "; report: " + vm.timelineFile().toUri());
+                    + "; report: " + vm.timelineFile().toUri()
+                    + (Files.exists(vm.overlay()) ? "; its device: scripts/vm --from " + vm.runDir() : ""));
             ec.publishReportEntry("trialboot.run", vm.runDir().toString());
         } else {
             try {

@@ -13,8 +13,8 @@
  *   <li>{@link io.trialboot.harness.VmConfig} and {@link io.trialboot.harness.GuestImage} — what
  *       to boot and how.</li>
  *   <li>{@link io.trialboot.harness.qmp.QmpClient} — QEMU's machine protocol on a Unix socket.</li>
- *   <li>{@link io.trialboot.harness.VmCommand} — prints the same QEMU command line for an
- *       interactive VM ({@code scripts/vm}).</li>
+ *   <li>{@link io.trialboot.harness.VmTerminal} — a person at a VM's console: Ctrl-A keys, the
+ *       monitor, one line per guest reset ({@code scripts/vm}, and a failed test's kept VM).</li>
  * </ul>
  * Every failure of the harness itself is a {@link io.trialboot.harness.HarnessException} with a
  * {@link io.trialboot.harness.HarnessCode}; a contract that is not met is an

@@ -1,7 +1,5 @@
 /**
- * Command-line entry points behind the scripts: {@link io.trialboot.harness.cli.QemuTestCli}
- * ({@code scripts/qemu-test.sh}: boot with the selftest on, gate on a contract) and
- * {@link io.trialboot.harness.cli.VmCli} ({@code scripts/vm}: a console, optionally after a
- * scripted scenario).
+ * Command-line entry point behind {@code scripts/qemu-test.sh}: {@link io.trialboot.harness.cli.QemuTestCli}
+ * (boot with the selftest on, gate on a contract). {@code scripts/vm} is {@link io.trialboot.harness.console}.
  */
 package io.trialboot.harness.cli;

@@ -1,4 +1,4 @@
-package io.trialboot.harness.cli;
+package io.trialboot.harness.console;
 
 /** Where the build's release fixtures sit on the update media, as {@code nx} names them. */
 final class Fixtures {

@@ -1,11 +1,12 @@
-package io.trialboot.harness.cli;
+package io.trialboot.harness.console;
 
 import java.util.List;
 
 /**
  * A scripted walk to an interesting moment, then the console for the person. Each step says
- * what it does, types a command (or nothing) and waits for a contract fragment (markers with
- * their boot indexes and timeouts, docs/markers.md).
+ * what it does, types a command (or nothing) at the prompt and waits for a contract fragment
+ * (markers with their boot indexes and timeouts, docs/markers.md); a step without one resets the
+ * guest, and the walk goes on once the new QEMU has started ({@link ScenarioRun}).
  */
 record Scenario(String name, String summary, String append, List<Step> steps, String handover) {
     static final List<String> NAMES = List.of("rollback");

@@ -1,0 +1,48 @@
+package io.trialboot.harness.console;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** {@code scripts/vm}'s options, as the script passes them on (it adds {@code --image} and {@code --runs}). */
+record VmOptions(Path image, Path runs, Optional<Scenario> scenario, boolean resume, Optional<Path> from,
+        Optional<Path> attach, String memory, String append) {
+
+    static VmOptions parse(String[] args) {
+        Path image = null;
+        Path runs = null;
+        Scenario scenario = null;
+        boolean resume = false;
+        Path from = null;
+        Path attach = null;
+        String memory = "1G";
+        String append = "";
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--image" -> image = Path.of(value(args, ++i));
+                case "--runs" -> runs = Path.of(value(args, ++i));
+                case "--scenario" -> {
+                    String name = value(args, ++i);
+                    scenario = Scenario.named(name);
+                    if (scenario == null) throw new IllegalArgumentException("unknown scenario '" + name + "' (known: " + Scenario.NAMES + ")");
+                }
+                case "--resume" -> resume = true;
+                case "--from" -> from = Path.of(value(args, ++i)).toAbsolutePath();
+                case "--attach" -> attach = Path.of(value(args, ++i)).toAbsolutePath();
+                case "--memory" -> memory = value(args, ++i);
+                case "--append" -> append = value(args, ++i);
+                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
+            }
+        }
+        if (image == null || runs == null) throw new IllegalArgumentException("--image and --runs are required");
+        int ways = (resume ? 1 : 0) + (from != null ? 1 : 0) + (attach != null ? 1 : 0);
+        if (ways > 1) throw new IllegalArgumentException("--resume, --from and --attach exclude each other");
+        if (scenario != null && ways > 0) throw new IllegalArgumentException("a scenario starts from the factory image: no --resume, --from or --attach");
+        return new VmOptions(image, runs, Optional.ofNullable(scenario), resume, Optional.ofNullable(from), Optional.ofNullable(attach),
+                memory, append);
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length || args[i].startsWith("--")) throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        return args[i];
+    }
+}

@@ -1,0 +1,119 @@
+package io.trialboot.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A person at the fake QEMU's console: keys, a guest reset inside one session, escapes, leaving. */
+class VmTerminalTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    /** The terminal's bytes so far, thread-safe. */
+    private static final class Screen extends OutputStream {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int b) {
+            bytes.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            bytes.write(b, off, len);
+        }
+
+        synchronized String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+
+        void await(String s) throws InterruptedException {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!text().contains(s)) {
+                if (System.nanoTime() > deadline) throw new AssertionError("'" + s + "' not on the screen: " + text());
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    private static CompletableFuture<OptionalInt> session(QemuVm vm, PipedInputStream keyboard, Screen screen) {
+        return CompletableFuture.supplyAsync(() -> VmTerminal.run(vm, keyboard, screen, "vm: boot 1 (power on)"));
+    }
+
+    @Test
+    void aGuestResetStaysInTheSessionWithABootLine() throws Exception {
+        String script = "banner\nprint first boot\nanswer\nreboot\nbanner\nprint second boot\nanswer\nhang\n";
+        try (QemuVm vm = QemuVm.start(FakeQemu.config(dir, script).build());
+                PipedOutputStream keys = new PipedOutputStream()) {
+            Screen screen = new Screen();
+            CompletableFuture<OptionalInt> done = session(vm, new PipedInputStream(keys), screen);
+            screen.await("first boot");
+            keys.write("go\r".getBytes(StandardCharsets.US_ASCII));
+            screen.await("vm: boot 2 (guest reset)\r\n");
+            screen.await("second boot");
+            keys.write("again\r".getBytes(StandardCharsets.US_ASCII));
+            screen.await("got: again");
+            String text = screen.text();
+            assertTrue(text.startsWith("vm: boot 1 (power on)\r\n"), text);
+            assertTrue(text.indexOf("reboot: Restarting system") < text.indexOf("vm: boot 2 (guest reset)"), text);
+            assertTrue(text.indexOf("vm: boot 2 (guest reset)") < text.indexOf("OpenSBI", text.indexOf("vm: boot 2")), text);
+            keys.close(); // the person leaves: the session ends, QEMU runs on
+            assertEquals(OptionalInt.empty(), done.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            assertTrue(vm.isRunning());
+        }
+    }
+
+    @Test
+    void ctrlAXQuitsAndCtrlAHHelps() throws Exception {
+        try (QemuVm vm = QemuVm.start(FakeQemu.config(dir, "banner\nprint ready\nhang\n").build());
+                PipedOutputStream keys = new PipedOutputStream()) {
+            Screen screen = new Screen();
+            CompletableFuture<OptionalInt> done = session(vm, new PipedInputStream(keys), screen);
+            screen.await("ready");
+            keys.write(new byte[] {1, 'h'});
+            screen.await("C-a x    quit QEMU");
+            keys.write(new byte[] {1, 'x'});
+            OptionalInt code = done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertTrue(code.isPresent(), "the session ends with QEMU's exit");
+            assertTrue(screen.text().contains("vm: quitting QEMU (Ctrl-A X)\r\n"), screen.text());
+            assertTrue(!vm.isRunning());
+        }
+    }
+
+    @Test
+    void theGuestsOutputWaitsWhileTheMonitorIsOn() throws Exception {
+        String script = "banner\nprint before\nanswer\npause 2\nprint during\nhang\n";
+        try (QemuVm vm = QemuVm.start(FakeQemu.config(dir, script).build());
+                PipedOutputStream keys = new PipedOutputStream()) {
+            Screen screen = new Screen();
+            CompletableFuture<OptionalInt> done = session(vm, new PipedInputStream(keys), screen);
+            screen.await("before");
+            keys.write("x\r".getBytes(StandardCharsets.US_ASCII));
+            screen.await("got: x");
+            keys.write(new byte[] {1, 'c'});
+            screen.await("(qemu) ");
+            Thread.sleep(3000); // "during" is printed meanwhile
+            assertTrue(!screen.text().contains("during"), screen.text());
+            keys.write(new byte[] {1, 'c'});
+            screen.await("vm: back on the console\r\n");
+            screen.await("during");
+            keys.close();
+            assertEquals(OptionalInt.empty(), done.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        }
+    }
+}

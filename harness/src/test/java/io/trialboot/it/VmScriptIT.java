@@ -1,0 +1,38 @@
+package io.trialboot.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code scripts/vm} as a person uses it, in a real pty: the guest boots; {@code nx reboot} makes
+ * QEMU exit ({@code -no-reboot}) and the harness boot a new one on the same overlay, and the
+ * second boot comes up in the same session with its banner line; Ctrl-A X quits QEMU with exit
+ * code 0 within seconds.
+ */
+class VmScriptIT {
+    private static final Duration BOOT = Duration.ofSeconds(240);
+
+    @Test
+    void nxRebootStaysInTheSessionAndCtrlAXQuits() throws Exception {
+        Path runs = Path.of(System.getProperty("trialboot.runs", "target/qemu-runs"), "VmScriptIT").toAbsolutePath();
+        try (ScriptTerminal vm = new ScriptTerminal("--runs", runs.toString())) {
+            int at = vm.await("vm: boot 1 (power on)", 0, Duration.ofSeconds(120));
+            at = vm.await("nx: console ready", at, BOOT);
+            at = vm.await("trialboot# ", at, Duration.ofSeconds(60));
+            vm.type("nx reboot\r");
+            at = vm.await("vm: boot 2 (guest reset)", at, Duration.ofSeconds(120));
+            at = vm.await("stage0: boot slot=a mode=normal", at, BOOT);
+            at = vm.await("nx: console ready", at, BOOT);
+            at = vm.await("trialboot# ", at, Duration.ofSeconds(60));
+
+            vm.type((byte) 1, (byte) 'x');
+            vm.await("vm: QEMU exited with code 0", at, Duration.ofSeconds(10));
+            assertEquals(0, vm.awaitExit(Duration.ofSeconds(10)), "scripts/vm exits with QEMU's code; screen ends:\n" + vm.tail());
+            assertTrue(!vm.tail().contains("sh: x"), "Ctrl-A X never reaches the guest");
+        }
+    }
+}
