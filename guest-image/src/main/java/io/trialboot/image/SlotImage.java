@@ -1,5 +1,7 @@
 package io.trialboot.image;
 
+import io.trialboot.verity.VerityImage;
+import io.trialboot.verity.VerityParams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -85,6 +87,7 @@ final class SlotImage {
         }
     }
 
+    /** mksquashfs, then the dm-verity tree appended after the data (docs/verified-boot.md). */
     static void squash(Path staging, Path image, Consumer<String> log) {
         try {
             Files.deleteIfExists(image);
@@ -95,6 +98,13 @@ final class SlotImage {
         Tools.run(List.of("mksquashfs", staging.toString(), image.toString(), "-noappend", "-comp", "lz4", "-Xhc",
                 "-all-root", "-mkfs-time", "0", "-all-time", "0", "-reproducible", "-no-progress", "-quiet"),
                 staging.getParent(), Duration.ofMinutes(15), java.util.Map.of(), log);
+        try {
+            VerityParams v = VerityImage.append(image);
+            log.accept("slot image " + image.getFileName() + ": verity tree of " + v.treeSize() + " bytes at "
+                    + v.treeOffset() + ", root hash " + v.rootHash().hex());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void write(Path p, String text) throws IOException {

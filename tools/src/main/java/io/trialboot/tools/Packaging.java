@@ -21,6 +21,8 @@ import io.trialboot.trust.Ed25519;
 import io.trialboot.trust.KeyId;
 import io.trialboot.trust.SignatureFile;
 import io.trialboot.trust.Trust;
+import io.trialboot.verity.VerityImage;
+import io.trialboot.verity.VerityParams;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -150,9 +152,19 @@ public final class Packaging {
                     new Artifact.Image(base.sha256(), base.size())));
         }
         ReleaseManifest m = new ReleaseManifest(in.version(), in.minVersion(), in.compatible(), keys.get(0).keyId(),
-                new Artifact.Image(image.sha256(), image.size()), in.systemIndex(), in.policy(), artifacts);
+                new Artifact.Image(image.sha256(), image.size()), in.systemIndex(), in.policy(), artifacts,
+                verity(in.image()));
         byte[] bytes = m.encode();
         return new Signed(bytes, sign(bytes, keys));
+    }
+
+    /** The verity parameters of an image that carries its tree, recomputed and checked against it. */
+    private static Optional<VerityParams> verity(Path image) {
+        try {
+            return VerityImage.read(image);
+        } catch (IOException e) {
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read " + image + ": " + e, e);
+        }
     }
 
     /** A signed feed listing {@code manifests} (files under {@code updatesDir}), sorted deterministically. */

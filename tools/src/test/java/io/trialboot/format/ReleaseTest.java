@@ -15,10 +15,12 @@ import io.trialboot.format.cbor.CborValue;
 import io.trialboot.tools.SigningKey;
 import io.trialboot.trust.Fixture;
 import io.trialboot.trust.Trust;
+import io.trialboot.verity.VerityParams;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ReleaseTest {
@@ -160,6 +162,22 @@ class ReleaseTest {
         byte[] wrongType = Cbor.encode(new CborValue.CMap(fields));
         assertCode(Code.SCHEMA_VIOLATION, "release manifest field 'version' is not a text string",
                 () -> VerifiedRelease.verify(wrongType, Fixture.sign(wrongType, f.k1), trust));
+    }
+
+    @Test
+    void signsTheVerityParametersAndRefusesATreeThatDoesNotEndWithTheImage() {
+        Sha256 salt = Sha256.of(new byte[] {1});
+        VerityParams v = new VerityParams("sha256", 4096, 4096, 8192, 8192, salt, Sha256.of(new byte[] {2}));
+        Artifact.Image img = new Artifact.Image(Sha256.of(image), 8192 + v.treeSize());
+        ReleaseManifest m = new ReleaseManifest(Version.parse("1.1.0"), Version.parse("1.0.0"), Fixture.COMPATIBLE,
+                f.k1.keyId(), img, Sha256.of(new byte[1]), Fixture.POLICY,
+                List.of(Artifact.full("images/x.img", img.sha256(), img.size())), Optional.of(v));
+        assertEquals(m, ReleaseManifest.decode(m.encode()));
+        assertEquals(Optional.of(v), verified(m).manifest().verity());
+        assertCode(Code.SCHEMA_VIOLATION, "release manifest: the verity tree (4096 bytes at 8192) does not end where"
+                + " the image (8193 bytes) ends", () -> new ReleaseManifest(Version.parse("1.1.0"), Version.parse("1.0.0"),
+                        Fixture.COMPATIBLE, f.k1.keyId(), new Artifact.Image(img.sha256(), 8193), Sha256.of(new byte[1]),
+                        Fixture.POLICY, List.of(Artifact.full("images/x.img", img.sha256(), 8193)), Optional.of(v)));
     }
 
     @Test

@@ -61,6 +61,8 @@ public enum Code {
     ADMISSION_REVOKES_SIGNER,
     /** A root in the state partition's mirror {@code host/trusted-roots/} that the boot chain's anchor lacks: never used. */
     ROOT_NOT_ANCHORED,
+    /** A slot image's dm-verity hash tree is not the tree of its data, or its size does not fit data plus tree. */
+    VERITY_TREE_MISMATCH,
     /** Bytes whose SHA-256 differs from the signed digest that names them. */
     DIGEST_MISMATCH,
     /** Bytes whose length differs from the signed size (including a truncated payload). */

@@ -10,10 +10,12 @@ import io.trialboot.format.cbor.CborValue;
 import io.trialboot.format.cbor.Fields;
 import io.trialboot.trust.AdmissionRecord;
 import io.trialboot.trust.KeyId;
+import io.trialboot.verity.VerityParams;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -28,11 +30,16 @@ import java.util.Set;
  *  "system_index": h'&lt;sha256 of system.nxsindex&gt;', "policy": h'&lt;sha256&gt;',
  *  "artifacts": [{"kind": "full", "path": "images/1.1.0.img", "sha256": h'...', "size": 67108864},
  *                {"kind": "delta", "path": "deltas/1.0.0-1.1.0.nxdelta", "sha256": h'...', "size": 81234,
- *                 "base": {"sha256": h'...', "size": 67108864}}]}
+ *                 "base": {"sha256": h'...', "size": 67108864}}],
+ *  "verity": {"algorithm": "sha256", "data_block_size": 4096, "hash_block_size": 4096,
+ *             "data_size": 66592768, "tree_offset": 66592768, "salt": h'...', "root_hash": h'...'}}
  * </pre>
+ * {@code verity} (present when the image carries its dm-verity tree, docs/verified-boot.md) signs
+ * what a read-only verity mapping of the slot needs; the tree must end where the image ends.
  */
 public record ReleaseManifest(Version version, Version minVersion, String compatible, KeyId signer,
-        Artifact.Image image, Sha256 systemIndex, Sha256 policy, List<Artifact> artifacts) {
+        Artifact.Image image, Sha256 systemIndex, Sha256 policy, List<Artifact> artifacts,
+        Optional<VerityParams> verity) {
 
     public static final String SCHEMA = "trialboot.manifest/1";
 
@@ -71,6 +78,17 @@ public record ReleaseManifest(Version version, Version minVersion, String compat
         if (fulls > 1) {
             throw violation("release " + version + " has more than one full artifact");
         }
+        Objects.requireNonNull(verity, "verity");
+        if (verity.isPresent() && verity.get().treeOffset() + verity.get().treeSize() != image.size()) {
+            throw violation("the verity tree (" + verity.get().treeSize() + " bytes at " + verity.get().treeOffset()
+                    + ") does not end where the image (" + image.size() + " bytes) ends");
+        }
+    }
+
+    /** A release whose image carries no verity tree. */
+    public ReleaseManifest(Version version, Version minVersion, String compatible, KeyId signer, Artifact.Image image,
+            Sha256 systemIndex, Sha256 policy, List<Artifact> artifacts) {
+        this(version, minVersion, compatible, signer, image, systemIndex, policy, artifacts, Optional.empty());
     }
 
     private static TrialbootException violation(String message) {
@@ -85,7 +103,12 @@ public record ReleaseManifest(Version version, Version minVersion, String compat
             a.base().ifPresent(b -> m.put("base", image(b)));
             items.add(m.build());
         }
-        return Cbor.encode(Cbor.map()
+        Cbor.MapBuilder top = Cbor.map();
+        verity.ifPresent(v -> top.put("verity", Cbor.map().put("algorithm", v.algorithm())
+                .put("data_block_size", v.dataBlockSize()).put("hash_block_size", v.hashBlockSize())
+                .put("data_size", v.dataSize()).put("tree_offset", v.treeOffset())
+                .put("salt", v.salt().bytes()).put("root_hash", v.rootHash().bytes()).build()));
+        return Cbor.encode(top
                 .put("schema", SCHEMA)
                 .put("version", version.toString())
                 .put("min_version", minVersion.toString())
@@ -124,8 +147,17 @@ public record ReleaseManifest(Version version, Version minVersion, String compat
         }
         ReleaseManifest m = new ReleaseManifest(Check.version(f, "version"), Check.version(f, "min_version"),
                 f.text("compatible"), new KeyId(f.bytes("signer", KeyId.LENGTH)), image(f.map("image")),
-                Check.sha256(f, "system_index"), Check.sha256(f, "policy"), artifacts);
+                Check.sha256(f, "system_index"), Check.sha256(f, "policy"), artifacts,
+                f.has("verity") ? Optional.of(verity(f.map("verity"))) : Optional.empty());
         f.end();
         return m;
+    }
+
+    private static VerityParams verity(Fields v) {
+        VerityParams p = new VerityParams(v.text("algorithm"), (int) Math.min(v.uint("data_block_size"), Integer.MAX_VALUE),
+                (int) Math.min(v.uint("hash_block_size"), Integer.MAX_VALUE), v.uint("data_size"), v.uint("tree_offset"),
+                Check.sha256(v, "salt"), Check.sha256(v, "root_hash"));
+        v.end();
+        return p;
     }
 }
