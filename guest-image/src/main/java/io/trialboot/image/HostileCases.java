@@ -100,6 +100,13 @@ final class HostileCases {
         });
     }
 
+    /** A signed-manifest {@code verity} map over 4096 bytes of data with its tree at {@code treeOffset}. */
+    private static CborValue verity(String algorithm, long treeOffset) {
+        return Cbor.map().put("algorithm", algorithm).put("data_block_size", 4096).put("hash_block_size", 4096)
+                .put("data_size", 4096).put("tree_offset", treeOffset).put("salt", sha("salt").bytes())
+                .put("root_hash", sha("root").bytes()).build();
+    }
+
     /** Top-level CBOR map bytes written pair by pair, so order, duplicates and raw values are ours to choose. */
     private static byte[] rawMap(List<Map.Entry<String, byte[]>> pairs) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -498,6 +505,12 @@ final class HostileCases {
                     img.put("size", new CborValue.UInt(Bounds.SLOT_IMAGE_BYTES + 1));
                     return with(m, "image", new CborValue.CMap(img));
                 }));
+        all.add(edited("manifest-verity-tree-beyond-image", Code.SCHEMA_VIOLATION,
+                "v1.1.0's manifest signing verity parameters whose tree does not end where the image ends",
+                m -> with(m, "verity", verity("sha256", 8192))));
+        all.add(edited("manifest-verity-sha1", Code.SCHEMA_VIOLATION,
+                "v1.1.0's manifest signing verity parameters with the algorithm sha1",
+                m -> with(m, "verity", verity("sha1", 4096))));
         all.add(c("feed-too-many-entries", BOUNDS, FEED, Code.HOST_INPUT_OVERSIZE,
                 "a signed feed listing " + (Bounds.FEED_ENTRIES + 1) + " entries", c -> c.feed(sign(
                         HostileFiles.edit(goodFeed(c).content(), m -> {

@@ -170,7 +170,10 @@ public final class ImageBuild {
         Path media = work.resolve("media");
         Path updates = media.resolve(ReleaseMedia.UPDATES);
         ReleaseMedia.Inputs releases = new ReleaseMedia.Inputs(images, systemSets, keys, policy);
-        stages.run(STAGES.get(5), () -> ReleaseMedia.write(updates, releases, ImageBuild::log));
+        stages.run(STAGES.get(5), () -> {
+            ReleaseMedia.write(updates, releases, ImageBuild::log);
+            RogueRoot.write(updates, releases);
+        });
         stages.run(STAGES.get(6), () -> {
             for (HostileCorpus.Case h : HostileCorpus.inGuest()) {
                 h.write(updates, releases);

@@ -19,6 +19,7 @@ import io.trialboot.trust.AdmissionRecord;
 import io.trialboot.trust.KeyId;
 import io.trialboot.trust.SignatureFile;
 import io.trialboot.trust.WitnessMode;
+import io.trialboot.verity.VerityParams;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -86,7 +88,11 @@ final class SeedCorpus {
                 KeyId.of(publicKey(1)), image, digest("index"), digest("policy"),
                 List.of(Artifact.full("images/1.1.0.img", image.sha256(), image.size()),
                         Artifact.delta("deltas/1.0.0-1.1.0.nxdelta", digest("delta"), 812, base)));
-        return seeds("seed-full", full.encode(), "seed-full-and-delta", both.encode());
+        ReleaseManifest verity = new ReleaseManifest(Version.parse("1.1.0"), Version.parse("1.0.0"), "trialboot-riscv64-virt",
+                KeyId.of(publicKey(1)), image, digest("index"), digest("policy"),
+                List.of(Artifact.full("images/1.1.0.img", image.sha256(), image.size())),
+                Optional.of(VerityParams.of(4096, digest("salt"), digest("root"))));
+        return seeds("seed-full", full.encode(), "seed-full-and-delta", both.encode(), "seed-verity", verity.encode());
     }
 
     private static Map<String, byte[]> signatureFiles() {
