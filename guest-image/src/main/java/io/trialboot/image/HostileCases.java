@@ -190,8 +190,8 @@ final class HostileCases {
     }
 
     private static Signed goodFeed(Ctx c) {
-        return new Signed(io.trialboot.format.Inputs.read(c.updates().resolve(ReleaseMedia.FEED), Bounds.FEED_BYTES),
-                io.trialboot.format.Inputs.read(c.updates().resolve(ReleaseMedia.FEED + ".sig"), Bounds.SIGNATURE_BYTES));
+        return new Signed(io.trialboot.core.Inputs.read(c.updates().resolve(ReleaseMedia.FEED), Bounds.FEED_BYTES),
+                io.trialboot.core.Inputs.read(c.updates().resolve(ReleaseMedia.FEED + ".sig"), Bounds.SIGNATURE_BYTES));
     }
 
     // ---- what the manifest points at ----

@@ -248,7 +248,7 @@ final class HostileCorpus {
 
     /** The feed entry of a manifest file under {@code updates}, optionally announcing another version. */
     static Feed.Entry entry(Path updates, String path, Version announced) {
-        byte[] bytes = io.trialboot.format.Inputs.read(updates.resolve(path), Bounds.MANIFEST_BYTES);
+        byte[] bytes = io.trialboot.core.Inputs.read(updates.resolve(path), Bounds.MANIFEST_BYTES);
         return new Feed.Entry(announced, path, Sha256.of(bytes), bytes.length);
     }
 

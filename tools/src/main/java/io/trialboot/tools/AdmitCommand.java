@@ -1,8 +1,8 @@
 package io.trialboot.tools;
 
 import io.trialboot.core.Bounds;
+import io.trialboot.core.Inputs;
 import io.trialboot.core.Sha256;
-import io.trialboot.format.Inputs;
 import io.trialboot.trust.AdmissionRecord;
 import io.trialboot.trust.KeyId;
 import io.trialboot.trust.WitnessMode;
@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code trialboot admit}: writes a signed admission record and pins its root. */
 @Command(name = "admit",

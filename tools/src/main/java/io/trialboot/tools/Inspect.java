@@ -2,10 +2,10 @@ package io.trialboot.tools;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.Inputs;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.format.Bundle;
-import io.trialboot.format.Inputs;
 import io.trialboot.format.SystemSet;
 import io.trialboot.format.cbor.Cbor;
 import io.trialboot.format.tar.TarEntry;

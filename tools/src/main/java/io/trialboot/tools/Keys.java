@@ -2,8 +2,8 @@ package io.trialboot.tools;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.Inputs;
 import io.trialboot.core.TrialbootException;
-import io.trialboot.format.Inputs;
 import io.trialboot.trust.Ed25519;
 import java.io.IOException;
 import java.io.StringReader;

@@ -1,17 +1,17 @@
 package io.trialboot.tools;
 
 import io.trialboot.core.Bounds;
+import io.trialboot.core.Inputs;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Version;
-import io.trialboot.format.Inputs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code trialboot release}: a signed release manifest for a slot image. */
 @Command(name = "release",

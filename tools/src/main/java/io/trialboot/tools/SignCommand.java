@@ -1,15 +1,15 @@
 package io.trialboot.tools;
 
 import io.trialboot.core.Bounds;
-import io.trialboot.format.Inputs;
+import io.trialboot.core.Inputs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code trialboot sign}: adds one co-signer's signature to a manifest's or feed's {@code .sig} (quorum). */
 @Command(name = "sign",

@@ -2,30 +2,30 @@ package io.trialboot.tools;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.Inputs;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.format.Artifact;
 import io.trialboot.format.Bundle;
 import io.trialboot.format.Feed;
-import io.trialboot.format.Inputs;
 import io.trialboot.format.ReleaseManifest;
 import io.trialboot.format.SystemSet;
-import io.trialboot.format.VerifiedFeed;
-import io.trialboot.format.VerifiedRelease;
 import io.trialboot.format.cbor.Cbor;
 import io.trialboot.format.cbor.CborValue;
 import io.trialboot.trust.Decision;
 import io.trialboot.trust.Trust;
 import io.trialboot.trust.TrustStore;
+import io.trialboot.verified.VerifiedFeed;
+import io.trialboot.verified.VerifiedRelease;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code trialboot verify}: the device's decision on any trialboot file, with its code. */
 @Command(name = "verify",

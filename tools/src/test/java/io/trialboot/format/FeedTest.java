@@ -11,6 +11,7 @@ import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Version;
 import io.trialboot.trust.Fixture;
 import io.trialboot.trust.Trust;
+import io.trialboot.verified.VerifiedFeed;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -15,6 +15,7 @@ import io.trialboot.format.cbor.CborValue;
 import io.trialboot.tools.SigningKey;
 import io.trialboot.trust.Fixture;
 import io.trialboot.trust.Trust;
+import io.trialboot.verified.VerifiedRelease;
 import io.trialboot.verity.VerityParams;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;

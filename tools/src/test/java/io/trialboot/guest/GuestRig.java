@@ -3,14 +3,15 @@ package io.trialboot.guest;
 import io.trialboot.bootctl.BootControl;
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.bootctl.Stage0Model;
+import io.trialboot.core.FastStateWriter;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
+import io.trialboot.core.StateWriter;
 import io.trialboot.core.Version;
 import io.trialboot.delta.DeltaMaker;
 import io.trialboot.format.Bundle;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.hoststate.SlotSnapshot;
-import io.trialboot.hoststate.StateWriter;
 import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.Marker;
 import io.trialboot.tools.Packaging;
@@ -172,35 +173,9 @@ final class GuestRig implements AutoCloseable {
     }
 
     HostStateTree tree() {
-        return HostStateTree.open(paths.state(), FAST);
+        return HostStateTree.open(paths.state(), FastStateWriter.INSTANCE);
     }
 
-    /**
-     * Atomic replace without fsync: the same all-or-nothing result within one process, without
-     * the cost of fsync (the durable path itself is {@code DurableFiles}', tested with the engine).
-     */
-    static final StateWriter FAST = new StateWriter() {
-        @Override
-        public void write(Path file, byte[] content) {
-            try {
-                Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-                Files.write(tmp, content);
-                Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public void delete(Path file) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-    };
 
     UpdateEngine engine() {
         return new UpdateEngine(tree(), paths.slotDevices(), Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"),

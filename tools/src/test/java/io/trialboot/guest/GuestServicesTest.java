@@ -10,8 +10,8 @@ import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.core.Code;
 import io.trialboot.core.TrialbootException;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -167,7 +167,7 @@ class GuestServicesTest {
     @Test
     void bootctldRunsABootItCannotRecordOnAFullStatePartitionAndSaysSo() throws Exception {
         Files.write(rig.paths.bootControl(), BootControlFile.factory().withBoot(1, io.trialboot.core.Slot.A).encode());
-        io.trialboot.hoststate.StateWriter full = new io.trialboot.hoststate.StateWriter() {
+        io.trialboot.core.StateWriter full = new io.trialboot.core.StateWriter() {
             @Override
             public void write(Path file, byte[] content) {
                 throw new TrialbootException(Code.HOST_IO_ERROR, "durable write of " + file

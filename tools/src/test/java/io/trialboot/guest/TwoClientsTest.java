@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.bootctl.SlotState;
 import io.trialboot.core.Code;
-import io.trialboot.format.Inputs;
+import io.trialboot.core.Inputs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -8,9 +8,10 @@ import io.trialboot.apply.Progress;
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.bootctl.SlotState;
 import io.trialboot.core.Code;
+import io.trialboot.core.FastStateWriter;
 import io.trialboot.core.Slot;
+import io.trialboot.core.StateWriter;
 import io.trialboot.core.TrialbootException;
-import io.trialboot.hoststate.StateWriter;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HostStatus;
 import io.trialboot.records.UpdateReceipt;
@@ -59,12 +60,12 @@ class FullDiskTest {
                 throw new TrialbootException(Code.HOST_IO_ERROR, "durable write of " + file
                         + " failed: java.io.IOException: No space left on device");
             }
-            Rig.FAST.write(file, content);
+            FastStateWriter.INSTANCE.write(file, content);
         }
 
         @Override
         public void delete(Path file) {
-            Rig.FAST.delete(file); // removing a file needs no space
+            FastStateWriter.INSTANCE.delete(file); // removing a file needs no space
         }
     }
 
@@ -92,7 +93,7 @@ class FullDiskTest {
                 assertEquals(Code.HOST_IO_ERROR, e.code(), "state full at write " + n + ": " + e.getMessage());
                 assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
             }
-            rig.writer = Rig.FAST;
+            rig.writer = FastStateWriter.INSTANCE;
             // Nothing is corrupted: boot control decodes, the active slot is untouched and good, the
             // history chain and the receipts read.
             BootControlFile bc = rig.bootControl();

@@ -7,12 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.bootctl.SlotState;
 import io.trialboot.core.Code;
+import io.trialboot.core.FastStateWriter;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
+import io.trialboot.core.StateWriter;
 import io.trialboot.device.BlockDevice;
 import io.trialboot.device.MemoryBlockDevice;
 import io.trialboot.hoststate.SlotSnapshot;
-import io.trialboot.hoststate.StateWriter;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HostStatus;
 import io.trialboot.records.UpdateReceipt;
@@ -71,7 +72,7 @@ class PowerCutTest {
                     }
                     throw new PowerCut(f.count);
                 }
-                Rig.FAST.write(file, content);
+                FastStateWriter.INSTANCE.write(file, content);
             }
 
             @Override
@@ -79,7 +80,7 @@ class PowerCutTest {
                 if (f.due()) {
                     throw new PowerCut(f.count);
                 }
-                Rig.FAST.delete(file);
+                FastStateWriter.INSTANCE.delete(file);
             }
         };
     }
@@ -191,7 +192,7 @@ class PowerCutTest {
         } catch (PowerCut expected) {
             // the power went at point n
         }
-        rig.writer = Rig.FAST;
+        rig.writer = FastStateWriter.INSTANCE;
         rig.wrap = dev -> dev;
         rig.reboot();
         UpdateEngine engine = rig.engine();

@@ -2,8 +2,10 @@ package io.trialboot.update;
 
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.bootctl.Stage0Model;
+import io.trialboot.core.FastStateWriter;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
+import io.trialboot.core.StateWriter;
 import io.trialboot.core.Version;
 import io.trialboot.delta.DeltaMaker;
 import io.trialboot.device.BlockDevice;
@@ -12,7 +14,6 @@ import io.trialboot.device.SlotImage;
 import io.trialboot.hoststate.AdmissionOutcome;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.hoststate.SlotSnapshot;
-import io.trialboot.hoststate.StateWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,34 +35,8 @@ final class Rig {
     final byte[] factory;
     final byte[] v2;
     final byte[] v3;
-    /**
-     * Atomic replace without fsync: the same all-or-nothing result in one process, without the
-     * cost of fsync on a shared disk (the durable path itself is {@code DurableFiles}'s).
-     */
-    static final StateWriter FAST = new StateWriter() {
-        @Override
-        public void write(Path file, byte[] content) {
-            try {
-                Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-                Files.write(tmp, content);
-                Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
 
-        @Override
-        public void delete(Path file) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-    };
-
-    StateWriter writer = FAST;
+    StateWriter writer = FastStateWriter.INSTANCE;
     /** Wraps each device the engine opens (power-cut tests count and fail writes there). */
     java.util.function.Function<MemoryBlockDevice, BlockDevice> wrap = d -> d;
 
@@ -152,7 +127,7 @@ final class Rig {
         devices.values().forEach(MemoryBlockDevice::powerCut);
         Path file = stateRoot.resolve(BootControlFile.PATH);
         BootControlFile after = Stage0Model.boot(BootControlFile.decode(readAll(file)));
-        FAST.write(file, after.encode());
+        FastStateWriter.INSTANCE.write(file, after.encode());
     }
 
     static byte[] readAll(Path p) {

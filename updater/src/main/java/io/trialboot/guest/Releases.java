@@ -5,7 +5,7 @@ import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.device.SlotImage;
 import io.trialboot.format.Artifact;
-import io.trialboot.format.VerifiedRelease;
+import io.trialboot.verified.VerifiedRelease;
 import java.util.Optional;
 
 /**

@@ -2,8 +2,8 @@ package io.trialboot.hoststate;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.Json;
 import io.trialboot.core.TrialbootException;
-import io.trialboot.records.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;

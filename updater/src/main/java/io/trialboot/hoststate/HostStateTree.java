@@ -5,6 +5,8 @@ import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.DurableFiles;
 import io.trialboot.core.Sha256;
+import io.trialboot.core.StateFiles;
+import io.trialboot.core.StateWriter;
 import io.trialboot.core.TrialbootException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

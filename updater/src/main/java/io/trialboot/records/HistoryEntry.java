@@ -1,6 +1,7 @@
 package io.trialboot.records;
 
 import io.trialboot.core.Code;
+import io.trialboot.core.Json;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
 import java.nio.charset.StandardCharsets;

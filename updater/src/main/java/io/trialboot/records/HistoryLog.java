@@ -2,9 +2,9 @@ package io.trialboot.records;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.StateFiles;
+import io.trialboot.core.StateWriter;
 import io.trialboot.core.TrialbootException;
-import io.trialboot.hoststate.StateFiles;
-import io.trialboot.hoststate.StateWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;

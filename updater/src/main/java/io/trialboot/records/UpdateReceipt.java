@@ -2,6 +2,7 @@ package io.trialboot.records;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.Json;
 import io.trialboot.core.TrialbootException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

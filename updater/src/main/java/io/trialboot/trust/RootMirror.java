@@ -2,8 +2,8 @@ package io.trialboot.trust;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.Inputs;
 import io.trialboot.core.TrialbootException;
-import io.trialboot.format.Inputs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

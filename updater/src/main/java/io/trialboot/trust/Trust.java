@@ -2,8 +2,8 @@ package io.trialboot.trust;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.Inputs;
 import io.trialboot.core.TrialbootException;
-import io.trialboot.format.Inputs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -121,7 +121,7 @@ class BootSelectScriptTest {
         Path file = write(trialOfB(1));
         boot(file);
         assertEquals("a fallback 0 2 0|", boot(file));
-        BootRecord record = new BootControl(file, io.trialboot.hoststate.StateWriter.DURABLE).recordBoot();
+        BootRecord record = new BootControl(file, io.trialboot.core.StateWriter.DURABLE).recordBoot();
         assertEquals(new BootRecord(Slot.A, 2, false, 0, Optional.of(Slot.B)), record);
         BootControlFile after = read(file);
         assertEquals(SlotState.BAD, after.slotB());

@@ -3,7 +3,7 @@ package io.trialboot.fuzz;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.trialboot.hoststate.StateWriter;
+import io.trialboot.core.StateWriter;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HistoryLog;
 import java.io.ByteArrayOutputStream;

@@ -9,6 +9,7 @@ import io.trialboot.bootctl.BootControl;
 import io.trialboot.core.Code;
 import io.trialboot.core.DurableFiles;
 import io.trialboot.core.Slot;
+import io.trialboot.core.StateWriter;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.records.HistoryLog;
 import java.io.IOException;

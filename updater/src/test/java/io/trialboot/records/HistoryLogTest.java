@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.core.Code;
+import io.trialboot.core.StateWriter;
 import io.trialboot.core.TrialbootException;
-import io.trialboot.hoststate.StateWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

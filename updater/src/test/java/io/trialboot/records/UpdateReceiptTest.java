@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.trialboot.core.Code;
+import io.trialboot.core.StateWriter;
 import io.trialboot.core.TrialbootException;
-import io.trialboot.hoststate.StateWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,5 @@
-package io.trialboot.records;
+package io.trialboot.core;
 
-import io.trialboot.core.Code;
-import io.trialboot.core.TrialbootException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,10 @@
-package io.trialboot.format;
+package io.trialboot.verified;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.Inputs;
 import io.trialboot.core.TrialbootException;
+import io.trialboot.format.Feed;
 import io.trialboot.trust.KeyId;
 import io.trialboot.trust.Trust;
 import java.nio.file.Path;

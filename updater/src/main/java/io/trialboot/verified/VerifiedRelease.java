@@ -1,9 +1,12 @@
-package io.trialboot.format;
+package io.trialboot.verified;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.Inputs;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
+import io.trialboot.format.Artifact;
+import io.trialboot.format.ReleaseManifest;
 import io.trialboot.trust.KeyId;
 import io.trialboot.trust.Trust;
 import java.io.InputStream;

@@ -1,10 +1,8 @@
-package io.trialboot.records;
+package io.trialboot.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.trialboot.core.Code;
-import io.trialboot.core.TrialbootException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

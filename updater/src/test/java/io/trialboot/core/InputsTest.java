@@ -1,12 +1,9 @@
-package io.trialboot.format;
+package io.trialboot.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.trialboot.core.Code;
-import io.trialboot.core.Sha256;
-import io.trialboot.core.TrialbootException;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,5 @@
-package io.trialboot.format;
+package io.trialboot.core;
 
-import io.trialboot.core.Bounds;
-import io.trialboot.core.Code;
-import io.trialboot.core.Sha256;
-import io.trialboot.core.TrialbootException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

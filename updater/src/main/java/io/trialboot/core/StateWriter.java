@@ -1,8 +1,5 @@
-package io.trialboot.hoststate;
+package io.trialboot.core;
 
-import io.trialboot.core.Code;
-import io.trialboot.core.DurableFiles;
-import io.trialboot.core.TrialbootException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
