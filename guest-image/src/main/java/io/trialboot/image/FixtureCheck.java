@@ -63,7 +63,7 @@ final class FixtureCheck {
     /** Runs every check; returns one line per release and hostile case for the build log. */
     List<String> run(ReleaseMedia.Inputs in) {
         List<String> report = new ArrayList<>();
-        VerifiedFeed feed = VerifiedFeed.load(updates.resolve(ReleaseMedia.FEED), trust);
+        VerifiedFeed feed = VerifiedFeed.load(updates.resolve(VerifiedFeed.STABLE), trust);
         List<Version> listed = feed.feed().entries().stream().map(Feed.Entry::version).toList();
         List<Version> want = List.of(Fixture.HEALTHY.version(), Fixture.NEVER_READY.version(), Fixture.CRASHING.version());
         if (!listed.equals(want)) {

@@ -42,6 +42,7 @@ import io.trialboot.image.HostileCorpus.Maker;
 import io.trialboot.tools.Packaging;
 import io.trialboot.tools.Signed;
 import io.trialboot.trust.SignatureFile;
+import io.trialboot.verified.VerifiedFeed;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -190,8 +191,8 @@ final class HostileCases {
     }
 
     private static Signed goodFeed(Ctx c) {
-        return new Signed(io.trialboot.core.Inputs.read(c.updates().resolve(ReleaseMedia.FEED), Bounds.FEED_BYTES),
-                io.trialboot.core.Inputs.read(c.updates().resolve(ReleaseMedia.FEED + ".sig"), Bounds.SIGNATURE_BYTES));
+        return new Signed(io.trialboot.core.Inputs.read(c.updates().resolve(VerifiedFeed.STABLE), Bounds.FEED_BYTES),
+                io.trialboot.core.Inputs.read(c.updates().resolve(VerifiedFeed.STABLE + ".sig"), Bounds.SIGNATURE_BYTES));
     }
 
     // ---- what the manifest points at ----

@@ -5,6 +5,7 @@ import io.trialboot.core.Version;
 import io.trialboot.delta.DeltaMaker;
 import io.trialboot.tools.Packaging;
 import io.trialboot.tools.Signed;
+import io.trialboot.verified.VerifiedFeed;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -30,7 +31,6 @@ import java.util.function.Consumer;
  */
 final class ReleaseMedia {
     static final String UPDATES = "updates";
-    static final String FEED = "feeds/stable.nxf";
     static final String CHANNEL = "stable";
 
     /** The inputs: each fixture's slot image and system set (the factory's is the base of nothing here). */
@@ -80,7 +80,7 @@ final class ReleaseMedia {
         full(updates, in, Fixture.CRASHING, Fixture.FACTORY.version());
         Packaging.feed(CHANNEL, updates, List.of(Fixture.HEALTHY, Fixture.NEVER_READY, Fixture.CRASHING).stream()
                 .map(f -> updates.resolve(manifestPath(f.version()))).toList(), List.of(in.keys().release()))
-                .writeTo(updates.resolve(FEED));
+                .writeTo(updates.resolve(VerifiedFeed.STABLE));
     }
 
     /** A full release: the image linked onto the media, its manifest signed. */

@@ -3,6 +3,10 @@ package io.trialboot.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trialboot.bootctl.SlotState;
+import io.trialboot.core.Slot;
+import io.trialboot.core.Version;
+import io.trialboot.guest.StatusReply;
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
 import io.trialboot.markers.Contract;
@@ -46,9 +50,9 @@ class FullStateIT {
         assertTrue(vm.lines().subList(applyFrom, end).stream().noneMatch(l -> l.text().startsWith(Marker.UPDATE_AWAIT_CONFIRM.line())),
                 "no switch on a full partition");
 
-        List<String> status = console.run("nx status", Duration.ofSeconds(120));
-        assertTrue(status.contains("slot=a") && status.contains("version=1.0.0") && status.contains("slot_a=good"),
-                "slot a untouched: " + status);
+        StatusReply status = StatusReply.parse(console.run("nx status", Duration.ofSeconds(120)));
+        assertTrue(status.slot() == Slot.A && status.version().equals(Version.parse("1.0.0"))
+                && status.slotA() == SlotState.GOOD, "slot a untouched: " + status);
         List<String> check = console.run("nx selfcheck", Duration.ofSeconds(120));
         assertTrue(check.stream().noneMatch(l -> l.contains("BROKEN") || l.contains("MALFORMED")), "records intact: " + check);
 

@@ -1,6 +1,10 @@
 package io.trialboot.it;
 
 import io.trialboot.apply.Progress;
+import io.trialboot.bootctl.SlotState;
+import io.trialboot.core.Slot;
+import io.trialboot.core.Version;
+import io.trialboot.guest.StatusReply;
 import io.trialboot.harness.QemuVm;
 import io.trialboot.it.CutPlan.Phase;
 import io.trialboot.it.CutPlan.Point;
@@ -10,7 +14,6 @@ import io.trialboot.markers.LinePattern;
 import io.trialboot.markers.Marker;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +37,7 @@ final class PowerCutCampaign {
     static final String FULL = "pkg://updates/releases/1.1.0/manifest.nxm";
     /** v1.2.0: a delta from v1.1.0 whose service never becomes ready (its trial fails health). */
     static final String DELTA = "pkg://updates/releases/1.2.0/manifest.nxm";
-    private static final String HEALTHY = "1.1.0";
+    private static final Version HEALTHY = Version.parse("1.1.0");
     private static final Duration COMMAND = Duration.ofSeconds(120);
     private static final Duration APPLY = Duration.ofSeconds(600);
     /** A restart may take a trial boot that fails health, then the boot of the previous slot. */
@@ -177,12 +180,12 @@ final class PowerCutCampaign {
     private void retry(Point p, List<String> before) {
         List<String> after = history();
         List<String> added = events(after.subList(Math.min(before.size(), after.size()), after.size()));
-        Map<String, String> st = status();
+        StatusReply st = status();
         String why = switch (p.phase()) {
             case FULL_APPLY, SWITCH -> added.contains("switch") ? null : applyFails(FULL);
             case DELTA_APPLY -> added.contains("switch") ? null : applyFails(DELTA);
             case STAGE0_DECREMENT, CONFIRM -> added.contains("confirm") || confirmsOnItsOwn(before) ? null : applyFails(FULL);
-            case ROLLBACK -> st.get("trial").equals("none") ? null : rollbackFails();
+            case ROLLBACK -> st.trial().isEmpty() ? null : rollbackFails();
         };
         if (why != null) {
             fail(p, Kind.RETRY_FAILED, why);
@@ -200,11 +203,11 @@ final class PowerCutCampaign {
     private boolean confirmsOnItsOwn(List<String> before) {
         long deadline = System.nanoTime() + vm.config().scale().scale(SETTLE).toNanos();
         while (System.nanoTime() < deadline) {
-            Map<String, String> st = status();
-            if (!HEALTHY.equals(st.get("version"))) {
+            StatusReply st = status();
+            if (!HEALTHY.equals(st.version())) {
                 return false;
             }
-            if ("none".equals(st.get("trial"))) {
+            if (st.trial().isEmpty()) {
                 List<String> after = history();
                 return events(after.subList(Math.min(before.size(), after.size()), after.size())).contains("confirm");
             }
@@ -221,20 +224,18 @@ final class PowerCutCampaign {
     // ---- the checks after a cut ----
 
     private void check(Point p, List<String> before, List<ConsoleLine> beforeCut, List<ConsoleLine> restart) {
-        Map<String, String> st = status();
-        String booted = st.get("slot");
-        String active = st.get("active");
-        String trial = st.get("trial");
+        StatusReply st = status();
+        Slot booted = st.slot();
+        Slot active = st.active();
         List<String> wrong = new ArrayList<>();
-        if (!List.of("good", "verified").contains(st.get("slot_" + booted))) {
-            wrong.add("booted slot " + booted + " is " + st.get("slot_" + booted));
+        if (!st.state(booted).bootable()) {
+            wrong.add("booted slot " + booted + " is " + st.state(booted).text());
         }
-        if (!"good".equals(st.get("slot_" + active))) {
-            wrong.add("active slot " + active + " is " + st.get("slot_" + active));
+        if (st.state(active) != SlotState.GOOD) {
+            wrong.add("active slot " + active + " is " + st.state(active).text());
         }
-        if (!trial.equals("none") && (trial.equals(active) || !"verified".equals(st.get("slot_" + trial)))) {
-            wrong.add("trial " + trial + " with active " + active + " and slot_" + trial + "=" + st.get("slot_" + trial));
-        }
+        st.trial().filter(t -> t == active || st.state(t) != SlotState.VERIFIED).ifPresent(t ->
+                wrong.add("trial " + t + " with active " + active + " and slot_" + t + "=" + st.state(t).text()));
         restart.stream().map(ConsoleLine::text).filter(t -> t.startsWith("stage0: ") && t.contains("mode=recovery"))
                 .findFirst().ifPresent(t -> wrong.add("stage 0 could not read boot control: " + t));
         List<String> selfcheck = console.run("nx selfcheck --deep", APPLY);
@@ -309,15 +310,14 @@ final class PowerCutCampaign {
     // ---- getting the device where a phase starts (uncut) ----
 
     private void ensureIdle() {
-        if (!status().get("trial").equals("none")) {
+        if (status().trial().isPresent()) {
             String why = rollbackFails();
             if (why != null) throw new AssertionError("could not settle the pending trial: " + why);
         }
     }
 
     private void ensureHealthyTrial() {
-        Map<String, String> st = status();
-        if (!st.get("trial").equals("none") && trialVersion().equals(Optional.of(HEALTHY))) {
+        if (status().trial().isPresent() && trialVersion().equals(Optional.of(HEALTHY.toString()))) {
             return;
         }
         ensureIdle();
@@ -331,7 +331,7 @@ final class PowerCutCampaign {
      * UPDATE_VERSION_FLOOR): a device that runs it goes back to the factory image on a fresh overlay.
      */
     private void ensureNotOnHealthy() {
-        if (!status().get("version").equals(HEALTHY)) {
+        if (!status().version().equals(HEALTHY)) {
             return;
         }
         say("the device runs v" + HEALTHY + ", which it would refuse to install again: back to the factory image");
@@ -344,23 +344,24 @@ final class PowerCutCampaign {
 
     private void ensureIdleOnHealthy() {
         ensureIdle();
-        if (status().get("version").equals(HEALTHY)) {
+        if (status().version().equals(HEALTHY)) {
             return;
         }
         ensureHealthyTrial();
         int from = console.mark();
         vm.type("nx reboot");
         console.settle(from, SETTLE);
-        if (!status().get("version").equals(HEALTHY) || !status().get("trial").equals("none")) {
+        StatusReply st = status();
+        if (!st.version().equals(HEALTHY) || st.trial().isPresent()) {
             throw new AssertionError("v" + HEALTHY + " was not confirmed: " + status());
         }
     }
 
     private void ensureTrial() {
-        if (!status().get("trial").equals("none")) {
+        if (status().trial().isPresent()) {
             return;
         }
-        String why = applyFails(status().get("version").equals(HEALTHY) ? DELTA : FULL);
+        String why = applyFails(status().version().equals(HEALTHY) ? DELTA : FULL);
         if (why != null) throw new AssertionError("could not set up a trial to roll back: " + why);
     }
 
@@ -380,18 +381,8 @@ final class PowerCutCampaign {
         return out.stream().anyMatch(matches(Marker.UPDATE_ROLLED_BACK)) ? null : "nx rollback: " + out;
     }
 
-    private Map<String, String> status() {
-        Map<String, String> m = new HashMap<>();
-        for (String l : console.run("nx status", COMMAND)) {
-            int eq = l.indexOf('=');
-            if (eq > 0 && !l.contains(" ")) {
-                m.put(l.substring(0, eq), l.substring(eq + 1));
-            }
-        }
-        for (String key : List.of("slot", "version", "active", "trial", "slot_a", "slot_b")) {
-            if (!m.containsKey(key)) throw new AssertionError("nx status gave no " + key + ": " + m);
-        }
-        return m;
+    private StatusReply status() {
+        return StatusReply.parse(console.run("nx status", COMMAND));
     }
 
     private List<String> history() {

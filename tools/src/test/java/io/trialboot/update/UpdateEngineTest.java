@@ -13,6 +13,8 @@ import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Version;
 import io.trialboot.hoststate.AdmissionOutcome;
 import io.trialboot.records.HistoryEntry;
+import io.trialboot.records.HistoryEvent;
+import io.trialboot.records.HistoryFields;
 import io.trialboot.records.HostStatus;
 import io.trialboot.records.UpdateReceipt;
 import io.trialboot.records.UpdateReceipt.Decision;
@@ -284,13 +286,13 @@ class UpdateEngineTest {
 
     @Test
     void auditAppendsAnOperationKeepsDomainJsonInLineAndSkipsASuspendedDomain() {
-        HistoryEntry e = engine.audit("selfcheck", java.util.Map.of("status", "OK")).orElseThrow();
+        HistoryEntry e = engine.audit(HistoryEvent.SELFCHECK, HistoryFields.of("status", "OK")).orElseThrow();
         assertEquals("selfcheck", e.event());
         assertEquals("OK", e.field("status"));
         assertEquals(e.seq(), rig.tree().system().descriptor().currentLogseq());
         assertTrue(engine.selfcheck(false).ok(), "domain.json follows the audit line");
         rig.tree().system().suspend();
-        assertEquals(Optional.empty(), engine.audit("reboot", java.util.Map.of()));
+        assertEquals(Optional.empty(), engine.audit(HistoryEvent.REBOOT, HistoryFields.of("by", "test")));
         assertEquals(e.seq(), engine.history().lastSeq());
     }
 }

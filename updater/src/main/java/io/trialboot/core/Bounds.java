@@ -65,8 +65,6 @@ public final class Bounds {
     public static final int RECORD_BYTES = 16 * 1024;
     /** {@code host/host-id}: printable ASCII, no slash. */
     public static final int HOST_ID_CHARS = 64;
-    /** The fixed-size header of an {@code .nxdelta} file. */
-    public static final int DELTA_HEADER_BYTES = 256;
     /** Operations in one {@code .nxdelta}. */
     public static final long DELTA_MAX_OPS = 1L << 22;
     /** Bytes one literal operation may carry (the applier streams them, this bounds a corrupt length). */

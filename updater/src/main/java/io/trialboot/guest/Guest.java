@@ -114,7 +114,7 @@ final class Guest implements AutoCloseable {
     /** healthd's probe of updated: a real RPC round trip on its socket. */
     private static boolean updatedAnswers(NxClient nx) {
         try {
-            return nx.call("GetStatus").code() == Code.HOST_OK;
+            return nx.call(RpcOperation.GET_STATUS.request(List.of())).code() == Code.HOST_OK;
         } catch (TrialbootException e) {
             return false; // not reachable (yet): the gate keeps polling until its bound
         }

@@ -3,6 +3,8 @@ package io.trialboot.guest;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.markers.Marker;
+import io.trialboot.records.HistoryEvent;
+import io.trialboot.records.HistoryFields;
 import io.trialboot.update.HealthGate;
 import io.trialboot.update.HealthVerdict;
 import io.trialboot.update.UpdateEngine;
@@ -52,7 +54,7 @@ final class Healthd {
         } else {
             console.println(Marker.HEALTH_FAIL_ROLLBACK.line());
             synchronized (engine) {
-                engine.audit("reboot", UpdateService.fields("by", "healthd"));
+                engine.audit(HistoryEvent.REBOOT, HistoryFields.of("by", "healthd"));
             }
             power.reboot();
         }

@@ -9,6 +9,7 @@ import io.trialboot.core.Version;
 import io.trialboot.format.Feed;
 import io.trialboot.markers.Marker;
 import io.trialboot.records.HistoryEntry;
+import io.trialboot.records.HistoryEvent;
 import io.trialboot.records.HostStatus;
 import io.trialboot.records.UpdateReceipt;
 import io.trialboot.verified.VerifiedFeed;
@@ -55,15 +56,15 @@ final class Selftest {
         if (bc.trial().equals(java.util.Optional.of(running))) {
             return new Decision(Step.FAIL, "slot " + running + " is still on trial: healthd did not settle it");
         }
-        long lastSwitch = last(history, "switch");
+        long lastSwitch = last(history, HistoryEvent.SWITCH);
         if (lastSwitch == 0) {
             return new Decision(Step.INSTALL_NEXT, "no update switched yet: install the first release above the factory's");
         }
-        if (last(history, "rollback") > lastSwitch) {
+        if (last(history, HistoryEvent.ROLLBACK) > lastSwitch) {
             return new Decision(Step.REPORT_ROLLBACK, "update switched at #" + lastSwitch + " was rolled back");
         }
-        if (last(history, "confirm") > lastSwitch) {
-            long confirms = history.stream().filter(e -> e.event().equals("confirm")).count();
+        if (last(history, HistoryEvent.CONFIRM) > lastSwitch) {
+            long confirms = history.stream().filter(e -> e.is(HistoryEvent.CONFIRM)).count();
             return confirms == 1
                     ? new Decision(Step.INSTALL_NEXT, "the first update was confirmed: install the next (a delta)")
                     : new Decision(Step.FAIL, "update " + confirms + " was confirmed: the cycle expects it to roll back");
@@ -71,10 +72,10 @@ final class Selftest {
         return new Decision(Step.FAIL, "the update switched at #" + lastSwitch + " was neither confirmed nor rolled back");
     }
 
-    private static long last(List<HistoryEntry> history, String event) {
+    private static long last(List<HistoryEntry> history, HistoryEvent event) {
         long seq = 0;
         for (HistoryEntry e : history) {
-            if (e.event().equals(event)) {
+            if (e.is(event)) {
                 seq = e.seq();
             }
         }
@@ -109,8 +110,8 @@ final class Selftest {
 
     /** A confirm after this boot's {@code boot} entry: healthd confirmed the trial just now. */
     static boolean confirmedThisBoot(List<HistoryEntry> history) {
-        long boot = last(history, "boot");
-        return boot > 0 && last(history, "confirm") > boot;
+        long boot = last(history, HistoryEvent.BOOT);
+        return boot > 0 && last(history, HistoryEvent.CONFIRM) > boot;
     }
 
     private void installNext(Version running) {
@@ -139,7 +140,7 @@ final class Selftest {
     }
 
     private void reportRollback(BootControlFile bc, List<HistoryEntry> history) {
-        HistoryEntry rollback = history.stream().filter(e -> e.event().equals("rollback")).reduce((a, b) -> b)
+        HistoryEntry rollback = history.stream().filter(e -> e.is(HistoryEvent.ROLLBACK)).reduce((a, b) -> b)
                 .orElseThrow();
         Slot bad = Slot.parse(rollback.field("slot"));
         Slot to = Slot.parse(rollback.field("to"));

@@ -11,6 +11,8 @@ import io.trialboot.format.Feed;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.hoststate.SlotSnapshot;
 import io.trialboot.markers.Marker;
+import io.trialboot.records.HistoryEvent;
+import io.trialboot.records.HistoryFields;
 import io.trialboot.records.HostStatus;
 import io.trialboot.records.UpdateReceipt;
 import io.trialboot.trust.Trust;
@@ -56,15 +58,15 @@ final class UpdateService {
 
     /** Verifies the media's stable feed; prints {@code updates: feed loaded items=<n>}. */
     VerifiedFeed loadFeed() {
-        Path feed = media.updates().resolve("feeds/stable.nxf");
-        String input = MediaInputs.SCHEME + MediaInputs.UPDATES + "feeds/stable.nxf";
+        Path feed = media.updates().resolve(VerifiedFeed.STABLE);
+        String input = MediaInputs.SCHEME + MediaInputs.UPDATES + VerifiedFeed.STABLE;
         VerifiedFeed vf;
         try {
             vf = VerifiedFeed.load(feed, trust.get());
         } catch (TrialbootException e) {
             throw rejected(input, feed, Bounds.FEED_BYTES, e);
         }
-        engine.audit("feed", fields("channel", vf.feed().channel(), "items", (long) vf.feed().entries().size()));
+        engine.audit(HistoryEvent.FEED, HistoryFields.of("channel", vf.feed().channel()).and("items", (long) vf.feed().entries().size()));
         console.println(Marker.UPDATES_FEED_LOADED.line(vf.feed().entries().size()));
         return vf;
     }
@@ -141,13 +143,14 @@ final class UpdateService {
     /** {@code nx selfcheck}: writes the next host status (installs need the latest OK) and audits it. */
     HostStatus selfcheck(boolean deep) {
         HostStatus s = engine.selfcheck(deep);
-        engine.audit("selfcheck", fields("n", s.n(), "deep", String.valueOf(deep), "status", s.ok() ? "OK" : "FAILED"));
+        engine.audit(HistoryEvent.SELFCHECK, HistoryFields.of("n", s.n()).and("deep", String.valueOf(deep))
+                .and("status", s.ok() ? "OK" : "FAILED"));
         return s;
     }
 
     /** Audits a reboot about to happen ({@code by}: nx, healthd, selftest); the caller then resets. */
     void auditReboot(String by) {
-        engine.audit("reboot", fields("by", by));
+        engine.audit(HistoryEvent.REBOOT, HistoryFields.of("by", by));
     }
 
     /** The receipt of the last attempt, for {@code Switch} without an attempt number. */
@@ -186,15 +189,6 @@ final class UpdateService {
         console.println("update: " + e.getMessage());
         console.println(Marker.UPDATE_REJECTED.line(e.code().name(), input));
         return e;
-    }
-
-    /** History fields in the order given (the line's field order is part of its bytes). */
-    static java.util.Map<String, Object> fields(Object... keysAndValues) {
-        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return m;
     }
 
     private static String quarantineName(String input) {

@@ -26,11 +26,9 @@ import java.util.List;
  * the socket is bound and accepting. One request at a time ({@link RequestGate}: a client arriving
  * while another's request is in flight gets {@code HOST_CONCURRENT_MODIFICATION}), each under the engine's lock; every
  * request is audited to the console ({@code updated: <op> -> <CODE>}) and every state change to the
- * history by the engine. Operations: {@value #OPERATIONS}.
+ * history by the engine. The operations are {@link RpcOperation}'s.
  */
 final class Updated implements AutoCloseable {
-    static final String OPERATIONS = "GetStatus, LoadFeed, StageSystem <input>, Switch <attempt>, HealthOk, Confirm,"
-            + " Rollback, History, Receipts, Selfcheck [--deep], Reboot";
 
     private final GuestPaths paths;
     private final Bootctld bootctld;
@@ -96,7 +94,7 @@ final class Updated implements AutoCloseable {
             ch.shutdownOutput();
             Rpc.drain(ch);
             ch.close();
-            if (request.equals("Reboot") && reply.code() == Code.HOST_OK) {
+            if (request.equals(RpcOperation.REBOOT.wire()) && reply.code() == Code.HOST_OK) {
                 power.reboot();
             }
         } catch (IOException e) {
@@ -126,40 +124,28 @@ final class Updated implements AutoCloseable {
         return reply;
     }
 
-    private List<String> dispatch(String op, List<String> args) {
+    private List<String> dispatch(String name, List<String> args) {
+        RpcOperation op = RpcOperation.ofWire(name).orElseThrow(() -> new TrialbootException(Code.MALFORMED_INPUT,
+                "unknown operation '" + name + "' (known: " + RpcOperation.wireNames() + ")"));
+        op.requireArgs(args);
         return switch (op) {
-            case "GetStatus" -> arity(op, args, 0, this::status);
-            case "LoadFeed" -> arity(op, args, 0, () -> feed(updates.loadFeed()));
-            case "StageSystem" -> arity(op, args, 1, () -> {
-                UpdateReceipt r = updates.apply(updates.stage(args.get(0)));
-                return List.of("attempt=" + r.attempt(), "version=" + r.version(), "slot=" + r.targetSlot(),
-                        "kind=" + r.kind(), "sha256=" + r.observedSha256());
-            });
-            case "Switch" -> arity(op, args, 1, () -> {
+            case GET_STATUS -> status().lines();
+            case LOAD_FEED -> feed(updates.loadFeed());
+            case STAGE_SYSTEM -> InstallReply.of(updates.apply(updates.stage(args.get(0)))).lines();
+            case SWITCH -> {
                 UpdateReceipt r = updates.switchSlot(updates.receipt(attempt(args.get(0))));
-                return List.of("attempt=" + r.attempt(), "trial=" + r.targetSlot(), "reboot to try it (nx reboot)");
-            });
-            case "HealthOk", "Confirm" -> arity(op, args, 0, () -> List.of("active=" + updates.confirm().letter()));
-            case "Rollback" -> arity(op, args, 0, () -> List.of("next=" + updates.rollback().letter(),
-                    "reboot to use it (nx reboot)"));
-            case "History" -> arity(op, args, 0,
-                    () -> updates.engine().history().read().stream().map(HistoryView::line).toList());
-            case "Receipts" -> arity(op, args, 0, this::receipts);
-            case "Selfcheck" -> selfcheck(args);
-            case "Reboot" -> arity(op, args, 0, () -> {
+                yield List.of("attempt=" + r.attempt(), "trial=" + r.targetSlot(), "reboot to try it (nx reboot)");
+            }
+            case HEALTH_OK, CONFIRM -> List.of("active=" + updates.confirm().letter());
+            case ROLLBACK -> List.of("next=" + updates.rollback().letter(), "reboot to use it (nx reboot)");
+            case HISTORY -> updates.engine().history().read().stream().map(HistoryView::line).toList();
+            case RECEIPTS -> receipts();
+            case SELFCHECK -> selfcheck(!args.isEmpty());
+            case REBOOT -> {
                 updates.auditReboot("nx");
-                return List.of("rebooting");
-            });
-            default -> throw new TrialbootException(Code.MALFORMED_INPUT, "unknown operation '" + op + "' (known: "
-                    + OPERATIONS + ")");
+                yield List.of("rebooting");
+            }
         };
-    }
-
-    private static List<String> arity(String op, List<String> args, int n, java.util.function.Supplier<List<String>> run) {
-        if (args.size() != n) {
-            throw new TrialbootException(Code.MALFORMED_INPUT, op + " takes " + n + " argument(s), got " + args.size());
-        }
-        return run.get();
     }
 
     private static long attempt(String text) {
@@ -169,21 +155,12 @@ final class Updated implements AutoCloseable {
         return Long.parseLong(text);
     }
 
-    private List<String> status() {
+    private StatusReply status() {
         BootControlFile now = bootctld.current();
         Slot booted = bootctld.bootedSlot();
         boolean trial = now.trial().map(booted::equals).orElse(false);
-        return List.of(
-                "slot=" + booted.letter(),
-                "version=" + bundlemgrd.version(),
-                "boot_count=" + now.bootCount(),
-                "mode=" + (trial ? "trial" : "normal"),
-                "tries_left=" + now.triesLeft(),
-                "slot_a=" + now.slotA().text(),
-                "slot_b=" + now.slotB().text(),
-                "active=" + now.active().letter(),
-                "trial=" + now.trial().map(Slot::letter).orElse("none"),
-                "floor=" + updates.engine().floor());
+        return new StatusReply(booted, bundlemgrd.version(), now.bootCount(), trial ? "trial" : "normal",
+                now.triesLeft(), now.slotA(), now.slotB(), now.active(), now.trial(), updates.engine().floor());
     }
 
     private static List<String> feed(VerifiedFeed vf) {
@@ -202,11 +179,8 @@ final class Updated implements AutoCloseable {
         return lines;
     }
 
-    private List<String> selfcheck(List<String> args) {
-        if (args.size() > 1 || (args.size() == 1 && !args.get(0).equals("--deep"))) {
-            throw new TrialbootException(Code.MALFORMED_INPUT, "Selfcheck takes only --deep, got " + args);
-        }
-        HostStatus s = updates.selfcheck(!args.isEmpty());
+    private List<String> selfcheck(boolean deep) {
+        HostStatus s = updates.selfcheck(deep);
         String name = HostStatus.fileName(s.n());
         if (!s.ok()) {
             throw new TrialbootException(Code.UPDATE_PRECHECK_FAILED, name + ": " + String.join("; ", s.failures())

@@ -54,6 +54,16 @@ public record HistoryEntry(long seq, Sha256 prev, String event, Map<String, Obje
         return Sha256.of(line().getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Whether this line records {@code e}. */
+    public boolean is(HistoryEvent e) {
+        return event.equals(e.text());
+    }
+
+    /** Whether this line records a transition (see {@link HistoryEvent#transition()}). */
+    public boolean isTransition() {
+        return HistoryEvent.of(event).map(HistoryEvent::transition).orElse(false);
+    }
+
     /** A string field, or null. */
     public String field(String key) {
         Object v = fields.get(key);

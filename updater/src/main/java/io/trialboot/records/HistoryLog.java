@@ -145,6 +145,6 @@ public final class HistoryLog {
         Map<String, Object> fields = new java.util.LinkedHashMap<>();
         fields.put("torn_bytes", (long) (bytes.length - complete));
         fields.put("quarantined", kept.getFileName().toString());
-        return java.util.Optional.of(append("repair", fields));
+        return java.util.Optional.of(append(HistoryEvent.REPAIR.text(), fields));
     }
 }

@@ -2,6 +2,7 @@ package io.trialboot.records;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.Slot;
 import io.trialboot.core.StateFiles;
 import io.trialboot.core.StateWriter;
 import io.trialboot.core.TrialbootException;
@@ -58,6 +59,21 @@ public final class ReceiptStore {
 
     public void write(UpdateReceipt r) {
         writer.write(path(r.attempt()), r.encode());
+    }
+
+    /**
+     * The trial of {@code slot} ended: the latest receipt that put it on trial gets {@code outcome},
+     * {@code reason} (when there is one) and the history line {@code seq} that recorded the end.
+     */
+    public void settleTrial(Slot slot, UpdateReceipt.SwitchOutcome outcome, Code reason, long seq) {
+        List<UpdateReceipt> all = list();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            UpdateReceipt r = all.get(i);
+            if (r.switchOutcome() == UpdateReceipt.SwitchOutcome.TRIAL_SET && slot.letter().equals(r.targetSlot())) {
+                write(r.withSwitch(outcome).withReasons(reason == null ? List.of() : List.of(reason)).withLogSeq(seq));
+                return;
+            }
+        }
     }
 
     /** Current-contract receipts in attempt order; old-contract ones are skipped (see {@link UpdateReceipt#decode}). */

@@ -59,9 +59,41 @@ public record UpdateReceipt(
         }
     }
 
-    public UpdateReceipt with(String observed, InstallStatus install, SwitchOutcome sw, List<Code> reasons, long seq) {
+    /**
+     * A decision on attempt {@code attempt} before anything is installed: the release's fields are
+     * null until {@link #withRelease} names them (a rejected input has none).
+     */
+    public static UpdateReceipt decided(long attempt, String buildId, String releaseId, Decision decision,
+            List<Code> reasons, long logSeq) {
+        return new UpdateReceipt(attempt, buildId, releaseId, null, null, null, null, null, decision, reasons,
+                InstallStatus.NOT_STARTED, SwitchOutcome.NOT_ATTEMPTED, logSeq);
+    }
+
+    public UpdateReceipt withRelease(String version, String kind, String targetSlot, String expectedSha256) {
+        return new UpdateReceipt(attempt, buildId, releaseId, version, kind, targetSlot, expectedSha256,
+                observedSha256, decision, reasonCodes, installStatus, switchOutcome, logSeq);
+    }
+
+    /** The install's progress and the digest measured so far (null when nothing was). */
+    public UpdateReceipt withInstall(InstallStatus status, String observed) {
         return new UpdateReceipt(attempt, buildId, releaseId, version, kind, targetSlot, expectedSha256, observed,
-                decision, reasons, install, sw, seq);
+                decision, reasonCodes, status, switchOutcome, logSeq);
+    }
+
+    public UpdateReceipt withSwitch(SwitchOutcome outcome) {
+        return new UpdateReceipt(attempt, buildId, releaseId, version, kind, targetSlot, expectedSha256,
+                observedSha256, decision, reasonCodes, installStatus, outcome, logSeq);
+    }
+
+    public UpdateReceipt withReasons(List<Code> reasons) {
+        return new UpdateReceipt(attempt, buildId, releaseId, version, kind, targetSlot, expectedSha256,
+                observedSha256, decision, reasons, installStatus, switchOutcome, logSeq);
+    }
+
+    /** The history line that recorded the receipt's last change. */
+    public UpdateReceipt withLogSeq(long seq) {
+        return new UpdateReceipt(attempt, buildId, releaseId, version, kind, targetSlot, expectedSha256,
+                observedSha256, decision, reasonCodes, installStatus, switchOutcome, seq);
     }
 
     public byte[] encode() {

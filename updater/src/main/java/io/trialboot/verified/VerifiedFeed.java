@@ -13,8 +13,8 @@ import java.util.Set;
 
 /** A feed whose signatures met the domain's witness mode. */
 public record VerifiedFeed(Feed feed, Set<KeyId> signers) {
-    /** Where the stable feed lives on the update media, relative to its root. */
-    public static final String STABLE = "updates/feeds/stable.nxf";
+    /** Where the stable feed lives on the update media, relative to its {@code updates/} directory. */
+    public static final String STABLE = "feeds/stable.nxf";
 
     public VerifiedFeed {
         Objects.requireNonNull(feed, "feed");

@@ -1,0 +1,115 @@
+package io.trialboot.guest;
+
+import io.trialboot.core.Code;
+import io.trialboot.core.TrialbootException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * updated's RPC operations (docs/architecture.md#local-rpc), the one home of each operation's wire
+ * name, the {@code nx} words that send it, its argument and its line in {@code nx}'s usage. The
+ * server ({@link Updated}) and the client ({@link NxClient}) both read it.
+ */
+enum RpcOperation {
+    GET_STATUS("GetStatus", "status", Arg.NONE, "slot, version, boot count, boot-control state, floor"),
+    LOAD_FEED("LoadFeed", "feed", Arg.NONE, "verify the media's feed and list its releases"),
+    STAGE_SYSTEM("StageSystem", "update apply", Arg.INPUT, "verify, install to the inactive slot and switch to a trial\n"
+            + "(<input>: pkg://updates/<path of a manifest>)"),
+    /** No {@code nx} words of its own: {@code nx update apply} sends it after a staged install. */
+    SWITCH("Switch", "", Arg.ATTEMPT, "put an installed attempt on trial"),
+    HEALTH_OK("HealthOk", "health-ok", Arg.NONE, "report the running trial slot healthy: it becomes the active one"),
+    CONFIRM("Confirm", "confirm", Arg.NONE, "make the running trial slot the active one"),
+    ROLLBACK("Rollback", "rollback", Arg.NONE, "mark the trial slot bad, or go back to the other good slot"),
+    HISTORY("History", "history", Arg.NONE, "the update history, one line per event"),
+    RECEIPTS("Receipts", "receipts", Arg.NONE, "the UpdateReceipt/1 of every install attempt"),
+    SELFCHECK("Selfcheck", "selfcheck", Arg.DEEP, "check the state (--deep re-hashes the slots); installs need OK"),
+    REBOOT("Reboot", "reboot", Arg.NONE, "reboot the device (a real guest reboot)");
+
+    /** What an operation takes after its name. */
+    enum Arg {
+        NONE(""),
+        INPUT("<input>"),
+        ATTEMPT("<attempt>"),
+        DEEP("[--deep]");
+
+        private final String usage;
+
+        Arg(String usage) {
+            this.usage = usage;
+        }
+
+        boolean accepts(List<String> args) {
+            return switch (this) {
+                case NONE -> args.isEmpty();
+                case INPUT, ATTEMPT -> args.size() == 1 && !args.get(0).isBlank();
+                case DEEP -> args.isEmpty() || args.equals(List.of("--deep"));
+            };
+        }
+    }
+
+    private static final String USAGE_INDENT = " ".repeat(25);
+
+    private final String wire;
+    private final List<String> words;
+    private final Arg arg;
+    private final String help;
+
+    RpcOperation(String wire, String words, Arg arg, String help) {
+        this.wire = wire;
+        this.words = words.isEmpty() ? List.of() : List.of(words.split(" "));
+        this.arg = arg;
+        this.help = help;
+    }
+
+    String wire() {
+        return wire;
+    }
+
+    /** The request line of this operation with {@code args}. */
+    String request(List<String> args) {
+        return args.isEmpty() ? wire : wire + " " + String.join(" ", args);
+    }
+
+    /** Throws {@code MALFORMED_INPUT} unless this operation takes {@code args}. */
+    void requireArgs(List<String> args) {
+        if (!arg.accepts(args)) {
+            throw new TrialbootException(Code.MALFORMED_INPUT, wire + " takes "
+                    + (arg == Arg.NONE ? "no argument" : arg.usage) + ", got " + args);
+        }
+    }
+
+    static Optional<RpcOperation> ofWire(String name) {
+        return Arrays.stream(values()).filter(o -> o.wire.equals(name)).findFirst();
+    }
+
+    /** The request an {@code nx} command line sends, or empty when it is no command. */
+    static Optional<String> requestFor(List<String> commandLine) {
+        for (RpcOperation o : values()) {
+            if (!o.words.isEmpty() && commandLine.size() >= o.words.size()
+                    && commandLine.subList(0, o.words.size()).equals(o.words)) {
+                List<String> args = commandLine.subList(o.words.size(), commandLine.size());
+                return o.arg.accepts(args) ? Optional.of(o.request(args)) : Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every operation with its argument, for the server's answer to an unknown one. */
+    static String wireNames() {
+        return Arrays.stream(values()).map(o -> (o.wire + " " + o.arg.usage).strip()).collect(Collectors.joining(", "));
+    }
+
+    /** {@code nx}'s usage text: one line (or more) per command. */
+    static String usage() {
+        StringBuilder sb = new StringBuilder("usage: nx <command>\ncommands:");
+        for (RpcOperation o : values()) {
+            if (!o.words.isEmpty()) {
+                String command = (String.join(" ", o.words) + " " + o.arg.usage).strip();
+                sb.append('\n').append(String.format("  %-22s %s", command, o.help.replace("\n", "\n" + USAGE_INDENT)));
+            }
+        }
+        return sb.toString();
+    }
+}

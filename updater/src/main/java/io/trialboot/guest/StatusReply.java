@@ -1,0 +1,74 @@
+package io.trialboot.guest;
+
+import io.trialboot.bootctl.SlotState;
+import io.trialboot.core.Code;
+import io.trialboot.core.Slot;
+import io.trialboot.core.TrialbootException;
+import io.trialboot.core.Version;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.IntStream;
+
+/**
+ * The answer to {@code GetStatus} ({@code nx status}): one {@code key=value} line per field, in
+ * this order. {@link #parse} reads it back from those lines, also among other console lines.
+ */
+public record StatusReply(Slot slot, Version version, long bootCount, String mode, int triesLeft, SlotState slotA,
+        SlotState slotB, Slot active, Optional<Slot> trial, Version floor) {
+    private static final List<String> KEYS = List.of("slot", "version", "boot_count", "mode", "tries_left", "slot_a",
+            "slot_b", "active", "trial", "floor");
+
+    public StatusReply {
+        Objects.requireNonNull(slot, "slot");
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(slotA, "slotA");
+        Objects.requireNonNull(slotB, "slotB");
+        Objects.requireNonNull(active, "active");
+        Objects.requireNonNull(trial, "trial");
+        Objects.requireNonNull(floor, "floor");
+    }
+
+    /** The state of {@code s}. */
+    public SlotState state(Slot s) {
+        return s == Slot.A ? slotA : slotB;
+    }
+
+    public List<String> lines() {
+        List<Object> values = List.of(slot.letter(), version, bootCount, mode, triesLeft, slotA.text(), slotB.text(),
+                active.letter(), trial.map(Slot::letter).orElse("none"), floor);
+        return IntStream.range(0, KEYS.size()).mapToObj(i -> KEYS.get(i) + "=" + values.get(i)).toList();
+    }
+
+    /**
+     * Reads a status from {@code lines}: the first {@code <key>=<value>} line of each field counts,
+     * any other line is skipped (a console shows prompts and audit lines around it). A missing or
+     * malformed field is {@code MALFORMED_INPUT}.
+     */
+    public static StatusReply parse(List<String> lines) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String l : lines) {
+            int eq = l.indexOf('=');
+            if (eq > 0 && !l.contains(" ") && KEYS.contains(l.substring(0, eq))) {
+                m.putIfAbsent(l.substring(0, eq), l.substring(eq + 1));
+            }
+        }
+        for (String key : KEYS) {
+            if (!m.containsKey(key)) {
+                throw new TrialbootException(Code.MALFORMED_INPUT, "status gave no " + key + ": " + lines);
+            }
+        }
+        try {
+            return new StatusReply(Slot.parse(m.get("slot")), Version.parse(m.get("version")),
+                    Long.parseLong(m.get("boot_count")), m.get("mode"), Integer.parseInt(m.get("tries_left")),
+                    SlotState.parse(m.get("slot_a")), SlotState.parse(m.get("slot_b")), Slot.parse(m.get("active")),
+                    m.get("trial").equals("none") ? Optional.empty() : Optional.of(Slot.parse(m.get("trial"))),
+                    Version.parse(m.get("floor")));
+        } catch (NumberFormatException e) {
+            throw new TrialbootException(Code.MALFORMED_INPUT, "status: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.trialboot.update;
+
+import io.trialboot.bootctl.BootControl;
+import io.trialboot.bootctl.BootControlFile;
+import io.trialboot.bootctl.BootRecord;
+import io.trialboot.bootctl.SlotState;
+import io.trialboot.core.Code;
+import io.trialboot.core.Slot;
+import io.trialboot.core.TrialbootException;
+import io.trialboot.hoststate.Domain;
+import io.trialboot.hoststate.HostStateTree;
+import io.trialboot.hoststate.SlotSnapshot;
+import io.trialboot.records.HistoryEntry;
+import io.trialboot.records.HistoryEvent;
+import io.trialboot.records.HistoryFields;
+import io.trialboot.records.ReceiptStore;
+import io.trialboot.records.UpdateReceipt.InstallStatus;
+import io.trialboot.records.UpdateReceipt.SwitchOutcome;
+import io.trialboot.records.UpdateReceipt;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What bootctld's start-up writes after boot control counted the boot: the transition a power cut
+ * kept from the history, a stage-0 fallback, the {@code boot} line, and the {@code domain.json} and
+ * floor a confirm left behind.
+ *
+ * <p>A switch, a confirm or a rollback commits when boot control is written; its history line
+ * follows. A power cut between the two leaves the history one transition behind what the device
+ * does. At the next boot this writes the missing line, marked {@code recovered}, before the boot's
+ * own {@code boot} line: a trial boot control holds that the history never switched to; or the
+ * confirm (the trial slot is active and good) or the rollback (the trial slot is bad) of a trial
+ * the history still shows pending. A stage-0 fallback (the trial ran out of tries) is recorded as a
+ * rollback, and the attempt's receipt says ROLLED_BACK.
+ */
+final class BootRecovery {
+    private final HostStateTree tree;
+    private final Domain domain;
+    private final BootControl bootControl;
+    private final Journal journal;
+    private final ReceiptStore receipts;
+    private final RollbackFloor floor;
+
+    BootRecovery(HostStateTree tree, BootControl bootControl, Journal journal, ReceiptStore receipts,
+            RollbackFloor floor) {
+        this.tree = tree;
+        this.domain = tree.system();
+        this.bootControl = bootControl;
+        this.journal = journal;
+        this.receipts = receipts;
+        this.floor = floor;
+    }
+
+    /** The trial the history shows pending: the slot of its last transition, when that is a switch. */
+    static Optional<Slot> pendingTrial(List<HistoryEntry> entries) {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            HistoryEntry e = entries.get(i);
+            if (e.isTransition()) {
+                return e.is(HistoryEvent.SWITCH) ? Optional.of(Slot.parse(e.field("slot"))) : Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Records boot {@code r}, after what the history ({@code history}, as read before it) misses. */
+    void record(BootRecord r, List<HistoryEntry> history) {
+        recordLostTransition(r, history);
+        if (r.fellBackFrom().isPresent()) {
+            Slot bad = r.fellBackFrom().get();
+            journal.append(HistoryEvent.ROLLBACK, HistoryFields.of("slot", bad).and("to", r.slot())
+                    .and("reason", "crash-loop: trial ran out of tries").and("boot_count", r.bootCount()));
+            receipts.settleTrial(bad, SwitchOutcome.ROLLED_BACK, Code.HOST_LEASE_EXPIRED, journal.lastSeq());
+        }
+        journal.append(HistoryEvent.BOOT, HistoryFields.of("slot", r.slot()).and("boot_count", r.bootCount())
+                .and("mode", r.trial() ? "trial" : "normal").and("tries_left", r.triesLeft()));
+        // domain.json and the floor follow a confirm; a power cut right after it can leave them behind.
+        domain.snapshot(bootControl.read().active()).ifPresent(s -> {
+            if (!s.id().equals(domain.descriptor().currentSnapshot())) {
+                domain.update(d -> d.withCurrent(s.id(), d.currentLogseq()));
+            }
+            floor.raise(s.version());
+        });
+    }
+
+    private void recordLostTransition(BootRecord r, List<HistoryEntry> history) {
+        BootControlFile bc = bootControl.read();
+        Optional<Slot> pending = pendingTrial(history);
+        String recovered = "at boot " + r.bootCount() + " (a power cut came between boot control and this line)";
+        if (bc.trial().isPresent()) {
+            if (!pending.equals(bc.trial())) {
+                recoverSwitch(bc.trial().get(), recovered);
+            }
+            return;
+        }
+        if (pending.isEmpty() || r.fellBackFrom().equals(pending)) {
+            return;
+        }
+        Slot slot = pending.get();
+        if (bc.active() == slot && bc.state(slot) == SlotState.GOOD) {
+            SlotSnapshot snap = domain.snapshot(slot).orElseThrow(() -> new TrialbootException(Code.HOST_NOT_FOUND,
+                    "slot " + slot + " was confirmed but has no snapshot record"));
+            floor.raise(snap.version());
+            journal.append(HistoryEvent.CONFIRM, HistoryFields.of("slot", slot).and("version", snap.version())
+                    .and("floor", floor.read()).and("recovered", recovered));
+            receipts.settleTrial(slot, SwitchOutcome.CONFIRMED, null, journal.lastSeq());
+        } else {
+            journal.append(HistoryEvent.MARK_BAD, HistoryFields.of("slot", slot).and("code", "unknown")
+                    .and("why", "recovered " + recovered));
+            journal.append(HistoryEvent.ROLLBACK, HistoryFields.of("slot", slot).and("to", bc.active())
+                    .and("reason", "unknown").and("recovered", recovered));
+            receipts.settleTrial(slot, SwitchOutcome.ROLLED_BACK, null, journal.lastSeq());
+        }
+    }
+
+    private void recoverSwitch(Slot trial, String recovered) {
+        Optional<UpdateReceipt> installed = receipts.list().stream()
+                .filter(x -> x.installStatus() == InstallStatus.INSTALLED && x.switchOutcome() == SwitchOutcome.NOT_ATTEMPTED
+                        && trial.letter().equals(x.targetSlot()))
+                .reduce((a, b) -> b);
+        HistoryEntry e = journal.append(HistoryEvent.SWITCH, HistoryFields.of("slot", trial)
+                .and("tries", tree.policy().trialTries())
+                .and("release", installed.map(UpdateReceipt::releaseId).orElse("unknown")).and("recovered", recovered));
+        installed.ifPresent(x -> receipts.write(x.withSwitch(SwitchOutcome.TRIAL_SET).withReasons(List.of())
+                .withLogSeq(e.seq())));
+    }
+}

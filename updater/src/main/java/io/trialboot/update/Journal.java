@@ -1,0 +1,47 @@
+package io.trialboot.update;
+
+import io.trialboot.core.Code;
+import io.trialboot.hoststate.Capability;
+import io.trialboot.hoststate.Domain;
+import io.trialboot.records.HistoryEntry;
+import io.trialboot.records.HistoryEvent;
+import io.trialboot.records.HistoryFields;
+import io.trialboot.records.HistoryLog;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The engine's history writer: a line is written only while the domain may append to its log; it
+ * gets the wall clock as {@code at} (recorded, never compared) and advances {@code domain.json}'s
+ * {@code current_logseq}.
+ */
+final class Journal {
+    private final Domain domain;
+    private final HistoryLog history;
+    private final Clock clock;
+
+    Journal(Domain domain, HistoryLog history, Clock clock) {
+        this.domain = domain;
+        this.history = history;
+        this.clock = clock;
+    }
+
+    /** Whether the domain may append (a suspended or revoked one keeps its history as it was). */
+    boolean open() {
+        return domain.check(Capability.APPEND_LOG) == Code.HOST_OK;
+    }
+
+    HistoryEntry append(HistoryEvent event, HistoryFields fields) {
+        domain.require(Capability.APPEND_LOG, "recording '" + event.text() + "'");
+        Map<String, Object> m = new LinkedHashMap<>(fields.map());
+        m.put("at", clock.instant().toString());
+        HistoryEntry e = history.append(event.text(), m);
+        domain.update(d -> d.withCurrent(d.currentSnapshot(), e.seq()));
+        return e;
+    }
+
+    long lastSeq() {
+        return history.lastSeq();
+    }
+}

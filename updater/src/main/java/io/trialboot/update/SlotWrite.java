@@ -1,0 +1,51 @@
+package io.trialboot.update;
+
+import io.trialboot.apply.FullApply;
+import io.trialboot.apply.Progress;
+import io.trialboot.core.Code;
+import io.trialboot.core.Sha256;
+import io.trialboot.core.Slot;
+import io.trialboot.core.TrialbootException;
+import io.trialboot.delta.DeltaApplier;
+import io.trialboot.device.BlockDevice;
+import io.trialboot.device.SlotDevices;
+import io.trialboot.device.SlotDigests;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The bytes of an install: a full image streamed into the target slot, or a delta applied from
+ * the active slot (its artifact counted and hashed as it is read) and the target read back.
+ */
+final class SlotWrite {
+    private Sha256 observed;
+
+    /** The digest of what the slot holds once it was measured, also when a later check failed; else null. */
+    Sha256 observed() {
+        return observed;
+    }
+
+    /**
+     * Writes {@code r}'s image into {@code target}; returns the digest of what the slot now holds.
+     * Media that cannot be read is {@code HOST_IO_ERROR}.
+     */
+    Sha256 run(SlotDevices slots, VerifiedRelease r, Slot target, Slot active, InputStream artifact,
+            Progress.Listener progress) {
+        try (BlockDevice dev = slots.open(target, true)) {
+            BlockDevice out = Progress.reporting(dev, target, r.target().size(), Progress.STEP_BYTES, progress);
+            if (r.kind() == VerifiedRelease.Kind.FULL) {
+                observed = FullApply.write(artifact, out, r.target());
+                return observed;
+            }
+            ArtifactStream in = new ArtifactStream(artifact, r.artifact().size());
+            try (BlockDevice source = slots.open(active, false)) {
+                observed = DeltaApplier.apply(in, source, out, r.base().orElseThrow(), r.target());
+            }
+            in.check(r.artifact());
+            SlotDigests.verify(dev, r.target());
+            return observed;
+        } catch (IOException e) {
+            throw new TrialbootException(Code.HOST_IO_ERROR, "reading the update media failed: " + e, e);
+        }
+    }
+}
