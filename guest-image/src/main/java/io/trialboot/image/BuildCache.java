@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -54,7 +55,7 @@ final class BuildCache {
         Path dir = images.resolve(key);
         try {
             Files.createDirectories(images);
-            SlotImage.deleteTree(dir);
+            SquashfsSlotBuilder.deleteTree(dir);
             Files.move(built, dir);
             Files.writeString(dir.resolve("complete"), key + "\n");
             return dir;
@@ -75,7 +76,7 @@ final class BuildCache {
                     Files.createLink(target, cached.resolve(name));
                 } catch (IOException | UnsupportedOperationException e) {
                     Tools.run(List.of("cp", "--sparse=always", cached.resolve(name).toString(), target.toString()),
-                            out, java.time.Duration.ofMinutes(5));
+                            out, Duration.ofMinutes(5));
                 }
             }
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * {@code build-manifest.json}: the exact Debian package versions and SHA-256 of every input and
@@ -15,7 +16,7 @@ final class BuildManifest {
     private BuildManifest() {}
 
     private static List<Path> files(Path root) {
-        try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+        try (Stream<Path> s = Files.walk(root)) {
             return s.filter(Files::isRegularFile).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

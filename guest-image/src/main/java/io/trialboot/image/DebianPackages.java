@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,7 +93,7 @@ final class DebianPackages {
                 if (!SUITE.equals(codename)) {
                     throw new ImageBuildException("the signed Release of " + suite + " names codename " + codename + ", not " + SUITE);
                 }
-                Files.writeString(root.resolve(REFRESH_STAMP), java.time.Instant.now() + "\n");
+                Files.writeString(root.resolve(REFRESH_STAMP), Instant.now() + "\n");
                 return true;
             } catch (ImageBuildException e) {
                 String why = withoutMirror(e.getMessage().lines().filter(l -> l.startsWith("E: ")).findFirst()
@@ -127,7 +128,7 @@ final class DebianPackages {
         try {
             Path stamp = root.resolve(REFRESH_STAMP);
             return Files.exists(stamp)
-                    ? Optional.of(Duration.between(Files.getLastModifiedTime(stamp).toInstant(), java.time.Instant.now()))
+                    ? Optional.of(Duration.between(Files.getLastModifiedTime(stamp).toInstant(), Instant.now()))
                     : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();

@@ -1,11 +1,14 @@
 package io.trialboot.image;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
@@ -52,14 +55,14 @@ final class DemoBundle {
                 throw new ImageBuildException("no bundle sources (*.java) under " + sources);
             }
             ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-            List<String> args = new java.util.ArrayList<>(List.of("--release", "17", "-encoding", "UTF-8", "-Xlint:all", "-Werror",
+            List<String> args = new ArrayList<>(List.of("--release", "17", "-encoding", "UTF-8", "-Xlint:all", "-Werror",
                     "-implicit:none", "-d", classes.toString(), "-cp",
-                    String.join(java.io.File.pathSeparator, classpath.stream().map(Path::toString).toList())));
+                    String.join(File.pathSeparator, classpath.stream().map(Path::toString).toList())));
             args.addAll(files);
             int status = javac.run(null, diagnostics, diagnostics, args.toArray(String[]::new));
             if (status != 0) {
                 throw new ImageBuildException("the demo bundle in " + sources + " does not compile:\n"
-                        + diagnostics.toString(java.nio.charset.StandardCharsets.UTF_8));
+                        + diagnostics.toString(StandardCharsets.UTF_8));
             }
             return jar(classes);
         } catch (IOException e) {
@@ -72,7 +75,7 @@ final class DemoBundle {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             for (Path p : list(dir)) {
-                ZipEntry e = new ZipEntry(dir.relativize(p).toString().replace(java.io.File.separatorChar, '/'));
+                ZipEntry e = new ZipEntry(dir.relativize(p).toString().replace(File.separatorChar, '/'));
                 e.setTimeLocal(ENTRY_TIME);
                 zip.putNextEntry(e);
                 Files.copy(p, zip);

@@ -2,6 +2,7 @@ package io.trialboot.image;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ final class DiskImage {
             Files.deleteIfExists(disk);
             try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ch.truncate(0);
-                ch.position(SIZE - 1).write(java.nio.ByteBuffer.wrap(new byte[1]));
+                ch.position(SIZE - 1).write(ByteBuffer.wrap(new byte[1]));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -8,6 +8,7 @@ import io.trialboot.core.Version;
 import io.trialboot.delta.DeltaApplier;
 import io.trialboot.device.FileBlockDevice;
 import io.trialboot.device.SlotDevices;
+import io.trialboot.device.SlotImage;
 import io.trialboot.format.Artifact;
 import io.trialboot.format.Feed;
 import io.trialboot.format.SystemSet;
@@ -15,6 +16,7 @@ import io.trialboot.guest.Releases;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.records.UpdateReceipt;
 import io.trialboot.trust.Trust;
+import io.trialboot.update.InstallPlan;
 import io.trialboot.update.UpdateEngine;
 import io.trialboot.verified.VerifiedFeed;
 import io.trialboot.verified.VerifiedRelease;
@@ -141,7 +143,7 @@ final class FixtureCheck {
      * Returns {@code HOST_OK} when allowed, else the first reason code.
      */
     Code admit(VerifiedRelease r, String name) {
-        io.trialboot.update.VerifiedRelease release = Releases.choose(r, Optional.of(factoryDigest)).release();
+        InstallPlan release = Releases.choose(r, Optional.of(factoryDigest)).release();
         UpdateReceipt receipt = bootedEngine().admit(release, name.replace('/', '_'), new byte[0]);
         return receipt.decision() == UpdateReceipt.Decision.ALLOW ? Code.HOST_OK : receipt.reasonCodes().get(0);
     }
@@ -166,8 +168,8 @@ final class FixtureCheck {
         }
     }
 
-    private static io.trialboot.device.SlotImage image(Sha256 digest, long size) {
-        return new io.trialboot.device.SlotImage(digest, size);
+    private static SlotImage image(Sha256 digest, long size) {
+        return new SlotImage(digest, size);
     }
 
     /** {@link #engine()} booted once and with an OK host status, as the guest is when its console is ready. */

@@ -28,9 +28,11 @@ import static io.trialboot.image.HostileFiles.with;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.Inputs;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Version;
 import io.trialboot.format.Artifact;
+import io.trialboot.format.Feed;
 import io.trialboot.format.SystemSet;
 import io.trialboot.format.cbor.Cbor;
 import io.trialboot.format.cbor.CborValue;
@@ -41,18 +43,26 @@ import io.trialboot.image.HostileCorpus.EntryPoint;
 import io.trialboot.image.HostileCorpus.Maker;
 import io.trialboot.tools.Packaging;
 import io.trialboot.tools.Signed;
+import io.trialboot.tools.SigningKey;
+import io.trialboot.trust.AdmissionRecord;
 import io.trialboot.trust.SignatureFile;
+import io.trialboot.trust.WitnessMode;
 import io.trialboot.verified.VerifiedFeed;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /** The cases of {@link HostileCorpus}, one group per kind of input. */
@@ -82,13 +92,13 @@ final class HostileCases {
 
     /** A full release of fixture {@code f}'s image as version {@code v}, signed by {@code key}. */
     private static Signed full(Ctx c, Fixture f, Version v, Version min, String compatible, Sha256 policy,
-            io.trialboot.tools.SigningKey key) {
+            SigningKey key) {
         Artifact.Image img = HostileCorpus.image(c.in().image(f));
         return HostileCorpus.manifest(c.in(), v, min, compatible, img, policy,
                 List.of(Artifact.full(ReleaseMedia.fullPath(f.version()), img.sha256(), img.size())), key);
     }
 
-    private static Signed full(Ctx c, Version v, io.trialboot.tools.SigningKey key) {
+    private static Signed full(Ctx c, Version v, SigningKey key) {
         return full(c, Fixture.HEALTHY, v, v.isBelow(factory()) ? v : factory(), FactoryState.COMPATIBLE, c.in().policy(), key);
     }
 
@@ -191,8 +201,8 @@ final class HostileCases {
     }
 
     private static Signed goodFeed(Ctx c) {
-        return new Signed(io.trialboot.core.Inputs.read(c.updates().resolve(VerifiedFeed.STABLE), Bounds.FEED_BYTES),
-                io.trialboot.core.Inputs.read(c.updates().resolve(VerifiedFeed.STABLE + ".sig"), Bounds.SIGNATURE_BYTES));
+        return new Signed(Inputs.read(c.updates().resolve(VerifiedFeed.STABLE), Bounds.FEED_BYTES),
+                Inputs.read(c.updates().resolve(VerifiedFeed.STABLE + ".sig"), Bounds.SIGNATURE_BYTES));
     }
 
     // ---- what the manifest points at ----
@@ -223,7 +233,7 @@ final class HostileCases {
                             byte[] m = healthy(c.in()).content();
                             c.write("manifest.nxm", concat(m, new byte[] {0}));
                             c.write("manifest.nxm.sig", healthy(c.in()).signature());
-                            c.feed(HostileCorpus.feed(List.of(new io.trialboot.format.Feed.Entry(v("1.1.0"),
+                            c.feed(HostileCorpus.feed(List.of(new Feed.Entry(v("1.1.0"),
                                     c.own("manifest.nxm"), Sha256.of(m), m.length)), c.release()));
                         }),
                 applied("truncated-full", MIX_AND_MATCH, Code.APPLY_SIZE_MISMATCH, false,
@@ -299,9 +309,9 @@ final class HostileCases {
 
     static byte[] readAll(Path p) {
         try {
-            return java.nio.file.Files.readAllBytes(p);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return Files.readAllBytes(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -359,23 +369,23 @@ final class HostileCases {
                                 ReleaseMedia.manifestPath(Fixture.HEALTHY.version()), v("99.0.0"))), c.release()))),
                 c("feed-digest-mismatch", FEED_DISAGREEMENT, FEED_INSTALL, Code.DIGEST_MISMATCH,
                         "a feed entry for v1.1.0's manifest naming another manifest's digest", c -> {
-                            io.trialboot.format.Feed.Entry e = HostileCorpus.entry(c.updates(),
+                            Feed.Entry e = HostileCorpus.entry(c.updates(),
                                     ReleaseMedia.manifestPath(Fixture.HEALTHY.version()), v("1.1.0"));
-                            c.feed(HostileCorpus.feed(List.of(new io.trialboot.format.Feed.Entry(e.version(), e.path(),
+                            c.feed(HostileCorpus.feed(List.of(new Feed.Entry(e.version(), e.path(),
                                     sha("another manifest"), e.size())), c.release()));
                         }),
                 c("feed-size-mismatch", FEED_DISAGREEMENT, FEED_INSTALL, Code.SIZE_MISMATCH,
                         "a feed entry for v1.1.0's manifest one byte shorter than the file", c -> {
-                            io.trialboot.format.Feed.Entry e = HostileCorpus.entry(c.updates(),
+                            Feed.Entry e = HostileCorpus.entry(c.updates(),
                                     ReleaseMedia.manifestPath(Fixture.HEALTHY.version()), v("1.1.0"));
-                            c.feed(HostileCorpus.feed(List.of(new io.trialboot.format.Feed.Entry(e.version(), e.path(),
+                            c.feed(HostileCorpus.feed(List.of(new Feed.Entry(e.version(), e.path(),
                                     e.sha256(), e.size() - 1)), c.release()));
                         }),
                 c("feed-manifest-missing", FEED_DISAGREEMENT, FEED_INSTALL, Code.HOST_NOT_FOUND,
                         "a feed entry naming a manifest that is not on the media", c -> {
-                            io.trialboot.format.Feed.Entry e = HostileCorpus.entry(c.updates(),
+                            Feed.Entry e = HostileCorpus.entry(c.updates(),
                                     ReleaseMedia.manifestPath(Fixture.HEALTHY.version()), v("1.1.0"));
-                            c.feed(HostileCorpus.feed(List.of(new io.trialboot.format.Feed.Entry(e.version(),
+                            c.feed(HostileCorpus.feed(List.of(new Feed.Entry(e.version(),
                                     c.own("gone.nxm"), e.sha256(), e.size())), c.release()));
                         }),
                 c("feed-entry-swapped", FEED_DISAGREEMENT, FEED_INSTALL, Code.FEED_MISMATCH,
@@ -600,7 +610,7 @@ final class HostileCases {
         String[][] types = {{"2", "symlink"}, {"1", "hard link"}, {"3", "character device"}, {"4", "block device"},
                 {"5", "directory"}, {"6", "FIFO"}, {"x", "pax extended header"}, {"L", "GNU long-name header"}};
         for (String[] t : types) {
-            all.add(tar("tar-type-" + t[1].replace(' ', '-').replace("-header", "").toLowerCase(java.util.Locale.ROOT),
+            all.add(tar("tar-type-" + t[1].replace(' ', '-').replace("-header", "").toLowerCase(Locale.ROOT),
                     Code.TAR_NOT_REGULAR_FILE, "the first entry turned into a " + t[1] + " (type '" + t[0] + "')",
                     x -> patchHeader(x, 0, h -> {
                         h[HostileFiles.TAR_TYPE] = (byte) t[0].charAt(0);
@@ -611,8 +621,8 @@ final class HostileCases {
                 "a system set whose second entry has the first entry's name", c -> {
                     Map<String, byte[]> e = HostileFiles.factorySystemSet(c.in());
                     byte[] t = HostileFiles.tar(e);
-                    String first = new java.util.TreeMap<>(e).firstKey();
-                    int second = HostileFiles.TAR_BLOCK + blocks(new java.util.TreeMap<>(e).firstEntry().getValue().length);
+                    String first = new TreeMap<>(e).firstKey();
+                    int second = HostileFiles.TAR_BLOCK + blocks(new TreeMap<>(e).firstEntry().getValue().length);
                     c.systemSet(patchHeader(t, second, field(HostileFiles.TAR_NAME, 100, first)));
                 }));
         all.add(c("tar-bad-checksum", TAR_AND_PATH_TRICKS, SYSTEM_SET, Code.TAR_MALFORMED,
@@ -625,7 +635,7 @@ final class HostileCases {
                 "the factory system set whose first entry's name field hides 'evil' after its NUL (the same names"
                         + " and content, other bytes)", c -> {
                     Map<String, byte[]> e = HostileFiles.factorySystemSet(c.in());
-                    String first = new java.util.TreeMap<>(e).firstKey();
+                    String first = new TreeMap<>(e).firstKey();
                     c.systemSet(patchHeader(HostileFiles.tar(e), 0, field(HostileFiles.TAR_NAME, 100, first + "\0evil")));
                 }));
         all.add(header("tar-bad-magic", Code.TAR_MALFORMED, "the first header with magic 'ustaz'",
@@ -714,9 +724,9 @@ final class HostileCases {
                         c -> c.admission(Packaging.admission(factoryRecord(c), c.release()))),
                 c("admission-stranger-signed", ADMISSION, EntryPoint.ADMISSION, Code.ADMISSION_NOT_ROOT_SIGNED,
                         "an admission record admitting a stranger's key, signed by that stranger", c -> {
-                            io.trialboot.tools.SigningKey s = HostileFiles.stranger(c.in().keys(), "admission");
-                            c.admission(Packaging.admission(new io.trialboot.trust.AdmissionRecord(HostileCorpus.factoryDomain(),
-                                    FactoryState.COMPATIBLE, c.in().policy(), io.trialboot.trust.WitnessMode.SINGLE, 1,
+                            SigningKey s = HostileFiles.stranger(c.in().keys(), "admission");
+                            c.admission(Packaging.admission(new AdmissionRecord(HostileCorpus.factoryDomain(),
+                                    FactoryState.COMPATIBLE, c.in().policy(), WitnessMode.SINGLE, 1,
                                     Map.of(s.keyId(), s.publicKey()), Set.of()), s));
                         }),
                 c("admission-other-domain", ADMISSION, EntryPoint.ADMISSION, Code.HOST_ADMISSION_REJECTED,
@@ -738,7 +748,7 @@ final class HostileCases {
                                         c.in().keys().root().keyId())), c.in().keys().root()))));
     }
 
-    private static io.trialboot.trust.AdmissionRecord factoryRecord(Ctx c) {
+    private static AdmissionRecord factoryRecord(Ctx c) {
         return FactoryState.admission(c.in().keys(), c.in().policy());
     }
 }

@@ -6,6 +6,7 @@ import static io.trialboot.image.HostileFiles.sign;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.Inputs;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Version;
 import io.trialboot.format.Artifact;
@@ -17,6 +18,7 @@ import io.trialboot.tools.Packaging;
 import io.trialboot.tools.Signed;
 import io.trialboot.tools.SigningKey;
 import io.trialboot.trust.AdmissionRecord;
+import io.trialboot.trust.KeyId;
 import io.trialboot.trust.SignatureFile;
 import io.trialboot.trust.WitnessMode;
 import java.io.IOException;
@@ -25,9 +27,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The hostile-input corpus: every malicious or malformed input the device must refuse, each with
@@ -188,7 +192,7 @@ final class HostileCorpus {
     private HostileCorpus() {}
 
     /** Every case, grouped by attack class (in the order of {@link AttackClass}). */
-    static final List<Case> ALL = cases().stream().sorted(java.util.Comparator.comparing(Case::attack)).toList();
+    static final List<Case> ALL = cases().stream().sorted(Comparator.comparing(Case::attack)).toList();
 
     static List<Case> inGuest() {
         return ALL.stream().filter(Case::inGuest).toList();
@@ -216,21 +220,21 @@ final class HostileCorpus {
     }
 
     /** v1.1.0's good manifest with its top-level fields edited, signed again by {@code test-release-1}. */
-    static Signed editedHealthy(ReleaseMedia.Inputs in, java.util.function.UnaryOperator<Map<String, CborValue>> e) {
+    static Signed editedHealthy(ReleaseMedia.Inputs in, UnaryOperator<Map<String, CborValue>> e) {
         return sign(edit(healthy(in).content(), e), in.keys().release());
     }
 
     /** v1.1.0's good manifest bytes with a byte-level change, signed again. */
-    static Signed rawHealthy(ReleaseMedia.Inputs in, java.util.function.UnaryOperator<byte[]> e) {
+    static Signed rawHealthy(ReleaseMedia.Inputs in, UnaryOperator<byte[]> e) {
         return sign(e.apply(healthy(in).content()), in.keys().release());
     }
 
     static Artifact.Image image(Path file) {
-        return new Artifact.Image(io.trialboot.image.DebianPackages.sha256(file), ReleaseMedia.size(file));
+        return new Artifact.Image(DebianPackages.sha256(file), ReleaseMedia.size(file));
     }
 
     /** The factory's admission record ({@link FactoryState#admission}) but for {@code domain} and {@code revoked}. */
-    static AdmissionRecord admission(ReleaseMedia.Inputs in, String domain, Set<io.trialboot.trust.KeyId> revoked) {
+    static AdmissionRecord admission(ReleaseMedia.Inputs in, String domain, Set<KeyId> revoked) {
         return new AdmissionRecord(domain, FactoryState.COMPATIBLE, in.policy(), WitnessMode.SINGLE, 1,
                 Map.of(in.keys().release().keyId(), in.keys().release().publicKey()), revoked);
     }
@@ -248,7 +252,7 @@ final class HostileCorpus {
 
     /** The feed entry of a manifest file under {@code updates}, optionally announcing another version. */
     static Feed.Entry entry(Path updates, String path, Version announced) {
-        byte[] bytes = io.trialboot.core.Inputs.read(updates.resolve(path), Bounds.MANIFEST_BYTES);
+        byte[] bytes = Inputs.read(updates.resolve(path), Bounds.MANIFEST_BYTES);
         return new Feed.Entry(announced, path, Sha256.of(bytes), bytes.length);
     }
 

@@ -5,6 +5,7 @@ import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.trust.Ed25519;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -197,7 +198,7 @@ public final class ImageBuild {
     /** Unpacks the kernel package and the root file system's packages with {@code dpkg-deb -x} into a fresh work directory. */
     private void unpack(List<DebianPackage> packages, String kernelPackage) {
         try {
-            SlotImage.deleteTree(work);
+            SquashfsSlotBuilder.deleteTree(work);
             Path kernelRoot = Files.createDirectories(work.resolve(KERNEL_ROOT));
             Path rootfs = Files.createDirectories(work.resolve(ROOTFS));
             for (DebianPackage p : packages) {
@@ -256,10 +257,10 @@ public final class ImageBuild {
                 pending.put(f, pool.submit(() -> {
                     long start = System.nanoTime();
                     Path staging = work.resolve("slot-" + f.version());
-                    SlotImage.stage(rootfs, busybox, sources, jars, f.version().toString(), systemSets.get(f), staging);
+                    SquashfsSlotBuilder.stage(rootfs, busybox, sources, jars, f.version().toString(), systemSets.get(f), staging);
                     Path image = (f.equals(Fixture.FACTORY) ? built : imagesDir).resolve(f.imageName());
-                    SlotImage.squash(staging, image, ImageBuild::log);
-                    SlotImage.deleteTree(staging);
+                    SquashfsSlotBuilder.squash(staging, image, ImageBuild::log);
+                    SquashfsSlotBuilder.deleteTree(staging);
                     long size = Files.size(image);
                     if (size > DiskImage.SLOT_SIZE) {
                         throw new ImageBuildException("slot image v" + f.version() + " is " + size
@@ -320,7 +321,7 @@ public final class ImageBuild {
         try {
             Path self = Path.of(ImageBuild.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             return Files.isDirectory(self) ? self.resolve("io/trialboot/image") : self;
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
     }

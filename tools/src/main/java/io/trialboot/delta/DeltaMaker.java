@@ -4,6 +4,7 @@ import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.device.SlotImage;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.MappedByteBuffer;
@@ -354,7 +355,7 @@ public final class DeltaMaker {
     }
 
     /** Counts what goes into the xz stream. */
-    private static final class Counting extends java.io.FilterOutputStream {
+    private static final class Counting extends FilterOutputStream {
         private long count;
 
         Counting(OutputStream out) {
@@ -379,7 +380,7 @@ public final class DeltaMaker {
     }
 
     /** Lets the xz stream finish without closing the caller's stream. */
-    private static final class NonClosing extends java.io.FilterOutputStream {
+    private static final class NonClosing extends FilterOutputStream {
         NonClosing(OutputStream out) {
             super(out);
         }

@@ -14,6 +14,7 @@ import io.trialboot.format.Feed;
 import io.trialboot.format.ReleaseManifest;
 import io.trialboot.format.SystemIndex;
 import io.trialboot.format.SystemSet;
+import io.trialboot.format.tar.ArchivePath;
 import io.trialboot.format.tar.TarEntry;
 import io.trialboot.format.tar.TarReader;
 import io.trialboot.trust.AdmissionRecord;
@@ -196,7 +197,7 @@ public final class Packaging {
             if (!(o instanceof String p)) {
                 throw new TrialbootException(Code.MALFORMED_INPUT, json + ": \"manifests\" holds a non-string");
             }
-            manifests.add(updatesDir.resolve(io.trialboot.format.tar.ArchivePath.check(p)));
+            manifests.add(updatesDir.resolve(ArchivePath.check(p)));
         }
         return feed(channel, updatesDir, manifests, keys);
     }

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -120,7 +121,7 @@ final class VerifyCommand implements Callable<Integer> {
         for (Artifact a : r.manifest().artifacts()) {
             try (InputStream in = Files.newInputStream(updates.resolve(a.path()))) {
                 r.checkArtifact(a, in);
-            } catch (java.nio.file.NoSuchFileException e) {
+            } catch (NoSuchFileException e) {
                 throw new TrialbootException(Code.HOST_NOT_FOUND, "artifact " + a.path() + " is not under " + updates);
             } catch (IOException e) {
                 throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read artifact " + a.path() + ": " + e, e);

@@ -8,30 +8,22 @@ import io.trialboot.tools.Packaging;
 import io.trialboot.trust.Trust;
 import io.trialboot.trust.WitnessMode;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The guest takes its roots only from the anchor stage 0 hands over ({@link GuestPaths#anchor()});
  * the state partition's {@code trusted-roots/} is a mirror that anyone with a shell can write.
  */
+@ExtendWith(GuestRigExtension.class)
 class AnchoredTrustTest {
-    @TempDir
-    Path tmp;
     GuestRig rig;
 
     @BeforeEach
-    void device() throws Exception {
-        rig = new GuestRig(tmp);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        rig.close();
+    void device(GuestRig rig) throws Exception {
+        this.rig = rig;
     }
 
     @Test

@@ -9,27 +9,19 @@ import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.bootctl.SlotState;
 import io.trialboot.core.Slot;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** bundlemgrd publishes a slot only after its system set verified; what init does when it does not. */
+@ExtendWith(GuestRigExtension.class)
 class BundlemgrdTest {
-    @TempDir
-    Path tmp;
     GuestRig rig;
 
     @BeforeEach
-    void device() throws Exception {
-        rig = new GuestRig(tmp);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        rig.close();
+    void device(GuestRig rig) throws Exception {
+        this.rig = rig;
     }
 
     private void assertNotPublished(String code) {

@@ -17,24 +17,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(GuestRigExtension.class)
 class GuestServicesTest {
-    @TempDir
-    Path tmp;
     GuestRig rig;
 
     @BeforeEach
-    void device() throws Exception {
-        rig = new GuestRig(tmp);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        rig.close();
+    void device(GuestRig rig) throws Exception {
+        this.rig = rig;
     }
 
     private List<String> bootLines() {

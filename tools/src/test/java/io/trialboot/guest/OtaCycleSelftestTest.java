@@ -10,33 +10,25 @@ import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.Contract;
 import io.trialboot.markers.ContractMatcher;
 import io.trialboot.records.HistoryEntry;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The whole ota-cycle selftest on the host: four boots of the guest services against file-backed
  * slots, stage 0 modelled, and the console they print checked against the real
  * {@code ota-cycle} contract with the same matcher the harness and the CI gate use.
  */
+@ExtendWith(GuestRigExtension.class)
 class OtaCycleSelftestTest {
-    @TempDir
-    Path tmp;
     GuestRig rig;
 
     @BeforeEach
-    void device() throws Exception {
-        rig = new GuestRig(tmp);
+    void device(GuestRig rig) throws Exception {
+        this.rig = rig;
         rig.cmdline = KernelCmdline.parse("console=ttyS0 no5lvl trialboot.selftest=ota");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        rig.close();
     }
 
     @Test

@@ -43,7 +43,7 @@ class ReleasesTest {
     void aDeltaFromTheActiveImageIsPreferredAndCarriesItsBase() {
         Releases.Chosen c = Releases.choose(release(FULL, DELTA), Optional.of(BASE));
         assertEquals(DELTA, c.artifact());
-        assertEquals(io.trialboot.update.VerifiedRelease.Kind.DELTA, c.release().kind());
+        assertEquals(io.trialboot.update.InstallPlan.Kind.DELTA, c.release().kind());
         assertEquals(Optional.of(new SlotImage(BASE, 4096)), c.release().base());
         assertEquals(new SlotImage(IMAGE, 4096), c.release().target());
         assertEquals(new SlotImage(h("delta"), 300), c.release().artifact());
@@ -54,7 +54,7 @@ class ReleasesTest {
     void theFullImageWhenNoDeltaAppliesOrTheActiveImageIsUnknown() {
         assertEquals(FULL, Releases.choose(release(FULL, DELTA), Optional.of(h("other"))).artifact());
         assertEquals(FULL, Releases.choose(release(FULL, DELTA), Optional.empty()).artifact());
-        assertEquals(io.trialboot.update.VerifiedRelease.Kind.FULL,
+        assertEquals(io.trialboot.update.InstallPlan.Kind.FULL,
                 Releases.choose(release(FULL), Optional.of(BASE)).release().kind());
     }
 

@@ -15,10 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two {@code nx} processes against one updated (the guest's code on a file disk). The first one's
@@ -26,22 +25,16 @@ import org.junit.jupiter.api.io.TempDir;
  * manifest; meanwhile a second client is answered {@code HOST_CONCURRENT_MODIFICATION} with nothing
  * done, and the first install then completes untouched.
  */
+@ExtendWith(GuestRigExtension.class)
 class TwoClientsTest {
     static final String SLOW = "pkg://updates/slow/manifest.nxm";
-    @TempDir
-    Path tmp;
     GuestRig rig;
 
     @BeforeEach
-    void device() throws Exception {
-        rig = new GuestRig(tmp);
+    void device(GuestRig rig) throws Exception {
+        this.rig = rig;
         rig.boot();
         assertEquals(0, GuestServicesTest.nx(rig, "selfcheck").rc());
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        rig.close();
     }
 
     private Process nx(String... command) throws IOException {

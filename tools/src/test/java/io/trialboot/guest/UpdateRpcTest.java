@@ -17,28 +17,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** updated's update operations through the {@code nx} CLI: the happy paths, hostile inputs, exit codes. */
+@ExtendWith(GuestRigExtension.class)
 class UpdateRpcTest {
     static final String V110 = "pkg://updates/releases/1.1.0/manifest.nxm";
-    @TempDir
-    Path tmp;
     GuestRig rig;
 
     @BeforeEach
-    void device() throws Exception {
-        rig = new GuestRig(tmp);
+    void device(GuestRig rig) throws Exception {
+        this.rig = rig;
         rig.boot();
         assertEquals(0, nx(rig, "selfcheck").rc(), "an install needs an OK host status first");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        rig.close();
     }
 
     private List<String> console() {

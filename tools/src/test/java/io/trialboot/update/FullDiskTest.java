@@ -76,7 +76,7 @@ class FullDiskTest {
         for (int n = 1; ; n++) {
             Rig rig = template.copy(base.resolve((delta ? "delta" : "full") + n));
             byte[][] d = new byte[1][];
-            VerifiedRelease r = delta ? rig.delta("1.1.0", rig.factory, rig.v3, d) : Rig.full("1.1.0", rig.v2);
+            InstallPlan r = delta ? rig.delta("1.1.0", rig.factory, rig.v3, d) : Rig.full("1.1.0", rig.v2);
             byte[] artifact = delta ? d[0] : rig.v2;
             byte[] image = delta ? rig.v3 : rig.v2;
             List<Progress> progress = new ArrayList<>();
@@ -138,7 +138,7 @@ class FullDiskTest {
         engine.onBoot();
         engine.selfcheck(false);
         byte[][] d = new byte[1][];
-        VerifiedRelease r = rig.delta("1.1.0", rig.factory, rig.v3, d);
+        InstallPlan r = rig.delta("1.1.0", rig.factory, rig.v3, d);
         List<Progress> seen = new ArrayList<>();
         engine.apply(engine.admit(r, "manifest", new byte[] {1}), r, new ByteArrayInputStream(d[0]), seen::add);
         assertEquals(new Progress(Slot.B, rig.v3.length, rig.v3.length), seen.get(seen.size() - 1));

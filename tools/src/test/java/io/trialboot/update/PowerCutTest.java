@@ -109,7 +109,7 @@ class PowerCutTest {
             List.of(), 1);
 
     /** The whole update, as the guest runs it across two boots (also FullDiskTest's retry). */
-    static void update(Rig rig, VerifiedRelease r, byte[] artifact) {
+    static void update(Rig rig, InstallPlan r, byte[] artifact) {
         UpdateEngine engine = rig.engine();
         UpdateReceipt allowed = engine.admit(r, "manifest", new byte[] {1});
         assertEquals(UpdateReceipt.Decision.ALLOW, allowed.decision(), allowed.toString());
@@ -128,7 +128,7 @@ class PowerCutTest {
         for (int n = 1; ; n++) {
             Rig rig = template.copy(base.resolve("cut" + n));
             byte[][] d = new byte[1][];
-            VerifiedRelease r = delta ? rig.delta("1.1.0", rig.factory, rig.v3, d) : Rig.full("1.1.0", rig.v2);
+            InstallPlan r = delta ? rig.delta("1.1.0", rig.factory, rig.v3, d) : Rig.full("1.1.0", rig.v2);
             byte[] artifact = delta ? d[0] : rig.v2;
             UpdateEngine engine = cutAt(rig, n, x -> update(x, r, artifact));
             if (engine == null) {
@@ -163,7 +163,7 @@ class PowerCutTest {
         Rig template = new Rig(base.resolve("rollback-template"));
         template.engine().onBoot();
         template.engine().selfcheck(false);
-        VerifiedRelease r = Rig.full("1.1.0", template.v2);
+        InstallPlan r = Rig.full("1.1.0", template.v2);
         UpdateEngine first = template.engine();
         first.switchSlot(first.apply(first.admit(r, "manifest", new byte[] {1}), r, new ByteArrayInputStream(template.v2)));
         template.reboot();

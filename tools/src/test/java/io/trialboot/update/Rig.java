@@ -103,12 +103,12 @@ final class Rig {
         return new SlotImage(Sha256.of(b), b.length);
     }
 
-    static VerifiedRelease full(String version, byte[] image) {
-        return new VerifiedRelease("rel-" + version, Version.parse(version), ANY, VerifiedRelease.Kind.FULL, image(image),
+    static InstallPlan full(String version, byte[] image) {
+        return new InstallPlan("rel-" + version, Version.parse(version), ANY, InstallPlan.Kind.FULL, image(image),
                 image(image), Optional.empty());
     }
 
-    VerifiedRelease delta(String version, byte[] base, byte[] target, byte[][] deltaOut) throws IOException {
+    InstallPlan delta(String version, byte[] base, byte[] target, byte[][] deltaOut) throws IOException {
         Path s = Files.createTempFile(stateRoot, "base", ".img");
         Path t = Files.createTempFile(stateRoot, "target", ".img");
         Files.write(s, base);
@@ -118,7 +118,7 @@ final class Rig {
         Files.delete(s);
         Files.delete(t);
         deltaOut[0] = out.toByteArray();
-        return new VerifiedRelease("rel-" + version, Version.parse(version), ANY, VerifiedRelease.Kind.DELTA,
+        return new InstallPlan("rel-" + version, Version.parse(version), ANY, InstallPlan.Kind.DELTA,
                 image(deltaOut[0]), image(target), Optional.of(image(base)));
     }
 

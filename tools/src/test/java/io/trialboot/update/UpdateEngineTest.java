@@ -16,10 +16,10 @@ import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HistoryEvent;
 import io.trialboot.records.HistoryFields;
 import io.trialboot.records.HostStatus;
-import io.trialboot.records.UpdateReceipt;
 import io.trialboot.records.UpdateReceipt.Decision;
 import io.trialboot.records.UpdateReceipt.InstallStatus;
 import io.trialboot.records.UpdateReceipt.SwitchOutcome;
+import io.trialboot.records.UpdateReceipt;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,7 +53,7 @@ class UpdateEngineTest {
         return engine.history().read().stream().map(HistoryEntry::event).toList();
     }
 
-    private UpdateReceipt installAndSwitch(VerifiedRelease r, byte[] artifact) {
+    private UpdateReceipt installAndSwitch(InstallPlan r, byte[] artifact) {
         UpdateReceipt allowed = engine.admit(r, "manifest", new byte[] {1});
         assertEquals(Decision.ALLOW, allowed.decision(), allowed.toString());
         UpdateReceipt installed = engine.apply(allowed, r, new ByteArrayInputStream(artifact));
@@ -119,7 +119,7 @@ class UpdateEngineTest {
     @Test
     void deltaUpdateFromTheActiveSlot() throws IOException {
         byte[][] delta = new byte[1][];
-        VerifiedRelease r = rig.delta("1.2.0", rig.factory, rig.v3, delta);
+        InstallPlan r = rig.delta("1.2.0", rig.factory, rig.v3, delta);
         assertTrue(delta[0].length < 2_000, "delta " + delta[0].length);
         UpdateReceipt sw = installAndSwitch(r, delta[0]);
         assertEquals(Rig.image(rig.v3).digest().hex(), sw.observedSha256());
@@ -129,7 +129,7 @@ class UpdateEngineTest {
     @Test
     void deltaForAnotherBaseIsDeniedAndQuarantined() throws IOException {
         byte[][] delta = new byte[1][];
-        VerifiedRelease r = rig.delta("1.2.0", rig.v2, rig.v3, delta);
+        InstallPlan r = rig.delta("1.2.0", rig.v2, rig.v3, delta);
         UpdateReceipt denied = engine.admit(r, "rel-1.2.0.manifest", new byte[] {9, 9});
         assertEquals(Decision.DENY, denied.decision());
         assertEquals(List.of(Code.DELTA_BASE_MISMATCH), denied.reasonCodes());
@@ -166,8 +166,8 @@ class UpdateEngineTest {
 
     @Test
     void releaseWhoseMinVersionIsAboveTheInstalledIsDenied() {
-        VerifiedRelease plain = Rig.full("1.2.0", rig.v2);
-        VerifiedRelease needs110 = new VerifiedRelease(plain.releaseId(), plain.version(), Version.parse("1.1.0"),
+        InstallPlan plain = Rig.full("1.2.0", rig.v2);
+        InstallPlan needs110 = new InstallPlan(plain.releaseId(), plain.version(), Version.parse("1.1.0"),
                 plain.kind(), plain.artifact(), plain.target(), plain.base());
         UpdateReceipt denied = engine.admit(needs110, "m", new byte[] {1});
         assertEquals(List.of(Code.UPDATE_MIN_VERSION), denied.reasonCodes());
@@ -186,7 +186,7 @@ class UpdateEngineTest {
 
     @Test
     void corruptMediaLeavesTheSlotInvalidAndTheReceiptFailed() {
-        VerifiedRelease r = Rig.full("1.1.0", rig.v2);
+        InstallPlan r = Rig.full("1.1.0", rig.v2);
         UpdateReceipt allowed = engine.admit(r, "m", new byte[] {1});
         byte[] corrupt = rig.v2.clone();
         corrupt[100] ^= 1;
@@ -204,7 +204,7 @@ class UpdateEngineTest {
     @Test
     void courtesyDomainMayInstallButNotSwitch() {
         rig.tree().system().recordAdmission(AdmissionOutcome.ACCEPTED_LIMITED, "rootkey", "policy", null);
-        VerifiedRelease r = Rig.full("1.1.0", rig.v2);
+        InstallPlan r = Rig.full("1.1.0", rig.v2);
         UpdateReceipt installed = engine.apply(engine.admit(r, "m", new byte[] {1}), r,
                 new ByteArrayInputStream(rig.v2));
         TrialbootException e = assertThrows(TrialbootException.class, () -> engine.switchSlot(installed));

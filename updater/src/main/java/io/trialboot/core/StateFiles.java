@@ -2,6 +2,7 @@ package io.trialboot.core;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ public final class StateFiles {
         }
         try {
             Files.createDirectory(abs);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
+        } catch (FileAlreadyExistsException e) {
             if (!Files.isDirectory(abs)) {
                 throw new TrialbootException(Code.HOST_EXISTS, "exists and is not a directory: " + abs);
             }

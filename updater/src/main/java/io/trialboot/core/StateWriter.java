@@ -3,6 +3,7 @@ package io.trialboot.core;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * How the engine replaces or removes a state file. In production this is {@link #DURABLE}
@@ -39,7 +40,7 @@ public interface StateWriter {
      */
     default void replace(Path file, byte[] expected, byte[] content) {
         byte[] now = StateFiles.readUpTo(file, expected.length + 1L);
-        if (!java.util.Arrays.equals(now, expected)) {
+        if (!Arrays.equals(now, expected)) {
             throw new TrialbootException(Code.HOST_CONCURRENT_MODIFICATION, file + " changed after it was read ("
                     + expected.length + " bytes read, " + (now.length > expected.length ? "more than that" : now.length)
                     + " bytes now): another writer got there first; nothing was written, read it again");

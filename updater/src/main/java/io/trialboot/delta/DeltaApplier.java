@@ -8,12 +8,16 @@ import io.trialboot.device.BlockDevice;
 import io.trialboot.device.SlotDigests;
 import io.trialboot.device.SlotImage;
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.util.Arrays;
+import org.tukaani.xz.CorruptedInputException;
 import org.tukaani.xz.MemoryLimitException;
 import org.tukaani.xz.SingleXZInputStream;
+import org.tukaani.xz.UnsupportedOptionsException;
 import org.tukaani.xz.XZFormatException;
 
 /**
@@ -70,16 +74,16 @@ public final class DeltaApplier {
         } catch (MemoryLimitException e) {
             throw new TrialbootException(Code.HOST_INPUT_OVERSIZE, ".nxdelta needs a " + e.getMemoryNeeded()
                     + " KiB decoder, over the bound of " + DECODER_LIMIT_KIB + " KiB");
-        } catch (XZFormatException | org.tukaani.xz.CorruptedInputException
-                | org.tukaani.xz.UnsupportedOptionsException | java.io.EOFException e) {
+        } catch (XZFormatException | CorruptedInputException
+                | UnsupportedOptionsException | EOFException e) {
             // A stream header that is not xz, fails its CRC, names an unknown filter, or is cut short.
             throw DeltaHeader.malformed("operation stream is not xz: " + e);
         }
         Writer w = new Writer(source, target, h);
         try {
             w.run(ops);
-        } catch (org.tukaani.xz.CorruptedInputException | org.tukaani.xz.UnsupportedOptionsException
-                | java.io.EOFException e) {
+        } catch (CorruptedInputException | UnsupportedOptionsException
+                | EOFException e) {
             throw DeltaHeader.malformed("operation stream is corrupt or truncated: " + e);
         }
         if (in.read() != -1) {
@@ -214,7 +218,7 @@ public final class DeltaApplier {
             nextSrc += len;
             while (len > 0) {
                 int n = (int) Math.min(outBuf.remaining(), len);
-                java.util.Arrays.fill(outBuf.array(), outBuf.position(), outBuf.position() + n, (byte) 0);
+                Arrays.fill(outBuf.array(), outBuf.position(), outBuf.position() + n, (byte) 0);
                 outBuf.position(outBuf.position() + n);
                 written += n;
                 len -= n;

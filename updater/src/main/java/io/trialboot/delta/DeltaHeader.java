@@ -4,6 +4,7 @@ import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.device.SlotImage;
+import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +46,7 @@ public record DeltaHeader(int blockSize, SlotImage source, SlotImage target) {
     public static DeltaHeader read(InputStream in) throws IOException {
         byte[] raw = new byte[BYTES];
         try {
-            new java.io.DataInputStream(in).readFully(raw);
+            new DataInputStream(in).readFully(raw);
         } catch (EOFException e) {
             throw malformed("ends inside the " + BYTES + "-byte header");
         }

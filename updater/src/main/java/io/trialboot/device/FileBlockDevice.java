@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -37,7 +38,7 @@ public final class FileBlockDevice implements BlockDevice {
                     ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
                     : FileChannel.open(path, StandardOpenOption.READ);
             return new FileBlockDevice(path, ch, offset, length);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new TrialbootException(Code.HOST_NOT_FOUND, "no such device or file: " + path);
         } catch (IOException e) {
             throw new TrialbootException(Code.HOST_IO_ERROR, "cannot open " + path + ": " + e, e);

@@ -4,6 +4,7 @@ import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
+import io.trialboot.core.Version;
 import io.trialboot.format.tar.TarEntry;
 import io.trialboot.format.tar.TarReader;
 import io.trialboot.format.tar.TarWriter;
@@ -12,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -27,8 +29,8 @@ public final class Bundle {
     public static final String PAYLOAD_ENTRY = "payload.jar";
 
     /** Packs a bundle; the manifest's payload digest and size are computed from {@code payload}. */
-    public static byte[] pack(String name, io.trialboot.core.Version version, String publisher,
-            java.util.List<String> abilities, String start, byte[] payload) {
+    public static byte[] pack(String name, Version version, String publisher,
+            List<String> abilities, String start, byte[] payload) {
         BundleManifest m = new BundleManifest(name, version, publisher, abilities, start, Sha256.of(payload),
                 payload.length);
         return TarWriter.write(Map.of(MANIFEST_ENTRY, m.encode(), PAYLOAD_ENTRY, payload));

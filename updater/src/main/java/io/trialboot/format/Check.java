@@ -1,5 +1,6 @@
 package io.trialboot.format;
 
+import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
@@ -26,7 +27,7 @@ final class Check {
         if (size < 0) {
             throw new TrialbootException(Code.SCHEMA_VIOLATION, what + " must not be negative: " + size);
         }
-        io.trialboot.core.Bounds.check(what, size, max);
+        Bounds.check(what, size, max);
         return size;
     }
 

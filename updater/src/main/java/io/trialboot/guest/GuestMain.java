@@ -4,7 +4,9 @@ import io.trialboot.core.TrialbootException;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.update.HealthGate;
 import io.trialboot.update.UpdateEngine;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.time.Clock;
 
 /**
@@ -51,12 +53,12 @@ public final class GuestMain {
     /** Receipts and host status name the build: the slot's release (its file is part of the signed image). */
     private static String buildId(GuestPaths paths) {
         try {
-            for (String line : java.nio.file.Files.readAllLines(paths.release())) {
+            for (String line : Files.readAllLines(paths.release())) {
                 if (line.startsWith("VERSION=")) {
                     return "trialboot-" + line.substring("VERSION=".length()).strip();
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // falls through: bundlemgrd reports the missing release file with its code
         }
         return "trialboot-unknown";

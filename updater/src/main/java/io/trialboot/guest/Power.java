@@ -1,6 +1,7 @@
 package io.trialboot.guest;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /** Restarting the machine: a real {@code reboot -f} in the guest, a recorded call in tests. */
 interface Power {
@@ -13,7 +14,7 @@ interface Power {
                 new ProcessBuilder("sync").inheritIO().start().waitFor();
                 new ProcessBuilder("reboot", "-f").inheritIO().start().waitFor();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException("reboot failed", e);
+                throw new UncheckedIOException("reboot failed", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

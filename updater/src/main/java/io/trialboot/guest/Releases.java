@@ -5,12 +5,13 @@ import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.device.SlotImage;
 import io.trialboot.format.Artifact;
+import io.trialboot.update.InstallPlan;
 import io.trialboot.verified.VerifiedRelease;
 import java.util.Optional;
 
 /**
  * Binds a release the formats code verified ({@link VerifiedRelease}) to what the engine installs
- * ({@link io.trialboot.update.VerifiedRelease}): picks the artifact for this device — the delta
+ * ({@link io.trialboot.update.InstallPlan}): picks the artifact for this device — the delta
  * that applies to the active slot's image when there is one (smaller, faster), else the full image
  * — and carries its digests over unchanged. The image build's host check uses the same binding,
  * so the fixtures are judged exactly as the device judges them.
@@ -19,7 +20,7 @@ public final class Releases {
     private Releases() {}
 
     /** The engine's view of {@code v} and the artifact to stream from the media. */
-    public record Chosen(io.trialboot.update.VerifiedRelease release, Artifact artifact) {}
+    public record Chosen(InstallPlan release, Artifact artifact) {}
 
     /**
      * @param activeImage the digest of the image in the active slot, if recorded
@@ -41,11 +42,11 @@ public final class Releases {
         SlotImage target = new SlotImage(v.manifest().image().sha256(), v.manifest().image().size());
         SlotImage artifact = new SlotImage(a.sha256(), a.size());
         String id = "rel-" + v.manifest().version() + "@" + v.manifestSha256().shortHex();
-        io.trialboot.update.VerifiedRelease r = a.kind() == Artifact.Kind.FULL
-                ? new io.trialboot.update.VerifiedRelease(id, v.manifest().version(), v.manifest().minVersion(),
-                        io.trialboot.update.VerifiedRelease.Kind.FULL, artifact, target, Optional.empty())
-                : new io.trialboot.update.VerifiedRelease(id, v.manifest().version(), v.manifest().minVersion(),
-                        io.trialboot.update.VerifiedRelease.Kind.DELTA, artifact, target,
+        InstallPlan r = a.kind() == Artifact.Kind.FULL
+                ? new InstallPlan(id, v.manifest().version(), v.manifest().minVersion(),
+                        InstallPlan.Kind.FULL, artifact, target, Optional.empty())
+                : new InstallPlan(id, v.manifest().version(), v.manifest().minVersion(),
+                        InstallPlan.Kind.DELTA, artifact, target,
                         Optional.of(new SlotImage(a.base().orElseThrow().sha256(), a.base().orElseThrow().size())));
         return new Chosen(r, a);
     }

@@ -3,6 +3,7 @@ package io.trialboot.guest;
 import io.trialboot.bootctl.BootControl;
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.bootctl.SlotState;
+import io.trialboot.core.Code;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Version;
@@ -15,7 +16,9 @@ import io.trialboot.records.UpdateReceipt;
 import io.trialboot.verified.VerifiedFeed;
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The ota-cycle selftest ({@code trialboot.selftest=ota}): across real reboots, factory → full
@@ -53,7 +56,7 @@ final class Selftest {
 
     static Decision decide(BootControlFile bc, List<HistoryEntry> history) {
         Slot running = BootControl.running(bc);
-        if (bc.trial().equals(java.util.Optional.of(running))) {
+        if (bc.trial().equals(Optional.of(running))) {
             return new Decision(Step.FAIL, "slot " + running + " is still on trial: healthd did not settle it");
         }
         long lastSwitch = last(history, HistoryEvent.SWITCH);
@@ -96,7 +99,7 @@ final class Selftest {
                 console.println(Marker.SELFTEST_UPDATE_CONFIRM_OK.line());
             }
             Decision d = decide(bc, history);
-            console.println("selftest: " + d.step().name().toLowerCase(java.util.Locale.ROOT) + ": " + d.why());
+            console.println("selftest: " + d.step().name().toLowerCase(Locale.ROOT) + ": " + d.why());
             switch (d.step()) {
                 case INSTALL_NEXT -> installNext(running);
                 case REPORT_ROLLBACK -> reportRollback(bc, history);
@@ -118,12 +121,12 @@ final class Selftest {
         synchronized (updates.engine()) {
             HostStatus status = updates.selfcheck(false);
             if (!status.ok()) {
-                throw new TrialbootException(io.trialboot.core.Code.UPDATE_PRECHECK_FAILED, "host status "
+                throw new TrialbootException(Code.UPDATE_PRECHECK_FAILED, "host status "
                         + status.n() + " is not OK: " + status.failures());
             }
             VerifiedFeed feed = updates.loadFeed();
             Feed.Entry next = feed.feed().entries().stream().filter(e -> running.isBelow(e.version())).findFirst()
-                    .orElseThrow(() -> new TrialbootException(io.trialboot.core.Code.HOST_NOT_FOUND,
+                    .orElseThrow(() -> new TrialbootException(Code.HOST_NOT_FOUND,
                             "the feed lists no release above " + running));
             UpdateService.Staged staged = updates.stage(feed, next);
             showNew();

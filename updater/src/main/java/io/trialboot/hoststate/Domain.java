@@ -9,6 +9,7 @@ import io.trialboot.core.StateWriter;
 import io.trialboot.core.TrialbootException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -232,7 +233,7 @@ public final class Domain {
 
     /** The layout directories that are missing (empty when consistent). */
     List<String> missing() {
-        List<String> missing = new java.util.ArrayList<>();
+        List<String> missing = new ArrayList<>();
         for (String d : LAYOUT) {
             if (!Files.isDirectory(dir.resolve(d))) {
                 missing.add(d + "/");

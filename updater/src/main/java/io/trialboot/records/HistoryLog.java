@@ -11,9 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The domain's append-only history ({@code log/history.jsonl}): one JSON line per event, numbered
@@ -132,19 +135,19 @@ public final class HistoryLog {
      * {@code quarantine} (which keeps it for inspection) and cut off; the log then records a
      * {@code repair} event naming where the bytes went. A log that is not torn is left alone.
      */
-    public java.util.Optional<HistoryEntry> setTornTailAside(java.util.function.Function<byte[], Path> quarantine) {
+    public Optional<HistoryEntry> setTornTailAside(Function<byte[], Path> quarantine) {
         byte[] bytes = raw();
         int complete = tailStart(bytes);
         if (complete == bytes.length) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         byte[] whole = Arrays.copyOf(bytes, complete);
         parse(whole);
         Path kept = quarantine.apply(Arrays.copyOfRange(bytes, complete, bytes.length));
         writer.replace(file, bytes, whole);
-        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("torn_bytes", (long) (bytes.length - complete));
         fields.put("quarantined", kept.getFileName().toString());
-        return java.util.Optional.of(append(HistoryEvent.REPAIR.text(), fields));
+        return Optional.of(append(HistoryEvent.REPAIR.text(), fields));
     }
 }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -56,7 +57,7 @@ public record HostStatus(long n, String buildId, List<String> failures) {
         Bounds.check("host status", bytes.length, Bounds.RECORD_BYTES);
         Map<String, Object> m = Json.parseObject(new String(bytes, StandardCharsets.UTF_8));
         if (!SCHEMA_VERSION.equals(m.get("schemaVersion")) || !(m.get("failures") instanceof List<?> f)
-                || !m.keySet().equals(java.util.Set.of("schemaVersion", "buildId", "n", "status", "failures"))) {
+                || !m.keySet().equals(Set.of("schemaVersion", "buildId", "n", "status", "failures"))) {
             throw new TrialbootException(Code.MALFORMED_INPUT, "host status must be " + SCHEMA_VERSION);
         }
         List<String> failures = new ArrayList<>();

@@ -5,9 +5,11 @@ import io.trialboot.core.Code;
 import io.trialboot.core.TrialbootException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.SignatureException;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
@@ -36,7 +38,7 @@ public final class Ed25519 {
             s.initVerify(publicKey(rawKey));
             s.update(message);
             return s.verify(signature);
-        } catch (java.security.SignatureException | java.security.InvalidKeyException e) {
+        } catch (SignatureException | InvalidKeyException e) {
             // A malformed signature or a key that is not a curve point is simply not valid.
             return false;
         } catch (GeneralSecurityException e) {

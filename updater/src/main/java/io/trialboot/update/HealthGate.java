@@ -3,6 +3,7 @@ package io.trialboot.update;
 import io.trialboot.core.Code;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -51,7 +52,7 @@ public final class HealthGate {
     public HealthVerdict await() throws InterruptedException {
         long start = nanoTime.getAsLong();
         Probe.Readiness[] state = new Probe.Readiness[probes.size()];
-        java.util.Arrays.fill(state, Probe.Readiness.NOT_YET);
+        Arrays.fill(state, Probe.Readiness.NOT_YET);
         while (true) {
             int ready = 0;
             int failed = 0;

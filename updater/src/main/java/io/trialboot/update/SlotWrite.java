@@ -29,11 +29,11 @@ final class SlotWrite {
      * Writes {@code r}'s image into {@code target}; returns the digest of what the slot now holds.
      * Media that cannot be read is {@code HOST_IO_ERROR}.
      */
-    Sha256 run(SlotDevices slots, VerifiedRelease r, Slot target, Slot active, InputStream artifact,
+    Sha256 run(SlotDevices slots, InstallPlan r, Slot target, Slot active, InputStream artifact,
             Progress.Listener progress) {
         try (BlockDevice dev = slots.open(target, true)) {
             BlockDevice out = Progress.reporting(dev, target, r.target().size(), Progress.STEP_BYTES, progress);
-            if (r.kind() == VerifiedRelease.Kind.FULL) {
+            if (r.kind() == InstallPlan.Kind.FULL) {
                 observed = FullApply.write(artifact, out, r.target());
                 return observed;
             }

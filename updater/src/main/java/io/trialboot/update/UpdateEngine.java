@@ -20,10 +20,10 @@ import io.trialboot.records.HistoryFields;
 import io.trialboot.records.HistoryLog;
 import io.trialboot.records.HostStatus;
 import io.trialboot.records.ReceiptStore;
-import io.trialboot.records.UpdateReceipt;
 import io.trialboot.records.UpdateReceipt.Decision;
 import io.trialboot.records.UpdateReceipt.InstallStatus;
 import io.trialboot.records.UpdateReceipt.SwitchOutcome;
+import io.trialboot.records.UpdateReceipt;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -106,7 +106,7 @@ public final class UpdateEngine {
      * Always writes a receipt. On DENY the input is copied to {@code quarantine/}, a {@code reject}
      * line is logged, and nothing else changes; the receipt names the reason codes.
      */
-    public UpdateReceipt admit(VerifiedRelease r, String inputName, byte[] inputForQuarantine) {
+    public UpdateReceipt admit(InstallPlan r, String inputName, byte[] inputForQuarantine) {
         BootControlFile bc = bootControl.read();
         Slot target = bc.active().other();
         List<Denial> denials = policy.denials(r, bc, target);
@@ -172,12 +172,12 @@ public final class UpdateEngine {
      * the active slot (delta); the slot is read back and only then recorded and marked verified.
      * On failure the slot stays invalid, the receipt says FAILED with the code, and this rethrows.
      */
-    public UpdateReceipt apply(UpdateReceipt allowed, VerifiedRelease r, InputStream artifact) {
+    public UpdateReceipt apply(UpdateReceipt allowed, InstallPlan r, InputStream artifact) {
         return apply(allowed, r, artifact, Progress.Listener.NONE);
     }
 
-    /** {@link #apply(UpdateReceipt, VerifiedRelease, InputStream)}, telling {@code progress} how far the slot write is. */
-    public UpdateReceipt apply(UpdateReceipt allowed, VerifiedRelease r, InputStream artifact,
+    /** {@link #apply(UpdateReceipt, InstallPlan, InputStream)}, telling {@code progress} how far the slot write is. */
+    public UpdateReceipt apply(UpdateReceipt allowed, InstallPlan r, InputStream artifact,
             Progress.Listener progress) {
         UpdatePolicy.requireAllowed(allowed, r);
         domain.require(Capability.ALLOCATE_BLOCK, "apply");

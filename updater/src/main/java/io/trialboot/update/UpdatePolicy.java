@@ -15,10 +15,10 @@ import io.trialboot.hoststate.Domain;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.hoststate.SlotSnapshot;
 import io.trialboot.records.HostStatus;
-import io.trialboot.records.UpdateReceipt;
 import io.trialboot.records.UpdateReceipt.Decision;
 import io.trialboot.records.UpdateReceipt.InstallStatus;
 import io.trialboot.records.UpdateReceipt.SwitchOutcome;
+import io.trialboot.records.UpdateReceipt;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +42,7 @@ final class UpdatePolicy {
     }
 
     /** What stands against installing {@code r} into {@code target}, the slot after {@code bc}'s active one. */
-    List<Denial> denials(VerifiedRelease r, BootControlFile bc, Slot target) {
+    List<Denial> denials(InstallPlan r, BootControlFile bc, Slot target) {
         List<Denial> out = new ArrayList<>();
         precheck(out);
         Code cap = domain.check(Capability.ALLOCATE_BLOCK);
@@ -55,7 +55,7 @@ final class UpdatePolicy {
         }
         Optional<SlotSnapshot> installed = domain.snapshot(bc.active());
         versions(r, installed, out);
-        if (r.kind() == VerifiedRelease.Kind.DELTA) {
+        if (r.kind() == InstallPlan.Kind.DELTA) {
             SlotImage base = r.base().orElseThrow();
             if (installed.isEmpty() || !installed.get().imageDigest().equals(base.digest())
                     || installed.get().imageSize() != base.size()) {
@@ -74,7 +74,7 @@ final class UpdatePolicy {
     }
 
     /** {@code allowed} is an ALLOW receipt for {@code r} whose install has not started. */
-    static void requireAllowed(UpdateReceipt allowed, VerifiedRelease r) {
+    static void requireAllowed(UpdateReceipt allowed, InstallPlan r) {
         if (allowed.decision() != Decision.ALLOW || allowed.installStatus() != InstallStatus.NOT_STARTED
                 || !allowed.releaseId().equals(r.releaseId())) {
             throw new TrialbootException(Code.UPDATE_WRONG_STATE, "receipt " + allowed.attempt()
@@ -109,7 +109,7 @@ final class UpdatePolicy {
     }
 
     /** The anti-rollback floor, downgrades, replays and the release's minimum running version. */
-    private void versions(VerifiedRelease r, Optional<SlotSnapshot> installed, List<Denial> out) {
+    private void versions(InstallPlan r, Optional<SlotSnapshot> installed, List<Denial> out) {
         boolean allowSignedDowngrade = tree.policy().allowSignedDowngrade();
         Version floor = this.floor.read();
         if (r.version().isBelow(floor)) {

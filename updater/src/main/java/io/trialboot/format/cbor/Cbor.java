@@ -1,5 +1,10 @@
 package io.trialboot.format.cbor;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
 /**
  * RFC 8949 core deterministic CBOR, restricted to the items of {@link CborValue}.
  *
@@ -20,12 +25,12 @@ public final class Cbor {
 
     /** Builds a {@link CborValue.CMap} from Java values (String, long, byte[], lists of items, CborValue). */
     public static final class MapBuilder {
-        private final java.util.Map<String, CborValue> entries = new java.util.LinkedHashMap<>();
+        private final Map<String, CborValue> entries = new LinkedHashMap<>();
 
         private MapBuilder() {}
 
         public MapBuilder put(String key, CborValue value) {
-            if (entries.put(key, java.util.Objects.requireNonNull(value, key)) != null) {
+            if (entries.put(key, Objects.requireNonNull(value, key)) != null) {
                 throw new IllegalArgumentException("duplicate key " + key);
             }
             return this;
@@ -43,8 +48,8 @@ public final class Cbor {
             return put(key, new CborValue.Bytes(value));
         }
 
-        public MapBuilder put(String key, java.util.List<? extends CborValue> items) {
-            return put(key, new CborValue.Array(java.util.List.copyOf(items)));
+        public MapBuilder put(String key, List<? extends CborValue> items) {
+            return put(key, new CborValue.Array(List.copyOf(items)));
         }
 
         public CborValue.CMap build() {

@@ -2,11 +2,13 @@ package io.trialboot.format.cbor;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** Writes the core deterministic encoding. */
 final class Encoder {
@@ -76,11 +78,11 @@ final class Encoder {
 
     /** Map keys in canonical order: bytewise lexicographic order of their encodings. */
     static Map<String, CborValue> canonicalOrder(Map<String, CborValue> entries) {
-        List<String> keys = new java.util.ArrayList<>(entries.keySet());
+        List<String> keys = new ArrayList<>(entries.keySet());
         keys.sort((x, y) -> Arrays.compareUnsigned(encodedKey(x), encodedKey(y)));
         LinkedHashMap<String, CborValue> sorted = new LinkedHashMap<>();
         for (String k : keys) {
-            sorted.put(k, java.util.Objects.requireNonNull(entries.get(k), k));
+            sorted.put(k, Objects.requireNonNull(entries.get(k), k));
         }
         return Collections.unmodifiableMap(sorted);
     }

@@ -1,5 +1,6 @@
 package io.trialboot.format.cbor;
 
+import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.TrialbootException;
 import java.util.HashSet;
@@ -67,7 +68,7 @@ public final class Fields {
     /** An array of at most {@code maxItems} items; exceeding it is {@link Code#HOST_INPUT_OVERSIZE}. */
     public List<CborValue> array(String key, int maxItems) {
         List<CborValue> items = as(key, CborValue.Array.class, "an array").items();
-        io.trialboot.core.Bounds.check(what + " field '" + key + "'", items.size(), maxItems);
+        Bounds.check(what + " field '" + key + "'", items.size(), maxItems);
         return items;
     }
 

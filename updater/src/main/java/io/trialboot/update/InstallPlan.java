@@ -2,6 +2,7 @@ package io.trialboot.update;
 
 import io.trialboot.core.Version;
 import io.trialboot.device.SlotImage;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,18 +16,18 @@ import java.util.Optional;
  * @param target    the slot image the install must produce
  * @param base      for a delta, the image it applies to; empty for a full image
  */
-public record VerifiedRelease(String releaseId, Version version, Version minVersion, Kind kind, SlotImage artifact, SlotImage target,
+public record InstallPlan(String releaseId, Version version, Version minVersion, Kind kind, SlotImage artifact, SlotImage target,
         Optional<SlotImage> base) {
 
     public enum Kind {
         FULL, DELTA;
 
         public String text() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
-    public VerifiedRelease {
+    public InstallPlan {
         Objects.requireNonNull(releaseId, "releaseId");
         Objects.requireNonNull(version, "version");
         if (version.isBelow(Objects.requireNonNull(minVersion, "minVersion"))) {

@@ -6,11 +6,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -23,7 +26,7 @@ import java.util.stream.Stream;
  * decompresses several times faster (the image is 86 MB instead of 65 MB with zstd, well inside the
  * 192 MiB slot).
  */
-final class SlotImage {
+final class SquashfsSlotBuilder {
     static final String JAVA_HOME = "usr/lib/jvm/java-21-openjdk-riscv64";
     /** Busybox applets linked in the slot, for the person at the console and the init script. */
     static final List<String> APPLETS = List.of("sh", "ash", "mount", "umount", "ls", "cat", "echo", "mkdir", "rm",
@@ -35,7 +38,7 @@ final class SlotImage {
     static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
             "-XX:-UsePerfData", "-Xss512k", "-Xmx192m", "-Djava.security.egd=file:/dev/urandom");
 
-    private SlotImage() {}
+    private SquashfsSlotBuilder() {}
 
     /** Where the slot's signed system set lives, relative to the slot's root. */
     static final String SYSTEM_SET = "opt/trialboot/system/system.nxs";
@@ -60,7 +63,7 @@ final class SlotImage {
             Files.copy(busybox, staging.resolve("usr/bin/busybox"), StandardCopyOption.REPLACE_EXISTING);
             for (String applet : APPLETS) {
                 Path link = staging.resolve("usr/bin/" + applet);
-                if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
                     Files.createSymbolicLink(link, Path.of("busybox"));
                 }
             }
@@ -97,7 +100,7 @@ final class SlotImage {
         StableTree.normalize(staging);
         Tools.run(List.of("mksquashfs", staging.toString(), image.toString(), "-noappend", "-comp", "lz4", "-Xhc",
                 "-all-root", "-mkfs-time", "0", "-all-time", "0", "-reproducible", "-no-progress", "-quiet"),
-                staging.getParent(), Duration.ofMinutes(15), java.util.Map.of(), log);
+                staging.getParent(), Duration.ofMinutes(15), Map.of(), log);
         try {
             VerityParams v = VerityImage.append(image);
             log.accept("slot image " + image.getFileName() + ": verity tree of " + v.treeSize() + " bytes at "
@@ -128,11 +131,11 @@ final class SlotImage {
     }
 
     static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
                 Files.delete(p);
             }
         }
