@@ -11,6 +11,10 @@
  * says {@code trialboot.selftest=ota}, {@code Selftest}. Then the console {@code NxConsole};
  * {@link io.trialboot.guest.NxClient} is the same {@code nx} CLI as a separate process.
  *
+ * <p>The RPC vocabulary has one home, {@code RpcOperation} (wire name, {@code nx} words, argument,
+ * usage), read by {@code Updated} and {@code NxClient}; {@link io.trialboot.guest.StatusReply}
+ * and {@code InstallReply} write and read their replies' {@code key=value} lines.
+ *
  * <p>Every marker is printed from the catalog ({@code io.trialboot.markers.Marker}) and only after
  * the state change it reports is durable. Exit status of the JVM: 0 (services ran; init then leaves
  * a shell), 1 (init reboots: stage 0 counts the try of a trial slot), 3 (the active slot itself
