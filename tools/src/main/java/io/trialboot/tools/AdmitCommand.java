@@ -21,9 +21,7 @@ import picocli.CommandLine;
 /** {@code trialboot admit}: writes a signed admission record and pins its root. */
 @Command(name = "admit",
         description = "Write a domain admission record signed by a root key (dam.cbor + dam.cbor.sig).")
-final class AdmitCommand implements Callable<Integer> {
-    @CommandLine.Mixin
-    TrialbootTool.HelpOption help;
+final class AdmitCommand extends ToolCommand implements Callable<Integer> {
     @Option(names = "--root-key", required = true, description = "Root private key (PEM PKCS#8) that signs the record.")
     Path rootKey;
     @Option(names = "--key", description = "Admitted release key: PEM SPKI or OpenSSH ssh-ed25519 public key (repeatable).")
@@ -44,8 +42,6 @@ final class AdmitCommand implements Callable<Integer> {
     @Option(names = "--state", required = true,
             description = "State tree root: writes asl-host/host/trusted-roots/<root id>.pub and asl-host/domains/<id>/admission/.")
     Path state;
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {

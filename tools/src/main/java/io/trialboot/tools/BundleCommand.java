@@ -15,21 +15,9 @@ import picocli.CommandLine.Option;
 /** {@code trialboot bundle pack}: packs an application jar into a bundle. */
 @Command(name = "bundle", description = "Bundle (.nxb) commands.",
         subcommands = BundleCommand.Pack.class)
-final class BundleCommand implements Runnable {
-    @CommandLine.Mixin
-    TrialbootTool.HelpOption help;
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
+final class BundleCommand extends ToolCommand.Group {
     @Command(name = "pack", description = "Pack an application jar into a bundle .nxb.")
-    static final class Pack implements Callable<Integer> {
-    @CommandLine.Mixin
-    TrialbootTool.HelpOption help;
+    static final class Pack extends ToolCommand implements Callable<Integer> {
         @Option(names = "--name", required = true, description = "Bundle name, [a-z][a-z0-9-]{0,31}.")
         String name;
         @Option(names = "--version", required = true, description = "MAJOR.MINOR.PATCH.")
@@ -44,8 +32,6 @@ final class BundleCommand implements Runnable {
         Path payload;
         @Option(names = "--out", required = true, description = "Output .nxb file.")
         Path out;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {

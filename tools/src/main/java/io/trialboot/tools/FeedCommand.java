@@ -11,24 +11,20 @@ import picocli.CommandLine.Option;
 /** {@code trialboot feed}: compiles {@code stable.json} into a signed feed. */
 @Command(name = "feed",
         description = "Compile stable.json into a signed feed (<out> + <out>.sig).")
-final class FeedCommand implements Callable<Integer> {
-    @CommandLine.Mixin
-    TrialbootTool.HelpOption help;
+final class FeedCommand extends ToolCommand implements Callable<Integer> {
     @Option(names = "--json", required = true,
             description = "Authoring form: {\"channel\": \"stable\", \"manifests\": [\"manifests/1.1.0.nxm\"]}.")
     Path json;
     @Option(names = "--updates", required = true, description = "The media's updates/ directory; manifest paths are relative to it.")
     Path updates;
-    @Option(names = "--key", required = true, description = "Signing private key (repeatable for quorum).")
-    List<Path> keys;
+    @CommandLine.Mixin
+    SigningKeys keys;
     @Option(names = "--out", required = true, description = "Output feed, e.g. updates/feeds/stable.nxf.")
     Path out;
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        Signed s = Packaging.compileFeed(json, updates, TrialbootTool.signingKeys(keys));
+        Signed s = Packaging.compileFeed(json, updates, keys.load());
         s.writeTo(out);
         spec.commandLine().getOut().println("feed " + Feed.decode(s.content()).entries().size() + " entries -> " + out);
         return 0;

@@ -16,9 +16,7 @@ import picocli.CommandLine;
 /** {@code trialboot release}: a signed release manifest for a slot image. */
 @Command(name = "release",
         description = "Write a signed release manifest (<out> + <out>.sig) for a slot image, full and/or delta.")
-final class ReleaseCommand implements Callable<Integer> {
-    @CommandLine.Mixin
-    TrialbootTool.HelpOption help;
+final class ReleaseCommand extends ToolCommand implements Callable<Integer> {
     @Option(names = "--image", required = true, description = "The slot image this release installs.")
     Path image;
     @Option(names = "--full-path", description = "Media path of the full image under updates/ (omit for a delta-only release).")
@@ -39,12 +37,10 @@ final class ReleaseCommand implements Callable<Integer> {
     Path systemSet;
     @Option(names = "--policy", required = true, description = "Update policy file the release expects (SHA-256 signed).")
     Path policy;
-    @Option(names = "--key", required = true, description = "Signing private key; the first is the named signer (repeatable).")
-    List<Path> keys;
+    @CommandLine.Mixin
+    SigningKeys keys;
     @Option(names = "--out", required = true, description = "Output manifest file, e.g. manifests/1.1.0.nxm.")
     Path out;
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -61,7 +57,7 @@ final class ReleaseCommand implements Callable<Integer> {
         }
         Signed s = Packaging.release(new Packaging.ReleaseInput(Version.parse(version), Version.parse(minVersion),
                 compatible, Packaging.systemIndexDigest(systemSet), Sha256.of(Inputs.read(policy, Bounds.AUTHORING_BYTES)),
-                image, Optional.ofNullable(fullPath), deltas), TrialbootTool.signingKeys(keys));
+                image, Optional.ofNullable(fullPath), deltas), keys.load());
         s.writeTo(out);
         spec.commandLine().getOut().println("release " + version + " sha256 " + Sha256.of(s.content()) + " -> " + out);
         return 0;

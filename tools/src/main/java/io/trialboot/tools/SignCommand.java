@@ -15,15 +15,11 @@ import picocli.CommandLine;
 @Command(name = "sign",
         description = "Add a signature to <file>.sig (created if absent), for quorum co-signers who each hold one key."
                 + " The file must decode as the device decodes it.")
-final class SignCommand implements Callable<Integer> {
-    @CommandLine.Mixin
-    TrialbootTool.HelpOption help;
+final class SignCommand extends ToolCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "The signed file (release manifest or feed).")
     Path file;
     @Option(names = "--key", required = true, description = "The co-signer's private key.")
     Path key;
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {

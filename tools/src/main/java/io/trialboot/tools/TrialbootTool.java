@@ -55,23 +55,13 @@ public final class TrialbootTool implements Runnable {
         boolean help;
     }
 
-    static List<SigningKey> signingKeys(List<Path> files) {
-        List<SigningKey> keys = new ArrayList<>();
-        files.forEach(f -> keys.add(Keys.loadSigningKey(f)));
-        return keys;
-    }
-
     @Command(name = "keygen",
             description = "Generate an Ed25519 key pair: <name>.key (PKCS#8 PEM, 0600) and <name>.pub (SPKI PEM).")
-    static final class KeyGen implements Callable<Integer> {
-        @CommandLine.Mixin
-        HelpOption help;
+    static final class KeyGen extends ToolCommand implements Callable<Integer> {
         @Option(names = "--out", required = true, description = "Directory to write the key files into.")
         Path out;
         @Option(names = "--name", required = true, description = "Base name of the key files.")
         String name;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -84,13 +74,9 @@ public final class TrialbootTool implements Runnable {
 
     @Command(name = "inspect",
             description = "Dump any trialboot file in readable form (archives: entries with sizes and digests; CBOR: diagnostic notation).")
-    static final class InspectCmd implements Callable<Integer> {
-        @CommandLine.Mixin
-        HelpOption help;
+    static final class InspectCmd extends ToolCommand implements Callable<Integer> {
         @Parameters(index = "0", description = "The file to dump.")
         Path file;
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {

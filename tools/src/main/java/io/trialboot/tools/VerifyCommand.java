@@ -32,9 +32,7 @@ import picocli.CommandLine;
 @Command(name = "verify",
         description = "Verify a system set (.nxs), bundle (.nxb), release manifest, feed or admission record as the device"
                 + " would; prints ALLOW or DENY with the reason code. Needs no private key.")
-final class VerifyCommand implements Callable<Integer> {
-    @CommandLine.Mixin
-    TrialbootTool.HelpOption help;
+final class VerifyCommand extends ToolCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "The file to verify (its .sig is read from beside it).")
     Path file;
     @Option(names = "--state", required = true, description = "State tree root holding the trust store and admission record.")
@@ -44,8 +42,6 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--updates",
             description = "The media's updates/ directory: also check every artifact of a manifest, every manifest of a feed.")
     Path updates;
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--timing", description = "Also print how long the verification took inside the JVM.")
     boolean timing;

@@ -8,29 +8,18 @@ import io.trialboot.core.Version;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.IntStream;
 
 /**
  * The answer to {@code GetStatus} ({@code nx status}): one {@code key=value} line per field, in
  * this order. {@link #parse} reads it back from those lines, also among other console lines.
+ * Every field is set ({@code trial} is empty when no slot is on trial).
  */
 public record StatusReply(Slot slot, Version version, long bootCount, String mode, int triesLeft, SlotState slotA,
         SlotState slotB, Slot active, Optional<Slot> trial, Version floor) {
     private static final List<String> KEYS = List.of("slot", "version", "boot_count", "mode", "tries_left", "slot_a",
             "slot_b", "active", "trial", "floor");
-
-    public StatusReply {
-        Objects.requireNonNull(slot, "slot");
-        Objects.requireNonNull(version, "version");
-        Objects.requireNonNull(mode, "mode");
-        Objects.requireNonNull(slotA, "slotA");
-        Objects.requireNonNull(slotB, "slotB");
-        Objects.requireNonNull(active, "active");
-        Objects.requireNonNull(trial, "trial");
-        Objects.requireNonNull(floor, "floor");
-    }
 
     /** The state of {@code s}. */
     public SlotState state(Slot s) {
