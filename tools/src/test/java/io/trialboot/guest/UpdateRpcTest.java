@@ -171,13 +171,13 @@ class UpdateRpcTest {
     }
 
     @Test
-    void anInputOutsideTheMediaIsMalformedAndNothingIsRecorded() throws Exception {
+    void anInputOutsideTheMediaIsMalformedAndOnlyItsRefusalIsRecorded() throws Exception {
         long seq = rig.engine().history().lastSeq();
         GuestServicesTest.Nx r = nx(rig, "update", "apply", "pkg://updates/../../etc/passwd");
         assertEquals(1, r.rc());
         assertTrue(r.lines().get(0).startsWith("MALFORMED_INPUT: 'pkg://updates/../../etc/passwd' is not a media path"),
                 r.lines().toString());
-        assertEquals(seq, rig.engine().history().lastSeq());
+        assertEquals(seq + 1, rig.engine().history().lastSeq(), "one reject line (RefusalRecordsTest), nothing else");
         assertEquals(1, nx(rig, "update", "apply", "relative/manifest.nxm").rc());
     }
 
@@ -273,7 +273,7 @@ class UpdateRpcTest {
     @Test
     void receiptsAndHistoryAreListed() throws Exception {
         assertEquals(0, nx(rig, "update", "apply", V110).rc());
-        List<String> receipts = nx(rig, "receipts").lines();
+        List<String> receipts = nx(rig, "receipts", "--json").lines();
         assertEquals(1, receipts.size());
         assertTrue(receipts.get(0).startsWith("{\"schemaVersion\":\"UpdateReceipt/1\""), receipts.get(0));
         List<String> h = nx(rig, "history").lines();

@@ -269,7 +269,7 @@ class UpdateEngineTest {
     void rejectOfAnUnverifiedInputQuarantinesItLogsAndWritesADenyReceipt() throws IOException {
         byte[] bytes = "not a signed manifest".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         BootControlFile before = rig.bootControl();
-        UpdateReceipt r = engine.reject("hostile/bad-signature/manifest.nxm", bytes, Code.SIG_INVALID, "signature does not verify");
+        UpdateReceipt r = engine.reject("hostile/bad-signature/manifest.nxm", Optional.of(bytes), Code.SIG_INVALID, "signature does not verify");
         assertEquals(Decision.DENY, r.decision());
         assertEquals(List.of(Code.SIG_INVALID), r.reasonCodes());
         assertEquals("hostile/bad-signature/manifest.nxm", r.releaseId());
@@ -281,7 +281,7 @@ class UpdateEngineTest {
             assertArrayEquals(bytes, Files.readAllBytes(q.filter(p -> p.toString().endsWith("manifest.nxm")).findFirst().orElseThrow()));
         }
         assertEquals(before, rig.bootControl(), "boot control unchanged");
-        assertThrows(IllegalArgumentException.class, () -> engine.reject("x", bytes, Code.HOST_OK, "no"));
+        assertThrows(IllegalArgumentException.class, () -> engine.reject("x", Optional.of(bytes), Code.HOST_OK, "no"));
     }
 
     @Test

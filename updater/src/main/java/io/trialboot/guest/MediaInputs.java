@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The update media as inputs: {@code pkg://updates/<path>} resolved under the media's mount point,
@@ -52,12 +53,15 @@ final class MediaInputs {
                 + "<path> nor an absolute path of a manifest");
     }
 
-    /** At most {@code limit} bytes from the start of {@code file}: what a rejected input keeps in quarantine. */
-    static byte[] prefix(Path file, int limit) {
+    /**
+     * At most {@code limit} bytes from the start of {@code file}: what a rejected input keeps in
+     * quarantine; empty when there is no file to read (a missing file is not kept as empty bytes).
+     */
+    static Optional<byte[]> prefix(Path file, int limit) {
         try (InputStream in = Files.newInputStream(file)) {
-            return in.readNBytes(limit);
+            return Optional.of(in.readNBytes(limit));
         } catch (IOException e) {
-            return new byte[0];
+            return Optional.empty();
         }
     }
 

@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  * server ({@link Updated}) and the client ({@link NxClient}) both read it.
  */
 enum RpcOperation {
-    GET_STATUS("GetStatus", "status", Arg.NONE, "slot, version, boot count, boot-control state, floor"),
+    GET_STATUS("GetStatus", "status", Arg.JSON, "slot, version, boot count, boot-control state, floor\n"
+            + "(--json: one JSON object)"),
     LOAD_FEED("LoadFeed", "feed", Arg.NONE, "verify the media's feed and list its releases"),
     STAGE_SYSTEM("StageSystem", "update apply", Arg.INPUT, "verify, install to the inactive slot and switch to a trial\n"
             + "(<input>: pkg://updates/<path of a manifest>)"),
@@ -23,7 +24,8 @@ enum RpcOperation {
     CONFIRM("Confirm", "confirm", Arg.NONE, "make the running trial slot the active one"),
     ROLLBACK("Rollback", "rollback", Arg.NONE, "mark the trial slot bad, or go back to the other good slot"),
     HISTORY("History", "history", Arg.NONE, "the update history, one line per event"),
-    RECEIPTS("Receipts", "receipts", Arg.NONE, "the UpdateReceipt/1 of every install attempt"),
+    RECEIPTS("Receipts", "receipts", Arg.JSON, "every install attempt's receipt, one block each\n"
+            + "(--json: the UpdateReceipt/1 JSON lines)"),
     SELFCHECK("Selfcheck", "selfcheck", Arg.DEEP, "check the state (--deep re-hashes the slots); installs need OK"),
     REBOOT("Reboot", "reboot", Arg.NONE, "reboot the device (a real guest reboot)");
 
@@ -32,7 +34,8 @@ enum RpcOperation {
         NONE(""),
         INPUT("<input>"),
         ATTEMPT("<attempt>"),
-        DEEP("[--deep]");
+        DEEP("[--deep]"),
+        JSON("[--json]");
 
         private final String usage;
 
@@ -45,6 +48,7 @@ enum RpcOperation {
                 case NONE -> args.isEmpty();
                 case INPUT, ATTEMPT -> args.size() == 1 && !args.get(0).isBlank();
                 case DEEP -> args.isEmpty() || args.equals(List.of("--deep"));
+                case JSON -> args.isEmpty() || args.equals(List.of("--json"));
             };
         }
     }

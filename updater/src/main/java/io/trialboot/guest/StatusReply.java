@@ -2,6 +2,7 @@ package io.trialboot.guest;
 
 import io.trialboot.bootctl.SlotState;
 import io.trialboot.core.Code;
+import io.trialboot.core.Json;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Version;
@@ -26,10 +27,24 @@ public record StatusReply(Slot slot, Version version, long bootCount, String mod
         return s == Slot.A ? slotA : slotB;
     }
 
+    /** {@code nx status --json}: the same fields as one JSON object, counts as numbers. */
+    public String json() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        List<Object> values = values();
+        for (int i = 0; i < KEYS.size(); i++) {
+            m.put(KEYS.get(i), values.get(i) instanceof Number n ? (Object) n.longValue() : values.get(i).toString());
+        }
+        return Json.write(m);
+    }
+
     public List<String> lines() {
-        List<Object> values = List.of(slot.letter(), version, bootCount, mode, triesLeft, slotA.text(), slotB.text(),
-                active.letter(), trial.map(Slot::letter).orElse("none"), floor);
+        List<Object> values = values();
         return IntStream.range(0, KEYS.size()).mapToObj(i -> KEYS.get(i) + "=" + values.get(i)).toList();
+    }
+
+    private List<Object> values() {
+        return List.of(slot.letter(), version, bootCount, mode, triesLeft, slotA.text(), slotB.text(),
+                active.letter(), trial.map(Slot::letter).orElse("none"), floor);
     }
 
     /**

@@ -64,7 +64,7 @@ final class UpdateService {
         try {
             vf = VerifiedFeed.load(feed, trust.get());
         } catch (TrialbootException e) {
-            throw rejected(input, feed, Bounds.FEED_BYTES, e);
+            throw rejected(input, MediaInputs.prefix(feed, Bounds.FEED_BYTES), e);
         }
         engine.audit(HistoryEvent.FEED, HistoryFields.of("channel", vf.feed().channel()).and("items", (long) vf.feed().entries().size()));
         console.println(Marker.UPDATES_FEED_LOADED.line(vf.feed().entries().size()));
@@ -73,8 +73,21 @@ final class UpdateService {
 
     /** Stages the manifest at {@code input} ({@code pkg://updates/...}). */
     Staged stage(String input) {
-        Path manifest = media.resolve(input);
+        Path manifest;
+        try {
+            manifest = media.resolve(input);
+        } catch (TrialbootException e) {
+            throw rejected(input, Optional.empty(), e); // a path refused before any file was opened
+        }
         return stage(input, manifest, (bytes, sig) -> VerifiedRelease.verify(bytes, sig, trust.get()));
+    }
+
+    /**
+     * Records an install request refused for its form before anything was read ({@code StageSystem}
+     * without exactly one input) as every refusal is: console lines, a DENY receipt, a history line.
+     */
+    TrialbootException refuse(String input, TrialbootException e) {
+        return rejected(input, Optional.empty(), e);
     }
 
     /** Stages a release the verified feed lists (its manifest is checked against the feed entry too). */
@@ -98,15 +111,20 @@ final class UpdateService {
             v = verifier.verify(bytes, sig);
             chosen = Releases.choose(v, activeImage());
         } catch (TrialbootException e) {
-            throw rejected(input, manifest, Bounds.MANIFEST_BYTES, e);
+            throw rejected(input, MediaInputs.prefix(manifest, Bounds.MANIFEST_BYTES), e);
         }
         console.println(Marker.UPDATE_MANIFEST_OK.line(v.manifest().version(), v.manifest().signer().hex()));
         UpdateReceipt receipt = engine.admit(chosen.release(), quarantineName(input), bytes);
         if (receipt.decision() == UpdateReceipt.Decision.DENY) {
             Code code = receipt.reasonCodes().get(0);
+            // the policy's reasons, each saying what to do, are on the receipt's history line
+            String why = engine.history().read().stream().filter(h -> h.seq() == receipt.logSeq()).findFirst()
+                    .map(h -> h.field("why")).orElse("nx history shows why");
+            String message = "release " + v.manifest().version() + " denied " + receipt.reasonCodes() + ": " + why
+                    + " (receipt " + receipt.attempt() + ")";
+            console.println("update: " + message);
             console.println(Marker.UPDATE_REJECTED.line(code.name(), input));
-            throw new TrialbootException(code, "release " + v.manifest().version() + " denied " + receipt.reasonCodes()
-                    + " (receipt " + receipt.attempt() + "; nx history shows why)");
+            throw new TrialbootException(code, message);
         }
         return new Staged(input, receipt, chosen);
     }
@@ -184,8 +202,9 @@ final class UpdateService {
         return activeSnapshot().map(SlotSnapshot::imageDigest);
     }
 
-    private TrialbootException rejected(String input, Path file, int keep, TrialbootException e) {
-        engine.reject(quarantineName(input), MediaInputs.prefix(file, keep), e.code(), e.getMessage());
+    /** Every refusal of an input: a DENY receipt, a {@code reject} history line, the console lines. */
+    private TrialbootException rejected(String input, Optional<byte[]> kept, TrialbootException e) {
+        engine.reject(quarantineName(input), kept, e.code(), e.getMessage());
         console.println("update: " + e.getMessage());
         console.println(Marker.UPDATE_REJECTED.line(e.code().name(), input));
         return e;

@@ -127,9 +127,15 @@ final class Updated implements AutoCloseable {
     private List<String> dispatch(String name, List<String> args) {
         RpcOperation op = RpcOperation.ofWire(name).orElseThrow(() -> new TrialbootException(Code.MALFORMED_INPUT,
                 "unknown operation '" + name + "' (known: " + RpcOperation.wireNames() + ")"));
-        op.requireArgs(args);
+        try {
+            op.requireArgs(args);
+        } catch (TrialbootException e) {
+            // an install refused for its form is still a refusal: receipt, history line, console line
+            throw op == RpcOperation.STAGE_SYSTEM ? updates.refuse(args.isEmpty() ? "(none)" : String.join(",", args), e) : e;
+        }
+        boolean json = args.equals(List.of("--json"));
         return switch (op) {
-            case GET_STATUS -> status().lines();
+            case GET_STATUS -> json ? List.of(status().json()) : status().lines();
             case LOAD_FEED -> feed(updates.loadFeed());
             case STAGE_SYSTEM -> InstallReply.of(updates.apply(updates.stage(args.get(0)))).lines();
             case SWITCH -> {
@@ -139,7 +145,7 @@ final class Updated implements AutoCloseable {
             case HEALTH_OK, CONFIRM -> List.of("active=" + updates.confirm().letter());
             case ROLLBACK -> List.of("next=" + updates.rollback().letter(), "reboot to use it (nx reboot)");
             case HISTORY -> updates.engine().history().read().stream().map(HistoryView::line).toList();
-            case RECEIPTS -> receipts();
+            case RECEIPTS -> json ? receiptsJson() : ReceiptTable.lines(updates.engine().receipts().list());
             case SELFCHECK -> selfcheck(!args.isEmpty());
             case REBOOT -> {
                 updates.auditReboot("nx");
@@ -171,7 +177,7 @@ final class Updated implements AutoCloseable {
         return lines;
     }
 
-    private List<String> receipts() {
+    private List<String> receiptsJson() {
         List<String> lines = new ArrayList<>();
         for (UpdateReceipt r : updates.engine().receipts().list()) {
             lines.add(new String(r.encode(), StandardCharsets.UTF_8).strip());

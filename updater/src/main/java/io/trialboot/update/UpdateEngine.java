@@ -134,15 +134,18 @@ public final class UpdateEngine {
      * verify (signature, revoked key, {@code compatible}, bounds, ...): like a DENY from
      * {@link #admit}, the input is copied to {@code quarantine/}, a {@code reject} line is logged and
      * a DENY receipt naming {@code code} is written; nothing else changes. The receipt's release id is
-     * the input's name (nothing in the input is trusted); version, kind and slot stay null.
+     * the input's name (nothing in the input is trusted); version, kind and slot stay null. An input
+     * that could not be read at all (no such file, a path refused before any file was opened) has
+     * nothing to keep: its line says {@code quarantined=none}.
      */
-    public UpdateReceipt reject(String inputName, byte[] inputForQuarantine, Code code, String why) {
+    public UpdateReceipt reject(String inputName, Optional<byte[]> inputForQuarantine, Code code, String why) {
         Objects.requireNonNull(code, "code");
         if (code == Code.HOST_OK) {
             throw new IllegalArgumentException("a rejection names a failure code, not HOST_OK");
         }
-        long seq = quarantine(inputName, inputForQuarantine, HistoryFields.of("release", inputName)
-                .and("codes", code.name()).and("why", why));
+        HistoryFields reject = HistoryFields.of("release", inputName).and("codes", code.name()).and("why", why);
+        long seq = inputForQuarantine.isPresent() ? quarantine(inputName, inputForQuarantine.get(), reject)
+                : journal.append(HistoryEvent.REJECT, reject.and("quarantined", "none")).seq();
         UpdateReceipt receipt = UpdateReceipt.decided(receipts.nextAttempt(), buildId, inputName, Decision.DENY,
                 List.of(code), seq);
         receipts.write(receipt);

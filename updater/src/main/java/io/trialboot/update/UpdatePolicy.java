@@ -120,7 +120,7 @@ final class UpdatePolicy {
                     + installed.get().version()));
         } else if (installed.isPresent() && r.version().equals(installed.get().version())) {
             // A replay of the running release: installing it again would only overwrite the fallback slot.
-            out.add(new Denial(Code.UPDATE_VERSION_FLOOR, r.version() + " is the installed version (a replay)"));
+            out.add(new Denial(Code.UPDATE_VERSION_FLOOR, r.version() + " is already installed (the running version): nothing to install"));
         }
         Version running = installed.map(SlotSnapshot::version).orElse(floor);
         if (running.isBelow(r.minVersion())) {
@@ -133,12 +133,13 @@ final class UpdatePolicy {
     private void precheck(List<Denial> out) {
         Optional<Path> latest = HostStatus.latest(tree.statusDir());
         if (latest.isEmpty()) {
-            out.add(new Denial(Code.UPDATE_PRECHECK_FAILED, "no host status in " + tree.statusDir() + "; run nx selfcheck"));
+            out.add(new Denial(Code.UPDATE_PRECHECK_FAILED, "no host status in " + tree.statusDir() + ": run nx selfcheck, then install again"));
             return;
         }
         HostStatus s = HostStatus.read(latest.get());
         if (!s.ok()) {
-            out.add(new Denial(Code.UPDATE_PRECHECK_FAILED, latest.get().getFileName() + " is not OK: " + s.failures().get(0)));
+            out.add(new Denial(Code.UPDATE_PRECHECK_FAILED, latest.get().getFileName() + " is not OK (" + s.failures().get(0)
+                    + "): run nx selfcheck, and install again once it is OK"));
         }
     }
 }

@@ -9,6 +9,7 @@ import io.trialboot.core.TrialbootException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class MediaInputsTest {
@@ -40,6 +41,6 @@ class MediaInputsTest {
 
     @Test
     void quarantineKeepsABoundedPrefixAndNothingForAMissingFile() {
-        assertEquals(0, MediaInputs.prefix(Path.of("/nonexistent/x"), 10).length);
+        assertEquals(Optional.empty(), MediaInputs.prefix(Path.of("/nonexistent/x"), 10), "a missing file has nothing to keep");
     }
 }
