@@ -26,6 +26,9 @@ class RpcVocabularyTest {
     @Test
     void eachNxCommandSendsItsOperation() {
         assertEquals(Optional.of("GetStatus"), request("status"));
+        assertEquals(Optional.of("GetStatus --json"), request("status --json"));
+        assertEquals(Optional.of("Receipts"), request("receipts"));
+        assertEquals(Optional.of("Receipts --json"), request("receipts --json"));
         assertEquals(Optional.of("LoadFeed"), request("feed"));
         assertEquals(Optional.of("StageSystem pkg://updates/m.nxm"), request("update apply pkg://updates/m.nxm"));
         assertEquals(Optional.of("HealthOk"), request("health-ok"));
@@ -38,7 +41,7 @@ class RpcVocabularyTest {
 
     @Test
     void aWrongArgumentOrAnUnknownWordIsNoCommand() {
-        for (String bad : List.of("status now", "update apply", "update", "selfcheck --shallow", "switch 1", "Switch 1",
+        for (String bad : List.of("status now", "status --deep", "receipts --json x", "update apply", "update", "selfcheck --shallow", "switch 1", "Switch 1",
                 "frobnicate")) {
             assertEquals(Optional.empty(), request(bad), bad);
         }
