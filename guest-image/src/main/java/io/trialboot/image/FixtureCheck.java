@@ -8,7 +8,6 @@ import io.trialboot.core.Version;
 import io.trialboot.delta.DeltaApplier;
 import io.trialboot.device.FileBlockDevice;
 import io.trialboot.device.SlotDevices;
-import io.trialboot.device.SlotImage;
 import io.trialboot.format.Artifact;
 import io.trialboot.format.Feed;
 import io.trialboot.format.SystemSet;
@@ -159,17 +158,12 @@ final class FixtureCheck {
             try (InputStream d = Files.newInputStream(updates.resolve(delta.path()));
                     FileBlockDevice source = FileBlockDevice.openWhole(base, false);
                     FileBlockDevice out = FileBlockDevice.openWhole(target, true)) {
-                DeltaApplier.apply(d, source, out, image(delta.base().orElseThrow().sha256(), delta.base().orElseThrow()
-                        .size()), image(r.manifest().image().sha256(), r.manifest().image().size()));
+                DeltaApplier.apply(d, source, out, delta.base().orElseThrow(), r.manifest().image());
             }
             Files.delete(target);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static SlotImage image(Sha256 digest, long size) {
-        return new SlotImage(digest, size);
     }
 
     /** {@link #engine()} booted once and with an OK host status, as the guest is when its console is ready. */

@@ -31,6 +31,7 @@ import io.trialboot.core.Code;
 import io.trialboot.core.Inputs;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Version;
+import io.trialboot.device.SlotImage;
 import io.trialboot.format.Artifact;
 import io.trialboot.format.Feed;
 import io.trialboot.format.SystemSet;
@@ -93,9 +94,9 @@ final class HostileCases {
     /** A full release of fixture {@code f}'s image as version {@code v}, signed by {@code key}. */
     private static Signed full(Ctx c, Fixture f, Version v, Version min, String compatible, Sha256 policy,
             SigningKey key) {
-        Artifact.Image img = HostileCorpus.image(c.in().image(f));
+        SlotImage img = HostileCorpus.image(c.in().image(f));
         return HostileCorpus.manifest(c.in(), v, min, compatible, img, policy,
-                List.of(Artifact.full(ReleaseMedia.fullPath(f.version()), img.sha256(), img.size())), key);
+                List.of(Artifact.full(ReleaseMedia.fullPath(f.version()), img.digest(), img.size())), key);
     }
 
     private static Signed full(Ctx c, Version v, SigningKey key) {
@@ -216,14 +217,14 @@ final class HostileCases {
                             long n = Math.min(ReleaseMedia.size(img) / 2, 1 << 20);
                             Sha256 prefix = HostileFiles.prefixDigest(img, n);
                             c.manifest(HostileCorpus.manifest(c.in(), v("1.1.0"), factory(), FactoryState.COMPATIBLE,
-                                    new Artifact.Image(prefix, n), c.in().policy(), List.of(Artifact.full(
+                                    Artifact.image(prefix, n), c.in().policy(), List.of(Artifact.full(
                                             ReleaseMedia.fullPath(Fixture.HEALTHY.version()), prefix, n)), c.release()));
                         }),
                 applied("endless-delta", ENDLESS_DATA, Code.APPLY_SIZE_MISMATCH, false,
                         "a delta from the factory image with 64 KiB appended after the signed bytes", c -> {
                             Path delta = c.dir().resolve("from-1.0.0.nxdelta");
                             ReleaseMedia.makeDelta(c.in().image(Fixture.FACTORY), c.in().image(Fixture.HEALTHY), delta);
-                            Artifact.Image signed = HostileCorpus.image(delta);
+                            SlotImage signed = HostileCorpus.image(delta);
                             c.write("from-1.0.0.nxdelta", concat(readAll(delta), new byte[64 * 1024]));
                             c.manifest(deltaRelease(c, signed, c.own("from-1.0.0.nxdelta"),
                                     HostileCorpus.image(c.in().image(Fixture.FACTORY))));
@@ -279,9 +280,9 @@ final class HostileCases {
                         }),
                 c("delta-base-size", WRONG_DELTA_BASE, INSTALL, Code.DELTA_BASE_MISMATCH,
                         "a delta naming the factory image's digest but another size", c -> {
-                            Artifact.Image f = HostileCorpus.image(c.in().image(Fixture.FACTORY));
-                            c.manifest(deltaRelease(c, new Artifact.Image(sha("unused delta"), 4096), c.own("none.nxdelta"),
-                                    new Artifact.Image(f.sha256(), f.size() + 4096)));
+                            SlotImage f = HostileCorpus.image(c.in().image(Fixture.FACTORY));
+                            c.manifest(deltaRelease(c, Artifact.image(sha("unused delta"), 4096), c.own("none.nxdelta"),
+                                    Artifact.image(f.digest(), f.size() + 4096)));
                         }),
                 applied("delta-header-base", WRONG_DELTA_BASE, Code.DELTA_BASE_MISMATCH, false,
                         "a manifest naming the factory image as base for a delta file made from v1.1.0's image", c -> {
@@ -295,16 +296,16 @@ final class HostileCases {
                             byte[] junk = new byte[4096];
                             Arrays.fill(junk, (byte) 0x5a);
                             c.write("junk.nxdelta", junk);
-                            c.manifest(deltaRelease(c, new Artifact.Image(Sha256.of(junk), junk.length), c.own("junk.nxdelta"),
+                            c.manifest(deltaRelease(c, Artifact.image(Sha256.of(junk), junk.length), c.own("junk.nxdelta"),
                                     HostileCorpus.image(c.in().image(Fixture.FACTORY))));
                         }));
     }
 
     /** A delta-only v1.1.0 release (v1.1.0's image) with one delta artifact. */
-    private static Signed deltaRelease(Ctx c, Artifact.Image delta, String path, Artifact.Image base) {
+    private static Signed deltaRelease(Ctx c, SlotImage delta, String path, SlotImage base) {
         return HostileCorpus.manifest(c.in(), v("1.1.0"), factory(), FactoryState.COMPATIBLE,
                 HostileCorpus.image(c.in().image(Fixture.HEALTHY)), c.in().policy(),
-                List.of(Artifact.delta(path, delta.sha256(), delta.size(), base)), c.release());
+                List.of(Artifact.delta(path, delta.digest(), delta.size(), base)), c.release());
     }
 
     static byte[] readAll(Path p) {
@@ -334,7 +335,7 @@ final class HostileCases {
                                 c.release()))),
                 c("replay-installed-delta", REPLAY, INSTALL, Code.UPDATE_VERSION_FLOOR,
                         "a delta-only v1.0.0 release over the factory image (the running version again)", c -> {
-                            Artifact.Image f = HostileCorpus.image(c.in().image(Fixture.FACTORY));
+                            SlotImage f = HostileCorpus.image(c.in().image(Fixture.FACTORY));
                             c.manifest(HostileCorpus.manifest(c.in(), factory(), factory(), FactoryState.COMPATIBLE, f,
                                     c.in().policy(), List.of(Artifact.delta(c.own("none.nxdelta"), sha("unused"), 4096, f)),
                                     c.release()));
@@ -506,9 +507,9 @@ final class HostileCases {
                         }))));
         all.add(c("image-over-slot", BOUNDS, INSTALL, Code.HOST_INPUT_OVERSIZE,
                 "a validly signed release whose image is " + Bounds.SLOT_IMAGE_BYTES + " bytes, larger than the slot", c -> {
-                    Artifact.Image big = new Artifact.Image(sha("big"), Bounds.SLOT_IMAGE_BYTES);
+                    SlotImage big = Artifact.image(sha("big"), Bounds.SLOT_IMAGE_BYTES);
                     c.manifest(HostileCorpus.manifest(c.in(), v("1.1.0"), factory(), FactoryState.COMPATIBLE, big,
-                            c.in().policy(), List.of(Artifact.full(c.own("big.img"), big.sha256(), big.size())), c.release()));
+                            c.in().policy(), List.of(Artifact.full(c.own("big.img"), big.digest(), big.size())), c.release()));
                 }));
         all.add(edited("image-over-format-bound", Code.HOST_INPUT_OVERSIZE,
                 "v1.1.0's manifest whose image is one byte over the format's bound", m -> {
@@ -554,7 +555,7 @@ final class HostileCases {
 
     /** A delta-only v1.1.0 release from the factory image, its delta artifact edited after encoding, signed again. */
     private static Signed zeroSizeDelta(Ctx c, UnaryOperator<CborValue> e) {
-        Signed d = deltaRelease(c, new Artifact.Image(sha("unused delta"), 4096), c.own("none.nxdelta"),
+        Signed d = deltaRelease(c, Artifact.image(sha("unused delta"), 4096), c.own("none.nxdelta"),
                 HostileCorpus.image(c.in().image(Fixture.FACTORY)));
         return sign(HostileFiles.edit(d.content(), m -> editFirst(m, "artifacts", e)), c.release());
     }

@@ -9,6 +9,7 @@ import io.trialboot.core.Code;
 import io.trialboot.core.Inputs;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Version;
+import io.trialboot.device.SlotImage;
 import io.trialboot.format.Artifact;
 import io.trialboot.format.Feed;
 import io.trialboot.format.ReleaseManifest;
@@ -212,7 +213,7 @@ final class HostileCorpus {
     // ---- shared builders the case groups use ----
 
     /** A release manifest as {@link Packaging#release} makes it, but from explicit fields (no file measured). */
-    static Signed manifest(ReleaseMedia.Inputs in, Version v, Version min, String compatible, Artifact.Image image,
+    static Signed manifest(ReleaseMedia.Inputs in, Version v, Version min, String compatible, SlotImage image,
             Sha256 policy, List<Artifact> artifacts, SigningKey signer) {
         ReleaseManifest m = new ReleaseManifest(v, min, compatible, signer.keyId(), image,
                 Packaging.systemIndexDigest(in.systemSet(Fixture.HEALTHY)), policy, artifacts);
@@ -229,8 +230,8 @@ final class HostileCorpus {
         return sign(e.apply(healthy(in).content()), in.keys().release());
     }
 
-    static Artifact.Image image(Path file) {
-        return new Artifact.Image(DebianPackages.sha256(file), ReleaseMedia.size(file));
+    static SlotImage image(Path file) {
+        return Artifact.image(DebianPackages.sha256(file), ReleaseMedia.size(file));
     }
 
     /** The factory's admission record ({@link FactoryState#admission}) but for {@code domain} and {@code revoked}. */

@@ -150,10 +150,10 @@ public final class Packaging {
             Inputs.Measured delta = measure(d.file(), Bounds.SLOT_IMAGE_BYTES);
             Inputs.Measured base = measure(d.baseImage(), Bounds.SLOT_IMAGE_BYTES);
             artifacts.add(Artifact.delta(d.mediaPath(), delta.sha256(), delta.size(),
-                    new Artifact.Image(base.sha256(), base.size())));
+                    Artifact.image(base.sha256(), base.size())));
         }
         ReleaseManifest m = new ReleaseManifest(in.version(), in.minVersion(), in.compatible(), keys.get(0).keyId(),
-                new Artifact.Image(image.sha256(), image.size()), in.systemIndex(), in.policy(), artifacts,
+                Artifact.image(image.sha256(), image.size()), in.systemIndex(), in.policy(), artifacts,
                 verity(in.image()));
         byte[] bytes = m.encode();
         return new Signed(bytes, sign(bytes, keys));

@@ -22,7 +22,7 @@ class FeedTest {
     private byte[] manifest(String version) {
         Sha256 img = Sha256.of(version.getBytes());
         return new ReleaseManifest(Version.parse(version), Version.parse("1.0.0"), Fixture.COMPATIBLE, f.k1.keyId(),
-                new Artifact.Image(img, 10), Sha256.of(new byte[1]), Fixture.POLICY,
+                Artifact.image(img, 10), Sha256.of(new byte[1]), Fixture.POLICY,
                 List.of(Artifact.full("images/" + version + ".img", img, 10))).encode();
     }
 

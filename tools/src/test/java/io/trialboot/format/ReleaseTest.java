@@ -10,6 +10,7 @@ import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Version;
+import io.trialboot.device.SlotImage;
 import io.trialboot.format.cbor.Cbor;
 import io.trialboot.format.cbor.CborValue;
 import io.trialboot.tools.SigningKey;
@@ -33,10 +34,10 @@ class ReleaseTest {
 
     private ReleaseManifest manifest(String version, byte[] img, String compatible, Sha256 policy, SigningKey signer) {
         return new ReleaseManifest(Version.parse(version), Version.parse("1.0.0"), compatible, signer.keyId(),
-                new Artifact.Image(Sha256.of(img), img.length), Sha256.of(new byte[1]), policy, List.of(
+                Artifact.image(Sha256.of(img), img.length), Sha256.of(new byte[1]), policy, List.of(
                         Artifact.full("images/" + version + ".img", Sha256.of(img), img.length),
                         Artifact.delta("deltas/" + version + ".nxdelta", Sha256.of(delta), delta.length,
-                                new Artifact.Image(Sha256.of(baseImage), baseImage.length))));
+                                Artifact.image(Sha256.of(baseImage), baseImage.length))));
     }
 
     private ReleaseManifest manifest() {
@@ -66,7 +67,7 @@ class ReleaseTest {
         VerifiedRelease r = verified(manifest());
         assertEquals(Version.parse("1.1.0"), r.manifest().version());
         assertEquals(Version.parse("1.0.0"), r.manifest().minVersion());
-        assertEquals(Sha256.of(image), r.manifest().image().sha256());
+        assertEquals(Sha256.of(image), r.manifest().image().digest());
         assertEquals("deltas/1.1.0.nxdelta", r.deltaFrom(Sha256.of(baseImage)).path());
         Artifact full = r.full().orElseThrow();
         r.checkArtifact(full, new ByteArrayInputStream(image));
@@ -169,27 +170,27 @@ class ReleaseTest {
     void signsTheVerityParametersAndRefusesATreeThatDoesNotEndWithTheImage() {
         Sha256 salt = Sha256.of(new byte[] {1});
         VerityParams v = new VerityParams("sha256", 4096, 4096, 8192, 8192, salt, Sha256.of(new byte[] {2}));
-        Artifact.Image img = new Artifact.Image(Sha256.of(image), 8192 + v.treeSize());
+        SlotImage img = Artifact.image(Sha256.of(image), 8192 + v.treeSize());
         ReleaseManifest m = new ReleaseManifest(Version.parse("1.1.0"), Version.parse("1.0.0"), Fixture.COMPATIBLE,
                 f.k1.keyId(), img, Sha256.of(new byte[1]), Fixture.POLICY,
-                List.of(Artifact.full("images/x.img", img.sha256(), img.size())), Optional.of(v));
+                List.of(Artifact.full("images/x.img", img.digest(), img.size())), Optional.of(v));
         assertEquals(m, ReleaseManifest.decode(m.encode()));
         assertEquals(Optional.of(v), verified(m).manifest().verity());
         assertCode(Code.SCHEMA_VIOLATION, "release manifest: the verity tree (4096 bytes at 8192) does not end where"
                 + " the image (8193 bytes) ends", () -> new ReleaseManifest(Version.parse("1.1.0"), Version.parse("1.0.0"),
-                        Fixture.COMPATIBLE, f.k1.keyId(), new Artifact.Image(img.sha256(), 8193), Sha256.of(new byte[1]),
-                        Fixture.POLICY, List.of(Artifact.full("images/x.img", img.sha256(), 8193)), Optional.of(v)));
+                        Fixture.COMPATIBLE, f.k1.keyId(), Artifact.image(img.digest(), 8193), Sha256.of(new byte[1]),
+                        Fixture.POLICY, List.of(Artifact.full("images/x.img", img.digest(), 8193)), Optional.of(v)));
     }
 
     @Test
     void rejectsInconsistentManifests() {
         assertCode(Code.SCHEMA_VIOLATION, "release manifest: full artifact images/x.img is not the release image",
                 () -> new ReleaseManifest(Version.parse("1.1.0"), Version.parse("1.0.0"), Fixture.COMPATIBLE, f.k1.keyId(),
-                        new Artifact.Image(Sha256.of(image), image.length), Sha256.of(new byte[1]), Fixture.POLICY,
+                        Artifact.image(Sha256.of(image), image.length), Sha256.of(new byte[1]), Fixture.POLICY,
                         List.of(Artifact.full("images/x.img", Sha256.of(baseImage), baseImage.length))));
         assertCode(Code.SCHEMA_VIOLATION, "release manifest: min_version 1.2.0 is above the version 1.1.0",
                 () -> new ReleaseManifest(Version.parse("1.1.0"), Version.parse("1.2.0"), Fixture.COMPATIBLE, f.k1.keyId(),
-                        new Artifact.Image(Sha256.of(image), image.length), Sha256.of(new byte[1]), Fixture.POLICY,
+                        Artifact.image(Sha256.of(image), image.length), Sha256.of(new byte[1]), Fixture.POLICY,
                         List.of(Artifact.full("images/x.img", Sha256.of(image), image.length))));
         assertCode(Code.TAR_PATH_TRAVERSAL, "path '../x.img' climbs out",
                 () -> Artifact.full("../x.img", Sha256.of(image), image.length));
@@ -228,6 +229,6 @@ class ReleaseTest {
             assertCode(Code.SCHEMA_VIOLATION, c[1], () -> VerifiedRelease.verify(bytes, Fixture.sign(bytes, f.k1), trust));
         }
         assertCode(Code.SCHEMA_VIOLATION, "delta artifact size must not be 0",
-                () -> Artifact.delta("d.nxdelta", Sha256.of(delta), 0, new Artifact.Image(Sha256.of(image), image.length)));
+                () -> Artifact.delta("d.nxdelta", Sha256.of(delta), 0, Artifact.image(Sha256.of(image), image.length)));
     }
 }

@@ -7,6 +7,7 @@ import io.trialboot.core.Slot;
 import io.trialboot.core.StateWriter;
 import io.trialboot.core.Version;
 import io.trialboot.delta.DeltaMaker;
+import io.trialboot.device.SlotImage;
 import io.trialboot.format.Artifact;
 import io.trialboot.format.Bundle;
 import io.trialboot.format.BundleManifest;
@@ -79,18 +80,18 @@ final class SeedCorpus {
     }
 
     private static Map<String, byte[]> releaseManifests() {
-        Artifact.Image image = new Artifact.Image(digest("image 1.1.0"), 4096);
-        Artifact.Image base = new Artifact.Image(digest("image 1.0.0"), 4096);
+        SlotImage image = Artifact.image(digest("image 1.1.0"), 4096);
+        SlotImage base = Artifact.image(digest("image 1.0.0"), 4096);
         ReleaseManifest full = new ReleaseManifest(Version.parse("1.1.0"), Version.parse("1.0.0"), "trialboot-riscv64-virt",
                 KeyId.of(publicKey(1)), image, digest("index"), digest("policy"),
-                List.of(Artifact.full("images/1.1.0.img", image.sha256(), image.size())));
+                List.of(Artifact.full("images/1.1.0.img", image.digest(), image.size())));
         ReleaseManifest both = new ReleaseManifest(Version.parse("1.1.0"), Version.parse("0.9.0"), "trialboot-riscv64-virt",
                 KeyId.of(publicKey(1)), image, digest("index"), digest("policy"),
-                List.of(Artifact.full("images/1.1.0.img", image.sha256(), image.size()),
+                List.of(Artifact.full("images/1.1.0.img", image.digest(), image.size()),
                         Artifact.delta("deltas/1.0.0-1.1.0.nxdelta", digest("delta"), 812, base)));
         ReleaseManifest verity = new ReleaseManifest(Version.parse("1.1.0"), Version.parse("1.0.0"), "trialboot-riscv64-virt",
                 KeyId.of(publicKey(1)), image, digest("index"), digest("policy"),
-                List.of(Artifact.full("images/1.1.0.img", image.sha256(), image.size())),
+                List.of(Artifact.full("images/1.1.0.img", image.digest(), image.size())),
                 Optional.of(VerityParams.of(4096, digest("salt"), digest("root"))));
         return seeds("seed-full", full.encode(), "seed-full-and-delta", both.encode(), "seed-verity", verity.encode());
     }

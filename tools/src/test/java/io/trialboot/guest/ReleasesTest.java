@@ -30,12 +30,12 @@ class ReleasesTest {
     static final Sha256 BASE = h("image 1.1.0");
     static final Artifact FULL = Artifact.full("releases/1.2.0/slot.img", IMAGE, 4096);
     static final Artifact DELTA = Artifact.delta("releases/1.2.0/from-1.1.0.nxdelta", h("delta"), 300,
-            new Artifact.Image(BASE, 4096));
+            Artifact.image(BASE, 4096));
 
     static VerifiedRelease release(Artifact... artifacts) {
         KeyId signer = Fixture.key().keyId();
         ReleaseManifest m = new ReleaseManifest(Version.parse("1.2.0"), Version.parse("1.0.0"), Fixture.COMPATIBLE,
-                signer, new Artifact.Image(IMAGE, 4096), h("index"), Fixture.POLICY, List.of(artifacts));
+                signer, Artifact.image(IMAGE, 4096), h("index"), Fixture.POLICY, List.of(artifacts));
         return new VerifiedRelease(m, h("manifest"), Set.of(signer));
     }
 

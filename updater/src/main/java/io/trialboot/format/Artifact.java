@@ -4,6 +4,7 @@ import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
+import io.trialboot.device.SlotImage;
 import io.trialboot.format.tar.ArchivePath;
 import java.util.Locale;
 import java.util.Objects;
@@ -15,7 +16,7 @@ import java.util.Optional;
  * relative to the update media's {@code updates/} directory ({@code pkg://updates/<path>}). Every
  * size is positive: a signed size of 0 is {@link Code#SCHEMA_VIOLATION}.
  */
-public record Artifact(Kind kind, String path, Sha256 sha256, long size, Optional<Image> base) {
+public record Artifact(Kind kind, String path, Sha256 sha256, long size, Optional<SlotImage> base) {
 
     public enum Kind {
         FULL, DELTA;
@@ -34,12 +35,14 @@ public record Artifact(Kind kind, String path, Sha256 sha256, long size, Optiona
         }
     }
 
-    /** A slot image named by digest and size. */
-    public record Image(Sha256 sha256, long size) {
-        public Image {
-            Objects.requireNonNull(sha256, "sha256");
-            Check.positiveSize("image size", size, Bounds.SLOT_IMAGE_BYTES);
-        }
+    /**
+     * A slot image named in a manifest, by digest and size: a size of 0 or above
+     * {@link Bounds#SLOT_IMAGE_BYTES} is {@link Code#SCHEMA_VIOLATION}.
+     */
+    public static SlotImage image(Sha256 digest, long size) {
+        Objects.requireNonNull(digest, "digest");
+        Check.positiveSize("image size", size, Bounds.SLOT_IMAGE_BYTES);
+        return new SlotImage(digest, size);
     }
 
     public Artifact {
@@ -57,7 +60,7 @@ public record Artifact(Kind kind, String path, Sha256 sha256, long size, Optiona
         return new Artifact(Kind.FULL, path, sha256, size, Optional.empty());
     }
 
-    public static Artifact delta(String path, Sha256 sha256, long size, Image base) {
+    public static Artifact delta(String path, Sha256 sha256, long size, SlotImage base) {
         return new Artifact(Kind.DELTA, path, sha256, size, Optional.of(base));
     }
 }

@@ -5,6 +5,7 @@ import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Version;
+import io.trialboot.device.SlotImage;
 import io.trialboot.format.cbor.Cbor;
 import io.trialboot.format.cbor.CborValue;
 import io.trialboot.format.cbor.Fields;
@@ -38,7 +39,7 @@ import java.util.Set;
  * what a read-only verity mapping of the slot needs; the tree must end where the image ends.
  */
 public record ReleaseManifest(Version version, Version minVersion, String compatible, KeyId signer,
-        Artifact.Image image, Sha256 systemIndex, Sha256 policy, List<Artifact> artifacts,
+        SlotImage image, Sha256 systemIndex, Sha256 policy, List<Artifact> artifacts,
         Optional<VerityParams> verity) {
 
     public static final String SCHEMA = "trialboot.manifest/1";
@@ -68,11 +69,11 @@ public record ReleaseManifest(Version version, Version minVersion, String compat
             }
             if (a.kind() == Artifact.Kind.FULL) {
                 fulls++;
-                if (!a.sha256().equals(image.sha256()) || a.size() != image.size()) {
+                if (!a.sha256().equals(image.digest()) || a.size() != image.size()) {
                     throw violation("full artifact " + a.path() + " is not the release image");
                 }
-            } else if (!bases.add(a.base().orElseThrow().sha256())) {
-                throw violation("two deltas apply to the same base " + a.base().orElseThrow().sha256());
+            } else if (!bases.add(a.base().orElseThrow().digest())) {
+                throw violation("two deltas apply to the same base " + a.base().orElseThrow().digest());
             }
         }
         if (fulls > 1) {
@@ -86,7 +87,7 @@ public record ReleaseManifest(Version version, Version minVersion, String compat
     }
 
     /** A release whose image carries no verity tree. */
-    public ReleaseManifest(Version version, Version minVersion, String compatible, KeyId signer, Artifact.Image image,
+    public ReleaseManifest(Version version, Version minVersion, String compatible, KeyId signer, SlotImage image,
             Sha256 systemIndex, Sha256 policy, List<Artifact> artifacts) {
         this(version, minVersion, compatible, signer, image, systemIndex, policy, artifacts, Optional.empty());
     }
@@ -121,12 +122,12 @@ public record ReleaseManifest(Version version, Version minVersion, String compat
                 .build());
     }
 
-    private static CborValue image(Artifact.Image i) {
-        return Cbor.map().put("sha256", i.sha256().bytes()).put("size", i.size()).build();
+    private static CborValue image(SlotImage i) {
+        return Cbor.map().put("sha256", i.digest().bytes()).put("size", i.size()).build();
     }
 
-    private static Artifact.Image image(Fields f) {
-        Artifact.Image i = new Artifact.Image(Check.sha256(f, "sha256"), f.uint("size"));
+    private static SlotImage image(Fields f) {
+        SlotImage i = Artifact.image(Check.sha256(f, "sha256"), f.uint("size"));
         f.end();
         return i;
     }

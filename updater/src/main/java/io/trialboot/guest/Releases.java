@@ -39,7 +39,7 @@ public final class Releases {
                 a = full.orElseThrow(() -> e);
             }
         }
-        SlotImage target = new SlotImage(v.manifest().image().sha256(), v.manifest().image().size());
+        SlotImage target = v.manifest().image();
         SlotImage artifact = new SlotImage(a.sha256(), a.size());
         String id = "rel-" + v.manifest().version() + "@" + v.manifestSha256().shortHex();
         InstallPlan r = a.kind() == Artifact.Kind.FULL
@@ -47,7 +47,7 @@ public final class Releases {
                         InstallPlan.Kind.FULL, artifact, target, Optional.empty())
                 : new InstallPlan(id, v.manifest().version(), v.manifest().minVersion(),
                         InstallPlan.Kind.DELTA, artifact, target,
-                        Optional.of(new SlotImage(a.base().orElseThrow().sha256(), a.base().orElseThrow().size())));
+                        a.base());
         return new Chosen(r, a);
     }
 }

@@ -62,7 +62,7 @@ public record VerifiedRelease(ReleaseManifest manifest, Sha256 manifestSha256, S
     /** The delta that applies to the image now in the active slot; {@link Code#BASE_MISMATCH} if none does. */
     public Artifact deltaFrom(Sha256 activeImage) {
         return manifest.artifacts().stream()
-                .filter(a -> a.kind() == Artifact.Kind.DELTA && a.base().orElseThrow().sha256().equals(activeImage))
+                .filter(a -> a.kind() == Artifact.Kind.DELTA && a.base().orElseThrow().digest().equals(activeImage))
                 .findFirst()
                 .orElseThrow(() -> new TrialbootException(Code.BASE_MISMATCH, "release " + manifest.version()
                         + " has no delta from the active slot's image " + activeImage.shortHex()));
