@@ -25,7 +25,6 @@ import io.trialboot.records.UpdateReceipt.InstallStatus;
 import io.trialboot.records.UpdateReceipt.SwitchOutcome;
 import io.trialboot.records.UpdateReceipt;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -114,7 +113,7 @@ public final class UpdateEngine {
         long attempt = receipts.nextAttempt();
         long seq;
         if (!denials.isEmpty()) {
-            seq = quarantine(inputName, inputForQuarantine, HistoryFields.of("release", r.releaseId())
+            seq = quarantine(inputName, Optional.of(inputForQuarantine), HistoryFields.of("release", r.releaseId())
                     .and("version", r.version()).and("codes", String.join(",", codes.stream().map(Code::name).toList()))
                     .and("why", String.join("; ", denials.stream().map(Denial::why).toList())));
         } else {
@@ -143,19 +142,18 @@ public final class UpdateEngine {
         if (code == Code.HOST_OK) {
             throw new IllegalArgumentException("a rejection names a failure code, not HOST_OK");
         }
-        HistoryFields reject = HistoryFields.of("release", inputName).and("codes", code.name()).and("why", why);
-        long seq = inputForQuarantine.isPresent() ? quarantine(inputName, inputForQuarantine.get(), reject)
-                : journal.append(HistoryEvent.REJECT, reject.and("quarantined", "none")).seq();
+        long seq = quarantine(inputName, inputForQuarantine, HistoryFields.of("release", inputName)
+                .and("codes", code.name()).and("why", why));
         UpdateReceipt receipt = UpdateReceipt.decided(receipts.nextAttempt(), buildId, inputName, Decision.DENY,
                 List.of(code), seq);
         receipts.write(receipt);
         return receipt;
     }
 
-    /** Keeps a denied input in {@code quarantine/} and logs its {@code reject} line; returns the line's seq. */
-    private long quarantine(String inputName, byte[] input, HistoryFields reject) {
-        Path kept = tree.quarantine(inputName, input);
-        return journal.append(HistoryEvent.REJECT, reject.and("quarantined", kept.getFileName())).seq();
+    /** Quarantines a denied input (when it was read) and logs its {@code reject} line; returns its seq. */
+    private long quarantine(String inputName, Optional<byte[]> input, HistoryFields reject) {
+        Object kept = input.<Object>map(bytes -> tree.quarantine(inputName, bytes).getFileName()).orElse("none");
+        return journal.append(HistoryEvent.REJECT, reject.and("quarantined", kept)).seq();
     }
 
     /**
