@@ -25,6 +25,8 @@ public enum HarnessCode {
     QMP_ERROR,
     /** QMP sent something that is not the protocol (bad JSON, missing greeting, early EOF). */
     QMP_PROTOCOL,
+    /** A snapshot could not be saved or loaded (QEMU's migration failed, or QEMU exited while loading one). */
+    SNAPSHOT_FAILED,
     /** The test thread was interrupted while the harness waited (a JUnit timeout, usually). */
     INTERRUPTED
 }

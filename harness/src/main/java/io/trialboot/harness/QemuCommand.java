@@ -62,4 +62,16 @@ final class QemuCommand {
     static String opt(Path p) {
         return p.toString().replace(",", ",,");
     }
+
+    /** Whether {@code argv} asks QEMU for KVM ({@code -enable-kvm}, {@code -accel kvm}, {@code accel=kvm}). */
+    static boolean asksForKvm(List<String> argv) {
+        for (int i = 0; i < argv.size(); i++) {
+            String a = argv.get(i);
+            if (a.equals("-enable-kvm") || a.contains("accel=kvm")
+                    || (a.equals("-accel") && i + 1 < argv.size() && argv.get(i + 1).startsWith("kvm"))) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -1,5 +1,7 @@
 package io.trialboot.harness;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -25,6 +27,18 @@ interface QemuLauncher extends AutoCloseable {
             // nothing was started beside QEMU
         }
     };
+
+    /**
+     * Where {@code config}'s QEMU runs: here, or in a container of its image with the guest image's
+     * directories mounted read-only and {@code writable} (the run and socket directories) read-write.
+     */
+    static QemuLauncher of(VmConfig config, List<Path> writable) {
+        if (config.containerImage().isEmpty()) return LOCAL;
+        GuestImage img = config.image();
+        List<Path> readOnly = new ArrayList<>(List.of(img.kernel().getParent(), img.initrd().getParent(), img.disk().getParent()));
+        img.media().ifPresent(m -> readOnly.add(m.getParent()));
+        return ContainerLauncher.start(config.containerImage().get(), readOnly, writable, writable.get(0));
+    }
 
     /** The command to start under the pty so that QEMU runs {@code qemuArgv}. */
     List<String> command(List<String> qemuArgv);

@@ -1,5 +1,6 @@
 package io.trialboot.harness;
 
+import io.trialboot.markers.BootBoundary;
 import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.ContractFailure;
 import io.trialboot.markers.ContractMatcher;
@@ -153,7 +154,9 @@ final class Timeline {
         h.append(String.format(Locale.ROOT, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"%s\"/>", LABEL_W + PLOT_W + 110,
                 height, boot % 2 == 0 ? "#eef3f8" : "#f7f9fc"));
         h.append(String.format(Locale.ROOT, "<text x=\"4\" y=\"16\" font-size=\"14\" font-weight=\"bold\">boot %d</text>"
-                + "<text x=\"70\" y=\"16\" font-size=\"12\">%s to %s (%s)</text>%n", boot, at(t0), at(t1), secs(Duration.ofMillis(t1 - t0))));
+                + "<text x=\"70\" y=\"16\" font-size=\"12\">%s to %s (%s)%s</text>%n", boot, at(t0), at(t1), secs(Duration.ofMillis(t1 - t0)),
+                own.isEmpty() ? "" : BootBoundary.restore(own.get(0).text())
+                        .map(r -> esc(", restored from snapshot " + r.snapshot() + " key " + r.key())).orElse("")));
         for (int k = 0; k <= 4; k++) {
             long t = t0 + (t1 - t0) * k / 4;
             double x = x(t, t0, t1);

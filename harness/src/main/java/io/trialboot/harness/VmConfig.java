@@ -25,10 +25,11 @@ import java.util.regex.Pattern;
  * @param shutdownWait   how long {@code close()} waits for QEMU to quit before killing it
  * @param containerImage the local image whose QEMU runs this VM inside a container, instead of
  *                       {@code qemuBinary} on this host (see {@link QemuTest#container()})
+ * @param snapshots      where saved guest states are kept, or that they are off ({@link SnapshotCache})
  */
 public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String qemuImgBinary, String memory,
         int smp, boolean attachMedia, boolean hotplugPort, List<String> extraArgs, TimeoutScale scale,
-        Duration quietPeriod, Duration shutdownWait, Optional<String> containerImage) {
+        Duration quietPeriod, Duration shutdownWait, Optional<String> containerImage, SnapshotCache snapshots) {
     private static final Pattern MEMORY = Pattern.compile("[1-9][0-9]*[MG]?");
 
     public VmConfig {
@@ -40,6 +41,7 @@ public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String 
         Objects.requireNonNull(quietPeriod, "quietPeriod");
         Objects.requireNonNull(shutdownWait, "shutdownWait");
         Objects.requireNonNull(containerImage, "containerImage");
+        Objects.requireNonNull(snapshots, "snapshots");
         if (!MEMORY.matcher(memory).matches()) {
             throw new HarnessException(HarnessCode.CONFIG_INVALID, "memory must look like 1G or 512M, got '" + memory + "'");
         }
@@ -59,7 +61,7 @@ public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String 
     /** This configuration with another run directory (another VM just like this one, side by side). */
     public VmConfig withRunDir(Path dir) {
         return new VmConfig(image, dir, qemuBinary, qemuImgBinary, memory, smp, attachMedia, hotplugPort, extraArgs,
-                scale, quietPeriod, shutdownWait, containerImage);
+                scale, quietPeriod, shutdownWait, containerImage, snapshots);
     }
 
     /** Defaults: qemu-system-riscv64 and qemu-img from PATH, 1G, 2 harts, the media attached when the image has one. */
@@ -82,6 +84,7 @@ public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String 
         private Duration quietPeriod = Duration.ofMillis(300);
         private Duration shutdownWait = Duration.ofSeconds(10);
         private Optional<String> containerImage = Optional.empty();
+        private SnapshotCache snapshots = SnapshotCache.fromEnvironment();
 
         private Builder(GuestImage image, Path runDir) {
             this.image = Objects.requireNonNull(image, "image");
@@ -102,10 +105,11 @@ public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String 
         public Builder quietPeriod(Duration v) { quietPeriod = v; return this; }
         public Builder shutdownWait(Duration v) { shutdownWait = v; return this; }
         public Builder containerImage(String v) { containerImage = Optional.of(v); return this; }
+        public Builder snapshots(SnapshotCache v) { snapshots = v; return this; }
 
         public VmConfig build() {
             return new VmConfig(image, runDir, qemuBinary, qemuImgBinary, memory, smp, attachMedia, hotplugPort,
-                    extraArgs, scale, quietPeriod, shutdownWait, containerImage);
+                    extraArgs, scale, quietPeriod, shutdownWait, containerImage, snapshots);
         }
     }
 }

@@ -247,9 +247,9 @@ class QemuVmTest {
         Object reply = List.of(
                 Map.of("device", "media0", "stats", Map.of("wr_bytes", 0L)),
                 Map.of("device", "disk0", "stats", Map.of("wr_bytes", 1_048_576L, "rd_bytes", 7L)));
-        assertEquals(1_048_576L, QemuVm.writtenBytes(reply, "disk0"));
-        assertEquals(0L, QemuVm.writtenBytes(reply, "disk1"));
-        assertEquals(0L, QemuVm.writtenBytes(Map.of(), "disk0"));
+        assertEquals(1_048_576L, PowerCuts.writtenBytes(reply, "disk0"));
+        assertEquals(0L, PowerCuts.writtenBytes(reply, "disk1"));
+        assertEquals(0L, PowerCuts.writtenBytes(Map.of(), "disk0"));
     }
 
     @Test
@@ -281,10 +281,10 @@ class QemuVmTest {
 
     @Test
     void knowsFromTheCommandLineWhetherQemuIsAccelerated() {
-        assertFalse(QemuVm.asksForKvm(List.of("qemu-system-riscv64", "-machine", "virt", "-accel", "tcg")));
-        assertTrue(QemuVm.asksForKvm(List.of("qemu-system-x86_64", "-accel", "kvm")));
-        assertTrue(QemuVm.asksForKvm(List.of("qemu-system-x86_64", "-enable-kvm")));
-        assertTrue(QemuVm.asksForKvm(List.of("qemu-system-x86_64", "-machine", "q35,accel=kvm:tcg")));
-        assertFalse(QemuVm.asksForKvm(List.of("qemu-system-x86_64", "-accel")));
+        assertFalse(QemuCommand.asksForKvm(List.of("qemu-system-riscv64", "-machine", "virt", "-accel", "tcg")));
+        assertTrue(QemuCommand.asksForKvm(List.of("qemu-system-x86_64", "-accel", "kvm")));
+        assertTrue(QemuCommand.asksForKvm(List.of("qemu-system-x86_64", "-enable-kvm")));
+        assertTrue(QemuCommand.asksForKvm(List.of("qemu-system-x86_64", "-machine", "q35,accel=kvm:tcg")));
+        assertFalse(QemuCommand.asksForKvm(List.of("qemu-system-x86_64", "-accel")));
     }
 }

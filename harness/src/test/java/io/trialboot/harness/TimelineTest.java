@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trialboot.markers.BootBoundary;
 import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.Contract;
 import io.trialboot.markers.ContractMatcher;
@@ -82,6 +83,17 @@ class TimelineTest {
         assertTrue(html.contains("<title>+9.0s UPDATE_APPLY_OK") || html.contains("UPDATE_APPLY_OK: update: apply ok"), html);
         assertFalse(html.contains("<script"), "no script: the page is static");
         assertFalse(html.contains("http://") && html.replace("http://www.w3.org/2000/svg", "").contains("http://"), "no network");
+    }
+
+    @Test
+    void aLaneThatARestoreOpensNamesTheSnapshotAndItsKey() {
+        String key = "ab".repeat(32);
+        ConsoleLine restore = line(6_000, 2, BootBoundary.restoreLine("factory-at-console", key));
+        List<ConsoleLine> restored = List.of(banner1, ready, restore, apply);
+        String html = Timeline.html(page, restored, run("boot 2\nexpect 10s UPDATE_APPLY_OK b full\n", restored));
+        assertTrue(html.contains(">boot 2</text><text x=\"70\" y=\"16\" font-size=\"12\">+6.0s to +9.0s (3.0 s), restored from"
+                + " snapshot factory-at-console key " + key + "</text>"), html);
+        assertTrue(html.contains(">boot 1</text><text x=\"70\" y=\"16\" font-size=\"12\">+0.1s to +2.0s (1.9 s)</text>"), html);
     }
 
     @Test

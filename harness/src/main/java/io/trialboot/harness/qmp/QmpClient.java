@@ -19,6 +19,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A client for QEMU's machine protocol (QMP) on a Unix socket: the capabilities handshake, then
@@ -54,33 +57,34 @@ public final class QmpClient implements AutoCloseable {
      */
     public static QmpClient connect(Path socket, Duration timeout) {
         Objects.requireNonNull(socket, "socket");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        IOException last = null;
-        while (true) {
-            SocketChannel ch = null;
-            try {
-                ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-                ch.connect(UnixDomainSocketAddress.of(socket));
-                QmpClient client = new QmpClient(ch, socket, timeout);
-                client.execute("qmp_capabilities");
-                return client;
-            } catch (IOException e) {
-                last = e;
-                closeQuietly(ch);
-            } catch (RuntimeException e) {
-                closeQuietly(ch);
-                throw e;
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                throw new HarnessException(HarnessCode.QMP_UNAVAILABLE,
-                        "no QMP socket at " + socket + " within " + timeout + ": " + last.getMessage(), last);
-            }
-            try {
-                Thread.sleep(CONNECT_RETRY.toMillis()); // QEMU creates the socket while it starts
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new HarnessException(HarnessCode.QMP_UNAVAILABLE, "interrupted while connecting to " + socket, e);
-            }
+        AtomicReference<IOException> last = new AtomicReference<>();
+        try {
+            // QEMU creates the socket while it starts
+            return Awaitility.await("QMP at " + socket).pollInSameThread().atMost(timeout).pollDelay(Duration.ZERO)
+                    .pollInterval(CONNECT_RETRY).until(() -> tryConnect(socket, timeout, last), Objects::nonNull);
+        } catch (ConditionTimeoutException e) {
+            IOException cause = last.get();
+            throw new HarnessException(HarnessCode.QMP_UNAVAILABLE, "no QMP socket at " + socket + " within " + timeout
+                    + (cause == null ? "" : ": " + cause.getMessage()), cause == null ? e : cause);
+        }
+    }
+
+    /** A connected client, or null (the failure kept in {@code last}) when the socket is not there yet. */
+    private static QmpClient tryConnect(Path socket, Duration timeout, AtomicReference<IOException> last) {
+        SocketChannel ch = null;
+        try {
+            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            QmpClient client = new QmpClient(ch, socket, timeout);
+            client.execute("qmp_capabilities");
+            return client;
+        } catch (IOException e) {
+            last.set(e);
+            closeQuietly(ch);
+            return null;
+        } catch (RuntimeException e) {
+            closeQuietly(ch);
+            throw e;
         }
     }
 

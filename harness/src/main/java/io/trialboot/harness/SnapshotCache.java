@@ -1,0 +1,230 @@
+package io.trialboot.harness;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Saved guest states on disk, one directory per snapshot name and key ({@code <name>-<key prefix>/}):
+ * QEMU's migration stream ({@code state}), the overlay as it was at that moment ({@code disk.qcow2},
+ * over the image's base disk) and {@code snapshot.properties} (the key's inputs and the SHA-256 of
+ * both files). A lookup says why it has no usable entry: none yet, one from other inputs (naming
+ * the input that changed), a damaged one, or snapshots turned off.
+ */
+public final class SnapshotCache {
+    /** {@code off} forces cold boots everywhere. */
+    public static final String PROPERTY = "trialboot.snapshots";
+    /** {@code off} forces cold boots everywhere, as {@value #PROPERTY} does. */
+    public static final String ENV = "TRIALBOOT_SNAPSHOTS";
+    /** Where the cache lives; default {@code snapshots} beside the run directories ({@code trialboot.runs}). */
+    public static final String DIR_PROPERTY = "trialboot.snapshots.dir";
+    static final String MANIFEST = "snapshot.properties";
+    /** Digests of files already hashed in this JVM, by path, size and modification time. */
+    private static final Map<String, String> DIGESTS = new ConcurrentHashMap<>();
+
+    private final Path dir;
+    private final Optional<String> off;
+
+    private SnapshotCache(Path dir, Optional<String> off) {
+        this.dir = dir.toAbsolutePath();
+        this.off = off;
+    }
+
+    /** A cache in {@code dir}. */
+    public static SnapshotCache at(Path dir) {
+        return new SnapshotCache(dir, Optional.empty());
+    }
+
+    /** The cache the system properties and environment ask for (see {@link #PROPERTY}, {@link #ENV}, {@link #DIR_PROPERTY}). */
+    public static SnapshotCache fromEnvironment() {
+        String d = System.getProperty(DIR_PROPERTY);
+        String runs = System.getProperty(QemuVmExtension.RUNS_PROPERTY);
+        Path dir = d != null && !d.isBlank() ? Path.of(d)
+                : Path.of(runs == null || runs.isBlank() ? "target/qemu-runs" : runs).toAbsolutePath().resolveSibling("snapshots");
+        if ("off".equals(System.getProperty(PROPERTY))) {
+            return new SnapshotCache(dir, Optional.of("snapshots are off (-D" + PROPERTY + "=off)"));
+        }
+        if ("off".equals(System.getenv(ENV))) {
+            return new SnapshotCache(dir, Optional.of("snapshots are off (" + ENV + "=off)"));
+        }
+        return at(dir);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Whether snapshots are used and saved (not turned off). */
+    public boolean enabled() {
+        return off.isEmpty();
+    }
+
+    /** Why no snapshot is used or saved, when snapshots are off. */
+    Optional<String> off() {
+        return off;
+    }
+
+    /** One saved state: its files and the media that was in the hot-plug port. */
+    record Entry(String name, String key, Path dir, Optional<Path> media) {
+        Path state() {
+            return dir.resolve("state");
+        }
+
+        Path disk() {
+            return dir.resolve("disk.qcow2");
+        }
+    }
+
+    /** A usable entry, or why there is none. */
+    record Lookup(Optional<Entry> entry, String why) {}
+
+    /** The entry for {@code name} made from exactly {@code key}'s inputs, checked whole. */
+    Lookup find(String name, SnapshotKey key) {
+        if (off.isPresent()) return miss(off.get());
+        Path entryDir = dir.resolve(name + "-" + key.hex().substring(0, 16));
+        Path manifest = entryDir.resolve(MANIFEST);
+        if (!Files.isRegularFile(manifest)) return miss(stale(name, key).orElse("no snapshot yet in " + dir));
+        try {
+            Properties p = load(manifest);
+            if (!key.hex().equals(p.getProperty("key"))) return miss("damaged: " + manifest + " names key " + p.getProperty("key"));
+            for (String f : List.of("state", "disk.qcow2")) {
+                Path file = entryDir.resolve(f);
+                String want = p.getProperty(f + ".sha256");
+                if (!Files.isRegularFile(file)) return miss("damaged: " + file + " is missing");
+                String have = sha256(file);
+                if (!have.equals(want)) return miss("damaged: " + file + " has SHA-256 " + have + ", the manifest says " + want);
+            }
+            Optional<Path> media = Optional.ofNullable(p.getProperty("media")).filter(s -> !s.isEmpty()).map(Path::of);
+            if (media.isPresent() && (!Files.isRegularFile(media.get())
+                    || !sha256(media.get()).equals(p.getProperty("media.sha256")))) {
+                return miss("stale: the media it had plugged in, " + media.get() + ", is gone or changed");
+            }
+            return new Lookup(Optional.of(new Entry(name, key.hex(), entryDir, media)), "found in " + entryDir);
+        } catch (IOException | UncheckedIOException e) {
+            return miss("damaged: cannot read " + entryDir + ": " + e.getMessage());
+        }
+    }
+
+    /** A directory to save a new state of {@code name} into (then {@link #store}). */
+    Path workDir(String name) {
+        try {
+            Files.createDirectories(dir);
+            return Files.createTempDirectory(dir, ".saving-" + name + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a directory in the snapshot cache " + dir, e);
+        }
+    }
+
+    /** Writes the manifest of the state saved in {@code work} and moves it into place; an entry already there is kept. */
+    Entry store(String name, SnapshotKey key, Path work, Optional<Path> media) {
+        Properties p = new Properties();
+        p.setProperty("name", name);
+        p.setProperty("key", key.hex());
+        p.setProperty("inputs", key.text());
+        try {
+            for (String f : List.of("state", "disk.qcow2")) p.setProperty(f + ".sha256", sha256(work.resolve(f)));
+            p.setProperty("media", media.map(Path::toString).orElse(""));
+            if (media.isPresent()) p.setProperty("media.sha256", sha256(media.get()));
+            try (OutputStream out = Files.newOutputStream(work.resolve(MANIFEST))) {
+                p.store(out, "a saved guest state: docs/testing.md, \"Snapshots\"");
+            }
+            Path target = dir.resolve(name + "-" + key.hex().substring(0, 16));
+            deleteTree(target); // a damaged entry of the same key
+            try {
+                Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
+                deleteTree(work); // another JVM saved the same state first
+            }
+            return new Entry(name, key.hex(), target, media);
+        } catch (IOException e) {
+            deleteTree(work);
+            throw new UncheckedIOException("cannot store snapshot " + name + " in " + dir, e);
+        }
+    }
+
+    /** Entries of {@code name} made from other inputs: which input changed, for the closest one. */
+    private Optional<String> stale(String name, SnapshotKey key) {
+        if (!Files.isDirectory(dir)) return Optional.empty();
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(d -> d.getFileName().toString().startsWith(name + "-") && Files.isRegularFile(d.resolve(MANIFEST)))
+                    .map(d -> {
+                        try {
+                            return key.changedSince(parse(load(d.resolve(MANIFEST)).getProperty("inputs", "")));
+                        } catch (IOException e) {
+                            return Optional.<String>empty();
+                        }
+                    })
+                    .flatMap(Optional::stream).min(Comparator.naturalOrder()).map(c -> "stale: " + c);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static SnapshotKey parse(String text) {
+        Map<String, String> inputs = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            int eq = line.indexOf('=');
+            if (eq > 0) inputs.put(line.substring(0, eq), line.substring(eq + 1).replace("\\n", "\n").replace("\\\\", "\\"));
+        }
+        return new SnapshotKey(inputs);
+    }
+
+    private static Properties load(Path manifest) throws IOException {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(manifest)) {
+            p.load(in);
+        }
+        return p;
+    }
+
+    private static Lookup miss(String why) {
+        return new Lookup(Optional.empty(), why);
+    }
+
+    /** SHA-256 of {@code file}, hashed once per JVM while its size and modification time stay. */
+    static String sha256(Path file) {
+        try {
+            String id = file.toAbsolutePath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis();
+            String known = DIGESTS.get(id);
+            if (known != null) return known;
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+            String hex = HexFormat.of().formatHex(md.digest());
+            DIGESTS.put(id, hex);
+            return hex;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot hash " + file, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    static void deleteTree(Path d) {
+        if (!Files.exists(d)) return;
+        try (Stream<Path> s = Files.walk(d)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + d, e);
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package io.trialboot.harness;
+
+import io.trialboot.harness.qmp.QmpClient;
+import io.trialboot.markers.BootBoundary;
+import io.trialboot.markers.Contract;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
+
+/**
+ * Saves a running guest and starts QEMU from a saved state, with QEMU's own migration: the guest
+ * is stopped, its RAM and device state go to a file ({@code migrate} to {@code exec:cat > state})
+ * and the overlay is copied beside it; a restore boots a fresh overlay whose backing file is that
+ * copy with {@code -incoming exec:cat state}, then continues the guest. Both forms of the URI work
+ * on QEMU 7.2 and 10.0 ({@code file:} came in 8.2). Why not {@code savevm}: see docs/testing.md,
+ * "Snapshots".
+ */
+final class Snapshots {
+    private static final Duration MIGRATE = Duration.ofSeconds(120);
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final Map<String, String> QEMU_VERSIONS = new ConcurrentHashMap<>();
+
+    private final VmConfig config;
+    private final VmLifecycle lifecycle;
+    private final ConsoleTriggers lines;
+    private final ContractAwaits awaits;
+    private final PowerCuts cuts;
+    private final VmClock clock;
+
+    Snapshots(VmConfig config, VmLifecycle lifecycle, ConsoleTriggers lines, ContractAwaits awaits, PowerCuts cuts,
+            VmClock clock) {
+        this.clock = clock;
+        this.config = config;
+        this.lifecycle = lifecycle;
+        this.lines = lines;
+        this.awaits = awaits;
+        this.cuts = cuts;
+    }
+
+    /** See {@link QemuVm#reach}: {@code vm} is the VM this piece belongs to, which the steps drive. */
+    void reach(QemuVm vm, SnapshotRecipe recipe) {
+        String name = recipe.name();
+        SnapshotKey key = key(recipe);
+        SnapshotCache.Lookup found = config.containerImage().isPresent()
+                ? new SnapshotCache.Lookup(Optional.empty(), "QEMU runs in a container (snapshots serve the host's QEMU)")
+                : config.snapshots().find(name, key);
+        if (found.entry().isPresent()) {
+            long t0 = clock.nanoTime();
+            try {
+                powerOff();
+                cuts.clear();
+                awaits.poweringOn();
+                restore(found.entry().get());
+                say("snapshot " + name + " restored in " + (clock.nanoTime() - t0) / 1_000_000 + " ms (key " + key.hex() + ")");
+                return;
+            } catch (HarnessException e) {
+                say("snapshot " + name + ": cold path, the restore failed: " + e.getMessage());
+            }
+        } else {
+            say("snapshot " + name + ": cold path, " + found.why());
+        }
+        if (recipe.parent().isPresent()) {
+            reach(vm, recipe.parent().get());
+        } else {
+            powerOff();
+            cuts.clear();
+            awaits.poweringOn();
+            int boot = vm.currentBoot() + 1;
+            lifecycle.restartOn(config.image().disk());
+            awaits.await(Contract.parse("power-on", "boot " + boot + "\nexpect 60s \"OpenSBI v<text>\"\n"));
+        }
+        recipe.steps().accept(vm);
+        if (config.snapshots().off().isPresent() || config.containerImage().isPresent()) return;
+        try {
+            long t0 = clock.nanoTime();
+            SnapshotCache.Entry saved = save(name, key);
+            say("snapshot " + name + " saved in " + (clock.nanoTime() - t0) / 1_000_000 + " ms to " + saved.dir());
+        } catch (HarnessException | UncheckedIOException e) {
+            say("snapshot " + name + " not saved (the next run takes the cold path again): " + e.getMessage());
+        }
+    }
+
+    /** Kills the QEMU running now, if any: its state is about to be replaced. */
+    private void powerOff() {
+        if (lifecycle.process() != null && lifecycle.isRunning()) lifecycle.powerCut();
+    }
+
+    static void say(String line) {
+        System.out.println("trialboot: " + line);
+    }
+
+
+    /** The key of {@code recipe}'s state for this VM's QEMU, command line and image. */
+    SnapshotKey key(SnapshotRecipe recipe) {
+        GuestImage img = config.image();
+        Map<String, String> in = new LinkedHashMap<>();
+        in.put("qemu", qemuVersion());
+        Path run = config.runDir().toAbsolutePath();
+        in.put("argv", String.join(" ", normalised(QemuCommand.argv(config, run.resolve("overlay.qcow2"), run.resolve("qmp.sock"),
+                Optional.empty()))));
+        in.put("kernel", SnapshotCache.sha256(img.kernel()));
+        in.put("initrd", SnapshotCache.sha256(img.initrd()));
+        in.put("disk", SnapshotCache.sha256(img.disk()));
+        in.put("media", img.media().map(SnapshotCache::sha256).orElse("none"));
+        in.put("steps", recipe.chain());
+        return new SnapshotKey(in);
+    }
+
+    /** The command line with the image's and this run's paths as placeholders (their contents are inputs of their own). */
+    List<String> normalised(List<String> argv) {
+        GuestImage img = config.image();
+        Map<String, String> paths = new LinkedHashMap<>();
+        paths.put(QemuCommand.opt(img.kernel().toAbsolutePath()), "<kernel>");
+        paths.put(QemuCommand.opt(img.initrd().toAbsolutePath()), "<initrd>");
+        paths.put(QemuCommand.opt(img.disk().toAbsolutePath()), "<disk>");
+        img.media().ifPresent(m -> paths.put(QemuCommand.opt(m.toAbsolutePath()), "<media>"));
+        paths.put(QemuCommand.opt(config.runDir().toAbsolutePath()), "<run>");
+        return argv.stream().map(a -> {
+            String s = a;
+            for (Map.Entry<String, String> e : paths.entrySet()) s = s.replace(e.getKey(), e.getValue());
+            return s;
+        }).toList();
+    }
+
+    private String qemuVersion() {
+        return QEMU_VERSIONS.computeIfAbsent(config.qemuBinary(),
+                q -> Exec.run(List.of(q, "--version"), Duration.ofSeconds(30)).lines().findFirst().orElse("").strip());
+    }
+
+    /**
+     * Saves the running guest as {@code name} under {@code key}: stops it, writes its state, copies
+     * the overlay, and lets it go on. The guest should be idle at its prompt.
+     */
+    SnapshotCache.Entry save(String name, SnapshotKey key) {
+        SnapshotCache cache = config.snapshots();
+        Path work = cache.workDir(name);
+        QemuProcess p = lifecycle.liveProcess("save snapshot " + name);
+        QmpClient qmp = lifecycle.qmp();
+        qmp.execute("stop");
+        try {
+            qmp.execute("migrate", Map.of("uri", "exec:cat > " + shellQuoted(work.resolve("state"))));
+            awaitQuietly("QEMU writes the snapshot", p, () -> migrated(qmp));
+            Files.copy(lifecycle.overlay(), work.resolve("disk.qcow2"));
+        } catch (IOException e) {
+            SnapshotCache.deleteTree(work);
+            throw new UncheckedIOException("cannot copy " + lifecycle.overlay() + " into the snapshot", e);
+        } catch (RuntimeException e) {
+            SnapshotCache.deleteTree(work);
+            throw e;
+        } finally {
+            if (p.alive()) qmp.execute("cont");
+        }
+        return cache.store(name, key, work, lifecycle.pluggedMedia());
+    }
+
+    /**
+     * Starts a new QEMU from {@code entry} (no QEMU may be running): a fresh overlay over its disk,
+     * its media in the hot-plug port, its state loaded, the guest continued. The console gets the
+     * restore line first, which opens a new boot.
+     *
+     * @throws HarnessException {@code SNAPSHOT_FAILED} when QEMU exits or does not finish loading
+     */
+    void restore(SnapshotCache.Entry entry) {
+        lifecycle.replace("a restore");
+        lifecycle.freshOverlay(entry.disk());
+        lifecycle.mediaForNextLaunch(entry.media());
+        lines.note(BootBoundary.restoreLine(entry.name(), entry.key()));
+        lifecycle.launch(List.of("-incoming", "exec:cat " + shellQuoted(entry.state())));
+        QemuProcess p = lifecycle.process();
+        QmpClient qmp = lifecycle.qmp();
+        awaitQuietly("QEMU loads snapshot " + entry.name(), p, () -> loaded(qmp));
+        qmp.execute("cont");
+    }
+
+    /** True once an outgoing migration completed; fails when it failed. */
+    private static boolean migrated(QmpClient qmp) {
+        Object status = qmp.execute("query-migrate") instanceof Map<?, ?> m ? m.get("status") : null;
+        if ("failed".equals(status) || "cancelled".equals(status)) {
+            throw new HarnessException(HarnessCode.SNAPSHOT_FAILED, "QEMU's migration to the snapshot file " + status);
+        }
+        return "completed".equals(status);
+    }
+
+    /** True once QEMU has loaded the incoming state (the guest was saved stopped, so it waits paused). */
+    private static boolean loaded(QmpClient qmp) {
+        Object status = qmp.execute("query-status") instanceof Map<?, ?> m ? m.get("status") : null;
+        return "paused".equals(status) || "running".equals(status);
+    }
+
+    private void awaitQuietly(String what, QemuProcess p, Callable<Boolean> done) {
+        try {
+            Awaitility.await(what).pollInSameThread().atMost(config.scale().scale(MIGRATE)).pollInterval(POLL)
+                    .pollDelay(Duration.ZERO).failFast("QEMU exited", () -> !p.alive()).until(done);
+        } catch (ConditionTimeoutException e) {
+            throw new HarnessException(HarnessCode.SNAPSHOT_FAILED, what + ": not done within " + config.scale().scale(MIGRATE), e);
+        } catch (TerminalFailureException e) {
+            throw new HarnessException(HarnessCode.SNAPSHOT_FAILED, what + ": QEMU exited with code "
+                    + p.exitCode().orElse(-1), e);
+        }
+    }
+
+    /** {@code p} in single quotes for the shell QEMU runs an {@code exec:} migration with. */
+    static String shellQuoted(Path p) {
+        return "'" + p.toAbsolutePath().toString().replace("'", "'\\''") + "'";
+    }
+}

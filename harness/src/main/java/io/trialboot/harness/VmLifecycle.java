@@ -1,0 +1,371 @@
+package io.trialboot.harness;
+
+import io.trialboot.harness.qmp.QmpClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The QEMU processes of one VM, one at a time, under one lock (this object's): the launch, a restart
+ * on the same overlay or on a fresh one, the relaunch after a guest reset, a launch that loads a
+ * saved state, and close. QEMU runs with {@code -no-reboot}: when the guest resets, QEMU exits and a
+ * new QEMU boots the same overlay (a cold reset, see {@link QemuVm}). Hot-plugged media stays in
+ * every new QEMU until it is unplugged.
+ */
+final class VmLifecycle {
+    /** Unix socket paths are limited to 107 bytes; deeper run directories put the socket in /tmp. */
+    private static final int MAX_SOCKET_PATH = 100;
+    private static final Duration QMP_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration CONSOLE_DRAIN = Duration.ofSeconds(2);
+    private static final Duration RELAUNCH_POLL = Duration.ofMillis(20);
+
+    private final VmConfig config;
+    private final Path runDir;
+    private final Path overlay;
+    private final Path qmpSocket;
+    private final Path qmpTempDir;
+    private final ConsoleRecorder recorder;
+    private final ConsoleTriggers console;
+    private final VmClock clock;
+    /** Runs whenever the QEMU in use is replaced or gone for good (ends what watched the old one). */
+    private final Runnable qemuReplaced;
+    /** Where QEMU runs (this host, or a container); made by the first launch, closed after QEMU. */
+    private QemuLauncher launcher;
+    /** Read without the lock: the console thread must never wait for it (close() holds it while joining). */
+    private volatile QemuProcess process;
+    private QmpClient qmp;
+    /** QEMU exited for a guest reset and a new one is being started ({@link #relaunchAfterReset}). */
+    private volatile boolean relaunching;
+    private int relaunches;
+    private boolean closed;
+    /** Whether QEMU's command line asks for KVM; a riscv64 guest on another host architecture is emulated (TCG). */
+    private volatile boolean accelerated;
+    private int mediaPlugs;
+    /** The media {@link #plugMedia} put in and {@link #unplugMedia} has not taken out: every new QEMU gets it. */
+    private Path pluggedMedia;
+
+    VmLifecycle(VmConfig config, ConsoleRecorder recorder, ConsoleTriggers console, VmClock clock, Runnable qemuReplaced)
+            throws IOException {
+        this.config = config;
+        this.runDir = config.runDir().toAbsolutePath();
+        this.recorder = recorder;
+        this.console = console;
+        this.clock = clock;
+        this.qemuReplaced = qemuReplaced;
+        this.overlay = runDir.resolve("overlay.qcow2");
+        Path socket = runDir.resolve("qmp.sock");
+        if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
+            qmpTempDir = Files.createTempDirectory("trialboot-qmp");
+            socket = qmpTempDir.resolve("qmp.sock");
+        } else {
+            qmpTempDir = null;
+        }
+        this.qmpSocket = socket;
+    }
+
+    Path overlay() {
+        return overlay;
+    }
+
+    boolean accelerated() {
+        return accelerated;
+    }
+
+    /** The media in the hot-plug port now, if any. */
+    synchronized Optional<Path> pluggedMedia() {
+        return Optional.ofNullable(pluggedMedia);
+    }
+
+    /** The QEMU in use (possibly exited); null before the first launch. */
+    QemuProcess process() {
+        return process;
+    }
+
+    /** The command line the next QEMU gets, with {@code overlay} and {@code qmp} in place of this run's paths. */
+    synchronized List<String> argv(Path overlayPath, Path qmpPath) {
+        return QemuCommand.argv(config, overlayPath, qmpPath, Optional.ofNullable(pluggedMedia));
+    }
+
+    /** A new copy-on-write overlay over {@code base} (raw, or a snapshot's qcow2 disk), replacing any earlier one. */
+    synchronized void freshOverlay(Path base) {
+        try {
+            Files.deleteIfExists(overlay);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot replace " + overlay, e);
+        }
+        Overlay.create(config.qemuImgBinary(), base, overlay);
+    }
+
+    /** Starts QEMU on the overlay, with {@code extra} arguments (a saved state to load) for this launch only. */
+    synchronized void launch(List<String> extra) {
+        List<String> argv = new ArrayList<>(argv(overlay, qmpSocket));
+        argv.addAll(extra);
+        accelerated = QemuCommand.asksForKvm(argv);
+        try {
+            Files.deleteIfExists(qmpSocket);
+            Files.write(runDir.resolve("qemu-cmdline.txt"), List.of(String.join(" ", argv)), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + runDir, e);
+        }
+        if (launcher == null) launcher = QemuLauncher.of(config, List.of(runDir, qmpSocket.toAbsolutePath().getParent()));
+        console.resetting(false);
+        process = QemuProcess.start(launcher, argv, runDir, console::onBytes, this::onConsoleEnd);
+    }
+
+    /** Ends the QEMU in use and what watched it, before a new one: {@link #restart} or a launch from a snapshot. */
+    synchronized void replace(String what) {
+        if (closed) throw new HarnessException(HarnessCode.CONSOLE_CLOSED, "the VM is closed");
+        if (process != null && process.alive()) {
+            throw new IllegalStateException("QEMU is still running: powerCut() or let it exit before " + what);
+        }
+        relaunching = false; // this launch is the one a pending guest reset would have made
+        qemuReplaced.run();
+        closeQmp();
+    }
+
+    /** Boots QEMU again on the same overlay after it exited or lost power. */
+    synchronized void restart() {
+        replace("restart()");
+        launch(List.of());
+    }
+
+    /** Boots QEMU again on a fresh overlay over {@code base} after it exited or lost power. */
+    synchronized void restartOn(Path base) {
+        if (process != null) replace("a restart on a fresh overlay");
+        freshOverlay(base);
+        launch(List.of());
+    }
+
+    /** Whether QEMU runs: true also while a guest reset starts a new QEMU. */
+    boolean isRunning() {
+        QemuProcess p = process;
+        if (p == null) return false;
+        if (p.alive()) return true;
+        drain(p); // its console end says whether this exit was a guest reset
+        QemuProcess now = process;
+        return relaunching || (now != p && now.alive());
+    }
+
+    /** QEMU's exit code, once it has exited (not for a guest reset: a new QEMU follows it). */
+    OptionalInt exitCode() {
+        QemuProcess p = process;
+        return p == null || isRunning() ? OptionalInt.empty() : process.exitCode();
+    }
+
+    synchronized int relaunches() {
+        return relaunches;
+    }
+
+    /** SIGKILL to QEMU; a guest reset under way is cancelled (the new QEMU never starts). */
+    void powerCut() {
+        synchronized (this) {
+            if (relaunching) {
+                relaunching = false;
+                return;
+            }
+        }
+        QemuProcess p = liveProcess("cut the power");
+        p.kill();
+        awaitExit(p);
+        synchronized (this) {
+            if (process == p) relaunching = false; // a reset line came before the cut: no new QEMU follows a killed one
+        }
+    }
+
+    /** The QMP client of the running QEMU, connected on first use. */
+    synchronized QmpClient qmp() {
+        liveProcess("use QMP");
+        return connectQmp();
+    }
+
+    /** Whether QEMU has (or had) a QMP socket to ask. */
+    synchronized boolean hasQmp() {
+        return qmp != null || Files.exists(qmpSocket);
+    }
+
+    private synchronized QmpClient connectQmp() {
+        if (qmp == null) qmp = QmpClient.connect(qmpSocket, config.scale().scale(QMP_TIMEOUT));
+        return qmp;
+    }
+
+    /** Hot-plugs media (see {@link QemuVm#plugMedia}). */
+    synchronized void plugMedia(Path rawImage) {
+        if (!config.hotplugPort() || config.attachMedia()) {
+            throw new HarnessException(HarnessCode.CONFIG_INVALID,
+                    "plugMedia needs hotplugPort(true) and attachMedia(false) (@QemuTest(hotplugPort = true, media = false))");
+        }
+        if (!Files.isRegularFile(rawImage)) {
+            throw new HarnessException(HarnessCode.CONFIG_INVALID, "no media image at " + rawImage);
+        }
+        String node = QemuCommand.MEDIA_ID + "-node" + (++mediaPlugs);
+        qmp().blockdevAddReadOnlyRaw(node, rawImage);
+        qmp().deviceAdd("usb-storage", QemuCommand.MEDIA_ID, Map.of("drive", node, "bus", QemuCommand.HOTPLUG_PORT + ".0"));
+        pluggedMedia = rawImage;
+    }
+
+    /** Pulls the hot-plugged media out. */
+    synchronized void unplugMedia() {
+        qmp().deviceDel(QemuCommand.MEDIA_ID);
+        pluggedMedia = null;
+    }
+
+    /** The next QEMU boots with {@code media} in the hot-plug port (a snapshot's), or with none. */
+    synchronized void mediaForNextLaunch(Optional<Path> media) {
+        pluggedMedia = media.orElse(null);
+    }
+
+    /** Quits QEMU (QMP, then SIGKILL after the shutdown wait). Idempotent. */
+    synchronized void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            if (process != null) {
+                if (process.alive() && (!askToQuit() || !waitFor(process, config.shutdownWait()))) process.kill();
+                awaitExit(process); // also lets the console thread take QEMU's last lines
+            }
+        } finally {
+            qemuReplaced.run();
+            closeQmp();
+            if (launcher != null) launcher.close();
+            deleteTempSocketDir();
+        }
+    }
+
+    /** The live QEMU, after a pending reset relaunch; fails naming {@code what} could not be done. */
+    QemuProcess liveProcess(String what) {
+        awaitRelaunch();
+        QemuProcess p = process;
+        if (closed || p == null || !p.alive()) {
+            String state = closed ? "the VM is closed"
+                    : "QEMU exited" + (p == null ? "" : " with code " + p.exitCode().orElse(-1));
+            throw new HarnessException(HarnessCode.CONSOLE_CLOSED, "cannot " + what + ": " + state + "; console in "
+                    + recorder.serialLog());
+        }
+        return p;
+    }
+
+    /** QEMU is gone and its console reader has taken everything it printed. */
+    boolean consoleEnded() throws InterruptedException {
+        QemuProcess p = process;
+        if (p == null || p.alive()) return false;
+        p.awaitConsoleEnd(CONSOLE_DRAIN);
+        return !relaunching && process == p;
+    }
+
+    /** Waits (bounded) until a pending guest-reset relaunch has started its QEMU or given up. */
+    void awaitRelaunch() {
+        long deadline = clock.nanoTime() + config.shutdownWait().plusSeconds(10).toNanos();
+        while (relaunching && clock.nanoTime() < deadline) {
+            try {
+                clock.sleep(RELAUNCH_POLL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Waits until {@code p} has exited and its console reader has taken its last output. */
+    void awaitExit(QemuProcess p) {
+        try {
+            if (!waitFor(p, config.shutdownWait().plusSeconds(5))) {
+                throw new HarnessException(HarnessCode.EXEC_TIMEOUT, "QEMU (pid " + p.pid() + ") did not exit "
+                        + config.shutdownWait().plusSeconds(5) + " after being told to");
+            }
+            p.awaitConsoleEnd(CONSOLE_DRAIN);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HarnessException(HarnessCode.INTERRUPTED, "interrupted while waiting for QEMU to exit", e);
+        }
+    }
+
+    private void onConsoleEnd(QemuProcess ended) {
+        boolean reset = console.ended();
+        if (reset && ended == process) {
+            relaunching = true; // before the console thread ends: isRunning() joins it, then reads this
+            Thread t = new Thread(() -> relaunchAfterReset(ended), "qemu-relaunch-" + runDir.getFileName());
+            t.setDaemon(true);
+            t.start();
+        }
+        recorder.wake();
+    }
+
+    /**
+     * The guest reset and QEMU ({@code -no-reboot}) is exiting: once it has exited with code 0, a new
+     * QEMU boots the same overlay. Not when it was killed (a power cut that came with the reset),
+     * when the VM was closed, or when powerCut() or restart() took over meanwhile.
+     */
+    private void relaunchAfterReset(QemuProcess ended) {
+        try {
+            boolean exited = ended.waitFor(config.shutdownWait().plusSeconds(5));
+            synchronized (this) {
+                if (!relaunching || closed || !exited || process != ended || ended.exitCode().orElse(-1) != 0) return;
+                qemuReplaced.run();
+                closeQmp();
+                launch(List.of());
+                relaunches++;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            System.err.println("trialboot: the guest reset but QEMU could not be started again: " + e.getMessage());
+        } finally {
+            relaunching = false;
+            recorder.wake();
+        }
+    }
+
+    /** QMP {@code quit}, when QEMU has a QMP socket; false when it could not be asked. */
+    private boolean askToQuit() {
+        if (!hasQmp()) return false;
+        try {
+            connectQmp().quit(); // not qmp(): close() has already marked the VM closed
+            return true;
+        } catch (HarnessException e) {
+            return false; // QMP unusable: the caller kills QEMU
+        }
+    }
+
+    /** Lets {@code p}'s console reader take QEMU's last output (bounded). */
+    private static void drain(QemuProcess p) {
+        try {
+            p.awaitConsoleEnd(CONSOLE_DRAIN);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean waitFor(QemuProcess p, Duration d) {
+        try {
+            return p.waitFor(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private synchronized void closeQmp() {
+        if (qmp != null) {
+            qmp.close();
+            qmp = null;
+        }
+    }
+
+    private void deleteTempSocketDir() {
+        if (qmpTempDir == null) return;
+        try {
+            Files.deleteIfExists(qmpSocket);
+            Files.deleteIfExists(qmpTempDir);
+        } catch (IOException e) {
+            // a stale empty directory in /tmp is harmless
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.trialboot.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trialboot.markers.Marker;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The snapshot cache never hands out a state made from other inputs or a damaged one, and says why. */
+class SnapshotCacheTest {
+    @TempDir
+    Path dir;
+
+    private static SnapshotKey key(String qemu, String argv, String disk) {
+        Map<String, String> in = new LinkedHashMap<>();
+        in.put("qemu", qemu);
+        in.put("argv", argv);
+        in.put("kernel", "k".repeat(64));
+        in.put("initrd", "i".repeat(64));
+        in.put("disk", disk);
+        in.put("media", "none");
+        in.put("steps", "cold boot of the factory image\nfactory-at-console: first boot, prompt");
+        return new SnapshotKey(in);
+    }
+
+    private static final SnapshotKey SAVED = key("QEMU emulator version 7.2.22", "qemu-system-riscv64 -m 1G -smp 2", "d".repeat(64));
+
+    private SnapshotCache.Entry store(SnapshotCache cache, SnapshotKey k) throws IOException {
+        Path work = cache.workDir("factory-at-console");
+        Files.writeString(work.resolve("state"), "QEVM the guest's RAM and devices");
+        Files.writeString(work.resolve("disk.qcow2"), "QFI the overlay");
+        return cache.store("factory-at-console", k, work, Optional.empty());
+    }
+
+    @Test
+    void aStateMadeFromExactlyTheseInputsIsFound() throws IOException {
+        SnapshotCache cache = SnapshotCache.at(dir);
+        SnapshotCache.Entry e = store(cache, SAVED);
+        SnapshotCache.Lookup found = cache.find("factory-at-console", SAVED);
+        assertEquals(Optional.of(e), found.entry(), found.why());
+        assertEquals(SAVED.hex(), e.key());
+        assertTrue(Files.readString(e.dir().resolve(SnapshotCache.MANIFEST)).contains("state.sha256="));
+    }
+
+    @Test
+    void aStateWhoseImageQemuOrCommandLineChangedIsNeverUsed() throws IOException {
+        SnapshotCache cache = SnapshotCache.at(dir);
+        store(cache, SAVED);
+        Map<String, SnapshotKey> changed = Map.of(
+                "disk changed", key("QEMU emulator version 7.2.22", "qemu-system-riscv64 -m 1G -smp 2", "e".repeat(64)),
+                "qemu changed", key("QEMU emulator version 10.0.2", "qemu-system-riscv64 -m 1G -smp 2", "d".repeat(64)),
+                "argv changed", key("QEMU emulator version 7.2.22", "qemu-system-riscv64 -m 512M -smp 2", "d".repeat(64)));
+        for (Map.Entry<String, SnapshotKey> c : changed.entrySet()) {
+            assertNotEquals(SAVED.hex(), c.getValue().hex(), c.getKey());
+            SnapshotCache.Lookup found = cache.find("factory-at-console", c.getValue());
+            assertEquals(Optional.empty(), found.entry(), c.getKey());
+            assertTrue(found.why().startsWith("stale: " + c.getKey() + " (was '"), found.why());
+        }
+    }
+
+    @Test
+    void aDamagedStateIsNotUsedAndTheReasonNamesTheFile() throws IOException {
+        SnapshotCache cache = SnapshotCache.at(dir);
+        SnapshotCache.Entry e = store(cache, SAVED);
+        Files.writeString(e.state(), "QEVM the guest's RAM and devicez"); // one byte flipped, same size
+        Files.setLastModifiedTime(e.state(), FileTime.from(Instant.now().plusSeconds(5)));
+        SnapshotCache.Lookup found = cache.find("factory-at-console", SAVED);
+        assertEquals(Optional.empty(), found.entry());
+        assertTrue(found.why().startsWith("damaged: " + e.state() + " has SHA-256 "), found.why());
+
+        Files.writeString(e.state(), "QEVM the guest's RAM and devices");
+        Files.setLastModifiedTime(e.state(), FileTime.from(Instant.now().plusSeconds(10)));
+        assertTrue(cache.find("factory-at-console", SAVED).entry().isPresent(), "mended");
+        Files.delete(e.disk());
+        assertEquals("damaged: " + e.disk() + " is missing", cache.find("factory-at-console", SAVED).why());
+    }
+
+    @Test
+    void noEntryAndSnapshotsOffSaySo() throws IOException {
+        assertTrue(SnapshotCache.at(dir).find("factory-at-console", SAVED).why().startsWith("no snapshot yet in "));
+        String old = System.getProperty(SnapshotCache.PROPERTY);
+        System.setProperty(SnapshotCache.PROPERTY, "off");
+        System.setProperty(SnapshotCache.DIR_PROPERTY, dir.toString());
+        try {
+            SnapshotCache off = SnapshotCache.fromEnvironment();
+            store(SnapshotCache.at(dir), SAVED);
+            assertEquals("snapshots are off (-Dtrialboot.snapshots=off)", off.find("factory-at-console", SAVED).why());
+        } finally {
+            System.clearProperty(SnapshotCache.DIR_PROPERTY);
+            if (old == null) System.clearProperty(SnapshotCache.PROPERTY);
+            else System.setProperty(SnapshotCache.PROPERTY, old);
+        }
+    }
+
+    @Test
+    void aRunDirectoryOrImagePathIsNoInputButTheirContentsAre() throws IOException {
+        VmConfig a = FakeQemu.config(dir.resolve("a"), "banner\n").snapshots(SnapshotCache.at(dir.resolve("cache"))).build();
+        VmConfig b = FakeQemu.config(dir.resolve("b"), "banner\n").snapshots(SnapshotCache.at(dir.resolve("cache"))).build();
+        SnapshotRecipe r = SnapshotRecipe.fromColdBoot("s", "nothing", vm -> { });
+        SnapshotKey ka = new Snapshots(a, null, null, null, null, VmClock.SYSTEM).key(r);
+        assertEquals(ka.hex(), new Snapshots(b, null, null, null, null, VmClock.SYSTEM).key(r).hex(), "another run directory and image directory, same files");
+        assertTrue(ka.inputs().get("argv").contains("-kernel <kernel> "), ka.inputs().get("argv"));
+        assertTrue(ka.inputs().get("argv").contains("file=<run>/overlay.qcow2,"), ka.inputs().get("argv"));
+        assertEquals("QEMU emulator version 0.0-fake", ka.inputs().get("qemu"));
+
+        Files.write(b.image().disk(), new byte[] {1}, StandardOpenOption.APPEND);
+        assertEquals("disk", new Snapshots(b, null, null, null, null, VmClock.SYSTEM).key(r).changedSince(ka).orElseThrow().split(" ")[0]);
+        VmConfig c = FakeQemu.config(dir.resolve("c"), "banner\n").memory("512M").snapshots(SnapshotCache.at(dir)).build();
+        String argv = new Snapshots(c, null, null, null, null, VmClock.SYSTEM).key(r).changedSince(ka).orElseThrow();
+        assertTrue(argv.startsWith("argv changed (was '...") && argv.contains("-m 1G") && argv.contains("-m 512M"), argv);
+        SnapshotRecipe longer = r.then("t", "more", vm -> { });
+        assertTrue(new Snapshots(a, null, null, null, null, VmClock.SYSTEM).key(longer).changedSince(ka).orElseThrow().startsWith("steps changed"));
+    }
+
+    @Test
+    void aDamagedSnapshotFallsBackToAColdBootAndPrintsWhy() throws IOException {
+        SnapshotCache cache = SnapshotCache.at(dir.resolve("cache"));
+        VmConfig config = FakeQemu.config(dir.resolve("vm"), "banner\nprint updated: ready\nprompt trialboot# \nhang\n")
+                .snapshots(cache).build();
+        SnapshotRecipe recipe = SnapshotRecipe.fromColdBoot("ready", "await updated: ready",
+                vm -> vm.await(Marker.UPDATED_READY, Duration.ofSeconds(10)));
+        SnapshotKey k = new Snapshots(config, null, null, null, null, VmClock.SYSTEM).key(recipe);
+        Path work = cache.workDir("ready");
+        Files.writeString(work.resolve("state"), "saved");
+        Files.writeString(work.resolve("disk.qcow2"), "saved");
+        SnapshotCache.Entry e = cache.store("ready", k, work, Optional.empty());
+        Files.writeString(e.state(), "broken!");
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream was = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try (QemuVm vm = QemuVm.start(config, recipe)) {
+            assertEquals(1, vm.currentBoot(), "booted cold: the banner, no restore line");
+            assertTrue(vm.lines().stream().noneMatch(l -> l.text().startsWith("trialboot-harness:")), vm.lines().toString());
+        } finally {
+            System.setOut(was);
+        }
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("trialboot: snapshot ready: cold path, damaged: " + e.state() + " has SHA-256 "), printed);
+        assertTrue(printed.contains("trialboot: snapshot ready not saved"), "the fake QEMU has no QMP: " + printed);
+    }
+}
