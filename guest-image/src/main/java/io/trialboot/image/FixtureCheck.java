@@ -8,6 +8,7 @@ import io.trialboot.core.Version;
 import io.trialboot.delta.DeltaApplier;
 import io.trialboot.device.FileBlockDevice;
 import io.trialboot.device.SlotDevices;
+import io.trialboot.device.SlotImage;
 import io.trialboot.format.Artifact;
 import io.trialboot.format.Feed;
 import io.trialboot.format.SystemSet;
@@ -158,7 +159,8 @@ final class FixtureCheck {
             try (InputStream d = Files.newInputStream(updates.resolve(delta.path()));
                     FileBlockDevice source = FileBlockDevice.openWhole(base, false);
                     FileBlockDevice out = FileBlockDevice.openWhole(target, true)) {
-                DeltaApplier.apply(d, source, out, delta.base().orElseThrow(), r.manifest().image());
+                DeltaApplier.apply(d, new SlotImage(delta.sha256(), delta.size()), source, out,
+                        delta.base().orElseThrow(), r.manifest().image());
             }
             Files.delete(target);
         } catch (IOException e) {

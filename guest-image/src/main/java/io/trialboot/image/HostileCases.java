@@ -31,6 +31,8 @@ import io.trialboot.core.Code;
 import io.trialboot.core.Inputs;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Version;
+import io.trialboot.delta.DeltaHeader;
+import io.trialboot.delta.Ops;
 import io.trialboot.device.SlotImage;
 import io.trialboot.format.Artifact;
 import io.trialboot.format.Feed;
@@ -64,7 +66,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
+import org.tukaani.xz.FinishableOutputStream;
+import org.tukaani.xz.FinishableWrapperOutputStream;
+import org.tukaani.xz.LZMA2Options;
 
 /** The cases of {@link HostileCorpus}, one group per kind of input. */
 final class HostileCases {
@@ -298,7 +304,75 @@ final class HostileCases {
                             c.write("junk.nxdelta", junk);
                             c.manifest(deltaRelease(c, Artifact.image(Sha256.of(junk), junk.length), c.own("junk.nxdelta"),
                                     HostileCorpus.image(c.in().image(Fixture.FACTORY))));
-                        }));
+                        }),
+                applied("delta-unsigned-bytes", MIX_AND_MATCH, Code.ARTIFACT_DIGEST_MISMATCH, false,
+                        "a real delta from the factory image whose magic is broken on the media after signing"
+                                + " (parsed, it would be MALFORMED_INPUT: it must reach no parser)", c -> {
+                            byte[] delta = factoryDelta(c);
+                            SlotImage signed = new SlotImage(Sha256.of(delta), delta.length);
+                            delta[0] ^= 1;
+                            c.write("from-1.0.0.nxdelta", delta);
+                            c.manifest(deltaRelease(c, signed, c.own("from-1.0.0.nxdelta"),
+                                    HostileCorpus.image(c.in().image(Fixture.FACTORY))));
+                        }),
+                signedDelta("delta-format-version-1", Code.SCHEMA_MISMATCH,
+                        "a signed delta from the factory image whose header says format version 1", (c, d) -> {
+                            d[9] = 1;
+                            return d;
+                        }),
+                signedDelta("delta-add-past-base", Code.MALFORMED_INPUT,
+                        "a signed delta whose one ADD operation reads 16 bytes past the end of the base",
+                        (c, d) -> withOps(d, window(Ops.ADD, 16, HostileCorpus.image(c.in().image(Fixture.FACTORY)).size()))),
+                signedDelta("delta-add-data-cut", Code.MALFORMED_INPUT,
+                        "a signed delta whose ADD of 4096 bytes carries 10 bytes of data", (c, d) -> withOps(d,
+                                concat(window(Ops.ADD, 4096, 0), new byte[10]))));
+    }
+
+    /** The factory image to v1.1.0's, made by the real maker. */
+    private static byte[] factoryDelta(Ctx c) {
+        Path delta = c.dir().resolve("factory.nxdelta");
+        ReleaseMedia.makeDelta(c.in().image(Fixture.FACTORY), c.in().image(Fixture.HEALTHY), delta);
+        return readAll(delta);
+    }
+
+    /** A delta-only release signing exactly the bytes {@code edit} makes of {@link #factoryDelta}. */
+    private static Case signedDelta(String id, Code code, String what, BiFunction<Ctx, byte[], byte[]> edit) {
+        return applied(id, MALFORMED_ENCODING, code, false, what, c -> {
+            byte[] delta = edit.apply(c, factoryDelta(c));
+            c.write("edited.nxdelta", delta);
+            c.manifest(deltaRelease(c, new SlotImage(Sha256.of(delta), delta.length), c.own("edited.nxdelta"),
+                    HostileCorpus.image(c.in().image(Fixture.FACTORY))));
+        });
+    }
+
+    /** {@code delta}'s header followed by a raw LZMA2 stream of {@code ops} and END. */
+    private static byte[] withOps(byte[] delta, byte[] ops) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.write(delta, 0, DeltaHeader.BYTES);
+            FinishableOutputStream lzma = new LZMA2Options(0).getOutputStream(new FinishableWrapperOutputStream(out));
+            lzma.write(ops);
+            lzma.write(Ops.END);
+            lzma.finish();
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A window of one operation {@code op} of {@code len} bytes at distance {@code dist} (COPY and ADD). */
+    private static byte[] window(int op, long len, long dist) {
+        try {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            b.write(Ops.WINDOW);
+            Ops.writeVarint(b, 1);
+            b.write(op);
+            Ops.writeVarint(b, len);
+            Ops.writeVarint(b, Ops.zigzag(dist));
+            return b.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A delta-only v1.1.0 release (v1.1.0's image) with one delta artifact. */

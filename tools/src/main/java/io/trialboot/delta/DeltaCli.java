@@ -54,8 +54,9 @@ public final class DeltaCli {
                     s = new DeltaMaker().make(Path.of(a[1]), Path.of(a[2]), out);
                 }
                 return "delta_bytes=" + Files.size(Path.of(a[3])) + " copy_ops=" + s.copyOps() + " copy_bytes="
-                        + s.copyBytes() + " literal_ops=" + s.literalOps() + " literal_bytes=" + s.literalBytes()
-                        + " zero_bytes=" + s.zeroBytes() + " ms=" + ms(start);
+                        + s.copyBytes() + " add_ops=" + s.addOps() + " add_bytes=" + s.addBytes() + " literal_ops="
+                        + s.literalOps() + " literal_bytes=" + s.literalBytes() + " zero_bytes=" + s.zeroBytes()
+                        + " ms=" + ms(start);
             }
             case "apply" -> {
                 Path delta = Path.of(a[1]);
@@ -68,17 +69,14 @@ public final class DeltaCli {
                 try (InputStream in = Files.newInputStream(delta);
                         FileBlockDevice src = FileBlockDevice.openWhole(Path.of(a[2]), false);
                         FileBlockDevice dst = FileBlockDevice.openWhole(out, true)) {
-                    DeltaApplier.apply(in, src, dst, h.source(), h.target());
-                    SlotDigests.verify(dst, h.target());
+                    DeltaApplier.apply(in, new SlotImage(digest(delta), Files.size(delta)), src, dst, h.source(),
+                            h.target());
                 }
                 return "applied_bytes=" + h.target().size() + " ms=" + ms(start) + " peak_heap_bytes=" + peakHeap();
             }
             case "full" -> {
                 Path image = Path.of(a[1]);
-                SlotImage expected;
-                try (FileBlockDevice d = FileBlockDevice.openWhole(image, false)) {
-                    expected = new SlotImage(SlotDigests.digest(d, d.size()), d.size());
-                }
+                SlotImage expected = new SlotImage(digest(image), Files.size(image));
                 Path out = sized(Path.of(a[2]), expected.size());
                 start = System.nanoTime();
                 Sha256 got;
@@ -90,6 +88,12 @@ public final class DeltaCli {
                         + peakHeap();
             }
             default -> throw new IllegalArgumentException("unknown command " + a[0]);
+        }
+    }
+
+    private static Sha256 digest(Path file) throws IOException {
+        try (FileBlockDevice d = FileBlockDevice.openWhole(file, false)) {
+            return SlotDigests.digest(d, d.size());
         }
     }
 

@@ -22,6 +22,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,8 +42,12 @@ final class VerifyCommand extends ToolCommand implements Callable<Integer> {
     @Option(names = "--domain", defaultValue = "system", description = "Domain id (default: ${DEFAULT-VALUE}).")
     String domain;
     @Option(names = "--updates",
-            description = "The media's updates/ directory: also check every artifact of a manifest, every manifest of a feed.")
+            description = "The media's updates/ directory: also check every artifact of a manifest, every manifest of a feed;"
+                    + " a delta is applied as the device would, into a scratch file, over its base image.")
     Path updates;
+    @Option(names = "--base", paramLabel = "IMAGE",
+            description = "A slot image a delta may apply to (the full artifacts being verified are tried too).")
+    List<Path> bases = new ArrayList<>();
 
     @Option(names = "--timing", description = "Also print how long the verification took inside the JVM.")
     boolean timing;
@@ -61,6 +67,7 @@ final class VerifyCommand extends ToolCommand implements Callable<Integer> {
     }
 
     private String verify() {
+        dryRun = new DeltaDryRun(bases);
         String name = file.getFileName().toString();
         if (name.endsWith(".nxb")) {
             try (InputStream in = Files.newInputStream(file)) {
@@ -86,13 +93,19 @@ final class VerifyCommand extends ToolCommand implements Callable<Integer> {
         if (schema.equals(Feed.SCHEMA)) {
             VerifiedFeed f = VerifiedFeed.load(file, trust);
             if (updates != null) {
+                List<VerifiedRelease> releases = new ArrayList<>();
                 for (Feed.Entry e : f.feed().entries()) {
-                    checkArtifacts(f.release(e, updates, trust));
+                    releases.add(f.release(e, updates, trust));
                 }
+                releases.forEach(r -> dryRun.offer(r, updates));
+                releases.forEach(this::checkArtifacts);
             }
             return "feed " + f.feed().channel() + " (" + f.feed().entries().size() + " entries) signed by " + f.signers();
         }
         VerifiedRelease r = VerifiedRelease.load(file, trust);
+        if (updates != null) {
+            dryRun.offer(r, updates);
+        }
         checkArtifacts(r);
         return "release " + r.manifest().version() + " signed by " + r.signers()
                 + (updates != null ? ", " + r.manifest().artifacts().size() + " artifact(s) verified" : "");
@@ -100,6 +113,7 @@ final class VerifyCommand extends ToolCommand implements Callable<Integer> {
 
     /** Time spent streaming artifacts through SHA-256, for {@code --timing}. */
     private long artifactNanos;
+    private DeltaDryRun dryRun;
 
     private void checkArtifacts(VerifiedRelease r) {
         if (updates == null) {
@@ -117,6 +131,9 @@ final class VerifyCommand extends ToolCommand implements Callable<Integer> {
         for (Artifact a : r.manifest().artifacts()) {
             try (InputStream in = Files.newInputStream(updates.resolve(a.path()))) {
                 r.checkArtifact(a, in);
+                if (a.kind() == Artifact.Kind.DELTA) {
+                    dryRun.check(r, a, updates);
+                }
             } catch (NoSuchFileException e) {
                 throw new TrialbootException(Code.HOST_NOT_FOUND, "artifact " + a.path() + " is not under " + updates);
             } catch (IOException e) {

@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
+import io.trialboot.device.BlockDevice;
 import io.trialboot.device.MemoryBlockDevice;
 import io.trialboot.device.SlotImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -64,6 +67,23 @@ class DeltaTest {
         return new SlotImage(Sha256.of(b), b.length);
     }
 
+    /** Applies {@code delta} as a release signing exactly these bytes would. */
+    private static Sha256 apply(byte[] delta, BlockDevice source, BlockDevice target, SlotImage base, SlotImage tgt)
+            throws IOException {
+        return DeltaApplier.apply(new ByteArrayInputStream(delta), image(delta), source, target, base, tgt);
+    }
+
+    /** The source with a third of the bytes changed in a few short stretches (small edits scattered through it). */
+    private static byte[] edited(byte[] src) {
+        byte[] t = src.clone();
+        for (int at = 10_000; at < t.length - 100; at += 25_000) {
+            for (int i = at; i < at + 60; i += 3) {
+                t[i]++;
+            }
+        }
+        return t;
+    }
+
     @Test
     void roundTripsMovedDataWithSmallDelta() throws IOException {
         byte[][] p = shiftedPair();
@@ -74,10 +94,34 @@ class DeltaTest {
         assertTrue(st[0].zeroBytes() >= 5_000, "zero bytes " + st[0].zeroBytes());
         MemoryBlockDevice source = MemoryBlockDevice.of(p[0], p[0].length);
         MemoryBlockDevice target = MemoryBlockDevice.of(random(new Random(1), 400_000), 400_000);
-        Sha256 d = DeltaApplier.apply(new ByteArrayInputStream(delta), source, target, image(p[0]), image(p[1]));
+        Sha256 d = apply(delta, source, target, image(p[0]), image(p[1]));
         assertEquals(Sha256.of(p[1]), d);
         assertArrayEquals(p[1], target.prefix(p[1].length));
         assertTrue(target.syncs >= 1);
+    }
+
+    @Test
+    void smallEditsBecomeAddOperationsNotLiterals() throws IOException {
+        byte[] src = random(new Random(3), 300_000);
+        byte[] tgt = edited(src);
+        DeltaMaker.Stats[] st = new DeltaMaker.Stats[1];
+        byte[] delta = make(src, tgt, st);
+        assertTrue(st[0].addOps() >= 12 && st[0].addBytes() >= 12 * 58, "ADD " + st[0].addOps() + "/" + st[0].addBytes());
+        assertEquals(0, st[0].literalBytes());
+        assertTrue(delta.length < 1_000, "delta is " + delta.length + " bytes");
+        MemoryBlockDevice target = new MemoryBlockDevice(300_000);
+        apply(delta, MemoryBlockDevice.of(src, src.length), target, image(src), image(tgt));
+        assertArrayEquals(tgt, target.contents());
+    }
+
+    @Test
+    void theBaseIsReadOnceWhenTheTargetKeepsItsOrder() throws IOException {
+        byte[] src = random(new Random(4), 3_000_000);
+        byte[] tgt = edited(src);
+        byte[] delta = make(src, tgt, null);
+        CountingDevice source = new CountingDevice(MemoryBlockDevice.of(src, src.length));
+        apply(delta, source, new MemoryBlockDevice(3_000_000), image(src), image(tgt));
+        assertEquals(src.length, source.bytesRead);
     }
 
     @Test
@@ -87,23 +131,24 @@ class DeltaTest {
         byte[] b = random(r, 9_000);
         byte[] delta = make(a, b, null);
         MemoryBlockDevice target = new MemoryBlockDevice(9_000);
-        DeltaApplier.apply(new ByteArrayInputStream(delta), MemoryBlockDevice.of(a, 10_000), target, image(a), image(b));
+        apply(delta, MemoryBlockDevice.of(a, 10_000), target, image(a), image(b));
         assertArrayEquals(b, target.contents());
     }
 
+    /** The target digest alone would pass: the base differs only where no copy reads. It is refused all the same. */
     @Test
-    void wrongBaseIsRefusedBeforeTheFirstWrite() throws IOException {
-        byte[][] p = shiftedPair();
-        byte[] delta = make(p[0], p[1], null);
-        byte[] other = p[0].clone();
-        other[5] ^= 1;
-        MemoryBlockDevice target = new MemoryBlockDevice(400_000);
-        TrialbootException e = assertThrows(TrialbootException.class, () -> DeltaApplier.apply(
-                new ByteArrayInputStream(delta), MemoryBlockDevice.of(other, other.length), target, image(p[0]),
-                image(p[1])));
+    void wrongBaseIsRefusedBeforeTheTargetIsTrusted() throws IOException {
+        byte[] src = random(new Random(5), 300_000);
+        byte[] tgt = Arrays.copyOf(src, 150_000);
+        byte[] delta = make(src, tgt, null);
+        byte[] other = src.clone();
+        other[250_000] ^= 1; // where no copy reads
+        MemoryBlockDevice target = new MemoryBlockDevice(300_000);
+        TrialbootException e = assertThrows(TrialbootException.class, () -> apply(delta,
+                MemoryBlockDevice.of(other, other.length), target, image(src), image(tgt)));
         assertEquals(Code.DELTA_BASE_MISMATCH, e.code());
-        assertTrue(e.getMessage().contains("nothing was written"), e.getMessage());
-        assertEquals(0, target.writes);
+        assertTrue(e.getMessage().contains("the inactive slot stays invalid"), e.getMessage());
+        assertArrayEquals(tgt, target.prefix(tgt.length), "the target was written, then not trusted");
     }
 
     @Test
@@ -111,56 +156,124 @@ class DeltaTest {
         byte[][] p = shiftedPair();
         byte[] delta = make(p[0], p[1], null);
         MemoryBlockDevice target = new MemoryBlockDevice(400_000);
-        TrialbootException e = assertThrows(TrialbootException.class, () -> DeltaApplier.apply(
-                new ByteArrayInputStream(delta), MemoryBlockDevice.of(p[0], p[0].length), target,
-                new SlotImage(Sha256.of(new byte[1]), p[0].length), image(p[1])));
+        TrialbootException e = assertThrows(TrialbootException.class, () -> apply(delta,
+                MemoryBlockDevice.of(p[0], p[0].length), target, new SlotImage(Sha256.of(new byte[1]), p[0].length),
+                image(p[1])));
         assertEquals(Code.DELTA_BASE_MISMATCH, e.code());
         assertTrue(e.getMessage().startsWith("DELTA_BASE_MISMATCH: delta applies to "), e.getMessage());
+        assertEquals(0, target.writes);
     }
 
+    /** #16: bytes that are not the signed ones reach no parser, whatever they hold. */
+    @Test
+    void unsignedDeltaBytesAreRefusedBeforeAnyParserSeesThem() throws IOException {
+        byte[][] p = shiftedPair();
+        byte[] delta = make(p[0], p[1], null);
+        byte[] flipped = delta.clone();
+        flipped[delta.length - 3] ^= 1;
+        byte[] garbage = new byte[delta.length]; // not even the magic: a parser would say MALFORMED_INPUT
+        for (byte[] bad : new byte[][] {flipped, garbage}) {
+            MemoryBlockDevice target = new MemoryBlockDevice(400_000);
+            TrialbootException e = assertThrows(TrialbootException.class, () -> DeltaApplier.apply(
+                    new ByteArrayInputStream(bad), image(delta), MemoryBlockDevice.of(p[0], p[0].length), target,
+                    image(p[0]), image(p[1])));
+            assertEquals(Code.ARTIFACT_DIGEST_MISMATCH, e.code(), e.getMessage());
+            assertTrue(e.getMessage().endsWith("none of it was read"), e.getMessage());
+            assertEquals(0, target.writes);
+        }
+        for (byte[] bad : new byte[][] {Arrays.copyOf(delta, delta.length - 1), Arrays.copyOf(delta, delta.length + 1)}) {
+            TrialbootException e = assertThrows(TrialbootException.class, () -> DeltaApplier.apply(
+                    new ByteArrayInputStream(bad), image(delta), MemoryBlockDevice.of(p[0], p[0].length),
+                    new MemoryBlockDevice(400_000), image(p[0]), image(p[1])));
+            assertEquals(Code.APPLY_SIZE_MISMATCH, e.code(), e.getMessage());
+        }
+        SlotImage huge = new SlotImage(image(delta).digest(), Bounds.DELTA_BYTES + 1);
+        TrialbootException e = assertThrows(TrialbootException.class, () -> DeltaApplier.apply(
+                new ByteArrayInputStream(delta), huge, MemoryBlockDevice.of(p[0], p[0].length),
+                new MemoryBlockDevice(400_000), image(p[0]), image(p[1])));
+        assertEquals(Code.HOST_INPUT_OVERSIZE, e.code(), e.getMessage());
+    }
+
+    /** Signed but broken: the parser's own checks. */
     @Test
     void truncatedCorruptOrPaddedDeltasAreMalformed() throws IOException {
         byte[][] p = shiftedPair();
         byte[] delta = make(p[0], p[1], null);
         byte[] truncated = Arrays.copyOf(delta, delta.length - 10);
         byte[] padded = Arrays.copyOf(delta, delta.length + 1);
-        byte[] corrupt = delta.clone();
-        corrupt[DeltaHeader.BYTES + 40] ^= 0x55;
         byte[] badMagic = delta.clone();
         badMagic[0] = 'X';
-        for (byte[] bad : new byte[][] {truncated, padded, corrupt, badMagic, Arrays.copyOf(delta, 50)}) {
+        byte[] badCodec = delta.clone();
+        badCodec[11] = 1;
+        byte[] tinyDict = delta.clone();
+        tinyDict[12] = tinyDict[13] = tinyDict[14] = tinyDict[15] = 0;
+        for (byte[] bad : new byte[][] {truncated, padded, badMagic, badCodec, tinyDict,
+                Arrays.copyOf(delta, 50), Arrays.copyOf(delta, DeltaHeader.BYTES + 6)}) {
             MemoryBlockDevice target = new MemoryBlockDevice(400_000);
-            TrialbootException e = assertThrows(TrialbootException.class, () -> DeltaApplier.apply(
-                    new ByteArrayInputStream(bad), MemoryBlockDevice.of(p[0], p[0].length), target, image(p[0]),
-                    image(p[1])));
+            TrialbootException e = assertThrows(TrialbootException.class, () -> apply(bad,
+                    MemoryBlockDevice.of(p[0], p[0].length), target, image(p[0]), image(p[1])));
             assertEquals(Code.MALFORMED_INPUT, e.code(), e.getMessage());
             assertTrue(e.getMessage().startsWith("MALFORMED_INPUT: .nxdelta"), e.getMessage());
         }
     }
 
-    /** Fuzz finding: the xz decoder's EOF and CRC errors in the stream header escaped as IOExceptions. */
+    /**
+     * The raw LZMA2 stream has no checksum of its own (the signed digest covers the file): a signed
+     * delta whose compressed bytes decode to other operations is caught by the read-back.
+     */
     @Test
-    void operationStreamCutOrCorruptInsideItsXzHeaderIsMalformed() throws IOException {
+    void aSignedDeltaThatDecodesToOtherBytesIsRefusedOnReadBack() throws IOException {
+        byte[][] p = shiftedPair();
+        byte[] corrupt = make(p[0], p[1], null);
+        corrupt[DeltaHeader.BYTES + 40] ^= 0x55;
+        TrialbootException e = assertThrows(TrialbootException.class, () -> apply(corrupt,
+                MemoryBlockDevice.of(p[0], p[0].length), new MemoryBlockDevice(400_000), image(p[0]), image(p[1])));
+        assertEquals(Code.APPLY_DIGEST_MISMATCH, e.code(), e.getMessage());
+    }
+
+    @Test
+    void aVersionOneDeltaIsRefusedWithItsCode() throws IOException {
+        byte[][] p = shiftedPair();
+        byte[] old = make(p[0], p[1], null);
+        old[9] = 1;
+        TrialbootException e = assertThrows(TrialbootException.class, () -> apply(old,
+                MemoryBlockDevice.of(p[0], p[0].length), new MemoryBlockDevice(400_000), image(p[0]), image(p[1])));
+        assertEquals(Code.SCHEMA_MISMATCH, e.code());
+        assertTrue(e.getMessage().contains(".nxdelta format version 1; this updater reads version 2 only"),
+                e.getMessage());
+    }
+
+    @Test
+    void aDictionaryOverTheDecoderBoundIsOversize() throws IOException {
         byte[][] p = shiftedPair();
         byte[] delta = make(p[0], p[1], null);
-        byte[] badHeaderCrc = delta.clone();
-        badHeaderCrc[DeltaHeader.BYTES + 8] ^= 0x55; // the xz stream header's CRC32 is bytes 8..11
-        for (byte[] bad : new byte[][] {Arrays.copyOf(delta, DeltaHeader.BYTES + 6), badHeaderCrc}) {
-            TrialbootException e = assertThrows(TrialbootException.class, () -> DeltaApplier.apply(
-                    new ByteArrayInputStream(bad), MemoryBlockDevice.of(p[0], p[0].length),
-                    new MemoryBlockDevice(400_000), image(p[0]), image(p[1])));
-            assertEquals(Code.MALFORMED_INPUT, e.code(), e.getMessage());
-            assertTrue(e.getMessage().startsWith("MALFORMED_INPUT: .nxdelta operation stream is not xz"), e.getMessage());
-        }
+        ByteBuffer.wrap(delta).putInt(12, DeltaApplier.DECODER_LIMIT_KIB * 1024 + 1);
+        MemoryBlockDevice target = new MemoryBlockDevice(400_000);
+        TrialbootException e = assertThrows(TrialbootException.class, () -> apply(delta,
+                MemoryBlockDevice.of(p[0], p[0].length), target, image(p[0]), image(p[1])));
+        assertEquals(Code.HOST_INPUT_OVERSIZE, e.code());
+        assertEquals(0, target.writes);
+    }
+
+    /** A header that promises another target than its operations make: written, read back, refused. */
+    @Test
+    void operationsThatDoNotMakeTheNamedTargetAreRefusedOnReadBack() throws IOException {
+        byte[][] p = shiftedPair();
+        byte[] delta = make(p[0], p[1], null);
+        byte[] claimed = p[1].clone();
+        claimed[3] ^= 1;
+        System.arraycopy(Sha256.of(claimed).bytes(), 0, delta, 64, 32);
+        TrialbootException e = assertThrows(TrialbootException.class, () -> apply(delta,
+                MemoryBlockDevice.of(p[0], p[0].length), new MemoryBlockDevice(400_000), image(p[0]), image(claimed)));
+        assertEquals(Code.APPLY_DIGEST_MISMATCH, e.code());
     }
 
     @Test
     void targetLargerThanTheSlotIsRefused() throws IOException {
         byte[][] p = shiftedPair();
         byte[] delta = make(p[0], p[1], null);
-        TrialbootException e = assertThrows(TrialbootException.class, () -> DeltaApplier.apply(
-                new ByteArrayInputStream(delta), MemoryBlockDevice.of(p[0], p[0].length), new MemoryBlockDevice(1000),
-                image(p[0]), image(p[1])));
+        TrialbootException e = assertThrows(TrialbootException.class, () -> apply(delta,
+                MemoryBlockDevice.of(p[0], p[0].length), new MemoryBlockDevice(1000), image(p[0]), image(p[1])));
         assertEquals(Code.APPLY_SIZE_MISMATCH, e.code());
     }
 
@@ -191,6 +304,42 @@ class DeltaTest {
         }
         for (long v : new long[] {0, -1, 1, -123456789, 1L << 50}) {
             assertEquals(v, Ops.unzigzag(Ops.zigzag(v)));
+        }
+    }
+
+    /** Counts the bytes read through it. */
+    private static final class CountingDevice implements BlockDevice {
+        private final BlockDevice inner;
+        long bytesRead;
+
+        CountingDevice(BlockDevice inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public long size() {
+            return inner.size();
+        }
+
+        @Override
+        public void read(long offset, ByteBuffer dst) {
+            bytesRead += dst.remaining();
+            inner.read(offset, dst);
+        }
+
+        @Override
+        public void write(long offset, ByteBuffer src) {
+            inner.write(offset, src);
+        }
+
+        @Override
+        public void sync() {
+            inner.sync();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
         }
     }
 }

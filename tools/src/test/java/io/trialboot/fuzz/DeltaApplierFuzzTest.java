@@ -13,10 +13,11 @@ import java.nio.ByteBuffer;
 
 /**
  * {@link DeltaApplier#apply} over the fixed {@link SeedCorpus#deltaBase()} in memory: header,
- * xz stream and operations. The expected target is the one the header names (a release that signs
- * whatever the delta claims), so the fuzzer reaches the operation stream; the applier's own checks
- * (inside both images, ends at the target size, target digest) must reject everything else with a code.
- * What it accepts is checked independently: the bytes read back from the device hash to the target.
+ * LZMA2 stream and operations (COPY, ADD, LITERAL, ZERO in windows). The release signs the input
+ * itself and the target its header names (a release that signs whatever the delta claims), so the
+ * fuzzer gets past the file's digest check to the operation stream; the applier's own checks (inside
+ * both images, ends at the target size, base and target digests) must reject everything else with a
+ * code. What it accepts is checked independently: the bytes read back from the device hash to the target.
  */
 class DeltaApplierFuzzTest {
     /** Targets larger than this are refused before anything is written (APPLY_SIZE_MISMATCH). */
@@ -32,8 +33,8 @@ class DeltaApplierFuzzTest {
             return;
         }
         MemoryBlockDevice out = new MemoryBlockDevice(TARGET_DEVICE_BYTES);
-        Oracle.outcome(() -> DeltaApplier.apply(new ByteArrayInputStream(input), MemoryBlockDevice.of(BASE, BASE.length),
-                out, BASE_IMAGE, target)).ifPresent(written -> {
+        Oracle.outcome(() -> DeltaApplier.apply(new ByteArrayInputStream(input), new SlotImage(Sha256.of(input),
+                input.length), MemoryBlockDevice.of(BASE, BASE.length), out, BASE_IMAGE, target)).ifPresent(written -> {
                     ByteBuffer back = ByteBuffer.allocate((int) target.size());
                     out.read(0, back);
                     assertEquals(target.digest(), Sha256.of(back.array()), "the device does not hold the target");

@@ -175,10 +175,15 @@ final class SeedCorpus {
         Arrays.fill(moved, 2000, 2600, (byte) 0); // a zero run
         System.arraycopy("a literal that is nowhere in the base".getBytes(StandardCharsets.UTF_8), 0, moved, 2600, 37);
         System.arraycopy(base, 0, moved, 2700, 1596);
-        return seeds("seed-identity", delta(base, base), "seed-moved", delta(base, moved));
+        byte[] edited = base.clone();
+        for (int i = 1000; i < 1040; i += 3) { // a third of the bytes changed: an ADD, not a literal
+            edited[i]++;
+        }
+        return seeds("seed-identity", delta(base, base), "seed-moved", delta(base, moved), "seed-edited",
+                delta(base, edited));
     }
 
-    /** A delta made by the real maker, with xz preset 0 (a 256 KiB dictionary keeps each replay cheap). */
+    /** A delta made by the real maker, with LZMA2 preset 0 (a 256 KiB dictionary keeps each replay cheap). */
     private static byte[] delta(byte[] source, byte[] target) throws IOException {
         Path dir = Files.createTempDirectory("delta-seed");
         Path s = dir.resolve("source.img");

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trialboot.delta.DeltaMaker;
 import io.trialboot.format.cbor.Cbor;
 import io.trialboot.format.cbor.CborValue;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +72,9 @@ class TrialbootToolTest {
         image[99] = 9;
         Files.write(in.resolve("1.1.0.img"), image);
         Files.write(in.resolve("base.img"), new byte[90_000]);
-        Files.write(in.resolve("1.0.0-1.1.0.nxdelta"), new byte[] {1, 2, 3});
+        try (OutputStream d = Files.newOutputStream(in.resolve("1.0.0-1.1.0.nxdelta"))) {
+            new DeltaMaker().make(in.resolve("base.img"), in.resolve("1.1.0.img"), d);
+        }
         built = build(dir.resolve("built"));
     }
 
@@ -87,15 +91,21 @@ class TrialbootToolTest {
                 "--out", p(out.resolve("bundles/hello.nxb")));
         ok("system", "pack", "--bundles", p(out.resolve("bundles")), "--meta", p(in.resolve("system.json")),
                 "--key", p(keys.resolve("release.key")), "--out", p(out.resolve("system.nxs")));
+        release(out);
+        ok("feed", "--json", p(in.resolve("stable.json")), "--updates", p(updates),
+                "--key", p(keys.resolve("release.key")), "--out", p(updates.resolve("feeds/stable.nxf")));
+        return out;
+    }
+
+    /** Signs the release over the image and delta under {@code out}/updates. */
+    private static void release(Path out) {
+        Path updates = out.resolve("updates");
         ok("release", "--image", p(updates.resolve("images/1.1.0.img")), "--full-path", "images/1.1.0.img",
                 "--delta", p(updates.resolve("deltas/1.0.0-1.1.0.nxdelta")), "--delta-path", "deltas/1.0.0-1.1.0.nxdelta",
                 "--base-image", p(in.resolve("base.img")), "--version", "1.1.0", "--min-version", "1.0.0",
                 "--compatible", "trialboot-riscv64-virt", "--system-set", p(out.resolve("system.nxs")),
                 "--policy", p(in.resolve("policy.json")), "--key", p(keys.resolve("release.key")),
                 "--out", p(updates.resolve("manifests/1.1.0.nxm")));
-        ok("feed", "--json", p(in.resolve("stable.json")), "--updates", p(updates),
-                "--key", p(keys.resolve("release.key")), "--out", p(updates.resolve("feeds/stable.nxf")));
-        return out;
     }
 
     private static Path copyOfBuilt(String name) throws IOException {
@@ -118,9 +128,9 @@ class TrialbootToolTest {
         Path updates = built.resolve("updates");
         assertTrue(ok("verify", "--state", p(state), p(built.resolve("system.nxs"))).out()
                 .startsWith("ALLOW HOST_OK: system set 1.1.0 (1 bundles) signed by"));
-        assertTrue(ok("verify", "--state", p(state), "--updates", p(updates), p(updates.resolve("manifests/1.1.0.nxm"))).out()
-                .startsWith("ALLOW HOST_OK: release 1.1.0 signed by"));
-        String feed = ok("verify", "--state", p(state), "--updates", p(updates), "--timing",
+        assertTrue(ok("verify", "--state", p(state), "--updates", p(updates), "--base", p(in.resolve("base.img")),
+                p(updates.resolve("manifests/1.1.0.nxm"))).out().startsWith("ALLOW HOST_OK: release 1.1.0 signed by"));
+        String feed = ok("verify", "--state", p(state), "--updates", p(updates), "--timing", "--base", p(in.resolve("base.img")),
                 p(updates.resolve("feeds/stable.nxf"))).out();
         assertTrue(feed.startsWith("ALLOW HOST_OK: feed stable (1 entries)"), feed);
         assertTrue(feed.contains("\ntiming: "), feed);
@@ -128,6 +138,31 @@ class TrialbootToolTest {
                 .startsWith("ALLOW HOST_OK: admission record for domain system signed by a pinned root"));
         assertTrue(ok("verify", "--state", p(state), p(built.resolve("bundles/hello.nxb"))).out()
                 .startsWith("ALLOW HOST_OK: bundle hello 1.0.0 consistent"));
+    }
+
+    /** #16: verify runs the device's delta checks, a dry-run apply over the base, not only the file's digest. */
+    @Test
+    void verifyDryRunsEachDeltaAndDeniesWhatTheDeviceWouldRefuse() throws Exception {
+        Path copy = copyOfBuilt("broken-delta");
+        Path updates = copy.resolve("updates");
+        Files.write(updates.resolve("deltas/1.0.0-1.1.0.nxdelta"), new byte[] {1, 2, 3});
+        release(copy);
+        Path manifest = updates.resolve("manifests/1.1.0.nxm");
+        Result broken = run("verify", "--state", p(state), "--updates", p(updates), "--base", p(in.resolve("base.img")),
+                p(manifest));
+        assertEquals(1, broken.status());
+        assertTrue(broken.out().startsWith("DENY MALFORMED_INPUT: .nxdelta ends inside the 96-byte header"), broken.out());
+        Result noBase = run("verify", "--state", p(state), "--updates", p(built.resolve("updates")),
+                p(built.resolve("updates/manifests/1.1.0.nxm")));
+        assertEquals(1, noBase.status());
+        assertTrue(noBase.out().startsWith("DENY HOST_NOT_FOUND: delta deltas/1.0.0-1.1.0.nxdelta applies to image "),
+                noBase.out());
+        Path otherBase = dir.resolve("other-base.img");
+        byte[] other = new byte[90_000];
+        other[5] = 1;
+        Files.write(otherBase, other);
+        assertTrue(run("verify", "--state", p(state), "--updates", p(built.resolve("updates")), "--base", p(otherBase),
+                p(built.resolve("updates/manifests/1.1.0.nxm"))).out().startsWith("DENY HOST_NOT_FOUND: delta "));
     }
 
     @Test

@@ -65,9 +65,14 @@ public final class Bounds {
     public static final int RECORD_BYTES = 16 * 1024;
     /** {@code host/host-id}: printable ASCII, no slash. */
     public static final int HOST_ID_CHARS = 64;
+    /**
+     * An {@code .nxdelta} file: the applier holds it whole, to check its signed digest before any
+     * of it is parsed. A release whose delta would be larger ships its full image instead.
+     */
+    public static final long DELTA_BYTES = 32L * 1024 * 1024;
     /** Operations in one {@code .nxdelta}. */
     public static final long DELTA_MAX_OPS = 1L << 22;
-    /** Bytes one literal operation may carry (the applier streams them, this bounds a corrupt length). */
+    /** Bytes of data one LITERAL or ADD operation may carry (the applier streams them, this bounds a corrupt length). */
     public static final long DELTA_MAX_LITERAL_BYTES = 64L * 1024 * 1024;
     /** Any one input copied into quarantine/. */
     public static final long QUARANTINE_INPUT_BYTES = 64L * 1024 * 1024;

@@ -7,44 +7,46 @@ import io.trialboot.core.TrialbootException;
 import io.trialboot.device.BlockDevice;
 import io.trialboot.device.SlotDigests;
 import io.trialboot.device.SlotImage;
-import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.util.Arrays;
 import org.tukaani.xz.CorruptedInputException;
-import org.tukaani.xz.MemoryLimitException;
-import org.tukaani.xz.SingleXZInputStream;
+import org.tukaani.xz.LZMA2InputStream;
 import org.tukaani.xz.UnsupportedOptionsException;
-import org.tukaani.xz.XZFormatException;
 
 /**
- * Guest side: applies an {@code .nxdelta} reading the active slot and writing the inactive one,
- * streaming, with memory bounded independent of image size (one 1 MiB output buffer, one 1 MiB
- * copy buffer, the xz decoder's dictionary of at most {@link #DECODER_LIMIT_KIB} KiB).
+ * Guest side: applies an {@code .nxdelta} (format version 2) reading the active slot and writing
+ * the inactive one, streaming, with memory bounded independent of image size: the delta file (at
+ * most {@link Bounds#DELTA_BYTES}), one base chunk, one output buffer and the LZMA2 dictionary (at
+ * most {@link #DECODER_LIMIT_KIB} KiB).
  *
- * <p>Order of checks: the header must name exactly the base and target the signed release names;
- * the source device must hold the base (hashed before the first write, else
- * {@link Code#DELTA_BASE_MISMATCH}); every operation must stay inside both images and the bounds;
- * the stream must end exactly at the target size; the bytes written must hash to the target digest.
+ * <p>Order of checks: the delta file must be its signed size and hash to its signed digest before
+ * any of it is parsed ({@link Code#ARTIFACT_DIGEST_MISMATCH}); its header must name exactly the
+ * base and target the signed release names; every window must stay inside both images and the
+ * bounds before it runs; the stream must end exactly at the target size. The base is read once,
+ * hashed as its copies are served ({@link BaseReader}); the target is written into the inactive
+ * slot, which the caller has marked invalid. After the fsync the base digest must match
+ * ({@link Code#DELTA_BASE_MISMATCH}), and only then is the slot read back and its digest compared
+ * with the target's ({@link Code#APPLY_DIGEST_MISMATCH}): nothing of the target is trusted before
+ * the base was proven to be the one the delta was made from.
  */
 public final class DeltaApplier {
-    /** The largest xz dictionary the applier accepts (the maker uses 8 MiB). */
+    /** The largest LZMA2 dictionary the applier accepts (the maker uses 8 MiB). */
     public static final int DECODER_LIMIT_KIB = 16 * 1024;
     private static final int BUFFER = SlotDigests.BUFFER_BYTES;
 
     private DeltaApplier() {}
 
     /**
-     * Applies {@code delta} and returns the digest of what was written (equal to
-     * {@code expectedTarget}'s, or this throws {@link Code#APPLY_DIGEST_MISMATCH}). The target is
-     * fsynced before returning.
+     * Applies the delta file read from {@code delta}, whose signed size and digest are
+     * {@code artifact}, and returns the digest of the slot read back (equal to
+     * {@code expectedTarget}'s, or this throws). The target is fsynced before it is read back.
      */
-    public static Sha256 apply(InputStream delta, BlockDevice source, BlockDevice target, SlotImage expectedBase,
-            SlotImage expectedTarget) throws IOException {
-        InputStream in = new BufferedInputStream(delta, 1 << 16);
+    public static Sha256 apply(InputStream delta, SlotImage artifact, BlockDevice source, BlockDevice target,
+            SlotImage expectedBase, SlotImage expectedTarget) throws IOException {
+        byte[] file = verified(delta, artifact);
+        InputStream in = new ByteArrayInputStream(file);
         DeltaHeader h = DeltaHeader.read(in);
         if (!h.source().equals(expectedBase)) {
             throw new TrialbootException(Code.DELTA_BASE_MISMATCH, "delta applies to " + describe(h.source())
@@ -63,33 +65,26 @@ public final class DeltaApplier {
             throw new TrialbootException(Code.DELTA_BASE_MISMATCH, "base image of " + h.source().size()
                     + " bytes is larger than the active slot " + source);
         }
-        Sha256 base = SlotDigests.digest(source, h.source().size());
-        if (!base.equals(h.source().digest())) {
-            throw new TrialbootException(Code.DELTA_BASE_MISMATCH, "the active slot holds " + base.shortHex()
-                    + ", the delta applies to " + h.source().digest().shortHex() + "; nothing was written");
+        if (h.dictBytes() > DECODER_LIMIT_KIB * 1024) {
+            throw new TrialbootException(Code.HOST_INPUT_OVERSIZE, ".nxdelta needs a " + h.dictBytes()
+                    + "-byte LZMA2 dictionary, over the bound of " + DECODER_LIMIT_KIB + " KiB");
         }
-        SingleXZInputStream ops;
+        BaseReader base = new BaseReader(source, h.source().size(), BUFFER);
         try {
-            ops = new SingleXZInputStream(in, DECODER_LIMIT_KIB);
-        } catch (MemoryLimitException e) {
-            throw new TrialbootException(Code.HOST_INPUT_OVERSIZE, ".nxdelta needs a " + e.getMemoryNeeded()
-                    + " KiB decoder, over the bound of " + DECODER_LIMIT_KIB + " KiB");
-        } catch (XZFormatException | CorruptedInputException
-                | UnsupportedOptionsException | EOFException e) {
-            // A stream header that is not xz, fails its CRC, names an unknown filter, or is cut short.
-            throw DeltaHeader.malformed("operation stream is not xz: " + e);
-        }
-        Writer w = new Writer(source, target, h);
-        try {
-            w.run(ops);
-        } catch (CorruptedInputException | UnsupportedOptionsException
-                | EOFException e) {
+            new OpApplier(base, h.source().size(), target, h.target().size(), BUFFER)
+                    .run(new LZMA2InputStream(in, h.dictBytes()));
+        } catch (CorruptedInputException | UnsupportedOptionsException | EOFException e) {
             throw DeltaHeader.malformed("operation stream is corrupt or truncated: " + e);
         }
         if (in.read() != -1) {
             throw DeltaHeader.malformed("has bytes after the operation stream");
         }
-        Sha256 written = new Sha256(w.md.digest());
+        Sha256 read = base.finish();
+        if (!read.equals(h.source().digest())) {
+            throw new TrialbootException(Code.DELTA_BASE_MISMATCH, "the active slot holds " + read.shortHex()
+                    + ", the delta applies to " + h.source().digest().shortHex() + "; the inactive slot stays invalid");
+        }
+        Sha256 written = SlotDigests.digest(target, h.target().size());
         if (!written.equals(h.target().digest())) {
             throw new TrialbootException(Code.APPLY_DIGEST_MISMATCH, "delta produced " + written.shortHex()
                     + ", expected " + h.target().digest().shortHex());
@@ -97,151 +92,23 @@ public final class DeltaApplier {
         return written;
     }
 
-    private static String describe(SlotImage i) {
-        return i.digest().shortHex() + " (" + i.size() + " bytes)";
+    /** Reads the whole delta file and checks its signed size and digest before any parser sees a byte of it. */
+    private static byte[] verified(InputStream delta, SlotImage artifact) throws IOException {
+        Bounds.check(".nxdelta file", artifact.size(), Bounds.DELTA_BYTES);
+        byte[] file = delta.readNBytes((int) artifact.size());
+        if (file.length != artifact.size() || delta.read() != -1) {
+            throw new TrialbootException(Code.APPLY_SIZE_MISMATCH, ".nxdelta is not its signed size of "
+                    + artifact.size() + " bytes");
+        }
+        Sha256 got = Sha256.of(file);
+        if (!got.equals(artifact.digest())) {
+            throw new TrialbootException(Code.ARTIFACT_DIGEST_MISMATCH, ".nxdelta hashes to " + got.shortHex()
+                    + ", the release names " + artifact.digest().shortHex() + "; none of it was read");
+        }
+        return file;
     }
 
-    /** Turns operations into sequential target writes. */
-    private static final class Writer {
-        final BlockDevice source;
-        final BlockDevice target;
-        final long srcSize;
-        final long tgtSize;
-        final MessageDigest md = Sha256.newDigest();
-        final ByteBuffer outBuf = ByteBuffer.allocate(BUFFER);
-        final ByteBuffer copyBuf = ByteBuffer.allocate(BUFFER);
-        long written;
-        long flushed;
-        long nextSrc;
-        long ops;
-
-        Writer(BlockDevice source, BlockDevice target, DeltaHeader h) {
-            this.source = source;
-            this.target = target;
-            this.srcSize = h.source().size();
-            this.tgtSize = h.target().size();
-        }
-
-        private final int[] wOp = new int[Ops.WINDOW_OPS];
-        private final long[] wLen = new long[Ops.WINDOW_OPS];
-        private final long[] wArg = new long[Ops.WINDOW_OPS];
-
-        void run(InputStream in) throws IOException {
-            long planned = 0;
-            while (true) {
-                int op = in.read();
-                if (op == Ops.END) {
-                    break;
-                }
-                if (op != Ops.WINDOW) {
-                    throw DeltaHeader.malformed(op < 0 ? "operation stream ends without END"
-                            : "expected a window, found byte " + op);
-                }
-                long count = Ops.readVarint(in);
-                if (count < 1 || count > Ops.WINDOW_OPS) {
-                    throw DeltaHeader.malformed("window of " + count + " operations (1.." + Ops.WINDOW_OPS + ")");
-                }
-                ops += count;
-                Bounds.check(".nxdelta operation count", ops, Bounds.DELTA_MAX_OPS);
-                for (int i = 0; i < count; i++) {
-                    int o = in.read();
-                    long len = Ops.readVarint(in);
-                    if (len <= 0 || len > tgtSize - planned) {
-                        throw DeltaHeader.malformed("operation of " + len + " bytes overruns the target at " + planned
-                                + " of " + tgtSize);
-                    }
-                    planned += len;
-                    wOp[i] = o;
-                    wLen[i] = len;
-                    switch (o) {
-                        case Ops.COPY -> wArg[i] = Ops.unzigzag(Ops.readVarint(in));
-                        case Ops.LITERAL -> Bounds.check(".nxdelta literal", len, Bounds.DELTA_MAX_LITERAL_BYTES);
-                        case Ops.ZERO -> { }
-                        default -> throw DeltaHeader.malformed(o < 0 ? "operation stream ends inside a window"
-                                : "unknown operation " + o);
-                    }
-                }
-                for (int i = 0; i < count; i++) {
-                    switch (wOp[i]) {
-                        case Ops.COPY -> copy(wArg[i], wLen[i]);
-                        case Ops.LITERAL -> literal(in, wLen[i]);
-                        default -> zero(wLen[i]);
-                    }
-                }
-            }
-            if (written != tgtSize) {
-                throw DeltaHeader.malformed("ends at " + written + " of " + tgtSize + " target bytes");
-            }
-            if (in.read() != -1) {
-                throw DeltaHeader.malformed("has operations after END");
-            }
-            flush();
-            target.sync();
-        }
-
-        private void copy(long distance, long len) {
-            long from = nextSrc + distance;
-            if (from < 0 || from > srcSize - len) {
-                throw DeltaHeader.malformed("copy of " + len + " bytes from " + from + " is outside the "
-                        + srcSize + "-byte base");
-            }
-            nextSrc = from + len;
-            while (len > 0) {
-                copyBuf.clear();
-                copyBuf.limit((int) Math.min(Math.min(copyBuf.capacity(), outBuf.remaining()), len));
-                source.read(from, copyBuf);
-                copyBuf.flip();
-                int n = copyBuf.remaining();
-                put(copyBuf);
-                from += n;
-                len -= n;
-            }
-        }
-
-        private void literal(InputStream in, long len) throws IOException {
-            nextSrc += len;
-            while (len > 0) {
-                int n = in.readNBytes(outBuf.array(), outBuf.position(), (int) Math.min(outBuf.remaining(), len));
-                if (n == 0) {
-                    throw DeltaHeader.malformed("operation stream ends inside a literal");
-                }
-                outBuf.position(outBuf.position() + n);
-                written += n;
-                len -= n;
-                if (!outBuf.hasRemaining()) {
-                    flush();
-                }
-            }
-        }
-
-        private void zero(long len) {
-            nextSrc += len;
-            while (len > 0) {
-                int n = (int) Math.min(outBuf.remaining(), len);
-                Arrays.fill(outBuf.array(), outBuf.position(), outBuf.position() + n, (byte) 0);
-                outBuf.position(outBuf.position() + n);
-                written += n;
-                len -= n;
-                if (!outBuf.hasRemaining()) {
-                    flush();
-                }
-            }
-        }
-
-        private void put(ByteBuffer b) {
-            written += b.remaining();
-            outBuf.put(b);
-            if (!outBuf.hasRemaining()) {
-                flush();
-            }
-        }
-
-        private void flush() {
-            outBuf.flip();
-            md.update(outBuf.array(), 0, outBuf.limit());
-            target.write(flushed, outBuf);
-            flushed += outBuf.limit();
-            outBuf.clear();
-        }
+    private static String describe(SlotImage i) {
+        return i.digest().shortHex() + " (" + i.size() + " bytes)";
     }
 }

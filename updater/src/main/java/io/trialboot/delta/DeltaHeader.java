@@ -14,29 +14,32 @@ import java.util.Objects;
 
 /**
  * The fixed 96-byte header of an {@code .nxdelta} file (see {@code docs/delta.md}): the image the
- * delta applies to and the image it produces, both by digest and size, the maker's block size and
- * the codec of the operation stream that follows. Big-endian.
+ * delta applies to and the image it produces, both by digest and size, and the dictionary size of
+ * the raw LZMA2 operation stream that follows. Big-endian. Only format version 2 is read: a
+ * version 1 delta (xz-framed, without ADD) is refused with {@link Code#SCHEMA_MISMATCH}.
  */
-public record DeltaHeader(int blockSize, SlotImage source, SlotImage target) {
+public record DeltaHeader(int dictBytes, SlotImage source, SlotImage target) {
     static final byte[] MAGIC = {'N', 'X', 'D', 'E', 'L', 'T', 'A', 0};
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     /** The only kind: a whole raw slot image. */
     static final int KIND_RAW_IMAGE = 1;
-    /** The operation stream is one xz (LZMA2) stream. */
-    static final int CODEC_XZ = 1;
+    /** The operation stream is one raw LZMA2 stream (no xz framing: the signed digest covers the file). */
+    static final int CODEC_LZMA2 = 2;
+    /** The smallest LZMA2 dictionary. */
+    static final int MIN_DICT_BYTES = 4096;
     public static final int BYTES = 96;
 
     public DeltaHeader {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(target, "target");
-        if (blockSize < 16 || blockSize > 1 << 20) {
-            throw new IllegalArgumentException("block size must be 16..1 MiB: " + blockSize);
+        if (dictBytes < MIN_DICT_BYTES) {
+            throw new IllegalArgumentException("LZMA2 dictionary of " + dictBytes + " bytes, under " + MIN_DICT_BYTES);
         }
     }
 
     byte[] encode() {
         ByteBuffer b = ByteBuffer.allocate(BYTES);
-        b.put(MAGIC).putShort((short) VERSION).put((byte) KIND_RAW_IMAGE).put((byte) CODEC_XZ).putInt(blockSize);
+        b.put(MAGIC).putShort((short) VERSION).put((byte) KIND_RAW_IMAGE).put((byte) CODEC_LZMA2).putInt(dictBytes);
         b.putLong(source.size()).put(source.digest().bytes());
         b.putLong(target.size()).put(target.digest().bytes());
         return b.array();
@@ -59,14 +62,18 @@ public record DeltaHeader(int blockSize, SlotImage source, SlotImage target) {
         int version = b.getShort() & 0xffff;
         int kind = b.get() & 0xff;
         int codec = b.get() & 0xff;
-        if (version != VERSION || kind != KIND_RAW_IMAGE || codec != CODEC_XZ) {
-            throw malformed("version " + version + " kind " + kind + " codec " + codec + " (known: 1 1 1)");
+        if (version != VERSION) {
+            throw new TrialbootException(Code.SCHEMA_MISMATCH, ".nxdelta format version " + version
+                    + "; this updater reads version " + VERSION + " only (make the delta again with its tools)");
         }
-        int blockSize = b.getInt();
+        if (kind != KIND_RAW_IMAGE || codec != CODEC_LZMA2) {
+            throw malformed("kind " + kind + " codec " + codec + " (known: " + KIND_RAW_IMAGE + " " + CODEC_LZMA2 + ")");
+        }
+        int dictBytes = b.getInt();
         SlotImage source = image(b, "source");
         SlotImage target = image(b, "target");
         try {
-            return new DeltaHeader(blockSize, source, target);
+            return new DeltaHeader(dictBytes, source, target);
         } catch (IllegalArgumentException e) {
             throw malformed(e.getMessage());
         }

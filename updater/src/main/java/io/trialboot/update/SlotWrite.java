@@ -9,13 +9,13 @@ import io.trialboot.core.TrialbootException;
 import io.trialboot.delta.DeltaApplier;
 import io.trialboot.device.BlockDevice;
 import io.trialboot.device.SlotDevices;
-import io.trialboot.device.SlotDigests;
 import java.io.IOException;
 import java.io.InputStream;
 
 /**
  * The bytes of an install: a full image streamed into the target slot, or a delta applied from
- * the active slot (its artifact counted and hashed as it is read) and the target read back.
+ * the active slot by {@link DeltaApplier} (which checks the delta file's signed digest before
+ * parsing it, and reads the target back).
  */
 final class SlotWrite {
     private Sha256 observed;
@@ -37,12 +37,9 @@ final class SlotWrite {
                 observed = FullApply.write(artifact, out, r.target());
                 return observed;
             }
-            ArtifactStream in = new ArtifactStream(artifact, r.artifact().size());
             try (BlockDevice source = slots.open(active, false)) {
-                observed = DeltaApplier.apply(in, source, out, r.base().orElseThrow(), r.target());
+                observed = DeltaApplier.apply(artifact, r.artifact(), source, out, r.base().orElseThrow(), r.target());
             }
-            in.check(r.artifact());
-            SlotDigests.verify(dev, r.target());
             return observed;
         } catch (IOException e) {
             throw new TrialbootException(Code.HOST_IO_ERROR, "reading the update media failed: " + e, e);

@@ -8,7 +8,7 @@
  * <p>The engine only sequences the transitions; their parts live beside it:
  * {@link io.trialboot.update.UpdatePolicy} (every {@link io.trialboot.update.Denial} of an install),
  * {@code BootRecovery} (what a power cut or a stage-0 fallback kept from the history),
- * {@code Selfcheck}, {@code RollbackFloor}, {@code SlotWrite} with {@code ArtifactStream} (the
+ * {@code Selfcheck}, {@code RollbackFloor}, {@code SlotWrite} (the
  * bytes of an install) and {@code Journal} (one history line).
  */
 package io.trialboot.update;
