@@ -28,8 +28,8 @@ import java.util.stream.Stream;
  *   <li>unpack with {@code dpkg-deb -x}; then {@link #assemble}, one timed stage at a time
  *       ({@link BuildStages}): derive the test keys from their fixed seed ({@link FixtureKeys});
  *       build the initramfs, which anchors the root's public key; compile the demo bundle ({@link DemoBundle}) and pack each release's
- *       signed system set ({@link Fixture}); build the four slot images v1.0.0..v1.3.0, two at a
- *       time; lay down the factory state tree ({@link FactoryState}) and the disk;</li>
+ *       signed system set ({@link Fixture}); train and dump the slots' class archive ({@link ClassArchive});
+ *       build the four slot images v1.0.0..v1.3.0, two at a time; lay down the factory state tree ({@link FactoryState}) and the disk;</li>
  *   <li>sign the releases, the delta and the feed ({@link ReleaseMedia}), write the guest cases of the
  *       hostile-input corpus ({@link HostileCorpus}), prove both on the host ({@link FixtureCheck}), and build the update
  *       media ({@link MediaImage});</li>
@@ -59,7 +59,7 @@ public final class ImageBuild {
             FixtureKeys.FILES.stream().map(f -> KEYS_DIR + "/" + f)).toList();
     static final List<String> OUTPUTS = Stream.concat(IMAGES.stream(), Stream.of("build-manifest.json")).toList();
     /** The assembly stages {@link #build} times, in order (see {@link BuildStages}). */
-    static final List<String> STAGES = List.of("unpack", "kernel and initramfs", "system sets", "slot images",
+    static final List<String> STAGES = List.of("unpack", "kernel and initramfs", "system sets", "class archive", "slot images",
             "state and disk", "releases and feed", "hostile inputs", "host check", "media", "manifest");
     /** Where {@code unpack} puts the kernel package and the root file system's packages, under the work directory. */
     static final String KERNEL_ROOT = "kernel-root";
@@ -71,8 +71,14 @@ public final class ImageBuild {
     private final Path guestJars;
     private final Path sources;
     private final Path cacheDir;
+    private final ClassArchive.Maker classArchives;
 
     ImageBuild(Path out, Path work, Path guestJars, Path sources, Path cacheDir) {
+        this(out, work, guestJars, sources, cacheDir, ClassArchive::dump);
+    }
+
+    ImageBuild(Path out, Path work, Path guestJars, Path sources, Path cacheDir, ClassArchive.Maker classArchives) {
+        this.classArchives = classArchives;
         this.out = out;
         this.work = work;
         this.guestJars = guestJars;
@@ -157,10 +163,14 @@ public final class ImageBuild {
 
         Sha256 policy = Sha256.of(Initramfs.read(sources.resolve(POLICY)));
         Map<Fixture, Path> systemSets = stages.run(STAGES.get(2), () -> systemSets(keys));
-        Map<Fixture, Path> images = stages.run(STAGES.get(3), () -> slotImages(rootfs, busybox, systemSets, built));
+        byte[] classArchive = stages.run(STAGES.get(3), () -> classArchive(rootfs, busybox, systemSets.get(Fixture.FACTORY),
+                new ClassArchive.Training(work.resolve("cds/state"), roots, sources.resolve("stage0/bootselect.sh"),
+                        KERNEL_APPEND), keys, policy));
+        Map<Fixture, Path> images = stages.run(STAGES.get(4), () -> slotImages(rootfs, busybox, systemSets, classArchive,
+                built));
         Path slotA = images.get(Fixture.FACTORY);
         Path stateTree = work.resolve("state");
-        stages.run(STAGES.get(4), () -> {
+        stages.run(STAGES.get(5), () -> {
             createDirectories(stateTree);
             FactoryState.write(stateTree, HOST_ID, keys, policy, Fixture.FACTORY.version(), DebianPackages.sha256(slotA),
                     ReleaseMedia.size(slotA));
@@ -171,25 +181,25 @@ public final class ImageBuild {
         Path media = work.resolve("media");
         Path updates = media.resolve(ReleaseMedia.UPDATES);
         ReleaseMedia.Inputs releases = new ReleaseMedia.Inputs(images, systemSets, keys, policy);
-        stages.run(STAGES.get(5), () -> {
+        stages.run(STAGES.get(6), () -> {
             ReleaseMedia.write(updates, releases, ImageBuild::log);
             RogueRoot.write(updates, releases);
         });
-        stages.run(STAGES.get(6), () -> {
+        stages.run(STAGES.get(7), () -> {
             for (HostileCorpus.Case h : HostileCorpus.inGuest()) {
                 h.write(updates, releases);
             }
             log("hostile inputs: " + HostileCorpus.inGuest().size() + " guest cases of the " + HostileCorpus.ALL.size()
                     + "-case corpus");
         });
-        stages.run(STAGES.get(7), () -> new FixtureCheck(stateTree, updates, slotA, DiskImage.SLOT_SIZE,
+        stages.run(STAGES.get(8), () -> new FixtureCheck(stateTree, updates, slotA, DiskImage.SLOT_SIZE,
                 work.resolve("check")).run(releases).forEach(line -> log("check: " + line)));
-        stages.run(STAGES.get(8), () -> {
+        stages.run(STAGES.get(9), () -> {
             long mediaBytes = MediaImage.build(media, built.resolve(MEDIA), ImageBuild::log);
             log("media: " + MEDIA + " " + mediaBytes + " bytes (ext4, " + MediaImage.payloadBytes(media)
                     + " bytes of files)");
         });
-        stages.run(STAGES.get(9), () -> BuildManifest.write(built.resolve("build-manifest.json"), key, packages, inputs,
+        stages.run(STAGES.get(10), () -> BuildManifest.write(built.resolve("build-manifest.json"), key, packages, inputs,
                 built, IMAGES, media));
         log(stages.summary());
         return built;
@@ -247,7 +257,8 @@ public final class ImageBuild {
      * factory's into {@code built/slot-a.img}, the others into the work directory (they reach the
      * outputs inside the media).
      */
-    private Map<Fixture, Path> slotImages(Path rootfs, Path busybox, Map<Fixture, Path> systemSets, Path built) {
+    private Map<Fixture, Path> slotImages(Path rootfs, Path busybox, Map<Fixture, Path> systemSets, byte[] classArchive,
+            Path built) {
         Path imagesDir = createDirectories(work.resolve("images"));
         List<Path> jars = jars();
         ExecutorService pool = Executors.newFixedThreadPool(SLOT_BUILDS_IN_PARALLEL);
@@ -258,6 +269,7 @@ public final class ImageBuild {
                     long start = System.nanoTime();
                     Path staging = work.resolve("slot-" + f.version());
                     SquashfsSlotBuilder.stage(rootfs, busybox, sources, jars, f.version().toString(), systemSets.get(f), staging);
+                    Files.write(staging.resolve(ClassArchive.ARCHIVE), classArchive);
                     Path image = (f.equals(Fixture.FACTORY) ? built : imagesDir).resolve(f.imageName());
                     SquashfsSlotBuilder.squash(staging, image, ImageBuild::log);
                     SquashfsSlotBuilder.deleteTree(staging);
@@ -286,6 +298,28 @@ public final class ImageBuild {
             throw new ImageBuildException("building a slot image failed: " + e.getCause(), e.getCause());
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The slots' class archive ({@link ClassArchive}; the same JRE and jars are in every slot, so one
+     * serves all): trained on the factory slot, staged on its own, booting a training copy of the
+     * factory state whose slot snapshot names the system set (the slot image is not built yet).
+     */
+    private byte[] classArchive(Path rootfs, Path busybox, Path factorySystemSet, ClassArchive.Training training,
+            FixtureKeys keys, Sha256 policy) {
+        try {
+            Path dir = training.state().getParent();
+            SquashfsSlotBuilder.deleteTree(dir);
+            Path root = dir.resolve("root");
+            SquashfsSlotBuilder.stage(rootfs, busybox, sources, jars(), FACTORY_VERSION, factorySystemSet, root);
+            FactoryState.write(Files.createDirectories(training.state()), HOST_ID, keys, policy,
+                    Fixture.FACTORY.version(), DebianPackages.sha256(factorySystemSet), Files.size(factorySystemSet));
+            byte[] archive = classArchives.make(root, training, dir);
+            SquashfsSlotBuilder.deleteTree(dir);
+            return archive;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

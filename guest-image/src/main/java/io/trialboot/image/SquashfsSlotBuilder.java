@@ -34,7 +34,10 @@ final class SquashfsSlotBuilder {
             "grep", "sed", "awk", "head", "tail", "tr", "setsid", "cttyhack", "uname", "dmesg", "vi", "less", "find",
             "xargs", "wc", "stat", "ln", "chmod", "date", "env", "kill", "id", "hexdump", "od", "printf", "true",
             "false", "test", "[", "time", "blockdev", "touch", "tee", "cmp", "clear");
-    /** JVM flags chosen for start-up time under TCG emulation (see docs/architecture.md). */
+    /**
+     * JVM flags chosen for start-up time under TCG emulation (see docs/architecture.md); the slot's
+     * jvm.options adds {@link ClassArchive#RUNTIME_OPTIONS}.
+     */
     static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
             "-XX:-UsePerfData", "-Xss512k", "-Xmx192m", "-Djava.security.egd=file:/dev/urandom");
 
@@ -79,7 +82,8 @@ final class SquashfsSlotBuilder {
                 classpath.add("/opt/trialboot/lib/" + jar.getFileName());
             }
             write(staging.resolve("opt/trialboot/classpath"), String.join(":", classpath) + "\n");
-            write(staging.resolve("opt/trialboot/jvm.options"), String.join(" ", JVM_OPTIONS) + "\n");
+            write(staging.resolve("opt/trialboot/jvm.options"),
+                    String.join(" ", Stream.concat(JVM_OPTIONS.stream(), ClassArchive.RUNTIME_OPTIONS.stream()).toList()) + "\n");
             Files.copy(systemSet, staging.resolve(SYSTEM_SET));
             write(staging.resolve("etc/trialboot-release"), "NAME=trialboot\nVERSION=" + version + "\n");
             write(staging.resolve("etc/hostname"), "trialboot\n");
