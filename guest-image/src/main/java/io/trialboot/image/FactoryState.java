@@ -41,7 +41,7 @@ final class FactoryState {
         Packaging.writeAdmission(stateRoot, admission(keys, policy), keys.root());
         KeyId root = keys.root().keyId();
         tree.system().recordAdmission(AdmissionOutcome.ACCEPTED, root.hex(), policy.hex(), null);
-        tree.system().recordFactoryImage(new SlotSnapshot(Slot.A, factoryVersion, factoryImage, factoryImageSize, 0));
+        tree.system().recordFactoryImage(SlotSnapshot.whole(Slot.A, factoryVersion, factoryImage, factoryImageSize, 0));
         return tree;
     }
 }

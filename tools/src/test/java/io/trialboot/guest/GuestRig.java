@@ -104,7 +104,7 @@ final class GuestRig implements AutoCloseable {
         Arrays.fill(v130, 50_000, 50_100, (byte) 3);
         Files.write(paths.slotA(), Arrays.copyOf(v100, SLOT_BYTES));
         Files.write(paths.slotB(), new byte[SLOT_BYTES]);
-        tree.system().recordFactoryImage(new SlotSnapshot(Slot.A, Version.parse("1.0.0"), Sha256.of(v100), v100.length, 0));
+        tree.system().recordFactoryImage(SlotSnapshot.whole(Slot.A, Version.parse("1.0.0"), Sha256.of(v100), v100.length, 0));
 
         Path updates = paths.media().resolve("updates");
         Path img110 = write(updates.resolve("releases/1.1.0/slot.img"), v110);

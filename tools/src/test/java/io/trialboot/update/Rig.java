@@ -58,7 +58,7 @@ final class Rig {
         devices.put(Slot.A, MemoryBlockDevice.of(factory, SLOT_BYTES));
         devices.put(Slot.B, new MemoryBlockDevice(SLOT_BYTES));
         HostStateTree tree = HostStateTree.create(stateRoot, "rig");
-        tree.system().recordFactoryImage(new SlotSnapshot(Slot.A, Version.parse("1.0.0"), Sha256.of(factory),
+        tree.system().recordFactoryImage(SlotSnapshot.whole(Slot.A, Version.parse("1.0.0"), Sha256.of(factory),
                 factory.length, 0));
         tree.system().recordAdmission(AdmissionOutcome.ACCEPTED, "rootkey", "policy", null);
         Files.write(tree.trustedRoots().resolve("root.pub"), new byte[] {1});

@@ -124,6 +124,11 @@ class UpdateEngineTest {
         UpdateReceipt sw = installAndSwitch(r, delta[0]);
         assertEquals(Rig.image(rig.v3).digest().hex(), sw.observedSha256());
         assertArrayEquals(rig.v3, rig.devices.get(Slot.B).prefix(rig.v3.length));
+        io.trialboot.hoststate.SlotSnapshot snap = rig.tree().system().snapshot(Slot.B).orElseThrow();
+        assertEquals(List.of(r.base().orElseThrow().digest(), r.artifact().digest(), r.target().digest()),
+                snap.segments().stream().map(io.trialboot.hoststate.SlotSnapshot.Segment::sha256).toList(),
+                "the segment set: base, delta, image");
+        assertEquals("apply", engine.history().read().get((int) snap.logSeq() - 1).event(), "the log boundary is the apply line");
     }
 
     @Test

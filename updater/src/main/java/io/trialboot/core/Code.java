@@ -134,4 +134,8 @@ public enum Code {
 
     // ---- guest services ----
 
+
+    // ---- host state lifecycle (layout version, leases, admission) ----
+    /** The state tree's layout version has a major version this build does not know (ENC-ASL-HOST/1 §16). */
+    HOST_LAYOUT_UNSUPPORTED,
 }

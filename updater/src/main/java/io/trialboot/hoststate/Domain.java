@@ -104,25 +104,53 @@ public final class Domain {
         writer.replace(dir.resolve(DESCRIPTOR), before.bytes(), after.encode());
     }
 
-    /** {@link Code#HOST_OK} or the code saying why the domain's state does not allow {@code capability}. */
+    /**
+     * {@link Code#HOST_OK} or the code saying why the domain's state does not allow {@code capability};
+     * a COURTESY domain whose {@link CourtesyLease} is spent may not allocate or seal ({@code HOST_LEASE_EXPIRED}).
+     */
     public Code check(Capability capability) {
-        return descriptor().state().check(capability);
+        return check(descriptor().state(), capability);
+    }
+
+    private Code check(DomainState state, Capability capability) {
+        Code code = state.check(capability);
+        if (code == Code.HOST_OK && state == DomainState.COURTESY
+                && (capability == Capability.ALLOCATE_BLOCK || capability == Capability.SEAL_BLOCK)
+                && CourtesyLease.of(dir).spent()) {
+            return Code.HOST_LEASE_EXPIRED;
+        }
+        return code;
     }
 
     /** Throws with the code of {@link #check} unless the capability is granted. */
     public void require(Capability capability, String operation) {
         DomainState state = descriptor().state();
-        Code code = state.check(capability);
+        Code code = check(state, capability);
         if (code != Code.HOST_OK) {
             throw new TrialbootException(code, operation + " needs " + capability + " but domain '" + id
-                    + "' is " + state);
+                    + "' is " + state + (code == Code.HOST_LEASE_EXPIRED ? " with its courtesy lease spent ("
+                    + CourtesyLease.of(dir) + ")" : ""));
         }
+    }
+
+    /** {@link #require} ALLOCATE_BLOCK for a write of {@code bytes} that a COURTESY domain's lease must have room for. */
+    public void allocate(long bytes, String operation) {
+        require(Capability.ALLOCATE_BLOCK, operation);
+        if (descriptor().state() == DomainState.COURTESY) {
+            CourtesyLease.of(dir).checkRoom(bytes, operation);
+        }
+    }
+
+    /** The courtesy lease, present while the domain is (or was last) admitted ACCEPTED_LIMITED. */
+    public java.util.Optional<CourtesyLease> lease() {
+        return CourtesyLease.read(dir);
     }
 
     /**
      * Records the outcome of an admission check (the signed record itself is verified by the trust
      * code and kept in {@link #admission()}). Returns {@code HOST_ADMISSION_REJECTED} for REJECTED,
-     * {@code HOST_OK} otherwise. A REVOKED domain stays revoked.
+     * {@code HOST_OK} otherwise. A REVOKED domain stays revoked. Becoming COURTESY grants a fresh
+     * {@link CourtesyLease#GRANT}; becoming FULL ends the lease.
      */
     public Code recordAdmission(AdmissionOutcome outcome, String rootKeyFingerprint, String policyHash,
             String admittedAt) {
@@ -132,6 +160,11 @@ public final class Domain {
             return Code.HOST_DOMAIN_REVOKED;
         }
         replace(r, d.withAdmission(outcome.state(), admittedAt, rootKeyFingerprint, policyHash));
+        if (outcome.state() == DomainState.COURTESY && d.state() != DomainState.COURTESY) {
+            writer.write(dir.resolve(CourtesyLease.FILE), CourtesyLease.GRANT.encode());
+        } else if (outcome.state() == DomainState.FULL) {
+            writer.delete(dir.resolve(CourtesyLease.FILE));
+        }
         return outcome == AdmissionOutcome.REJECTED ? Code.HOST_ADMISSION_REJECTED : Code.HOST_OK;
     }
 
@@ -168,9 +201,15 @@ public final class Domain {
         writer.write(dir.resolve(DESCRIPTOR), d.encode());
     }
 
-    /** Records what a slot holds (needs SEAL_BLOCK: the slot was verified). */
+    /** Records what a slot holds (needs SEAL_BLOCK: the slot was verified); a COURTESY domain's lease is charged first. */
     public void writeSnapshot(SlotSnapshot snapshot) {
-        require(Capability.SEAL_BLOCK, "recording slot " + snapshot.slot() + "'s snapshot");
+        String operation = "recording slot " + snapshot.slot() + "'s snapshot";
+        require(Capability.SEAL_BLOCK, operation);
+        if (descriptor().state() == DomainState.COURTESY) {
+            CourtesyLease lease = CourtesyLease.of(dir);
+            lease.checkRoom(snapshot.imageSize(), operation);
+            writer.write(dir.resolve(CourtesyLease.FILE), lease.charge(snapshot.imageSize()).encode());
+        }
         writer.write(snapshots().resolve(SlotSnapshot.fileName(snapshot.slot())), snapshot.encode());
     }
 

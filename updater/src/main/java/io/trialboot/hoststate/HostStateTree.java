@@ -40,7 +40,7 @@ public final class HostStateTree {
     }
 
     /**
-     * Lays down a fresh tree under {@code stateRoot/asl-host}: host id, default host policy, empty
+     * Lays down a fresh tree under {@code stateRoot/asl-host}: layout version, host id, default host policy, empty
      * trusted roots, the {@code system} domain (state UNRECOGNIZED until an admission is recorded)
      * with its {@code domain.json}, and the factory boot-control file. Writes no times, so the same
      * arguments always give the same files. {@code HOST_EXISTS} when a tree is already there.
@@ -54,6 +54,7 @@ public final class HostStateTree {
         for (String d : LAYOUT) {
             StateFiles.mkdirs(root.resolve(d));
         }
+        DurableFiles.write(root.resolve(LayoutVersion.FILE), LayoutVersion.CURRENT.encode());
         DurableFiles.write(root.resolve("host/host-id"), (hostId + "\n").getBytes(StandardCharsets.US_ASCII));
         DurableFiles.write(root.resolve("host/host-policy"), HostPolicy.defaults().encode());
         Path domainDir = root.resolve("domains").resolve(SYSTEM_DOMAIN);
@@ -71,7 +72,10 @@ public final class HostStateTree {
         return new HostStateTree(root, hostId, StateWriter.DURABLE);
     }
 
-    /** Opens an existing tree; {@code HOST_NOT_FOUND} naming what is missing when it is incomplete. */
+    /**
+     * Opens an existing tree; {@code HOST_LAYOUT_UNSUPPORTED} for a layout of another major version,
+     * {@code HOST_NOT_FOUND} naming what is missing when it is incomplete.
+     */
     public static HostStateTree open(Path stateRoot) {
         return open(stateRoot, StateWriter.DURABLE);
     }
@@ -82,6 +86,7 @@ public final class HostStateTree {
         if (!Files.isDirectory(root)) {
             throw new TrialbootException(Code.HOST_NOT_FOUND, "no host state tree at " + root);
         }
+        LayoutVersion.check(root);
         String id = new String(StateFiles.read(root.resolve("host/host-id"), Bounds.HOST_ID_CHARS + 1, "host-id"),
                 StandardCharsets.US_ASCII);
         if (!id.endsWith("\n")) {
@@ -166,7 +171,7 @@ public final class HostStateTree {
                 missing.add(d + "/");
             }
         }
-        for (String f : List.of("host/host-id", "host/host-policy")) {
+        for (String f : List.of(LayoutVersion.FILE, "host/host-id", "host/host-policy")) {
             if (!Files.isRegularFile(root.resolve(f))) {
                 missing.add(f);
             }

@@ -8,19 +8,50 @@ import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Version;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * {@code snapshots/slot-<a|b>.json}: what is installed in one slot, bound to the history log by the
- * sequence number of the entry that sealed it (seed 003 §11: "log sequence boundary").
+ * {@code snapshots/slot-<a|b>.json}: what is installed in one slot, with what seed 003 §11 asks of
+ * snapshot metadata for a deterministic replay: the log sequence boundary ({@code log_seq}, the
+ * history entry that sealed it) and the segment set, the sealed inputs its bytes are made of (the
+ * image itself for a full install or the factory image; the base image and the delta for a delta,
+ * with the image they produce).
  */
-public record SlotSnapshot(Slot slot, Version version, Sha256 imageDigest, long imageSize, long logSeq) {
+public record SlotSnapshot(Slot slot, Version version, Sha256 imageDigest, long imageSize, long logSeq,
+        List<Segment> segments) {
     public static final String SCHEMA = "trialboot.snapshot/1";
     private static final List<String> FIELDS = List.of("schema", "slot", "version", "image_sha256", "image_size",
-            "log_seq");
+            "log_seq", "segments");
+
+    /** What a segment is to the slot. */
+    public enum Role {
+        /** The image as installed (a full artifact, or the factory image). */
+        IMAGE,
+        /** The image a delta was applied to (the active slot at the time). */
+        BASE,
+        /** The {@code .nxdelta} that produced the image from the base. */
+        DELTA;
+
+        String text() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** One sealed input, named by digest and size. */
+    public record Segment(Role role, Sha256 sha256, long size) {
+        public Segment {
+            Objects.requireNonNull(role, "role");
+            Objects.requireNonNull(sha256, "sha256");
+            if (size <= 0) {
+                throw new IllegalArgumentException("segment size must be positive: " + size);
+            }
+        }
+    }
 
     public SlotSnapshot {
         Objects.requireNonNull(slot, "slot");
@@ -32,6 +63,28 @@ public record SlotSnapshot(Slot slot, Version version, Sha256 imageDigest, long 
         if (logSeq < 0) {
             throw new IllegalArgumentException("log seq must not be negative: " + logSeq);
         }
+        segments = List.copyOf(segments);
+        List<Role> roles = segments.stream().map(Segment::role).toList();
+        if (!roles.equals(List.of(Role.IMAGE)) && !roles.equals(List.of(Role.BASE, Role.DELTA, Role.IMAGE))) {
+            throw new IllegalArgumentException("segments must be [image] or [base, delta, image], not " + roles);
+        }
+        Segment image = segments.get(segments.size() - 1);
+        if (!image.sha256().equals(imageDigest) || image.size() != imageSize) {
+            throw new IllegalArgumentException("the image segment is not the slot's image");
+        }
+    }
+
+    /** A slot holding an image installed whole (full artifact or factory image): its one segment is the image. */
+    public static SlotSnapshot whole(Slot slot, Version version, Sha256 imageDigest, long imageSize, long logSeq) {
+        return new SlotSnapshot(slot, version, imageDigest, imageSize, logSeq,
+                List.of(new Segment(Role.IMAGE, imageDigest, imageSize)));
+    }
+
+    /** A slot holding the image a delta produced from {@code base}. */
+    public static SlotSnapshot fromDelta(Slot slot, Version version, Segment base, Segment delta, Sha256 imageDigest,
+            long imageSize, long logSeq) {
+        return new SlotSnapshot(slot, version, imageDigest, imageSize, logSeq,
+                List.of(base, delta, new Segment(Role.IMAGE, imageDigest, imageSize)));
     }
 
     /** The id {@code domain.json} uses in {@code current_snapshot}: {@code slot-a@<12 hex>}. */
@@ -51,21 +104,47 @@ public record SlotSnapshot(Slot slot, Version version, Sha256 imageDigest, long 
         m.put("image_sha256", imageDigest.hex());
         m.put("image_size", imageSize);
         m.put("log_seq", logSeq);
+        List<Object> segs = new ArrayList<>();
+        for (Segment s : segments) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("role", s.role().text());
+            e.put("sha256", s.sha256().hex());
+            e.put("size", s.size());
+            segs.add(e);
+        }
+        m.put("segments", segs);
         return (Json.write(m) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     public static SlotSnapshot decode(byte[] bytes) {
         Bounds.check("snapshot record", bytes.length, Bounds.RECORD_BYTES);
         Map<String, Object> m = Json.parseObject(new String(bytes, StandardCharsets.UTF_8));
-        if (!List.copyOf(m.keySet()).equals(FIELDS) || !SCHEMA.equals(m.get("schema"))) {
+        if (!List.copyOf(m.keySet()).equals(FIELDS) || !SCHEMA.equals(m.get("schema"))
+                || !(m.get("segments") instanceof List<?> segs)) {
             throw new TrialbootException(Code.MALFORMED_INPUT, "snapshot record must be " + SCHEMA + " with " + FIELDS);
         }
         try {
+            List<Segment> segments = new ArrayList<>();
+            for (Object o : segs) {
+                segments.add(segment(o));
+            }
             return new SlotSnapshot(Slot.parse(Json.string(m, "slot")), Version.parse(Json.string(m, "version")),
                     Sha256.parse(Json.string(m, "image_sha256")), Json.number(m, "image_size"),
-                    Json.number(m, "log_seq"));
+                    Json.number(m, "log_seq"), segments);
         } catch (IllegalArgumentException e) {
             throw new TrialbootException(Code.MALFORMED_INPUT, "snapshot record: " + e.getMessage());
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Segment segment(Object o) {
+        if (!(o instanceof Map<?, ?> raw) || !List.copyOf(raw.keySet()).equals(List.of("role", "sha256", "size"))) {
+            throw new IllegalArgumentException("a segment is {role, sha256, size}");
+        }
+        Map<String, Object> s = (Map<String, Object>) raw;
+        String role = Json.string(s, "role");
+        Role r = java.util.Arrays.stream(Role.values()).filter(x -> x.text().equals(role)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("segment role '" + role + "' is not image, base or delta"));
+        return new Segment(r, Sha256.parse(Json.string(s, "sha256")), Json.number(s, "size"));
     }
 }

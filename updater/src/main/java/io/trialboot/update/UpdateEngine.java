@@ -181,7 +181,7 @@ public final class UpdateEngine {
     public UpdateReceipt apply(UpdateReceipt allowed, InstallPlan r, InputStream artifact,
             Progress.Listener progress) {
         UpdatePolicy.requireAllowed(allowed, r);
-        domain.require(Capability.ALLOCATE_BLOCK, "apply");
+        domain.allocate(r.target().size(), "apply");
         BootControlFile bc = bootControl.read();
         Slot target = UpdatePolicy.idleTarget(allowed, bc);
         bootControl.markInvalid(target);
@@ -192,7 +192,7 @@ public final class UpdateEngine {
         try {
             Sha256 observed = write.run(slots, r, target, bc.active(), artifact, progress);
             long seq = history.lastSeq() + 1;
-            domain.writeSnapshot(new SlotSnapshot(target, r.version(), r.target().digest(), r.target().size(), seq));
+            domain.writeSnapshot(Segments.snapshot(target, r, seq));
             bootControl.markVerified(target);
             HistoryEntry e = journal.append(HistoryEvent.APPLY, HistoryFields.of("release", r.releaseId())
                     .and("slot", target).and("kind", r.kind().text()).and("sha256", observed)

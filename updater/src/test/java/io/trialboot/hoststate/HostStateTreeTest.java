@@ -133,7 +133,7 @@ class HostStateTreeTest {
     void snapshotsAndObjectsRoundTrip() {
         Domain system = HostStateTree.create(dir, "dev-1").system();
         system.recordAdmission(AdmissionOutcome.ACCEPTED, "k1", "p1", null);
-        SlotSnapshot s = new SlotSnapshot(Slot.A, Version.parse("1.0.0"), Sha256.of(new byte[] {1}), 4096, 0);
+        SlotSnapshot s = SlotSnapshot.whole(Slot.A, Version.parse("1.0.0"), Sha256.of(new byte[] {1}), 4096, 0);
         system.writeSnapshot(s);
         assertEquals(s, system.snapshot(Slot.A).orElseThrow());
         assertTrue(system.snapshot(Slot.B).isEmpty());
