@@ -66,7 +66,10 @@ final class ReleaseMedia {
         return "releases/" + target + "/from-" + base + ".nxdelta";
     }
 
-    /** Writes the releases and the feed under {@code updates}; the delta is made with the engine's {@link DeltaMaker}. */
+    /**
+     * Writes the releases, the feed and the admissions ({@link AdmissionMedia}) under {@code updates};
+     * the delta is made with the engine's {@link DeltaMaker}.
+     */
     static void write(Path updates, Inputs in, Consumer<String> log) {
         full(updates, in, Fixture.HEALTHY, Fixture.FACTORY.version());
         Path delta = updates.resolve(deltaPath(Fixture.NEVER_READY.version(), Fixture.HEALTHY.version()));
@@ -82,6 +85,7 @@ final class ReleaseMedia {
         Packaging.feed(CHANNEL, updates, List.of(Fixture.HEALTHY, Fixture.NEVER_READY, Fixture.CRASHING).stream()
                 .map(f -> updates.resolve(manifestPath(f.version()))).toList(), List.of(in.keys().release()))
                 .writeTo(updates.resolve(VerifiedFeed.STABLE));
+        AdmissionMedia.write(updates, in);
     }
 
     /** A full release: the image linked onto the media, its manifest signed. */

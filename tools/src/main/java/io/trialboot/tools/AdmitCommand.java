@@ -20,7 +20,7 @@ import picocli.CommandLine;
 
 /** {@code trialboot admit}: writes a signed admission record and pins its root. */
 @Command(name = "admit",
-        description = "Write a domain admission record signed by a root key (dam.cbor + dam.cbor.sig).")
+        description = "Write a domain admission record signed by a root key (dam.cbor + dam.sig, and auth/root.pub).")
 final class AdmitCommand extends ToolCommand implements Callable<Integer> {
     @Option(names = "--root-key", required = true, description = "Root private key (PEM PKCS#8) that signs the record.")
     Path rootKey;

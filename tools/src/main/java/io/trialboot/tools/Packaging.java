@@ -17,6 +17,7 @@ import io.trialboot.format.SystemSet;
 import io.trialboot.format.tar.ArchivePath;
 import io.trialboot.format.tar.TarEntry;
 import io.trialboot.format.tar.TarReader;
+import io.trialboot.trust.AdmissionDecision;
 import io.trialboot.trust.AdmissionRecord;
 import io.trialboot.trust.Ed25519;
 import io.trialboot.trust.KeyId;
@@ -91,11 +92,33 @@ public final class Packaging {
         return new Signed(bytes, sign(bytes, List.of(root)));
     }
 
-    /** Writes the signed admission record into {@code <stateRoot>/asl-host/domains/<id>/admission/}. */
+    /**
+     * Writes the signed admission record into {@code <stateRoot>/asl-host/domains/<id>/admission/}
+     * ({@code dam.cbor}, {@code dam.sig}) and the root that signed it as {@code auth/root.pub}.
+     */
     public static Path writeAdmission(Path stateRoot, AdmissionRecord record, SigningKey root) {
-        Path file = stateRoot.resolve(Trust.admissionDir(record.domain())).resolve(Trust.ADMISSION_FILE);
-        admission(record, root).writeTo(file);
-        return file;
+        Path dir = stateRoot.resolve(Trust.admissionDir(record.domain()));
+        Signed s = admission(record, root);
+        write(dir.resolve(Trust.ADMISSION_FILE), s.content());
+        write(dir.resolve(Trust.ADMISSION_SIGNATURE_FILE), s.signature());
+        write(dir.resolveSibling("auth").resolve("root.pub"), Ed25519.toPem(root.publicKey()));
+        return dir.resolve(Trust.ADMISSION_FILE);
+    }
+
+    /**
+     * Writes an admission for {@code nx admit} into {@code dir} (on the update media): the record
+     * ({@code dam.cbor}, {@code dam.sig}, signed by {@code root}) and a decision on it
+     * ({@code admission-decision.cbor}, {@code admission-decision.sig}, signed by {@code decisionSigner},
+     * which the device accepts only when it is a pinned root).
+     */
+    public static void writeAdmissionInput(Path dir, AdmissionRecord record, SigningKey root,
+            AdmissionDecision.Outcome outcome, long sequence, SigningKey decisionSigner) {
+        Signed dam = admission(record, root);
+        byte[] decision = new AdmissionDecision(record.domain(), sequence, outcome, Sha256.of(dam.content())).encode();
+        write(dir.resolve(Trust.ADMISSION_FILE), dam.content());
+        write(dir.resolve(Trust.ADMISSION_SIGNATURE_FILE), dam.signature());
+        write(dir.resolve(AdmissionDecision.FILE), decision);
+        write(dir.resolve(AdmissionDecision.SIGNATURE_FILE), sign(decision, List.of(decisionSigner)));
     }
 
     /** Packs {@code .nxb} files into a signed system set; bundle names come from their manifests. */

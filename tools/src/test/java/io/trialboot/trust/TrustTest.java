@@ -159,7 +159,7 @@ class TrustTest {
     void loadsTrustFromTheStateTree(@TempDir Path state) {
         Packaging.pinRoot(state, "root", f.root.publicKey());
         Packaging.writeAdmission(state, f.record(WitnessMode.SINGLE, 1, List.of(f.k1), List.of()), f.root);
-        assertTrue(Files.exists(state.resolve("asl-host/domains/system/admission/dam.cbor.sig")));
+        assertTrue(Files.exists(state.resolve("asl-host/domains/system/admission/dam.sig")));
         Trust t = Trust.load(state, "system");
         assertEquals(List.of(f.root.keyId()), t.roots().ids());
         assertEquals(Fixture.COMPATIBLE, t.admission().compatible());

@@ -138,4 +138,6 @@ public enum Code {
     // ---- host state lifecycle (layout version, leases, admission) ----
     /** The state tree's layout version has a major version this build does not know (ENC-ASL-HOST/1 §16). */
     HOST_LAYOUT_UNSUPPORTED,
+    /** An admission decision whose sequence number is not above the one applied last (a replay). */
+    ADMISSION_NOT_NEWER,
 }

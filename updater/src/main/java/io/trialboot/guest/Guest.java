@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
@@ -63,7 +64,7 @@ final class Guest implements AutoCloseable {
                 console.println(Marker.TRUST_ROOT_REFUSED.line(r.file(), r.code().name()));
                 console.println("trust: " + r.why());
             }
-            loaded = Trust.load(paths.anchor(), paths.state(), HostStateTree.SYSTEM_DOMAIN);
+            loaded = AdmissionService.current(Trust.load(paths.anchor(), paths.state(), HostStateTree.SYSTEM_DOMAIN), tree);
             Admission.record(tree, loaded);
         } catch (TrialbootException e) {
             trustFailure = e;
@@ -88,8 +89,11 @@ final class Guest implements AutoCloseable {
                     + " cannot start (" + e.code() + ": " + e.getMessage() + "); rebooting cannot help");
             return EXIT_HARD_FAILURE;
         }
-        UpdateService updates = new UpdateService(engine, tree, new MediaInputs(paths.media()), () -> trust, console);
-        updated = new Updated(paths, bootctld, bundlemgrd, updates, power, console);
+        AtomicReference<Trust> current = new AtomicReference<>(trust);
+        MediaInputs media = new MediaInputs(paths.media());
+        UpdateService updates = new UpdateService(engine, tree, media, current::get, console);
+        AdmissionService admissions = new AdmissionService(tree, engine, media, current, console);
+        updated = new Updated(paths, bootctld, bundlemgrd, updates, admissions, power, console);
         updated.start();
         bundlemgrd.startServices(console, bundleThreads);
 

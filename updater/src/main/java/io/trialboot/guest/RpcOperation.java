@@ -27,6 +27,8 @@ enum RpcOperation {
     RECEIPTS("Receipts", "receipts", Arg.JSON, "every install attempt's receipt, one block each\n"
             + "(--json: the UpdateReceipt/1 JSON lines)"),
     SELFCHECK("Selfcheck", "selfcheck", Arg.DEEP, "check the state (--deep re-hashes the slots); installs need OK"),
+    ADMIT("Admit", "admit", Arg.INPUT, "apply a root-signed admission decision\n"
+            + "(<input>: pkg://updates/admission/<name>)"),
     REBOOT("Reboot", "reboot", Arg.NONE, "reboot the device (a real guest reboot)");
 
     /** What an operation takes after its name. */

@@ -34,17 +34,19 @@ final class Updated implements AutoCloseable {
     private final Bootctld bootctld;
     private final Bundlemgrd bundlemgrd;
     private final UpdateService updates;
+    private final AdmissionService admissions;
     private final Power power;
     private final PrintStream console;
     private final RequestGate gate = new RequestGate();
     private ServerSocketChannel server;
 
-    Updated(GuestPaths paths, Bootctld bootctld, Bundlemgrd bundlemgrd, UpdateService updates, Power power,
-            PrintStream console) {
+    Updated(GuestPaths paths, Bootctld bootctld, Bundlemgrd bundlemgrd, UpdateService updates,
+            AdmissionService admissions, Power power, PrintStream console) {
         this.paths = paths;
         this.bootctld = bootctld;
         this.bundlemgrd = bundlemgrd;
         this.updates = updates;
+        this.admissions = admissions;
         this.power = power;
         this.console = console;
     }
@@ -135,7 +137,7 @@ final class Updated implements AutoCloseable {
         }
         boolean json = args.equals(List.of("--json"));
         return switch (op) {
-            case GET_STATUS -> json ? List.of(status().json()) : status().lines();
+            case GET_STATUS -> json ? List.of(status().json()) : withDomain(status().lines());
             case LOAD_FEED -> feed(updates.loadFeed());
             case STAGE_SYSTEM -> InstallReply.of(updates.apply(updates.stage(args.get(0)))).lines();
             case SWITCH -> {
@@ -147,11 +149,22 @@ final class Updated implements AutoCloseable {
             case HISTORY -> updates.engine().history().read().stream().map(HistoryView::line).toList();
             case RECEIPTS -> json ? receiptsJson() : ReceiptTable.lines(updates.engine().receipts().list());
             case SELFCHECK -> selfcheck(!args.isEmpty());
+            case ADMIT -> {
+                AdmissionService.Applied a = admissions.admit(args.get(0));
+                yield List.of("sequence=" + a.sequence(), "outcome=" + a.outcome(), "domain=" + a.state());
+            }
             case REBOOT -> {
                 updates.auditReboot("nx");
                 yield List.of("rebooting");
             }
         };
+    }
+
+    /** The status lines and, last, the domain's admission state ({@code domain=<STATE>}). */
+    private List<String> withDomain(List<String> lines) {
+        List<String> all = new ArrayList<>(lines);
+        all.add("domain=" + admissions.state());
+        return all;
     }
 
     private static long attempt(String text) {

@@ -1,13 +1,23 @@
 package io.trialboot.hoststate;
 
-/** The result of checking a domain admission record (seed 004 §6.2) and the state it leads to. */
+/**
+ * The outcome of an admission (seed 004 §6.2, §6.3) and the state it leads to. A root's signed
+ * decision carries one of ACCEPTED, ACCEPTED_LIMITED, DEFERRED, SUSPENDED or REVOKED; REJECTED is
+ * the device's own verdict on an admission input that did not verify, and changes no state.
+ */
 public enum AdmissionOutcome {
+    /** Publishing, indexing, federation: state FULL. */
     ACCEPTED(DomainState.FULL),
+    /** Courtesy-only storage, under a {@link CourtesyLease}: state COURTESY. */
     ACCEPTED_LIMITED(DomainState.COURTESY),
-    /** The domain exists but stays blocked. */
+    /** The domain exists but stays blocked: state UNRECOGNIZED. */
     DEFERRED(DomainState.UNRECOGNIZED),
-    /** The domain stays isolated; reported as {@code HOST_ADMISSION_REJECTED}. */
-    REJECTED(DomainState.UNRECOGNIZED);
+    /** New writes blocked until a newer decision reinstates the domain. */
+    SUSPENDED(DomainState.SUSPENDED),
+    /** Everything but local inspection blocked, for good. */
+    REVOKED(DomainState.REVOKED),
+    /** The input did not verify: recorded (history, quarantine), reported as {@code HOST_ADMISSION_REJECTED}; the state stays. */
+    REJECTED(null);
 
     private final DomainState state;
 
@@ -15,7 +25,8 @@ public enum AdmissionOutcome {
         this.state = state;
     }
 
-    public DomainState state() {
-        return state;
+    /** The state this outcome moves the domain to; REJECTED moves it nowhere (the current state is returned). */
+    public DomainState state(DomainState current) {
+        return state == null ? current : state;
     }
 }

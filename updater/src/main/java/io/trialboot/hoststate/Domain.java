@@ -148,8 +148,9 @@ public final class Domain {
 
     /**
      * Records the outcome of an admission check (the signed record itself is verified by the trust
-     * code and kept in {@link #admission()}). Returns {@code HOST_ADMISSION_REJECTED} for REJECTED,
-     * {@code HOST_OK} otherwise. A REVOKED domain stays revoked. Becoming COURTESY grants a fresh
+     * code and kept in {@link #admission()}) and moves the domain to its state. Returns
+     * {@code HOST_ADMISSION_REJECTED} for REJECTED (nothing written), {@code HOST_DOMAIN_REVOKED} for a
+     * REVOKED domain (it stays revoked), {@code HOST_OK} otherwise. Becoming COURTESY grants a fresh
      * {@link CourtesyLease#GRANT}; becoming FULL ends the lease.
      */
     public Code recordAdmission(AdmissionOutcome outcome, String rootKeyFingerprint, String policyHash,
@@ -159,13 +160,17 @@ public final class Domain {
         if (d.state() == DomainState.REVOKED) {
             return Code.HOST_DOMAIN_REVOKED;
         }
-        replace(r, d.withAdmission(outcome.state(), admittedAt, rootKeyFingerprint, policyHash));
-        if (outcome.state() == DomainState.COURTESY && d.state() != DomainState.COURTESY) {
+        if (outcome == AdmissionOutcome.REJECTED) {
+            return Code.HOST_ADMISSION_REJECTED;
+        }
+        DomainState next = outcome.state(d.state());
+        replace(r, d.withAdmission(next, admittedAt, rootKeyFingerprint, policyHash));
+        if (next == DomainState.COURTESY && d.state() != DomainState.COURTESY) {
             writer.write(dir.resolve(CourtesyLease.FILE), CourtesyLease.GRANT.encode());
-        } else if (outcome.state() == DomainState.FULL) {
+        } else if (next == DomainState.FULL) {
             writer.delete(dir.resolve(CourtesyLease.FILE));
         }
-        return outcome == AdmissionOutcome.REJECTED ? Code.HOST_ADMISSION_REJECTED : Code.HOST_OK;
+        return Code.HOST_OK;
     }
 
     /** Blocks new writes (seed 004 §6.3). */

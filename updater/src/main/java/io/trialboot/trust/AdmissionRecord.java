@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 
 /**
  * The domain admission record ({@code domains/<id>/admission/dam.cbor}, signed by a pinned root in
- * {@code dam.cbor.sig}): which release-signing keys the domain admits, which key ids are revoked,
+ * {@code dam.sig}): which release-signing keys the domain admits, which key ids are revoked,
  * the policy hash, the domain's {@code compatible} string and its witness mode.
  *
  * <pre>

@@ -34,14 +34,26 @@ public final class Trust {
      */
     public static final String ROOTS_DIR = "asl-host/host/trusted-roots";
     public static final String ADMISSION_FILE = "dam.cbor";
-    public static final String ADMISSION_SIGNATURE_FILE = "dam.cbor.sig";
+    public static final String ADMISSION_SIGNATURE_FILE = "dam.sig";
 
     private final TrustStore roots;
     private final AdmissionRecord admission;
+    private final KeyId admittedBy;
 
-    private Trust(TrustStore roots, AdmissionRecord admission) {
+    private Trust(TrustStore roots, AdmissionRecord admission, KeyId admittedBy) {
         this.roots = roots;
         this.admission = admission;
+        this.admittedBy = admittedBy;
+    }
+
+    /** The pinned root that signed the admission record. */
+    public KeyId admittedBy() {
+        return admittedBy;
+    }
+
+    /** That root's public key as PEM: what a domain's {@code auth/root.pub} holds. */
+    public byte[] admittedByPem() {
+        return Ed25519.toPem(roots.key(admittedBy));
     }
 
     /** {@code domains/<domain>/admission}, relative to the root of the state partition. */
@@ -113,26 +125,13 @@ public final class Trust {
     public static Trust establish(TrustStore roots, byte[] admissionBytes, byte[] signatureFile) {
         Objects.requireNonNull(roots, "roots");
         Bounds.check("admission record", admissionBytes.length, Bounds.MANIFEST_BYTES);
-        SignatureFile sigs = SignatureFile.decode(signatureFile);
-        List<String> seen = new ArrayList<>();
-        for (SignatureFile.Entry e : sigs.signatures()) {
-            byte[] key = roots.key(e.key());
-            if (key == null) {
-                seen.add(e.key() + " (not a pinned root)");
-            } else if (Ed25519.verify(key, admissionBytes, e.signature())) {
-                AdmissionRecord record = AdmissionRecord.decode(admissionBytes);
-                if (record.revoked().contains(e.key())) {
-                    throw new TrialbootException(Code.ADMISSION_REVOKES_SIGNER, "admission record for domain '"
-                            + record.domain() + "' revokes " + e.key() + ", the root that signed it");
-                }
-                return new Trust(roots, record);
-            } else {
-                throw new TrialbootException(Code.SIG_INVALID,
-                        "admission record signature by root " + e.key() + " does not verify");
-            }
+        KeyId root = RootSigned.signer(roots, admissionBytes, signatureFile, "admission record");
+        AdmissionRecord record = AdmissionRecord.decode(admissionBytes);
+        if (record.revoked().contains(root)) {
+            throw new TrialbootException(Code.ADMISSION_REVOKES_SIGNER, "admission record for domain '"
+                    + record.domain() + "' revokes " + root + ", the root that signed it");
         }
-        throw new TrialbootException(Code.ADMISSION_NOT_ROOT_SIGNED, "admission record is not signed by a pinned root "
-                + roots.ids() + "; signatures: " + (seen.isEmpty() ? "none" : seen));
+        return new Trust(roots, record, root);
     }
 
     public AdmissionRecord admission() {
