@@ -47,6 +47,7 @@ import io.trialboot.image.HostileCorpus.Maker;
 import io.trialboot.tools.Packaging;
 import io.trialboot.tools.Signed;
 import io.trialboot.tools.SigningKey;
+import io.trialboot.trust.AdmissionDecision;
 import io.trialboot.trust.AdmissionRecord;
 import io.trialboot.trust.SignatureFile;
 import io.trialboot.trust.WitnessMode;
@@ -808,6 +809,29 @@ final class HostileCases {
                         "a root-signed admission record for domain 'lab'",
                         c -> c.admission(Packaging.admission(HostileCorpus.admission(c.in(), "lab",
                                 Set.of(c.in().keys().revoked().keyId())), c.in().keys().root()))),
+                c("admit-decision-forged", ADMISSION, EntryPoint.ADMIT, Code.ADMISSION_NOT_ROOT_SIGNED,
+                        "an ACCEPTED decision on the factory record signed by test-release-1, not the root",
+                        c -> c.admit(factoryDam(c), decision("system", 1, "ACCEPTED", Sha256.of(factoryDam(c).content())),
+                                c.release())),
+                c("admit-decision-other-record", ADMISSION, EntryPoint.ADMIT, Code.DIGEST_MISMATCH,
+                        "a root-signed ACCEPTED decision naming another admission record than the one beside it",
+                        c -> c.admit(factoryDam(c), decision("system", 1, "ACCEPTED", sha("another record")),
+                                c.in().keys().root())),
+                c("admit-decision-tampered", ADMISSION, EntryPoint.ADMIT, Code.SIG_INVALID,
+                        "a root-signed SUSPENDED decision edited to ACCEPTED after signing", c -> {
+                            byte[] signed = decision("system", 1, "SUSPENDED", Sha256.of(factoryDam(c).content()));
+                            c.admit(factoryDam(c), signed, c.in().keys().root());
+                            c.write(AdmissionDecision.FILE, decision("system", 1, "ACCEPTED",
+                                    Sha256.of(factoryDam(c).content())));
+                        }),
+                c("admit-decision-other-domain", ADMISSION, EntryPoint.ADMIT, Code.HOST_ADMISSION_REJECTED,
+                        "a root-signed decision for domain 'lab' on the system domain's record",
+                        c -> c.admit(factoryDam(c), decision("lab", 1, "ACCEPTED", Sha256.of(factoryDam(c).content())),
+                                c.in().keys().root())),
+                c("admit-decision-sequence-zero", ADMISSION, EntryPoint.ADMIT, Code.SCHEMA_VIOLATION,
+                        "a root-signed decision with sequence 0 (the factory's, never a decision's)",
+                        c -> c.admit(factoryDam(c), decision("system", 0, "ACCEPTED", Sha256.of(factoryDam(c).content())),
+                                c.in().keys().root())),
                 c("admission-trailing-bytes", ADMISSION, EntryPoint.ADMISSION, Code.CBOR_TRAILING_BYTES,
                         "the factory admission record with a byte appended, signed by the root",
                         c -> c.admission(sign(concat(factoryRecord(c).encode(), new byte[] {0}), c.in().keys().root()))),
@@ -821,6 +845,16 @@ final class HostileCases {
                         c -> c.admission(Packaging.admission(HostileCorpus.admission(c.in(),
                                 HostileCorpus.factoryDomain(), Set.of(c.in().keys().revoked().keyId(),
                                         c.in().keys().root().keyId())), c.in().keys().root()))));
+    }
+
+    private static Signed factoryDam(Ctx c) {
+        return Packaging.admission(factoryRecord(c), c.in().keys().root());
+    }
+
+    /** Decision bytes written field by field, so a sequence of 0 (which the record type refuses) can be made. */
+    private static byte[] decision(String domain, long sequence, String outcome, Sha256 dam) {
+        return Cbor.encode(Cbor.map().put("schema", AdmissionDecision.SCHEMA).put("domain", domain)
+                .put("sequence", sequence).put("outcome", outcome).put("dam", dam.bytes()).build());
     }
 
     private static AdmissionRecord factoryRecord(Ctx c) {

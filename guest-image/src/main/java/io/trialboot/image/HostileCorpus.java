@@ -18,9 +18,11 @@ import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.tools.Packaging;
 import io.trialboot.tools.Signed;
 import io.trialboot.tools.SigningKey;
+import io.trialboot.trust.AdmissionDecision;
 import io.trialboot.trust.AdmissionRecord;
 import io.trialboot.trust.KeyId;
 import io.trialboot.trust.SignatureFile;
+import io.trialboot.trust.Trust;
 import io.trialboot.trust.WitnessMode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -83,7 +85,9 @@ final class HostileCorpus {
         /** bundlemgrd verifying and extracting the booted slot's system set. */
         SYSTEM_SET("system.nxs"),
         /** Boot: the trust store loading the domain's admission record against the pinned roots. */
-        ADMISSION("dam.cbor");
+        ADMISSION("dam.cbor"),
+        /** {@code nx admit pkg://updates/hostile/<id>}: a root's decision on the admission record beside it. */
+        ADMIT("admission-decision.cbor");
 
         final String file;
 
@@ -169,6 +173,14 @@ final class HostileCorpus {
 
         void admission(Signed s) {
             s.writeTo(dir.resolve(EntryPoint.ADMISSION.file));
+        }
+
+        /** An {@code nx admit} directory: {@code dam} with its signature, and the decision bytes signed by {@code signer}. */
+        void admit(Signed dam, byte[] decision, SigningKey signer) {
+            write(Trust.ADMISSION_FILE, dam.content());
+            write(Trust.ADMISSION_SIGNATURE_FILE, dam.signature());
+            write(AdmissionDecision.FILE, decision);
+            write(AdmissionDecision.SIGNATURE_FILE, Packaging.sign(decision, List.of(signer)));
         }
 
         void write(String name, byte[] bytes) {

@@ -21,13 +21,14 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
  * A factory device on the host for the hostile-input corpus, driven through the guest's own
  * services: {@link UpdateService} (what updated runs for {@code nx feed}, {@code nx update apply}
- * and the selftest's feed install), {@link Bundlemgrd} (the slot's system set at boot) and the
+ * and the selftest's feed install), {@link AdmissionService} ({@code nx admit}), {@link Bundlemgrd} (the slot's system set at boot) and the
  * trust load plus {@link Admission} of {@code Guest.start}. Slot a holds the factory image, slot b
  * is empty; the state tree is a copy of the factory one, booted once ({@code onBoot}) and with an
  * OK host status, exactly as the guest is when its console is ready.
@@ -168,6 +169,18 @@ public final class HostileDevice {
             return new Outcome(e.code(), Phase.STAGE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code nx admit <input>}: updated's Admit, a root's decision on an admission record from the media. */
+    public Outcome admit(String input) {
+        AdmissionService s = new AdmissionService(tree, engine, new MediaInputs(paths.media()),
+                new AtomicReference<>(Trust.load(paths.state(), HostStateTree.SYSTEM_DOMAIN)), console);
+        try {
+            s.admit(input);
+            return new Outcome(Code.HOST_OK, Phase.STAGE);
+        } catch (TrialbootException e) {
+            return new Outcome(e.code(), Phase.STAGE);
         }
     }
 

@@ -120,6 +120,7 @@ class HostileCorpusTest {
                     case INSTALL, FEED -> List.of("reject");
                     case FEED_INSTALL -> List.of("feed", "reject"); // the feed verified (audited), its entry refused
                     case SYSTEM_SET, ADMISSION -> List.of(); // at boot, before the engine logs anything
+                    case ADMIT -> List.of("admission"); // the REJECTED admission, recorded
                 });
             }
         }
@@ -143,6 +144,7 @@ class HostileCorpusTest {
             case FEED_INSTALL -> device.feedInstall(input);
             case SYSTEM_SET -> device.systemSet(input);
             case ADMISSION -> device.admission(input);
+            case ADMIT -> device.admit("pkg://updates/" + HostileCorpus.DIR + "/" + c.id());
         };
     }
 

@@ -11,6 +11,7 @@ import io.trialboot.format.ReleaseManifest;
 import io.trialboot.format.SystemSet;
 import io.trialboot.format.cbor.Cbor;
 import io.trialboot.format.cbor.CborValue;
+import io.trialboot.trust.AdmissionDecision;
 import io.trialboot.trust.Decision;
 import io.trialboot.trust.Trust;
 import io.trialboot.trust.TrustStore;
@@ -84,6 +85,9 @@ final class VerifyCommand extends ToolCommand implements Callable<Integer> {
                     Inputs.read(file.resolveSibling(Trust.ADMISSION_SIGNATURE_FILE), Bounds.SIGNATURE_BYTES));
             return "admission record for domain " + t.admission().domain() + " signed by a pinned root";
         }
+        if (name.equals(AdmissionDecision.FILE)) {
+            return decision();
+        }
         Trust trust = Trust.load(state, domain);
         if (name.endsWith(".nxs")) {
             SystemSet.Verified v = SystemSet.verify(file, trust);
@@ -109,6 +113,28 @@ final class VerifyCommand extends ToolCommand implements Callable<Integer> {
         checkArtifacts(r);
         return "release " + r.manifest().version() + " signed by " + r.signers()
                 + (updates != null ? ", " + r.manifest().artifacts().size() + " artifact(s) verified" : "");
+    }
+
+    /**
+     * An {@code nx admit} directory as the device checks it, but for the sequence number (the device's
+     * own state decides whether it is newer): the record and the decision each signed by a pinned root,
+     * the decision naming that record, both for {@code --domain}.
+     */
+    private String decision() {
+        TrustStore roots = TrustStore.load(state.resolve(Trust.ROOTS_DIR));
+        byte[] dam = Inputs.read(file.resolveSibling(Trust.ADMISSION_FILE), Bounds.MANIFEST_BYTES);
+        Trust t = Trust.establish(roots, dam,
+                Inputs.read(file.resolveSibling(Trust.ADMISSION_SIGNATURE_FILE), Bounds.SIGNATURE_BYTES));
+        AdmissionDecision d = AdmissionDecision.verify(roots, Inputs.read(file, Bounds.MANIFEST_BYTES),
+                Inputs.read(file.resolveSibling(AdmissionDecision.SIGNATURE_FILE), Bounds.SIGNATURE_BYTES), dam);
+        for (String id : java.util.List.of(t.admission().domain(), d.domain())) {
+            if (!id.equals(domain)) {
+                throw new TrialbootException(Code.HOST_ADMISSION_REJECTED, "the admission is for domain '" + id
+                        + "', not '" + domain + "'");
+            }
+        }
+        return "admission decision " + d.sequence() + " " + d.outcome() + " for domain " + d.domain()
+                + " signed by a pinned root (the device applies it only above its last sequence)";
     }
 
     /** Time spent streaming artifacts through SHA-256, for {@code --timing}. */

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trialboot.delta.DeltaMaker;
 import io.trialboot.format.cbor.Cbor;
 import io.trialboot.format.cbor.CborValue;
+import io.trialboot.trust.AdmissionDecision;
+import io.trialboot.trust.AdmissionRecord;
+import io.trialboot.trust.Trust;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -276,6 +279,22 @@ class TrialbootToolTest {
         Result verify = run("verify", "--state", p(state), p(m));
         assertEquals(1, verify.status());
         assertTrue(verify.out().startsWith("DENY SCHEMA_VIOLATION: full artifact size must not be 0"), verify.out());
+    }
+
+    @Test
+    void verifiesAnAdmissionDecisionAsTheDeviceDoes() throws Exception {
+        Path media = dir.resolve("admission");
+        SigningKey root = Keys.loadSigningKey(keys.resolve("root.key"));
+        AdmissionRecord record = Trust.load(state, "system").admission();
+        Packaging.writeAdmissionInput(media.resolve("ok"), record, root, AdmissionDecision.Outcome.SUSPENDED, 1, root);
+        assertTrue(ok("verify", "--state", p(state), p(media.resolve("ok/admission-decision.cbor"))).out()
+                .startsWith("ALLOW HOST_OK: admission decision 1 SUSPENDED for domain system signed by a pinned root"));
+        Packaging.writeAdmissionInput(media.resolve("forged"), record, root, AdmissionDecision.Outcome.ACCEPTED, 2,
+                Keys.loadSigningKey(keys.resolve("release.key")));
+        Result forged = run("verify", "--state", p(state), p(media.resolve("forged/admission-decision.cbor")));
+        assertEquals(1, forged.status());
+        assertTrue(forged.out().startsWith("DENY ADMISSION_NOT_ROOT_SIGNED: admission decision is not signed by a pinned root"),
+                forged.out());
     }
 
     /** A manifest's bytes with its image and its full artifact (the first) of size 0. */
