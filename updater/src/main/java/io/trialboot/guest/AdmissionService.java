@@ -2,14 +2,16 @@ package io.trialboot.guest;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.Inputs;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
-import io.trialboot.format.Inputs;
 import io.trialboot.hoststate.AdmissionLedger;
 import io.trialboot.hoststate.AdmissionOutcome;
 import io.trialboot.hoststate.Domain;
 import io.trialboot.hoststate.DomainState;
 import io.trialboot.hoststate.HostStateTree;
+import io.trialboot.records.HistoryEvent;
+import io.trialboot.records.HistoryFields;
 import io.trialboot.trust.AdmissionDecision;
 import io.trialboot.trust.AdmissionRequest;
 import io.trialboot.trust.Trust;
@@ -101,9 +103,9 @@ final class AdmissionService {
                 Sha256.of(files.get(Trust.ADMISSION_FILE)), Sha256.of(files.get(AdmissionDecision.FILE))).encode());
         AdmissionLedger.record(domain, decision.sequence(), files);
         AdmissionOutcome outcome = AdmissionOutcome.valueOf(decision.outcome().name());
-        Map<String, Object> fields = UpdateService.fields("sequence", decision.sequence(), "outcome", outcome.name(),
-                "input", input);
-        boolean loggedBefore = engine.audit("admission", fields).isPresent(); // e.g. FULL -> SUSPENDED: log while it may
+        HistoryFields fields = HistoryFields.of("sequence", decision.sequence()).and("outcome", outcome.name())
+                .and("input", input);
+        boolean loggedBefore = engine.audit(HistoryEvent.ADMISSION, fields).isPresent(); // FULL -> SUSPENDED: log while it may
         domain.writer().write(domain.auth().resolve(ROOT_KEY), admitted.admittedByPem());
         Code code = domain.recordAdmission(outcome, admitted.admittedBy().hex(), admitted.admission().policy().hex(), null);
         if (code != Code.HOST_OK) {
@@ -111,7 +113,7 @@ final class AdmissionService {
         }
         trust.set(admitted);
         if (!loggedBefore) {
-            engine.audit("admission", fields); // e.g. SUSPENDED -> FULL: log once it may again
+            engine.audit(HistoryEvent.ADMISSION, fields); // SUSPENDED -> FULL: log once it may again
         }
         DomainState state = domain.descriptor().state();
         console.println("admission: " + outcome + " seq=" + decision.sequence() + " domain=" + state);
@@ -122,8 +124,8 @@ final class AdmissionService {
         String name = input.startsWith(MediaInputs.SCHEME + MediaInputs.UPDATES)
                 ? input.substring((MediaInputs.SCHEME + MediaInputs.UPDATES).length()) : input;
         files.forEach((f, bytes) -> tree.quarantine(name + "/" + f, bytes));
-        engine.audit("admission", UpdateService.fields("outcome", AdmissionOutcome.REJECTED.name(), "code", e.code().name(),
-                "input", input));
+        engine.audit(HistoryEvent.ADMISSION, HistoryFields.of("outcome", AdmissionOutcome.REJECTED.name())
+                .and("code", e.code().name()).and("input", input));
         console.println("admission: " + e.getMessage());
         console.println("admission: REJECTED code=" + e.code() + " input=" + input);
         return e;

@@ -2,6 +2,7 @@ package io.trialboot.hoststate;
 
 import io.trialboot.core.Code;
 import io.trialboot.core.DurableFiles;
+import io.trialboot.core.StateFiles;
 import io.trialboot.core.TrialbootException;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,8 +2,9 @@ package io.trialboot.hoststate;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
-import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Json;
+import io.trialboot.core.StateFiles;
+import io.trialboot.core.TrialbootException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

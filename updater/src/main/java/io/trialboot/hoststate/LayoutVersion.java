@@ -1,6 +1,7 @@
 package io.trialboot.hoststate;
 
 import io.trialboot.core.Code;
+import io.trialboot.core.StateFiles;
 import io.trialboot.core.TrialbootException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

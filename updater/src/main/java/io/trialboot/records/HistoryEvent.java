@@ -20,7 +20,9 @@ public enum HistoryEvent {
     FEED("feed", false),
     SELFCHECK("selfcheck", false),
     REBOOT("reboot", false),
-    REPAIR("repair", false);
+    REPAIR("repair", false),
+    /** {@code nx admit}: an admission applied, or REJECTED with its code. */
+    ADMISSION("admission", false);
 
     private final String text;
     private final boolean transition;
