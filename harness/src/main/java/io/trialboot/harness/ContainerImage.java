@@ -1,5 +1,7 @@
 package io.trialboot.harness;
 
+import io.trialboot.harness.error.HarnessException;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,9 @@
 package io.trialboot.harness;
 
+import io.trialboot.harness.error.HarnessException;
+
+import io.trialboot.harness.error.HarnessCode;
+
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Volume;

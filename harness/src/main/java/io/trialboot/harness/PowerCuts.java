@@ -1,5 +1,7 @@
 package io.trialboot.harness;
 
+import io.trialboot.harness.error.HarnessException;
+
 import io.trialboot.harness.qmp.QmpClient;
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,9 @@
 package io.trialboot.harness;
 
+import io.trialboot.harness.error.HarnessException;
+
+import io.trialboot.harness.error.HarnessCode;
+
 import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
 import java.io.File;

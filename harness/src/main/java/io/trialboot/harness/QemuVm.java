@@ -1,5 +1,9 @@
 package io.trialboot.harness;
 
+import io.trialboot.harness.error.HarnessException;
+
+import io.trialboot.harness.error.HarnessCode;
+
 import io.trialboot.harness.qmp.QmpClient;
 import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.Contract;

@@ -1,5 +1,9 @@
 package io.trialboot.harness;
 
+import io.trialboot.harness.error.HarnessException;
+
+import io.trialboot.harness.error.HarnessCode;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.trialboot.harness;
 
+import io.trialboot.harness.error.HarnessException;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

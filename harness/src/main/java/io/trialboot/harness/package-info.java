@@ -16,8 +16,12 @@
  *   <li>{@link io.trialboot.harness.VmTerminal} — a person at a VM's console: Ctrl-A keys, the
  *       monitor, one line per guest reset ({@code scripts/vm}, and a failed test's kept VM).</li>
  * </ul>
- * Every failure of the harness itself is a {@link io.trialboot.harness.HarnessException} with a
- * {@link io.trialboot.harness.HarnessCode}; a contract that is not met is an
+ * Every failure of the harness itself is a {@link io.trialboot.harness.error.HarnessException} with a
+ * {@link io.trialboot.harness.error.HarnessCode}; a contract that is not met is an
  * {@link AssertionError} carrying the matcher's report.
  */
 package io.trialboot.harness;
+
+import io.trialboot.harness.error.HarnessException;
+
+import io.trialboot.harness.error.HarnessCode;

@@ -1,7 +1,7 @@
 package io.trialboot.it;
 
 import io.trialboot.harness.GuestImage;
-import io.trialboot.harness.HarnessException;
+import io.trialboot.harness.error.HarnessException;
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
 import io.trialboot.markers.Contract;

@@ -1,7 +1,7 @@
 package io.trialboot.harness.console;
 
-import io.trialboot.harness.HarnessCode;
-import io.trialboot.harness.HarnessException;
+import io.trialboot.harness.error.HarnessCode;
+import io.trialboot.harness.error.HarnessException;
 import io.trialboot.harness.QemuVm;
 import io.trialboot.markers.Contract;
 import io.trialboot.markers.LinePattern;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.trialboot.harness.HarnessCode;
-import io.trialboot.harness.HarnessException;
+import io.trialboot.harness.error.HarnessCode;
+import io.trialboot.harness.error.HarnessException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

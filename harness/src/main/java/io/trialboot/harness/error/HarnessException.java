@@ -1,4 +1,4 @@
-package io.trialboot.harness;
+package io.trialboot.harness.error;
 
 import java.util.Objects;
 

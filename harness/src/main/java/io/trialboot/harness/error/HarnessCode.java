@@ -1,4 +1,4 @@
-package io.trialboot.harness;
+package io.trialboot.harness.error;
 
 /**
  * Why the harness itself failed (as opposed to the guest not meeting its contract, which is an
