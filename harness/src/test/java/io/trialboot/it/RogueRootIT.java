@@ -3,6 +3,7 @@ package io.trialboot.it;
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
 import io.trialboot.markers.Contract;
+import io.trialboot.trust.Trust;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +28,10 @@ class RogueRootIT {
                 Duration.ofSeconds(30), "the console's first prompt");
 
         int from = console.mark();
-        vm.type("cp " + ROGUE + "rogue.pub /state/asl-host/host/trusted-roots/ && cp " + ROGUE + "dam.cbor " + ROGUE
-                + "dam.cbor.sig /state/asl-host/domains/system/admission/ && sync && echo rogue-root-planted");
+        String admission = "/state/asl-host/domains/system/admission/";
+        vm.type("cp " + ROGUE + "rogue.pub /state/asl-host/host/trusted-roots/ && cp " + ROGUE + "dam.cbor " + admission
+                + Trust.ADMISSION_FILE + " && cp " + ROGUE + "dam.cbor.sig " + admission + Trust.ADMISSION_SIGNATURE_FILE
+                + " && sync && echo rogue-root-planted");
         console.waitFor(from, l -> l.text().equals("rogue-root-planted"), Duration.ofSeconds(60), "the rogue root planted");
         console.run("nx selfcheck", Duration.ofSeconds(120));
         vm.type("nx update apply pkg://updates/rogue-root/manifest.nxm");
