@@ -48,7 +48,8 @@ final class VmLifecycle {
     private QmpClient qmp;
     /** QEMU exited for a guest reset and a new one is being started ({@link #relaunchAfterReset}). */
     private volatile boolean relaunching;
-    private int relaunches;
+    /** Read without the lock: a terminal's console thread asks it before it shows a new QEMU's bytes. */
+    private volatile int relaunches;
     private boolean closed;
     /** Whether QEMU's command line asks for KVM; a riscv64 guest on another host architecture is emulated (TCG). */
     private volatile boolean accelerated;
@@ -164,7 +165,7 @@ final class VmLifecycle {
         return p == null || isRunning() ? OptionalInt.empty() : process.exitCode();
     }
 
-    synchronized int relaunches() {
+    int relaunches() {
         return relaunches;
     }
 
@@ -314,8 +315,13 @@ final class VmLifecycle {
                 if (!relaunching || closed || !exited || process != ended || ended.exitCode().orElse(-1) != 0) return;
                 qemuReplaced.run();
                 closeQmp();
-                launch(List.of());
-                relaunches++;
+                relaunches++; // counted before the new QEMU's first byte, so a terminal's boot line comes first
+                try {
+                    launch(List.of());
+                } catch (RuntimeException e) {
+                    relaunches--;
+                    throw e;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

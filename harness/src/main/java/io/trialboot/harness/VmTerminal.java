@@ -37,6 +37,10 @@ public final class VmTerminal {
     private final ByteArrayOutputStream held = new ByteArrayOutputStream();
     private boolean dropped;
     private boolean atLineStart = true;
+    /** Guarded by this: the guest resets announced so far, and the boot the session began in. */
+    private int announced;
+    private int relaunchesAtStart;
+    private int firstBoot;
     private volatile boolean quitting;
     /** While attach() runs: only then may the keyboard's end interrupt the person's thread. */
     private volatile boolean attaching;
@@ -54,9 +58,10 @@ public final class VmTerminal {
      */
     public static OptionalInt run(QemuVm vm, InputStream keyboard, OutputStream terminal, String banner) {
         VmTerminal t = new VmTerminal(vm, terminal);
+        t.begin(vm.relaunches(), vm.currentBoot());
         t.say(banner);
         Thread person = Thread.currentThread();
-        Thread banners = new Thread(t::announceResets, "terminal-banners");
+        Thread banners = new Thread(t::pollResets, "terminal-banners");
         banners.setDaemon(true);
         banners.start();
         t.attaching = true;
@@ -84,17 +89,28 @@ public final class VmTerminal {
         }
     }
 
-    /** "vm: boot N (guest reset)" each time the VM boots a new QEMU for a guest reset. */
-    private void announceResets() {
-        int seen = vm.relaunches();
-        int boot = vm.currentBoot();
+    private synchronized void begin(int relaunches, int boot) {
+        announced = relaunches;
+        relaunchesAtStart = relaunches;
+        firstBoot = Math.max(1, boot);
+    }
+
+    /**
+     * "vm: boot N (guest reset)" for each new QEMU started for a guest reset and not yet announced.
+     * Called before a QEMU's bytes are shown (the VM counts a relaunch before it starts the new QEMU,
+     * so the line always comes before that boot's output) and by a poll, for a new QEMU still silent.
+     */
+    private synchronized void announceResets() {
+        for (int now = vm.relaunches(); announced < now; announced++) {
+            say("vm: boot " + (firstBoot + announced - relaunchesAtStart + 1) + " (guest reset)");
+        }
+    }
+
+    private void pollResets() {
         try {
             while (true) {
                 Thread.sleep(BANNER_POLL.toMillis());
-                int now = vm.relaunches();
-                // the boot count before the reset: the new QEMU's OpenSBI banner comes long after this poll
-                for (; seen < now; seen++) say("vm: boot " + (++boot) + " (guest reset)");
-                boot = Math.max(boot, vm.currentBoot());
+                announceResets();
             }
         } catch (InterruptedException e) {
             // the session ended
@@ -112,6 +128,7 @@ public final class VmTerminal {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 synchronized (VmTerminal.this) {
+                    if (!monitor) announceResets();
                     if (monitor) {
                         if (held.size() + len <= HELD_MAX) held.write(b, off, len);
                         else dropped = true;

@@ -51,17 +51,27 @@ class VmTerminalTest {
         }
     }
 
-    private static CompletableFuture<OptionalInt> session(QemuVm vm, PipedInputStream keyboard, Screen screen) {
-        return CompletableFuture.supplyAsync(() -> VmTerminal.run(vm, keyboard, screen, "vm: boot 1 (power on)"));
+    /**
+     * A session on {@code vm}, whose fake QEMU first waits for a line ({@code answer}): the terminal shows
+     * what QEMU prints once attached, so the guest speaks only after the key typed here has gone through it.
+     */
+    private static CompletableFuture<OptionalInt> session(QemuVm vm, PipedOutputStream keys, Screen screen)
+            throws IOException, InterruptedException {
+        PipedInputStream keyboard = new PipedInputStream(keys);
+        CompletableFuture<OptionalInt> done =
+                CompletableFuture.supplyAsync(() -> VmTerminal.run(vm, keyboard, screen, "vm: boot 1 (power on)"));
+        keys.write("start\r".getBytes(StandardCharsets.US_ASCII));
+        screen.await("got: start");
+        return done;
     }
 
     @Test
     void aGuestResetStaysInTheSessionWithABootLine() throws Exception {
-        String script = "banner\nprint first boot\nanswer\nreboot\nbanner\nprint second boot\nanswer\nhang\n";
+        String script = "banner\nanswer\nprint first boot\nanswer\nreboot\nbanner\nprint second boot\nanswer\nhang\n";
         try (QemuVm vm = QemuVm.start(FakeQemu.config(dir, script).build());
                 PipedOutputStream keys = new PipedOutputStream()) {
             Screen screen = new Screen();
-            CompletableFuture<OptionalInt> done = session(vm, new PipedInputStream(keys), screen);
+            CompletableFuture<OptionalInt> done = session(vm, keys, screen);
             screen.await("first boot");
             keys.write("go\r".getBytes(StandardCharsets.US_ASCII));
             screen.await("vm: boot 2 (guest reset)\r\n");
@@ -80,10 +90,10 @@ class VmTerminalTest {
 
     @Test
     void ctrlAXQuitsAndCtrlAHHelps() throws Exception {
-        try (QemuVm vm = QemuVm.start(FakeQemu.config(dir, "banner\nprint ready\nhang\n").build());
+        try (QemuVm vm = QemuVm.start(FakeQemu.config(dir, "banner\nanswer\nprint ready\nhang\n").build());
                 PipedOutputStream keys = new PipedOutputStream()) {
             Screen screen = new Screen();
-            CompletableFuture<OptionalInt> done = session(vm, new PipedInputStream(keys), screen);
+            CompletableFuture<OptionalInt> done = session(vm, keys, screen);
             screen.await("ready");
             keys.write(new byte[] {1, 'h'});
             screen.await("C-a x    quit QEMU");
@@ -97,11 +107,11 @@ class VmTerminalTest {
 
     @Test
     void theGuestsOutputWaitsWhileTheMonitorIsOn() throws Exception {
-        String script = "banner\nprint before\nanswer\npause 2\nprint during\nhang\n";
+        String script = "banner\nanswer\nprint before\nanswer\npause 2\nprint during\nhang\n";
         try (QemuVm vm = QemuVm.start(FakeQemu.config(dir, script).build());
                 PipedOutputStream keys = new PipedOutputStream()) {
             Screen screen = new Screen();
-            CompletableFuture<OptionalInt> done = session(vm, new PipedInputStream(keys), screen);
+            CompletableFuture<OptionalInt> done = session(vm, keys, screen);
             screen.await("before");
             keys.write("x\r".getBytes(StandardCharsets.US_ASCII));
             screen.await("got: x");
