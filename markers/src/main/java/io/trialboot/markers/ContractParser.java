@@ -117,7 +117,7 @@ final class ContractParser {
                 args[i - 1] = t.get(i).text();
                 literal[i - 1] = t.get(i).quoted();
             }
-            return LinePattern.of(marker, args, literal);
+            return PatternSyntax.of(marker, args, literal);
         } catch (IllegalArgumentException e) {
             throw syntax(e.getMessage());
         }

@@ -35,7 +35,7 @@ class CiSummaryTest {
         report("markers", "surefire", "TEST-b.xml", "tests=\"5\" failures=\"1\" errors=\"0\" skipped=\"0\"");
         report("harness", "failsafe", "TEST-c.xml", "tests=\"7\" errors=\"0\" skipped=\"0\" failures=\"0\"");
         Files.writeString(dir.resolve("harness/target/failsafe-reports/failsafe-summary.xml"), "<failsafe-summary/>");
-        CiSummary.printTotals(dir, cli.outStream());
+        JunitTotals.print(dir, cli.outStream());
         assertEquals("""
                 tests per module:
                   harness  QEMU (*IT)      7 run   0 failed   0 errors   0 skipped
@@ -89,7 +89,7 @@ class CiSummaryTest {
                   <testcase name="b"/>
                 </testsuite>
                 """);
-        CiSummary.printTotals(dir, cli.outStream());
+        JunitTotals.print(dir, cli.outStream());
         assertTrue(cli.out().contains("  harness  QEMU (*IT)     2 run   0 failed   0 errors   0 skipped   1 FLAKY (passed on a rerun)"), cli.out());
     }
 
