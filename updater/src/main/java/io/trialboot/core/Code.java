@@ -140,4 +140,16 @@ public enum Code {
     HOST_LAYOUT_UNSUPPORTED,
     /** An admission decision whose sequence number is not above the one applied last (a replay). */
     ADMISSION_NOT_NEWER,
+
+    // ---- stage 0 (verified boot: docs/verified-boot.md) ----
+    /** A signature file that is not byte for byte the layout {@code trialboot.sig/1} writes: stage 0 uses nothing in it. */
+    SIG_LAYOUT_INVALID,
+    /** No signed release manifest is kept on {@code /state} for the slot, or it signs no verity map: stage 0 cannot check it. */
+    SLOT_UNVERIFIABLE,
+    /** The manifest's signed verity salt is not the product's constant. */
+    VERITY_SALT_MISMATCH,
+    /** The slot's top hash block does not hash to the signed root hash: the slot or its tree was rewritten. */
+    VERITY_ROOT_MISMATCH,
+    /** The verified slot could not be mapped through dm-verity or its mapped root did not mount (corruption found at read time). */
+    VERITY_MAP_FAILED,
 }

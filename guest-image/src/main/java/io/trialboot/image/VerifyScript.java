@@ -1,0 +1,74 @@
+package io.trialboot.image;
+
+import io.trialboot.core.Bounds;
+import io.trialboot.format.ReleaseManifest;
+import io.trialboot.hoststate.HostStateTree;
+import io.trialboot.trust.AdmissionRecord;
+import io.trialboot.trust.KeyId;
+import io.trialboot.trust.SignatureFile;
+import io.trialboot.verity.VerityImage;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stage 0's slot verifier ({@code stage0/verify.sh}) with its constants filled in from the Java that
+ * owns them: the product's verity salt, the schema ids, the domain, the bounds, and the exact bytes
+ * of a {@code trialboot.sig/1} file as {@link SignatureFile#encode} writes them. The shell keeps no
+ * copy of any of these (docs/verified-boot.md).
+ */
+final class VerifyScript {
+    static final String FILE = "verify.sh";
+    /** The busybox applets the script runs besides the shell's built-ins (the host tests run it with only these). */
+    static final List<String> APPLETS = List.of("awk", "cat", "cut", "dd", "grep", "ls", "od", "sha256sum", "stat", "tr",
+            "xxd");
+    /** The one tool from outside busybox: every signature is OpenSSL's to check. */
+    static final String OPENSSL = "openssl";
+
+    private VerifyScript() {}
+
+    static String render(String template) {
+        String out = template;
+        for (Map.Entry<String, String> e : constants().entrySet()) {
+            String placeholder = "@" + e.getKey() + "@";
+            if (!out.contains(placeholder)) {
+                throw new ImageBuildException(FILE + " has no " + placeholder);
+            }
+            out = out.replace(placeholder, e.getValue());
+        }
+        if (out.contains("@")) {
+            throw new ImageBuildException(FILE + " has a placeholder left: " + out.substring(out.indexOf('@')));
+        }
+        return out;
+    }
+
+    static Map<String, String> constants() {
+        HexFormat hex = HexFormat.of();
+        byte[] key = new byte[KeyId.LENGTH];
+        byte[] sig = new byte[64];
+        Arrays.fill(key, (byte) 0x11);
+        Arrays.fill(sig, (byte) 0x22);
+        String empty = hex.formatHex(new SignatureFile(List.of()).encode());
+        String one = hex.formatHex(new SignatureFile(List.of(new SignatureFile.Entry(new KeyId(key), sig))).encode());
+        String head = empty.substring(0, empty.length() - 2);
+        String entry = one.substring(head.length() + 2);
+        String keyHex = hex.formatHex(key);
+        String sigHex = hex.formatHex(sig);
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("VERITY_SALT", VerityImage.SALT.hex());
+        c.put("ADMISSION_SCHEMA", AdmissionRecord.SCHEMA);
+        c.put("MANIFEST_SCHEMA", ReleaseManifest.SCHEMA);
+        c.put("DOMAIN", HostStateTree.SYSTEM_DOMAIN);
+        c.put("SIG_HEAD", head);
+        c.put("SIG_KEY", entry.substring(0, entry.indexOf(keyHex)));
+        c.put("SIG_SIG", entry.substring(entry.indexOf(keyHex) + keyHex.length(), entry.indexOf(sigHex)));
+        c.put("DOC_BYTES", Integer.toString(Bounds.MANIFEST_BYTES));
+        c.put("SIG_BYTES", Integer.toString(Bounds.SIGNATURE_BYTES));
+        c.put("KEY_FILE_BYTES", Integer.toString(Bounds.KEY_FILE_BYTES));
+        c.put("KEYS", Integer.toString(Bounds.TRUST_KEYS));
+        c.put("SIGNATURES", Integer.toString(Bounds.SIGNATURES));
+        return c;
+    }
+}

@@ -1,0 +1,309 @@
+package io.trialboot.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.trialboot.core.Sha256;
+import io.trialboot.core.Version;
+import io.trialboot.format.Artifact;
+import io.trialboot.format.ReleaseManifest;
+import io.trialboot.hoststate.HostStateTree;
+import io.trialboot.tools.Keys;
+import io.trialboot.tools.Packaging;
+import io.trialboot.tools.Signed;
+import io.trialboot.tools.SigningKey;
+import io.trialboot.trust.AdmissionRecord;
+import io.trialboot.trust.Ed25519;
+import io.trialboot.trust.SignatureFile;
+import io.trialboot.trust.WitnessMode;
+import io.trialboot.verity.VerityImage;
+import io.trialboot.verity.VerityParams;
+import io.trialboot.verity.VerityTree;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs stage 0's slot verifier ({@code stage0/verify.sh}, rendered as the image build renders it)
+ * under host busybox, with only the applets {@link VerifyScript#APPLETS} and host openssl on its
+ * PATH, against inputs the Java tools make: the factory admission record, a small slot (data + its
+ * dm-verity tree) and its signed release manifest. The good chain gives exactly
+ * {@link VerityParams#dmTable}; each hostile input gets its own code and no table line.
+ */
+class VerifyScriptTest {
+    private static final Path BUSYBOX = Path.of("/usr/bin/busybox");
+    private static final Path OPENSSL = Path.of("/usr/bin/openssl");
+    private static final Sha256 POLICY = Sha256.of("policy".getBytes(StandardCharsets.US_ASCII));
+    private static final int DATA_BLOCKS = 3;
+
+    @TempDir
+    Path dir;
+    private FixtureKeys keys;
+    private Path script;
+    private Path bin;
+    private Path roots;
+    private Path admission;
+    private Path slot;
+    private Path manifest;
+    private VerityParams verity;
+
+    @BeforeAll
+    static void needsTools() {
+        boolean present = Files.isExecutable(BUSYBOX) && Files.isExecutable(OPENSSL);
+        if (!present) {
+            System.out.println("skipping stage-0 verifier tests: " + BUSYBOX + " or " + OPENSSL
+                    + " is missing (apt-get install busybox openssl)");
+        }
+        assumeTrue(present, "host busybox or openssl missing");
+    }
+
+    @BeforeEach
+    void chain() throws IOException {
+        keys = FixtureKeys.generate(dir.resolve("keys"));
+        script = dir.resolve(VerifyScript.FILE);
+        Files.writeString(script, VerifyScript.render(Files.readString(Path.of("src/main/stage0", VerifyScript.FILE))));
+        bin = Files.createDirectories(dir.resolve("bin"));
+        for (String applet : VerifyScript.APPLETS) {
+            Files.createSymbolicLink(bin.resolve(applet), BUSYBOX);
+        }
+        Files.createSymbolicLink(bin.resolve(VerifyScript.OPENSSL), OPENSSL);
+        roots = Files.createDirectories(dir.resolve("roots"));
+        Files.write(roots.resolve(FixtureKeys.ROOT + ".pub"), Ed25519.toPem(keys.root().publicKey()));
+        admission = dir.resolve("admission");
+        writeAdmission(admission, FactoryState.admission(keys, POLICY), keys.root());
+        slot = dir.resolve("slot.img");
+        verity = writeSlot(slot, (byte) 7);
+        manifest = dir.resolve("slot-a.nxm");
+        sign(manifest(verity), List.of(keys.release()));
+    }
+
+    @Test
+    void theVerifiedChainGivesTheSignedVerityTableLine() throws Exception {
+        assertEquals("0||" + verity.dmTable(slot.toString()), run());
+    }
+
+    @Test
+    void wrongRootHashIsRefused() throws Exception {
+        byte[] m = manifest(verity);
+        flip(m, indexOf(m, verity.rootHash().bytes()));
+        sign(m, List.of(keys.release()));
+        assertRefused("VERITY_ROOT_MISMATCH");
+    }
+
+    @Test
+    void truncatedRootHashIsRefused() throws Exception {
+        byte[] m = manifest(verity);
+        int at = indexOf(m, verity.rootHash().bytes());
+        byte[] cut = new byte[m.length - 1];
+        System.arraycopy(m, 0, cut, 0, at + 31);
+        System.arraycopy(m, at + 32, cut, at + 31, m.length - at - 32);
+        cut[at - 1] = 31;
+        sign(cut, List.of(keys.release()));
+        assertRefused("SCHEMA_VIOLATION");
+    }
+
+    @Test
+    void flippedSaltIsRefused() throws Exception {
+        byte[] m = manifest(verity);
+        flip(m, indexOf(m, verity.salt().bytes()));
+        sign(m, List.of(keys.release()));
+        assertRefused("VERITY_SALT_MISMATCH");
+    }
+
+    @Test
+    void rewrittenSlotWithItsOwnTreeIsRefused() throws Exception {
+        writeSlot(slot, (byte) 8);
+        assertRefused("VERITY_ROOT_MISMATCH");
+    }
+
+    @Test
+    void manifestSignedByAKeyNotAdmittedIsRefused() throws Exception {
+        sign(manifest(verity), List.of(Keys.generate(dir.resolve("stranger"), "stranger")));
+        assertRefused("KEY_UNKNOWN");
+        sign(manifest(verity), List.of(keys.root()));
+        assertRefused("KEY_NOT_ADMITTED");
+    }
+
+    @Test
+    void manifestSignedByARevokedKeyIsRefused() throws Exception {
+        sign(manifest(verity), List.of(keys.revoked()));
+        assertRefused("KEY_REVOKED");
+    }
+
+    @Test
+    void manifestChangedAfterSigningIsRefused() throws Exception {
+        byte[] m = manifest(verity);
+        byte[] sig = Packaging.sign(m, List.of(keys.release()));
+        flip(m, indexOf(m, verity.rootHash().bytes()));
+        Files.write(manifest, m);
+        Files.write(sig(manifest), sig);
+        assertRefused("SIG_INVALID");
+    }
+
+    @Test
+    void admissionRecordNotSignedByTheAnchorIsRefused() throws Exception {
+        writeAdmission(admission, FactoryState.admission(keys, POLICY), Keys.generate(dir.resolve("rogue"), "rogue"));
+        assertRefused("ADMISSION_NOT_ROOT_SIGNED");
+    }
+
+    @Test
+    void garbageOrOversizeSignatureFilesAreRefused() throws Exception {
+        byte[] good = Files.readAllBytes(sig(manifest));
+        byte[] garbage = good.clone();
+        garbage[3] ^= 0x20;
+        Files.write(sig(manifest), garbage);
+        assertRefused("SIG_LAYOUT_INVALID");
+        Files.write(sig(manifest), Arrays.copyOf(good, good.length - 1));
+        assertRefused("SIG_LAYOUT_INVALID");
+        Files.write(sig(manifest), new byte[4097]);
+        assertRefused("HOST_INPUT_OVERSIZE");
+        Files.write(admission.resolve("dam.sig"), "garbage".getBytes(StandardCharsets.US_ASCII));
+        assertRefused("SIG_LAYOUT_INVALID");
+    }
+
+    @Test
+    void quorumShortByOneIsRefusedAndMetIsVerified() throws Exception {
+        SigningKey second = Keys.generate(dir.resolve("second"), "second");
+        writeAdmission(admission, new AdmissionRecord(HostStateTree.SYSTEM_DOMAIN, FactoryState.COMPATIBLE, POLICY,
+                WitnessMode.QUORUM, 2, Map.of(keys.release().keyId(), keys.release().publicKey(), second.keyId(),
+                        second.publicKey()), Set.of()), keys.root());
+        byte[] m = manifest(verity);
+        sign(m, List.of(keys.release()));
+        assertRefused("QUORUM_NOT_MET");
+        SignatureFile.Entry once = new SignatureFile.Entry(keys.release().keyId(), keys.release().sign(m));
+        Files.write(sig(manifest), new SignatureFile(List.of(once, once)).encode());
+        assertRefused("QUORUM_NOT_MET");
+        sign(m, List.of(keys.release(), second));
+        assertEquals("0||" + verity.dmTable(slot.toString()), run());
+    }
+
+    @Test
+    void selfAuthorityTakesTheAnchoredRoot() throws Exception {
+        writeAdmission(admission, new AdmissionRecord(HostStateTree.SYSTEM_DOMAIN, FactoryState.COMPATIBLE, POLICY,
+                WitnessMode.SELF, 1, Map.of(), Set.of()), keys.root());
+        sign(manifest(verity, keys.root()), List.of(keys.root()));
+        assertEquals("0||" + verity.dmTable(slot.toString()), run());
+        sign(manifest(verity), List.of(keys.root()));
+        assertRefused("SIGNER_MISMATCH");
+    }
+
+    @Test
+    void theNewestAppliedAdmissionIsTheOneInForce() throws Exception {
+        writeAdmission(admission.resolve("2"), new AdmissionRecord(HostStateTree.SYSTEM_DOMAIN, FactoryState.COMPATIBLE,
+                POLICY, WitnessMode.SINGLE, 1, Map.of(keys.revoked().keyId(), keys.revoked().publicKey()),
+                Set.of(keys.release().keyId())), keys.root());
+        assertRefused("KEY_REVOKED");
+    }
+
+    @Test
+    void aSlotWithoutAKeptManifestOrVerityMapIsUnverifiable() throws Exception {
+        sign(new ReleaseManifest(Version.parse("1.0.0"), Version.parse("1.0.0"), FactoryState.COMPATIBLE,
+                keys.release().keyId(), Artifact.image(Sha256.of(Files.readAllBytes(slot)), Files.size(slot)),
+                POLICY, POLICY, List.of(Artifact.full("images/a.img", Sha256.of(Files.readAllBytes(slot)),
+                        Files.size(slot)))).encode(), List.of(keys.release()));
+        assertRefused("SLOT_UNVERIFIABLE");
+        Files.delete(manifest);
+        assertRefused("SLOT_UNVERIFIABLE");
+    }
+
+    @Test
+    void signedBytesThatAreNotCanonicalCborAreRefused() throws Exception {
+        byte[] m = manifest(verity);
+        byte[] trailing = Arrays.copyOf(m, m.length + 1);
+        sign(trailing, List.of(keys.release()));
+        assertRefused("CBOR_TRAILING_BYTES");
+    }
+
+    private void assertRefused(String code) throws Exception {
+        String out = run();
+        assertEquals("1|" + code + "|", out.substring(0, Math.min(out.length(), code.length() + 3)), out);
+    }
+
+    /** {@code rc|VERIFY_CODE|VERIFY_TABLE}: the table line is empty on every refusal. */
+    private String run() throws IOException, InterruptedException {
+        Path work = Files.createTempDirectory(dir, "work");
+        ProcessBuilder p = new ProcessBuilder(BUSYBOX.toString(), "sh", "-c",
+                ". \"$1\"; verify_slot \"$2\" \"$3\" \"$4\" \"$5\" \"$6\"; rc=$?; echo \"$rc|$VERIFY_CODE|$VERIFY_TABLE\";"
+                        + " [ $rc = 0 ] || echo \"why: $VERIFY_WHY\" >&2",
+                "sh", script.toString(), slot.toString(), manifest.toString(), admission.toString(), roots.toString(),
+                work.toString());
+        p.environment().put("PATH", bin.toString());
+        p.redirectError(ProcessBuilder.Redirect.INHERIT);
+        Process started = p.start();
+        String out = new String(started.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (!started.waitFor(30, TimeUnit.SECONDS)) {
+            started.destroyForcibly();
+            throw new AssertionError("busybox did not finish");
+        }
+        return out;
+    }
+
+    private byte[] manifest(VerityParams v) throws IOException {
+        return manifest(v, keys.release());
+    }
+
+    private byte[] manifest(VerityParams v, SigningKey signer) throws IOException {
+        Sha256 image = Sha256.of(Files.readAllBytes(slot));
+        long size = Files.size(slot);
+        return new ReleaseManifest(Version.parse("1.0.0"), Version.parse("1.0.0"), FactoryState.COMPATIBLE,
+                signer.keyId(), Artifact.image(image, size), POLICY, POLICY,
+                List.of(Artifact.full("images/a.img", image, size)), Optional.of(v)).encode();
+    }
+
+    private void sign(byte[] content, List<SigningKey> signers) {
+        new Signed(content, Packaging.sign(content, signers)).writeTo(manifest);
+    }
+
+    private static void writeAdmission(Path dir, AdmissionRecord record, SigningKey root) throws IOException {
+        Signed s = Packaging.admission(record, root);
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("dam.cbor"), s.content());
+        Files.write(dir.resolve("dam.sig"), s.signature());
+    }
+
+    /** A slot of {@link #DATA_BLOCKS} blocks of {@code fill} followed by its tree, as VerityImage lays it out. */
+    private static VerityParams writeSlot(Path file, byte fill) throws IOException {
+        byte[] data = new byte[DATA_BLOCKS * VerityParams.BLOCK_SIZE];
+        Arrays.fill(data, fill);
+        ByteArrayOutputStream tree = new ByteArrayOutputStream();
+        VerityParams v = VerityTree.build(new ByteArrayInputStream(data), data.length, data.length, VerityImage.SALT, tree);
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        all.write(data);
+        tree.writeTo(all);
+        Files.write(file, all.toByteArray());
+        return v;
+    }
+
+    private static Path sig(Path file) {
+        return file.resolveSibling(file.getFileName() + ".sig");
+    }
+
+    private static void flip(byte[] bytes, int at) {
+        bytes[at] ^= 0x01;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        String h = HexFormat.of().formatHex(haystack);
+        String n = HexFormat.of().formatHex(needle);
+        for (int i = h.indexOf(n); i >= 0; i = h.indexOf(n, i + 1)) {
+            if (i % 2 == 0) {
+                return i / 2;
+            }
+        }
+        throw new AssertionError("not found");
+    }
+}
