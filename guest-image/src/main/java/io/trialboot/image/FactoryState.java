@@ -2,14 +2,17 @@ package io.trialboot.image;
 
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
+import io.trialboot.core.StateWriter;
 import io.trialboot.core.Version;
 import io.trialboot.hoststate.AdmissionOutcome;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.hoststate.SlotSnapshot;
 import io.trialboot.tools.Packaging;
+import io.trialboot.tools.Signed;
 import io.trialboot.trust.AdmissionRecord;
 import io.trialboot.trust.KeyId;
 import io.trialboot.trust.WitnessMode;
+import io.trialboot.update.SlotManifests;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -43,5 +46,10 @@ final class FactoryState {
         tree.system().recordAdmission(AdmissionOutcome.ACCEPTED, root.hex(), policy.hex(), null);
         tree.system().recordFactoryImage(SlotSnapshot.whole(Slot.A, factoryVersion, factoryImage, factoryImageSize, 0));
         return tree;
+    }
+
+    /** Keeps the factory slot's signed release manifest where every install keeps its slot's: stage 0 checks it before it boots slot a. */
+    static void keepFactoryManifest(Path stateRoot, Signed manifest) {
+        SlotManifests.keep(StateWriter.DURABLE, stateRoot, Slot.A, manifest.content(), manifest.signature());
     }
 }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -170,17 +171,19 @@ public final class ImageBuild {
                 built));
         Path slotA = images.get(Fixture.FACTORY);
         Path stateTree = work.resolve("state");
+        ReleaseMedia.Inputs releases = new ReleaseMedia.Inputs(images, systemSets, keys, policy);
         stages.run(STAGES.get(5), () -> {
             createDirectories(stateTree);
             FactoryState.write(stateTree, HOST_ID, keys, policy, Fixture.FACTORY.version(), DebianPackages.sha256(slotA),
                     ReleaseMedia.size(slotA));
+            FactoryState.keepFactoryManifest(stateTree, ReleaseMedia.release(releases, Fixture.FACTORY,
+                    Fixture.FACTORY.version(), Optional.of(ReleaseMedia.fullPath(Fixture.FACTORY.version())), List.of()));
             log("disk: GPT state/slot_a/slot_b, ext4 state, factory image in slot_a");
             DiskImage.build(built.resolve("disk.img"), stateTree, slotA, ImageBuild::log);
         });
 
         Path media = work.resolve("media");
         Path updates = media.resolve(ReleaseMedia.UPDATES);
-        ReleaseMedia.Inputs releases = new ReleaseMedia.Inputs(images, systemSets, keys, policy);
         stages.run(STAGES.get(6), () -> {
             ReleaseMedia.write(updates, releases, ImageBuild::log);
             RogueRoot.write(updates, releases);

@@ -6,10 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.bootctl.SlotState;
 import io.trialboot.core.Slot;
+import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.Contract;
 import io.trialboot.markers.ContractMatcher;
 import io.trialboot.records.HistoryEntry;
+import io.trialboot.trust.Trust;
+import io.trialboot.update.SlotManifests;
+import io.trialboot.verified.VerifiedRelease;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,6 +62,16 @@ class OtaCycleSelftestTest {
                 "boot", "mark-bad", "rollback", "reboot",
                 "boot"), events);
         assertEquals("1.1.0", rig.engine().floor().toString());
+        // Each install kept the slot's signed manifest on /state for stage 0, verifying as delivered.
+        Trust trust = Trust.load(rig.paths.anchor(), rig.paths.state(), HostStateTree.SYSTEM_DOMAIN);
+        assertEquals("1.1.0", kept(Slot.B, trust));
+        assertEquals("1.2.0", kept(Slot.A, trust));
+    }
+
+    private String kept(Slot slot, Trust trust) throws Exception {
+        Path manifest = SlotManifests.manifest(rig.paths.state(), slot);
+        byte[] sig = Files.readAllBytes(manifest.resolveSibling(manifest.getFileName() + SlotManifests.SIGNATURE_SUFFIX));
+        return VerifiedRelease.verify(Files.readAllBytes(manifest), sig, trust).manifest().version().toString();
     }
 
     @Test

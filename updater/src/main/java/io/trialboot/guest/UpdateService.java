@@ -16,6 +16,7 @@ import io.trialboot.records.HistoryFields;
 import io.trialboot.records.HostStatus;
 import io.trialboot.records.UpdateReceipt;
 import io.trialboot.trust.Trust;
+import io.trialboot.update.SlotManifests;
 import io.trialboot.update.UpdateEngine;
 import io.trialboot.verified.VerifiedFeed;
 import io.trialboot.verified.VerifiedRelease;
@@ -35,8 +36,8 @@ import java.util.function.Supplier;
  * Callers serialise on the engine (one operation at a time).
  */
 final class UpdateService {
-    /** A release admitted for installation: the receipt that allows it and what to stream. */
-    record Staged(String input, UpdateReceipt receipt, Releases.Chosen chosen) {}
+    /** A release admitted for installation: the receipt that allows it, what to stream, and the signed manifest to keep. */
+    record Staged(String input, UpdateReceipt receipt, Releases.Chosen chosen, byte[] manifest, byte[] signature) {}
 
     private final UpdateEngine engine;
     private final HostStateTree tree;
@@ -105,9 +106,10 @@ final class UpdateService {
         Releases.Chosen chosen;
         VerifiedRelease v;
         byte[] bytes;
+        byte[] sig;
         try {
             bytes = Inputs.read(manifest, Bounds.MANIFEST_BYTES);
-            byte[] sig = Inputs.read(manifest.resolveSibling(manifest.getFileName() + ".sig"), Bounds.SIGNATURE_BYTES);
+            sig = Inputs.read(manifest.resolveSibling(manifest.getFileName() + ".sig"), Bounds.SIGNATURE_BYTES);
             v = verifier.verify(bytes, sig);
             chosen = Releases.choose(v, activeImage());
         } catch (TrialbootException e) {
@@ -126,7 +128,7 @@ final class UpdateService {
             console.println(Marker.UPDATE_REJECTED.line(code.name(), input));
             throw new TrialbootException(code, message);
         }
-        return new Staged(input, receipt, chosen);
+        return new Staged(input, receipt, chosen, bytes, sig);
     }
 
     /**
@@ -140,6 +142,7 @@ final class UpdateService {
         UpdateReceipt installed;
         try (InputStream in = MediaInputs.lazy(artifact)) {
             installed = engine.apply(staged.receipt(), staged.chosen().release(), in, p -> console.println(p.line()));
+            SlotManifests.keep(tree.writer(), tree.root().getParent(), target, staged.manifest(), staged.signature());
         } catch (TrialbootException e) {
             console.println("update: " + e.getMessage());
             console.println(Marker.UPDATE_APPLY_FAILED.line(e.code().name(), target.letter()));
