@@ -13,6 +13,10 @@ import io.trialboot.trust.AdmissionRecord;
 import io.trialboot.trust.KeyId;
 import io.trialboot.trust.WitnessMode;
 import io.trialboot.update.SlotManifests;
+import io.trialboot.verity.VerityImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -36,15 +40,37 @@ final class FactoryState {
                 Map.of(keys.release().keyId(), keys.release().publicKey()), Set.of(keys.revoked().keyId()));
     }
 
-    /** Lays down the factory tree in the empty directory {@code stateRoot}. */
+    /** Lays down the factory tree in the empty directory {@code stateRoot}; the image carries no verity tree. */
     static HostStateTree write(Path stateRoot, String hostId, FixtureKeys keys, Sha256 policy, Version factoryVersion,
             Sha256 factoryImage, long factoryImageSize) {
+        return write(stateRoot, hostId, keys, policy, SlotSnapshot.whole(Slot.A, factoryVersion, factoryImage,
+                factoryImageSize, 0));
+    }
+
+    /**
+     * Lays down the factory tree for the slot image file {@code factoryImage}: its snapshot record
+     * names its digest, size and the verity parameters of the tree it carries (checked against its
+     * data by {@link VerityImage#read}).
+     */
+    static HostStateTree write(Path stateRoot, String hostId, FixtureKeys keys, Sha256 policy, Version factoryVersion,
+            Path factoryImage) {
+        try {
+            return write(stateRoot, hostId, keys, policy, SlotSnapshot.whole(Slot.A, factoryVersion,
+                    DebianPackages.sha256(factoryImage), Files.size(factoryImage), 0)
+                    .withVerity(VerityImage.read(factoryImage)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static HostStateTree write(Path stateRoot, String hostId, FixtureKeys keys, Sha256 policy,
+            SlotSnapshot factory) {
         HostStateTree tree = HostStateTree.create(stateRoot, hostId);
         Packaging.pinRoot(stateRoot, FixtureKeys.ROOT, keys.root().publicKey());
         Packaging.writeAdmission(stateRoot, admission(keys, policy), keys.root());
         KeyId root = keys.root().keyId();
         tree.system().recordAdmission(AdmissionOutcome.ACCEPTED, root.hex(), policy.hex(), null);
-        tree.system().recordFactoryImage(SlotSnapshot.whole(Slot.A, factoryVersion, factoryImage, factoryImageSize, 0));
+        tree.system().recordFactoryImage(factory);
         return tree;
     }
 

@@ -174,8 +174,7 @@ public final class ImageBuild {
         ReleaseMedia.Inputs releases = new ReleaseMedia.Inputs(images, systemSets, keys, policy);
         stages.run(STAGES.get(5), () -> {
             createDirectories(stateTree);
-            FactoryState.write(stateTree, HOST_ID, keys, policy, Fixture.FACTORY.version(), DebianPackages.sha256(slotA),
-                    ReleaseMedia.size(slotA));
+            FactoryState.write(stateTree, HOST_ID, keys, policy, Fixture.FACTORY.version(), slotA);
             FactoryState.keepFactoryManifest(stateTree, ReleaseMedia.release(releases, Fixture.FACTORY,
                     Fixture.FACTORY.version(), Optional.of(ReleaseMedia.fullPath(Fixture.FACTORY.version())), List.of()));
             log("disk: GPT state/slot_a/slot_b, ext4 state, factory image in slot_a");

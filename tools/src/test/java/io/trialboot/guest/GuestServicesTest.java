@@ -69,7 +69,8 @@ class GuestServicesTest {
         Nx s = nx(rig, "status");
         assertEquals(0, s.rc());
         assertEquals(List.of("slot=a", "version=1.0.0", "boot_count=1", "mode=normal", "tries_left=0", "slot_a=good",
-                "slot_b=empty", "active=a", "trial=none", "floor=1.0.0", "domain=FULL"), s.lines());
+                "slot_b=empty", "active=a", "trial=none", "floor=1.0.0", "verity_a=none", "verity_b=none", "domain=FULL"),
+                s.lines());
     }
 
     @Test

@@ -10,7 +10,6 @@ import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.UpdateReceipt;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -121,7 +120,7 @@ class RefusalRecordsTest {
         GuestServicesTest.Nx table = nx(rig, "receipts");
         assertEquals(0, table.rc());
         assertEquals("receipt 1: DENY MALFORMED_INPUT", table.lines().get(0));
-        assertEquals("  release          ../x", table.lines().get(1));
+        assertEquals("  release           ../x", table.lines().get(1));
         GuestServicesTest.Nx json = nx(rig, "receipts", "--json");
         assertEquals(0, json.rc());
         Map<String, Object> r = Json.parseObject(json.lines().get(0));
@@ -139,8 +138,9 @@ class RefusalRecordsTest {
         assertEquals("a", s.get("slot"));
         assertEquals("1.0.0", s.get("version"));
         assertTrue(s.get("boot_count") instanceof Number, s.toString());
-        List<String> withDomain = new ArrayList<>(StatusReply.parse(lines.lines()).lines());
-        withDomain.add("domain=FULL"); // the domain's admission state, last (nx admit)
-        assertEquals(withDomain, lines.lines());
+        assertEquals("FULL", s.get("domain"), "the domain's admission state (nx admit), in --json too");
+        assertEquals("none", s.get("verity_a"), "the rig's factory image carries no verity tree");
+        assertEquals(StatusReply.parse(lines.lines()).lines(), lines.lines());
+        assertEquals("domain=FULL", lines.lines().get(lines.lines().size() - 1));
     }
 }

@@ -148,7 +148,11 @@ public enum Code {
     SLOT_UNVERIFIABLE,
     /** The manifest's signed verity salt is not the product's constant. */
     VERITY_SALT_MISMATCH,
-    /** The slot's top hash block does not hash to the signed root hash: the slot or its tree was rewritten. */
+    /**
+     * The slot's top hash block does not hash to the signed root hash (stage 0), or the root hash
+     * recomputed from the slot's data is not the signed one ({@code nx selfcheck --deep}): the slot
+     * or its tree was rewritten.
+     */
     VERITY_ROOT_MISMATCH,
     /** The verified slot could not be mapped through dm-verity or its mapped root did not mount (corruption found at read time). */
     VERITY_MAP_FAILED,

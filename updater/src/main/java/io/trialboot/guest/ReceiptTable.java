@@ -34,6 +34,7 @@ final class ReceiptTable {
             f.put("switch", r.switchOutcome().name());
             f.put("expected sha256", or(r.expectedSha256()));
             f.put("observed sha256", or(r.observedSha256()));
+            f.put("verity root hash", or(r.verityRootHash()));
             f.put("history line", Long.toString(r.logSeq()));
             f.put("build", r.buildId());
             int width = f.keySet().stream().mapToInt(String::length).max().orElse(0);

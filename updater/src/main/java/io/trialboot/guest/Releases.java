@@ -44,10 +44,10 @@ public final class Releases {
         String id = "rel-" + v.manifest().version() + "@" + v.manifestSha256().shortHex();
         InstallPlan r = a.kind() == Artifact.Kind.FULL
                 ? new InstallPlan(id, v.manifest().version(), v.manifest().minVersion(),
-                        InstallPlan.Kind.FULL, artifact, target, Optional.empty())
+                        InstallPlan.Kind.FULL, artifact, target, Optional.empty(), v.manifest().verity())
                 : new InstallPlan(id, v.manifest().version(), v.manifest().minVersion(),
                         InstallPlan.Kind.DELTA, artifact, target,
-                        a.base());
+                        a.base(), v.manifest().verity());
         return new Chosen(r, a);
     }
 }

@@ -197,8 +197,12 @@ final class UpdateService {
     }
 
     Optional<SlotSnapshot> activeSnapshot() {
-        BootControlFile bc = engine.bootControl().read();
-        return tree.system().snapshot(bc.active());
+        return snapshot(engine.bootControl().read().active());
+    }
+
+    /** What the snapshot record of {@code slot} says it holds, if there is one. */
+    Optional<SlotSnapshot> snapshot(Slot slot) {
+        return tree.system().snapshot(slot);
     }
 
     private Optional<Sha256> activeImage() {

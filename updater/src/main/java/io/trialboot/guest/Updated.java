@@ -2,14 +2,17 @@ package io.trialboot.guest;
 
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.core.Code;
+import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.format.Feed;
+import io.trialboot.hoststate.SlotSnapshot;
 import io.trialboot.markers.Marker;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HostStatus;
 import io.trialboot.records.UpdateReceipt;
 import io.trialboot.verified.VerifiedFeed;
+import io.trialboot.verity.VerityParams;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
@@ -20,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * updated: the update daemon's local RPC on a Unix socket ({@link Rpc}). Reports ready only once
@@ -137,7 +141,7 @@ final class Updated implements AutoCloseable {
         }
         boolean json = args.equals(List.of("--json"));
         return switch (op) {
-            case GET_STATUS -> json ? List.of(status().json()) : withDomain(status().lines());
+            case GET_STATUS -> json ? List.of(status().json()) : status().lines();
             case LOAD_FEED -> feed(updates.loadFeed());
             case STAGE_SYSTEM -> InstallReply.of(updates.apply(updates.stage(args.get(0)))).lines();
             case SWITCH -> {
@@ -160,13 +164,6 @@ final class Updated implements AutoCloseable {
         };
     }
 
-    /** The status lines and, last, the domain's admission state ({@code domain=<STATE>}). */
-    private List<String> withDomain(List<String> lines) {
-        List<String> all = new ArrayList<>(lines);
-        all.add("domain=" + admissions.state());
-        return all;
-    }
-
     private static long attempt(String text) {
         if (!text.matches("[1-9][0-9]{0,8}")) {
             throw new TrialbootException(Code.MALFORMED_INPUT, "attempt must be a positive number: '" + text + "'");
@@ -179,7 +176,12 @@ final class Updated implements AutoCloseable {
         Slot booted = bootctld.bootedSlot();
         boolean trial = now.trial().map(booted::equals).orElse(false);
         return new StatusReply(booted, bundlemgrd.version(), now.bootCount(), trial ? "trial" : "normal",
-                now.triesLeft(), now.slotA(), now.slotB(), now.active(), now.trial(), updates.engine().floor());
+                now.triesLeft(), now.slotA(), now.slotB(), now.active(), now.trial(), updates.engine().floor(),
+                verityRoot(Slot.A), verityRoot(Slot.B), admissions.state());
+    }
+
+    private Optional<Sha256> verityRoot(Slot slot) {
+        return updates.snapshot(slot).flatMap(SlotSnapshot::verity).map(VerityParams::rootHash);
     }
 
     private static List<String> feed(VerifiedFeed vf) {
@@ -205,7 +207,9 @@ final class Updated implements AutoCloseable {
             throw new TrialbootException(Code.UPDATE_PRECHECK_FAILED, name + ": " + String.join("; ", s.failures())
                     + " (installs are refused until a selfcheck is OK)");
         }
-        return List.of(name + ": OK");
+        List<String> lines = new ArrayList<>(List.of(name + ": OK"));
+        lines.addAll(s.checked());
+        return lines;
     }
 
     @Override

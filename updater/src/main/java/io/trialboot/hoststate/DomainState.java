@@ -33,7 +33,8 @@ public enum DomainState {
         };
     }
 
-    static DomainState parse(String text) {
+    /** The state named {@code text}; anything else is {@code MALFORMED_INPUT}. */
+    public static DomainState parse(String text) {
         for (DomainState s : values()) {
             if (s.name().equals(text)) {
                 return s;

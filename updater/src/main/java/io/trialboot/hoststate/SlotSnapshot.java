@@ -7,26 +7,33 @@ import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Version;
+import io.trialboot.verity.VerityParams;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * {@code snapshots/slot-<a|b>.json}: what is installed in one slot, with what seed 003 §11 asks of
  * snapshot metadata for a deterministic replay: the log sequence boundary ({@code log_seq}, the
  * history entry that sealed it) and the segment set, the sealed inputs its bytes are made of (the
  * image itself for a full install or the factory image; the base image and the delta for a delta,
- * with the image they produce).
+ * with the image they produce), and the dm-verity parameters signed for the image ({@code verity},
+ * the release manifest's {@code verity} map with the root hash; null for an image without a tree),
+ * against which {@code nx selfcheck --deep} recomputes the slot's root hash from its data.
  */
 public record SlotSnapshot(Slot slot, Version version, Sha256 imageDigest, long imageSize, long logSeq,
-        List<Segment> segments) {
-    public static final String SCHEMA = "trialboot.snapshot/1";
+        List<Segment> segments, Optional<VerityParams> verity) {
+    public static final String SCHEMA = "trialboot.snapshot/2";
     private static final List<String> FIELDS = List.of("schema", "slot", "version", "image_sha256", "image_size",
-            "log_seq", "segments");
+            "log_seq", "segments", "verity");
+    private static final List<String> VERITY_FIELDS = List.of("algorithm", "data_block_size", "hash_block_size",
+            "data_size", "tree_offset", "salt", "root_hash");
 
     /** What a segment is to the slot. */
     public enum Role {
@@ -72,19 +79,28 @@ public record SlotSnapshot(Slot slot, Version version, Sha256 imageDigest, long 
         if (!image.sha256().equals(imageDigest) || image.size() != imageSize) {
             throw new IllegalArgumentException("the image segment is not the slot's image");
         }
+        Objects.requireNonNull(verity, "verity");
+        if (verity.isPresent() && verity.get().treeOffset() + verity.get().treeSize() != imageSize) {
+            throw new IllegalArgumentException("the verity tree does not end where the image ends");
+        }
     }
 
     /** A slot holding an image installed whole (full artifact or factory image): its one segment is the image. */
     public static SlotSnapshot whole(Slot slot, Version version, Sha256 imageDigest, long imageSize, long logSeq) {
         return new SlotSnapshot(slot, version, imageDigest, imageSize, logSeq,
-                List.of(new Segment(Role.IMAGE, imageDigest, imageSize)));
+                List.of(new Segment(Role.IMAGE, imageDigest, imageSize)), Optional.empty());
     }
 
     /** A slot holding the image a delta produced from {@code base}. */
     public static SlotSnapshot fromDelta(Slot slot, Version version, Segment base, Segment delta, Sha256 imageDigest,
             long imageSize, long logSeq) {
         return new SlotSnapshot(slot, version, imageDigest, imageSize, logSeq,
-                List.of(base, delta, new Segment(Role.IMAGE, imageDigest, imageSize)));
+                List.of(base, delta, new Segment(Role.IMAGE, imageDigest, imageSize)), Optional.empty());
+    }
+
+    /** The same record with the verity parameters signed for its image (empty: the image carries no tree). */
+    public SlotSnapshot withVerity(Optional<VerityParams> signed) {
+        return new SlotSnapshot(slot, version, imageDigest, imageSize, logSeq, segments, signed);
     }
 
     /** The id {@code domain.json} uses in {@code current_snapshot}: {@code slot-a@<12 hex>}. */
@@ -113,6 +129,7 @@ public record SlotSnapshot(Slot slot, Version version, Sha256 imageDigest, long 
             segs.add(e);
         }
         m.put("segments", segs);
+        m.put("verity", verity.map(SlotSnapshot::verityMap).orElse(null));
         return (Json.write(m) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
@@ -130,10 +147,35 @@ public record SlotSnapshot(Slot slot, Version version, Sha256 imageDigest, long 
             }
             return new SlotSnapshot(Slot.parse(Json.string(m, "slot")), Version.parse(Json.string(m, "version")),
                     Sha256.parse(Json.string(m, "image_sha256")), Json.number(m, "image_size"),
-                    Json.number(m, "log_seq"), segments);
-        } catch (IllegalArgumentException e) {
+                    Json.number(m, "log_seq"), segments,
+                    m.get("verity") == null ? Optional.empty() : Optional.of(verity(m.get("verity"))));
+        } catch (IllegalArgumentException | TrialbootException e) {
             throw new TrialbootException(Code.MALFORMED_INPUT, "snapshot record: " + e.getMessage());
         }
+    }
+
+    private static Map<String, Object> verityMap(VerityParams v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("algorithm", v.algorithm());
+        m.put("data_block_size", (long) v.dataBlockSize());
+        m.put("hash_block_size", (long) v.hashBlockSize());
+        m.put("data_size", v.dataSize());
+        m.put("tree_offset", v.treeOffset());
+        m.put("salt", v.salt().hex());
+        m.put("root_hash", v.rootHash().hex());
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VerityParams verity(Object o) {
+        if (!(o instanceof Map<?, ?> raw) || !List.copyOf(raw.keySet()).equals(VERITY_FIELDS)) {
+            throw new IllegalArgumentException("verity is null or " + VERITY_FIELDS);
+        }
+        Map<String, Object> v = (Map<String, Object>) raw;
+        return new VerityParams(Json.string(v, "algorithm"), (int) Math.min(Json.number(v, "data_block_size"), 1 << 20),
+                (int) Math.min(Json.number(v, "hash_block_size"), 1 << 20), Json.number(v, "data_size"),
+                Json.number(v, "tree_offset"), Sha256.parse(Json.string(v, "salt")),
+                Sha256.parse(Json.string(v, "root_hash")));
     }
 
     @SuppressWarnings("unchecked")
@@ -143,7 +185,7 @@ public record SlotSnapshot(Slot slot, Version version, Sha256 imageDigest, long 
         }
         Map<String, Object> s = (Map<String, Object>) raw;
         String role = Json.string(s, "role");
-        Role r = java.util.Arrays.stream(Role.values()).filter(x -> x.text().equals(role)).findFirst()
+        Role r = Arrays.stream(Role.values()).filter(x -> x.text().equals(role)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("segment role '" + role + "' is not image, base or delta"));
         return new Segment(r, Sha256.parse(Json.string(s, "sha256")), Json.number(s, "size"));
     }

@@ -22,14 +22,17 @@ import java.util.stream.Stream;
 
 /**
  * {@code host_status_<n>.json}: the result of {@code nx selfcheck} number {@code n}. {@code OK}
- * when {@code failures} is empty; each failure is one line a person can act on.
+ * when {@code failures} is empty; each failure is one line a person can act on, starting with what
+ * failed and, where a check has one, its code. {@code checked} says what was verified besides (each
+ * bootable slot's signed dm-verity root hash, and with {@code --deep} that its data hashes to it).
  */
-public record HostStatus(long n, String buildId, List<String> failures) {
-    public static final String SCHEMA_VERSION = "HostStatus/1";
+public record HostStatus(long n, String buildId, List<String> failures, List<String> checked) {
+    public static final String SCHEMA_VERSION = "HostStatus/2";
     private static final Pattern NAME = Pattern.compile("host_status_(\\d{1,9})\\.json");
 
     public HostStatus {
         failures = List.copyOf(failures);
+        checked = List.copyOf(checked);
         if (n < 1) {
             throw new IllegalArgumentException("n starts at 1: " + n);
         }
@@ -50,29 +53,39 @@ public record HostStatus(long n, String buildId, List<String> failures) {
         m.put("n", n);
         m.put("status", ok() ? "OK" : "FAIL");
         m.put("failures", failures);
+        m.put("checked", checked);
         return (Json.write(m) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     public static HostStatus decode(byte[] bytes) {
         Bounds.check("host status", bytes.length, Bounds.RECORD_BYTES);
         Map<String, Object> m = Json.parseObject(new String(bytes, StandardCharsets.UTF_8));
-        if (!SCHEMA_VERSION.equals(m.get("schemaVersion")) || !(m.get("failures") instanceof List<?> f)
-                || !m.keySet().equals(Set.of("schemaVersion", "buildId", "n", "status", "failures"))) {
+        if (!SCHEMA_VERSION.equals(m.get("schemaVersion"))
+                || !m.keySet().equals(Set.of("schemaVersion", "buildId", "n", "status", "failures", "checked"))) {
             throw new TrialbootException(Code.MALFORMED_INPUT, "host status must be " + SCHEMA_VERSION);
         }
-        List<String> failures = new ArrayList<>();
-        for (Object o : f) {
-            if (!(o instanceof String s)) {
-                throw new TrialbootException(Code.MALFORMED_INPUT, "host status failures must be strings");
-            }
-            failures.add(s);
-        }
-        HostStatus s = new HostStatus(Json.number(m, "n"), Json.string(m, "buildId"), failures);
+        List<String> failures = strings(m.get("failures"), "failures");
+        HostStatus s = new HostStatus(Json.number(m, "n"), Json.string(m, "buildId"), failures,
+                strings(m.get("checked"), "checked"));
         if (!Json.string(m, "status").equals(s.ok() ? "OK" : "FAIL")) {
             throw new TrialbootException(Code.MALFORMED_INPUT, "host status says " + m.get("status")
                     + " but lists " + failures.size() + " failures");
         }
         return s;
+    }
+
+    private static List<String> strings(Object list, String what) {
+        List<String> out = new ArrayList<>();
+        if (list instanceof List<?> l) {
+            for (Object o : l) {
+                if (!(o instanceof String s)) {
+                    throw new TrialbootException(Code.MALFORMED_INPUT, "host status " + what + " must be strings");
+                }
+                out.add(s);
+            }
+            return out;
+        }
+        throw new TrialbootException(Code.MALFORMED_INPUT, "host status " + what + " must be a list");
     }
 
     /** Writes status number {@code n} into {@code dir}. */

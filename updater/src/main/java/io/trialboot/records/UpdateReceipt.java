@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * {@code UpdateReceipt/1}: what happened to one install attempt (SPEC §3.7, seed 000). Written when
  * the decision is taken and rewritten as the install and switch progress. Digests are hex; the
- * observed digest is null until something was measured.
+ * observed digest is null until something was measured; {@code verityRootHash} is the dm-verity
+ * root hash the release manifest signs for the image (null for an image without a tree).
  */
 public record UpdateReceipt(
         long attempt,
@@ -25,6 +26,7 @@ public record UpdateReceipt(
         String kind,
         String targetSlot,
         String expectedSha256,
+        String verityRootHash,
         String observedSha256,
         Decision decision,
         List<Code> reasonCodes,
@@ -41,7 +43,7 @@ public record UpdateReceipt(
     public enum SwitchOutcome { NOT_ATTEMPTED, TRIAL_SET, CONFIRMED, ROLLED_BACK, FAILED }
 
     private static final List<String> FIELDS = List.of("schemaVersion", "buildId", "attempt", "releaseId", "version",
-            "kind", "targetSlot", "expectedSha256", "observedSha256", "decision", "reasonCodes", "installStatus",
+            "kind", "targetSlot", "expectedSha256", "verityRootHash", "observedSha256", "decision", "reasonCodes", "installStatus",
             "switchOutcome", "logSeq");
 
     public UpdateReceipt {
@@ -65,35 +67,37 @@ public record UpdateReceipt(
      */
     public static UpdateReceipt decided(long attempt, String buildId, String releaseId, Decision decision,
             List<Code> reasons, long logSeq) {
-        return new UpdateReceipt(attempt, buildId, releaseId, null, null, null, null, null, decision, reasons,
+        return new UpdateReceipt(attempt, buildId, releaseId, null, null, null, null, null, null, decision, reasons,
                 InstallStatus.NOT_STARTED, SwitchOutcome.NOT_ATTEMPTED, logSeq);
     }
 
-    public UpdateReceipt withRelease(String version, String kind, String targetSlot, String expectedSha256) {
-        return new UpdateReceipt(attempt, buildId, releaseId, version, kind, targetSlot, expectedSha256,
+    /** The release's fields; {@code verityRootHash} is null when its image carries no verity tree. */
+    public UpdateReceipt withRelease(String version, String kind, String targetSlot, String expectedSha256,
+            String verityRootHash) {
+        return new UpdateReceipt(attempt, buildId, releaseId, version, kind, targetSlot, expectedSha256, verityRootHash,
                 observedSha256, decision, reasonCodes, installStatus, switchOutcome, logSeq);
     }
 
     /** The install's progress and the digest measured so far (null when nothing was). */
     public UpdateReceipt withInstall(InstallStatus status, String observed) {
-        return new UpdateReceipt(attempt, buildId, releaseId, version, kind, targetSlot, expectedSha256, observed,
-                decision, reasonCodes, status, switchOutcome, logSeq);
+        return new UpdateReceipt(attempt, buildId, releaseId, version, kind, targetSlot, expectedSha256, verityRootHash,
+                observed, decision, reasonCodes, status, switchOutcome, logSeq);
     }
 
     public UpdateReceipt withSwitch(SwitchOutcome outcome) {
         return new UpdateReceipt(attempt, buildId, releaseId, version, kind, targetSlot, expectedSha256,
-                observedSha256, decision, reasonCodes, installStatus, outcome, logSeq);
+                verityRootHash, observedSha256, decision, reasonCodes, installStatus, outcome, logSeq);
     }
 
     public UpdateReceipt withReasons(List<Code> reasons) {
         return new UpdateReceipt(attempt, buildId, releaseId, version, kind, targetSlot, expectedSha256,
-                observedSha256, decision, reasons, installStatus, switchOutcome, logSeq);
+                verityRootHash, observedSha256, decision, reasons, installStatus, switchOutcome, logSeq);
     }
 
     /** The history line that recorded the receipt's last change. */
     public UpdateReceipt withLogSeq(long seq) {
         return new UpdateReceipt(attempt, buildId, releaseId, version, kind, targetSlot, expectedSha256,
-                observedSha256, decision, reasonCodes, installStatus, switchOutcome, seq);
+                verityRootHash, observedSha256, decision, reasonCodes, installStatus, switchOutcome, seq);
     }
 
     public byte[] encode() {
@@ -106,6 +110,7 @@ public record UpdateReceipt(
         m.put("kind", kind);
         m.put("targetSlot", targetSlot);
         m.put("expectedSha256", expectedSha256);
+        m.put("verityRootHash", verityRootHash);
         m.put("observedSha256", observedSha256);
         m.put("decision", decision.name());
         m.put("reasonCodes", reasonCodes.stream().map(Code::name).toList());
@@ -137,6 +142,7 @@ public record UpdateReceipt(
             return Optional.of(new UpdateReceipt(Json.number(m, "attempt"), Json.string(m, "buildId"),
                     Json.string(m, "releaseId"), Json.nullableString(m, "version"), Json.nullableString(m, "kind"),
                     Json.nullableString(m, "targetSlot"), Json.nullableString(m, "expectedSha256"),
+                    Json.nullableString(m, "verityRootHash"),
                     Json.nullableString(m, "observedSha256"), Decision.valueOf(Json.string(m, "decision")), reasons,
                     InstallStatus.valueOf(Json.string(m, "installStatus")),
                     SwitchOutcome.valueOf(Json.string(m, "switchOutcome")), Json.number(m, "logSeq")));

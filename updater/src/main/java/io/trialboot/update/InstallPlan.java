@@ -2,6 +2,7 @@ package io.trialboot.update;
 
 import io.trialboot.core.Version;
 import io.trialboot.device.SlotImage;
+import io.trialboot.verity.VerityParams;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,9 +16,10 @@ import java.util.Optional;
  * @param artifact  the file on the media: the image itself (full) or the {@code .nxdelta}
  * @param target    the slot image the install must produce
  * @param base      for a delta, the image it applies to; empty for a full image
+ * @param verity    the dm-verity parameters the manifest signs for the target image (empty: it carries no tree)
  */
 public record InstallPlan(String releaseId, Version version, Version minVersion, Kind kind, SlotImage artifact, SlotImage target,
-        Optional<SlotImage> base) {
+        Optional<SlotImage> base, Optional<VerityParams> verity) {
 
     public enum Kind {
         FULL, DELTA;
@@ -43,5 +45,17 @@ public record InstallPlan(String releaseId, Version version, Version minVersion,
         if (kind == Kind.DELTA && base.isEmpty()) {
             throw new IllegalArgumentException("a delta release names its base image");
         }
+        Objects.requireNonNull(verity, "verity");
+    }
+
+    /** A plan whose target image carries no verity tree. */
+    public InstallPlan(String releaseId, Version version, Version minVersion, Kind kind, SlotImage artifact,
+            SlotImage target, Optional<SlotImage> base) {
+        this(releaseId, version, minVersion, kind, artifact, target, base, Optional.empty());
+    }
+
+    /** The signed verity root hash in hex, or null when the target image carries no tree. */
+    public String verityRoot() {
+        return verity.map(v -> v.rootHash().hex()).orElse(null);
     }
 }

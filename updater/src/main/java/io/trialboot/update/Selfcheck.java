@@ -8,12 +8,14 @@ import io.trialboot.device.BlockDevice;
 import io.trialboot.device.SlotDevices;
 import io.trialboot.device.SlotDigests;
 import io.trialboot.device.SlotImage;
+import io.trialboot.device.SlotVerity;
 import io.trialboot.hoststate.Domain;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.hoststate.SlotSnapshot;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HistoryLog;
 import io.trialboot.records.HostStatus;
+import io.trialboot.verity.VerityParams;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -23,7 +25,8 @@ import java.util.Optional;
 /**
  * {@code nx selfcheck}: the state tree, trust store, boot control, history chain, {@code domain.json}
  * and each bootable slot's snapshot record are checked (with {@code deep}, each such slot is
- * re-hashed too), and the result is written as the next {@code host_status_<n>.json}.
+ * re-hashed too, and its dm-verity root hash recomputed from its data and compared with the signed
+ * one: {@code VERITY_ROOT_MISMATCH}), and the result is written as the next {@code host_status_<n>.json}.
  */
 final class Selfcheck {
     private final HostStateTree tree;
@@ -44,6 +47,7 @@ final class Selfcheck {
 
     HostStatus run(boolean deep) {
         List<String> failures = new ArrayList<>();
+        List<String> checked = new ArrayList<>();
         for (String m : tree.missing()) {
             failures.add("state tree: missing " + m);
         }
@@ -58,13 +62,13 @@ final class Selfcheck {
         if (bc != null) {
             for (Slot slot : Slot.values()) {
                 if (bc.state(slot).bootable()) {
-                    checkSlot(bc, slot, deep, failures);
+                    checkSlot(bc, slot, deep, failures, checked);
                 }
             }
         }
         long n = HostStatus.latest(tree.statusDir())
                 .map(p -> Long.parseLong(p.getFileName().toString().replaceAll("\\D", "")) + 1).orElse(1L);
-        HostStatus status = new HostStatus(n, buildId, failures);
+        HostStatus status = new HostStatus(n, buildId, failures, checked);
         status.write(tree.statusDir(), tree.writer());
         return status;
     }
@@ -104,19 +108,39 @@ final class Selfcheck {
         }
     }
 
-    private void checkSlot(BootControlFile bc, Slot slot, boolean deep, List<String> failures) {
+    private void checkSlot(BootControlFile bc, Slot slot, boolean deep, List<String> failures, List<String> checked) {
+        Optional<SlotSnapshot> snap;
         try {
-            Optional<SlotSnapshot> snap = domain.snapshot(slot);
-            if (snap.isEmpty()) {
-                failures.add("slot " + slot + ": " + bc.state(slot).text() + " but its digest is unknown"
-                        + " (no snapshot record)");
-            } else if (deep) {
-                try (BlockDevice dev = slots.open(slot, false)) {
-                    SlotDigests.verify(dev, new SlotImage(snap.get().imageDigest(), snap.get().imageSize()));
-                }
-            }
+            snap = domain.snapshot(slot);
         } catch (TrialbootException e) {
             failures.add("slot " + slot + ": " + e.getMessage());
+            return;
+        }
+        if (snap.isEmpty()) {
+            failures.add("slot " + slot + ": " + bc.state(slot).text() + " but its digest is unknown"
+                    + " (no snapshot record)");
+            return;
+        }
+        Optional<VerityParams> verity = snap.get().verity();
+        if (deep) {
+            try (BlockDevice dev = slots.open(slot, false)) {
+                SlotDigests.verify(dev, new SlotImage(snap.get().imageDigest(), snap.get().imageSize()));
+            } catch (TrialbootException e) {
+                failures.add("slot " + slot + ": " + e.getMessage());
+            }
+        }
+        if (verity.isEmpty()) {
+            checked.add("slot " + slot + ": no verity root hash (its image carries no tree)");
+        } else if (deep) {
+            try (BlockDevice dev = slots.open(slot, false)) {
+                SlotVerity.verify(dev, verity.get());
+                checked.add("slot " + slot + ": verity root hash " + verity.get().rootHash().hex()
+                        + ", recomputed from the slot's data: equal");
+            } catch (TrialbootException e) {
+                failures.add("slot " + slot + ": " + e.getMessage());
+            }
+        } else {
+            checked.add("slot " + slot + ": verity root hash " + verity.get().rootHash().hex() + " (signed)");
         }
     }
 }

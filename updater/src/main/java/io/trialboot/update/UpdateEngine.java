@@ -123,7 +123,8 @@ public final class UpdateEngine {
         }
         UpdateReceipt receipt = UpdateReceipt.decided(attempt, buildId, r.releaseId(),
                 denials.isEmpty() ? Decision.ALLOW : Decision.DENY, codes, seq)
-                .withRelease(r.version().toString(), r.kind().text(), target.letter(), r.target().digest().hex());
+                .withRelease(r.version().toString(), r.kind().text(), target.letter(), r.target().digest().hex(),
+                        r.verityRoot());
         receipts.write(receipt);
         return receipt;
     }

@@ -12,37 +12,40 @@ import org.junit.jupiter.api.Test;
 
 class ReceiptTableTest {
     private static final String SHA = "ab".repeat(32);
+    private static final String ROOT = "cd".repeat(32);
 
     @Test
     void oneBlockPerReceiptWithAlignedFieldsAndDashesForWhatIsNotKnown() {
-        UpdateReceipt installed = new UpdateReceipt(1, "build-7", "trialboot-1.1.0", "1.1.0", "full", "b", SHA, SHA,
+        UpdateReceipt installed = new UpdateReceipt(1, "build-7", "trialboot-1.1.0", "1.1.0", "full", "b", SHA, ROOT, SHA,
                 Decision.ALLOW, List.of(), InstallStatus.INSTALLED, SwitchOutcome.CONFIRMED, 4);
-        UpdateReceipt refused = new UpdateReceipt(2, "build-7", "releases/../../etc/passwd", null, null, null, null, null,
+        UpdateReceipt refused = new UpdateReceipt(2, "build-7", "releases/../../etc/passwd", null, null, null, null, null, null,
                 Decision.DENY, List.of(Code.MALFORMED_INPUT), InstallStatus.NOT_STARTED, SwitchOutcome.NOT_ATTEMPTED, 9);
         assertEquals(List.of(
                 "receipt 1: ALLOW",
-                "  release          trialboot-1.1.0",
-                "  version          1.1.0",
-                "  kind             full",
-                "  target slot      b",
-                "  install          INSTALLED",
-                "  switch           CONFIRMED",
-                "  expected sha256  " + SHA,
-                "  observed sha256  " + SHA,
-                "  history line     4",
-                "  build            build-7",
+                "  release           trialboot-1.1.0",
+                "  version           1.1.0",
+                "  kind              full",
+                "  target slot       b",
+                "  install           INSTALLED",
+                "  switch            CONFIRMED",
+                "  expected sha256   " + SHA,
+                "  observed sha256   " + SHA,
+                "  verity root hash  " + ROOT,
+                "  history line      4",
+                "  build             build-7",
                 "",
                 "receipt 2: DENY MALFORMED_INPUT",
-                "  release          releases/../../etc/passwd",
-                "  version          -",
-                "  kind             -",
-                "  target slot      -",
-                "  install          NOT_STARTED",
-                "  switch           NOT_ATTEMPTED",
-                "  expected sha256  -",
-                "  observed sha256  -",
-                "  history line     9",
-                "  build            build-7"), ReceiptTable.lines(List.of(installed, refused)));
+                "  release           releases/../../etc/passwd",
+                "  version           -",
+                "  kind              -",
+                "  target slot       -",
+                "  install           NOT_STARTED",
+                "  switch            NOT_ATTEMPTED",
+                "  expected sha256   -",
+                "  observed sha256   -",
+                "  verity root hash  -",
+                "  history line      9",
+                "  build             build-7"), ReceiptTable.lines(List.of(installed, refused)));
     }
 
     @Test
@@ -52,7 +55,7 @@ class ReceiptTableTest {
 
     @Test
     void everyReasonCodeOfADenialIsOnItsFirstLine() {
-        UpdateReceipt r = new UpdateReceipt(3, "b", "r", "1.0.0", "full", "b", SHA, null, Decision.DENY,
+        UpdateReceipt r = new UpdateReceipt(3, "b", "r", "1.0.0", "full", "b", SHA, null, null, Decision.DENY,
                 List.of(Code.UPDATE_VERSION_FLOOR, Code.UPDATE_PRECHECK_FAILED), InstallStatus.NOT_STARTED,
                 SwitchOutcome.NOT_ATTEMPTED, 5);
         assertEquals("receipt 3: DENY UPDATE_VERSION_FLOOR, UPDATE_PRECHECK_FAILED", ReceiptTable.lines(List.of(r)).get(0));

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.bootctl.SlotState;
 import io.trialboot.core.Code;
+import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Version;
+import io.trialboot.hoststate.DomainState;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -75,23 +77,32 @@ class RpcVocabularyTest {
     @Test
     void aStatusReadsBackFromItsLinesAmongOthers() {
         StatusReply s = new StatusReply(Slot.B, Version.parse("1.1.0"), 7, "trial", 2, SlotState.GOOD, SlotState.VERIFIED,
-                Slot.A, Optional.of(Slot.B), Version.parse("1.0.0"));
+                Slot.A, Optional.of(Slot.B), Version.parse("1.0.0"), Optional.of(Sha256.of(new byte[] {1})),
+                Optional.empty(), DomainState.FULL);
         assertEquals(s, StatusReply.parse(s.lines()));
         List<String> console = new ArrayList<>(List.of("trialboot# nx status", "updated: GetStatus -> HOST_OK"));
         console.addAll(1, s.lines());
         assertEquals(s, StatusReply.parse(console));
         assertEquals(SlotState.VERIFIED, s.state(Slot.B));
         assertEquals("trial=b", s.lines().get(8));
+        assertEquals(List.of("verity_a=" + Sha256.of(new byte[] {1}).hex(), "verity_b=none", "domain=FULL"),
+                s.lines().subList(10, 13));
+        String json = s.json();
+        assertTrue(json.endsWith(",\"verity_b\":\"none\",\"domain\":\"FULL\"}"), json);
     }
 
     @Test
     void aStatusWithoutAFieldIsMalformed() {
         StatusReply s = new StatusReply(Slot.A, Version.parse("1.0.0"), 1, "normal", 0, SlotState.GOOD, SlotState.EMPTY,
-                Slot.A, Optional.empty(), Version.parse("0.0.0"));
+                Slot.A, Optional.empty(), Version.parse("0.0.0"), Optional.empty(), Optional.empty(), DomainState.SUSPENDED);
         List<String> lines = s.lines().stream().filter(l -> !l.startsWith("floor=")).toList();
         assertEquals(Code.MALFORMED_INPUT, assertThrows(TrialbootException.class, () -> StatusReply.parse(lines)).code());
         List<String> bad = s.lines().stream().map(l -> l.startsWith("boot_count=") ? "boot_count=many" : l).toList();
         assertEquals(Code.MALFORMED_INPUT, assertThrows(TrialbootException.class, () -> StatusReply.parse(bad)).code());
+        List<String> domain = s.lines().stream().map(l -> l.startsWith("domain=") ? "domain=ADMITTED" : l).toList();
+        assertEquals(Code.MALFORMED_INPUT, assertThrows(TrialbootException.class, () -> StatusReply.parse(domain)).code());
+        List<String> root = s.lines().stream().map(l -> l.startsWith("verity_a=") ? "verity_a=xyz" : l).toList();
+        assertEquals(Code.MALFORMED_INPUT, assertThrows(TrialbootException.class, () -> StatusReply.parse(root)).code());
     }
 
     @Test

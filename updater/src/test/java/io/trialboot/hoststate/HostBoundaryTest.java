@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,7 +60,7 @@ class HostBoundaryTest {
         assertTrue(json.contains("\"log_seq\":9,\"segments\":[{\"role\":\"base\",\"sha256\":\""), json);
         assertEquals(delta, system.snapshot(Slot.B).orElseThrow());
         assertThrows(IllegalArgumentException.class, () -> new SlotSnapshot(Slot.A, Version.parse("1.0.0"), image, 4096, 0,
-                List.of(new Segment(Role.DELTA, image, 4096))));
+                List.of(new Segment(Role.DELTA, image, 4096)), Optional.empty()));
         byte[] edited = json.replace("\"role\":\"base\"", "\"role\":\"patch\"").getBytes(StandardCharsets.UTF_8);
         refused(Code.MALFORMED_INPUT, () -> SlotSnapshot.decode(edited));
     }

@@ -20,7 +20,7 @@ class UpdateReceiptTest {
 
     private static UpdateReceipt denied(long attempt) {
         return new UpdateReceipt(attempt, "build-1", "rel-1.1.0", "1.1.0", "full", "b", "ab".repeat(32), null,
-                UpdateReceipt.Decision.DENY, List.of(Code.UPDATE_VERSION_FLOOR), UpdateReceipt.InstallStatus.NOT_STARTED,
+                null, UpdateReceipt.Decision.DENY, List.of(Code.UPDATE_VERSION_FLOOR), UpdateReceipt.InstallStatus.NOT_STARTED,
                 UpdateReceipt.SwitchOutcome.NOT_ATTEMPTED, 4);
     }
 
@@ -47,7 +47,7 @@ class UpdateReceiptTest {
     @Test
     void denyWithoutReasonIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new UpdateReceipt(1, "b", "r", "1.0.0", "full", "b", null,
-                null, UpdateReceipt.Decision.DENY, List.of(), UpdateReceipt.InstallStatus.NOT_STARTED,
+                null, null, UpdateReceipt.Decision.DENY, List.of(), UpdateReceipt.InstallStatus.NOT_STARTED,
                 UpdateReceipt.SwitchOutcome.NOT_ATTEMPTED, 0));
     }
 
@@ -61,8 +61,8 @@ class UpdateReceiptTest {
 
     @Test
     void hostStatusLatestIsTheHighestNumber() {
-        new HostStatus(2, "b", List.of()).write(dir, StateWriter.DURABLE);
-        new HostStatus(10, "b", List.of("log chain: LOG_TORN")).write(dir, StateWriter.DURABLE);
+        new HostStatus(2, "b", List.of(), List.of()).write(dir, StateWriter.DURABLE);
+        new HostStatus(10, "b", List.of("log chain: LOG_TORN"), List.of("slot a: verity root hash 00 (signed)")).write(dir, StateWriter.DURABLE);
         Path latest = HostStatus.latest(dir).orElseThrow();
         assertEquals("host_status_10.json", latest.getFileName().toString());
         HostStatus s = HostStatus.read(latest);
