@@ -761,6 +761,50 @@ final class HostileCases {
                     index[index.length - 1] ^= 1;
                     return e;
                 }));
+        // Canonical headers (#16): every header field but the name is fixed, so one set of entries has one archive
+        all.add(header("tar-mode-0755", Code.TAR_MALFORMED, "the first entry's mode 0755 (same name, size, content)",
+                100, 8, "0000755"));
+        all.add(header("tar-uid-1000", Code.TAR_MALFORMED, "the first entry owned by uid 1000", 108, 8, "0001750"));
+        all.add(header("tar-gid-1000", Code.TAR_MALFORMED, "the first entry's group gid 1000", 116, 8, "0001750"));
+        all.add(header("tar-mtime-set", Code.TAR_MALFORMED, "the first entry's mtime set to 1985", 136, 12, "03712345670"));
+        all.add(header("tar-typeflag-nul", Code.TAR_MALFORMED, "the first entry typed NUL (the pre-POSIX regular file)",
+                HostileFiles.TAR_TYPE, 1, ""));
+        all.add(header("tar-uname-root", Code.TAR_MALFORMED, "the first entry's owner name 'root'", 265, 32, "root"));
+        all.add(header("tar-gname-root", Code.TAR_MALFORMED, "the first entry's group name 'root'", 297, 32, "root"));
+        all.add(header("tar-linkname-set", Code.TAR_MALFORMED, "a link name on the first (regular) entry",
+                157, 100, "hello.nxb"));
+        all.add(header("tar-header-padding", Code.TAR_MALFORMED, "a byte in the first header's 12 padding bytes",
+                500, 12, "x"));
+        all.add(tar("tar-size-space-padded", Code.TAR_MALFORMED, "the first entry's size spelled with leading spaces"
+                + " (the same number)", t -> patchHeader(t, 0, h -> {
+                    for (int i = HostileFiles.TAR_SIZE; h[i] == '0'; i++) {
+                        h[i] = ' ';
+                    }
+                    return h;
+                })));
+        all.add(tar("tar-checksum-spelled", Code.TAR_MALFORMED, "the first header's checksum in seven digits (the same"
+                + " sum)", t -> {
+                    byte[] out = t.clone();
+                    long sum = 0;
+                    for (int i = 0; i < HostileFiles.TAR_BLOCK; i++) {
+                        boolean field = i >= HostileFiles.TAR_CHECKSUM && i < HostileFiles.TAR_CHECKSUM + 8;
+                        sum += field ? ' ' : out[i] & 0xff;
+                    }
+                    System.arraycopy(ascii(String.format("%07o\0", sum)), 0, out, HostileFiles.TAR_CHECKSUM, 8);
+                    return out;
+                }));
+        all.add(c("tar-unsorted", TAR_AND_PATH_TRICKS, SYSTEM_SET, Code.TAR_MALFORMED,
+                "the factory system set's entries in reverse name order (the same entries, other bytes)", c -> {
+                    ByteArrayOutputStream out = new ByteArrayOutputStream();
+                    new TreeMap<>(HostileFiles.factorySystemSet(c.in())).descendingMap().forEach((name, content) -> {
+                        byte[] one = HostileFiles.tar(Map.of(name, content));
+                        out.write(one, 0, one.length - 2 * HostileFiles.TAR_BLOCK);
+                    });
+                    out.writeBytes(new byte[2 * HostileFiles.TAR_BLOCK]);
+                    c.systemSet(out.toByteArray());
+                }));
+        all.add(tar("tar-trailing-zeros", Code.TAR_MALFORMED, "zeros after the end blocks up to a 10240-byte record,"
+                + " as GNU tar pads", t -> concat(t, new byte[10240 - t.length % 10240])));
         return all;
     }
 

@@ -13,9 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@link TarReader}, reading every entry whole. The reader accepts spellings the writer never makes
- * (a space-padded octal, a type byte of NUL, zero padding after the end), so the round trip is on
- * content: the entries it read, written by {@link TarWriter} and read again, are the same entries.
+ * {@link TarReader}, reading every entry whole. The reader accepts exactly what the writer makes:
+ * an archive it reads is byte for byte what {@link TarWriter} writes for the entries it read.
  */
 class TarReaderFuzzTest {
     /** Far above any fuzz input, so the entry bound and not the archive bound is what gets hit. */
@@ -24,12 +23,8 @@ class TarReaderFuzzTest {
 
     @FuzzTest
     void read(byte[] input) throws Exception {
-        Oracle.outcome(() -> entries(input)).ifPresent(entries -> {
-            Map<String, byte[]> again = entries(TarWriter.write(entries));
-            assertEquals(entries.keySet(), again.keySet(), "write -> read changed the names");
-            entries.forEach((name, content) -> assertEquals(true, Arrays.equals(content, again.get(name)),
-                    "write -> read changed the content of " + name));
-        });
+        Oracle.outcome(() -> entries(input)).ifPresent(entries -> assertEquals(true,
+                Arrays.equals(input, TarWriter.write(entries)), "an archive read is not the one written for its entries"));
     }
 
     private static Map<String, byte[]> entries(byte[] archive) {

@@ -12,11 +12,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A strict streaming reader of the archives trialboot writes (ustar, regular files only). Every
- * header is checked before its content is touched: checksum and magic, name ({@link ArchivePath};
- * zero bytes only after its NUL),
- * type, size against the entry and archive bounds, duplicates, entry count. After the two zero
- * blocks that end the archive only zero padding may follow.
+ * A strict streaming reader of the archives trialboot writes (ustar, regular files only), which
+ * accepts exactly the bytes {@link TarWriter} writes for the entries it reads. Every header is
+ * checked before its content is touched: checksum and magic, type, name ({@link ArchivePath}),
+ * size against the entry and archive bounds, duplicates, entry count, then every other byte of it
+ * against {@link TarWriter}'s header for that name and size (mode, owner, mtime, typeflag
+ * {@code 0}, the number fields' spelling, owner names, link name, padding: one set of entries has
+ * one archive, so two different files never verify as the same set). Entries come in ascending
+ * name order, and the two zero blocks that end the archive are its last bytes.
  *
  * <p>Use: {@code while ((e = r.next()).isPresent()) { r.content() ... }}; unread content is skipped.
  */
@@ -29,6 +32,7 @@ public final class TarReader {
     private long remaining;
     private int padding;
     private String current;
+    private String previous = "";
     private boolean ended;
 
     /** {@code archiveLimit} bounds the whole archive, {@code entryLimit} any one entry's content. */
@@ -51,7 +55,7 @@ public final class TarReader {
             if (!isZero(block("the second end-of-archive block"))) {
                 throw malformed("a zero block is followed by data (expected two zero blocks)");
             }
-            requireZeroTail();
+            requireEnd();
             ended = true;
             return Optional.empty();
         }
@@ -67,6 +71,11 @@ public final class TarReader {
             throw new TrialbootException(Code.TAR_DUPLICATE_ENTRY, "entry '" + name + "' appears twice");
         }
         Bounds.check("archive entry count", names.size(), Bounds.TAR_ENTRIES);
+        requireCanonical(h, name, size);
+        if (name.compareTo(previous) < 0) {
+            throw malformed("entry '" + name + "' comes after '" + previous + "': entries are in ascending name order");
+        }
+        previous = name;
         current = name;
         remaining = size;
         padding = TarWriter.padding(size);
@@ -145,21 +154,31 @@ public final class TarReader {
         return b;
     }
 
-    private void requireZeroTail() {
-        byte[] buf = new byte[8192];
+    /** The archive ends with its two zero blocks: any byte after them is refused, zero or not. */
+    private void requireEnd() {
         try {
-            int n;
-            while ((n = in.read(buf)) >= 0) {
-                consumed += n;
-                Bounds.check("archive", consumed, archiveLimit);
-                for (int i = 0; i < n; i++) {
-                    if (buf[i] != 0) {
-                        throw malformed("non-zero bytes follow the end of the archive");
-                    }
-                }
+            if (in.read() >= 0) {
+                throw malformed("bytes follow the two zero blocks that end the archive");
             }
         } catch (IOException e) {
             throw new TrialbootException(Code.HOST_IO_ERROR, "reading archive failed: " + e, e);
+        }
+    }
+
+    /**
+     * The header is byte for byte the one {@link TarWriter} writes for {@code name} and {@code size};
+     * the field named is the first that differs, the checksum only when all others agree.
+     */
+    private static void requireCanonical(byte[] h, String name, long size) {
+        byte[] canonical = TarWriter.header(name, size);
+        int at = Arrays.mismatch(h, 0, Ustar.CHECKSUM, canonical, 0, Ustar.CHECKSUM);
+        if (at < 0) {
+            int after = Arrays.mismatch(h, Ustar.TYPE, Ustar.BLOCK, canonical, Ustar.TYPE, Ustar.BLOCK);
+            at = after >= 0 ? Ustar.TYPE + after : Arrays.mismatch(h, canonical);
+        }
+        if (at >= 0) {
+            throw malformed("header of '" + name + "': its " + Ustar.fieldAt(at) + " field is not the one trialboot"
+                    + " writes (" + TarWriter.CANONICAL + ")");
         }
     }
 
@@ -201,14 +220,7 @@ public final class TarReader {
         while (end < 100 && h[Ustar.NAME + end] != 0) {
             end++;
         }
-        String name = new String(h, Ustar.NAME, end, StandardCharsets.ISO_8859_1);
-        // One name, one field: bytes hidden after the NUL would let two different archives read as the same set.
-        for (int i = end; i < 100; i++) {
-            if (h[Ustar.NAME + i] != 0) {
-                throw malformed("the name field of '" + name + "' holds non-zero bytes after its terminating NUL");
-            }
-        }
-        return name;
+        return new String(h, Ustar.NAME, end, StandardCharsets.ISO_8859_1);
     }
 
     /** An octal field: optional leading spaces, digits 0-7, then NULs or spaces to the end. */

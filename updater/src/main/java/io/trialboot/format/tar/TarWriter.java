@@ -11,6 +11,10 @@ import java.util.TreeMap;
  * the same bytes.
  */
 public final class TarWriter {
+    /** What every header holds besides its name and size, as {@link TarReader} says when one differs. */
+    static final String CANONICAL = "typeflag 0, mode 0000644, uid/gid 0, mtime 0, no owner names, no link name,"
+            + " devmajor/minor 0, no prefix, NUL padding; numbers as zero-padded octal ending in NUL";
+
     private TarWriter() {}
 
     /** Names must obey {@link ArchivePath}; they are written in sorted order whatever the map's order. */

@@ -20,9 +20,22 @@ final class Ustar {
     static final int DEVMAJOR = 329;
     static final int DEVMINOR = 337;
     static final int PREFIX = 345;
+    private static final int[] FIELD_STARTS = {NAME, MODE, UID, GID, SIZE, MTIME, CHECKSUM, TYPE, LINKNAME, MAGIC,
+        263, 265, 297, DEVMAJOR, DEVMINOR, PREFIX, 500};
+    private static final String[] FIELD_NAMES = {"name", "mode", "uid", "gid", "size", "mtime", "chksum", "typeflag",
+        "linkname", "magic", "version", "uname", "gname", "devmajor", "devminor", "prefix", "padding"};
     static final byte[] MAGIC_VERSION = "ustar\00000".getBytes(StandardCharsets.US_ASCII);
     /** Every entry trialboot writes: a regular file, mode 0644, owner 0:0, mtime 0. */
     static final int FILE_MODE = 0644;
+
+    /** The name of the header field that holds byte {@code offset}. */
+    static String fieldAt(int offset) {
+        int i = FIELD_STARTS.length - 1;
+        while (FIELD_STARTS[i] > offset) {
+            i--;
+        }
+        return FIELD_NAMES[i];
+    }
 
     static long checksum(byte[] header) {
         long sum = 0;
