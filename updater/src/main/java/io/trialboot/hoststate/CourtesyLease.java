@@ -11,11 +11,13 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code leases/courtesy.json}: the courtesy lease of a domain admitted ACCEPTED_LIMITED (state
  * COURTESY, seed 004 §9): host-owned limits on what it may store, enforced by {@link Domain} at the
- * host boundary. Each slot image it seals is charged (its size, one snapshot); an allocation or a
+ * host boundary. The limits are granted at admission from {@code host/host-policy}
+ * ({@link HostPolicy#courtesyGrant}) and kept here with what was used. Each slot image it seals is charged (its size, one snapshot); an allocation or a
  * seal that would pass the storage cap or the snapshot count is refused with
  * {@link Code#HOST_LEASE_EXPIRED}, and once either limit is reached the lease is spent: every new
  * write is refused with that code until the domain is admitted again. Reading, inspection and the
@@ -24,8 +26,6 @@ import java.util.Map;
 public record CourtesyLease(long storageCapBytes, int snapshotLimit, long storageUsedBytes, int snapshotsTaken) {
     public static final String SCHEMA = "trialboot.courtesy-lease/1";
     static final String FILE = "leases/courtesy.json";
-    /** What an ACCEPTED_LIMITED admission grants: room for two slot images of the largest size the formats allow. */
-    public static final CourtesyLease GRANT = new CourtesyLease(2 * Bounds.SLOT_IMAGE_BYTES, 2, 0, 0);
     private static final List<String> FIELDS = List.of("schema", "storage_cap_bytes", "snapshot_limit",
             "storage_used_bytes", "snapshots_taken");
 
@@ -84,12 +84,12 @@ public record CourtesyLease(long storageCapBytes, int snapshotLimit, long storag
     }
 
     /** The lease of the domain at {@code dir}, if it has one. */
-    static java.util.Optional<CourtesyLease> read(Path dir) {
+    static Optional<CourtesyLease> read(Path dir) {
         Path f = dir.resolve(FILE);
         if (!Files.exists(f)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(decode(StateFiles.read(f, Bounds.RECORD_BYTES, "courtesy lease")));
+        return Optional.of(decode(StateFiles.read(f, Bounds.RECORD_BYTES, "courtesy lease")));
     }
 
     /** The lease of a COURTESY domain; none at all counts as spent. */

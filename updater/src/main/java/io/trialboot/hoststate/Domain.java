@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -31,11 +32,14 @@ public final class Domain {
     private final String id;
     private final Path dir;
     private final StateWriter writer;
+    private final Supplier<CourtesyLease> grant;
 
-    Domain(String id, Path dir, StateWriter writer) {
+    /** {@code grant}: the courtesy lease an ACCEPTED_LIMITED admission grants (the host policy's limits). */
+    Domain(String id, Path dir, StateWriter writer, Supplier<CourtesyLease> grant) {
         this.id = Objects.requireNonNull(id, "id");
         this.dir = Objects.requireNonNull(dir, "dir");
         this.writer = Objects.requireNonNull(writer, "writer");
+        this.grant = Objects.requireNonNull(grant, "grant");
     }
 
     /** The writer every state change of this domain goes through. */
@@ -142,7 +146,7 @@ public final class Domain {
     }
 
     /** The courtesy lease, present while the domain is (or was last) admitted ACCEPTED_LIMITED. */
-    public java.util.Optional<CourtesyLease> lease() {
+    public Optional<CourtesyLease> lease() {
         return CourtesyLease.read(dir);
     }
 
@@ -151,7 +155,7 @@ public final class Domain {
      * code and kept in {@link #admission()}) and moves the domain to its state. Returns
      * {@code HOST_ADMISSION_REJECTED} for REJECTED (nothing written), {@code HOST_DOMAIN_REVOKED} for a
      * REVOKED domain (it stays revoked), {@code HOST_OK} otherwise. Becoming COURTESY grants a fresh
-     * {@link CourtesyLease#GRANT}; becoming FULL ends the lease.
+     * lease with the host policy's limits ({@link HostPolicy#courtesyGrant}); becoming FULL ends the lease.
      */
     public Code recordAdmission(AdmissionOutcome outcome, String rootKeyFingerprint, String policyHash,
             String admittedAt) {
@@ -166,7 +170,7 @@ public final class Domain {
         DomainState next = outcome.state(d.state());
         replace(r, d.withAdmission(next, admittedAt, rootKeyFingerprint, policyHash));
         if (next == DomainState.COURTESY && d.state() != DomainState.COURTESY) {
-            writer.write(dir.resolve(CourtesyLease.FILE), CourtesyLease.GRANT.encode());
+            writer.write(dir.resolve(CourtesyLease.FILE), grant.get().encode());
         } else if (next == DomainState.FULL) {
             writer.delete(dir.resolve(CourtesyLease.FILE));
         }

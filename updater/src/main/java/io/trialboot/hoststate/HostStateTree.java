@@ -61,7 +61,8 @@ public final class HostStateTree {
         for (String d : Domain.LAYOUT) {
             StateFiles.mkdirs(domainDir.resolve(d));
         }
-        Domain system = new Domain(SYSTEM_DOMAIN, domainDir, StateWriter.DURABLE);
+        Domain system = new Domain(SYSTEM_DOMAIN, domainDir, StateWriter.DURABLE,
+                () -> HostPolicy.defaults().courtesyGrant());
         system.write(DomainDescriptor.fresh(SYSTEM_DOMAIN, null));
         Path bootControl = stateRoot.resolve(BootControlFile.PATH);
         if (!bootControl.equals(system.bootControl())) {
@@ -145,7 +146,8 @@ public final class HostStateTree {
     }
 
     public Domain system() {
-        return new Domain(SYSTEM_DOMAIN, root.resolve("domains").resolve(SYSTEM_DOMAIN), writer);
+        return new Domain(SYSTEM_DOMAIN, root.resolve("domains").resolve(SYSTEM_DOMAIN), writer,
+                () -> policy().courtesyGrant());
     }
 
     /**

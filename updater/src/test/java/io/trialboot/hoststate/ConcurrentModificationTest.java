@@ -85,7 +85,8 @@ class ConcurrentModificationTest {
     @Test
     void aDescriptorRewrittenByAnotherWriterIsKept() throws IOException {
         Path descriptor = tree.system().dir().resolve(Domain.DESCRIPTOR);
-        Domain raced = new Domain(HostStateTree.SYSTEM_DOMAIN, tree.system().dir(), racing(f -> append(f, " ")));
+        Domain raced = new Domain(HostStateTree.SYSTEM_DOMAIN, tree.system().dir(), racing(f -> append(f, " ")),
+                () -> HostPolicy.defaults().courtesyGrant());
         assertConcurrent(() -> raced.recordAdmission(AdmissionOutcome.ACCEPTED, "k", "p", null));
         assertConcurrent(raced::suspend);
         assertConcurrent(raced::revoke);
@@ -104,7 +105,8 @@ class ConcurrentModificationTest {
 
     @Test
     void anUnchangedFileIsReplaced() {
-        Domain d = new Domain(HostStateTree.SYSTEM_DOMAIN, tree.system().dir(), racing(f -> { }));
+        Domain d = new Domain(HostStateTree.SYSTEM_DOMAIN, tree.system().dir(), racing(f -> { }),
+                () -> HostPolicy.defaults().courtesyGrant());
         assertEquals(Code.HOST_OK, d.recordAdmission(AdmissionOutcome.ACCEPTED, "k", "p", null));
         assertEquals(DomainState.FULL, tree.system().descriptor().state());
     }

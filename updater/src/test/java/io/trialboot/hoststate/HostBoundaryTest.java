@@ -70,12 +70,13 @@ class HostBoundaryTest {
         Domain system = HostStateTree.create(dir, "dev-1").system();
         assertTrue(system.lease().isEmpty());
         system.recordAdmission(AdmissionOutcome.ACCEPTED_LIMITED, "k", "p", null);
-        assertEquals(CourtesyLease.GRANT, system.lease().orElseThrow());
+        CourtesyLease grant = HostPolicy.defaults().courtesyGrant();
+        assertEquals(grant, system.lease().orElseThrow());
         Sha256 img = Sha256.of(new byte[] {1});
-        refused(Code.HOST_LEASE_EXPIRED, () -> system.allocate(CourtesyLease.GRANT.storageCapBytes() + 1, "apply"));
+        refused(Code.HOST_LEASE_EXPIRED, () -> system.allocate(grant.storageCapBytes() + 1, "apply"));
         system.allocate(4096, "apply");
         system.writeSnapshot(SlotSnapshot.whole(Slot.B, Version.parse("1.1.0"), img, 4096, 1));
-        assertEquals(new CourtesyLease(CourtesyLease.GRANT.storageCapBytes(), 2, 4096, 1), system.lease().orElseThrow());
+        assertEquals(new CourtesyLease(grant.storageCapBytes(), 2, 4096, 1), system.lease().orElseThrow());
         system.writeSnapshot(SlotSnapshot.whole(Slot.A, Version.parse("1.2.0"), img, 4096, 2));
         assertTrue(system.lease().orElseThrow().spent(), "two snapshots of two");
         assertEquals(Code.HOST_LEASE_EXPIRED, system.check(Capability.ALLOCATE_BLOCK));
@@ -97,5 +98,49 @@ class HostBoundaryTest {
         system.recordAdmission(AdmissionOutcome.ACCEPTED_LIMITED, "k", "p", null);
         Files.delete(system.dir().resolve(CourtesyLease.FILE));
         assertEquals(Code.HOST_LEASE_EXPIRED, system.check(Capability.SEAL_BLOCK));
+    }
+
+    @Test
+    void theLeaseLimitsAreTheHostPolicysAtAdmission() {
+        HostStateTree tree = HostStateTree.create(dir, "dev-1");
+        tree.writePolicy(new HostPolicy(3, 120_000, false, 10_000, 3));
+        Domain system = tree.system();
+        system.recordAdmission(AdmissionOutcome.ACCEPTED_LIMITED, "k", "p", null);
+        assertEquals(new CourtesyLease(10_000, 3, 0, 0), system.lease().orElseThrow());
+        Sha256 img = Sha256.of(new byte[] {1});
+        TrialbootException e = refused(Code.HOST_LEASE_EXPIRED, () -> system.allocate(10_001, "apply"));
+        assertTrue(e.getMessage().contains("has no room for 10001 bytes (0 of 10000 bytes, 0 of 3 snapshots used)"),
+                e.getMessage());
+        system.allocate(4096, "apply");
+        system.writeSnapshot(SlotSnapshot.whole(Slot.B, Version.parse("1.1.0"), img, 4096, 1));
+        system.writeSnapshot(SlotSnapshot.whole(Slot.A, Version.parse("1.2.0"), img, 4096, 2));
+        refused(Code.HOST_LEASE_EXPIRED, () -> system.allocate(4096, "apply"));
+        assertEquals(new CourtesyLease(10_000, 3, 8192, 2), system.lease().orElseThrow());
+    }
+
+    @Test
+    void aPolicyWithoutRoomForAnyImageGrantsASpentLease() {
+        HostStateTree tree = HostStateTree.create(dir, "dev-1");
+        tree.writePolicy(new HostPolicy(3, 120_000, false, 2 * 4096, 0));
+        Domain system = tree.system();
+        system.recordAdmission(AdmissionOutcome.ACCEPTED_LIMITED, "k", "p", null);
+        assertEquals(Code.HOST_LEASE_EXPIRED, system.check(Capability.ALLOCATE_BLOCK));
+    }
+
+    @Test
+    void courtesyLimitsOutsideTheirRangeAreMalformedPolicy() {
+        HostStateTree tree = HostStateTree.create(dir, "dev-1");
+        assertThrows(IllegalArgumentException.class, () -> new HostPolicy(3, 1, false, -1, 2));
+        assertThrows(IllegalArgumentException.class, () -> new HostPolicy(3, 1, false, 0, HostPolicy.MAX_COURTESY_SNAPSHOTS + 1));
+        String json = new String(HostPolicy.defaults().encode(), StandardCharsets.UTF_8);
+        assertTrue(json.endsWith(",\"courtesy_storage_cap_bytes\":" + HostPolicy.defaults().courtesyStorageCapBytes()
+                + ",\"courtesy_snapshot_limit\":2}\n"), json);
+        byte[] over = json.replace("\"courtesy_snapshot_limit\":2", "\"courtesy_snapshot_limit\":100000")
+                .getBytes(StandardCharsets.UTF_8);
+        refused(Code.MALFORMED_INPUT, () -> HostPolicy.decode(over));
+        byte[] old = json.replace(",\"courtesy_storage_cap_bytes\":" + HostPolicy.defaults().courtesyStorageCapBytes()
+                + ",\"courtesy_snapshot_limit\":2", "").getBytes(StandardCharsets.UTF_8);
+        refused(Code.MALFORMED_INPUT, () -> HostPolicy.decode(old));
+        assertEquals(HostPolicy.defaults(), tree.policy());
     }
 }

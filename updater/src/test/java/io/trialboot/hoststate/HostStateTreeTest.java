@@ -65,8 +65,8 @@ class HostStateTreeTest {
     @Test
     void policyIsReplacedAndReadBack() {
         HostStateTree tree = HostStateTree.create(dir, "dev-1");
-        tree.writePolicy(new HostPolicy(2, 30_000, true));
-        assertEquals(new HostPolicy(2, 30_000, true), HostStateTree.open(dir).policy());
+        tree.writePolicy(new HostPolicy(2, 30_000, true, 4096, 1));
+        assertEquals(new HostPolicy(2, 30_000, true, 4096, 1), HostStateTree.open(dir).policy());
     }
 
     @Test
