@@ -226,8 +226,16 @@ class UpdateRpcTest {
     void confirmWithoutATrialIsRefused() throws Exception {
         GuestServicesTest.Nx r = nx(rig, "confirm");
         assertEquals(1, r.rc());
-        assertTrue(r.lines().get(r.lines().size() - 1).startsWith("nx: confirm failed: "), r.lines().toString());
+        assertEquals("nx: confirm failed: BOOTCTL_INVALID_TRANSITION", r.lines().get(r.lines().size() - 1), r.lines().toString());
         assertEquals(SlotState.GOOD, rig.bootControl().slotA());
+    }
+
+    @Test
+    void rollbackWithNoOtherGoodSlotIsRefused() throws Exception {
+        GuestServicesTest.Nx r = nx(rig, "rollback");
+        assertEquals(1, r.rc());
+        assertEquals("nx: rollback failed: SLOT_NOT_BOOTABLE", r.lines().get(r.lines().size() - 1), r.lines().toString());
+        assertEquals(Slot.A, rig.bootControl().active());
     }
 
     @Test
