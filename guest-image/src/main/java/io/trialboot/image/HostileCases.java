@@ -766,7 +766,7 @@ final class HostileCases {
                 100, 8, "0000755"));
         all.add(header("tar-uid-1000", Code.TAR_MALFORMED, "the first entry owned by uid 1000", 108, 8, "0001750"));
         all.add(header("tar-gid-1000", Code.TAR_MALFORMED, "the first entry's group gid 1000", 116, 8, "0001750"));
-        all.add(header("tar-mtime-set", Code.TAR_MALFORMED, "the first entry's mtime set to 1985", 136, 12, "03712345670"));
+        all.add(header("tar-mtime-set", Code.TAR_MALFORMED, "the first entry's mtime set to 1986", 136, 12, "03712345670"));
         all.add(header("tar-typeflag-nul", Code.TAR_MALFORMED, "the first entry typed NUL (the pre-POSIX regular file)",
                 HostileFiles.TAR_TYPE, 1, ""));
         all.add(header("tar-uname-root", Code.TAR_MALFORMED, "the first entry's owner name 'root'", 265, 32, "root"));

@@ -296,7 +296,7 @@ class UpdateEngineTest {
         assertEquals("OK", e.field("status"));
         assertEquals(e.seq(), rig.tree().system().descriptor().currentLogseq());
         assertTrue(engine.selfcheck(false).ok(), "domain.json follows the audit line");
-        rig.tree().system().suspend();
+        rig.tree().system().recordAdmission(AdmissionOutcome.SUSPENDED, "rootkey", "policy", null);
         assertEquals(Optional.empty(), engine.audit(HistoryEvent.REBOOT, HistoryFields.of("by", "test")));
         assertEquals(e.seq(), engine.history().lastSeq());
     }

@@ -177,21 +177,6 @@ public final class Domain {
         return Code.HOST_OK;
     }
 
-    /** Blocks new writes (seed 004 §6.3). */
-    public void suspend() {
-        Read r = read();
-        if (r.descriptor().state() == DomainState.REVOKED) {
-            throw new TrialbootException(Code.HOST_DOMAIN_REVOKED, "domain '" + id + "' is revoked");
-        }
-        replace(r, r.descriptor().withState(DomainState.SUSPENDED));
-    }
-
-    /** Blocks everything but local inspection, for good. */
-    public void revoke() {
-        Read r = read();
-        replace(r, r.descriptor().withState(DomainState.REVOKED));
-    }
-
     /**
      * Rewrites {@code domain.json} durably; the change must keep the domain id.
      * {@code HOST_CONCURRENT_MODIFICATION} when the file changed between this read and the write.

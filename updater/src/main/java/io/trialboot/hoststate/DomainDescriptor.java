@@ -41,11 +41,6 @@ public record DomainDescriptor(
         return new DomainDescriptor(domainId, DomainState.UNRECOGNIZED, createdAt, null, null, null, null, 0);
     }
 
-    public DomainDescriptor withState(DomainState s) {
-        return new DomainDescriptor(domainId, s, createdAt, admittedAt, rootKeyFingerprint, policyHash,
-                currentSnapshot, currentLogseq);
-    }
-
     public DomainDescriptor withAdmission(DomainState s, String at, String rootKey, String policy) {
         return new DomainDescriptor(domainId, s, createdAt, at, rootKey, policy, currentSnapshot, currentLogseq);
     }

@@ -88,8 +88,8 @@ class ConcurrentModificationTest {
         Domain raced = new Domain(HostStateTree.SYSTEM_DOMAIN, tree.system().dir(), racing(f -> append(f, " ")),
                 () -> HostPolicy.defaults().courtesyGrant());
         assertConcurrent(() -> raced.recordAdmission(AdmissionOutcome.ACCEPTED, "k", "p", null));
-        assertConcurrent(raced::suspend);
-        assertConcurrent(raced::revoke);
+        assertConcurrent(() -> raced.recordAdmission(AdmissionOutcome.SUSPENDED, "k", "p", null));
+        assertConcurrent(() -> raced.recordAdmission(AdmissionOutcome.REVOKED, "k", "p", null));
         assertTrue(Files.readString(descriptor).endsWith(" ".repeat(3)), "the other writer's three changes stay");
         assertEquals(DomainState.UNRECOGNIZED, tree.system().descriptor().state());
     }

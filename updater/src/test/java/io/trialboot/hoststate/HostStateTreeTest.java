@@ -109,10 +109,10 @@ class HostStateTreeTest {
     void suspendedBlocksWritesAndRevokedBlocksAllButInspection() {
         Domain system = HostStateTree.create(dir, "dev-1").system();
         system.recordAdmission(AdmissionOutcome.ACCEPTED, "k1", "p1", null);
-        system.suspend();
+        system.recordAdmission(AdmissionOutcome.SUSPENDED, "k1", "p1", null);
         assertEquals(Code.HOST_DOMAIN_SUSPENDED, system.check(Capability.APPEND_LOG));
         assertEquals(Code.HOST_OK, system.check(Capability.READ));
-        system.revoke();
+        system.recordAdmission(AdmissionOutcome.REVOKED, "k1", "p1", null);
         assertEquals(Code.HOST_DOMAIN_REVOKED, system.check(Capability.READ));
         assertEquals(Code.HOST_OK, system.check(Capability.INSPECT));
         assertEquals(Code.HOST_DOMAIN_REVOKED, system.recordAdmission(AdmissionOutcome.ACCEPTED, "k", "p", null));
