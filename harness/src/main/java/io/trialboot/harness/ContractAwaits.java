@@ -33,6 +33,7 @@ final class ContractAwaits {
     private final VmClock clock;
     private final BooleanSupplier cutFired;
     private int cursor;
+    private volatile int lastPowerOn;
     private final LiveAwait.Console live = new LiveAwait.Console() {
         @Override
         public List<ConsoleLine> from(int from) {
@@ -68,7 +69,18 @@ final class ContractAwaits {
 
     /** A power-on (a restore, or the cold boot of {@link QemuVm#reach}) is about to print: the next await starts there. */
     void poweringOn() {
-        cursor = console.size();
+        restarting();
+        cursor = lastPowerOn;
+    }
+
+    /** A power-on of the VM's own (a restart) is about to print; awaits go on where they were. */
+    void restarting() {
+        lastPowerOn = console.size();
+    }
+
+    /** Index of the first console line after the VM's last power-on of its own (not a guest reset's). */
+    int lastPowerOn() {
+        return lastPowerOn;
     }
 
     /** See {@link QemuVm#await(Contract)}. */

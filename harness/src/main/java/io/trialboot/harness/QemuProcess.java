@@ -143,4 +143,23 @@ final class QemuProcess {
         reader.join(Math.max(1, d.toMillis()));
         return !reader.isAlive();
     }
+
+    /** {@link #waitFor}, false when interrupted (the interrupt is kept). */
+    boolean exitedWithin(Duration d) {
+        try {
+            return waitFor(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** {@link #awaitConsoleEnd}, returning early when interrupted (the interrupt is kept). */
+    void drainConsole(Duration d) {
+        try {
+            awaitConsoleEnd(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -59,4 +59,19 @@ public @interface QemuTest {
      * where no Docker engine is usable or the image cannot be built.
      */
     boolean container() default false;
+
+    /**
+     * Where the VM starts: a cold boot of the factory image (the default), or the factory image at
+     * its first prompt, restored from the snapshot cache ({@link SnapshotRecipe#FACTORY_AT_CONSOLE};
+     * on a miss the cold boot and its first-boot contract run here and the state is saved).
+     */
+    Start start() default Start.COLD_BOOT;
+
+    /** Where a {@link QemuTest}'s VM starts. */
+    enum Start {
+        /** The factory image, powered on: the test sees the whole first boot. */
+        COLD_BOOT,
+        /** The factory image after its first boot, at the console's prompt (docs/testing.md, "Snapshots"). */
+        FACTORY_AT_CONSOLE
+    }
 }

@@ -1,5 +1,9 @@
 package io.trialboot.harness;
 
+import io.trialboot.markers.Contract;
+import io.trialboot.markers.Marker;
+import io.trialboot.markers.Step;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -18,6 +22,20 @@ import java.util.regex.Pattern;
  */
 public record SnapshotRecipe(String name, String description, Optional<SnapshotRecipe> parent, Consumer<QemuVm> steps) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /**
+     * The factory image after its first boot, at the console's first prompt: the start of every IT
+     * whose subject comes after the first boot ({@code @QemuTest(start = FACTORY_AT_CONSOLE)}).
+     */
+    public static final SnapshotRecipe FACTORY_AT_CONSOLE = fromColdBoot("factory-at-console",
+            "contract first-boot; GUEST_SHELL_READY within 60 s; the first 'trialboot#' prompt within 30 s", vm -> {
+                int boot = vm.currentBoot();
+                Contract firstBoot = Contract.builtIn("first-boot");
+                vm.await(boot == 1 ? firstBoot : new Contract(firstBoot.name() + "-in-boot-" + boot, firstBoot.steps().stream()
+                        .map(s -> new Step(s.number(), boot, s.timeout(), s.pattern(), s.sourceLine())).toList(), firstBoot.forbidden()));
+                vm.await(Marker.GUEST_SHELL_READY, Duration.ofSeconds(60));
+                vm.await(Contract.parse("first-prompt", "boot " + boot + "\nexpect 30s \"trialboot#\"\n"));
+            });
 
     public SnapshotRecipe {
         Objects.requireNonNull(description, "description");

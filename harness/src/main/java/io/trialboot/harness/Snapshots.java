@@ -170,7 +170,8 @@ final class Snapshots {
 
     /**
      * Starts a new QEMU from {@code entry} (no QEMU may be running): a fresh overlay over its disk,
-     * its media in the hot-plug port, its state loaded, the guest continued. The console gets the
+     * its media in the hot-plug port, its state loaded, the harts' timers woken ({@link HartTimers}),
+     * the guest continued. The console gets the
      * restore line first, which opens a new boot.
      *
      * @throws HarnessException {@code SNAPSHOT_FAILED} when QEMU exits or does not finish loading
@@ -184,6 +185,7 @@ final class Snapshots {
         QemuProcess p = lifecycle.process();
         QmpClient qmp = lifecycle.qmp();
         awaitQuietly("QEMU loads snapshot " + entry.name(), p, () -> loaded(qmp));
+        HartTimers.wake(qmp, lifecycle.socketDir(), config.smp(), config.scale());
         qmp.execute("cont");
     }
 

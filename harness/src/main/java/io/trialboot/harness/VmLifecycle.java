@@ -1,9 +1,7 @@
 package io.trialboot.harness;
 
-import io.trialboot.harness.error.HarnessException;
-
 import io.trialboot.harness.error.HarnessCode;
-
+import io.trialboot.harness.error.HarnessException;
 import io.trialboot.harness.qmp.QmpClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,9 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The QEMU processes of one VM, one at a time, under one lock (this object's): the launch, a restart
@@ -25,27 +24,22 @@ import java.util.OptionalInt;
  * every new QEMU until it is unplugged.
  */
 final class VmLifecycle {
-    /** Unix socket paths are limited to 107 bytes; deeper run directories put the socket in /tmp. */
-    private static final int MAX_SOCKET_PATH = 100;
-    private static final Duration QMP_TIMEOUT = Duration.ofSeconds(10);
     static final Duration CONSOLE_DRAIN = Duration.ofSeconds(2);
     private static final Duration RELAUNCH_POLL = Duration.ofMillis(20);
 
     private final VmConfig config;
     private final Path runDir;
     private final Path overlay;
-    private final Path qmpSocket;
-    private final Path qmpTempDir;
+    private final QmpSocket qmp;
+    private final MediaPort media;
     private final ConsoleRecorder recorder;
     private final ConsoleTriggers console;
-    private final VmClock clock;
     /** Runs whenever the QEMU in use is replaced or gone for good (ends what watched the old one). */
     private final Runnable qemuReplaced;
     /** Where QEMU runs (this host, or a container); made by the first launch, closed after QEMU. */
     private QemuLauncher launcher;
     /** Read without the lock: the console thread must never wait for it (close() holds it while joining). */
     private volatile QemuProcess process;
-    private QmpClient qmp;
     /** QEMU exited for a guest reset and a new one is being started ({@link #relaunchAfterReset}). */
     private volatile boolean relaunching;
     /** Read without the lock: a terminal's console thread asks it before it shows a new QEMU's bytes. */
@@ -53,31 +47,26 @@ final class VmLifecycle {
     private boolean closed;
     /** Whether QEMU's command line asks for KVM; a riscv64 guest on another host architecture is emulated (TCG). */
     private volatile boolean accelerated;
-    private int mediaPlugs;
-    /** The media {@link #plugMedia} put in and {@link #unplugMedia} has not taken out: every new QEMU gets it. */
-    private Path pluggedMedia;
 
-    VmLifecycle(VmConfig config, ConsoleRecorder recorder, ConsoleTriggers console, VmClock clock, Runnable qemuReplaced)
+    VmLifecycle(VmConfig config, ConsoleRecorder recorder, ConsoleTriggers console, Runnable qemuReplaced)
             throws IOException {
         this.config = config;
         this.runDir = config.runDir().toAbsolutePath();
         this.recorder = recorder;
         this.console = console;
-        this.clock = clock;
         this.qemuReplaced = qemuReplaced;
         this.overlay = runDir.resolve("overlay.qcow2");
-        Path socket = runDir.resolve("qmp.sock");
-        if (socket.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH) {
-            qmpTempDir = Files.createTempDirectory("trialboot-qmp");
-            socket = qmpTempDir.resolve("qmp.sock");
-        } else {
-            qmpTempDir = null;
-        }
-        this.qmpSocket = socket;
+        this.qmp = new QmpSocket(runDir, config.scale());
+        this.media = new MediaPort(config);
     }
 
     Path overlay() {
         return overlay;
+    }
+
+    /** The directory of the QMP socket: short enough for more sockets beside it. */
+    Path socketDir() {
+        return qmp.dir();
     }
 
     boolean accelerated() {
@@ -86,7 +75,7 @@ final class VmLifecycle {
 
     /** The media in the hot-plug port now, if any. */
     synchronized Optional<Path> pluggedMedia() {
-        return Optional.ofNullable(pluggedMedia);
+        return media.media();
     }
 
     /** The QEMU in use (possibly exited); null before the first launch. */
@@ -96,7 +85,7 @@ final class VmLifecycle {
 
     /** The command line the next QEMU gets, with {@code overlay} and {@code qmp} in place of this run's paths. */
     synchronized List<String> argv(Path overlayPath, Path qmpPath) {
-        return QemuCommand.argv(config, overlayPath, qmpPath, Optional.ofNullable(pluggedMedia));
+        return QemuCommand.argv(config, overlayPath, qmpPath, media.media());
     }
 
     /** A new copy-on-write overlay over {@code base} (raw, or a snapshot's qcow2 disk), replacing any earlier one. */
@@ -111,16 +100,16 @@ final class VmLifecycle {
 
     /** Starts QEMU on the overlay, with {@code extra} arguments (a saved state to load) for this launch only. */
     synchronized void launch(List<String> extra) {
-        List<String> argv = new ArrayList<>(argv(overlay, qmpSocket));
+        List<String> argv = new ArrayList<>(argv(overlay, qmp.path()));
         argv.addAll(extra);
         accelerated = QemuCommand.asksForKvm(argv);
         try {
-            Files.deleteIfExists(qmpSocket);
+            qmp.clear();
             Files.write(runDir.resolve("qemu-cmdline.txt"), List.of(String.join(" ", argv)), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + runDir, e);
         }
-        if (launcher == null) launcher = QemuLauncher.of(config, List.of(runDir, qmpSocket.toAbsolutePath().getParent()));
+        if (launcher == null) launcher = QemuLauncher.of(config, List.of(runDir, qmp.dir()));
         console.resetting(false);
         process = QemuProcess.start(launcher, argv, runDir, console::onBytes, this::onConsoleEnd);
     }
@@ -133,7 +122,7 @@ final class VmLifecycle {
         }
         relaunching = false; // this launch is the one a pending guest reset would have made
         qemuReplaced.run();
-        closeQmp();
+        qmp.disconnect();
     }
 
     /** Boots QEMU again on the same overlay after it exited or lost power. */
@@ -154,7 +143,7 @@ final class VmLifecycle {
         QemuProcess p = process;
         if (p == null) return false;
         if (p.alive()) return true;
-        drain(p); // its console end says whether this exit was a guest reset
+        p.drainConsole(CONSOLE_DRAIN); // its console end says whether this exit was a guest reset
         QemuProcess now = process;
         return relaunching || (now != p && now.alive());
     }
@@ -188,43 +177,27 @@ final class VmLifecycle {
     /** The QMP client of the running QEMU, connected on first use. */
     synchronized QmpClient qmp() {
         liveProcess("use QMP");
-        return connectQmp();
+        return qmp.client();
     }
 
     /** Whether QEMU has (or had) a QMP socket to ask. */
     synchronized boolean hasQmp() {
-        return qmp != null || Files.exists(qmpSocket);
-    }
-
-    private synchronized QmpClient connectQmp() {
-        if (qmp == null) qmp = QmpClient.connect(qmpSocket, config.scale().scale(QMP_TIMEOUT));
-        return qmp;
+        return qmp.present();
     }
 
     /** Hot-plugs media (see {@link QemuVm#plugMedia}). */
     synchronized void plugMedia(Path rawImage) {
-        if (!config.hotplugPort() || config.attachMedia()) {
-            throw new HarnessException(HarnessCode.CONFIG_INVALID,
-                    "plugMedia needs hotplugPort(true) and attachMedia(false) (@QemuTest(hotplugPort = true, media = false))");
-        }
-        if (!Files.isRegularFile(rawImage)) {
-            throw new HarnessException(HarnessCode.CONFIG_INVALID, "no media image at " + rawImage);
-        }
-        String node = QemuCommand.MEDIA_ID + "-node" + (++mediaPlugs);
-        qmp().blockdevAddReadOnlyRaw(node, rawImage);
-        qmp().deviceAdd("usb-storage", QemuCommand.MEDIA_ID, Map.of("drive", node, "bus", QemuCommand.HOTPLUG_PORT + ".0"));
-        pluggedMedia = rawImage;
+        media.plug(rawImage, this::qmp);
     }
 
     /** Pulls the hot-plugged media out. */
     synchronized void unplugMedia() {
-        qmp().deviceDel(QemuCommand.MEDIA_ID);
-        pluggedMedia = null;
+        media.unplug(qmp());
     }
 
-    /** The next QEMU boots with {@code media} in the hot-plug port (a snapshot's), or with none. */
-    synchronized void mediaForNextLaunch(Optional<Path> media) {
-        pluggedMedia = media.orElse(null);
+    /** The next QEMU boots with {@code next} in the hot-plug port (a snapshot's), or with none. */
+    synchronized void mediaForNextLaunch(Optional<Path> next) {
+        media.setForNextLaunch(next);
     }
 
     /** Quits QEMU (QMP, then SIGKILL after the shutdown wait). Idempotent. */
@@ -233,14 +206,14 @@ final class VmLifecycle {
         closed = true;
         try {
             if (process != null) {
-                if (process.alive() && (!askToQuit() || !waitFor(process, config.shutdownWait()))) process.kill();
+                if (process.alive() && (!qmp.askToQuit() || !process.exitedWithin(config.shutdownWait()))) process.kill();
                 awaitExit(process); // also lets the console thread take QEMU's last lines
             }
         } finally {
             qemuReplaced.run();
-            closeQmp();
+            qmp.disconnect();
             if (launcher != null) launcher.close();
-            deleteTempSocketDir();
+            qmp.deleteDir();
         }
     }
 
@@ -267,21 +240,18 @@ final class VmLifecycle {
 
     /** Waits (bounded) until a pending guest-reset relaunch has started its QEMU or given up. */
     void awaitRelaunch() {
-        long deadline = clock.nanoTime() + config.shutdownWait().plusSeconds(10).toNanos();
-        while (relaunching && clock.nanoTime() < deadline) {
-            try {
-                clock.sleep(RELAUNCH_POLL);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        try {
+            Awaitility.await("a guest reset's new QEMU").pollInSameThread().atMost(config.shutdownWait().plusSeconds(10))
+                    .pollDelay(Duration.ZERO).pollInterval(RELAUNCH_POLL).until(() -> !relaunching);
+        } catch (ConditionTimeoutException e) {
+            // the caller finds no live QEMU and says so
         }
     }
 
     /** Waits until {@code p} has exited and its console reader has taken its last output. */
     void awaitExit(QemuProcess p) {
         try {
-            if (!waitFor(p, config.shutdownWait().plusSeconds(5))) {
+            if (!p.waitFor(config.shutdownWait().plusSeconds(5))) {
                 throw new HarnessException(HarnessCode.EXEC_TIMEOUT, "QEMU (pid " + p.pid() + ") did not exit "
                         + config.shutdownWait().plusSeconds(5) + " after being told to");
             }
@@ -314,7 +284,7 @@ final class VmLifecycle {
             synchronized (this) {
                 if (!relaunching || closed || !exited || process != ended || ended.exitCode().orElse(-1) != 0) return;
                 qemuReplaced.run();
-                closeQmp();
+                qmp.disconnect();
                 relaunches++; // counted before the new QEMU's first byte, so a terminal's boot line comes first
                 try {
                     launch(List.of());
@@ -330,52 +300,6 @@ final class VmLifecycle {
         } finally {
             relaunching = false;
             recorder.wake();
-        }
-    }
-
-    /** QMP {@code quit}, when QEMU has a QMP socket; false when it could not be asked. */
-    private boolean askToQuit() {
-        if (!hasQmp()) return false;
-        try {
-            connectQmp().quit(); // not qmp(): close() has already marked the VM closed
-            return true;
-        } catch (HarnessException e) {
-            return false; // QMP unusable: the caller kills QEMU
-        }
-    }
-
-    /** Lets {@code p}'s console reader take QEMU's last output (bounded). */
-    private static void drain(QemuProcess p) {
-        try {
-            p.awaitConsoleEnd(CONSOLE_DRAIN);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static boolean waitFor(QemuProcess p, Duration d) {
-        try {
-            return p.waitFor(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private synchronized void closeQmp() {
-        if (qmp != null) {
-            qmp.close();
-            qmp = null;
-        }
-    }
-
-    private void deleteTempSocketDir() {
-        if (qmpTempDir == null) return;
-        try {
-            Files.deleteIfExists(qmpSocket);
-            Files.deleteIfExists(qmpTempDir);
-        } catch (IOException e) {
-            // a stale empty directory in /tmp is harmless
         }
     }
 }

@@ -3,8 +3,6 @@ package io.trialboot.it;
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
 import io.trialboot.markers.Contract;
-import io.trialboot.markers.Marker;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * put on trial), a revoked one refuses everything but inspection, and an older decision replayed
  * is refused.
  */
-@QemuTest
+@QemuTest(start = QemuTest.Start.FACTORY_AT_CONSOLE)
 class AdmissionLifecycleIT {
     static final String V110 = "pkg://updates/releases/1.1.0/manifest.nxm";
 
@@ -24,8 +22,6 @@ class AdmissionLifecycleIT {
 
     @Test
     void suspendedRefusesAnInstallReinstatedTakesItRevokedAllowsOnlyInspection(QemuVm vm) {
-        vm.await(Contract.builtIn("first-boot"));
-        vm.await(Marker.GUEST_SHELL_READY, Duration.ofSeconds(60));
         vm.type("nx selfcheck");
         vm.type("nx admit pkg://updates/admission/suspend");
         step(vm, "suspended", "expect 120s \"admission: SUSPENDED seq=1 domain=SUSPENDED\"\n");

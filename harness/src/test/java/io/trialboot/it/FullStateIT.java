@@ -23,16 +23,13 @@ import org.junit.jupiter.api.Test;
  * is filled from the guest's console with {@code dd} (root, so ext4's reserved blocks go too)
  * after the apply's precheck.
  */
-@QemuTest
+@QemuTest(start = QemuTest.Start.FACTORY_AT_CONSOLE)
 class FullStateIT {
     private static final String APPLY = "nx update apply pkg://updates/releases/1.1.0/manifest.nxm";
 
     @Test
     void aStatePartitionThatFillsUpDuringAnApplyFailsItWithHostIoErrorAndTheDeviceStillBoots(QemuVm vm) {
         GuestConsole console = new GuestConsole(vm);
-        vm.await(Contract.builtIn("first-boot"));
-        awaitPrompt(console, console.settle(0, Duration.ofSeconds(60)));
-
         console.run("nx selfcheck", Duration.ofSeconds(120)); // the apply's precheck, while there is room for its record
         int from = console.mark();
         vm.type("dd if=/dev/zero of=/state/ballast bs=65536 2>/dev/null; dd if=/dev/zero of=/state/ballast-tail bs=1024 2>/dev/null;"

@@ -6,7 +6,6 @@ import io.trialboot.harness.GuestImage;
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
 import io.trialboot.markers.Contract;
-import io.trialboot.markers.Marker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -24,14 +23,12 @@ import org.junit.jupiter.api.Test;
  * in quarantine; one refused while its artifact streams into slot b ({@code apply}) leaves slot b
  * invalid. The running slot a and its version never change, and nothing is ever applied or switched.
  */
-@QemuTest
+@QemuTest(start = QemuTest.Start.FACTORY_AT_CONSOLE)
 class HostileInputIT {
     @Test
     void everyHostileInputIsRefusedWithItsCodeAndNothingChanges(QemuVm vm) throws IOException {
         Map<String, String[]> cases = cases();
         assertFalse(cases.isEmpty(), "the image build lists its hostile inputs");
-        vm.await(Contract.builtIn("first-boot"));
-        vm.await(Marker.GUEST_SHELL_READY, java.time.Duration.ofSeconds(60));
         vm.type("nx selfcheck"); // SPEC §4 step 0: installs need an OK host status first
         long staged = 0;
         for (Map.Entry<String, String[]> c : cases.entrySet()) {

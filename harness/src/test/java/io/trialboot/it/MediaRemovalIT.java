@@ -5,7 +5,6 @@ import io.trialboot.harness.error.HarnessException;
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
 import io.trialboot.markers.Contract;
-import io.trialboot.markers.Marker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,15 +16,13 @@ import org.junit.jupiter.api.Test;
  * fails with a clear code, the inactive slot stays invalid, the active slot is untouched, and
  * once the media is back the same apply succeeds.
  */
-@QemuTest(hotplugPort = true, media = false)
+@QemuTest(hotplugPort = true, media = false, start = QemuTest.Start.FACTORY_AT_CONSOLE)
 class MediaRemovalIT {
     private static final String APPLY = "nx update apply pkg://updates/releases/1.1.0/manifest.nxm";
 
     @Test
     void pullingTheMediaMidApplyLeavesTheSlotInvalidAndTheNextApplySucceeds(QemuVm vm) throws Exception {
         Path media = GuestImage.fromSystemProperty().media().orElseThrow();
-        vm.await(Contract.builtIn("first-boot"));
-        vm.await(Marker.GUEST_SHELL_READY, Duration.ofSeconds(60));
         plugAndMount(vm, media, 1);
         vm.type("nx selfcheck");
         vm.type(APPLY);

@@ -11,11 +11,10 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** A contract whose marker never comes fails within that step's timeout, and the report names it. */
-@QemuTest
+@QemuTest(start = QemuTest.Start.FACTORY_AT_CONSOLE)
 class MissingMarkerIT {
     @Test
     void aMarkerThatNeverComesFailsWithinItsStepTimeoutNamingIt(QemuVm vm) {
-        vm.await(Contract.builtIn("first-boot"));
         Contract never = Contract.parse("never", """
                 boot 1
                 expect 8s "update: manifest ok ver=9.9.9 signer=nobody"

@@ -16,17 +16,13 @@ import org.junit.jupiter.api.Test;
  * is refused ({@code ROOT_NOT_ANCHORED}) and so is the record it signed: the services do not start
  * on trust the anchor never gave, and the console says why.
  */
-@QemuTest
+@QemuTest(start = QemuTest.Start.FACTORY_AT_CONSOLE)
 class RogueRootIT {
     private static final String ROGUE = "/media/updates/rogue-root/";
 
     @Test
     void aRootWrittenIntoStateIsNeverTrusted(QemuVm vm) {
         GuestConsole console = new GuestConsole(vm);
-        vm.await(Contract.builtIn("first-boot"));
-        console.waitFor(console.settle(0, Duration.ofSeconds(60)) + 1, l -> l.text().strip().equals("trialboot#"),
-                Duration.ofSeconds(30), "the console's first prompt");
-
         int from = console.mark();
         String admission = "/state/asl-host/domains/system/admission/";
         vm.type("cp " + ROGUE + "rogue.pub /state/asl-host/host/trusted-roots/ && cp " + ROGUE + "dam.cbor " + admission
