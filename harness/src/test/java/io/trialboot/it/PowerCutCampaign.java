@@ -6,6 +6,7 @@ import io.trialboot.core.Slot;
 import io.trialboot.core.Version;
 import io.trialboot.guest.StatusReply;
 import io.trialboot.harness.QemuVm;
+import io.trialboot.harness.SnapshotRecipe;
 import io.trialboot.it.CutPlan.Phase;
 import io.trialboot.it.CutPlan.Point;
 import io.trialboot.it.CutTally.Kind;
@@ -14,6 +15,7 @@ import io.trialboot.markers.LinePattern;
 import io.trialboot.markers.Marker;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,8 +26,8 @@ import java.util.regex.Pattern;
 
 /**
  * Drives one VM through the points of a {@link CutPlan}. For each point: bring the device to the
- * phase's starting state with uncut operations (from whatever the previous point left), record the
- * history, arm the cut, start the operation, wait for QEMU to die, restart on the same overlay, wait
+ * phase's starting state (restored from its snapshot, see {@link #states}; with snapshots off, by
+ * uncut operations from whatever the previous point left), record the history, arm the cut, start the operation, wait for QEMU to die, restart on the same overlay, wait
  * for the console of whichever boot gets there, then check: booted slot verified or good, boot
  * control consistent, {@code nx selfcheck --deep} OK (re-hashes every bootable slot against its
  * recorded digest, checks the log chain and {@code domain.json}), the history before the cut still
@@ -68,6 +70,8 @@ final class PowerCutCampaign {
     private Point current;
 
     private final Runnable afterEachPoint;
+    /** Each phase's starting state, a snapshot made once by uncut operations and restored for every point. */
+    private final Map<Phase, SnapshotRecipe> states;
 
     /**
      * Worker {@code worker} of the plan, on its own VM, counting into the shared {@code tally}.
@@ -83,6 +87,36 @@ final class PowerCutCampaign {
         this.worker = worker;
         this.tally = tally;
         this.afterEachPoint = afterEachPoint;
+        this.states = states();
+    }
+
+    /**
+     * The phases' starting states, each reached from the one before by the uncut operations that
+     * {@link #prepare} would run: the factory image settled and self-checked (a full apply and the
+     * switch start there); v1.1.0 applied and switched, its trial pending (the trial boot's stage-0
+     * decrement and the confirm); v1.1.0 confirmed (the delta apply); the v1.2.0 delta applied and
+     * switched (the rollback).
+     */
+    private Map<Phase, SnapshotRecipe> states() {
+        SnapshotRecipe idle = SnapshotRecipe.fromColdBoot("powercut-factory-checked",
+                "settle in any boot; nx selfcheck OK", v -> {
+                    console.settle(v.lastPowerOn(), SETTLE);
+                    requireOk(console.run("nx selfcheck", COMMAND), "the selfcheck of the factory image");
+                });
+        SnapshotRecipe switched = idle.then("powercut-v" + HEALTHY + "-switched", "nx update apply " + FULL
+                + " ends in await-confirm", v -> require(applyFails(FULL), "install v" + HEALTHY + " for a trial"));
+        SnapshotRecipe confirmed = switched.then("powercut-v" + HEALTHY + "-confirmed", "nx reboot; settle in any boot;"
+                + " version " + HEALTHY + " with no trial", v -> confirmTheHealthyTrial());
+        SnapshotRecipe deltaTrial = confirmed.then("powercut-delta-switched", "nx update apply " + DELTA
+                + " ends in await-confirm", v -> require(applyFails(DELTA), "set up a trial to roll back"));
+        Map<Phase, SnapshotRecipe> m = new EnumMap<>(Phase.class);
+        m.put(Phase.FULL_APPLY, idle);
+        m.put(Phase.SWITCH, idle);
+        m.put(Phase.STAGE0_DECREMENT, switched);
+        m.put(Phase.CONFIRM, switched);
+        m.put(Phase.DELTA_APPLY, confirmed);
+        m.put(Phase.ROLLBACK, deltaTrial);
+        return m;
     }
 
     /** Runs this worker's points of the plan; stops early only when the device is bricked. */
@@ -110,7 +144,11 @@ final class PowerCutCampaign {
 
     private boolean point(Point p) {
         current = p;
-        prepare(p.phase());
+        if (vm.config().snapshots().enabled() && vm.config().containerImage().isEmpty()) {
+            vm.reach(states.get(p.phase()));
+        } else {
+            prepare(p.phase());
+        }
         List<String> before = history();
         AtomicBoolean live = new AtomicBoolean(true);
         say(p.describe(plan.seed()));
@@ -348,6 +386,11 @@ final class PowerCutCampaign {
             return;
         }
         ensureHealthyTrial();
+        confirmTheHealthyTrial();
+    }
+
+    /** Reboots into the pending v1.1.0 trial and requires it confirmed once the console is back. */
+    private void confirmTheHealthyTrial() {
         int from = console.mark();
         vm.type("nx reboot");
         console.settle(from, SETTLE);
@@ -374,6 +417,10 @@ final class PowerCutCampaign {
         return out.stream().anyMatch(matches(Marker.UPDATE_AWAIT_CONFIRM)) ? null
                 : "nx update apply " + manifest + " did not end in '" + Marker.UPDATE_AWAIT_CONFIRM.line() + "': "
                         + out.subList(Math.max(0, out.size() - 6), out.size());
+    }
+
+    private static void require(String why, String what) {
+        if (why != null) throw new AssertionError("could not " + what + ": " + why);
     }
 
     private String rollbackFails() {
