@@ -67,12 +67,22 @@ final class HartTimers {
                 // QEMU removes it itself; a leftover socket file is harmless
             }
         }
+        requireSet(out, harts);
+    }
+
+    /**
+     * Checks gdb's output: one {@code $N = 0x...} value of {@code mip} per hart, each with STIP set.
+     *
+     * @throws HarnessException {@code SNAPSHOT_FAILED} naming the values when not
+     */
+    static void requireSet(String gdbOutput, int harts) {
         List<Long> mips = new ArrayList<>();
-        Matcher m = VALUE.matcher(out);
+        Matcher m = VALUE.matcher(gdbOutput);
         while (m.find()) mips.add(Long.decode(m.group(1)));
         if (mips.size() != harts || mips.stream().anyMatch(v -> (v & STIP) == 0)) {
             throw new HarnessException(HarnessCode.SNAPSHOT_FAILED, "the harts' timer interrupts were not set (mip after the write: "
-                    + mips + " for " + harts + " harts); " + GDB + " said: " + out.strip());
+                    + mips.stream().map(v -> "0x" + Long.toHexString(v)).toList() + " for " + harts + " harts); " + GDB
+                    + " said: " + gdbOutput.strip());
         }
     }
 
