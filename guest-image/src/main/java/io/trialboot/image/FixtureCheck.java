@@ -160,7 +160,7 @@ final class FixtureCheck {
                     FileBlockDevice source = FileBlockDevice.openWhole(base, false);
                     FileBlockDevice out = FileBlockDevice.openWhole(target, true)) {
                 DeltaApplier.apply(d, new SlotImage(delta.sha256(), delta.size()), source, out,
-                        delta.base().orElseThrow(), r.manifest().image());
+                        delta.base().orElseThrow(), r.manifest().image(), r.manifest().verity());
             }
             Files.delete(target);
         } catch (IOException e) {

@@ -52,6 +52,7 @@ import io.trialboot.trust.AdmissionRecord;
 import io.trialboot.trust.SignatureFile;
 import io.trialboot.trust.WitnessMode;
 import io.trialboot.verified.VerifiedFeed;
+import io.trialboot.verity.VerityImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -227,7 +228,7 @@ final class HostileCases {
                                     Artifact.image(prefix, n), c.in().policy(), List.of(Artifact.full(
                                             ReleaseMedia.fullPath(Fixture.HEALTHY.version()), prefix, n)), c.release()));
                         }),
-                applied("endless-delta", ENDLESS_DATA, Code.APPLY_SIZE_MISMATCH, false,
+                c("endless-delta", ENDLESS_DATA, INSTALL, Code.APPLY_SIZE_MISMATCH,
                         "a delta from the factory image with 64 KiB appended after the signed bytes", c -> {
                             Path delta = c.dir().resolve("from-1.0.0.nxdelta");
                             ReleaseMedia.makeDelta(c.in().image(Fixture.FACTORY), c.in().image(Fixture.HEALTHY), delta);
@@ -306,7 +307,7 @@ final class HostileCases {
                             c.manifest(deltaRelease(c, Artifact.image(Sha256.of(junk), junk.length), c.own("junk.nxdelta"),
                                     HostileCorpus.image(c.in().image(Fixture.FACTORY))));
                         }),
-                applied("delta-unsigned-bytes", MIX_AND_MATCH, Code.ARTIFACT_DIGEST_MISMATCH, false,
+                c("delta-unsigned-bytes", MIX_AND_MATCH, INSTALL, Code.ARTIFACT_DIGEST_MISMATCH,
                         "a real delta from the factory image whose magic is broken on the media after signing"
                                 + " (parsed, it would be MALFORMED_INPUT: it must reach no parser)", c -> {
                             byte[] delta = factoryDelta(c);
@@ -326,7 +327,17 @@ final class HostileCases {
                         (c, d) -> withOps(d, window(Ops.ADD, 16, HostileCorpus.image(c.in().image(Fixture.FACTORY)).size()))),
                 signedDelta("delta-add-data-cut", Code.MALFORMED_INPUT,
                         "a signed delta whose ADD of 4096 bytes carries 10 bytes of data", (c, d) -> withOps(d,
-                                concat(window(Ops.ADD, 4096, 0), new byte[10]))));
+                                concat(window(Ops.ADD, 4096, 0), new byte[10]))),
+                c("delta-tampered-ops", MIX_AND_MATCH, INSTALL, Code.ARTIFACT_DIGEST_MISMATCH,
+                        "a real delta from the factory image with one byte of its operation stream changed after"
+                                + " signing: refused at stage time, before the slots are touched", c -> {
+                            byte[] delta = factoryDelta(c);
+                            SlotImage signed = new SlotImage(Sha256.of(delta), delta.length);
+                            delta[delta.length - 2] ^= 0x10;
+                            c.write("from-1.0.0.nxdelta", delta);
+                            c.manifest(deltaRelease(c, signed, c.own("from-1.0.0.nxdelta"),
+                                    HostileCorpus.image(c.in().image(Fixture.FACTORY))));
+                        }));
     }
 
     /** The factory image to v1.1.0's, made by the real maker. */
@@ -378,9 +389,14 @@ final class HostileCases {
 
     /** A delta-only v1.1.0 release (v1.1.0's image) with one delta artifact. */
     private static Signed deltaRelease(Ctx c, SlotImage delta, String path, SlotImage base) {
-        return HostileCorpus.manifest(c.in(), v("1.1.0"), factory(), FactoryState.COMPATIBLE,
-                HostileCorpus.image(c.in().image(Fixture.HEALTHY)), c.in().policy(),
-                List.of(Artifact.delta(path, delta.digest(), delta.size(), base)), c.release());
+        try {
+            return HostileCorpus.manifest(c.in(), v("1.1.0"), factory(), FactoryState.COMPATIBLE,
+                    HostileCorpus.image(c.in().image(Fixture.HEALTHY)), c.in().policy(),
+                    List.of(Artifact.delta(path, delta.digest(), delta.size(), base)), c.release(),
+                    VerityImage.read(c.in().image(Fixture.HEALTHY)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static byte[] readAll(Path p) {

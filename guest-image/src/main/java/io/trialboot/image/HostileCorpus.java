@@ -24,6 +24,7 @@ import io.trialboot.trust.KeyId;
 import io.trialboot.trust.SignatureFile;
 import io.trialboot.trust.Trust;
 import io.trialboot.trust.WitnessMode;
+import io.trialboot.verity.VerityParams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -33,6 +34,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -227,8 +229,14 @@ final class HostileCorpus {
     /** A release manifest as {@link Packaging#release} makes it, but from explicit fields (no file measured). */
     static Signed manifest(ReleaseMedia.Inputs in, Version v, Version min, String compatible, SlotImage image,
             Sha256 policy, List<Artifact> artifacts, SigningKey signer) {
+        return manifest(in, v, min, compatible, image, policy, artifacts, signer, Optional.empty());
+    }
+
+    /** {@link #manifest} signing the image's verity parameters too (a delta of an image with a tree needs them). */
+    static Signed manifest(ReleaseMedia.Inputs in, Version v, Version min, String compatible, SlotImage image,
+            Sha256 policy, List<Artifact> artifacts, SigningKey signer, Optional<VerityParams> verity) {
         ReleaseManifest m = new ReleaseManifest(v, min, compatible, signer.keyId(), image,
-                Packaging.systemIndexDigest(in.systemSet(Fixture.HEALTHY)), policy, artifacts);
+                Packaging.systemIndexDigest(in.systemSet(Fixture.HEALTHY)), policy, artifacts, verity);
         return sign(m.encode(), signer);
     }
 

@@ -26,11 +26,15 @@ final class GuestClock {
 
     /** Waits for the "real 0m 4.12s" line busybox {@code time} prints next and returns its seconds. */
     static double awaitBusyboxReal(QemuVm vm, Duration timeout) throws InterruptedException {
+        return awaitBusyboxReal(vm, Math.max(0, vm.lines().size() - 5), timeout);
+    }
+
+    /** {@link #awaitBusyboxReal(QemuVm, Duration)} looking only at console lines from index {@code from} on. */
+    static double awaitBusyboxReal(QemuVm vm, int from, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        int seen = vm.lines().size();
         while (Instant.now().isBefore(deadline)) {
             List<ConsoleLine> lines = vm.lines();
-            for (ConsoleLine l : lines.subList(Math.max(0, seen - 5), lines.size())) {
+            for (ConsoleLine l : lines.subList(Math.min(from, lines.size()), lines.size())) {
                 Matcher m = BUSYBOX_REAL.matcher(l.text().strip());
                 if (m.find()) {
                     return Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2));

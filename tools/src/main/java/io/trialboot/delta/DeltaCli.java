@@ -16,6 +16,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * A plain command line over the delta maker and the appliers, for {@code scripts/bench-delta} and
@@ -70,7 +71,7 @@ public final class DeltaCli {
                         FileBlockDevice src = FileBlockDevice.openWhole(Path.of(a[2]), false);
                         FileBlockDevice dst = FileBlockDevice.openWhole(out, true)) {
                     DeltaApplier.apply(in, new SlotImage(digest(delta), Files.size(delta)), src, dst, h.source(),
-                            h.target());
+                            h.target(), Optional.empty());
                 }
                 return "applied_bytes=" + h.target().size() + " ms=" + ms(start) + " peak_heap_bytes=" + peakHeap();
             }

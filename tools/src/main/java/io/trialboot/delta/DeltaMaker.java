@@ -4,15 +4,19 @@ import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.device.SlotImage;
+import io.trialboot.verity.VerityImage;
+import io.trialboot.verity.VerityParams;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.Optional;
 import org.tukaani.xz.FinishableOutputStream;
 import org.tukaani.xz.FinishableWrapperOutputStream;
 import org.tukaani.xz.LZMA2Options;
@@ -52,18 +56,24 @@ public final class DeltaMaker {
     public record Stats(SlotImage source, SlotImage target, long copyOps, long copyBytes, long addOps, long addBytes,
             long literalOps, long literalBytes, long zeroOps, long zeroBytes) {}
 
-    /** Writes the delta turning {@code source} into {@code target} to {@code out}. */
+    /**
+     * Writes the delta turning {@code source} into {@code target} to {@code out}. When the target
+     * carries its dm-verity tree ({@link VerityImage#read}), the delta makes its data only: the
+     * device rebuilds the tree (docs/delta.md).
+     */
     public Stats make(Path source, Path target, OutputStream out) throws IOException {
+        Optional<VerityParams> verity = VerityImage.read(target);
         try (FileChannel sc = FileChannel.open(source, StandardOpenOption.READ);
                 FileChannel tc = FileChannel.open(target, StandardOpenOption.READ)) {
             MappedByteBuffer src = map(sc, source);
-            MappedByteBuffer tgt = map(tc, target);
+            MappedByteBuffer whole = map(tc, target);
             SlotImage si = new SlotImage(digest(src), src.capacity());
-            SlotImage ti = new SlotImage(digest(tgt), tgt.capacity());
+            SlotImage ti = new SlotImage(digest(whole), whole.capacity());
+            ByteBuffer tgt = whole.slice(0, Math.toIntExact(verity.map(VerityParams::treeOffset).orElse((long) whole.capacity())));
             LZMA2Options opts = new LZMA2Options(preset);
             opts.setDictSize(Math.min(opts.getDictSize(), DICT_BYTES));
             opts.setNiceLen(LZMA2Options.NICE_LEN_MAX);
-            out.write(new DeltaHeader(opts.getDictSize(), si, ti).encode());
+            out.write(new DeltaHeader(opts.getDictSize(), si, ti, verity.isPresent()).encode());
             FinishableOutputStream lzma = opts.getOutputStream(new FinishableWrapperOutputStream(out));
             Chunked chunked = new Chunked(lzma);
             OpEncoder enc = new OpEncoder(src, tgt, chunked, chunked::endChunk);

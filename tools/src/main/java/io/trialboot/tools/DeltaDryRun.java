@@ -57,7 +57,8 @@ final class DeltaDryRun {
             try (InputStream in = Files.newInputStream(updates.resolve(delta.path()));
                     FileBlockDevice source = FileBlockDevice.openWhole(baseFile, false);
                     FileBlockDevice out = FileBlockDevice.openWhole(scratch, true)) {
-                DeltaApplier.apply(in, new SlotImage(delta.sha256(), delta.size()), source, out, base, target);
+                DeltaApplier.apply(in, new SlotImage(delta.sha256(), delta.size()), source, out, base, target,
+                        r.manifest().verity());
             }
         } catch (IOException e) {
             throw new TrialbootException(Code.HOST_IO_ERROR, "dry run of delta " + delta.path() + " failed: " + e, e);

@@ -12,13 +12,17 @@ import io.trialboot.core.TrialbootException;
 import io.trialboot.device.BlockDevice;
 import io.trialboot.device.MemoryBlockDevice;
 import io.trialboot.device.SlotImage;
+import io.trialboot.verity.VerityImage;
+import io.trialboot.verity.VerityParams;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,7 +74,8 @@ class DeltaTest {
     /** Applies {@code delta} as a release signing exactly these bytes would. */
     private static Sha256 apply(byte[] delta, BlockDevice source, BlockDevice target, SlotImage base, SlotImage tgt)
             throws IOException {
-        return DeltaApplier.apply(new ByteArrayInputStream(delta), image(delta), source, target, base, tgt);
+        return DeltaApplier.apply(new ByteArrayInputStream(delta), image(delta), source, target, base, tgt,
+                Optional.empty());
     }
 
     /** The source with a third of the bytes changed in a few short stretches (small edits scattered through it). */
@@ -98,6 +103,53 @@ class DeltaTest {
         assertEquals(Sha256.of(p[1]), d);
         assertArrayEquals(p[1], target.prefix(p[1].length));
         assertTrue(target.syncs >= 1);
+    }
+
+    /** A squashfs-looking image (magic, bytes_used) of random data with its dm-verity tree appended. */
+    private Path verityImage(String name, byte[] data) throws IOException {
+        byte[] b = data.clone();
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 0x73717368).putLong(40, b.length);
+        Path p = dir.resolve(name);
+        Files.write(p, b);
+        VerityImage.append(p);
+        return p;
+    }
+
+    /** #17: the delta of images carrying trees makes the data only; the applier rebuilds the tree. */
+    @Test
+    void aDeltaOfImagesWithTreesCarriesNoTreeAndTheApplierRebuildsIt() throws IOException {
+        byte[] src = random(new Random(7), 2_000_000);
+        ByteArrayOutputStream moved = new ByteArrayOutputStream();
+        moved.write(edited(src), 0, 700_001);
+        moved.writeBytes(random(new Random(8), 999)); // everything after moves: most leaf digests change
+        moved.write(edited(src), 700_001, src.length - 700_001);
+        byte[] tgt = moved.toByteArray();
+        Path s = verityImage("src.img", src);
+        Path t = verityImage("tgt.img", tgt);
+        VerityParams v = VerityImage.read(t).orElseThrow();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new DeltaMaker().make(s, t, out);
+        byte[] delta = out.toByteArray();
+        assertTrue(DeltaHeader.read(new ByteArrayInputStream(delta)).dataOnly());
+        assertTrue(delta.length < 3_000, "delta is " + delta.length + " bytes, the tree " + v.treeSize());
+        byte[] base = Files.readAllBytes(s);
+        byte[] want = Files.readAllBytes(t);
+        MemoryBlockDevice target = MemoryBlockDevice.of(random(new Random(9), want.length), want.length);
+        Sha256 got = DeltaApplier.apply(new ByteArrayInputStream(delta), image(delta), MemoryBlockDevice.of(base,
+                base.length), target, image(base), image(want), Optional.of(v));
+        assertEquals(Sha256.of(want), got);
+        assertArrayEquals(want, target.contents());
+
+        TrialbootException unsigned = assertThrows(TrialbootException.class, () -> DeltaApplier.apply(
+                new ByteArrayInputStream(delta), image(delta), MemoryBlockDevice.of(base, base.length),
+                new MemoryBlockDevice(want.length), image(base), image(want), Optional.empty()));
+        assertEquals(Code.MALFORMED_INPUT, unsigned.code(), unsigned.getMessage());
+        VerityParams otherRoot = VerityParams.of(v.dataSize(), v.salt(), Sha256.of(new byte[] {1}));
+        TrialbootException wrongRoot = assertThrows(TrialbootException.class, () -> DeltaApplier.apply(
+                new ByteArrayInputStream(delta), image(delta), MemoryBlockDevice.of(base, base.length),
+                new MemoryBlockDevice(want.length), image(base), image(want), Optional.of(otherRoot)));
+        assertEquals(Code.APPLY_DIGEST_MISMATCH, wrongRoot.code(), wrongRoot.getMessage());
+        assertTrue(wrongRoot.getMessage().contains("verity root"), wrongRoot.getMessage());
     }
 
     @Test
@@ -176,7 +228,7 @@ class DeltaTest {
             MemoryBlockDevice target = new MemoryBlockDevice(400_000);
             TrialbootException e = assertThrows(TrialbootException.class, () -> DeltaApplier.apply(
                     new ByteArrayInputStream(bad), image(delta), MemoryBlockDevice.of(p[0], p[0].length), target,
-                    image(p[0]), image(p[1])));
+                    image(p[0]), image(p[1]), Optional.empty()));
             assertEquals(Code.ARTIFACT_DIGEST_MISMATCH, e.code(), e.getMessage());
             assertTrue(e.getMessage().endsWith("none of it was read"), e.getMessage());
             assertEquals(0, target.writes);
@@ -184,13 +236,13 @@ class DeltaTest {
         for (byte[] bad : new byte[][] {Arrays.copyOf(delta, delta.length - 1), Arrays.copyOf(delta, delta.length + 1)}) {
             TrialbootException e = assertThrows(TrialbootException.class, () -> DeltaApplier.apply(
                     new ByteArrayInputStream(bad), image(delta), MemoryBlockDevice.of(p[0], p[0].length),
-                    new MemoryBlockDevice(400_000), image(p[0]), image(p[1])));
+                    new MemoryBlockDevice(400_000), image(p[0]), image(p[1]), Optional.empty()));
             assertEquals(Code.APPLY_SIZE_MISMATCH, e.code(), e.getMessage());
         }
         SlotImage huge = new SlotImage(image(delta).digest(), Bounds.DELTA_BYTES + 1);
         TrialbootException e = assertThrows(TrialbootException.class, () -> DeltaApplier.apply(
                 new ByteArrayInputStream(delta), huge, MemoryBlockDevice.of(p[0], p[0].length),
-                new MemoryBlockDevice(400_000), image(p[0]), image(p[1])));
+                new MemoryBlockDevice(400_000), image(p[0]), image(p[1]), Optional.empty()));
         assertEquals(Code.HOST_INPUT_OVERSIZE, e.code(), e.getMessage());
     }
 

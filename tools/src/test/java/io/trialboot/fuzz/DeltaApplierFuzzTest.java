@@ -10,6 +10,7 @@ import io.trialboot.device.MemoryBlockDevice;
 import io.trialboot.device.SlotImage;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
 /**
  * {@link DeltaApplier#apply} over the fixed {@link SeedCorpus#deltaBase()} in memory: header,
@@ -34,7 +35,7 @@ class DeltaApplierFuzzTest {
         }
         MemoryBlockDevice out = new MemoryBlockDevice(TARGET_DEVICE_BYTES);
         Oracle.outcome(() -> DeltaApplier.apply(new ByteArrayInputStream(input), new SlotImage(Sha256.of(input),
-                input.length), MemoryBlockDevice.of(BASE, BASE.length), out, BASE_IMAGE, target)).ifPresent(written -> {
+                input.length), MemoryBlockDevice.of(BASE, BASE.length), out, BASE_IMAGE, target, Optional.empty())).ifPresent(written -> {
                     ByteBuffer back = ByteBuffer.allocate((int) target.size());
                     out.read(0, back);
                     assertEquals(target.digest(), Sha256.of(back.array()), "the device does not hold the target");

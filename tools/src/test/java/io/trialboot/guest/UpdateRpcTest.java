@@ -9,10 +9,12 @@ import io.trialboot.bootctl.SlotState;
 import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
+import io.trialboot.delta.DeltaMaker;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.UpdateReceipt;
 import io.trialboot.tools.Packaging;
 import io.trialboot.trust.Fixture;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -168,6 +170,24 @@ class UpdateRpcTest {
                 Optional.empty(), List.of(new Packaging.DeltaInput(delta, "releases/1.2.0/from-1.1.0.nxdelta",
                         rig.paths.media().resolve("updates/releases/1.1.0/slot.img"))), rig.keys.k1);
         assertRejected("wrong-base", Code.BASE_MISMATCH);
+    }
+
+    /** #16: bytes of a delta that are not the signed ones are refused at stage time, before any parser or slot. */
+    @Test
+    void refusesADeltaChangedAfterSigningAtStageWithTheSlotsUntouched() throws Exception {
+        Path base = Files.write(rig.root.resolve("images/1.0.0.img"), rig.v100);
+        Path image = rig.paths.media().resolve("updates/releases/1.1.0/slot.img");
+        Path delta = hostile("tampered-delta").resolve("from-1.0.0.nxdelta");
+        try (OutputStream out = Files.newOutputStream(delta)) {
+            new DeltaMaker().make(base, image, out);
+        }
+        rig.release("hostile/tampered-delta", "1.1.0", Fixture.COMPATIBLE, image, Optional.empty(),
+                List.of(new Packaging.DeltaInput(delta, "hostile/tampered-delta/from-1.0.0.nxdelta", base)), rig.keys.k1);
+        byte[] d = Files.readAllBytes(delta);
+        d[d.length - 1] ^= 1;
+        Files.write(delta, d);
+        assertRejected("tampered-delta", Code.ARTIFACT_DIGEST_MISMATCH);
+        assertTrue(console().stream().anyMatch(l -> l.contains("none of it was read")), console().toString());
     }
 
     @Test

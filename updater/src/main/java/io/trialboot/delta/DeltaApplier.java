@@ -1,5 +1,6 @@
 package io.trialboot.delta;
 
+import io.trialboot.apply.CheckedWrite;
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
@@ -7,10 +8,15 @@ import io.trialboot.core.TrialbootException;
 import io.trialboot.device.BlockDevice;
 import io.trialboot.device.SlotDigests;
 import io.trialboot.device.SlotImage;
+import io.trialboot.verity.VerityParams;
+import io.trialboot.verity.VerityTree;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.util.Optional;
 import org.tukaani.xz.CorruptedInputException;
 import org.tukaani.xz.LZMA2InputStream;
 import org.tukaani.xz.UnsupportedOptionsException;
@@ -19,17 +25,19 @@ import org.tukaani.xz.UnsupportedOptionsException;
  * Guest side: applies an {@code .nxdelta} (format version 2) reading the active slot and writing
  * the inactive one, streaming, with memory bounded independent of image size: the delta file (at
  * most {@link Bounds#DELTA_BYTES}), one base chunk, one output buffer and the LZMA2 dictionary (at
- * most {@link #DECODER_LIMIT_KIB} KiB).
+ * most {@link #DECODER_LIMIT_KIB} KiB), plus the dm-verity tree a data-only delta rebuilds.
  *
  * <p>Order of checks: the delta file must be its signed size and hash to its signed digest before
  * any of it is parsed ({@link Code#ARTIFACT_DIGEST_MISMATCH}); its header must name exactly the
  * base and target the signed release names; every window must stay inside both images and the
- * bounds before it runs; the stream must end exactly at the target size. The base is read once,
- * hashed as its copies are served ({@link BaseReader}); the target is written into the inactive
- * slot, which the caller has marked invalid. After the fsync the base digest must match
- * ({@link Code#DELTA_BASE_MISMATCH}), and only then is the slot read back and its digest compared
- * with the target's ({@link Code#APPLY_DIGEST_MISMATCH}): nothing of the target is trusted before
- * the base was proven to be the one the delta was made from.
+ * bounds before it runs; the stream must end exactly at the target size (a data-only delta: at the
+ * signed tree offset, after which the tree rebuilt from the data written is written). The base is
+ * read once, hashed as its copies are served ({@link BaseReader}); the target is written into the
+ * inactive slot, which the caller has marked invalid, and hashed as it is written
+ * ({@link CheckedWrite}). After the fsync the base digest must match
+ * ({@link Code#DELTA_BASE_MISMATCH}), and only then are the rebuilt verity root and the target's
+ * digest compared with the signed ones and the slot read back ({@link Code#APPLY_DIGEST_MISMATCH}):
+ * nothing of the target is trusted before the base was proven to be the one the delta was made from.
  */
 public final class DeltaApplier {
     /** The largest LZMA2 dictionary the applier accepts (the maker uses 8 MiB). */
@@ -41,10 +49,12 @@ public final class DeltaApplier {
     /**
      * Applies the delta file read from {@code delta}, whose signed size and digest are
      * {@code artifact}, and returns the digest of the slot read back (equal to
-     * {@code expectedTarget}'s, or this throws). The target is fsynced before it is read back.
+     * {@code expectedTarget}'s, or this throws). {@code verity} is the release's signed verity
+     * parameters: a data-only delta needs them, to rebuild the tree and check its root. The target
+     * is fsynced before it is read back.
      */
     public static Sha256 apply(InputStream delta, SlotImage artifact, BlockDevice source, BlockDevice target,
-            SlotImage expectedBase, SlotImage expectedTarget) throws IOException {
+            SlotImage expectedBase, SlotImage expectedTarget, Optional<VerityParams> verity) throws IOException {
         byte[] file = verified(delta, artifact);
         InputStream in = new ByteArrayInputStream(file);
         DeltaHeader h = DeltaHeader.read(in);
@@ -69,31 +79,80 @@ public final class DeltaApplier {
             throw new TrialbootException(Code.HOST_INPUT_OVERSIZE, ".nxdelta needs a " + h.dictBytes()
                     + "-byte LZMA2 dictionary, over the bound of " + DECODER_LIMIT_KIB + " KiB");
         }
+        Optional<VerityParams> rebuilt = h.dataOnly() ? Optional.of(signedTree(verity, h.target())) : Optional.empty();
+        Optional<VerityTree.Builder> tree = rebuilt.map(v -> new VerityTree.Builder(v.dataSize(), v.treeOffset(), v.salt()));
+        long streamed = rebuilt.map(VerityParams::treeOffset).orElse(h.target().size());
         BaseReader base = new BaseReader(source, h.source().size(), BUFFER);
+        CheckedWrite out = new CheckedWrite(target);
         try {
-            new OpApplier(base, h.source().size(), target, h.target().size(), BUFFER)
-                    .run(new LZMA2InputStream(in, h.dictBytes()));
+            new OpApplier(base, h.source().size(), out, tree.map(DeltaApplier::feeding).orElse(OpApplier.Tap.NONE),
+                    streamed, BUFFER).run(new LZMA2InputStream(in, h.dictBytes()));
         } catch (CorruptedInputException | UnsupportedOptionsException | EOFException e) {
             throw DeltaHeader.malformed("operation stream is corrupt or truncated: " + e);
         }
         if (in.read() != -1) {
             throw DeltaHeader.malformed("has bytes after the operation stream");
         }
+        VerityParams built = tree.isPresent() ? writeTree(tree.get(), out) : null;
+        Sha256 written = out.digest();
+        out.sync();
         Sha256 read = base.finish();
         if (!read.equals(h.source().digest())) {
             throw new TrialbootException(Code.DELTA_BASE_MISMATCH, "the active slot holds " + read.shortHex()
                     + ", the delta applies to " + h.source().digest().shortHex() + "; the inactive slot stays invalid");
         }
-        Sha256 written = SlotDigests.digest(target, h.target().size());
+        if (built != null && !built.equals(rebuilt.get())) {
+            throw new TrialbootException(Code.APPLY_DIGEST_MISMATCH, "the data the delta wrote has verity root "
+                    + built.rootHash().shortHex() + ", the release signs " + rebuilt.get().rootHash().shortHex());
+        }
         if (!written.equals(h.target().digest())) {
             throw new TrialbootException(Code.APPLY_DIGEST_MISMATCH, "delta produced " + written.shortHex()
                     + ", expected " + h.target().digest().shortHex());
         }
+        out.readBack();
         return written;
     }
 
-    /** Reads the whole delta file and checks its signed size and digest before any parser sees a byte of it. */
-    private static byte[] verified(InputStream delta, SlotImage artifact) throws IOException {
+    /** The signed verity parameters a data-only delta needs; their tree must end where the target ends. */
+    private static VerityParams signedTree(Optional<VerityParams> verity, SlotImage target) {
+        VerityParams v = verity.orElseThrow(() -> DeltaHeader.malformed("makes only the data of an image with a"
+                + " dm-verity tree, but the release signs no verity parameters"));
+        if (v.treeOffset() + v.treeSize() != target.size()) {
+            throw DeltaHeader.malformed("makes the data of an image whose signed tree (" + v.treeSize() + " bytes at "
+                    + v.treeOffset() + ") does not end at its size " + target.size());
+        }
+        return v;
+    }
+
+    /** A tap feeding the first {@code dataSize} bytes written to the tree (the rest up to the tree is padding). */
+    private static OpApplier.Tap feeding(VerityTree.Builder tree) {
+        long[] fed = {0};
+        return (b, off, len) -> {
+            int n = (int) Math.min(len, tree.dataSize() - fed[0]);
+            if (n > 0) {
+                tree.update(b, off, n);
+                fed[0] += n;
+            }
+        };
+    }
+
+    /** Writes the tree rebuilt from the data at its signed offset, right after the operations' bytes. */
+    private static VerityParams writeTree(VerityTree.Builder tree, BlockDevice target) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        VerityParams built = tree.finish(bytes);
+        byte[] b = bytes.toByteArray();
+        for (int off = 0; off < b.length; off += BUFFER) {
+            target.write(built.treeOffset() + off, ByteBuffer.wrap(b, off, Math.min(BUFFER, b.length - off)));
+        }
+        return built;
+    }
+
+    /**
+     * Reads the whole delta file and checks its signed size ({@link Code#APPLY_SIZE_MISMATCH}) and
+     * digest ({@link Code#ARTIFACT_DIGEST_MISMATCH}) before any parser sees a byte of it. The guest
+     * calls it at stage time too, so a delta changed after signing is refused before the slot is touched.
+     */
+    public static byte[] verified(InputStream delta, SlotImage artifact) throws IOException {
         Bounds.check(".nxdelta file", artifact.size(), Bounds.DELTA_BYTES);
         byte[] file = delta.readNBytes((int) artifact.size());
         if (file.length != artifact.size() || delta.read() != -1) {

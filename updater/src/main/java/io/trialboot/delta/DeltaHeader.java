@@ -15,14 +15,21 @@ import java.util.Objects;
 /**
  * The fixed 96-byte header of an {@code .nxdelta} file (see {@code docs/delta.md}): the image the
  * delta applies to and the image it produces, both by digest and size, and the dictionary size of
- * the raw LZMA2 operation stream that follows. Big-endian. Only format version 2 is read: a
- * version 1 delta (xz-framed, without ADD) is refused with {@link Code#SCHEMA_MISMATCH}.
+ * the raw LZMA2 operation stream that follows, and its kind: whether the stream makes the whole
+ * target, or its data only (the device recomputes the dm-verity tree after it). Big-endian. Only
+ * format version 2 is read: a version 1 delta (xz-framed, without ADD) is refused with
+ * {@link Code#SCHEMA_MISMATCH}.
  */
-public record DeltaHeader(int dictBytes, SlotImage source, SlotImage target) {
+public record DeltaHeader(int dictBytes, SlotImage source, SlotImage target, boolean dataOnly) {
     static final byte[] MAGIC = {'N', 'X', 'D', 'E', 'L', 'T', 'A', 0};
     static final int VERSION = 2;
-    /** The only kind: a whole raw slot image. */
+    /** The operations make the whole raw slot image. */
     static final int KIND_RAW_IMAGE = 1;
+    /**
+     * The operations make the image up to its dm-verity tree (the signed {@code tree_offset}); the
+     * applier builds the tree from the data as it writes it and checks it against the signed root.
+     */
+    static final int KIND_VERITY_DATA = 2;
     /** The operation stream is one raw LZMA2 stream (no xz framing: the signed digest covers the file). */
     static final int CODEC_LZMA2 = 2;
     /** The smallest LZMA2 dictionary. */
@@ -37,9 +44,10 @@ public record DeltaHeader(int dictBytes, SlotImage source, SlotImage target) {
         }
     }
 
-    byte[] encode() {
+    public byte[] encode() {
         ByteBuffer b = ByteBuffer.allocate(BYTES);
-        b.put(MAGIC).putShort((short) VERSION).put((byte) KIND_RAW_IMAGE).put((byte) CODEC_LZMA2).putInt(dictBytes);
+        b.put(MAGIC).putShort((short) VERSION).put((byte) (dataOnly ? KIND_VERITY_DATA : KIND_RAW_IMAGE))
+                .put((byte) CODEC_LZMA2).putInt(dictBytes);
         b.putLong(source.size()).put(source.digest().bytes());
         b.putLong(target.size()).put(target.digest().bytes());
         return b.array();
@@ -66,14 +74,15 @@ public record DeltaHeader(int dictBytes, SlotImage source, SlotImage target) {
             throw new TrialbootException(Code.SCHEMA_MISMATCH, ".nxdelta format version " + version
                     + "; this updater reads version " + VERSION + " only (make the delta again with its tools)");
         }
-        if (kind != KIND_RAW_IMAGE || codec != CODEC_LZMA2) {
-            throw malformed("kind " + kind + " codec " + codec + " (known: " + KIND_RAW_IMAGE + " " + CODEC_LZMA2 + ")");
+        if ((kind != KIND_RAW_IMAGE && kind != KIND_VERITY_DATA) || codec != CODEC_LZMA2) {
+            throw malformed("kind " + kind + " codec " + codec + " (known: kinds " + KIND_RAW_IMAGE + ", "
+                    + KIND_VERITY_DATA + "; codec " + CODEC_LZMA2 + ")");
         }
         int dictBytes = b.getInt();
         SlotImage source = image(b, "source");
         SlotImage target = image(b, "target");
         try {
-            return new DeltaHeader(dictBytes, source, target);
+            return new DeltaHeader(dictBytes, source, target, kind == KIND_VERITY_DATA);
         } catch (IllegalArgumentException e) {
             throw malformed(e.getMessage());
         }

@@ -11,11 +11,21 @@ import java.util.Arrays;
  * Guest side: runs the operation stream of an {@code .nxdelta} (see {@code docs/delta.md}),
  * writing the target strictly sequentially from offset 0 through one output buffer. Every window
  * is checked whole (count, operation codes, lengths inside the target, copies inside the base)
- * before its first operation runs.
+ * before its first operation runs. Each buffer is shown to a {@link Tap} as it is written.
  */
 final class OpApplier {
+    /** Sees the target's bytes in order, as they are written. */
+    @FunctionalInterface
+    interface Tap {
+        Tap NONE = (b, off, len) -> { };
+
+        void written(byte[] b, int off, int len);
+    }
+
+
     private final BaseReader base;
     private final BlockDevice target;
+    private final Tap tap;
     private final long srcSize;
     private final long tgtSize;
     private final ByteBuffer out;
@@ -27,16 +37,17 @@ final class OpApplier {
     private long flushed;
     private long ops;
 
-    OpApplier(BaseReader base, long srcSize, BlockDevice target, long tgtSize, int buffer) {
+    OpApplier(BaseReader base, long srcSize, BlockDevice target, Tap tap, long tgtSize, int buffer) {
         this.base = base;
         this.srcSize = srcSize;
         this.target = target;
+        this.tap = tap;
         this.tgtSize = tgtSize;
         this.out = ByteBuffer.allocate((int) Math.min(buffer, tgtSize));
         this.scratch = new byte[out.capacity()];
     }
 
-    /** Runs windows up to END, writes the last buffer and fsyncs the target. */
+    /** Runs windows up to END and writes the last buffer (the caller fsyncs). */
     void run(InputStream in) throws IOException {
         long planned = 0;
         long nextSrc = 0;
@@ -104,7 +115,6 @@ final class OpApplier {
             throw DeltaHeader.malformed("has operations after END");
         }
         flush();
-        target.sync();
     }
 
     /** Copies base bytes; with {@code add}, adds to each the next byte of the window's data. */
@@ -167,6 +177,7 @@ final class OpApplier {
 
     private void flush() {
         out.flip();
+        tap.written(out.array(), 0, out.limit());
         target.write(flushed, out);
         flushed += out.limit();
         out.clear();

@@ -7,6 +7,7 @@ import io.trialboot.core.Inputs;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
+import io.trialboot.delta.DeltaApplier;
 import io.trialboot.format.Feed;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.hoststate.SlotSnapshot;
@@ -16,6 +17,7 @@ import io.trialboot.records.HistoryFields;
 import io.trialboot.records.HostStatus;
 import io.trialboot.records.UpdateReceipt;
 import io.trialboot.trust.Trust;
+import io.trialboot.update.InstallPlan;
 import io.trialboot.update.SlotManifests;
 import io.trialboot.update.UpdateEngine;
 import io.trialboot.verified.VerifiedFeed;
@@ -23,6 +25,7 @@ import io.trialboot.verified.VerifiedRelease;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -116,7 +119,7 @@ final class UpdateService {
             throw rejected(input, MediaInputs.prefix(manifest, Bounds.MANIFEST_BYTES), e);
         }
         console.println(Marker.UPDATE_MANIFEST_OK.line(v.manifest().version(), v.manifest().signer().hex()));
-        UpdateReceipt receipt = engine.admit(chosen.release(), quarantineName(input), bytes);
+        UpdateReceipt receipt = engine.admit(chosen.release(), quarantineName(input), bytes, () -> checkDelta(chosen));
         if (receipt.decision() == UpdateReceipt.Decision.DENY) {
             Code code = receipt.reasonCodes().get(0);
             // the policy's reasons, each saying what to do, are on the receipt's history line
@@ -129,6 +132,25 @@ final class UpdateService {
             throw new TrialbootException(code, message);
         }
         return new Staged(input, receipt, chosen, bytes, sig);
+    }
+
+    /**
+     * A delta is read whole and checked against its signed size and digest when the policy admits
+     * the release (it is small, {@link io.trialboot.core.Bounds#DELTA_BYTES} at most): bytes changed
+     * after signing are denied at stage time, the slots untouched. The apply checks them again.
+     */
+    private void checkDelta(Releases.Chosen chosen) {
+        if (chosen.release().kind() != InstallPlan.Kind.DELTA) {
+            return;
+        }
+        Path delta = media.updates().resolve(chosen.artifact().path());
+        try (InputStream in = MediaInputs.lazy(delta)) {
+            DeltaApplier.verified(in, chosen.release().artifact());
+        } catch (NoSuchFileException e) {
+            throw new TrialbootException(Code.HOST_NOT_FOUND, "the release's delta " + delta + " is not on the media");
+        } catch (IOException e) {
+            throw new TrialbootException(Code.HOST_IO_ERROR, "reading " + delta + " failed: " + e, e);
+        }
     }
 
     /**

@@ -38,7 +38,8 @@ final class SlotWrite {
                 return observed;
             }
             try (BlockDevice source = slots.open(active, false)) {
-                observed = DeltaApplier.apply(artifact, r.artifact(), source, out, r.base().orElseThrow(), r.target());
+                observed = DeltaApplier.apply(artifact, r.artifact(), source, out, r.base().orElseThrow(), r.target(),
+                        r.verity());
             }
             return observed;
         } catch (IOException e) {

@@ -103,12 +103,14 @@ public final class UpdateEngine {
     /**
      * Pre-check and stage checks for a verified release (SPEC §4 steps 0–1, {@link UpdatePolicy}).
      * Always writes a receipt. On DENY the input is copied to {@code quarantine/}, a {@code reject}
-     * line is logged, and nothing else changes; the receipt names the reason codes.
+     * line is logged, and nothing else changes; the receipt names the reason codes. Once the policy
+     * allows, {@code artifactCheck} runs (a delta file against its signed digest): its refusal denies.
      */
-    public UpdateReceipt admit(InstallPlan r, String inputName, byte[] inputForQuarantine) {
+    public UpdateReceipt admit(InstallPlan r, String inputName, byte[] inputForQuarantine, Runnable artifactCheck) {
         BootControlFile bc = bootControl.read();
         Slot target = bc.active().other();
         List<Denial> denials = policy.denials(r, bc, target);
+        denials = denials.isEmpty() ? Denial.raisedBy(artifactCheck) : denials;
         List<Code> codes = denials.stream().map(Denial::code).toList();
         long attempt = receipts.nextAttempt();
         long seq;
@@ -127,6 +129,10 @@ public final class UpdateEngine {
                         r.verityRoot());
         receipts.write(receipt);
         return receipt;
+    }
+
+    public UpdateReceipt admit(InstallPlan r, String inputName, byte[] inputForQuarantine) {
+        return admit(r, inputName, inputForQuarantine, () -> { });
     }
 
     /**

@@ -17,7 +17,7 @@ import java.util.List;
  * the blocks of the level below, 128 digests to a 4096-byte block, zero-padded; the levels are
  * stored top first; the root hash is the digest of the single top block (of the single data block
  * when the data is one block and the tree is empty). The whole tree is held in memory while it is
- * built: 1/127 of the data, 1.6 MiB for a 192 MiB slot.
+ * built: 1/127 of the data, 1.6 MiB for a 192 MiB slot. {@link Builder} takes the data in pieces.
  */
 public final class VerityTree {
     private static final int DIGEST = Sha256.LENGTH;
@@ -32,35 +32,97 @@ public final class VerityTree {
      */
     public static VerityParams build(InputStream data, long dataSize, long treeOffset, Sha256 salt,
             OutputStream tree) throws IOException {
-        VerityParams.checkLayout(dataSize, treeOffset);
-        MessageDigest md = Sha256.newDigest();
-        byte[] saltBytes = salt.bytes();
-        long blocks = dataSize / VerityParams.BLOCK_SIZE;
-        byte[] level = new byte[Math.toIntExact(blocks * DIGEST)];
-        byte[] block = new byte[VerityParams.BLOCK_SIZE];
-        for (long i = 0; i < blocks; i++) {
-            if (data.readNBytes(block, 0, block.length) != block.length) {
-                throw new TrialbootException(Code.SIZE_MISMATCH, "slot data ends after " + i * block.length
+        Builder b = new Builder(dataSize, treeOffset, salt);
+        byte[] buf = new byte[VerityParams.BLOCK_SIZE * 16];
+        for (long left = dataSize; left > 0; ) {
+            int n = data.readNBytes(buf, 0, (int) Math.min(buf.length, left));
+            if (n == 0) {
+                throw new TrialbootException(Code.SIZE_MISMATCH, "slot data ends after " + (dataSize - left)
                         + " bytes, before its size " + dataSize);
             }
-            digest(md, saltBytes, block, level, (int) i * DIGEST);
+            b.update(buf, 0, n);
+            left -= n;
         }
-        List<byte[]> levels = new ArrayList<>();
-        while (level.length > DIGEST) {
-            byte[] packed = pack(level);
-            levels.add(packed);
-            int count = packed.length / VerityParams.BLOCK_SIZE;
-            level = new byte[count * DIGEST];
-            for (int b = 0; b < count; b++) {
-                System.arraycopy(packed, b * block.length, block, 0, block.length);
-                digest(md, saltBytes, block, level, b * DIGEST);
+        return b.finish(tree);
+    }
+
+    /**
+     * The tree of data fed in order, in pieces of any size (the guest feeds the bytes it writes into a
+     * slot, so the tree costs no second read of the data). Holds the level-0 digests, 1/128 of the data.
+     */
+    public static final class Builder {
+        private final long dataSize;
+        private final long treeOffset;
+        private final Sha256 salt;
+        private final byte[] saltBytes;
+        private final MessageDigest md = Sha256.newDigest();
+        private final byte[] level;
+        private final byte[] block = new byte[VerityParams.BLOCK_SIZE];
+        private int filled;
+        private long fed;
+
+        public Builder(long dataSize, long treeOffset, Sha256 salt) {
+            VerityParams.checkLayout(dataSize, treeOffset);
+            this.dataSize = dataSize;
+            this.treeOffset = treeOffset;
+            this.salt = salt;
+            this.saltBytes = salt.bytes();
+            this.level = new byte[Math.toIntExact(dataSize / VerityParams.BLOCK_SIZE * DIGEST)];
+        }
+
+        public long dataSize() {
+            return dataSize;
+        }
+
+        /** Feeds the next {@code len} bytes of the data; more than {@code dataSize} in all is refused. */
+        public void update(byte[] b, int off, int len) {
+            if (len > dataSize - fed) {
+                throw new IllegalStateException("fed " + (fed + len) + " bytes of " + dataSize + "-byte data");
+            }
+            while (len > 0) {
+                int at = (int) (fed / VerityParams.BLOCK_SIZE * DIGEST);
+                if (filled == 0 && len >= block.length) {
+                    digest(md, saltBytes, b, off, level, at);
+                    off += block.length;
+                    len -= block.length;
+                    fed += block.length;
+                    continue;
+                }
+                int n = Math.min(len, block.length - filled);
+                System.arraycopy(b, off, block, filled, n);
+                filled += n;
+                off += n;
+                len -= n;
+                if (filled == block.length) {
+                    digest(md, saltBytes, block, 0, level, at);
+                    filled = 0;
+                    fed += block.length;
+                }
             }
         }
-        for (int i = levels.size() - 1; i >= 0; i--) {
-            tree.write(levels.get(i));
+
+        /** Writes the tree (levels top first) once all the data was fed; returns its parameters. */
+        public VerityParams finish(OutputStream tree) throws IOException {
+            if (fed != dataSize || filled != 0) {
+                throw new IllegalStateException("fed " + (fed + filled) + " bytes of " + dataSize + "-byte data");
+            }
+            byte[] digests = level;
+            List<byte[]> levels = new ArrayList<>();
+            while (digests.length > DIGEST) {
+                byte[] packed = pack(digests);
+                levels.add(packed);
+                int count = packed.length / VerityParams.BLOCK_SIZE;
+                digests = new byte[count * DIGEST];
+                for (int b = 0; b < count; b++) {
+                    digest(md, saltBytes, packed, b * VerityParams.BLOCK_SIZE, digests, b * DIGEST);
+                }
+            }
+            for (int i = levels.size() - 1; i >= 0; i--) {
+                tree.write(levels.get(i));
+            }
+            return new VerityParams(VerityParams.ALGORITHM, VerityParams.BLOCK_SIZE, VerityParams.BLOCK_SIZE,
+                    dataSize, treeOffset, salt, new Sha256(digests));
         }
-        return new VerityParams(VerityParams.ALGORITHM, VerityParams.BLOCK_SIZE, VerityParams.BLOCK_SIZE,
-                dataSize, treeOffset, salt, new Sha256(level));
     }
 
     /** Hash blocks of the tree over {@code dataBlocks} data blocks (cryptsetup's {@code hash_levels}). */
@@ -81,9 +143,9 @@ public final class VerityTree {
         return packed;
     }
 
-    private static void digest(MessageDigest md, byte[] salt, byte[] block, byte[] out, int at) {
+    private static void digest(MessageDigest md, byte[] salt, byte[] data, int off, byte[] out, int at) {
         md.update(salt);
-        md.update(block);
+        md.update(data, off, VerityParams.BLOCK_SIZE);
         try {
             md.digest(out, at, DIGEST);
         } catch (DigestException e) {
