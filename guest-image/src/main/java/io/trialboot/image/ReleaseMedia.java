@@ -2,7 +2,7 @@ package io.trialboot.image;
 
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Version;
-import io.trialboot.delta.DeltaMaker;
+import io.trialboot.delta.maker.DeltaMaker;
 import io.trialboot.tools.Packaging;
 import io.trialboot.tools.Signed;
 import io.trialboot.verified.VerifiedFeed;

@@ -6,7 +6,7 @@ import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
 import io.trialboot.core.StateWriter;
 import io.trialboot.core.Version;
-import io.trialboot.delta.DeltaMaker;
+import io.trialboot.delta.maker.DeltaMaker;
 import io.trialboot.device.SlotImage;
 import io.trialboot.format.Artifact;
 import io.trialboot.format.Bundle;

@@ -8,7 +8,7 @@ import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
 import io.trialboot.core.StateWriter;
 import io.trialboot.core.Version;
-import io.trialboot.delta.DeltaMaker;
+import io.trialboot.delta.maker.DeltaMaker;
 import io.trialboot.format.Bundle;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.hoststate.SlotSnapshot;

@@ -9,7 +9,7 @@ import io.trialboot.bootctl.SlotState;
 import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
-import io.trialboot.delta.DeltaMaker;
+import io.trialboot.delta.maker.DeltaMaker;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.UpdateReceipt;
 import io.trialboot.tools.Packaging;

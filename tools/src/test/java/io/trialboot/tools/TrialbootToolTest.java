@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.trialboot.delta.DeltaMaker;
+import io.trialboot.delta.maker.DeltaMaker;
 import io.trialboot.format.cbor.Cbor;
 import io.trialboot.format.cbor.CborValue;
 import io.trialboot.trust.AdmissionDecision;

@@ -7,7 +7,7 @@ import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
 import io.trialboot.core.StateWriter;
 import io.trialboot.core.Version;
-import io.trialboot.delta.DeltaMaker;
+import io.trialboot.delta.maker.DeltaMaker;
 import io.trialboot.device.BlockDevice;
 import io.trialboot.device.MemoryBlockDevice;
 import io.trialboot.device.SlotImage;

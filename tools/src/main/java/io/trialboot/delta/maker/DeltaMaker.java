@@ -1,8 +1,10 @@
-package io.trialboot.delta;
+package io.trialboot.delta.maker;
 
 import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
+import io.trialboot.delta.DeltaHeader;
+import io.trialboot.delta.Ops;
 import io.trialboot.device.SlotImage;
 import io.trialboot.verity.VerityImage;
 import io.trialboot.verity.VerityParams;

@@ -1,8 +1,10 @@
-package io.trialboot.delta;
+package io.trialboot.delta.maker;
 
 import io.trialboot.apply.FullApply;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
+import io.trialboot.delta.DeltaApplier;
+import io.trialboot.delta.DeltaHeader;
 import io.trialboot.device.FileBlockDevice;
 import io.trialboot.device.SlotDigests;
 import io.trialboot.device.SlotImage;

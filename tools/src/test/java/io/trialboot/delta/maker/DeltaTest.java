@@ -1,4 +1,4 @@
-package io.trialboot.delta;
+package io.trialboot.delta.maker;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,9 @@ import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
+import io.trialboot.delta.DeltaApplier;
+import io.trialboot.delta.DeltaHeader;
+import io.trialboot.delta.Ops;
 import io.trialboot.device.BlockDevice;
 import io.trialboot.device.MemoryBlockDevice;
 import io.trialboot.device.SlotImage;

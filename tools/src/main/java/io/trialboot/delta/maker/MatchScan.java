@@ -1,4 +1,4 @@
-package io.trialboot.delta;
+package io.trialboot.delta.maker;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,5 +1,6 @@
-package io.trialboot.delta;
+package io.trialboot.delta.maker;
 
+import io.trialboot.delta.Ops;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
