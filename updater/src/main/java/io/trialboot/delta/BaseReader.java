@@ -11,20 +11,25 @@ import java.security.MessageDigest;
  * is read; a copy from the current chunk or from further on is served from that pass (skipping
  * ahead reads and hashes the bytes in between), and only a copy reaching back before the current
  * chunk reads the device again, without hashing. {@link #finish} hashes what no copy reached, so
- * the digest always covers exactly the first {@code size} bytes, in order.
+ * the digest always covers exactly the first {@code size} bytes, in order. The hashing runs on the
+ * {@link Offload} thread, on a copy of each chunk.
  */
 final class BaseReader {
     private final BlockDevice device;
     private final long size;
     private final MessageDigest md = Sha256.newDigest();
+    private final Offload offload;
+    private final OpApplier.Tap hash;
     private final ByteBuffer chunk;
     private long chunkStart; // base offset of chunk's byte 0; the chunk holds [chunkStart, hashed)
     private long hashed;
     private long reread;
 
-    BaseReader(BlockDevice device, long size, int buffer) {
+    BaseReader(BlockDevice device, long size, int buffer, Offload offload) {
         this.device = device;
         this.size = size;
+        this.offload = offload;
+        this.hash = offload.tap(md::update);
         this.chunk = ByteBuffer.allocate((int) Math.min(buffer, size));
     }
 
@@ -57,7 +62,7 @@ final class BaseReader {
         chunk.clear();
         chunk.limit((int) Math.min(chunk.capacity(), size - hashed));
         device.read(hashed, chunk);
-        md.update(chunk.array(), 0, chunk.limit());
+        hash.written(chunk.array(), 0, chunk.limit());
         hashed += chunk.limit();
     }
 
@@ -66,6 +71,7 @@ final class BaseReader {
         while (hashed < size) {
             next();
         }
+        offload.drain();
         return new Sha256(md.digest());
     }
 

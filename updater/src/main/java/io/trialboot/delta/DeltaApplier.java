@@ -80,19 +80,28 @@ public final class DeltaApplier {
                     + "-byte LZMA2 dictionary, over the bound of " + DECODER_LIMIT_KIB + " KiB");
         }
         Optional<VerityParams> rebuilt = h.dataOnly() ? Optional.of(signedTree(verity, h.target())) : Optional.empty();
+        try (Offload offload = new Offload(BUFFER)) {
+            return run(in, h, source, new CheckedWrite(target), offload, rebuilt);
+        }
+    }
+
+    /** Runs the operations and the checks after them (steps 3 to 5 of docs/delta.md). */
+    private static Sha256 run(InputStream in, DeltaHeader h, BlockDevice source, CheckedWrite out, Offload offload,
+            Optional<VerityParams> rebuilt) throws IOException {
         Optional<VerityTree.Builder> tree = rebuilt.map(v -> new VerityTree.Builder(v.dataSize(), v.treeOffset(), v.salt()));
         long streamed = rebuilt.map(VerityParams::treeOffset).orElse(h.target().size());
-        BaseReader base = new BaseReader(source, h.source().size(), BUFFER);
-        CheckedWrite out = new CheckedWrite(target);
+        BaseReader base = new BaseReader(source, h.source().size(), BUFFER, offload);
         try {
-            new OpApplier(base, h.source().size(), out, tree.map(DeltaApplier::feeding).orElse(OpApplier.Tap.NONE),
-                    streamed, BUFFER).run(new LZMA2InputStream(in, h.dictBytes()));
+            new OpApplier(base, h.source().size(), out,
+                    tree.map(t -> offload.tap(feeding(t))).orElse(OpApplier.Tap.NONE), streamed, BUFFER)
+                    .run(new LZMA2InputStream(in, h.dictBytes()));
         } catch (CorruptedInputException | UnsupportedOptionsException | EOFException e) {
             throw DeltaHeader.malformed("operation stream is corrupt or truncated: " + e);
         }
         if (in.read() != -1) {
             throw DeltaHeader.malformed("has bytes after the operation stream");
         }
+        offload.drain();
         VerityParams built = tree.isPresent() ? writeTree(tree.get(), out) : null;
         Sha256 written = out.digest();
         out.sync();
