@@ -4,6 +4,7 @@ import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.device.BlockDevice;
+import io.trialboot.device.ForwardingDevice;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.zip.CRC32;
@@ -21,17 +22,16 @@ import java.util.zip.CRC32;
  * any other change with probability 1 - 2^-32 per chunk, at a fraction of SHA-256's cost in the
  * guest's C1-only JVM under emulation (docs/benchmarks.md).
  */
-public final class CheckedWrite implements BlockDevice {
+public final class CheckedWrite extends ForwardingDevice {
     /** Bytes per CRC: the read-back reads the slot in chunks of this size. */
     public static final int CHUNK_BYTES = 1 << 20;
-    private final BlockDevice target;
     private final MessageDigest md = Sha256.newDigest();
     private final CRC32 crc = new CRC32();
     private final int[] crcs;
     private long written;
 
     public CheckedWrite(BlockDevice target) {
-        this.target = target;
+        super(target);
         this.crcs = new int[(int) ((target.size() + CHUNK_BYTES - 1) / CHUNK_BYTES)];
     }
 
@@ -88,30 +88,5 @@ public final class CheckedWrite implements BlockDevice {
                         + " written in the " + buf.limit() + " bytes at " + off);
             }
         }
-    }
-
-    @Override
-    public long size() {
-        return target.size();
-    }
-
-    @Override
-    public void read(long offset, ByteBuffer dst) {
-        target.read(offset, dst);
-    }
-
-    @Override
-    public void sync() {
-        target.sync();
-    }
-
-    @Override
-    public void close() {
-        target.close();
-    }
-
-    @Override
-    public String toString() {
-        return target.toString();
     }
 }

@@ -2,6 +2,7 @@ package io.trialboot.apply;
 
 import io.trialboot.core.Slot;
 import io.trialboot.device.BlockDevice;
+import io.trialboot.device.ForwardingDevice;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Optional;
@@ -71,8 +72,7 @@ public record Progress(Slot slot, long written, long total) {
         return listener == Listener.NONE ? target : new Reporting(target, slot, total, step, listener);
     }
 
-    private static final class Reporting implements BlockDevice {
-        private final BlockDevice target;
+    private static final class Reporting extends ForwardingDevice {
         private final Slot slot;
         private final long total;
         private final long step;
@@ -81,22 +81,12 @@ public record Progress(Slot slot, long written, long total) {
         private long next;
 
         Reporting(BlockDevice target, Slot slot, long total, long step, Listener listener) {
-            this.target = target;
+            super(target);
             this.slot = slot;
             this.total = total;
             this.step = step;
             this.listener = listener;
             this.next = Math.min(step, total);
-        }
-
-        @Override
-        public long size() {
-            return target.size();
-        }
-
-        @Override
-        public void read(long offset, ByteBuffer dst) {
-            target.read(offset, dst);
         }
 
         @Override
@@ -108,21 +98,6 @@ public record Progress(Slot slot, long written, long total) {
                 listener.report(new Progress(slot, written, total));
                 next = written >= total ? Long.MAX_VALUE : Math.min(total, (written / step + 1) * step);
             }
-        }
-
-        @Override
-        public void sync() {
-            target.sync();
-        }
-
-        @Override
-        public void close() {
-            target.close();
-        }
-
-        @Override
-        public String toString() {
-            return target.toString();
         }
     }
 }

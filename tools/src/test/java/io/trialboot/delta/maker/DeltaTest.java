@@ -13,6 +13,7 @@ import io.trialboot.delta.DeltaApplier;
 import io.trialboot.delta.DeltaHeader;
 import io.trialboot.delta.Ops;
 import io.trialboot.device.BlockDevice;
+import io.trialboot.device.ForwardingDevice;
 import io.trialboot.device.MemoryBlockDevice;
 import io.trialboot.device.SlotImage;
 import io.trialboot.verity.VerityImage;
@@ -363,38 +364,17 @@ class DeltaTest {
     }
 
     /** Counts the bytes read through it. */
-    private static final class CountingDevice implements BlockDevice {
-        private final BlockDevice inner;
+    private static final class CountingDevice extends ForwardingDevice {
         long bytesRead;
 
         CountingDevice(BlockDevice inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public long size() {
-            return inner.size();
+            super(inner);
         }
 
         @Override
         public void read(long offset, ByteBuffer dst) {
             bytesRead += dst.remaining();
-            inner.read(offset, dst);
-        }
-
-        @Override
-        public void write(long offset, ByteBuffer src) {
-            inner.write(offset, src);
-        }
-
-        @Override
-        public void sync() {
-            inner.sync();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
+            target.read(offset, dst);
         }
     }
 }
