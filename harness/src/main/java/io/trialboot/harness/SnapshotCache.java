@@ -160,19 +160,23 @@ public final class SnapshotCache {
         }
     }
 
-    /** Entries of {@code name} made from other inputs: which input changed, for the closest one. */
+    /**
+     * Entries of {@code name} made from other inputs: which input changed, for the closest one (the
+     * one that agrees with {@code key} on the most inputs from the first on: the same QEMU and
+     * command line with another disk is closer than another command line).
+     */
     private Optional<String> stale(String name, SnapshotKey key) {
         if (!Files.isDirectory(dir)) return Optional.empty();
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(d -> d.getFileName().toString().startsWith(name + "-") && Files.isRegularFile(d.resolve(MANIFEST)))
-                    .map(d -> {
+                    .flatMap(d -> {
                         try {
-                            return key.changedSince(parse(load(d.resolve(MANIFEST)).getProperty("inputs", "")));
+                            return Stream.of(parse(load(d.resolve(MANIFEST)).getProperty("inputs", "")));
                         } catch (IOException e) {
-                            return Optional.<String>empty();
+                            return Stream.empty();
                         }
                     })
-                    .flatMap(Optional::stream).min(Comparator.naturalOrder()).map(c -> "stale: " + c);
+                    .max(Comparator.comparingInt(key::agreement)).flatMap(key::changedSince).map(c -> "stale: " + c);
         } catch (IOException e) {
             return Optional.empty();
         }

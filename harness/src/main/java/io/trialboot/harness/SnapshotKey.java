@@ -56,6 +56,16 @@ record SnapshotKey(Map<String, String> inputs) {
                 .map(k -> k + " is no longer an input");
     }
 
+    /** How many of the inputs, from the first on, {@code older} has the same. */
+    int agreement(SnapshotKey older) {
+        int n = 0;
+        for (Map.Entry<String, String> e : inputs.entrySet()) {
+            if (!e.getValue().equals(older.inputs().get(e.getKey()))) break;
+            n++;
+        }
+        return n;
+    }
+
     private static int commonPrefix(String a, String b) {
         int n = 0;
         while (n < a.length() && n < b.length() && a.charAt(n) == b.charAt(n)) n++;

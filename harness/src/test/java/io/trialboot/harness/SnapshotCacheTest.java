@@ -74,6 +74,16 @@ class SnapshotCacheTest {
     }
 
     @Test
+    void aStaleReasonComesFromTheEntryThatAgreesOnTheMostLeadingInputs() throws IOException {
+        SnapshotCache cache = SnapshotCache.at(dir);
+        store(cache, SAVED);
+        store(cache, key("QEMU emulator version 7.2.22", "qemu-system-riscv64 -m 512M -smp 2", "d".repeat(64)));
+        SnapshotCache.Lookup found = cache.find("factory-at-console",
+                key("QEMU emulator version 7.2.22", "qemu-system-riscv64 -m 1G -smp 2", "e".repeat(64)));
+        assertTrue(found.why().startsWith("stale: disk changed (was '"), "the entry with the same command line: " + found.why());
+    }
+
+    @Test
     void aDamagedStateIsNotUsedAndTheReasonNamesTheFile() throws IOException {
         SnapshotCache cache = SnapshotCache.at(dir);
         SnapshotCache.Entry e = store(cache, SAVED);
