@@ -8,6 +8,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -80,6 +83,22 @@ final class ConsoleTriggers {
         synchronized (lock) {
             for (String text : assembler.accept(buf, len, clock.nanoTime())) record(text);
         }
+    }
+
+    /**
+     * Starts a daemon thread named {@code name} that takes a partial line as complete once the
+     * console has been quiet for the quiet period (checked three times a period); the pieces that
+     * act on time share it. Shut it down with the VM.
+     */
+    ScheduledExecutorService startFlushing(String name, Duration quietPeriod) {
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(10, quietPeriod.toMillis() / 3);
+        ticker.scheduleAtFixedRate(this::flushIfQuiet, period, period, TimeUnit.MILLISECONDS);
+        return ticker;
     }
 
     /** A partial line (a prompt) that stayed quiet for the quiet period becomes a line. */

@@ -20,9 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -61,13 +59,7 @@ public final class QemuVm implements AutoCloseable {
         Files.createDirectories(runDir);
         this.console = new ConsoleRecorder(runDir.resolve("serial.log"));
         this.lines = new ConsoleTriggers(console, config.quietPeriod(), clock);
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "qemu-console-flush-" + runDir.getFileName());
-            t.setDaemon(true);
-            return t;
-        });
-        long period = Math.max(10, config.quietPeriod().toMillis() / 3);
-        ticker.scheduleAtFixedRate(lines::flushIfQuiet, period, period, TimeUnit.MILLISECONDS);
+        this.ticker = lines.startFlushing("qemu-console-flush-" + runDir.getFileName(), config.quietPeriod());
         this.lifecycle = new VmLifecycle(config, console, lines, this::qemuReplaced);
         this.cuts = new PowerCuts(lines, ticker, lifecycle::process);
         this.report = new FailureReport(config, console);
