@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The signed dm-verity root hash in the records: the receipt and the slot's snapshot record name it,
  * {@code selfcheck} shows it, and {@code selfcheck --deep} recomputes it from the slot's data and
- * reports {@code VERITY_ROOT_MISMATCH} when one data byte is flipped.
+ * reports {@code VERITY_ROOT_MISMATCH} when one data byte is flipped, {@code VERITY_TREE_MISMATCH}
+ * when a byte of the tree is.
  */
 class VerityRecordsTest {
     @TempDir
@@ -74,7 +75,7 @@ class VerityRecordsTest {
         HostStatus deep = engine.selfcheck(true);
         assertTrue(deep.ok(), deep.failures().toString());
         assertEquals("slot b: verity root hash " + verity.rootHash().hex() + ", recomputed from the slot's data: equal",
-                deep.checked().get(1));
+                deep.checked().get(1), "and the tree on the slot is that data's");
     }
 
     @Test
@@ -83,19 +84,26 @@ class VerityRecordsTest {
         assertTrue(engine.selfcheck(false).ok(), "the shallow check reads no slot data");
         HostStatus deep = engine.selfcheck(true);
         assertFalse(deep.ok());
-        assertEquals(2, deep.failures().size(), deep.failures().toString());
-        assertTrue(deep.failures().get(0).startsWith("slot b: APPLY_DIGEST_MISMATCH: "), deep.failures().toString());
-        assertTrue(deep.failures().get(1).startsWith("slot b: VERITY_ROOT_MISMATCH: "), deep.failures().toString());
-        assertTrue(deep.failures().get(1).endsWith("the signed one is " + verity.rootHash().hex()), deep.failures().toString());
+        assertEquals(1, deep.failures().size(), deep.failures().toString());
+        assertTrue(deep.failures().get(0).startsWith("slot b: VERITY_ROOT_MISMATCH: "), deep.failures().toString());
+        assertTrue(deep.failures().get(0).endsWith("the signed one is " + verity.rootHash().hex()), deep.failures().toString());
         assertEquals(1, deep.checked().size(), "slot b's root is not reported as checked");
     }
 
     @Test
-    void aFlippedTreeByteChangesTheImageDigestButNotTheRootOfTheData() {
+    void aFlippedTreeByteIsAVerityTreeMismatch() {
         flip(rig.devices.get(Slot.B), rig.v2.length + 3);
         HostStatus deep = engine.selfcheck(true);
         assertEquals(1, deep.failures().size(), deep.failures().toString());
-        assertTrue(deep.failures().get(0).startsWith("slot b: APPLY_DIGEST_MISMATCH: "), deep.failures().toString());
+        assertTrue(deep.failures().get(0).startsWith("slot b: VERITY_TREE_MISMATCH: "), deep.failures().toString());
+    }
+
+    @Test
+    void aSlotWithoutATreeIsReHashedAgainstItsDigest() {
+        flip(rig.devices.get(Slot.A), 100);
+        HostStatus deep = engine.selfcheck(true);
+        assertEquals(1, deep.failures().size(), deep.failures().toString());
+        assertTrue(deep.failures().get(0).startsWith("slot a: APPLY_DIGEST_MISMATCH: "), deep.failures().toString());
     }
 
     private static void flip(MemoryBlockDevice device, long offset) {

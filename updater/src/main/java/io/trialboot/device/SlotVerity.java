@@ -5,41 +5,53 @@ import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.verity.VerityParams;
 import io.trialboot.verity.VerityTree;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
- * A slot's dm-verity root hash recomputed from the data on its device ({@link VerityTree#build}
- * over the first {@code data_size} bytes, with the signed salt and layout) and compared with the
- * root hash signed for it: what {@code nx selfcheck --deep} checks for every bootable slot.
+ * A slot whose image carries its dm-verity tree, checked through it: the root hash recomputed from
+ * the data on the device ({@link VerityTree#build} over the first {@code data_size} bytes, with
+ * the signed salt) must be the root hash signed for the image, and the tree on the device must be
+ * the tree of that data. One hashing pass so proves every byte of the image (data, then tree up
+ * to the image's end): what {@code nx selfcheck --deep} checks for such a slot.
  */
 public final class SlotVerity {
     private SlotVerity() {}
 
-    /** The root hash of the data {@code device} holds, under the layout and salt of {@code signed}. */
-    public static Sha256 root(BlockDevice device, VerityParams signed) {
+    /**
+     * Throws {@link Code#VERITY_ROOT_MISMATCH} unless the data on {@code device} has the signed root
+     * hash, {@link Code#VERITY_TREE_MISMATCH} unless the tree after it is that data's tree, and
+     * {@link Code#APPLY_SIZE_MISMATCH} (before reading) when data and tree do not fit the device.
+     */
+    public static void verify(BlockDevice device, VerityParams signed) {
+        if (signed.treeOffset() != signed.dataSize()) {
+            throw new IllegalArgumentException("the tree does not follow the data: " + signed);
+        }
         if (signed.treeOffset() + signed.treeSize() > device.size()) {
             throw new TrialbootException(Code.APPLY_SIZE_MISMATCH, "the verity data and tree ("
                     + (signed.treeOffset() + signed.treeSize()) + " bytes) do not fit " + device + " ("
                     + device.size() + " bytes)");
         }
+        ByteArrayOutputStream tree = new ByteArrayOutputStream();
+        Sha256 root;
         try (InputStream data = stream(device, signed.dataSize())) {
-            return VerityTree.build(data, signed.dataSize(), signed.treeOffset(), signed.salt(),
-                    OutputStream.nullOutputStream()).rootHash();
+            root = VerityTree.build(data, signed.dataSize(), signed.treeOffset(), signed.salt(), tree).rootHash();
         } catch (IOException e) {
             throw new TrialbootException(Code.HOST_IO_ERROR, "reading " + device + " failed: " + e, e);
         }
-    }
-
-    /** Throws {@link Code#VERITY_ROOT_MISMATCH} unless the data on {@code device} has the signed root hash. */
-    public static void verify(BlockDevice device, VerityParams signed) {
-        Sha256 actual = root(device, signed);
-        if (!actual.equals(signed.rootHash())) {
+        if (!root.equals(signed.rootHash())) {
             throw new TrialbootException(Code.VERITY_ROOT_MISMATCH, device + ": the verity root hash of its "
-                    + signed.dataSize() + " bytes of data is " + actual.hex() + ", the signed one is "
+                    + signed.dataSize() + " bytes of data is " + root.hex() + ", the signed one is "
                     + signed.rootHash().hex());
+        }
+        ByteBuffer onDevice = ByteBuffer.allocate(tree.size());
+        device.read(signed.treeOffset(), onDevice);
+        if (!Arrays.equals(onDevice.array(), tree.toByteArray())) {
+            throw new TrialbootException(Code.VERITY_TREE_MISMATCH, device + ": the hash tree at byte "
+                    + signed.treeOffset() + " is not the tree of its data (root hash " + root.shortHex() + ")");
         }
     }
 

@@ -25,8 +25,10 @@ import java.util.Optional;
 /**
  * {@code nx selfcheck}: the state tree, trust store, boot control, history chain, {@code domain.json}
  * and each bootable slot's snapshot record are checked (with {@code deep}, each such slot is
- * re-hashed too, and its dm-verity root hash recomputed from its data and compared with the signed
- * one: {@code VERITY_ROOT_MISMATCH}), and the result is written as the next {@code host_status_<n>.json}.
+ * read back whole too: one whose image carries a dm-verity tree through it ({@link SlotVerity}: the
+ * root hash recomputed from its data is the signed one, {@code VERITY_ROOT_MISMATCH}, and the tree
+ * on the slot is that data's, {@code VERITY_TREE_MISMATCH}), one without re-hashed against its
+ * recorded digest), and the result is written as the next {@code host_status_<n>.json}.
  */
 final class Selfcheck {
     private final HostStateTree tree;
@@ -121,26 +123,22 @@ final class Selfcheck {
                     + " (no snapshot record)");
             return;
         }
-        Optional<VerityParams> verity = snap.get().verity();
+        // a tree right after the data is checked through it; the image is re-hashed otherwise
+        Optional<VerityParams> verity = snap.get().verity().filter(v -> v.treeOffset() == v.dataSize());
         if (deep) {
             try (BlockDevice dev = slots.open(slot, false)) {
-                SlotDigests.verify(dev, new SlotImage(snap.get().imageDigest(), snap.get().imageSize()));
+                if (verity.isPresent()) {
+                    SlotVerity.verify(dev, verity.get());
+                } else {
+                    SlotDigests.verify(dev, new SlotImage(snap.get().imageDigest(), snap.get().imageSize()));
+                }
             } catch (TrialbootException e) {
                 failures.add("slot " + slot + ": " + e.getMessage());
+                return;
             }
         }
-        if (verity.isEmpty()) {
-            checked.add("slot " + slot + ": no verity root hash (its image carries no tree)");
-        } else if (deep) {
-            try (BlockDevice dev = slots.open(slot, false)) {
-                SlotVerity.verify(dev, verity.get());
-                checked.add("slot " + slot + ": verity root hash " + verity.get().rootHash().hex()
-                        + ", recomputed from the slot's data: equal");
-            } catch (TrialbootException e) {
-                failures.add("slot " + slot + ": " + e.getMessage());
-            }
-        } else {
-            checked.add("slot " + slot + ": verity root hash " + verity.get().rootHash().hex() + " (signed)");
-        }
+        checked.add("slot " + slot + ": " + snap.get().verity().map(v -> "verity root hash " + v.rootHash().hex()
+                + (deep && verity.isPresent() ? ", recomputed from the slot's data: equal" : " (signed)"))
+                .orElse("no verity root hash (its image carries no tree)"));
     }
 }
