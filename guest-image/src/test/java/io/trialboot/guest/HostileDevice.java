@@ -147,7 +147,9 @@ public final class HostileDevice {
     public Outcome systemSet(Path nxs) {
         try {
             Files.copy(nxs, paths.systemSet(), StandardCopyOption.REPLACE_EXISTING);
-            new Bundlemgrd(paths).publish(Slot.A, Trust.load(paths.state(), HostStateTree.SYSTEM_DOMAIN), console);
+            Bundlemgrd bundlemgrd = new Bundlemgrd(paths, Runnable::run);
+            bundlemgrd.verifyWith(Trust.load(paths.state(), HostStateTree.SYSTEM_DOMAIN));
+            bundlemgrd.publish(Slot.A, console);
             return new Outcome(Code.HOST_OK, Phase.STAGE);
         } catch (TrialbootException e) {
             return new Outcome(e.code(), Phase.STAGE);

@@ -61,5 +61,6 @@ class AnchoredTrustTest {
         assertEquals(Guest.EXIT_HARD_FAILURE, rig.boot());
         assertTrue(rig.lines().stream().anyMatch(l -> l.startsWith("guest: no trust: HOST_NOT_FOUND: trust store "
                 + rig.paths.anchor() + " holds no *.pub root key")), rig.lines().toString());
+        assertFalse(Files.exists(rig.paths.bundles()), "the bundles read beside the trust load are removed");
     }
 }

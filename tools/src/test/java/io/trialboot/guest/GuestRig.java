@@ -73,6 +73,8 @@ final class GuestRig implements AutoCloseable {
     SigningKey systemSigner = keys.k1;
     /** Changes the system set's bytes after signing (tampering on the slot). */
     java.util.function.UnaryOperator<byte[]> tamper = b -> b;
+    /** Runs the start-up checks and the bundles' starts: inline unless a test says otherwise, so a boot's lines come in one order. */
+    java.util.concurrent.Executor threads = Runnable::run;
     private int boot;
     private ByteArrayOutputStream bootBytes = new ByteArrayOutputStream();
     PrintStream console = new PrintStream(bootBytes, true, StandardCharsets.UTF_8);
@@ -206,7 +208,7 @@ final class GuestRig implements AutoCloseable {
         guest = new Guest(paths, tree(), engine(), reboots::incrementAndGet, console, cmdline,
                 bound -> probes -> new HealthGate(probes, probes.size(), bound, Duration.ofMillis(250), nanos::get,
                         d -> nanos.addAndGet(d.toNanos())),
-                Runnable::run);
+                Startup.begin(paths, threads));
         int status = guest.start();
         flush();
         return status;

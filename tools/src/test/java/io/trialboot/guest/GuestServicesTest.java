@@ -55,6 +55,24 @@ class GuestServicesTest {
     }
 
     @Test
+    void withTheChecksOnTheirOwnThreadsTheMarkersKeepTheirOrder() throws Exception {
+        rig.threads = r -> {
+            Thread t = new Thread(r, "guest-worker");
+            t.setDaemon(true);
+            t.start();
+        };
+        for (int boot = 0; boot < 3; boot++) {
+            assertEquals(0, rig.boot());
+            List<String> lines = bootLines();
+            List<String> markers = lines.stream().filter(l -> l.equals("bootctld: ready") || l.equals("bundlemgrd: slot a active")
+                    || l.equals("updated: ready")).toList();
+            assertEquals(List.of("bootctld: ready", "bundlemgrd: slot a active", "updated: ready"), markers, lines.toString());
+            assertEquals("slot=a\nversion=1.0.0\n", Files.readString(rig.paths.publishedSlot()));
+            assertTrue(Files.isRegularFile(rig.paths.bundles().resolve("hello/payload.jar")), "payload extracted");
+        }
+    }
+
+    @Test
     void firstBootAdmitsTheDomainSoTheBootIsInTheHistory() throws Exception {
         rig.boot();
         assertEquals("FULL", rig.tree().system().descriptor().state().name());
@@ -190,10 +208,15 @@ class GuestServicesTest {
 
     @Test
     void bundlemgrdNeedsAVersionInTheReleaseFile() throws Exception {
+        rig.boot();
+        Files.delete(rig.paths.publishedSlot());
         Files.writeString(rig.paths.release(), "NAME=trialboot\n");
-        TrialbootException e = assertThrows(TrialbootException.class, () -> new Bundlemgrd(rig.paths)
-                .publish(io.trialboot.core.Slot.A, null, rig.console));
+        Startup startup = Startup.begin(rig.paths, Runnable::run);
+        startup.trustInForce(startup.factoryTrust());
+        TrialbootException e = assertThrows(TrialbootException.class,
+                () -> startup.bundlemgrd().publish(io.trialboot.core.Slot.A, rig.console));
         assertEquals(Code.MALFORMED_INPUT, e.code());
         assertFalse(Files.exists(rig.paths.publishedSlot()));
+        assertFalse(Files.exists(rig.paths.bundles()), "the bundles read before are removed");
     }
 }

@@ -58,8 +58,53 @@ public final class SystemSet {
         return TarWriter.write(entries);
     }
 
+    /**
+     * A system set read to its end, each bundle measured (and extracted, when asked) as it streamed
+     * past; nothing in it is authenticated yet: {@link #verify(Trust)} decides. Reading needs no
+     * trust, so bundlemgrd reads while the trust is still being established.
+     */
+    public static final class Unverified {
+        private final byte[] index;
+        private final byte[] signature;
+        private final Map<String, Inputs.Measured> bundles;
+
+        private Unverified(byte[] index, byte[] signature, Map<String, Inputs.Measured> bundles) {
+            this.index = index;
+            this.signature = signature;
+            this.bundles = bundles;
+        }
+
+        /** The index signature by the trust's witness mode, then every indexed bundle's size and digest. */
+        public Verified verify(Trust trust) {
+            // Authenticate the index bytes before parsing them.
+            Set<KeyId> signers = trust.verify("system-set index", index, signature);
+            SystemIndex parsed = SystemIndex.decode(index);
+            Map<String, Inputs.Measured> unlisted = new LinkedHashMap<>(bundles);
+            for (SystemIndex.BundleRef ref : parsed.bundles()) {
+                Inputs.Measured m = unlisted.remove(ref.fileName());
+                if (m == null) {
+                    throw new TrialbootException(Code.BUNDLE_MISSING, "bundle " + ref.fileName()
+                            + " is listed in the index but absent from the system set");
+                }
+                if (m.size() != ref.size()) {
+                    throw new TrialbootException(Code.SIZE_MISMATCH, "bundle " + ref.fileName() + " is " + m.size()
+                            + " bytes, the signed index says " + ref.size());
+                }
+                if (!m.sha256().equals(ref.sha256())) {
+                    throw new TrialbootException(Code.DIGEST_MISMATCH, "bundle " + ref.fileName() + " has sha256 "
+                            + m.sha256() + ", the signed index says " + ref.sha256());
+                }
+            }
+            if (!unlisted.isEmpty()) {
+                throw new TrialbootException(Code.BUNDLE_NOT_INDEXED, "system set holds bundle(s) " + unlisted.keySet()
+                        + " that the signed index does not list");
+            }
+            return new Verified(parsed, Sha256.of(index), signers);
+        }
+    }
+
     public static Verified verify(Path nxs, Trust trust) {
-        return verify(nxs, trust, Optional.empty());
+        return read(nxs, Optional.empty()).verify(trust);
     }
 
     /**
@@ -67,13 +112,17 @@ public final class SystemSet {
      * trustworthy only when this returns; on an exception delete {@code dir}.
      */
     public static Verified verifyAndExtract(Path nxs, Trust trust, Path dir) {
-        return verify(nxs, trust, Optional.of(dir));
+        return read(nxs, Optional.of(dir)).verify(trust);
     }
 
-    private static Verified verify(Path nxs, Trust trust, Optional<Path> extractTo) {
+    /**
+     * Reads {@code nxs} and measures (and extracts to {@code extractTo}) its bundles; the extracted
+     * files are trustworthy only once {@link Unverified#verify} returns: on an exception delete them.
+     */
+    public static Unverified read(Path nxs, Optional<Path> extractTo) {
         try (InputStream in = Files.newInputStream(nxs)) {
             Bounds.check("system set " + nxs, Files.size(nxs), Bounds.SYSTEM_SET_BYTES);
-            return verify(in, trust, extractTo);
+            return read(in, extractTo);
         } catch (NoSuchFileException e) {
             throw new TrialbootException(Code.HOST_NOT_FOUND, "no system set at " + nxs);
         } catch (IOException e) {
@@ -83,6 +132,10 @@ public final class SystemSet {
 
     /** Verifies a system set read from {@code in}: see {@link #verify(Path, Trust)}. */
     public static Verified verify(InputStream in, Trust trust, Optional<Path> extractTo) {
+        return read(in, extractTo).verify(trust);
+    }
+
+    private static Unverified read(InputStream in, Optional<Path> extractTo) {
         TarReader tar = new TarReader(in, Bounds.SYSTEM_SET_BYTES, Bounds.BUNDLE_BYTES);
         byte[] index = null;
         byte[] signature = null;
@@ -106,29 +159,7 @@ public final class SystemSet {
         if (signature == null) {
             throw new TrialbootException(Code.SIG_MISSING, "system set has no " + SIGNATURE_ENTRY + " (unsigned)");
         }
-        // Authenticate the index bytes before parsing them.
-        Set<KeyId> signers = trust.verify("system-set index", index, signature);
-        SystemIndex parsed = SystemIndex.decode(index);
-        for (SystemIndex.BundleRef ref : parsed.bundles()) {
-            Inputs.Measured m = bundles.remove(ref.fileName());
-            if (m == null) {
-                throw new TrialbootException(Code.BUNDLE_MISSING, "bundle " + ref.fileName()
-                        + " is listed in the index but absent from the system set");
-            }
-            if (m.size() != ref.size()) {
-                throw new TrialbootException(Code.SIZE_MISMATCH, "bundle " + ref.fileName() + " is " + m.size()
-                        + " bytes, the signed index says " + ref.size());
-            }
-            if (!m.sha256().equals(ref.sha256())) {
-                throw new TrialbootException(Code.DIGEST_MISMATCH, "bundle " + ref.fileName() + " has sha256 "
-                        + m.sha256() + ", the signed index says " + ref.sha256());
-            }
-        }
-        if (!bundles.isEmpty()) {
-            throw new TrialbootException(Code.BUNDLE_NOT_INDEXED, "system set holds bundle(s) " + bundles.keySet()
-                    + " that the signed index does not list");
-        }
-        return new Verified(parsed, Sha256.of(index), signers);
+        return new Unverified(index, signature, bundles);
     }
 
     private static Inputs.Measured measure(TarReader tar, String name, Optional<Path> extractTo) {

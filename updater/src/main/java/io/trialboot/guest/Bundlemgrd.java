@@ -22,34 +22,60 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
  * bundlemgrd: verifies the booted slot's signed system set (index signature by an admitted key,
  * every bundle's digest and size, each payload against its bundle manifest) while extracting it to
  * {@code /run/trialboot/bundles/}; only then publishes the slot ({@code /run/trialboot/active-slot})
- * and reports it active. {@link #startServices} then starts each bundle's service in this JVM and
- * tracks its readiness for healthd.
+ * and reports it active. Reading and extracting start at once on a start-up thread ({@link Startup});
+ * the verification follows there as soon as the trust in force is known, beside bootctld's start;
+ * {@link #publish} waits for it. {@link #startServices} then starts each bundle's service in this
+ * JVM and tracks its readiness for healthd.
  */
 final class Bundlemgrd {
     private final GuestPaths paths;
+    private final Executor threads;
+    /** The system set read, its bundles measured and extracted: nothing authenticated yet. */
+    private final Pending<SystemSet.Unverified> read;
+    /** The verified bundles, or why the system set does not verify; the files in /run count only then. */
+    private final Pending<List<BundleManifest>> verified = new Pending<>();
     private volatile Version version;
     private volatile List<BundleRunner> runners = List.of();
     private volatile boolean published;
 
-    Bundlemgrd(GuestPaths paths) {
+    /** Begins reading the slot's system set on {@code threads}; {@link #verifyWith} or {@link #noTrust} must follow. */
+    Bundlemgrd(GuestPaths paths, Executor threads) {
         this.paths = paths;
+        this.threads = threads;
+        this.read = Pending.run(threads, this::readAndExtract);
+    }
+
+    /** Verifies what was read against the trust in force, on {@code threads}. */
+    void verifyWith(Trust trust) {
+        threads.execute(() -> verified.produce(() -> verify(read.await(), trust)));
+    }
+
+    /** There is no trust: nothing verifies. */
+    void noTrust(TrialbootException why) {
+        verified.fail(why);
     }
 
     /**
-     * Verifies, extracts and publishes. A system set that does not verify prints
+     * Waits for the verification and publishes. A system set that does not verify prints
      * {@link Marker#BUNDLEMGRD_REJECTED} and throws: the slot is not published.
      */
-    void publish(Slot booted, Trust trust, PrintStream console) {
-        version = readRelease();
+    void publish(Slot booted, PrintStream console) {
+        try {
+            version = readRelease();
+        } catch (TrialbootException e) {
+            discard();
+            throw e;
+        }
         List<BundleManifest> manifests;
         try {
-            manifests = verifyAndExtract(trust);
+            manifests = verified.await();
         } catch (TrialbootException e) {
             deleteTree(paths.bundles());
             console.println("bundlemgrd: " + e.getMessage());
@@ -67,7 +93,14 @@ final class Bundlemgrd {
         console.println(Marker.BUNDLEMGRD_SLOT_ACTIVE.line(booted.letter()));
     }
 
-    private List<BundleManifest> verifyAndExtract(Trust trust) {
+    /** The slot will not be published (no trust, no release file): waits for the reading, removes its files. */
+    void discard() {
+        read.settle();
+        verified.settle();
+        deleteTree(paths.bundles());
+    }
+
+    private SystemSet.Unverified readAndExtract() {
         Path dir = paths.bundles();
         deleteTree(dir);
         try {
@@ -75,7 +108,12 @@ final class Bundlemgrd {
         } catch (IOException e) {
             throw new TrialbootException(Code.HOST_IO_ERROR, "cannot create " + dir + ": " + e, e);
         }
-        SystemSet.Verified set = SystemSet.verifyAndExtract(paths.systemSet(), trust, dir);
+        return SystemSet.read(paths.systemSet(), Optional.of(dir));
+    }
+
+    private List<BundleManifest> verify(SystemSet.Unverified read, Trust trust) {
+        Path dir = paths.bundles();
+        SystemSet.Verified set = read.verify(trust);
         List<BundleManifest> manifests = new ArrayList<>();
         for (SystemIndex.BundleRef ref : set.bundles()) {
             Path payloadDir = dir.resolve(ref.name());

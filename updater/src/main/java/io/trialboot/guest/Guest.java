@@ -14,14 +14,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
  * One boot of the guest services, in SPEC §2.4's order: bootctld (records the boot), bundlemgrd
  * (verifies and publishes the slot), updated (RPC), the bundles' services, healthd (decides a trial
- * boot), the selftest when the kernel command line asks for it. {@link #start} returns the exit
- * status the slot init acts on when the slot cannot run; the console comes after.
+ * boot), the selftest when the kernel command line asks for it. Their markers come in that order,
+ * from this thread, but the work behind them overlaps: the trust load and bundlemgrd's reading and
+ * verification of the system set run on {@link Startup}'s threads while the state tree opens and
+ * bootctld records the boot. {@link #start} returns the exit status the slot init acts on when the
+ * slot cannot run; the console comes after.
  */
 final class Guest implements AutoCloseable {
     /** Exit status: the slot could not start; init reboots (stage 0 counts the try of a trial slot). */
@@ -37,13 +39,13 @@ final class Guest implements AutoCloseable {
     private final KernelCmdline cmdline;
     /** Builds healthd's gate from its probes and bound (tests inject a fake clock). */
     private final Function<Duration, Function<List<Probe>, HealthGate>> gates;
-    /** Runs each bundle's start (the guest: a daemon thread per bundle). */
-    private final Executor bundleThreads;
+    /** The checks begun before the state tree opened; its threads also run each bundle's start. */
+    private final Startup startup;
     private Updated updated;
     private Bootctld bootctld;
 
     Guest(GuestPaths paths, HostStateTree tree, UpdateEngine engine, Power power, PrintStream console,
-            KernelCmdline cmdline, Function<Duration, Function<List<Probe>, HealthGate>> gates, Executor bundleThreads) {
+            KernelCmdline cmdline, Function<Duration, Function<List<Probe>, HealthGate>> gates, Startup startup) {
         this.paths = paths;
         this.tree = tree;
         this.engine = engine;
@@ -51,7 +53,7 @@ final class Guest implements AutoCloseable {
         this.console = console;
         this.cmdline = cmdline;
         this.gates = gates;
-        this.bundleThreads = bundleThreads;
+        this.startup = startup;
     }
 
     /** Starts everything; 0 when the services run (the console may start), else the exit status. */
@@ -60,25 +62,28 @@ final class Guest implements AutoCloseable {
         Trust loaded = null;
         TrialbootException trustFailure = null;
         try {
-            for (RootMirror.Refusal r : Trust.refusedMirrorRoots(paths.anchor(), paths.state())) {
+            for (RootMirror.Refusal r : startup.refusedMirrorRoots()) {
                 console.println(Marker.TRUST_ROOT_REFUSED.line(r.file(), r.code().name()));
                 console.println("trust: " + r.why());
             }
-            loaded = AdmissionService.current(Trust.load(paths.anchor(), paths.state(), HostStateTree.SYSTEM_DOMAIN), tree);
+            loaded = AdmissionService.current(startup.factoryTrust(), tree);
             Admission.record(tree, loaded);
+            startup.trustInForce(loaded);
         } catch (TrialbootException e) {
             trustFailure = e;
+            startup.noTrust(e);
         }
         bootctld = new Bootctld(engine);
         bootctld.start(console);
-        Bundlemgrd bundlemgrd = new Bundlemgrd(paths);
+        Bundlemgrd bundlemgrd = startup.bundlemgrd();
         Trust trust = loaded;
         try {
             if (trustFailure != null) {
+                bundlemgrd.discard();
                 console.println("guest: no trust: " + trustFailure.getMessage());
                 throw trustFailure;
             }
-            bundlemgrd.publish(bootctld.bootedSlot(), trust, console);
+            bundlemgrd.publish(bootctld.bootedSlot(), console);
         } catch (TrialbootException e) {
             if (bootctld.onTrial()) {
                 console.println("guest: trial slot " + bootctld.bootedSlot().letter() + " cannot start (" + e.code()
@@ -95,7 +100,7 @@ final class Guest implements AutoCloseable {
         AdmissionService admissions = new AdmissionService(tree, engine, media, current, console);
         updated = new Updated(paths, bootctld, bundlemgrd, updates, admissions, power, console);
         updated.start();
-        bundlemgrd.startServices(console, bundleThreads);
+        bundlemgrd.startServices(console, startup.threads());
 
         boolean trial = bootctld.onTrial();
         Duration bound = cmdline.healthTimeout().orElse(Duration.ofMillis(tree.policy().healthTimeoutMs()));

@@ -21,12 +21,14 @@ public final class GuestMain {
     public static void main(String[] args) throws Exception {
         PrintStream console = System.out;
         GuestPaths paths = GuestPaths.guest();
+        // The trust and the system set's reading begin first, on their own threads, beside the tree's opening.
+        Startup startup = Startup.begin(paths, GuestMain::daemon);
         int status;
         try {
             HostStateTree tree = HostStateTree.open(paths.state());
             UpdateEngine engine = new UpdateEngine(tree, paths.slotDevices(), Clock.systemUTC(), buildId(paths));
             try (Guest guest = new Guest(paths, tree, engine, Power.guest(), console, KernelCmdline.read(paths.cmdline()),
-                    bound -> probes -> HealthGate.allOf(probes, bound), GuestMain::daemon)) {
+                    bound -> probes -> HealthGate.allOf(probes, bound), startup)) {
                 status = guest.start();
                 if (status == 0) {
                     new NxConsole(new NxClient(paths.socket()), console).run(System.in);
@@ -45,7 +47,7 @@ public final class GuestMain {
     }
 
     private static void daemon(Runnable r) {
-        Thread t = new Thread(r, "bundle");
+        Thread t = new Thread(r, "guest-worker");
         t.setDaemon(true);
         t.start();
     }
