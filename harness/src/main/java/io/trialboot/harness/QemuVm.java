@@ -88,9 +88,15 @@ public final class QemuVm implements AutoCloseable {
         return begin(config, vm -> vm.reach(recipe));
     }
 
-    /** A new VM that {@code first} powers on; closed again when that fails. */
+    /** A new VM, its run directory made, that {@code first} powers on; closed again when that fails. */
     private static QemuVm begin(VmConfig config, Consumer<QemuVm> first) {
-        QemuVm vm = create(config);
+        Objects.requireNonNull(config, "config");
+        QemuVm vm;
+        try {
+            vm = new QemuVm(config, VmClock.SYSTEM);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare run directory " + config.runDir(), e);
+        }
         try {
             first.accept(vm);
         } catch (RuntimeException | Error e) {
@@ -98,16 +104,6 @@ public final class QemuVm implements AutoCloseable {
             throw e;
         }
         return vm;
-    }
-
-    /** A VM whose run directory is ready and whose QEMU has not started yet. */
-    static QemuVm create(VmConfig config) {
-        Objects.requireNonNull(config, "config");
-        try {
-            return new QemuVm(config, VmClock.SYSTEM);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare run directory " + config.runDir(), e);
-        }
     }
 
     public VmConfig config() {
