@@ -107,3 +107,30 @@ bootselect() {
     BOOT_COUNT=$bs_boot_count
     bootselect_write "$1"
 }
+
+# bootselect_refuse FILE SLOT
+#   Stage 0 refused SLOT (it did not verify, or its mapping failed: docs/verified-boot.md). SLOT
+#   becomes bad and loses a trial it had; when the other slot is bootable it becomes the active
+#   slot and this boot's (BOOT_SLOT, BOOT_MODE=recovery), else BOOT_SLOT is empty. Written back
+#   durably before returning. Returns 1 when the file cannot be read or written.
+bootselect_refuse() {
+    bootselect_read "$1" || { BOOT_SLOT=; return 1; }
+    case "$2" in
+        a) bs_slot_a=bad ;;
+        b) bs_slot_b=bad ;;
+    esac
+    if [ "$bs_trial" = "$2" ]; then
+        bs_trial=
+        bs_tries_left=0
+    fi
+    bs_other=$(bootselect_other "$2")
+    BOOT_SLOT=
+    if bootselect_bootable "$bs_other"; then
+        bs_active=$bs_other
+        bs_booted=$bs_other
+        BOOT_SLOT=$bs_other
+        BOOT_MODE=recovery
+        BOOT_TRIES_LEFT=$bs_tries_left
+    fi
+    bootselect_write "$1"
+}

@@ -14,7 +14,9 @@
 # admitted release key(s) under the record's witness mode (revocation wins) -> the manifest ->
 # its signed verity map -> the slot's top hash block hashes to the signed root hash.
 # Returns 0 with VERIFY_TABLE (the dmsetup table line, VerityParams.dmTable's form), or 1 with
-# VERIFY_CODE (a io.trialboot.core.Code name) and VERIFY_WHY. Nothing unverified is ever set.
+# VERIFY_CODE (a io.trialboot.core.Code name), VERIFY_WHY, and VERIFY_SCOPE: "chain" when the
+# anchor or the admission record failed (no slot can be checked; the slot is not to blame), else
+# "slot". Nothing unverified is ever set.
 
 VF_SALT=@VERITY_SALT@
 VF_ADMISSION_SCHEMA=@ADMISSION_SCHEMA@
@@ -278,10 +280,11 @@ EOF
 }
 
 verify_slot() {
-    VERIFY_TABLE= VERIFY_CODE= VERIFY_WHY=
+    VERIFY_TABLE= VERIFY_CODE= VERIFY_WHY= VERIFY_SCOPE=chain
     vf_work=$5
-    [ -f "$2" ] || { vf_fail SLOT_UNVERIFIABLE "no signed manifest kept for the slot at $2"; return 1; }
     vf_roots "$4" && vf_admission "$3" || return 1
+    VERIFY_SCOPE=slot
+    [ -f "$2" ] || { vf_fail SLOT_UNVERIFIABLE "no signed manifest kept for the slot at $2"; return 1; }
     vf_size "$2" "$VF_DOC_BYTES" "release manifest" && vf_witness "$2" || return 1
     vf_read "$2" "release manifest" || return 1
     vf_get vf_schema .schema t || return 1
@@ -307,5 +310,6 @@ verify_slot() {
     vf_got=$( { echo "$vf_salt" | xxd -r -p; cat "$vf_work/top"; } | vf_sha256)
     [ "$(stat -c %s "$vf_work/top")" = 4096 ] && [ "$vf_got" = "$vf_rooth" ] \
         || { vf_fail VERITY_ROOT_MISMATCH "the slot's top hash block does not hash to the signed root hash"; return 1; }
+    VERIFY_SCOPE=
     VERIFY_TABLE="0 $((vf_data / 512)) verity 1 $1 $1 4096 4096 $vf_blocks $((vf_tree / 4096)) sha256 $vf_rooth $vf_salt"
 }

@@ -65,6 +65,8 @@ public final class ImageBuild {
     /** Where {@code unpack} puts the kernel package and the root file system's packages, under the work directory. */
     static final String KERNEL_ROOT = "kernel-root";
     static final String ROOTFS = "rootfs";
+    /** Where {@code unpack} puts the initramfs tools' packages ({@link Stage0Tools}), apart from the slots' root. */
+    static final String INITRAMFS_ROOT = "initramfs-root";
     static final String KERNEL_APPEND = "console=ttyS0 no5lvl quiet panic=-1";
 
     private final Path out;
@@ -120,6 +122,7 @@ public final class ImageBuild {
         String kernelPackage = apt.resolveDependency("linux-image-riscv64", "linux-image-");
         List<String> names = new ArrayList<>(List.of(kernelPackage));
         names.addAll(ROOTFS_PACKAGES);
+        Stage0Tools.PACKAGES.stream().filter(p -> !names.contains(p)).forEach(names::add);
         List<DebianPackage> packages = apt.fetch(names);
 
         List<BuildCache.Input> inputs = new ArrayList<>();
@@ -213,9 +216,21 @@ public final class ImageBuild {
             SquashfsSlotBuilder.deleteTree(work);
             Path kernelRoot = Files.createDirectories(work.resolve(KERNEL_ROOT));
             Path rootfs = Files.createDirectories(work.resolve(ROOTFS));
+            Path initramfsRoot = Files.createDirectories(work.resolve(INITRAMFS_ROOT));
             for (DebianPackage p : packages) {
-                Path target = p.name().equals(kernelPackage) ? kernelRoot : rootfs;
-                Tools.run(List.of("dpkg-deb", "-x", p.file().toString(), target.toString()), work, Duration.ofMinutes(5));
+                List<Path> targets = new ArrayList<>();
+                if (p.name().equals(kernelPackage)) {
+                    targets.add(kernelRoot);
+                }
+                if (ROOTFS_PACKAGES.contains(p.name())) {
+                    targets.add(rootfs);
+                }
+                if (Stage0Tools.PACKAGES.contains(p.name())) {
+                    targets.add(initramfsRoot);
+                }
+                for (Path target : targets) {
+                    Tools.run(List.of("dpkg-deb", "-x", p.file().toString(), target.toString()), work, Duration.ofMinutes(5));
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -236,7 +251,10 @@ public final class ImageBuild {
         log("initramfs: busybox + " + modules.size() + " modules " + loaded
                 + " + for USB media " + usb.stream().map(KernelModules.Module::name).toList()
                 + " + anchored roots " + roots.keySet());
-        Initramfs.build(sources.resolve("stage0"), busybox, modules, usb, roots, built.resolve("initrd.img"));
+        Map<String, byte[]> tools = Stage0Tools.files(work.resolve(INITRAMFS_ROOT));
+        log("initramfs: stage-0 tools " + tools.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().length)
+                .toList() + ", " + tools.values().stream().mapToLong(b -> b.length).sum() + " bytes");
+        Initramfs.build(sources.resolve("stage0"), busybox, modules, usb, roots, tools, built.resolve("initrd.img"));
         Initramfs.buildFloor(sources.resolve("stage0"), busybox, built.resolve("floor-initrd.img"));
     }
 

@@ -1,7 +1,11 @@
 package io.trialboot.image;
 
 import io.trialboot.bootctl.BootControlFile;
+import io.trialboot.bootctl.Stage0Refusal;
+import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.markers.Marker;
+import io.trialboot.trust.Trust;
+import io.trialboot.update.SlotManifests;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -11,16 +15,19 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The stage-0 initramfs: busybox, the kernel modules, {@code /init}, {@code bootselect.sh} and the
- * anchored root keys ({@link #ROOTS_DIR}), which stage 0 hands to the guest read-only.
- * Kept tiny (a few MB): the kernel unpacks it under emulation on every boot.
+ * The stage-0 initramfs: busybox, the kernel modules, {@code /init}, {@code bootselect.sh},
+ * {@code verify.sh} with the tools it needs ({@link Stage0Tools}: openssl, dmsetup and their
+ * libraries) and the anchored root keys ({@link #ROOTS_DIR}), which stage 0 hands to the guest
+ * read-only. Kept small: the kernel unpacks it under emulation on every boot.
  */
 final class Initramfs {
-    static final List<String> APPLETS = List.of("sh", "mount", "umount", "insmod", "sleep", "reboot", "sync", "mv",
-            "dirname", "basename", "cat", "switch_root", "mkdir", "ls", "printf", "echo", "dmesg", "cp");
+    static final List<String> APPLETS = Stream.concat(Stream.of("sh", "mount", "umount", "insmod", "sleep", "reboot",
+            "poweroff", "sync", "mv", "dirname", "basename", "switch_root", "mkdir", "printf", "echo", "dmesg", "cp"),
+            VerifyScript.APPLETS.stream()).distinct().sorted().toList();
     /** The anchored root keys in the initramfs: the boot ROM's keyring (docs/verified-boot.md). */
     static final String ROOTS_DIR = "etc/trialboot/roots";
     /** Shell variables set by bootselect.sh, in the order of the stage-0 marker's placeholders. */
@@ -32,12 +39,13 @@ final class Initramfs {
      * @param modules    loaded on every boot, in this order
      * @param usbModules loaded after them when the machine has an xHCI controller
      * @param roots      the anchored roots: file name ({@code <name>.pub}) to PEM SPKI bytes
+     * @param tools      {@link Stage0Tools#files}: initramfs path to bytes
      */
     static void build(Path stage0Sources, Path busybox, List<KernelModules.Module> modules,
-            List<KernelModules.Module> usbModules, Map<String, byte[]> roots, Path out) {
+            List<KernelModules.Module> usbModules, Map<String, byte[]> roots, Map<String, byte[]> tools, Path out) {
         CpioWriter cpio = new CpioWriter();
-        for (String dir : List.of("bin", "dev", "proc", "sys", "state", "run", "newroot", "lib", "lib/modules", "etc",
-                "etc/trialboot", ROOTS_DIR)) {
+        for (String dir : List.of("bin", "dev", "proc", "sys", "state", "run", "newroot", "lib", "lib/modules",
+                "lib/" + Stage0Tools.MULTIARCH, "etc", "etc/trialboot", ROOTS_DIR)) {
             cpio.directory(dir);
         }
         if (roots.isEmpty()) {
@@ -51,6 +59,9 @@ final class Initramfs {
         addModules(cpio, "lib/modules/load-order-usb", usbModules);
         cpio.file("init", renderInit(readString(stage0Sources.resolve("init"))).getBytes(StandardCharsets.UTF_8), 0755);
         cpio.file("bootselect.sh", read(stage0Sources.resolve("bootselect.sh")), 0644);
+        cpio.file(VerifyScript.FILE, VerifyScript.render(readString(stage0Sources.resolve(VerifyScript.FILE)))
+                .getBytes(StandardCharsets.UTF_8), 0644);
+        new TreeMap<>(tools).forEach((path, bytes) -> cpio.file(path, bytes, 0755));
         try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(out), 1 << 16)) {
             cpio.writeTo(gz);
         } catch (IOException e) {
@@ -84,14 +95,18 @@ final class Initramfs {
         }
     }
 
-    /** Fills the stage-0 marker (from the catalog) and the boot-control path into /init. */
+    /** Fills the stage-0 markers (from the catalog) and the state paths into /init. */
     static String renderInit(String template) {
         if (Marker.STAGE0_BOOT.placeholderCount() != MARKER_VARIABLES.size()) {
             throw new ImageBuildException("stage-0 marker '" + Marker.STAGE0_BOOT.template() + "' does not take "
                     + MARKER_VARIABLES);
         }
         String marker = String.format(Marker.STAGE0_BOOT.printfFormat(), MARKER_VARIABLES.toArray());
-        return template.replace("@STAGE0_MARKER@", marker).replace("@BOOT_CONTROL_PATH@", BootControlFile.PATH);
+        String refused = String.format(Marker.STAGE0_SLOT_REFUSED.printfFormat(), "$slot", "$VERIFY_CODE");
+        return template.replace("@STAGE0_MARKER@", marker).replace("@BOOT_CONTROL_PATH@", BootControlFile.PATH)
+                .replace("@STAGE0_REFUSED@", refused).replace("@SLOT_MANIFEST@", SlotManifests.PATH)
+                .replace("@ADMISSION_DIR@", Trust.admissionDir(HostStateTree.SYSTEM_DOMAIN))
+                .replace("@MULTIARCH@", Stage0Tools.MULTIARCH).replace("@REFUSAL_PATH@", Stage0Refusal.PATH);
     }
 
     static byte[] read(Path p) {

@@ -22,13 +22,14 @@ import org.tukaani.xz.XZInputStream;
  * {@code .modinfo} {@code depends=} entry.
  */
 final class KernelModules {
-    /** What stage 0 needs: virtio disks (PCI and MMIO transports), squashfs slots, the ext4 state (its checksums need crc32c, which the kernel asks the crypto API for, not a module dependency), entropy. */
+    /** What stage 0 needs: virtio disks (PCI and MMIO transports), squashfs slots, the ext4 state (its checksums need crc32c, which the kernel asks the crypto API for, not a module dependency), entropy, and dm-verity (with dm-mod, dm-bufio and reed_solomon from its .modinfo) to map the slots. */
     /**
      * Loaded only on a machine with an xHCI USB controller (the harness adds one to hot-plug update
      * media as a USB stick): xHCI, USB mass storage and SCSI disks, with their dependencies.
      */
     static final List<String> USB_MEDIA = List.of("xhci-pci", "usb-storage", "sd_mod");
-    static final List<String> NEEDED = List.of("virtio_mmio", "virtio_blk", "virtio-rng", "squashfs", "crc32c_generic", "libcrc32c", "ext4");
+    static final List<String> NEEDED = List.of("virtio_mmio", "virtio_blk", "virtio-rng", "squashfs", "crc32c_generic", "libcrc32c", "ext4",
+            "dm-verity");
 
     record Module(String name, byte[] elf) {}
 

@@ -85,6 +85,10 @@ class ImageAssemblyReproducibleTest {
         write(rootfs.resolve("usr/lib/riscv64-linux-gnu/libc.so.6"), "libc", "rw-r--r--");
         write(rootfs.resolve("usr/share/doc/libc6/copyright"), "dropped from the slot", "rw-r--r--");
         Files.createSymbolicLink(rootfs.resolve("usr/lib/riscv64-linux-gnu/libz.so.1"), Path.of("libc.so.6"));
+        Path tools = work.resolve(ImageBuild.INITRAMFS_ROOT);
+        for (String f : Stage0Tools.LAYOUT.values()) {
+            write(tools.resolve(f), f, "rwxr-xr-x");
+        }
         try (Stream<Path> s = Files.walk(work)) {
             for (Path p : (Iterable<Path>) s.filter(p -> !Files.isSymbolicLink(p))::iterator) {
                 Files.setLastModifiedTime(p, time);

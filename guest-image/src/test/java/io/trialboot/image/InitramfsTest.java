@@ -19,6 +19,7 @@ class InitramfsTest {
         String init = Initramfs.renderInit(Files.readString(Path.of("src/main/stage0/init")));
         assertTrue(init.contains("echo \"stage0: boot slot=$BOOT_SLOT mode=$BOOT_MODE tries_left=$BOOT_TRIES_LEFT boot=$BOOT_COUNT\""), init);
         assertTrue(init.contains("bootselect /state/" + BootControlFile.PATH), init);
+        assertTrue(init.contains("echo \"stage0: slot $slot refused code=$VERIFY_CODE\""), init);
         assertFalse(init.contains("@"), "every placeholder rendered");
         // The rendered line, with values filled in by the shell, is what the catalog would print.
         assertEquals("stage0: boot slot=b mode=trial tries_left=2 boot=5", Marker.STAGE0_BOOT.line("b", "trial", 2, 5));

@@ -93,7 +93,7 @@ class VerifyScriptTest {
 
     @Test
     void theVerifiedChainGivesTheSignedVerityTableLine() throws Exception {
-        assertEquals("0||" + verity.dmTable(slot.toString()), run());
+        assertEquals("0||" + verity.dmTable(slot.toString()) + "|", run());
     }
 
     @Test
@@ -157,7 +157,7 @@ class VerifyScriptTest {
     @Test
     void admissionRecordNotSignedByTheAnchorIsRefused() throws Exception {
         writeAdmission(admission, FactoryState.admission(keys, POLICY), Keys.generate(dir.resolve("rogue"), "rogue"));
-        assertRefused("ADMISSION_NOT_ROOT_SIGNED");
+        assertRefused("ADMISSION_NOT_ROOT_SIGNED", "chain");
     }
 
     @Test
@@ -172,7 +172,7 @@ class VerifyScriptTest {
         Files.write(sig(manifest), new byte[4097]);
         assertRefused("HOST_INPUT_OVERSIZE");
         Files.write(admission.resolve("dam.sig"), "garbage".getBytes(StandardCharsets.US_ASCII));
-        assertRefused("SIG_LAYOUT_INVALID");
+        assertRefused("SIG_LAYOUT_INVALID", "chain");
     }
 
     @Test
@@ -188,7 +188,7 @@ class VerifyScriptTest {
         Files.write(sig(manifest), new SignatureFile(List.of(once, once)).encode());
         assertRefused("QUORUM_NOT_MET");
         sign(m, List.of(keys.release(), second));
-        assertEquals("0||" + verity.dmTable(slot.toString()), run());
+        assertEquals("0||" + verity.dmTable(slot.toString()) + "|", run());
     }
 
     @Test
@@ -196,7 +196,7 @@ class VerifyScriptTest {
         writeAdmission(admission, new AdmissionRecord(HostStateTree.SYSTEM_DOMAIN, FactoryState.COMPATIBLE, POLICY,
                 WitnessMode.SELF, 1, Map.of(), Set.of()), keys.root());
         sign(manifest(verity, keys.root()), List.of(keys.root()));
-        assertEquals("0||" + verity.dmTable(slot.toString()), run());
+        assertEquals("0||" + verity.dmTable(slot.toString()) + "|", run());
         sign(manifest(verity), List.of(keys.root()));
         assertRefused("SIGNER_MISMATCH");
     }
@@ -229,15 +229,19 @@ class VerifyScriptTest {
     }
 
     private void assertRefused(String code) throws Exception {
-        String out = run();
-        assertEquals("1|" + code + "|", out.substring(0, Math.min(out.length(), code.length() + 3)), out);
+        assertRefused(code, "slot");
     }
 
-    /** {@code rc|VERIFY_CODE|VERIFY_TABLE}: the table line is empty on every refusal. */
+    /** Refused with {@code code}, no table line, and the scope: the slot, or the chain above it. */
+    private void assertRefused(String code, String scope) throws Exception {
+        assertEquals("1|" + code + "||" + scope, run());
+    }
+
+    /** {@code rc|VERIFY_CODE|VERIFY_TABLE|VERIFY_SCOPE}: the table line is empty on every refusal. */
     private String run() throws IOException, InterruptedException {
         Path work = Files.createTempDirectory(dir, "work");
         ProcessBuilder p = new ProcessBuilder(BUSYBOX.toString(), "sh", "-c",
-                ". \"$1\"; verify_slot \"$2\" \"$3\" \"$4\" \"$5\" \"$6\"; rc=$?; echo \"$rc|$VERIFY_CODE|$VERIFY_TABLE\";"
+                ". \"$1\"; verify_slot \"$2\" \"$3\" \"$4\" \"$5\" \"$6\"; rc=$?; echo \"$rc|$VERIFY_CODE|$VERIFY_TABLE|$VERIFY_SCOPE\";"
                         + " [ $rc = 0 ] || echo \"why: $VERIFY_WHY\" >&2",
                 "sh", script.toString(), slot.toString(), manifest.toString(), admission.toString(), roots.toString(),
                 work.toString());

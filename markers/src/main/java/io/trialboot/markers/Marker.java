@@ -16,6 +16,11 @@ public enum Marker {
     /** Printed by stage 0 right before {@code switch_root}; {@code boot} counts boots, this one included. */
     STAGE0_BOOT("stage0: boot slot=<slot> mode=<mode> tries_left=<int> boot=<int>"),
     /**
+     * Stage 0 did not boot the slot: its chain did not verify, or its dm-verity mapping failed
+     * (docs/verified-boot.md). A trial counts a failed try; an active slot falls back to the other.
+     */
+    STAGE0_SLOT_REFUSED("stage0: slot <slot> refused code=<code>"),
+    /**
      * A root in the state partition's mirror ({@code host/trusted-roots/<file>}) that the boot
      * chain's anchor lacks, or no key at all: refused, never used.
      */

@@ -4,6 +4,7 @@ import io.trialboot.bootctl.BootControl;
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.bootctl.BootRecord;
 import io.trialboot.bootctl.SlotState;
+import io.trialboot.bootctl.Stage0Refusal;
 import io.trialboot.core.Code;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
@@ -31,7 +32,8 @@ import java.util.Optional;
  * own {@code boot} line: a trial boot control holds that the history never switched to; or the
  * confirm (the trial slot is active and good) or the rollback (the trial slot is bad) of a trial
  * the history still shows pending. A stage-0 fallback (the trial ran out of tries) is recorded as a
- * rollback, and the attempt's receipt says ROLLED_BACK.
+ * rollback, and the attempt's receipt says ROLLED_BACK. A slot stage 0 refused (docs/verified-boot.md)
+ * comes first, as a {@code stage0-refused} line with the code stage 0 printed.
  */
 final class BootRecovery {
     private final HostStateTree tree;
@@ -64,6 +66,8 @@ final class BootRecovery {
 
     /** Records boot {@code r}, after what the history ({@code history}, as read before it) misses. */
     void record(BootRecord r, List<HistoryEntry> history) {
+        Stage0Refusal.take(tree.root().getParent(), domain.writer()).ifPresent(n -> journal.append(
+                HistoryEvent.STAGE0_REFUSED, HistoryFields.of("slot", n.slot()).and("code", n.code())));
         recordLostTransition(r, history);
         if (r.fellBackFrom().isPresent()) {
             Slot bad = r.fellBackFrom().get();

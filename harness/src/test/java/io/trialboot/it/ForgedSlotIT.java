@@ -1,0 +1,45 @@
+package io.trialboot.it;
+
+import io.trialboot.harness.QemuTest;
+import io.trialboot.harness.QemuVm;
+import io.trialboot.markers.Contract;
+import io.trialboot.update.SlotManifests;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 19 (c): from the guest's root console, an attacker rewrites the active slot a with other
+ * bytes (v1.1.0's image from the media) and puts a forged manifest for them on {@code /state} where
+ * the install keeps a slot's signed manifest (v1.1.0 re-signed by a key the anchor never admitted:
+ * the media's {@code updates/rogue-root/}). At the next boot stage 0 refuses slot a with the
+ * manifest's code ({@code KEY_UNKNOWN}) and, with no other verified slot, boots nothing. The shell
+ * reboots with busybox's {@code reboot -f}: the running slot's own files no longer read through its
+ * dm-verity mapping once its device is rewritten.
+ */
+@QemuTest
+class ForgedSlotIT {
+    private static final String MEDIA = "/media/updates/";
+
+    @Test
+    void aRewrittenSlotWithAForgedManifestDoesNotBoot(QemuVm vm) {
+        GuestConsole console = new GuestConsole(vm);
+        vm.await(Contract.builtIn("first-boot"));
+        console.waitFor(console.settle(0, Duration.ofSeconds(60)) + 1, l -> l.text().strip().equals("trialboot#"),
+                Duration.ofSeconds(30), "the console's first prompt");
+
+        int from = console.mark();
+        String kept = "/state/" + String.format(SlotManifests.PATH, "a");
+        vm.type("dd if=" + MEDIA + "releases/1.1.0/slot.img of=/dev/vda2 bs=1M conv=fsync 2>/dev/null && cp " + MEDIA
+                + "rogue-root/manifest.nxm " + kept + " && cp " + MEDIA + "rogue-root/manifest.nxm.sig " + kept
+                + SlotManifests.SIGNATURE_SUFFIX + " && sync && echo slot-a-forged && reboot -f");
+        console.waitFor(from, l -> l.text().equals("slot-a-forged"), Duration.ofSeconds(300), "slot a rewritten and its manifest forged");
+        vm.await(Contract.parse("forged-slot-refused", """
+                forbid contains "Kernel panic"
+                forbid STAGE0_BOOT * * * *
+                forbid UPDATED_READY
+                boot 2
+                expect 180s STAGE0_SLOT_REFUSED a KEY_UNKNOWN
+                expect 30s "stage0: FATAL no other verified slot to boot"
+                """));
+    }
+}
