@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -30,12 +29,6 @@ class CodeCoverageTest {
     private static final Pattern ROW = Pattern.compile("(?m)^\\| `([A-Z][A-Z0-9_]*)` \\| ([^|]+) \\| ([^|]+) \\|$");
     private static final Pattern TEST = Pattern.compile("`([A-Z]\\w*)#(\\w+)`");
     private static final Pattern CASE = Pattern.compile("corpus `([a-z0-9-]+)`");
-    /**
-     * The codes the table may list with "none yet": produced by stage 0 on the device, with no test
-     * of their own so far. It may only shrink: a test naming one fails {@link #untestedCodesStayAdmittedGaps}.
-     */
-    private static final Set<Code> UNTESTED = Set.of(Code.VERITY_MAP_FAILED);
-
     private static Map<String, String> rows() throws IOException {
         Map<String, String> rows = new LinkedHashMap<>();
         Matcher m = ROW.matcher(Files.readString(TABLE));
@@ -70,20 +63,11 @@ class CodeCoverageTest {
                     wrong.add(code + ": corpus case " + c.group(1) + " expects " + caseCode(c.group(1)));
                 }
             }
-            boolean admitted = UNTESTED.stream().anyMatch(u -> u.name().equals(code));
-            if (refs == 0 && !(admitted && row.getValue().equals("none yet"))) {
+            if (refs == 0) {
                 wrong.add(code + ": no test or corpus case produces it");
             }
         }
         assertEquals(List.of(), wrong);
-    }
-
-    @Test
-    void untestedCodesStayAdmittedGaps() throws IOException {
-        Map<String, String> rows = rows();
-        for (Code code : UNTESTED) {
-            assertEquals("none yet", rows.get(code.name()), code + " has a test now: name it and drop it from UNTESTED");
-        }
     }
 
     private static boolean names(String text, String code) {
