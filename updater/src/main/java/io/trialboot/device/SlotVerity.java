@@ -7,7 +7,6 @@ import io.trialboot.verity.VerityParams;
 import io.trialboot.verity.VerityTree;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -35,12 +34,19 @@ public final class SlotVerity {
                     + (signed.treeOffset() + signed.treeSize()) + " bytes) do not fit " + device + " ("
                     + device.size() + " bytes)");
         }
+        VerityTree.Builder builder = new VerityTree.Builder(signed.dataSize(), signed.treeOffset(), signed.salt());
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(SlotDigests.BUFFER_BYTES, signed.dataSize()));
+        for (long off = 0; off < signed.dataSize(); off += buf.limit()) {
+            buf.clear().limit((int) Math.min(buf.capacity(), signed.dataSize() - off));
+            device.read(off, buf);
+            builder.update(buf.array(), 0, buf.limit());
+        }
         ByteArrayOutputStream tree = new ByteArrayOutputStream();
         Sha256 root;
-        try (InputStream data = stream(device, signed.dataSize())) {
-            root = VerityTree.build(data, signed.dataSize(), signed.treeOffset(), signed.salt(), tree).rootHash();
+        try {
+            root = builder.finish(tree).rootHash();
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "reading " + device + " failed: " + e, e);
+            throw new IllegalStateException("a ByteArrayOutputStream does not fail", e);
         }
         if (!root.equals(signed.rootHash())) {
             throw new TrialbootException(Code.VERITY_ROOT_MISMATCH, device + ": the verity root hash of its "
@@ -53,29 +59,5 @@ public final class SlotVerity {
             throw new TrialbootException(Code.VERITY_TREE_MISMATCH, device + ": the hash tree at byte "
                     + signed.treeOffset() + " is not the tree of its data (root hash " + root.shortHex() + ")");
         }
-    }
-
-    /** The first {@code size} bytes of {@code device}, read through one bounded buffer. */
-    private static InputStream stream(BlockDevice device, long size) {
-        return new InputStream() {
-            private long offset;
-
-            @Override
-            public int read() {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                if (offset >= size) {
-                    return -1;
-                }
-                int n = (int) Math.min(Math.min(len, SlotDigests.BUFFER_BYTES), size - offset);
-                device.read(offset, ByteBuffer.wrap(b, off, n));
-                offset += n;
-                return n;
-            }
-        };
     }
 }
