@@ -20,9 +20,12 @@ import io.trialboot.trust.AdmissionRecord;
 import io.trialboot.trust.KeyId;
 import io.trialboot.trust.SignatureFile;
 import io.trialboot.trust.WitnessMode;
+import io.trialboot.verity.VerityImage;
 import io.trialboot.verity.VerityParams;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -180,7 +183,26 @@ final class SeedCorpus {
             edited[i]++;
         }
         return seeds("seed-identity", delta(base, base), "seed-moved", delta(base, moved), "seed-edited",
-                delta(base, edited));
+                delta(base, edited), "seed-verity-data", delta(base, squashfsLike(edited, moved)));
+    }
+
+    /**
+     * {@code first} and {@code second} (two blocks, so the tree is not empty) posing as a squashfs
+     * image (magic, {@code bytes_used}) with its dm-verity tree appended: the maker makes a data-only
+     * delta (kind 2) to it.
+     */
+    private static byte[] squashfsLike(byte[] first, byte[] second) throws IOException {
+        byte[] b = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, b, first.length, second.length);
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 0x73717368).putLong(40, b.length);
+        Path p = Files.createTempFile("verity-seed", ".img");
+        try {
+            Files.write(p, b);
+            VerityImage.append(p);
+            return Files.readAllBytes(p);
+        } finally {
+            Files.delete(p);
+        }
     }
 
     /** A delta made by the real maker, with LZMA2 preset 0 (a 256 KiB dictionary keeps each replay cheap). */
