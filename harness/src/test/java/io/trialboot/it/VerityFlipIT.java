@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * overlay from the host. At the next boot stage 0 verifies b's chain (its top hash block is
  * intact), maps it through dm-verity, and the mount's read of the flipped block fails: b is
  * refused ({@code VERITY_MAP_FAILED}), becomes bad, and the other verified slot, a, boots in
- * recovery; the history says why ({@code stage0-refused slot=b code=VERITY_MAP_FAILED}).
+ * recovery; the history says why ({@code slot-refused slot=b code=VERITY_MAP_FAILED}).
  */
 @QemuTest
 class VerityFlipIT {
@@ -63,7 +63,7 @@ class VerityFlipIT {
                 expect 60s STAGE0_BOOT a recovery * *
                 expect 180s BUNDLEMGRD_SLOT_ACTIVE a
                 expect 180s GUEST_SHELL_READY
-                expect 60s HISTORY_ENTRY * stage0-refused "slot=b code=VERITY_MAP_FAILED"
+                expect 60s HISTORY_ENTRY * slot-refused "slot=b code=VERITY_MAP_FAILED"
                 """));
     }
 

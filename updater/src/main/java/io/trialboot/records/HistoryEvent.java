@@ -24,7 +24,7 @@ public enum HistoryEvent {
     /** {@code nx admit}: an admission applied, or REJECTED with its code. */
     ADMISSION("admission", false),
     /** Stage 0 refused a slot (it did not verify, or its dm-verity mapping failed), with the code it printed. */
-    STAGE0_REFUSED("stage0-refused", false);
+    STAGE0_REFUSED("slot-refused", false);
 
     private final String text;
     private final boolean transition;

@@ -33,7 +33,7 @@ import java.util.Optional;
  * confirm (the trial slot is active and good) or the rollback (the trial slot is bad) of a trial
  * the history still shows pending. A stage-0 fallback (the trial ran out of tries) is recorded as a
  * rollback, and the attempt's receipt says ROLLED_BACK. A slot stage 0 refused (docs/verified-boot.md)
- * comes first, as a {@code stage0-refused} line with the code stage 0 printed.
+ * comes first, as a {@code slot-refused} line with the code stage 0 printed.
  */
 final class BootRecovery {
     private final HostStateTree tree;

@@ -29,6 +29,13 @@ class HistoryEventTest {
     }
 
     @Test
+    void everyEventsWordMakesAHistoryLine() {
+        for (HistoryEvent e : HistoryEvent.values()) {
+            assertTrue(new HistoryEntry(1, HistoryEntry.GENESIS, e.text(), Map.of()).is(e), e.text());
+        }
+    }
+
+    @Test
     void anEntryKnowsItsEventAndAnUnknownEventIsNoTransition() {
         HistoryEntry sw = new HistoryEntry(1, HistoryEntry.GENESIS, "switch", Map.of());
         assertTrue(sw.is(HistoryEvent.SWITCH));
