@@ -76,7 +76,8 @@ final class ClassArchive {
 
             List<String> classpath = List.of(Files.readString(root.resolve("opt/trialboot/classpath")).strip());
             List<String> java = List.of("/tmp/qemu", "/" + SquashfsSlotBuilder.JAVA_HOME + "/bin/java");
-            String boot = "/tmp/qemu /usr/bin/busybox sh -c '. /tmp/bootselect.sh && bootselect /state/"
+            String boot = "/tmp/qemu /usr/bin/busybox sh -c 'BOOTSELECT_MAX_FAILED_STARTS="
+                    + BootControlFile.MAX_FAILED_STARTS + " && . /tmp/bootselect.sh && bootselect /state/"
                     + BootControlFile.PATH + "'";
             String guest = String.join(" ", concat(java, SquashfsSlotBuilder.JVM_OPTIONS,
                     List.of("-XX:DumpLoadedClassList=/state/classes.lst", "-cp"), classpath, List.of(MAIN)));

@@ -29,15 +29,21 @@ class BootRefuseScriptTest {
         assumeTrue(Files.isExecutable(BUSYBOX), "host busybox missing");
         Path file = dir.resolve("boot-control");
         Files.write(file, f.encode());
-        Process p = new ProcessBuilder(BUSYBOX.toString(), "sh", "-c",
+        Process p = shell(new ProcessBuilder(BUSYBOX.toString(), "sh", "-c",
                 ". \"$1\"; bootselect_refuse \"$2\" \"$3\"; echo \"$? $BOOT_SLOT $BOOT_MODE\"", "sh",
                 Path.of("src/main/stage0/bootselect.sh").toAbsolutePath().toString(), file.toString(), slot.letter())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (!p.waitFor(10, TimeUnit.SECONDS)) {
             p.destroyForcibly();
         }
         return out;
+    }
+
+    /** As stage 0's /init sets it before sourcing bootselect.sh, rendered from the Java constant. */
+    private static ProcessBuilder shell(ProcessBuilder pb) {
+        pb.environment().put("BOOTSELECT_MAX_FAILED_STARTS", Integer.toString(BootControlFile.MAX_FAILED_STARTS));
+        return pb;
     }
 
     private BootControlFile written() throws Exception {
@@ -54,6 +60,7 @@ class BootRefuseScriptTest {
         assertEquals(SlotState.VERIFIED, after.slotB());
         assertEquals(Optional.of(Slot.B), after.booted());
         assertEquals(4, after.bootCount(), "the boot was counted once, by bootselect");
+        assertEquals(1, after.failedStarts(), "this start of the new active slot b counts");
     }
 
     @Test
@@ -66,10 +73,10 @@ class BootRefuseScriptTest {
     @Test
     void anUnreadableFileIsLeftAlone() throws Exception {
         Path file = dir.resolve("boot-control");
-        byte[] torn = "schema=trialboot.bootctl/1\nactive=c\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] torn = "schema=trialboot.bootctl/2\nactive=c\n".getBytes(StandardCharsets.US_ASCII);
         Files.write(file, torn);
-        Process p = new ProcessBuilder(BUSYBOX.toString(), "sh", "-c", ". \"$1\"; bootselect_refuse \"$2\" a; echo \"$?:$BOOT_SLOT\"",
-                "sh", Path.of("src/main/stage0/bootselect.sh").toAbsolutePath().toString(), file.toString()).start();
+        Process p = shell(new ProcessBuilder(BUSYBOX.toString(), "sh", "-c", ". \"$1\"; bootselect_refuse \"$2\" a; echo \"$?:$BOOT_SLOT\"",
+                "sh", Path.of("src/main/stage0/bootselect.sh").toAbsolutePath().toString(), file.toString())).start();
         assertEquals("1:", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
         assertArrayEquals(torn, Files.readAllBytes(file));
     }

@@ -65,7 +65,7 @@ public final class BootControl {
         boolean trialOfIt = f.trial().equals(Optional.of(slot));
         return write(r, new BootControlFile(f.active(), state(f, slot, SlotState.INVALID, Slot.A),
                 state(f, slot, SlotState.INVALID, Slot.B), trialOfIt ? Optional.empty() : f.trial(),
-                trialOfIt ? 0 : f.triesLeft(), f.bootCount(), f.booted(), f.fallback()));
+                trialOfIt ? 0 : f.triesLeft(), f.bootCount(), f.booted(), f.fallback(), f.failedStarts()));
     }
 
     /** After the written image was read back with its expected digest: INVALID becomes VERIFIED. */
@@ -97,14 +97,14 @@ public final class BootControl {
                 throw invalid("slot " + slot + " is already active; a trial is for the other slot");
             }
             return write(r, new BootControlFile(f.active(), f.slotA(), f.slotB(), Optional.of(slot), tries,
-                    f.bootCount(), f.booted(), Optional.empty()));
+                    f.bootCount(), f.booted(), Optional.empty(), f.failedStarts()));
         }
         if (f.state(slot) != SlotState.GOOD) {
             throw new TrialbootException(Code.SLOT_NOT_BOOTABLE,
                     "slot " + slot + " is " + f.state(slot).text() + ": only a good slot is made active without a trial");
         }
         return write(r, new BootControlFile(slot, f.slotA(), f.slotB(), Optional.empty(), 0, f.bootCount(),
-                f.booted(), f.fallback()));
+                f.booted(), f.fallback(), 0));
     }
 
     /**
@@ -127,7 +127,7 @@ public final class BootControl {
             throw invalid("the trial slot " + t + " is not the one running (" + running(f) + ")");
         }
         return write(r, new BootControlFile(t, state(f, t, SlotState.GOOD, Slot.A), state(f, t, SlotState.GOOD, Slot.B),
-                Optional.empty(), 0, f.bootCount(), f.booted(), Optional.empty()));
+                Optional.empty(), 0, f.bootCount(), f.booted(), Optional.empty(), 0));
     }
 
     /** The slot failed its trial: BAD, and its trial (if pending) is cancelled. The active slot is refused. */
@@ -140,7 +140,7 @@ public final class BootControl {
         boolean trialOfIt = f.trial().equals(Optional.of(slot));
         return write(r, new BootControlFile(f.active(), state(f, slot, SlotState.BAD, Slot.A),
                 state(f, slot, SlotState.BAD, Slot.B), trialOfIt ? Optional.empty() : f.trial(),
-                trialOfIt ? 0 : f.triesLeft(), f.bootCount(), f.booted(), f.fallback()));
+                trialOfIt ? 0 : f.triesLeft(), f.bootCount(), f.booted(), f.fallback(), f.failedStarts()));
     }
 
     /**
@@ -161,7 +161,7 @@ public final class BootControl {
                     "nothing to roll back to: slot " + other + " is " + f.state(other).text());
         }
         write(r, new BootControlFile(other, f.slotA(), f.slotB(), Optional.empty(), 0, f.bootCount(), f.booted(),
-                f.fallback()));
+                f.fallback(), 0));
         return other;
     }
 
@@ -179,11 +179,22 @@ public final class BootControl {
             BootControlFile next = new BootControlFile(f.active(),
                     bad == Slot.A && bad != f.active() ? SlotState.BAD : f.slotA(),
                     bad == Slot.B && bad != f.active() ? SlotState.BAD : f.slotB(),
-                    f.trial(), f.triesLeft(), f.bootCount(), f.booted(), Optional.empty());
+                    f.trial(), f.triesLeft(), f.bootCount(), f.booted(), Optional.empty(), f.failedStarts());
             write(r, next);
         }
         boolean trial = f.trial().equals(Optional.of(running));
         return new BootRecord(running, f.bootCount(), trial, f.triesLeft(), fellBack);
+    }
+
+    /**
+     * The guest came up (docs/verified-boot.md#read-time-corruption): stage 0's count of starts of the
+     * active slot that never came up goes back to 0, durably, before {@code updated: ready} is printed.
+     * Writes nothing when it is already 0.
+     */
+    public BootControlFile cameUp() {
+        Read r = current();
+        BootControlFile f = r.file();
+        return f.failedStarts() == 0 ? f : write(r, f.withFailedStarts(0));
     }
 
     private static SlotState state(BootControlFile f, Slot target, SlotState to, Slot which) {

@@ -16,7 +16,7 @@ import java.util.Optional;
  * so the format stays this plain. See {@code docs/formats.md#boot-control}.
  *
  * <pre>
- * schema=trialboot.bootctl/1
+ * schema=trialboot.bootctl/2
  * active=a          slot booted when no trial is pending
  * slot_a=good       empty|invalid|verified|good|bad
  * slot_b=empty
@@ -25,6 +25,8 @@ import java.util.Optional;
  * boot_count=0      incremented by stage 0 on every boot
  * booted=           the slot stage 0 booted last
  * fallback=         set by stage 0 when a trial ran out of tries; bootctld records and clears it
+ * failed_starts=0   starts of the active slot since it last came up ({@link BootControl#cameUp}); stage 0
+ *                   adds 1 before booting it and, at {@link #MAX_FAILED_STARTS}, gives it up
  * </pre>
  */
 public record BootControlFile(
@@ -35,14 +37,24 @@ public record BootControlFile(
         int triesLeft,
         long bootCount,
         Optional<Slot> booted,
-        Optional<Slot> fallback) {
+        Optional<Slot> fallback,
+        int failedStarts) {
 
-    public static final String SCHEMA = "trialboot.bootctl/1";
+    /** Version 2 added {@code failed_starts}: a version-1 file is refused ({@link Code#BOOTCTL_SCHEMA_OLD}). */
+    public static final String SCHEMA = "trialboot.bootctl/2";
+    private static final String OLD_SCHEMA = "trialboot.bootctl/1";
+    /**
+     * Consecutive starts of the active slot that never came up after which stage 0 gives the slot
+     * up ({@link Code#SLOT_START_LOOP}). Rendered into stage 0's {@code /init}: one definition.
+     * Three, so that two power cuts in a row during boot do not demote a healthy slot
+     * (docs/verified-boot.md#read-time-corruption).
+     */
+    public static final int MAX_FAILED_STARTS = 3;
     /** Where the file lives, relative to the root of the state partition. */
     public static final String PATH = "asl-host/domains/system/leases/boot-control";
 
     private static final List<String> KEYS = List.of(
-            "schema", "active", "slot_a", "slot_b", "trial", "tries_left", "boot_count", "booted", "fallback");
+            "schema", "active", "slot_a", "slot_b", "trial", "tries_left", "boot_count", "booted", "fallback", "failed_starts");
 
     public BootControlFile {
         if (triesLeft < 0 || triesLeft > 9) {
@@ -51,12 +63,15 @@ public record BootControlFile(
         if (bootCount < 0) {
             throw new IllegalArgumentException("boot_count must not be negative: " + bootCount);
         }
+        if (failedStarts < 0 || failedStarts > MAX_FAILED_STARTS) {
+            throw new IllegalArgumentException("failed_starts must be 0.." + MAX_FAILED_STARTS + ": " + failedStarts);
+        }
     }
 
     /** The state written into a freshly built disk: factory image in slot a, slot b empty. */
     public static BootControlFile factory() {
         return new BootControlFile(Slot.A, SlotState.GOOD, SlotState.EMPTY, Optional.empty(), 0, 0,
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), 0);
     }
 
     public SlotState state(Slot slot) {
@@ -65,18 +80,25 @@ public record BootControlFile(
 
     public BootControlFile withState(Slot slot, SlotState state) {
         return slot == Slot.A
-                ? new BootControlFile(active, state, slotB, trial, triesLeft, bootCount, booted, fallback)
-                : new BootControlFile(active, slotA, state, trial, triesLeft, bootCount, booted, fallback);
+                ? new BootControlFile(active, state, slotB, trial, triesLeft, bootCount, booted, fallback, failedStarts)
+                : new BootControlFile(active, slotA, state, trial, triesLeft, bootCount, booted, fallback, failedStarts);
     }
 
     /** This file with {@code slot} on trial for {@code tries} boots (no checks: see {@link BootControl}). */
     public BootControlFile withTrial(Slot slot, int tries) {
-        return new BootControlFile(active, slotA, slotB, Optional.of(slot), tries, bootCount, booted, fallback);
+        return new BootControlFile(active, slotA, slotB, Optional.of(slot), tries, bootCount, booted, fallback,
+                failedStarts);
     }
 
     /** This file as stage 0 leaves it after boot number {@code count} of {@code slot}. */
     public BootControlFile withBoot(long count, Slot slot) {
-        return new BootControlFile(active, slotA, slotB, trial, triesLeft, count, Optional.of(slot), fallback);
+        return new BootControlFile(active, slotA, slotB, trial, triesLeft, count, Optional.of(slot), fallback,
+                failedStarts);
+    }
+
+    /** This file with {@code n} failed starts of the active slot counted. */
+    public BootControlFile withFailedStarts(int n) {
+        return new BootControlFile(active, slotA, slotB, trial, triesLeft, bootCount, booted, fallback, n);
     }
 
     public byte[] encode() {
@@ -90,12 +112,17 @@ public record BootControlFile(
         sb.append("boot_count=").append(bootCount).append('\n');
         sb.append("booted=").append(booted.map(Slot::letter).orElse("")).append('\n');
         sb.append("fallback=").append(fallback.map(Slot::letter).orElse("")).append('\n');
+        sb.append("failed_starts=").append(failedStarts).append('\n');
         return sb.toString().getBytes(StandardCharsets.US_ASCII);
     }
 
     public static BootControlFile decode(byte[] bytes) {
         Bounds.check("boot-control file", bytes.length, Bounds.BOOT_CONTROL_BYTES);
         String text = new String(bytes, StandardCharsets.US_ASCII);
+        if (text.startsWith("schema=" + OLD_SCHEMA + "\n")) {
+            throw new TrialbootException(Code.BOOTCTL_SCHEMA_OLD, "boot-control file is " + OLD_SCHEMA
+                    + ", written by a stage 0 without the failed-starts counter; this build reads only " + SCHEMA);
+        }
         if (!text.endsWith("\n")) {
             throw malformed("does not end with a newline (torn write?)");
         }
@@ -128,7 +155,8 @@ public record BootControlFile(
                 parseNumber("tries_left", values.get("tries_left"), 9),
                 parseNumber("boot_count", values.get("boot_count"), 999_999_999),
                 optionalSlot(values.get("booted")),
-                optionalSlot(values.get("fallback")));
+                optionalSlot(values.get("fallback")),
+                parseNumber("failed_starts", values.get("failed_starts"), MAX_FAILED_STARTS));
     }
 
     private static Optional<Slot> optionalSlot(String text) {

@@ -156,4 +156,11 @@ public enum Code {
     VERITY_ROOT_MISMATCH,
     /** The verified slot could not be mapped through dm-verity or its mapped root did not mount (corruption found at read time). */
     VERITY_MAP_FAILED,
+    /**
+     * Stage 0 gave the active slot up: it was started {@code MAX_FAILED_STARTS} times in a row and never
+     * came up (corruption found at read time, a crash at start): the other verified slot boots.
+     */
+    SLOT_START_LOOP,
+    /** The boot-control file is schema {@code trialboot.bootctl/1}, from before the failed-starts counter. */
+    BOOTCTL_SCHEMA_OLD,
 }

@@ -58,6 +58,24 @@ final class Bootctld {
         }
     }
 
+    /**
+     * The guest is up (docs/verified-boot.md#read-time-corruption): stage 0's count of failed starts
+     * of the active slot goes back to 0, durably, before {@code updated: ready}. A state partition
+     * that cannot take the write ({@code HOST_IO_ERROR}) is said and lived with, as for the boot record.
+     */
+    void cameUp(PrintStream console) {
+        try {
+            synchronized (engine) {
+                engine.bootControl().cameUp();
+            }
+        } catch (TrialbootException e) {
+            if (e.code() != Code.HOST_IO_ERROR) {
+                throw e;
+            }
+            console.println("bootctld: WARNING the failed-starts count is not cleared: " + e.getMessage());
+        }
+    }
+
     /** This boot as stage 0 decided it (recorded at start). */
     BootRecord boot() {
         return boot;

@@ -99,6 +99,8 @@ final class Guest implements AutoCloseable {
         UpdateService updates = new UpdateService(engine, tree, media, current::get, console);
         AdmissionService admissions = new AdmissionService(tree, engine, media, current, console);
         updated = new Updated(paths, bootctld, bundlemgrd, updates, admissions, power, console);
+        // Up: the JVM, the trust, the state tree and the verified system set have all been read.
+        bootctld.cameUp(console);
         updated.start();
         bundlemgrd.startServices(console, startup.threads());
 

@@ -69,7 +69,7 @@ class BootControlTest {
         assertCode(Code.BOOTCTL_INVALID_TRANSITION, "no trial is pending", bc::confirm);
         BootControlFile f = bc.read();
         StateWriter.DURABLE.write(bc.file(), new BootControlFile(f.active(), f.slotA(), SlotState.VERIFIED,
-                Optional.empty(), 0, 4, Optional.of(Slot.A), Optional.of(Slot.B)).encode());
+                Optional.empty(), 0, 4, Optional.of(Slot.A), Optional.of(Slot.B), 0).encode());
         assertCode(Code.HOST_LEASE_EXPIRED, "the trial of slot b ran out of tries", bc::confirm);
     }
 

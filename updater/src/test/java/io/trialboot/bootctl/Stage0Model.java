@@ -12,7 +12,11 @@ public final class Stage0Model {
 
     /** The file stage 0 leaves after one boot. */
     public static BootControlFile boot(BootControlFile f) {
-        Slot slot = f.active();
+        Slot active = f.active();
+        Slot slot = active;
+        SlotState stateA = f.slotA();
+        SlotState stateB = f.slotB();
+        int failedStarts = f.failedStarts();
         Optional<Slot> trial = f.trial();
         int tries = f.triesLeft();
         Optional<Slot> fallback = f.fallback();
@@ -26,10 +30,27 @@ public final class Stage0Model {
                 tries = 0;
             }
         }
+        Optional<Slot> booted = Optional.of(slot);
+        if (slot == active && f.state(slot).bootable()) {
+            if (failedStarts < BootControlFile.MAX_FAILED_STARTS) {
+                failedStarts++;
+            } else if (f.state(slot.other()).bootable() && !fallback.equals(Optional.of(slot.other()))) {
+                stateA = slot == Slot.A ? SlotState.BAD : stateA;
+                stateB = slot == Slot.B ? SlotState.BAD : stateB;
+                active = slot.other();
+                slot = active;
+                booted = Optional.of(slot);
+                failedStarts = 1;
+            } else {
+                booted = f.booted();
+                failedStarts = 0;
+            }
+        }
         if (!f.state(slot).bootable() && f.state(slot.other()).bootable()) {
             slot = slot.other();
+            booted = Optional.of(slot);
         }
-        return new BootControlFile(f.active(), f.slotA(), f.slotB(), trial, tries, f.bootCount() + 1,
-                Optional.of(slot), fallback);
+        return new BootControlFile(active, stateA, stateB, trial, tries, f.bootCount() + 1, booted, fallback,
+                failedStarts);
     }
 }

@@ -25,7 +25,7 @@ class SelftestTest {
     }
 
     private static BootControlFile booted(Slot active, Slot running, Optional<Slot> trial, SlotState a, SlotState b) {
-        return new BootControlFile(active, a, b, trial, trial.isPresent() ? 2 : 0, 5, Optional.of(running), Optional.empty());
+        return new BootControlFile(active, a, b, trial, trial.isPresent() ? 2 : 0, 5, Optional.of(running), Optional.empty(), 0);
     }
 
     private static final BootControlFile FACTORY = booted(Slot.A, Slot.A, Optional.empty(), SlotState.GOOD, SlotState.EMPTY);
