@@ -1,5 +1,6 @@
 package io.trialboot.bootctl;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import io.trialboot.core.Slot;
 import io.trialboot.core.StateWriter;
 import io.trialboot.core.TrialbootException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -120,5 +122,39 @@ class BootControlTest {
         blankTail[file.length] = '\n';
         assertCode(Code.MALFORMED_INPUT, "boot-control file line is not key=value: ''",
                 () -> BootControlFile.decode(blankTail));
+    }
+
+    @Test
+    void cameUpClearsTheFailedStartsDurablyAndWritesNothingWhenThereAreNone() throws IOException {
+        StateWriter.DURABLE.write(bc.file(), bc.read().withBoot(3, Slot.A).withFailedStarts(2).encode());
+        assertEquals(0, bc.cameUp().failedStarts());
+        assertEquals(0, bc.read().failedStarts());
+        byte[] before = Files.readAllBytes(bc.file());
+        assertEquals(bc.read(), bc.cameUp());
+        assertArrayEquals(before, Files.readAllBytes(bc.file()));
+    }
+
+    @Test
+    void aNewActiveSlotStartsWithNoFailedStartsAndATrialKeepsTheActiveSlotsCount() {
+        bc.markInvalid(Slot.B);
+        bc.markVerified(Slot.B);
+        StateWriter.DURABLE.write(bc.file(), bc.read().withBoot(1, Slot.A).withFailedStarts(2).encode());
+        assertEquals(2, bc.setActive(Slot.B, true, 3).failedStarts(), "the trial is not a start of the active slot");
+        bootAs(Slot.B);
+        assertEquals(0, bc.confirm().failedStarts());
+        StateWriter.DURABLE.write(bc.file(), bc.read().withFailedStarts(1).encode());
+        assertEquals(Slot.A, bc.rollback());
+        assertEquals(0, bc.read().failedStarts());
+    }
+
+    @Test
+    void aFailedStartsCountOverTheBoundOrMissingIsMalformed() {
+        String factory = new String(BootControlFile.factory().encode(), StandardCharsets.US_ASCII);
+        assertCode(Code.MALFORMED_INPUT, "boot-control file failed_starts is over " + BootControlFile.MAX_FAILED_STARTS,
+                () -> BootControlFile.decode(factory.replace("failed_starts=0", "failed_starts=4")
+                        .getBytes(StandardCharsets.US_ASCII)));
+        assertCode(Code.MALFORMED_INPUT, "boot-control file keys must be exactly",
+                () -> BootControlFile.decode(factory.replace("failed_starts=0\n", "")
+                        .getBytes(StandardCharsets.US_ASCII)));
     }
 }
