@@ -36,6 +36,8 @@ import java.util.stream.Stream;
 final class ClassArchive {
     /** The archive in the slot, relative to its root. */
     static final String ARCHIVE = "opt/trialboot/classes.jsa";
+    /** The class list the archive was dumped from, kept in the build's work directory. */
+    static final String LIST = "class-archive.txt";
     /** Added to the guest's JVM options: map the archive, at the address it was dumped for. */
     static final List<String> RUNTIME_OPTIONS = List.of("-XX:SharedArchiveFile=/" + ARCHIVE,
             "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
@@ -88,6 +90,7 @@ final class ClassArchive {
             }
             List<String> list = classList(Files.readAllLines(training.state().resolve("classes.lst")));
             Files.write(files.resolve("tmp/classes.txt"), list);
+            Files.write(work.resolveSibling(LIST), list); // kept beside the build's work: what the archive holds
 
             String dump = String.join(" ", concat(java, List.of("-Xshare:dump", "-XX:+UseG1GC", maxHeap(),
                     "-XX:SharedClassListFile=/tmp/classes.txt", "-XX:SharedArchiveFile=/" + ARCHIVE, "-cp"), classpath));
