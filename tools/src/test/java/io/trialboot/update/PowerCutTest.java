@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * confirm): before the Nth state-file change (leaving a half-written temp file behind, as a cut
  * inside the durable write would) or the Nth slot write or fsync (dropping unsynced slot writes).
  * After each cut the device reboots; it must boot a verified slot with consistent boot control and
- * an intact log chain, and a retried update must then go all the way to a confirmed slot b.
+ * an intact log chain, and a retried update must then go all the way to a confirmed slot b. Every
+ * slot stage 0 may boot (verified or good) must have the signed manifest of the image it holds kept
+ * beside it ({@link SlotManifests}): stage 0 verifies a slot only from that.
  */
 class PowerCutTest {
     @TempDir
@@ -129,8 +131,10 @@ class PowerCutTest {
             Rig rig = template.copy(base.resolve("cut" + n));
             byte[][] d = new byte[1][];
             InstallPlan r = delta ? rig.delta("1.1.0", rig.factory, rig.v3, d) : Rig.full("1.1.0", rig.v2);
+            r = Rig.keeping(r, delta ? rig.v3 : rig.v2);
             byte[] artifact = delta ? d[0] : rig.v2;
-            UpdateEngine engine = cutAt(rig, n, x -> update(x, r, artifact));
+            InstallPlan plan = r;
+            UpdateEngine engine = cutAt(rig, n, x -> update(x, plan, artifact));
             if (engine == null) {
                 return points; // ran to the end without reaching point n: every point was tried
             }
@@ -141,7 +145,7 @@ class PowerCutTest {
                 engine.onHealth(HEALTHY);
             } else if (bc.active() == Slot.A) {
                 engine.selfcheck(false);
-                update(rig, r, artifact);
+                update(rig, plan, artifact);
             }
             BootControlFile end = rig.bootControl();
             assertEquals(Slot.B, end.active(), "after cut " + n);
@@ -152,6 +156,7 @@ class PowerCutTest {
             HostStatus s = rig.engine().selfcheck(true);
             assertTrue(s.ok(), "after cut " + n + ": " + s.failures());
             assertHistoryAgreesWithBootControl(rig, rig.engine(), "after cut " + n);
+            assertEquals(Optional.of(Rig.keptText(want)), rig.kept(Slot.B), "after cut " + n);
             List<String> events = rig.engine().history().read().stream().map(HistoryEntry::event)
                     .filter(e -> e.equals("switch") || e.equals("confirm")).toList();
             assertEquals("confirm", events.get(events.size() - 1), "after cut " + n + ": the confirm is recorded: " + events);
@@ -163,7 +168,7 @@ class PowerCutTest {
         Rig template = new Rig(base.resolve("rollback-template"));
         template.engine().onBoot();
         template.engine().selfcheck(false);
-        InstallPlan r = Rig.full("1.1.0", template.v2);
+        InstallPlan r = Rig.keeping(Rig.full("1.1.0", template.v2), template.v2);
         UpdateEngine first = template.engine();
         first.switchSlot(first.apply(first.admit(r, "manifest", new byte[] {1}), r, new ByteArrayInputStream(template.v2)));
         template.reboot();
@@ -231,6 +236,54 @@ class PowerCutTest {
         assertEquals(snap.imageDigest(), Sha256.of(dev.prefix((int) snap.imageSize())),
                 "cut " + n + ": slot " + booted + " does not hold its recorded image");
         engine.history().read(); // throws LOG_TORN / LOG_CHAIN_BROKEN if the chain is not intact
+        assertEveryBootableSlotKeepsItsManifest(rig, "cut " + n);
+    }
+
+    /**
+     * Stage 0 may boot any verified or good slot (active, trial, or the slot it falls back to); each
+     * must hold the image its snapshot records and have that image's manifest and signature kept.
+     */
+    static void assertEveryBootableSlotKeepsItsManifest(Rig rig, String when) {
+        BootControlFile bc = rig.bootControl();
+        for (Slot slot : Slot.values()) {
+            if (!bc.state(slot).bootable()) {
+                continue;
+            }
+            SlotSnapshot snap = rig.tree().system().snapshot(slot).orElseThrow(() -> new AssertionError(
+                    when + ": bootable slot " + slot + " has no snapshot record"));
+            byte[] image = rig.devices.get(slot).prefix((int) snap.imageSize());
+            assertEquals(snap.imageDigest(), Sha256.of(image), when + ": slot " + slot + " does not hold its recorded image");
+            assertEquals(Optional.of(Rig.keptText(image)), rig.kept(slot),
+                    when + ": slot " + slot + " is " + bc.state(slot) + " without its own kept manifest and signature");
+        }
+    }
+
+    /**
+     * The second update goes into slot a, whose kept manifest is still the factory release's: a cut
+     * at any point must never leave a bootable slot a beside a manifest of another image (stage 0
+     * would refuse the slot it falls back to) nor a bootable slot b without its own.
+     */
+    @Test
+    void everyPowerCutDuringAnUpdateOverAnOlderReleaseKeepsEachBootableSlotsManifest() throws IOException {
+        Rig template = new Rig(base.resolve("second-template"));
+        template.engine().onBoot();
+        template.engine().selfcheck(false);
+        update(template, Rig.keeping(Rig.full("1.1.0", template.v2), template.v2), template.v2);
+        template.engine().selfcheck(false);
+        assertEquals(Optional.of(Rig.keptText(template.factory)), template.kept(Slot.A), "slot a keeps the factory's");
+        InstallPlan second = Rig.keeping(Rig.full("1.2.0", template.v3), template.v3);
+        int points = 0;
+        for (int n = 1; cutAt(template.copy(base.resolve("second" + n)), n,
+                x -> update(x, second, template.v3)) != null; n++) {
+            points++;
+        }
+        System.out.println("power-cut points tried (second update, over the factory's manifest): " + points);
+        assertTrue(points > 20, "only " + points + " I/O points");
+        Rig done = template.copy(base.resolve("second-done"));
+        update(done, second, template.v3);
+        assertEquals(Slot.A, done.bootControl().active());
+        assertEveryBootableSlotKeepsItsManifest(done, "after the second update");
+        assertEquals(Optional.of(Rig.keptText(template.v3)), done.kept(Slot.A));
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.hoststate.SlotSnapshot;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -62,6 +63,8 @@ final class Rig {
                 factory.length, 0));
         tree.system().recordAdmission(AdmissionOutcome.ACCEPTED, "rootkey", "policy", null);
         Files.write(tree.trustedRoots().resolve("root.pub"), new byte[] {1});
+        // as the image build keeps the factory slot's (FactoryState)
+        SlotManifests.keep(FastStateWriter.INSTANCE, stateRoot, Slot.A, manifestOf(factory), signatureOf(factory));
     }
 
     private Rig(Rig template, Path stateRoot) throws IOException {
@@ -120,6 +123,37 @@ final class Rig {
         deltaOut[0] = out.toByteArray();
         return new InstallPlan("rel-" + version, Version.parse(version), ANY, InstallPlan.Kind.DELTA,
                 image(deltaOut[0]), image(target), Optional.of(image(base)));
+    }
+
+    /** The rig's stand-in for the signed manifest of {@code image}: it names the image. */
+    static byte[] manifestOf(byte[] image) {
+        return ("manifest of " + Sha256.of(image).hex()).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static byte[] signatureOf(byte[] image) {
+        return ("signature of " + Sha256.of(image).hex()).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** {@code plan}, keeping the stand-in manifest of its target {@code image} for stage 0. */
+    static InstallPlan keeping(InstallPlan plan, byte[] image) {
+        return plan.keeping(manifestOf(image), signatureOf(image));
+    }
+
+    /** What {@link #kept} says for a slot that keeps the manifest and signature of {@code image}. */
+    static String keptText(byte[] image) {
+        return new String(manifestOf(image), StandardCharsets.US_ASCII) + " / "
+                + new String(signatureOf(image), StandardCharsets.US_ASCII);
+    }
+
+    /** The manifest and signature file kept for {@code slot} as one text, when both are there. */
+    Optional<String> kept(Slot slot) {
+        Path manifest = SlotManifests.manifest(stateRoot, slot);
+        Path signature = manifest.resolveSibling(manifest.getFileName() + SlotManifests.SIGNATURE_SUFFIX);
+        if (!Files.exists(manifest) || !Files.exists(signature)) {
+            return Optional.empty();
+        }
+        return Optional.of(new String(readAll(manifest), StandardCharsets.US_ASCII) + " / "
+                + new String(readAll(signature), StandardCharsets.US_ASCII));
     }
 
     /** A reboot: unsynced device writes are lost, stage 0 picks a slot, bootctld records the boot. */

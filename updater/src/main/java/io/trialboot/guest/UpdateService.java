@@ -18,7 +18,6 @@ import io.trialboot.records.HostStatus;
 import io.trialboot.records.UpdateReceipt;
 import io.trialboot.trust.Trust;
 import io.trialboot.update.InstallPlan;
-import io.trialboot.update.SlotManifests;
 import io.trialboot.update.UpdateEngine;
 import io.trialboot.verified.VerifiedFeed;
 import io.trialboot.verified.VerifiedRelease;
@@ -163,8 +162,8 @@ final class UpdateService {
         Path artifact = media.updates().resolve(staged.chosen().artifact().path());
         UpdateReceipt installed;
         try (InputStream in = MediaInputs.lazy(artifact)) {
-            installed = engine.apply(staged.receipt(), staged.chosen().release(), in, p -> console.println(p.line()));
-            SlotManifests.keep(tree.writer(), tree.root().getParent(), target, staged.manifest(), staged.signature());
+            installed = engine.apply(staged.receipt(), staged.chosen().release().keeping(staged.manifest(),
+                    staged.signature()), in, p -> console.println(p.line()));
         } catch (TrialbootException e) {
             console.println("update: " + e.getMessage());
             console.println(Marker.UPDATE_APPLY_FAILED.line(e.code().name(), target.letter()));

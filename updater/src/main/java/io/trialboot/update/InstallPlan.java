@@ -17,9 +17,12 @@ import java.util.Optional;
  * @param target    the slot image the install must produce
  * @param base      for a delta, the image it applies to; empty for a full image
  * @param verity    the dm-verity parameters the manifest signs for the target image (empty: it carries no tree)
+ * @param kept      the signed manifest the install keeps on the state partition for stage 0
+ *                  ({@link SlotManifests}), written before the slot can be marked verified; empty only
+ *                  for plans that never reach a device's stage 0 (the host tools' checks and tests)
  */
 public record InstallPlan(String releaseId, Version version, Version minVersion, Kind kind, SlotImage artifact, SlotImage target,
-        Optional<SlotImage> base, Optional<VerityParams> verity) {
+        Optional<SlotImage> base, Optional<VerityParams> verity, Optional<SlotManifests.Delivered> kept) {
 
     public enum Kind {
         FULL, DELTA;
@@ -46,12 +49,25 @@ public record InstallPlan(String releaseId, Version version, Version minVersion,
             throw new IllegalArgumentException("a delta release names its base image");
         }
         Objects.requireNonNull(verity, "verity");
+        Objects.requireNonNull(kept, "kept");
+    }
+
+    /** A plan that keeps no manifest. */
+    public InstallPlan(String releaseId, Version version, Version minVersion, Kind kind, SlotImage artifact,
+            SlotImage target, Optional<SlotImage> base, Optional<VerityParams> verity) {
+        this(releaseId, version, minVersion, kind, artifact, target, base, verity, Optional.empty());
     }
 
     /** A plan whose target image carries no verity tree. */
     public InstallPlan(String releaseId, Version version, Version minVersion, Kind kind, SlotImage artifact,
             SlotImage target, Optional<SlotImage> base) {
         this(releaseId, version, minVersion, kind, artifact, target, base, Optional.empty());
+    }
+
+    /** This plan, keeping {@code manifest} and its signature file {@code signature} for stage 0. */
+    public InstallPlan keeping(byte[] manifest, byte[] signature) {
+        return new InstallPlan(releaseId, version, minVersion, kind, artifact, target, base, verity,
+                Optional.of(new SlotManifests.Delivered(manifest, signature)));
     }
 
     /** The signed verity root hash in hex, or null when the target image carries no tree. */

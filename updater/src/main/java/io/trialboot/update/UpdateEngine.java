@@ -176,8 +176,9 @@ public final class UpdateEngine {
 
     /**
      * Writes the release into the inactive slot (SPEC §4 step 2): the slot is marked invalid and
-     * its snapshot forgotten before the first byte; the image is streamed (full) or produced from
-     * the active slot (delta); the slot is read back and only then recorded and marked verified.
+     * its snapshot forgotten before the first byte, then the plan's signed manifest is kept for
+     * stage 0 ({@link SlotManifests}); the image is streamed (full) or produced from the active slot
+     * (delta); the slot is read back and only then recorded and marked verified.
      * On failure the slot stays invalid, the receipt says FAILED with the code, and this rethrows.
      */
     public UpdateReceipt apply(UpdateReceipt allowed, InstallPlan r, InputStream artifact) {
@@ -197,6 +198,9 @@ public final class UpdateEngine {
         receipts.write(receipt);
         SlotWrite write = new SlotWrite();
         try {
+            // while the slot is invalid: stage 0 tries it only once it is verified, by then with its own manifest
+            r.kept().ifPresent(k -> SlotManifests.keep(tree.writer(), tree.root().getParent(), target, k.manifest(),
+                    k.signature()));
             Sha256 observed = write.run(slots, r, target, bc.active(), artifact, progress);
             long seq = history.lastSeq() + 1;
             domain.writeSnapshot(Segments.snapshot(target, r, seq));
