@@ -19,8 +19,9 @@ import java.util.Optional;
  * LZMA2 stream and operations (COPY, ADD, LITERAL, ZERO in windows). The release signs the input
  * itself and the target its header names (a release that signs whatever the delta claims), so the
  * fuzzer gets past the file's digest check to the operation stream; the applier's own checks (inside
- * both images, ends at the target size, base and target digests) must reject everything else with a
- * code. What it accepts is checked independently: the bytes read back from the device hash to the target.
+ * both images, ends at the target size, the base digest, the target digest or, kind 2, the verity
+ * root) must reject everything else with a code. What it accepts is checked independently: the
+ * bytes read back from the device hash to the target.
  * A data-only delta (kind 2) gets verity parameters whose tree ends at the target size when there are
  * such, with a root the fuzzer cannot know: its operations run and the tree is rebuilt, then the root
  * check refuses it.

@@ -25,14 +25,28 @@ import java.util.zip.CRC32;
 public final class CheckedWrite extends ForwardingDevice {
     /** Bytes per CRC: the read-back reads the slot in chunks of this size. */
     public static final int CHUNK_BYTES = 1 << 20;
-    private final MessageDigest md = Sha256.newDigest();
+    private final MessageDigest md;
     private final CRC32 crc = new CRC32();
     private final int[] crcs;
     private long written;
 
     public CheckedWrite(BlockDevice target) {
+        this(target, Sha256.newDigest());
+    }
+
+    private CheckedWrite(BlockDevice target, MessageDigest md) {
         super(target);
+        this.md = md;
         this.crcs = new int[(int) ((target.size() + CHUNK_BYTES - 1) / CHUNK_BYTES)];
+    }
+
+    /**
+     * A checked write that takes the CRCs for the read-back but no SHA-256: for a target whose
+     * bytes are proven another way (a data-only delta: the dm-verity root of the data it wrote,
+     * docs/delta.md). {@link #digest} is not available.
+     */
+    public static CheckedWrite withoutDigest(BlockDevice target) {
+        return new CheckedWrite(target, null);
     }
 
     /** Bytes written so far (all from offset 0, in order). */
@@ -42,6 +56,9 @@ public final class CheckedWrite extends ForwardingDevice {
 
     /** The SHA-256 of every byte written, in order. Call once, after the last write. */
     public Sha256 digest() {
+        if (md == null) {
+            throw new IllegalStateException("this checked write takes no digest");
+        }
         return new Sha256(md.digest());
     }
 
@@ -52,7 +69,9 @@ public final class CheckedWrite extends ForwardingDevice {
         }
         ByteBuffer seen = src.duplicate();
         target.write(offset, src);
-        md.update(seen.duplicate());
+        if (md != null) {
+            md.update(seen.duplicate());
+        }
         while (seen.hasRemaining()) {
             int n = (int) Math.min(seen.remaining(), CHUNK_BYTES - written % CHUNK_BYTES);
             ByteBuffer part = seen.slice(seen.position(), n);

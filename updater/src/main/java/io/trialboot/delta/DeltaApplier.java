@@ -34,10 +34,11 @@ import org.tukaani.xz.UnsupportedOptionsException;
  * signed tree offset, after which the tree rebuilt from the data written is written). The base is
  * read once, hashed as its copies are served ({@link BaseReader}); the target is written into the
  * inactive slot, which the caller has marked invalid, and hashed as it is written
- * ({@link CheckedWrite}). After the fsync the base digest must match
- * ({@link Code#DELTA_BASE_MISMATCH}), and only then are the rebuilt verity root and the target's
- * digest compared with the signed ones and the slot read back ({@link Code#APPLY_DIGEST_MISMATCH}):
- * nothing of the target is trusted before the base was proven to be the one the delta was made from.
+ * ({@link CheckedWrite}; a data-only delta instead feeds the data to the verity tree it rebuilds).
+ * After the fsync the base digest must match ({@link Code#DELTA_BASE_MISMATCH}), and only then is
+ * the target's digest (a data-only delta: the rebuilt verity root) compared with the signed one and
+ * the slot read back ({@link Code#APPLY_DIGEST_MISMATCH}): nothing of the target is trusted before
+ * the base was proven to be the one the delta was made from.
  */
 public final class DeltaApplier {
     /** The largest LZMA2 dictionary the applier accepts (the maker uses 8 MiB). */
@@ -48,8 +49,9 @@ public final class DeltaApplier {
 
     /**
      * Applies the delta file read from {@code delta}, whose signed size and digest are
-     * {@code artifact}, and returns the digest of the slot read back (equal to
-     * {@code expectedTarget}'s, or this throws). {@code verity} is the release's signed verity
+     * {@code artifact}, and returns the digest of the image the slot now holds: {@code expectedTarget}'s,
+     * proven by the digest of the bytes written or, for a data-only delta, by the signed verity root
+     * of the data written (or this throws). {@code verity} is the release's signed verity
      * parameters: a data-only delta needs them, to rebuild the tree and check its root. The target
      * is fsynced before it is read back.
      */
@@ -80,30 +82,34 @@ public final class DeltaApplier {
                     + "-byte LZMA2 dictionary, over the bound of " + DECODER_LIMIT_KIB + " KiB");
         }
         Optional<VerityParams> rebuilt = h.dataOnly() ? Optional.of(signedTree(verity, h.target())) : Optional.empty();
+        CheckedWrite out = h.dataOnly() ? CheckedWrite.withoutDigest(target) : new CheckedWrite(target);
         try (Offload offload = new Offload(BUFFER)) {
-            return run(in, h, source, new CheckedWrite(target), offload, rebuilt);
+            return run(in, h, source, out, offload, rebuilt);
         }
     }
 
-    /** Runs the operations and the checks after them (steps 3 to 5 of docs/delta.md). */
+    /**
+     * Runs the operations and the checks after them (steps 3 to 5 of docs/delta.md). The base is
+     * hashed on the {@link Offload} thread; the applying thread hashes what it writes, once: the
+     * target's digest, or for a data-only delta the data's verity tree, whose signed root then
+     * proves the whole image (the tree is a function of the data), so no digest of the target is taken.
+     */
     private static Sha256 run(InputStream in, DeltaHeader h, BlockDevice source, CheckedWrite out, Offload offload,
             Optional<VerityParams> rebuilt) throws IOException {
         Optional<VerityTree.Builder> tree = rebuilt.map(v -> new VerityTree.Builder(v.dataSize(), v.treeOffset(), v.salt()));
         long streamed = rebuilt.map(VerityParams::treeOffset).orElse(h.target().size());
         BaseReader base = new BaseReader(source, h.source().size(), BUFFER, offload);
         try {
-            new OpApplier(base, h.source().size(), out,
-                    tree.map(t -> offload.tap(feeding(t))).orElse(OpApplier.Tap.NONE), streamed, BUFFER)
-                    .run(new LZMA2InputStream(in, h.dictBytes()));
+            new OpApplier(base, h.source().size(), out, tree.<OpApplier.Tap>map(t -> t::update).orElse(OpApplier.Tap.NONE),
+                    streamed, BUFFER).run(new LZMA2InputStream(in, h.dictBytes()));
         } catch (CorruptedInputException | UnsupportedOptionsException | EOFException e) {
             throw DeltaHeader.malformed("operation stream is corrupt or truncated: " + e);
         }
         if (in.read() != -1) {
             throw DeltaHeader.malformed("has bytes after the operation stream");
         }
-        offload.drain();
         VerityParams built = tree.isPresent() ? writeTree(tree.get(), out) : null;
-        Sha256 written = out.digest();
+        Sha256 written = built == null ? out.digest() : null;
         out.sync();
         Sha256 read = base.finish();
         if (!read.equals(h.source().digest())) {
@@ -114,35 +120,27 @@ public final class DeltaApplier {
             throw new TrialbootException(Code.APPLY_DIGEST_MISMATCH, "the data the delta wrote has verity root "
                     + built.rootHash().shortHex() + ", the release signs " + rebuilt.get().rootHash().shortHex());
         }
-        if (!written.equals(h.target().digest())) {
+        if (written != null && !written.equals(h.target().digest())) {
             throw new TrialbootException(Code.APPLY_DIGEST_MISMATCH, "delta produced " + written.shortHex()
                     + ", expected " + h.target().digest().shortHex());
         }
         out.readBack();
-        return written;
+        return written != null ? written : h.target().digest();
     }
 
-    /** The signed verity parameters a data-only delta needs; their tree must end where the target ends. */
+    /**
+     * The signed verity parameters a data-only delta needs: the tree must follow the data directly
+     * (every byte of the image is then data the root covers, or tree) and end where the target ends.
+     */
     private static VerityParams signedTree(Optional<VerityParams> verity, SlotImage target) {
         VerityParams v = verity.orElseThrow(() -> DeltaHeader.malformed("makes only the data of an image with a"
                 + " dm-verity tree, but the release signs no verity parameters"));
-        if (v.treeOffset() + v.treeSize() != target.size()) {
+        if (v.treeOffset() != v.dataSize() || v.treeOffset() + v.treeSize() != target.size()) {
             throw DeltaHeader.malformed("makes the data of an image whose signed tree (" + v.treeSize() + " bytes at "
-                    + v.treeOffset() + ") does not end at its size " + target.size());
+                    + v.treeOffset() + ", after " + v.dataSize() + " bytes of data) does not follow the data and end at"
+                    + " its size " + target.size());
         }
         return v;
-    }
-
-    /** A tap feeding the first {@code dataSize} bytes written to the tree (the rest up to the tree is padding). */
-    private static OpApplier.Tap feeding(VerityTree.Builder tree) {
-        long[] fed = {0};
-        return (b, off, len) -> {
-            int n = (int) Math.min(len, tree.dataSize() - fed[0]);
-            if (n > 0) {
-                tree.update(b, off, n);
-                fed[0] += n;
-            }
-        };
     }
 
     /** Writes the tree rebuilt from the data at its signed offset, right after the operations' bytes. */

@@ -9,10 +9,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Guest side: runs a delta apply's hashing of the base and its rebuilding of the dm-verity tree on a
- * second thread, so they overlap the applying thread's decoding, writing and target digest (the
- * guest has two harts; each of these is a SHA-256 pass over the image, most of an apply's time
- * under emulation). Bytes are copied into one of {@value #BUFFERS} pooled buffers before they are
+ * Guest side: runs a delta apply's hashing of the base on a second thread, so it overlaps the
+ * applying thread's decoding, writing and its own hashing of what it writes (the guest has two
+ * harts; each of these is a SHA-256 pass over the image, most of an apply's time under emulation). Bytes are copied into one of {@value #BUFFERS} pooled buffers before they are
  * handed over, so the caller may reuse its own at once; when all are in use the caller waits.
  * Tasks run one at a time, in the order they were given, so each consumer sees its bytes in order.
  */

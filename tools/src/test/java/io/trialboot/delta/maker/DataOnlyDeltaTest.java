@@ -1,0 +1,151 @@
+package io.trialboot.delta.maker;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trialboot.core.Code;
+import io.trialboot.core.Sha256;
+import io.trialboot.core.TrialbootException;
+import io.trialboot.delta.DeltaApplier;
+import io.trialboot.device.BlockDevice;
+import io.trialboot.device.ForwardingDevice;
+import io.trialboot.device.MemoryBlockDevice;
+import io.trialboot.device.SlotImage;
+import io.trialboot.verity.VerityImage;
+import io.trialboot.verity.VerityParams;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * #17: a data-only (kind 2) delta is proven by the signed verity root of the data it wrote, not by
+ * a digest of the target; the base is still proven first, and every byte of the slot is still
+ * read back. The negative paths of that design, on a base and a slot held in memory.
+ */
+class DataOnlyDeltaTest {
+    @TempDir
+    Path dir;
+    private byte[] base;
+    private byte[] want;
+    private byte[] delta;
+    private VerityParams signed;
+
+    /** Two images with trees; the target changes a few bytes and moves everything after them. */
+    @BeforeEach
+    void pair() throws IOException {
+        Random r = new Random(17);
+        byte[] src = new byte[1_500_000];
+        r.nextBytes(src);
+        ByteArrayOutputStream moved = new ByteArrayOutputStream();
+        moved.write(src, 0, 400_001);
+        moved.write(new byte[] {1, 2, 3}, 0, 3);
+        moved.write(src, 400_001, src.length - 400_001);
+        Path s = withTree("base.img", src);
+        Path t = withTree("target.img", moved.toByteArray());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new DeltaMaker().make(s, t, out);
+        delta = out.toByteArray();
+        base = Files.readAllBytes(s);
+        want = Files.readAllBytes(t);
+        signed = VerityImage.read(t).orElseThrow();
+    }
+
+    /** A squashfs-looking image (magic, bytes_used) of {@code data} with its dm-verity tree appended. */
+    private Path withTree(String name, byte[] data) throws IOException {
+        ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 0x73717368).putLong(40, data.length);
+        Path p = dir.resolve(name);
+        Files.write(p, data);
+        VerityImage.append(p);
+        return p;
+    }
+
+    private Sha256 apply(BlockDevice source, BlockDevice target, VerityParams verity) throws IOException {
+        return DeltaApplier.apply(new ByteArrayInputStream(delta), new SlotImage(Sha256.of(delta), delta.length),
+                source, target, new SlotImage(Sha256.of(base), base.length), new SlotImage(Sha256.of(want),
+                        want.length), Optional.of(verity));
+    }
+
+    @Test
+    void theSlotHoldsTheSignedImageWhoseDigestItReturns() throws IOException {
+        MemoryBlockDevice target = new MemoryBlockDevice(want.length + 8192);
+        assertEquals(Sha256.of(want), apply(MemoryBlockDevice.of(base, base.length), target, signed));
+        assertArrayEquals(want, target.prefix(want.length));
+        assertEquals(1, target.syncs);
+    }
+
+    /** Bytes between the data and the tree would be covered by no root: such a release is refused before any write. */
+    @Test
+    void aSignedTreeThatDoesNotFollowTheDataIsMalformed() {
+        VerityParams gap = new VerityParams(signed.algorithm(), signed.dataBlockSize(), signed.hashBlockSize(),
+                signed.dataSize() - VerityParams.BLOCK_SIZE, signed.treeOffset(), signed.salt(), signed.rootHash());
+        assertEquals(signed.treeOffset() + signed.treeSize(), gap.treeOffset() + gap.treeSize(), "only the gap differs");
+        MemoryBlockDevice target = new MemoryBlockDevice(want.length);
+        TrialbootException e = assertThrows(TrialbootException.class,
+                () -> apply(MemoryBlockDevice.of(base, base.length), target, gap));
+        assertEquals(Code.MALFORMED_INPUT, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("does not follow the data"), e.getMessage());
+        assertEquals(0, target.writes);
+    }
+
+    /** The root of the data written would match: the base is proven first all the same. */
+    @Test
+    void aBaseChangedWhereNoCopyReadsIsRefusedBeforeTheRootIsTrusted() {
+        byte[] other = base.clone();
+        other[other.length - 1] ^= 1; // the base's own tree: no copy of the data reads it
+        MemoryBlockDevice target = new MemoryBlockDevice(want.length);
+        TrialbootException e = assertThrows(TrialbootException.class,
+                () -> apply(MemoryBlockDevice.of(other, other.length), target, signed));
+        assertEquals(Code.DELTA_BASE_MISMATCH, e.code(), e.getMessage());
+        assertArrayEquals(want, target.prefix(want.length), "data and tree were written, then not trusted");
+    }
+
+    /** No digest of the target is taken, so a write the slot loses must be caught by the read-back. */
+    @Test
+    void aTreeTheSlotDoesNotReturnIsRefusedOnReadBack() {
+        MemoryBlockDevice slot = new MemoryBlockDevice(want.length);
+        BlockDevice losingTheTree = new ForwardingDevice(slot) {
+            @Override
+            public void write(long offset, ByteBuffer src) {
+                if (offset >= signed.treeOffset()) {
+                    src.position(src.limit()); // reported written, never stored
+                    return;
+                }
+                target.write(offset, src);
+            }
+        };
+        TrialbootException e = assertThrows(TrialbootException.class,
+                () -> apply(MemoryBlockDevice.of(base, base.length), losingTheTree, signed));
+        assertEquals(Code.APPLY_DIGEST_MISMATCH, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("reads back other bytes than were written in the"), e.getMessage());
+    }
+
+    /** The active slot fails a read (an I/O error, or EIO from a dm-verity mapping): the apply stops with its code. */
+    @Test
+    void aBaseThatCannotBeReadStopsTheApplyWithItsCode() {
+        BlockDevice failing = new ForwardingDevice(MemoryBlockDevice.of(base, base.length)) {
+            @Override
+            public void read(long offset, ByteBuffer dst) {
+                if (offset + dst.remaining() > 1_000_000) {
+                    throw new TrialbootException(Code.HOST_IO_ERROR, "read of the active slot at " + offset
+                            + " failed: Input/output error");
+                }
+                target.read(offset, dst);
+            }
+        };
+        MemoryBlockDevice target = new MemoryBlockDevice(want.length);
+        TrialbootException e = assertThrows(TrialbootException.class, () -> apply(failing, target, signed));
+        assertEquals(Code.HOST_IO_ERROR, e.code(), e.getMessage());
+        assertEquals(0, target.syncs, "nothing of the target was synced, nor trusted");
+    }
+}
