@@ -1,0 +1,80 @@
+package io.trialboot.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trialboot.bootctl.BootControlFile;
+import io.trialboot.harness.QemuTest;
+import io.trialboot.harness.QemuVm;
+import io.trialboot.markers.Contract;
+import io.trialboot.markers.LinePattern;
+import io.trialboot.markers.Marker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 19, read-time corruption (docs/verified-boot.md#read-time-corruption): v1.1.0 is installed
+ * into slot b and confirmed; with the power off, one byte in the middle of the first data block of
+ * b's {@code libjvm.so} is flipped in the VM's overlay from the host. Nothing stage 0 reads touches
+ * that block (the chain, the top hash block, the squashfs' metadata at mount), so stage 0 verifies b,
+ * maps it and switches to it; the {@code java} launcher's load of {@code libjvm.so} then reads the
+ * block, dm-verity fails the read, the JVM never starts and {@code trialboot-init} reboots. Without a
+ * bound that is a loop forever. With the failed-starts counter, b is started exactly
+ * {@link BootControlFile#MAX_FAILED_STARTS} times; the next boot gives it up
+ * ({@code SLOT_START_LOOP}), the other verified slot, a, boots in recovery and the history says why.
+ *
+ * <p>{@code libjvm.so}, not the updater's jar: the JVM serves the guest's classes from the class
+ * archive, so whether it reads a given block of a jar is its choice, while every start of
+ * {@code java} loads {@code libjvm.so}, whose first block holds its ELF header.
+ */
+@QemuTest
+class StartLoopIT {
+    private static final String LIBJVM = "/usr/lib/jvm/java-21-openjdk-riscv64/lib/server/libjvm.so";
+    /** dm-verity checks 4096-byte blocks of the slot. */
+    private static final int VERITY_BLOCK = 4096;
+    private static final String FAILED_START = "trialboot-init: guest services failed (exit <int>), rebooting";
+
+    @Test
+    void aSlotCorruptedPastStageZeroIsStartedThreeTimesThenGivenUp(QemuVm vm) throws Exception {
+        VerityFlipIT.installAndConfirmOnB(vm);
+        vm.powerCut();
+        GuestDisk disk = new GuestDisk(vm.overlay());
+        long slotB = disk.slotOffset('b');
+        Path copy = vm.runDir().resolve("slot-b.squashfs");
+        GuestDisk.Block block;
+        try {
+            block = disk.firstDataBlock(slotB, LIBJVM, copy);
+        } finally {
+            Files.deleteIfExists(copy);
+        }
+        // The middle of a verity block that lies wholly inside libjvm.so's first block: no other file's read fails.
+        long verityBlock = (block.start() + VERITY_BLOCK - 1) / VERITY_BLOCK * VERITY_BLOCK;
+        assertTrue(verityBlock + VERITY_BLOCK <= block.start() + block.size(),
+                "libjvm.so's first block " + block + " holds no whole 4096-byte verity block");
+        disk.flip(slotB + verityBlock + VERITY_BLOCK / 2);
+
+        vm.typeAfter(Marker.GUEST_SHELL_READY, "nx history");
+        vm.restart();
+        vm.await(Contract.parse("start-loop-bounded", """
+                forbid contains "Kernel panic"
+                boot 3
+                expect 180s STAGE0_BOOT b normal * :starts
+                expect 120s "%1$s"
+                boot 4
+                expect 180s STAGE0_BOOT b normal * =starts+1
+                expect 120s "%1$s"
+                boot 5
+                expect 180s STAGE0_BOOT b normal * =starts+2
+                expect 120s "%1$s"
+                boot 6
+                """.formatted(FAILED_START) + VerityFlipIT.slotBRefusedAndABootsInRecovery("SLOT_START_LOOP")));
+
+        // Never more starts of b than the bound: every boot since the flip that started b.
+        LinePattern startOfB = LinePattern.of(Marker.STAGE0_BOOT, "b", "*", "*", "*");
+        long startsOfB = vm.lines().stream().filter(l -> l.boot() >= 3)
+                .filter(l -> startOfB.match(l.text(), Map.of()).isPresent()).count();
+        assertEquals(BootControlFile.MAX_FAILED_STARTS, startsOfB);
+    }
+}
