@@ -8,6 +8,9 @@ import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.Contract;
 import io.trialboot.markers.ContractFailure;
 import io.trialboot.markers.ContractMatcher;
+import io.trialboot.markers.LinePattern;
+import io.trialboot.markers.Marker;
+import io.trialboot.markers.Step;
 import io.trialboot.markers.check.AwaitRecord;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -78,9 +81,10 @@ final class ContractAwaits {
         lastPowerOn = console.size();
     }
 
-    /** Index of the first console line after the VM's last power-on of its own (not a guest reset's). */
-    int lastPowerOn() {
-        return lastPowerOn;
+    /** See {@link QemuVm#await(Marker, Duration, String...)}. */
+    Map<String, String> await(Marker marker, Duration timeout, String... args) {
+        Step step = new Step(1, Math.max(1, console.currentBoot()), timeout, LinePattern.of(marker, args), 0);
+        return await(new Contract(marker.name(), List.of(step), List.of()));
     }
 
     /** See {@link QemuVm#await(Contract)}. */

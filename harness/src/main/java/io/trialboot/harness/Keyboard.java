@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.function.Predicate;
 
-/** Typing at the guest console: now, or the moment a console line comes (see {@link QemuVm#type}, {@link QemuVm#typeWhen}). */
+/** Typing at the guest console: now, or the moment a console line comes (see {@link QemuVm#type}, {@link QemuVm#typeAfter}). */
 final class Keyboard {
     private final VmLifecycle lifecycle;
     private final ConsoleTriggers lines;

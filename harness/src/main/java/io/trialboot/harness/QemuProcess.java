@@ -144,6 +144,24 @@ final class QemuProcess {
         return !reader.isAlive();
     }
 
+    /**
+     * Waits up to {@code wait} until QEMU has exited, then up to {@code drain} until its console
+     * reader has taken its last output.
+     * @throws HarnessException {@code EXEC_TIMEOUT} when it still runs, {@code INTERRUPTED}
+     */
+    void awaitExit(Duration wait, Duration drain) {
+        try {
+            if (!waitFor(wait)) {
+                throw new HarnessException(HarnessCode.EXEC_TIMEOUT, "QEMU (pid " + pid() + ") did not exit " + wait
+                        + " after being told to");
+            }
+            awaitConsoleEnd(drain);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HarnessException(HarnessCode.INTERRUPTED, "interrupted while waiting for QEMU to exit", e);
+        }
+    }
+
     /** {@link #waitFor}, false when interrupted (the interrupt is kept). */
     boolean exitedWithin(Duration d) {
         try {

@@ -7,7 +7,6 @@ import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.Contract;
 import io.trialboot.markers.LinePattern;
 import io.trialboot.markers.Marker;
-import io.trialboot.markers.Step;
 import io.trialboot.markers.check.AwaitRecord;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -30,9 +29,9 @@ import java.util.function.Predicate;
  * timestamped, boot-indexed lines in {@code <runDir>/serial.log}; {@link #await(Contract)} runs the
  * contract matcher over them live. Close it to quit QEMU (QMP {@code quit}, then SIGKILL).
  *
- * <p>A facade over its pieces: {@link VmLifecycle} (the QEMU processes, one lock),
- * {@link ConsoleTriggers}, {@link Keyboard}, {@link PowerCuts}, {@link ContractAwaits},
- * {@link FailureReport} and {@link Snapshots}.
+ * <p>A facade over its pieces, which {@link VmParts} makes and wires: {@link VmLifecycle} (the QEMU
+ * processes, one lock), {@link ConsoleTriggers}, {@link Keyboard}, {@link PowerCuts},
+ * {@link ContractAwaits}, {@link FailureReport}, {@link Snapshots} and {@link DiskWrites}.
  *
  * <p>A guest reset is a cold start: QEMU runs with {@code -no-reboot} and this VM starts a new QEMU
  * on the same overlay (docs/testing.md, "Reboots are cold starts"); the console, its boot count and
@@ -41,36 +40,16 @@ import java.util.function.Predicate;
 public final class QemuVm implements AutoCloseable {
 
     private final VmConfig config;
-    private final VmClock clock;
-    private final ConsoleRecorder console;
-    private final ConsoleTriggers lines;
-    private final ScheduledExecutorService ticker;
-    private final PowerCuts cuts;
-    private final VmLifecycle lifecycle;
-    private final FailureReport report;
-    private final ContractAwaits awaits;
-    private final Snapshots snapshots;
-    private final Keyboard keyboard;
+    private final VmParts parts;
 
-    private QemuVm(VmConfig config, VmClock clock) throws IOException {
+    private QemuVm(VmConfig config, VmParts parts) {
         this.config = config;
-        this.clock = clock;
-        Path runDir = config.runDir().toAbsolutePath();
-        Files.createDirectories(runDir);
-        this.console = new ConsoleRecorder(runDir.resolve("serial.log"));
-        this.lines = new ConsoleTriggers(console, config.quietPeriod(), clock);
-        this.ticker = lines.startFlushing("qemu-console-flush-" + runDir.getFileName(), config.quietPeriod());
-        this.lifecycle = new VmLifecycle(config, console, lines, this::qemuReplaced);
-        this.cuts = new PowerCuts(lines, ticker, lifecycle::process);
-        this.report = new FailureReport(config, console);
-        this.awaits = new ContractAwaits(config, console, lines, lifecycle, report, clock, cuts::fired);
-        this.snapshots = new Snapshots(config, lifecycle, lines, awaits, cuts, clock);
-        this.keyboard = new Keyboard(lifecycle, lines);
+        this.parts = parts;
     }
 
     /** Creates the run directory and overlay, and boots QEMU. */
     public static QemuVm start(VmConfig config) {
-        return begin(config, vm -> vm.lifecycle.restartOn(config.image().disk()));
+        return begin(config, vm -> vm.parts.lifecycle.restartOn(config.image().disk()));
     }
 
     /** Boots the overlay already in the run directory, as a person or a test left it ({@code scripts/vm --resume}). */
@@ -79,7 +58,7 @@ public final class QemuVm implements AutoCloseable {
             if (!Files.isRegularFile(vm.overlay())) {
                 throw new HarnessException(HarnessCode.CONFIG_INVALID, "no overlay to resume at " + vm.overlay());
             }
-            vm.lifecycle.launch(List.of());
+            vm.parts.lifecycle.launch(List.of());
         });
     }
 
@@ -93,7 +72,7 @@ public final class QemuVm implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         QemuVm vm;
         try {
-            vm = new QemuVm(config, VmClock.SYSTEM);
+            vm = new QemuVm(config, new VmParts(config, VmClock.SYSTEM));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare run directory " + config.runDir(), e);
         }
@@ -116,62 +95,57 @@ public final class QemuVm implements AutoCloseable {
 
     /** The console log ({@code +SSSS.mmm boot=N | text} lines; {@code markers check} reads it). */
     public Path serialLog() {
-        return console.serialLog();
+        return parts.console.serialLog();
     }
 
     /** The copy-on-write overlay this VM writes to; the base disk is never written. */
     public Path overlay() {
-        return lifecycle.overlay();
+        return parts.lifecycle.overlay();
     }
 
     /** Where {@link #await} writes the report of its last failure. */
     public Path reportFile() {
-        return report.reportFile();
+        return parts.report.reportFile();
     }
 
     /** The contracts this VM awaited, one {@link AwaitRecord} a line: the CI gate re-checks serial.log with them. */
     public Path contractsFile() {
-        return report.contractsFile();
+        return parts.report.contractsFile();
     }
 
     /** Whether QEMU runs with KVM acceleration; false means TCG emulation, and timeouts may need scaling. */
     public boolean accelerated() {
-        return lifecycle.accelerated();
+        return parts.lifecycle.accelerated();
     }
 
     /** The per-run report, written when the VM is closed: boots, markers and contract steps on a time axis. */
     public Path timelineFile() {
-        return report.timelineFile();
+        return parts.report.timelineFile();
     }
 
     /** Every console line so far, across boots and restarts. */
     public List<ConsoleLine> lines() {
-        return console.from(0);
+        return parts.console.from(0);
     }
 
     /** The boot the console is in (1 after the first OpenSBI banner or restore; 0 before it). */
     public int currentBoot() {
-        return console.currentBoot();
-    }
-
-    /** Index of the first console line after this VM's last own power-on (start, restart, restore); not a guest reset's. */
-    public int lastPowerOn() {
-        return awaits.lastPowerOn();
+        return parts.console.currentBoot();
     }
 
     /** Whether QEMU runs: true also while a guest reset starts a new QEMU. */
     public boolean isRunning() {
-        return lifecycle.isRunning();
+        return parts.lifecycle.isRunning();
     }
 
     /** QEMU's exit code, once it has exited (not for a guest reset: a new QEMU follows it). */
     public OptionalInt exitCode() {
-        return lifecycle.exitCode();
+        return parts.lifecycle.exitCode();
     }
 
     /** How many guest resets started a new QEMU. */
     public int relaunches() {
-        return lifecycle.relaunches();
+        return parts.lifecycle.relaunches();
     }
 
     /**
@@ -179,7 +153,7 @@ public final class QemuVm implements AutoCloseable {
      * @throws IllegalArgumentException when it holds control characters (Ctrl-A would reach QEMU's monitor)
      */
     public void type(String command) {
-        keyboard.type(command);
+        parts.keyboard.type(command);
     }
 
     /**
@@ -188,13 +162,12 @@ public final class QemuVm implements AutoCloseable {
      * @throws AssertionError with the matcher's report, QEMU's liveness and the serial.log path
      */
     public Map<String, String> await(Contract contract) {
-        return awaits.await(contract);
+        return parts.awaits.await(contract);
     }
 
     /** Waits for one catalog marker ({@code args} as in a contract) in the current boot, within {@code timeout} (scaled). */
     public Map<String, String> await(Marker marker, Duration timeout, String... args) {
-        Step step = new Step(1, Math.max(1, currentBoot()), timeout, LinePattern.of(marker, args), 0);
-        return await(new Contract(marker.name(), List.of(step), List.of()));
+        return parts.awaits.await(marker, timeout, args);
     }
 
     /**
@@ -202,18 +175,18 @@ public final class QemuVm implements AutoCloseable {
      * {@code keyboard} to the console (Ctrl-A X quits QEMU). Returns QEMU's exit code once it exited.
      */
     public int attach(InputStream keyboard, OutputStream terminal) {
-        Terminal.attach(keyboard, terminal, lifecycle, lines, console);
+        Terminal.attach(keyboard, terminal, parts.lifecycle, parts.lines, parts.console);
         return exitCode().orElse(-1);
     }
 
     /** Cuts the power now: SIGKILL to QEMU, nothing flushed. {@link #restart()} boots it again. */
     public void powerCut() {
-        lifecycle.powerCut();
+        parts.lifecycle.powerCut();
     }
 
     /** Arms a power cut (SIGKILL from the console thread) for the first complete console line {@code line} accepts. */
     public void powerCutWhen(Predicate<String> line) {
-        cuts.when(line, Duration.ZERO);
+        parts.cuts.when(line, Duration.ZERO);
     }
 
     /**
@@ -221,7 +194,7 @@ public final class QemuVm implements AutoCloseable {
      * running then (never one a later {@link #restart()} started); {@link #powerCutFired()} says when.
      */
     public void powerCutWhen(Predicate<String> line, Duration delay) {
-        cuts.when(line, delay);
+        parts.cuts.when(line, delay);
     }
 
     /** Arms a power cut right after {@code marker} (with {@code args} as in a contract) is printed. */
@@ -231,28 +204,24 @@ public final class QemuVm implements AutoCloseable {
     }
 
     /**
-     * Types {@code command} from the console thread the moment a line {@code line} accepts is complete
-     * (one-shot; lines already printed do not fire it; nothing is typed into an exited QEMU).
+     * Types {@code command} from the console thread right after {@code marker} (with {@code args} as in
+     * a contract) is printed (one-shot; lines already printed do not fire it; nothing is typed into an
+     * exited QEMU).
      */
-    public void typeWhen(Predicate<String> line, String command) {
-        keyboard.typeWhen(line, command);
-    }
-
-    /** Types {@code command} right after {@code marker} (with {@code args} as in a contract) is printed. */
     public void typeAfter(Marker marker, String command, String... args) {
         LinePattern pattern = LinePattern.of(marker, args);
-        typeWhen(text -> pattern.match(text, Map.of()).isPresent(), command);
+        parts.keyboard.typeWhen(text -> pattern.match(text, Map.of()).isPresent(), command);
     }
 
     /** Whether an armed power cut has killed the current QEMU (a restart clears it). */
     public boolean powerCutFired() {
-        return cuts.fired();
+        return parts.cuts.fired();
     }
 
     /** Arms a power cut for when the guest has written {@code bytes} to its disk since this QEMU started (QMP blockstats). */
     public void powerCutAfterDiskWrites(long bytes) {
         if (bytes <= 0) throw new IllegalArgumentException("bytes must be positive: " + bytes);
-        cuts.afterDiskWrites(bytes, lifecycle.liveProcess("arm a power cut"), qmp());
+        parts.cuts.afterDiskWrites(bytes, parts.lifecycle.liveProcess("arm a power cut"), qmp());
     }
 
     /**
@@ -260,36 +229,36 @@ public final class QemuVm implements AutoCloseable {
      * in across resets, power cuts and snapshots. Needs {@link VmConfig#hotplugPort()} and no boot media.
      */
     public void plugMedia(Path rawImage) {
-        lifecycle.plugMedia(rawImage);
+        parts.lifecycle.plugMedia(rawImage);
     }
 
     /** Pulls the hot-plugged media out. */
     public void unplugMedia() {
-        lifecycle.unplugMedia();
+        parts.lifecycle.unplugMedia();
     }
 
     /** Boots QEMU again on the same overlay after it exited or lost power. */
     public void restart() {
-        cuts.clear();
-        awaits.restarting();
-        lifecycle.restart();
+        parts.cuts.clear();
+        parts.awaits.restarting();
+        parts.lifecycle.restart();
     }
 
     /** Boots QEMU again on a fresh overlay over the base disk, in the same run (the boot count goes on). */
     public void restartFromFactory() {
-        cuts.clear();
-        awaits.restarting();
-        lifecycle.restartOn(config.image().disk());
+        parts.cuts.clear();
+        parts.awaits.restarting();
+        parts.lifecycle.restartOn(config.image().disk());
     }
 
     /** The QMP client of the running QEMU, connected on first use. */
     public QmpClient qmp() {
-        return lifecycle.qmp();
+        return parts.lifecycle.qmp();
     }
 
     /** Where each vCPU of the running QEMU is now (QMP {@code info registers -a}). */
     public VcpuSnapshot vcpuSnapshot() {
-        return awaits.vcpuSnapshot();
+        return parts.awaits.vcpuSnapshot();
     }
 
     /**
@@ -298,35 +267,29 @@ public final class QemuVm implements AutoCloseable {
      * boot, then saved (see {@link Snapshots}).
      */
     public void reach(SnapshotRecipe recipe) {
-        snapshots.reach(this, recipe);
+        parts.snapshots.reach(this, recipe);
+    }
+
+    /**
+     * Names of the disk's GPT partitions ({@code state}, {@code slot_a}, {@code slot_b}) the guest has
+     * written a byte of since this VM's overlay was made: by its start, a restore or
+     * {@link #restartFromFactory()} (a power cut and {@link #restart()} keep the overlay). A running
+     * guest is paused for the look (QMP {@code stop}, which flushes QEMU's caches to the overlay).
+     */
+    public Set<String> partitionsWritten() {
+        return parts.disk.since();
     }
 
     /** Resets the machine (QMP {@code system_reset}): QEMU exits ({@code -no-reboot}) and a new one boots. */
     public void reset() {
         QmpClient client = qmp();
-        lines.resetting(true);
+        parts.lines.resetting(true);
         client.systemReset();
     }
 
     /** Quits QEMU (QMP, then SIGKILL after the shutdown wait), closes serial.log. Idempotent. */
     @Override
     public void close() {
-        synchronized (lifecycle) {
-            try {
-                lifecycle.close();
-            } finally {
-                if (!ticker.isShutdown()) {
-                    ticker.shutdownNow();
-                    lines.ended();
-                    console.close();
-                    report.writeTimeline(awaits.qemuState(), accelerated());
-                }
-            }
-        }
-    }
-
-    /** The QEMU in use was replaced or is gone: what watched it ends. */
-    private void qemuReplaced() {
-        cuts.cancelDiskWatch();
+        parts.close();
     }
 }

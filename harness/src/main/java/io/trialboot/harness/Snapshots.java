@@ -63,10 +63,12 @@ final class Snapshots {
             long t0 = clock.nanoTime();
             try {
                 powerOff();
+                long off = clock.nanoTime();
                 cuts.clear();
                 awaits.poweringOn();
-                restore(found.entry().get());
-                say("snapshot " + name + " restored in " + (clock.nanoTime() - t0) / 1_000_000 + " ms (key " + key.hex() + ")");
+                String phases = restore(found.entry().get(), off);
+                say("snapshot " + name + " restored in " + (clock.nanoTime() - t0) / 1_000_000 + " ms (old QEMU off "
+                        + (off - t0) / 1_000_000 + " ms, then " + phases + "; key " + key.hex() + ")");
                 return;
             } catch (HarnessException e) {
                 say("snapshot " + name + ": cold path, the restore failed: " + e.getMessage());
@@ -172,11 +174,11 @@ final class Snapshots {
      * Starts a new QEMU from {@code entry} (no QEMU may be running): a fresh overlay over its disk,
      * its media in the hot-plug port, its state loaded, the harts' timers woken ({@link HartTimers}),
      * the guest continued. The console gets the
-     * restore line first, which opens a new boot.
+     * restore line first, which opens a new boot. Returns when each stage ended, in ms after {@code t0}.
      *
      * @throws HarnessException {@code SNAPSHOT_FAILED} when QEMU exits or does not finish loading
      */
-    void restore(SnapshotCache.Entry entry) {
+    String restore(SnapshotCache.Entry entry, long t0) {
         lifecycle.replace("a restore");
         lifecycle.freshOverlay(entry.disk());
         lifecycle.mediaForNextLaunch(entry.media());
@@ -184,9 +186,14 @@ final class Snapshots {
         lifecycle.launch(List.of("-incoming", "exec:cat " + shellQuoted(entry.state())));
         QemuProcess p = lifecycle.process();
         QmpClient qmp = lifecycle.qmp();
+        long qmpUp = clock.nanoTime();
         awaitQuietly("QEMU loads snapshot " + entry.name(), p, () -> loaded(qmp));
+        long loaded = clock.nanoTime();
         HartTimers.wake(qmp, lifecycle.socketDir(), config.smp(), config.scale());
+        long woken = clock.nanoTime();
         qmp.execute("cont");
+        return "QMP up at " + (qmpUp - t0) / 1_000_000 + " ms, loaded at " + (loaded - t0) / 1_000_000
+                + ", timers woken at " + (woken - t0) / 1_000_000 + ", running at " + (clock.nanoTime() - t0) / 1_000_000;
     }
 
     /** True once an outgoing migration completed; fails when it failed. */

@@ -249,17 +249,8 @@ final class VmLifecycle {
     }
 
     /** Waits until {@code p} has exited and its console reader has taken its last output. */
-    void awaitExit(QemuProcess p) {
-        try {
-            if (!p.waitFor(config.shutdownWait().plusSeconds(5))) {
-                throw new HarnessException(HarnessCode.EXEC_TIMEOUT, "QEMU (pid " + p.pid() + ") did not exit "
-                        + config.shutdownWait().plusSeconds(5) + " after being told to");
-            }
-            p.awaitConsoleEnd(CONSOLE_DRAIN);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HarnessException(HarnessCode.INTERRUPTED, "interrupted while waiting for QEMU to exit", e);
-        }
+    private void awaitExit(QemuProcess p) {
+        p.awaitExit(config.shutdownWait().plusSeconds(5), CONSOLE_DRAIN);
     }
 
     private void onConsoleEnd(QemuProcess ended) {

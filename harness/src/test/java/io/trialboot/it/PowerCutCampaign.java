@@ -2,6 +2,7 @@ package io.trialboot.it;
 
 import io.trialboot.apply.Progress;
 import io.trialboot.bootctl.SlotState;
+import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
 import io.trialboot.core.Version;
 import io.trialboot.guest.StatusReply;
@@ -10,15 +11,18 @@ import io.trialboot.harness.SnapshotRecipe;
 import io.trialboot.it.CutPlan.Phase;
 import io.trialboot.it.CutPlan.Point;
 import io.trialboot.it.CutTally.Kind;
+import io.trialboot.markers.BootBoundary;
 import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.LinePattern;
 import io.trialboot.markers.Marker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -29,8 +33,9 @@ import java.util.regex.Pattern;
  * phase's starting state (restored from its snapshot, see {@link #states}; with snapshots off, by
  * uncut operations from whatever the previous point left), record the history, arm the cut, start the operation, wait for QEMU to die, restart on the same overlay, wait
  * for the console of whichever boot gets there, then check: booted slot verified or good, boot
- * control consistent, {@code nx selfcheck --deep} OK (re-hashes every bootable slot against its
- * recorded digest, checks the log chain and {@code domain.json}), the history before the cut still
+ * control consistent, {@code nx selfcheck} OK (the log chain, {@code domain.json}, each bootable slot's
+ * record) and {@code --deep} (every bootable slot re-hashed) unless each bootable slot is proven
+ * unchanged since its deep-checked snapshot ({@link #rehashed}), the history before the cut still
  * there, every durable step the console reported before the cut still recorded, the stage-0 boot
  * count and tries not rolled back; and finally retry the interrupted operation.
  */
@@ -48,6 +53,8 @@ final class PowerCutCampaign {
     private static final Duration STALL = Duration.ofSeconds(120);
     private static final Pattern SEQ = Pattern.compile("history: #([0-9]+) (\\S+) ?(.*)");
     private static final Pattern RELEASE = Pattern.compile("release=rel-([0-9.]+)@");
+    /** Re-hashes every bootable slot; each phase's starting state passed it before it was saved. */
+    private static final String DEEP = "nx selfcheck --deep";
     private static final Pattern STATUS_OK = Pattern.compile("host_status_[0-9]+\\.json: OK");
     /** Durable steps the console reports, and the history event each must have left. */
     private static final Map<Marker, String> DURABLE = Map.of(
@@ -65,13 +72,17 @@ final class PowerCutCampaign {
     private final CutTally tally;
     /** What the current point has found so far; counted with the point when it ends. */
     private final List<CutTally.Failure> found = new ArrayList<>();
-    private Duration stage0Time;
     /** The point running, to name it when a boot stalls; null before the first. */
     private Point current;
 
     private final Runnable afterEachPoint;
     /** Each phase's starting state, a snapshot made once by uncut operations and restored for every point. */
     private final Map<Phase, SnapshotRecipe> states;
+    /** {@code nx status} and the history in each restored starting state (the same in every fork of it), asked once. */
+    private final Map<BootBoundary.Restore, Start> atStart = new HashMap<>();
+
+    /** The device where a point starts: its status and its history lines. */
+    private record Start(StatusReply status, List<String> history) {}
 
     /**
      * Worker {@code worker} of the plan, on its own VM, counting into the shared {@code tally}.
@@ -98,17 +109,23 @@ final class PowerCutCampaign {
      * switched (the rollback).
      */
     private Map<Phase, SnapshotRecipe> states() {
-        SnapshotRecipe idle = SnapshotRecipe.fromColdBoot("powercut-factory-checked",
-                "settle in any boot; nx selfcheck OK", v -> {
-                    console.settle(v.lastPowerOn(), SETTLE);
-                    requireOk(console.run("nx selfcheck", COMMAND), "the selfcheck of the factory image");
-                });
+        SnapshotRecipe idle = SnapshotRecipe.FACTORY_AT_CONSOLE.then("powercut-factory-checked", DEEP + " OK",
+                v -> requireOk(console.run(DEEP, APPLY), "the deep selfcheck of the factory image"));
         SnapshotRecipe switched = idle.then("powercut-v" + HEALTHY + "-switched", "nx update apply " + FULL
-                + " ends in await-confirm", v -> require(applyFails(FULL), "install v" + HEALTHY + " for a trial"));
+                + " ends in await-confirm; " + DEEP + " OK", v -> {
+                    require(applyFails(FULL), "install v" + HEALTHY + " for a trial");
+                    requireOk(console.run(DEEP, APPLY), "the deep selfcheck of v" + HEALTHY + " switched");
+                });
         SnapshotRecipe confirmed = switched.then("powercut-v" + HEALTHY + "-confirmed", "nx reboot; settle in any boot;"
-                + " version " + HEALTHY + " with no trial", v -> confirmTheHealthyTrial());
+                + " version " + HEALTHY + " with no trial; " + DEEP + " OK", v -> {
+                    confirmTheHealthyTrial();
+                    requireOk(console.run(DEEP, APPLY), "the deep selfcheck of v" + HEALTHY + " confirmed");
+                });
         SnapshotRecipe deltaTrial = confirmed.then("powercut-delta-switched", "nx update apply " + DELTA
-                + " ends in await-confirm", v -> require(applyFails(DELTA), "set up a trial to roll back"));
+                + " ends in await-confirm; " + DEEP + " OK", v -> {
+                    require(applyFails(DELTA), "set up a trial to roll back");
+                    requireOk(console.run(DEEP, APPLY), "the deep selfcheck of the delta switched");
+                });
         Map<Phase, SnapshotRecipe> m = new EnumMap<>(Phase.class);
         m.put(Phase.FULL_APPLY, idle);
         m.put(Phase.SWITCH, idle);
@@ -121,13 +138,12 @@ final class PowerCutCampaign {
 
     /** Runs this worker's points of the plan; stops early only when the device is bricked. */
     void run() {
-        int ready = console.settle(0, SETTLE);
-        stage0Time = bannerToStage0(0, ready);
         say("power-cut campaign seed=" + plan.seed() + " points=" + plan.points() + (plan.only().isEmpty() ? ""
                 : " only=" + plan.only()) + (plan.workers() == 1 ? "" : " worker " + (worker + 1) + " of "
-                + plan.workers() + " (" + vm.runDir().getFileName() + ")") + "; banner to stage 0 took "
-                + stage0Time.toMillis() + " ms");
-        requireOk(console.run("nx selfcheck", COMMAND), "the first selfcheck");
+                + plan.workers() + " (" + vm.runDir().getFileName() + ")"));
+        if (!forks()) {
+            requireOk(console.run("nx selfcheck", COMMAND), "the first selfcheck");
+        }
         for (Point p : plan.run(worker)) {
             long t0 = System.nanoTime();
             boolean alive = point(p);
@@ -144,18 +160,29 @@ final class PowerCutCampaign {
 
     private boolean point(Point p) {
         current = p;
-        if (vm.config().snapshots().enabled() && vm.config().containerImage().isEmpty()) {
+        Optional<StatusReply> start = Optional.empty();
+        Duration bannerDelay = p.trigger().anchor() == CutPlan.Anchor.BANNER
+                ? stage0Time().multipliedBy(p.trigger().percent()).dividedBy(100) : p.trigger().delay();
+        List<String> before;
+        if (forks()) {
+            int from = console.mark();
             vm.reach(states.get(p.phase()));
+            Optional<BootBoundary.Restore> restored = lastBoot(console.lines(from, console.mark()))
+                    .flatMap(BootBoundary::restore).filter(r -> r.snapshot().equals(states.get(p.phase()).name()));
+            Start s = restored.isPresent() ? atStart.computeIfAbsent(restored.get(), r -> new Start(status(), history()))
+                    : new Start(status(), history()); // reached by its steps just now: asked afresh
+            start = Optional.of(s.status());
+            before = s.history();
         } else {
             prepare(p.phase());
+            before = history();
         }
-        List<String> before = history();
         AtomicBoolean live = new AtomicBoolean(true);
         say(p.describe(plan.seed()));
         say("replay: -D" + CutPlan.SEED + "=" + plan.seed() + " -D" + CutPlan.POINTS + "=" + plan.points()
                 + " -D" + CutPlan.ONLY + "=" + p.index());
         int armedAt = console.mark();
-        arm(p, live);
+        arm(p, live, bannerDelay);
         start(p.phase());
         boolean fired = console.awaitExit(APPLY);
         live.set(false);
@@ -173,9 +200,23 @@ final class PowerCutCampaign {
             fail(p, Kind.BRICK, e.getMessage());
             return false;
         }
-        check(p, before, beforeCut, console.lines(cutAt, ready + 1));
-        retry(p, before);
+        List<String> after = check(p, start, before, beforeCut, console.lines(cutAt, ready + 1));
+        retry(p, before, after);
         return true;
+    }
+
+    /** The line that opened the last boot in {@code lines} (a banner or a restore line), if any. */
+    private static Optional<String> lastBoot(List<ConsoleLine> lines) {
+        String last = null;
+        for (ConsoleLine l : lines) {
+            if (BootBoundary.startsNewBoot(l.text())) last = l.text();
+        }
+        return Optional.ofNullable(last);
+    }
+
+    /** Whether points start from their phase's snapshot (else uncut operations bring the device there). */
+    private boolean forks() {
+        return vm.config().snapshots().enabled() && vm.config().containerImage().isEmpty();
     }
 
     // ---- the phases ----
@@ -192,7 +233,8 @@ final class PowerCutCampaign {
         }
     }
 
-    private void arm(Point p, AtomicBoolean live) {
+    /** Arms the point's cut, {@code delay} after its anchor line. */
+    private void arm(Point p, AtomicBoolean live, Duration delay) {
         CutPlan.Trigger t = p.trigger();
         Predicate<String> anchor = switch (t.anchor()) {
             case PROGRESS -> text -> Progress.parse(text).map(pr -> pr.written() * 100 >= pr.total() * t.percent()).orElse(false);
@@ -201,8 +243,6 @@ final class PowerCutCampaign {
             case BUNDLE_READY -> matches(Marker.BUNDLE_READY);
             case ROLLBACK_TYPED -> text -> text.strip().endsWith("nx rollback");
         };
-        Duration delay = t.anchor() == CutPlan.Anchor.BANNER
-                ? stage0Time.multipliedBy(t.percent()).dividedBy(100) : t.delay();
         vm.powerCutWhen(text -> live.get() && anchor.test(text), delay);
     }
 
@@ -215,15 +255,17 @@ final class PowerCutCampaign {
         }
     }
 
-    private void retry(Point p, List<String> before) {
-        List<String> after = history();
+    /**
+     * Runs the interrupted operation again. An apply goes without a selfcheck of its own: the check's
+     * selfcheck just wrote the latest host status, which the device's precheck reads.
+     */
+    private void retry(Point p, List<String> before, List<String> after) {
         List<String> added = events(after.subList(Math.min(before.size(), after.size()), after.size()));
-        StatusReply st = status();
         String why = switch (p.phase()) {
-            case FULL_APPLY, SWITCH -> added.contains("switch") ? null : applyFails(FULL);
-            case DELTA_APPLY -> added.contains("switch") ? null : applyFails(DELTA);
-            case STAGE0_DECREMENT, CONFIRM -> added.contains("confirm") || confirmsOnItsOwn(before) ? null : applyFails(FULL);
-            case ROLLBACK -> st.trial().isEmpty() ? null : rollbackFails();
+            case FULL_APPLY, SWITCH -> added.contains("switch") ? null : install(FULL);
+            case DELTA_APPLY -> added.contains("switch") ? null : install(DELTA);
+            case STAGE0_DECREMENT, CONFIRM -> added.contains("confirm") || confirmsOnItsOwn(before) ? null : install(FULL);
+            case ROLLBACK -> status().trial().isEmpty() ? null : rollbackFails();
         };
         if (why != null) {
             fail(p, Kind.RETRY_FAILED, why);
@@ -250,7 +292,7 @@ final class PowerCutCampaign {
                 return events(after.subList(Math.min(before.size(), after.size()), after.size())).contains("confirm");
             }
             try {
-                Thread.sleep(5_000);
+                Thread.sleep(1_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted while waiting for healthd's verdict", e);
@@ -261,7 +303,9 @@ final class PowerCutCampaign {
 
     // ---- the checks after a cut ----
 
-    private void check(Point p, List<String> before, List<ConsoleLine> beforeCut, List<ConsoleLine> restart) {
+    /** The checks after the cut; returns the history after them. */
+    private List<String> check(Point p, Optional<StatusReply> start, List<String> before, List<ConsoleLine> beforeCut,
+            List<ConsoleLine> restart) {
         StatusReply st = status();
         Slot booted = st.slot();
         Slot active = st.active();
@@ -276,17 +320,47 @@ final class PowerCutCampaign {
                 wrong.add("trial " + t + " with active " + active + " and slot_" + t + "=" + st.state(t).text()));
         restart.stream().map(ConsoleLine::text).filter(t -> t.startsWith("stage0: ") && t.contains("mode=recovery"))
                 .findFirst().ifPresent(t -> wrong.add("stage 0 could not read boot control: " + t));
-        List<String> selfcheck = console.run("nx selfcheck --deep", APPLY);
+        String selfcheckCommand = rehashed(p, start, st).isEmpty() ? "nx selfcheck" : DEEP;
+        List<String> selfcheck = console.run(selfcheckCommand, APPLY);
         if (selfcheck.stream().noneMatch(l -> STATUS_OK.matcher(l.strip()).matches())) {
-            wrong.add("nx selfcheck --deep: " + selfcheck);
+            wrong.add(selfcheckCommand + ": " + selfcheck);
         }
         if (!wrong.isEmpty()) {
             fail(p, Kind.UNVERIFIED, String.join("; ", wrong) + " (status " + st + ")");
         }
-        List<String> lost = lost(before, beforeCut, restart, history());
+        List<String> after = history();
+        List<String> lost = lost(before, beforeCut, restart, after);
         if (!lost.isEmpty()) {
             fail(p, Kind.LOST, String.join("; ", lost));
         }
+        return after;
+    }
+
+    /**
+     * The bootable slots whose bytes must be read back ({@code nx selfcheck --deep}) to know they
+     * verify. Not a slot that was bootable in the point's restored starting state (whose deep
+     * selfcheck passed before it was saved), still names the same signed verity root hash, and has not
+     * had a byte of its partition written since the restore: its bytes are those that passed. Every
+     * bootable slot when the point did not fork. docs/reliability.md, "What a forked point re-hashes".
+     */
+    private List<Slot> rehashed(Point p, Optional<StatusReply> start, StatusReply now) {
+        Set<String> written = start.isPresent() ? vm.partitionsWritten() : Set.of();
+        List<Slot> rehash = new ArrayList<>();
+        List<Slot> proven = new ArrayList<>();
+        for (Slot s : Slot.values()) {
+            if (!now.state(s).bootable()) continue;
+            boolean same = start.isPresent() && start.get().state(s).bootable() && verity(now, s).isPresent()
+                    && verity(now, s).equals(verity(start.get(), s)) && !written.contains("slot_" + s.letter());
+            (same ? proven : rehash).add(s);
+        }
+        say("point " + p.index() + ": " + (start.isPresent() ? "partitions written since the restore: " + written
+                : "not forked") + "; bootable slots re-hashed " + rehash + ", unchanged since their verified snapshot "
+                + proven);
+        return rehash;
+    }
+
+    private static Optional<Sha256> verity(StatusReply st, Slot s) {
+        return s == Slot.A ? st.verityA() : st.verityB();
     }
 
     /** What the cut took that was durable before it. */
@@ -410,9 +484,14 @@ final class PowerCutCampaign {
 
     // ---- nx ----
 
-    /** Runs {@code nx update apply}; null when it applied and switched, else why not. */
+    /** Runs {@code nx selfcheck}, then {@code nx update apply}; null when it applied and switched, else why not. */
     private String applyFails(String manifest) {
         requireOk(console.run("nx selfcheck", COMMAND), "selfcheck before an apply");
+        return install(manifest);
+    }
+
+    /** Runs {@code nx update apply} (the latest host status must be OK); null when it applied and switched, else why not. */
+    private String install(String manifest) {
         List<String> out = console.run("nx update apply " + manifest, APPLY);
         return out.stream().anyMatch(matches(Marker.UPDATE_AWAIT_CONFIRM)) ? null
                 : "nx update apply " + manifest + " did not end in '" + Marker.UPDATE_AWAIT_CONFIRM.line() + "': "
@@ -468,14 +547,37 @@ final class PowerCutCampaign {
         return text -> p.match(text, Map.of()).isPresent();
     }
 
-    private Duration bannerToStage0(int from, int to) {
-        List<ConsoleLine> lines = console.lines(from, to);
+    /**
+     * OpenSBI's banner to the stage-0 line in the latest boot on the console that has both (the boot
+     * after an earlier point's cut, or the first boot when the VM booted cold); when there is none
+     * yet (every state so far was restored), a cold boot of the factory image is made to time it.
+     */
+    private Duration stage0Time() {
+        Optional<Duration> seen = bannerToStage0(console.lines(0, console.mark()));
+        if (seen.isPresent()) {
+            return seen.get();
+        }
+        say("no boot on the console yet to time OpenSBI's banner -> stage 0: a cold boot of the factory image");
+        int from = console.mark();
+        vm.powerCut();
+        vm.restartFromFactory();
+        console.settle(from, SETTLE);
+        return bannerToStage0(console.lines(from, console.mark()))
+                .orElseThrow(() -> new AssertionError("no banner and stage-0 line in the cold boot"));
+    }
+
+    /** Banner to stage-0 line of the last boot in {@code lines} that has both. */
+    private static Optional<Duration> bannerToStage0(List<ConsoleLine> lines) {
         Duration banner = null;
+        Duration found = null;
         for (ConsoleLine l : lines) {
             if (l.text().startsWith("OpenSBI v")) banner = l.at();
-            if (banner != null && matches(Marker.STAGE0_BOOT).test(l.text())) return l.at().minus(banner);
+            if (banner != null && matches(Marker.STAGE0_BOOT).test(l.text())) {
+                found = l.at().minus(banner);
+                banner = null;
+            }
         }
-        throw new AssertionError("no banner and stage-0 line in the first boot");
+        return Optional.ofNullable(found);
     }
 
     /** Notes a broken invariant of the current point and prints it at once (the table comes at the end). */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
+import io.trialboot.harness.SnapshotRecipe;
 import io.trialboot.harness.VmConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * with the points an earlier sitting left. {@code -Preliability} runs 200 points and
  * {@code scripts/reliability} copies the table into {@code docs/reliability.md}.
  */
-@QemuTest(append = "trialboot.health_timeout_s=30")
+@QemuTest(append = "trialboot.health_timeout_s=30", start = QemuTest.Start.FACTORY_AT_CONSOLE)
 class PowerCutIT {
     static final String SUMMARY = "trialboot.powercut.summary";
     /** A summary an earlier sitting wrote: the campaign goes on with the points it has not tried. */
@@ -51,7 +52,7 @@ class PowerCutIT {
         ExecutorService pool = Executors.newFixedThreadPool(plan.workers());
         try {
             for (int k = 2; k <= plan.workers(); k++) {
-                vms.add(QemuVm.start(workerConfig(vm, k)));
+                vms.add(QemuVm.start(workerConfig(vm, k), SnapshotRecipe.FACTORY_AT_CONSOLE));
             }
             List<Future<?>> running = new ArrayList<>();
             for (int w = 0; w < plan.workers(); w++) {
