@@ -17,6 +17,9 @@
 # VERIFY_CODE (a io.trialboot.core.Code name), VERIFY_WHY, and VERIFY_SCOPE: "chain" when the
 # anchor or the admission record failed (no slot can be checked; the slot is not to blame), else
 # "slot". Nothing unverified is ever set.
+# Written for few processes (docs/verified-boot.md#costs): every fork costs under emulation, and
+# each openssl run loads libcrypto. Roots are decoded by base64, each file is read once by od and
+# one awk, key ids come from one sha256sum per key set, and lookups are the shell's own.
 
 VF_SALT=@VERITY_SALT@
 VF_ADMISSION_SCHEMA=@ADMISSION_SCHEMA@
@@ -49,54 +52,51 @@ vf_size() {
     [ "$vf_n" -le "$2" ] || { vf_fail HOST_INPUT_OVERSIZE "$3 $1 has $vf_n bytes, over $2"; return 1; }
 }
 
-vf_hex() {
-    od -An -tx1 -v "$1" | tr -d ' \n'
-}
-
-vf_sha256() {
-    sha256sum | cut -c1-64
-}
-
 # vf_sigs FILE: the entries of a signature file as "<key id hex> <signature hex>" lines in
 # VF_ENTRIES, after an exact-layout check (nothing in a file of another layout is used).
 vf_sigs() {
     vf_size "$1" "$VF_SIG_BYTES" "signature file" || return 1
-    vf_h=$(vf_hex "$1")
-    vf_entry=$((${#VF_SIG_KEY} + 16 + ${#VF_SIG_SIG} + 128))
-    vf_count=$(( (${#vf_h} - ${#VF_SIG_HEAD} - 2) / vf_entry ))
-    if [ "${vf_h#"$VF_SIG_HEAD"}" = "$vf_h" ] || [ "$vf_count" -lt 0 ] || [ "$vf_count" -gt "$VF_SIGNATURES" ] \
-        || [ ${#vf_h} -ne $((${#VF_SIG_HEAD} + 2 + vf_count * vf_entry)) ] \
-        || [ "$(printf %02x $((0x80 + vf_count)))" != "$(echo "$vf_h" | cut -c$((${#VF_SIG_HEAD} + 1))-$((${#VF_SIG_HEAD} + 2)))" ]
-    then
-        vf_fail SIG_LAYOUT_INVALID "signature file $1 is not the exact trialboot.sig/1 layout"
-        return 1
-    fi
-    VF_ENTRIES=$(echo "$vf_h" | awk -v head=$((${#VF_SIG_HEAD} + 2)) -v n="$vf_count" -v size="$vf_entry" \
-            -v kp="$VF_SIG_KEY" -v sp="$VF_SIG_SIG" '{
-        for (i = 0; i < n; i++) {
-            e = substr($0, head + 1 + i * size, size)
-            if (substr(e, 1, length(kp)) != kp || substr(e, length(kp) + 17, length(sp)) != sp) exit 1
-            print substr(e, length(kp) + 1, 16), substr(e, length(kp) + length(sp) + 17, 128)
-        }
-    }') || { vf_fail SIG_LAYOUT_INVALID "signature file $1 is not the exact trialboot.sig/1 layout"; return 1; }
+    VF_ENTRIES=$(od -An -tx1 -v "$1" | awk -v head="$VF_SIG_HEAD" -v kp="$VF_SIG_KEY" -v sp="$VF_SIG_SIG" \
+            -v max="$VF_SIGNATURES" '
+        { for (i = 1; i <= NF; i++) h = h $i }
+        END {
+            size = length(kp) + 16 + length(sp) + 128
+            if (substr(h, 1, length(head)) != head || length(h) < length(head) + 2) exit 1
+            n = int((length(h) - length(head) - 2) / size)
+            if (n > max || length(h) != length(head) + 2 + n * size) exit 1
+            if (substr(h, length(head) + 1, 2) != sprintf("%02x", 128 + n)) exit 1
+            for (i = 0; i < n; i++) {
+                e = substr(h, length(head) + 3 + i * size, size)
+                if (substr(e, 1, length(kp)) != kp || substr(e, length(kp) + 17, length(sp)) != sp) exit 1
+                print substr(e, length(kp) + 1, 16), substr(e, length(kp) + length(sp) + 17, 128)
+            }
+        }') || { vf_fail SIG_LAYOUT_INVALID "signature file $1 is not the exact trialboot.sig/1 layout"; return 1; }
 }
 
 # vf_check KEYFILE FORM CONTENT SIGHEX: openssl verifies the Ed25519 signature over CONTENT.
 vf_check() {
-    echo "$4" | xxd -r -p > "$vf_work/sig"
+    xxd -r -p > "$vf_work/sig" <<EOF
+$4
+EOF
     openssl pkeyutl -verify -pubin -inkey "$1" -keyform "$2" -rawin -in "$3" -sigfile "$vf_work/sig" >/dev/null 2>&1
 }
 
-# vf_cbor FILE: the canonical CBOR document as "<path> <type> <value>" lines (u uint, b bytes as
-# hex, t ASCII text, T bool, a/m array/map with its count), or "! <CODE> <why>". Strict: shortest
-# heads, definite lengths, keys text and in canonical order, no duplicates, depth and sizes
-# bounded, nothing after the item; nothing else (tags, negatives, floats) is accepted. Only ever
-# run on bytes whose signature has verified.
-vf_cbor() {
-    vf_hex "$1" | awk '
-    BEGIN { for (i = 0; i < 256; i++) byte[sprintf("%02x", i)] = i }
-    function fail(code, why) { print "!", code, why; failed = 1; exit 1 }
+# vf_read FILE WHAT SPEC [strict]: one pass over a signed document (only ever run on bytes whose
+# signature has verified). The reader takes canonical CBOR only: shortest heads, definite
+# lengths, keys text ([a-z0-9_]) in canonical order, no duplicates, depth and sizes bounded,
+# nothing after the item; nothing else (tags, negatives, floats) is accepted. A failure gives its
+# CBOR code. SPEC names the fields to set, "VAR:PATH:TYPE" (u uint, b bytes as hex, t ASCII
+# text, T bool, a/m array/map with its count as value), or "VAR:PATH.#:b:HEXLEN" for an array
+# of byte strings (VAR gets them space-separated, VAR_bad=1 when one is of another type or
+# size). Sets vf_missing to the first SPEC field missing or of another type ("PATH TYPE"), and
+# with "strict", vf_extra to the paths SPEC does not name.
+vf_read() {
+    vf_out=$(od -An -tx1 -v "$1" | awk -v spec="$3" -v strict="$4" '
+    BEGIN { for (i = 0; i < 256; i++) byte[sprintf("%02x", i)] = i; sq = sprintf("%c", 39) }
+    function fail(code, why) { print "!", code, why; exit 1 }
     function child(path) { return path == "." ? "." : path "." }
+    function put(path, type, value) { T[path] = type; V[path] = value; P[np++] = path }
+    function q(s,   n, parts, i, r) { n = split(s, parts, sq); r = parts[1]; for (i = 2; i <= n; i++) r = r sq "\\" sq sq parts[i]; return sq r sq }
     function u8() { if (pos >= len) fail("CBOR_TRUNCATED", "ends at byte " pos); return byte[substr(h, 2 * pos++ + 1, 2)] }
     function head(   b, ai, v, n, min) {
         b = u8(); major = int(b / 32); ai = b % 32
@@ -113,24 +113,24 @@ vf_cbor() {
         if (depth > 8) fail("CBOR_TOO_DEEP", "nesting beyond 8 at " path)
         if (path == "") path = "."
         start = pos; v = head(); kind = major
-        if (major == 0) { printf "%s u %.0f\n", path, v; return }
+        if (major == 0) { put(path, "u", sprintf("%.0f", v)); return }
         if (major == 2 || major == 3) {
             if (v > 16384) fail("HOST_INPUT_OVERSIZE", "string of " v " bytes at " path)
             if (pos + v > len) fail("CBOR_TRUNCATED", "string at " path " ends beyond the input")
             s = substr(h, 2 * pos + 1, 2 * v); pos += v
-            if (major == 2) { print path, "b", s; return }
+            if (major == 2) { put(path, "b", s); return }
             t = ""
             for (i = 0; i < v; i++) {
                 k = byte[substr(s, 2 * i + 1, 2)]
                 if (k < 33 || k > 126) fail("CBOR_UNSUPPORTED", "text at " path " is not printable ASCII")
                 t = t sprintf("%c", k)
             }
-            print path, "t", t; return
+            put(path, "t", t); return
         }
         if (major == 4 || major == 5) {
             if (v > 1024) fail("HOST_INPUT_OVERSIZE", v " items at " path)
             if (v > len - pos) fail("CBOR_TRUNCATED", v " items at " path " but " len - pos " bytes left")
-            print path, (kind == 4 ? "a" : "m"), v
+            put(path, (kind == 4 ? "a" : "m"), v)
             prev = ""
             for (i = 0; i < v; i++) {
                 if (kind == 4) { item(child(path) i, depth + 1); continue }
@@ -148,31 +148,80 @@ vf_cbor() {
             }
             return
         }
-        if (major == 7 && (v == 20 || v == 21)) { print path, "T", (v == 21 ? "true" : "false"); return }
+        if (major == 7 && (v == 20 || v == 21)) { put(path, "T", (v == 21 ? "true" : "false")); return }
         fail("CBOR_UNSUPPORTED", "major type " major " at " path)
     }
-    { h = $0; len = length(h) / 2; pos = 0; item("", 1); if (pos != len) fail("CBOR_TRAILING_BYTES", len - pos " bytes after the item") }
-    END { if (!NR) print "!", "CBOR_TRUNCATED", "empty input" }'
+    { for (i = 1; i <= NF; i++) h = h $i }
+    END {
+        if (h == "") fail("CBOR_TRUNCATED", "empty input")
+        len = length(h) / 2; pos = 0; item("", 1)
+        if (pos != len) fail("CBOR_TRAILING_BYTES", len - pos " bytes after the item")
+        known["."] = 1; missing = ""
+        n = split(spec, S, " ")
+        for (i = 1; i <= n; i++) {
+            split(S[i], f, ":"); p = f[2]
+            if (p !~ /\.#$/) {
+                known[p] = 1
+                if ((p in T) && T[p] == f[3]) print f[1] "=" q(V[p])
+                else if (missing == "") missing = p " " f[3]
+                continue
+            }
+            p = substr(p, 1, length(p) - 2); known[p] = 1; list = ""; bad = (p in T) && T[p] != "a"
+            for (j = 0; (p "." j) in T; j++) {
+                known[p "." j] = 1
+                if (T[p "." j] != f[3] || length(V[p "." j]) != f[4]) bad = 1
+                else list = list (j ? " " : "") V[p "." j]
+            }
+            print f[1] "=" q(list); print f[1] "_bad=" bad
+        }
+        print "vf_missing=" q(missing)
+        if (!strict) exit 0
+        extra = ""
+        for (i = 0; i < np; i++) if (!(P[i] in known)) extra = extra " " P[i]
+        print "vf_extra=" q(extra)
+    }') || {
+        vf_out=${vf_out#! }
+        vf_fail "${vf_out%% *}" "$2: ${vf_out#* }"
+        return 1
+    }
+    eval "$vf_out"
 }
 
-# vf_read FILE MAX WHAT: VF_DOC, the signed document's fields (vf_cbor), or a failure.
-vf_read() {
-    VF_DOC=$(vf_cbor "$1")
-    case "$VF_DOC" in
-        *'!'*) vf_fail "$(echo "$VF_DOC" | awk '$1 == "!" { print $2 }')" \
-                   "$2: $(echo "$VF_DOC" | awk '$1 == "!" { $1 = ""; $2 = ""; print }')"
-               return 1 ;;
-    esac
+# vf_lookup TABLE ID: VF_FOUND, the rest of TABLE's line ("<id> <rest>" lines) for ID, or empty.
+vf_lookup() {
+    VF_FOUND=
+    while read -r vf_lid vf_lrest; do
+        [ "$vf_lid" != "$2" ] || { VF_FOUND=$vf_lrest; return 0; }
+    done <<EOF
+$1
+EOF
 }
 
-# vf_get VAR PATH TYPE: sets VAR to one field of VF_DOC; missing or of another type fails.
-vf_get() {
-    vf_v=$(echo "$VF_DOC" | awk -v p="$2" -v t="$3" '$1 == p && $2 == t { print $3; found = 1 } END { exit !found }') \
-        || { vf_fail SCHEMA_VIOLATION "field $2 is missing or not of type $3"; return 1; }
-    eval "$1=\$vf_v"
+# vf_ids PREFIX COUNT: VF_IDS, "<key id> <index>" per raw key file PREFIX.1..COUNT (the key id is
+# the first 8 bytes of the key's SHA-256, KeyId's rule), from one sha256sum.
+vf_ids() {
+    VF_IDS=
+    [ "$2" -gt 0 ] || return 0
+    vf_files=
+    vf_j=0
+    while [ $vf_j -lt "$2" ]; do vf_j=$((vf_j + 1)); vf_files="$vf_files$1.$vf_j
+"; done
+    vf_ifs=$IFS
+    IFS='
+'
+    sha256sum $vf_files > "$1.ids"
+    vf_j=$?
+    IFS=$vf_ifs
+    [ $vf_j -eq 0 ] || { vf_fail HOST_IO_ERROR "cannot hash the keys"; return 1; }
+    while read -r vf_sum vf_file; do
+        VF_IDS="$VF_IDS${vf_sum%"${vf_sum#????????????????}"} ${vf_file##*.}
+"
+    done < "$1.ids"
 }
 
-# vf_roots DIR: VF_ROOTS, "<id> <pem file>" per anchored root.
+# vf_roots DIR: VF_ROOTS, "<id> <pem file>" per anchored root. A root is exactly the three lines
+# of a PEM Ed25519 SubjectPublicKeyInfo; busybox base64 decodes its 32 raw key bytes (the 16
+# base64 characters before them are VF_SPKI's 12 bytes).
 vf_roots() {
     VF_ROOTS=
     vf_i=0
@@ -181,33 +230,47 @@ vf_roots() {
         vf_i=$((vf_i + 1))
         [ $vf_i -le "$VF_KEYS" ] || { vf_fail HOST_INPUT_OVERSIZE "more than $VF_KEYS anchored roots"; return 1; }
         vf_size "$vf_f" "$VF_KEY_FILE_BYTES" "root key" || return 1
-        vf_der=$(openssl pkey -pubin -in "$vf_f" -outform DER 2>/dev/null | od -An -tx1 -v | tr -d ' \n')
-        [ ${#vf_der} -eq 88 ] && [ "${vf_der#$VF_SPKI}" != "$vf_der" ] \
-            || { vf_fail KEY_FORMAT "anchored root $vf_f is not an Ed25519 public key"; return 1; }
-        VF_ROOTS="$VF_ROOTS$(echo "${vf_der#$VF_SPKI}" | xxd -r -p | vf_sha256 | cut -c1-16) $vf_f
-"
+        vf_l4=
+        { IFS= read -r vf_l1 && IFS= read -r vf_l2 && IFS= read -r vf_l3 && ! IFS= read -r vf_l4; } < "$vf_f" \
+            && [ -z "$vf_l4" ] && [ "$vf_l1" = "-----BEGIN PUBLIC KEY-----" ] && [ "$vf_l3" = "-----END PUBLIC KEY-----" ] \
+            && [ ${#vf_l2} -eq 60 ] && [ "${vf_l2#MCowBQYDK2VwAyEA}" != "$vf_l2" ] && [ "${vf_l2%=}" != "$vf_l2" ] \
+            && case "${vf_l2%=}" in *[!A-Za-z0-9+/]*) false ;; esac \
+            && base64 -d > "$vf_work/root.$vf_i" 2>/dev/null <<EOF
+${vf_l2#MCowBQYDK2VwAyEA}
+EOF
+        [ $? -eq 0 ] || { vf_fail KEY_FORMAT "anchored root $vf_f is not an Ed25519 public key"; return 1; }
+        eval "vf_pem_$vf_i=\$vf_f"
     done
-    [ -n "$VF_ROOTS" ] || vf_fail HOST_NOT_FOUND "no anchored root in $1"
-}
-
-vf_root_file() {
-    echo "$VF_ROOTS" | awk -v id="$1" '$1 == id { print $2; exit }'
+    [ $vf_i -gt 0 ] || { vf_fail HOST_NOT_FOUND "no anchored root in $1"; return 1; }
+    vf_ids "$vf_work/root" $vf_i || return 1
+    while read -r vf_id vf_j; do
+        [ -n "$vf_id" ] || continue
+        eval "VF_ROOTS=\"\$VF_ROOTS\$vf_id \$vf_pem_$vf_j
+\""
+    done <<EOF
+$VF_IDS
+EOF
 }
 
 # vf_admission DIR: the record in force (the newest admission/<seq>/, else the factory's), signed
 # by an anchored root before it is parsed. Sets VF_WITNESS, VF_THRESHOLD, VF_KEYS_IN (lines
-# "<id> <raw hex>"), VF_REVOKED (ids), VF_COMPATIBLE, VF_POLICY.
+# "<id> <raw hex>"), VF_REVOKED (" id id "), VF_COMPATIBLE, VF_POLICY.
 vf_admission() {
+    vf_seq=0
+    for vf_d in "$1"/*; do
+        vf_d=${vf_d##*/}
+        case "$vf_d" in ''|0*|*[!0-9]*) continue ;; esac
+        [ ${#vf_d} -le 9 ] && [ "$vf_d" -gt "$vf_seq" ] && vf_seq=$vf_d
+    done
     vf_dir=$1
-    vf_seq=$(ls "$1" 2>/dev/null | awk '/^[1-9][0-9]{0,8}$/ { if ($1 + 0 > max) max = $1 + 0 } END { if (max) print max }')
-    [ -z "$vf_seq" ] || vf_dir=$1/$vf_seq
+    [ "$vf_seq" = 0 ] || vf_dir=$1/$vf_seq
     vf_sigs "$vf_dir/dam.sig" || return 1
     vf_size "$vf_dir/dam.cbor" "$VF_DOC_BYTES" "admission record" || return 1
     vf_signer=
     while read -r vf_id vf_sig; do
-        vf_key=$(vf_root_file "$vf_id")
-        [ -n "$vf_key" ] || continue
-        vf_check "$vf_key" PEM "$vf_dir/dam.cbor" "$vf_sig" \
+        vf_lookup "$VF_ROOTS" "$vf_id"
+        [ -n "$VF_FOUND" ] || continue
+        vf_check "$VF_FOUND" PEM "$vf_dir/dam.cbor" "$vf_sig" \
             || { vf_fail SIG_INVALID "admission record signature by root $vf_id does not verify"; return 1; }
         vf_signer=$vf_id
         break
@@ -215,46 +278,66 @@ vf_admission() {
 $VF_ENTRIES
 EOF
     [ -n "$vf_signer" ] || { vf_fail ADMISSION_NOT_ROOT_SIGNED "admission record $vf_dir/dam.cbor is not signed by an anchored root"; return 1; }
-    vf_read "$vf_dir/dam.cbor" "admission record" || return 1
-    vf_get vf_schema .schema t || return 1
+    vf_schema=
+    vf_read "$vf_dir/dam.cbor" "admission record" "vf_schema:.schema:t vf_domain:.domain:t VF_COMPATIBLE:.compatible:t \
+VF_POLICY:.policy:b VF_WITNESS:.witness:t VF_THRESHOLD:.threshold:u vf_keys:.keys.#:b:64 vf_rev:.revoked.#:b:16" strict \
+        || return 1
+    case "$vf_missing" in .schema\ *) vf_fail SCHEMA_VIOLATION "field $vf_missing is missing or of another type"; return 1 ;; esac
     [ "$vf_schema" = "$VF_ADMISSION_SCHEMA" ] || { vf_fail SCHEMA_MISMATCH "admission record schema is not $VF_ADMISSION_SCHEMA"; return 1; }
-    vf_extra=$(echo "$VF_DOC" | awk '$1 !~ /^(\.|\.schema|\.domain|\.compatible|\.policy|\.witness|\.threshold|\.keys(\.[0-9]+)?|\.revoked(\.[0-9]+)?)$/')
-    [ -z "$vf_extra" ] || { vf_fail SCHEMA_VIOLATION "admission record has unknown field(s): $vf_extra"; return 1; }
-    vf_get vf_domain .domain t && vf_get VF_COMPATIBLE .compatible t && vf_get VF_POLICY .policy b \
-        && vf_get VF_WITNESS .witness t && vf_get VF_THRESHOLD .threshold u || return 1
+    [ -z "$vf_extra" ] || { vf_fail SCHEMA_VIOLATION "admission record has unknown field(s):$vf_extra"; return 1; }
+    [ -z "$vf_missing" ] || { vf_fail SCHEMA_VIOLATION "field $vf_missing is missing or of another type"; return 1; }
     [ "$vf_domain" = "$VF_DOMAIN" ] || { vf_fail HOST_ADMISSION_REJECTED "admission record is not for domain $VF_DOMAIN"; return 1; }
-    VF_REVOKED=$(echo "$VF_DOC" | awk '$1 ~ /^\.revoked\.[0-9]+$/ && $2 == "b" && length($3) == 16 { print $3 }')
-    VF_KEYS_IN=$(echo "$VF_DOC" | awk '$1 ~ /^\.keys\.[0-9]+$/ && $2 == "b" && length($3) == 64 { print $3 }' \
-        | while read -r vf_raw; do echo "$(echo "$vf_raw" | xxd -r -p | vf_sha256 | cut -c1-16) $vf_raw"; done)
-    vf_nkeys=$(echo "$VF_DOC" | awk '$1 ~ /^\.keys\.[0-9]+$/ { n++ } END { print n + 0 }')
-    vf_nrev=$(echo "$VF_DOC" | awk '$1 ~ /^\.revoked\.[0-9]+$/ { n++ } END { print n + 0 }')
-    [ "$vf_nkeys" -eq "$(echo "$VF_KEYS_IN" | grep -c .)" ] && [ "$vf_nrev" -eq "$(echo "$VF_REVOKED" | grep -c .)" ] \
-        && [ ${#VF_POLICY} -eq 64 ] || { vf_fail SCHEMA_VIOLATION "admission record keys, revoked ids or policy have the wrong size"; return 1; }
+    [ "$vf_keys_bad$vf_rev_bad" = 00 ] && [ ${#VF_POLICY} -eq 64 ] \
+        || { vf_fail SCHEMA_VIOLATION "admission record keys, revoked ids or policy have the wrong size"; return 1; }
+    VF_REVOKED=" $vf_rev "
+    vf_nkeys=0
+    for vf_raw in $vf_keys; do
+        vf_nkeys=$((vf_nkeys + 1))
+        xxd -r -p > "$vf_work/key.$vf_nkeys" <<EOF
+$vf_raw
+EOF
+        eval "vf_raw_$vf_nkeys=\$vf_raw"
+    done
     case "$VF_WITNESS" in
         single-witness|self-authority) [ "$VF_THRESHOLD" = 1 ] ;;
         quorum-witness) [ "$VF_THRESHOLD" -ge 1 ] && [ "$VF_THRESHOLD" -le "$vf_nkeys" ] ;;
         *) false ;;
     esac || { vf_fail SCHEMA_VIOLATION "witness '$VF_WITNESS' with threshold $VF_THRESHOLD"; return 1; }
-    ! echo "$VF_REVOKED" | grep -qx "$vf_signer" \
-        || { vf_fail ADMISSION_REVOKES_SIGNER "admission record revokes $vf_signer, the root that signed it"; return 1; }
+    case "$VF_REVOKED" in
+        *" $vf_signer "*) vf_fail ADMISSION_REVOKES_SIGNER "admission record revokes $vf_signer, the root that signed it"; return 1 ;;
+    esac
+    vf_ids "$vf_work/key" $vf_nkeys || return 1
+    VF_KEYS_IN=
+    while read -r vf_id vf_j; do
+        [ -n "$vf_id" ] || continue
+        eval "VF_KEYS_IN=\"\$VF_KEYS_IN\$vf_id \$vf_raw_$vf_j
+\""
+    done <<EOF
+$VF_IDS
+EOF
 }
 
 # vf_witness FILE: FILE.sig meets the witness mode (Trust.verify's rule, per signature in order:
-# revoked, admitted, root under self-authority, root, unknown). Sets VF_SIGNERS.
+# revoked, admitted, root under self-authority, root, unknown). Sets VF_SIGNERS (" id id ").
 vf_witness() {
     vf_sigs "$1.sig" || return 1
-    VF_SIGNERS=
+    VF_SIGNERS=" "
     vf_valid=0
     vf_first=
     vf_outcomes=
     while read -r vf_id vf_sig; do
         [ -n "$vf_id" ] || continue
-        vf_raw=$(echo "$VF_KEYS_IN" | awk -v id="$vf_id" '$1 == id { print $2; exit }')
-        vf_root=$(vf_root_file "$vf_id")
-        if echo "$VF_REVOKED" | grep -qx "$vf_id"; then
-            vf_out=KEY_REVOKED
+        vf_lookup "$VF_KEYS_IN" "$vf_id"
+        vf_raw=$VF_FOUND
+        vf_lookup "$VF_ROOTS" "$vf_id"
+        vf_root=$VF_FOUND
+        case "$VF_REVOKED" in *" $vf_id "*) vf_out=KEY_REVOKED ;; *) vf_out= ;; esac
+        if [ -n "$vf_out" ]; then
+            :
         elif [ -n "$vf_raw" ]; then
-            echo "$VF_SPKI$vf_raw" | xxd -r -p > "$vf_work/key.der"
+            xxd -r -p > "$vf_work/key.der" <<EOF
+$VF_SPKI$vf_raw
+EOF
             if vf_check "$vf_work/key.der" DER "$1" "$vf_sig"; then vf_out=HOST_OK; else vf_out=SIG_INVALID; fi
         elif [ -n "$vf_root" ] && [ "$VF_WITNESS" = self-authority ]; then
             if vf_check "$vf_root" PEM "$1" "$vf_sig"; then vf_out=HOST_OK; else vf_out=SIG_INVALID; fi
@@ -265,12 +348,13 @@ vf_witness() {
         fi
         vf_first=${vf_first:-$vf_out}
         vf_outcomes="$vf_outcomes $vf_id=$vf_out"
-        if [ $vf_out = HOST_OK ] && ! echo "$VF_SIGNERS" | grep -qx "$vf_id"; then
-            VF_SIGNERS="$VF_SIGNERS$vf_id
-"
-            vf_valid=$((vf_valid + 1))
-            [ $vf_valid -lt "$VF_THRESHOLD" ] || return 0
-        fi
+        case "$vf_out$VF_SIGNERS" in
+            HOST_OK*" $vf_id "*) ;;
+            HOST_OK*)
+                VF_SIGNERS="$VF_SIGNERS$vf_id "
+                vf_valid=$((vf_valid + 1))
+                [ $vf_valid -lt "$VF_THRESHOLD" ] || return 0 ;;
+        esac
     done <<EOF
 $VF_ENTRIES
 EOF
@@ -286,19 +370,26 @@ verify_slot() {
     VERIFY_SCOPE=slot
     [ -f "$2" ] || { vf_fail SLOT_UNVERIFIABLE "no signed manifest kept for the slot at $2"; return 1; }
     vf_size "$2" "$VF_DOC_BYTES" "release manifest" && vf_witness "$2" || return 1
-    vf_read "$2" "release manifest" || return 1
-    vf_get vf_schema .schema t || return 1
+    vf_schema=
+    vf_read "$2" "release manifest" "vf_schema:.schema:t vf_signer:.signer:b vf_compatible:.compatible:t \
+vf_policy:.policy:b vf_map:.verity:m vf_alg:.verity.algorithm:t vf_dbs:.verity.data_block_size:u \
+vf_hbs:.verity.hash_block_size:u vf_data:.verity.data_size:u vf_tree:.verity.tree_offset:u vf_salt:.verity.salt:b \
+vf_rooth:.verity.root_hash:b" || return 1
+    case "$vf_missing" in
+        .schema\ *) vf_fail SCHEMA_VIOLATION "field $vf_missing is missing or of another type"; return 1 ;;
+    esac
     [ "$vf_schema" = "$VF_MANIFEST_SCHEMA" ] || { vf_fail SCHEMA_MISMATCH "release manifest schema is not $VF_MANIFEST_SCHEMA"; return 1; }
-    vf_get vf_signer .signer b && vf_get vf_compatible .compatible t && vf_get vf_policy .policy b || return 1
-    echo "$VF_SIGNERS" | grep -qx "$vf_signer" \
-        || { vf_fail SIGNER_MISMATCH "the manifest's named signer is not among its valid signers"; return 1; }
+    case "$vf_missing" in
+        .signer\ *|.compatible\ *|.policy\ *) vf_fail SCHEMA_VIOLATION "field $vf_missing is missing or of another type"; return 1 ;;
+    esac
+    case "$VF_SIGNERS" in
+        *" $vf_signer "*) ;;
+        *) vf_fail SIGNER_MISMATCH "the manifest's named signer is not among its valid signers"; return 1 ;;
+    esac
     [ "$vf_compatible" = "$VF_COMPATIBLE" ] || { vf_fail COMPATIBLE_MISMATCH "release is not for $VF_COMPATIBLE"; return 1; }
     [ "$vf_policy" = "$VF_POLICY" ] || { vf_fail POLICY_MISMATCH "release expects another update policy"; return 1; }
-    echo "$VF_DOC" | grep -q '^\.verity m ' || { vf_fail SLOT_UNVERIFIABLE "the slot's manifest signs no verity map"; return 1; }
-    vf_get vf_alg .verity.algorithm t && vf_get vf_dbs .verity.data_block_size u \
-        && vf_get vf_hbs .verity.hash_block_size u && vf_get vf_data .verity.data_size u \
-        && vf_get vf_tree .verity.tree_offset u && vf_get vf_salt .verity.salt b \
-        && vf_get vf_rooth .verity.root_hash b || return 1
+    [ "$vf_missing" != ".verity m" ] || { vf_fail SLOT_UNVERIFIABLE "the slot's manifest signs no verity map"; return 1; }
+    [ -z "$vf_missing" ] || { vf_fail SCHEMA_VIOLATION "field $vf_missing is missing or of another type"; return 1; }
     [ "$vf_alg" = sha256 ] && [ "$vf_dbs" = 4096 ] && [ "$vf_hbs" = 4096 ] && [ ${#vf_salt} -eq 64 ] && [ ${#vf_rooth} -eq 64 ] \
         && [ "$vf_data" -gt 0 ] && [ $((vf_data % 4096)) -eq 0 ] && [ "$vf_tree" -ge "$vf_data" ] && [ $((vf_tree % 4096)) -eq 0 ] \
         || { vf_fail SCHEMA_VIOLATION "verity map: $vf_alg, blocks $vf_dbs/$vf_hbs, data $vf_data at tree $vf_tree, salt and root of 32 bytes"; return 1; }
@@ -306,9 +397,13 @@ verify_slot() {
     vf_blocks=$((vf_data / 4096))
     # The top hash block (the data block itself when there is one): sha256(salt || block) is the root.
     if [ $vf_blocks -eq 1 ]; then vf_top=0; else vf_top=$((vf_tree / 4096)); fi
-    dd if="$1" of="$vf_work/top" bs=4096 skip=$vf_top count=1 2>/dev/null
-    vf_got=$( { echo "$vf_salt" | xxd -r -p; cat "$vf_work/top"; } | vf_sha256)
-    [ "$(stat -c %s "$vf_work/top")" = 4096 ] && [ "$vf_got" = "$vf_rooth" ] \
+    xxd -r -p > "$vf_work/top" <<EOF
+$vf_salt
+EOF
+    dd if="$1" bs=4096 skip=$vf_top count=1 2>/dev/null >> "$vf_work/top"
+    vf_got=$(stat -c %s "$vf_work/top"; sha256sum < "$vf_work/top")
+    [ "${vf_got%%[!0-9]*}" = 4128 ] && [ "${vf_got#*
+}" = "$vf_rooth  -" ] \
         || { vf_fail VERITY_ROOT_MISMATCH "the slot's top hash block does not hash to the signed root hash"; return 1; }
     VERIFY_SCOPE=
     VERIFY_TABLE="0 $((vf_data / 512)) verity 1 $1 $1 4096 4096 $vf_blocks $((vf_tree / 4096)) sha256 $vf_rooth $vf_salt"

@@ -228,6 +228,43 @@ class VerifyScriptTest {
         assertRefused("CBOR_TRAILING_BYTES");
     }
 
+    @Test
+    void signedTextThatIsShellIsOnlyEverData() throws Exception {
+        byte[] m = manifest(verity);
+        byte[] compatible = FactoryState.COMPATIBLE.getBytes(StandardCharsets.US_ASCII);
+        byte[] shell = "';VERIFY_TABLE=pwned;'".getBytes(StandardCharsets.US_ASCII);
+        assertEquals(compatible.length, shell.length);
+        System.arraycopy(shell, 0, m, indexOf(m, compatible), shell.length);
+        sign(m, List.of(keys.release()));
+        assertRefused("COMPATIBLE_MISMATCH");
+    }
+
+    @Test
+    void anAnchoredRootThatIsNotAnEd25519PemIsRefused() throws Exception {
+        Path root = roots.resolve(FixtureKeys.ROOT + ".pub");
+        String pem = Files.readString(root);
+        String body = pem.lines().toList().get(1);
+        Files.writeString(root, pem.replace(body, body.substring(0, 40) + "\n" + body.substring(40)));
+        assertRefused("KEY_FORMAT", "chain");
+        Files.writeString(root, pem.replace("PUBLIC KEY", "PRIVATE KEY"));
+        assertRefused("KEY_FORMAT", "chain");
+        Files.writeString(root, pem + pem);
+        assertRefused("KEY_FORMAT", "chain");
+        Files.writeString(root, pem.replace(body, "MCowBQYDK2VxAyEA" + body.substring(16)));
+        assertRefused("KEY_FORMAT", "chain");
+    }
+
+    @Test
+    void anAdmissionRecordWithAFieldOfItsOwnIsRefused() throws Exception {
+        byte[] record = Packaging.admission(FactoryState.admission(keys, POLICY), keys.root()).content();
+        byte[] domain = "domain".getBytes(StandardCharsets.US_ASCII);
+        byte[] other = "domaim".getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(other, 0, record, indexOf(record, domain), other.length);
+        Files.write(admission.resolve("dam.cbor"), record);
+        Files.write(admission.resolve("dam.sig"), Packaging.sign(record, List.of(keys.root())));
+        assertRefused("SCHEMA_VIOLATION", "chain");
+    }
+
     private void assertRefused(String code) throws Exception {
         assertRefused(code, "slot");
     }
