@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.core.Code;
+import io.trialboot.core.Slot;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.delta.DeltaApplier;
 import io.trialboot.device.BlockDevice;
+import io.trialboot.device.FileBlockDevice;
 import io.trialboot.device.ForwardingDevice;
 import io.trialboot.device.MemoryBlockDevice;
+import io.trialboot.device.SlotDevices;
 import io.trialboot.device.SlotImage;
 import io.trialboot.verity.VerityImage;
 import io.trialboot.verity.VerityParams;
@@ -20,8 +23,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
@@ -147,5 +153,41 @@ class DataOnlyDeltaTest {
         TrialbootException e = assertThrows(TrialbootException.class, () -> apply(failing, target, signed));
         assertEquals(Code.HOST_IO_ERROR, e.code(), e.getMessage());
         assertEquals(0, target.syncs, "nothing of the target was synced, nor trusted");
+    }
+
+    /**
+     * The slots as windows of one disk file, as the host tools see them: a disk that ends inside the
+     * active slot stops the apply when a read reaches the end, and a device whose reads fail at the
+     * OS (here a directory opened as the base) with the read's code; the target is never synced.
+     */
+    @Test
+    void aBaseOnADiskFileThatEndsEarlyOrFailsToReadStopsTheApplyWithItsCode() throws IOException {
+        Path disk = dir.resolve("disk.img");
+        long slot = want.length + 65536L;
+        Files.write(disk, base);
+        Files.write(disk, new byte[(int) slot - base.length], StandardOpenOption.APPEND);
+        Files.write(disk, new byte[(int) slot], StandardOpenOption.APPEND);
+        SlotDevices slots = SlotDevices.ofPartitions(disk, Map.of(Slot.A, new long[] {0, slot}, Slot.B,
+                new long[] {slot, slot}));
+        try (BlockDevice a = slots.open(Slot.A, false); BlockDevice b = slots.open(Slot.B, true)) {
+            assertEquals(Sha256.of(want), apply(a, b, signed), "the whole disk applies");
+        }
+        try (FileChannel ch = FileChannel.open(disk,
+                StandardOpenOption.WRITE)) {
+            ch.truncate(1_200_000); // inside slot a's base, after the first MiB
+        }
+        Files.write(disk.resolveSibling("b.img"), new byte[want.length]);
+        try (BlockDevice a = slots.open(Slot.A, false);
+                BlockDevice b = FileBlockDevice.open(disk.resolveSibling("b.img"), 0, want.length, true)) {
+            TrialbootException e = assertThrows(TrialbootException.class, () -> apply(a, b, signed));
+            assertEquals(Code.APPLY_SIZE_MISMATCH, e.code(), e.getMessage());
+            assertTrue(e.getMessage().contains("ends before offset"), e.getMessage());
+        }
+        try (BlockDevice a = FileBlockDevice.open(dir, 0, base.length, false)) {
+            MemoryBlockDevice target = new MemoryBlockDevice(want.length);
+            TrialbootException e = assertThrows(TrialbootException.class, () -> apply(a, target, signed));
+            assertEquals(Code.HOST_IO_ERROR, e.code(), e.getMessage());
+            assertEquals(0, target.syncs);
+        }
     }
 }
