@@ -69,6 +69,19 @@ class BundlemgrdTest {
     }
 
     @Test
+    void anActiveSlotWhoseFilesCannotBeReadExitsForARebootSoStageZeroCountsItsStarts() throws Exception {
+        rig.systemSetUnreadable = true;
+        for (int start = 1; start <= BootControlFile.MAX_FAILED_STARTS; start++) {
+            assertEquals(Guest.EXIT_RETRY, rig.boot());
+            assertEquals(start, rig.bootControl().failedStarts(), "stage 0 counted start " + start);
+        }
+        assertNotPublished("HOST_IO_ERROR");
+        assertTrue(rig.lines().stream().anyMatch(l -> l.startsWith("guest: the active slot a cannot be read (HOST_IO_ERROR:")
+                && l.endsWith("): rebooting, stage 0 counts the start")), rig.lines().toString());
+        assertFalse(rig.lines().stream().anyMatch(l -> l.startsWith("guest: HARD FAILURE")), rig.lines().toString());
+    }
+
+    @Test
     void anUnverifiableTrialSlotExitsForARebootSoStageZeroCountsTheTry() throws Exception {
         rig.boot();
         assertEquals(0, nx(rig, "selfcheck").rc());

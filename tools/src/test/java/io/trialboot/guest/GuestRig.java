@@ -76,6 +76,8 @@ final class GuestRig implements AutoCloseable {
     /** Runs the start-up checks and the bundles' starts: inline unless a test says otherwise, so a boot's lines come in one order. */
     java.util.concurrent.Executor threads = Runnable::run;
     private int boot;
+    /** The slot's system set cannot be read (a block dm-verity refuses at read time). */
+    boolean systemSetUnreadable;
     private ByteArrayOutputStream bootBytes = new ByteArrayOutputStream();
     PrintStream console = new PrintStream(bootBytes, true, StandardCharsets.UTF_8);
     Guest guest;
@@ -204,7 +206,12 @@ final class GuestRig implements AutoCloseable {
         line(Marker.STAGE0_BOOT.line(slot.letter(), mode, after.triesLeft(), after.bootCount()));
         Version version = tree().system().snapshot(slot).orElseThrow().version();
         Files.writeString(paths.release(), "NAME=trialboot\nVERSION=" + version + "\n");
-        Files.write(paths.systemSet(), tamper.apply(systemSet(version, systemSigner)));
+        Files.deleteIfExists(paths.systemSet());
+        if (systemSetUnreadable) {
+            Files.createDirectory(paths.systemSet()); // its reads fail with EISDIR, as dm-verity's EIO would
+        } else {
+            Files.write(paths.systemSet(), tamper.apply(systemSet(version, systemSigner)));
+        }
         guest = new Guest(paths, tree(), engine(), reboots::incrementAndGet, console, cmdline,
                 bound -> probes -> new HealthGate(probes, probes.size(), bound, Duration.ofMillis(250), nanos::get,
                         d -> nanos.addAndGet(d.toNanos())),

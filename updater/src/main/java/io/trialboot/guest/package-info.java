@@ -17,7 +17,7 @@
  *
  * <p>Every marker is printed from the catalog ({@code io.trialboot.markers.Marker}) and only after
  * the state change it reports is durable. Exit status of the JVM: 0 (services ran; init then leaves
- * a shell), 1 (init reboots: stage 0 counts the try of a trial slot), 3 (the active slot itself
- * cannot start: init leaves a shell instead of a reboot loop).
+ * a shell), 1 (init reboots: stage 0 counts the try of a trial slot or the start of the active
+ * one), 3 (the active slot's files read but it cannot start: init leaves a shell for a person).
  */
 package io.trialboot.guest;
