@@ -1,6 +1,7 @@
 package io.trialboot.image;
 
 import io.trialboot.bootctl.BootControlFile;
+import io.trialboot.guest.GuestMain;
 import io.trialboot.markers.Marker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,9 +25,12 @@ import java.util.stream.Stream;
  *   <li>training: stage 0's {@code bootselect.sh} records a boot in a factory state tree, then
  *       {@code GuestMain} boots on it with the guest's JVM options and
  *       {@code -XX:DumpLoadedClassList}, to {@code updated: ready} and the console, which ends at
- *       the end of its input; the build fails if it does not reach {@code updated: ready};</li>
+ *       the end of its input; the build fails if it does not reach {@code updated: ready}. Its
+ *       start-up runs serially ({@link GuestMain#SERIAL_START}): with the checks on their own
+ *       threads, the classes loaded depended on how the threads met (a contended
+ *       {@code ConcurrentHashMap} loads {@code ThreadLocalRandom}), and two builds' lists differed;</li>
  *   <li>the list, minus comments, ids and classes of other class loaders (the bundles'), sorted
- *       ({@link #classList}): the same classes whatever order the service threads ran in;</li>
+ *       ({@link #classList});</li>
  *   <li>{@code -Xshare:dump} of that list (G1, so the heap objects and module graph are archived too;
  *       the guest maps them with SerialGC), then a {@code -Xshare:on} start with the guest's options,
  *       which fails the build if the guest's JVM would not take the archive.</li>
@@ -42,7 +46,7 @@ final class ClassArchive {
     static final List<String> RUNTIME_OPTIONS = List.of("-XX:SharedArchiveFile=/" + ARCHIVE,
             "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
     static final String QEMU = "qemu-riscv64-static";
-    static final String MAIN = "io.trialboot.guest.GuestMain";
+    static final String MAIN = GuestMain.class.getName();
     /** The guest's /proc/cpuinfo as far as HotSpot reads it (the MMU mode; QEMU's virt machine). */
     static final String CPUINFO = "processor\t: 0\nhart\t\t: 0\n"
             + "isa\t\t: rv64imafdch_zicntr_zicsr_zifencei_zihintpause_zihpm_zca_zcd_zba_zbb_zbc_zbs_sstc\nmmu\t\t: sv48\n\n";
@@ -82,7 +86,8 @@ final class ClassArchive {
                     + BootControlFile.MAX_FAILED_STARTS + " && . /tmp/bootselect.sh && bootselect /state/"
                     + BootControlFile.PATH + "'";
             String guest = String.join(" ", concat(java, SquashfsSlotBuilder.JVM_OPTIONS,
-                    List.of("-XX:DumpLoadedClassList=/state/classes.lst", "-cp"), classpath, List.of(MAIN)));
+                    List.of("-XX:DumpLoadedClassList=/state/classes.lst", "-D" + GuestMain.SERIAL_START + "=true", "-cp"),
+                    classpath, List.of(MAIN)));
             String out = inNamespace(root, training.state(), files, List.of(boot, guest + " </dev/null"), work);
             if (!out.contains(Marker.UPDATED_READY.line())) {
                 throw new ImageBuildException("class archive: the training boot did not reach '"

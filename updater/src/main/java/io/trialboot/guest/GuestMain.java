@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.concurrent.Executor;
 
 /**
  * The guest's service JVM, started by the slot's init: {@link Guest} (bootctld, bundlemgrd,
@@ -16,13 +17,22 @@ import java.time.Clock;
  * (stage 0 counts the try of a trial slot), {@link Guest#EXIT_HARD_FAILURE} makes it leave a shell.
  */
 public final class GuestMain {
+    /**
+     * System property: {@code true} runs every start-up step and bundle start on the main thread, in
+     * order. Only for the image build's training boot (ClassArchive): the classes a boot loads then
+     * do not depend on how threads interleave, so the class archive is the same in every build.
+     */
+    public static final String SERIAL_START = "trialboot.serialStart";
+
     private GuestMain() {}
 
     public static void main(String[] args) throws Exception {
         PrintStream console = System.out;
         GuestPaths paths = GuestPaths.guest();
-        // The trust and the system set's reading begin first, on their own threads, beside the tree's opening.
-        Startup startup = Startup.begin(paths, GuestMain::daemon);
+        // The trust and the system set's reading begin first, on their own threads, beside the tree's opening
+        // (or here, in order, for the training boot).
+        Executor threads = Boolean.getBoolean(SERIAL_START) ? Runnable::run : GuestMain::daemon;
+        Startup startup = Startup.begin(paths, threads);
         int status;
         try {
             HostStateTree tree = HostStateTree.open(paths.state());

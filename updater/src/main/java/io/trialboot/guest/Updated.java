@@ -21,6 +21,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +34,8 @@ import java.util.Optional;
  * history by the engine. The operations are {@link RpcOperation}'s.
  */
 final class Updated implements AutoCloseable {
+    /** How long {@link #close} waits for the accepting thread to end. */
+    private static final Duration ACCEPTOR_END = Duration.ofSeconds(5);
 
     private final GuestPaths paths;
     private final Bootctld bootctld;
@@ -43,6 +46,7 @@ final class Updated implements AutoCloseable {
     private final PrintStream console;
     private final RequestGate gate = new RequestGate();
     private ServerSocketChannel server;
+    private Thread acceptor;
 
     Updated(GuestPaths paths, Bootctld bootctld, Bundlemgrd bundlemgrd, UpdateService updates,
             AdmissionService admissions, Power power, PrintStream console) {
@@ -63,7 +67,7 @@ final class Updated implements AutoCloseable {
         } catch (IOException e) {
             throw new TrialbootException(Code.HOST_IO_ERROR, "cannot listen on " + paths.socket() + ": " + e, e);
         }
-        Thread acceptor = new Thread(this::serve, "updated-rpc");
+        acceptor = new Thread(this::serve, "updated-rpc");
         acceptor.setDaemon(true);
         acceptor.start();
         console.println(Marker.UPDATED_READY.line());
@@ -213,10 +217,13 @@ final class Updated implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() throws IOException, InterruptedException {
         if (server != null) {
             server.close();
             Files.deleteIfExists(paths.socket());
+            // Its accept ends with the close: the JVM does not exit beneath it (the training boot's
+            // class list then holds what that end loads in every build; ClassArchive).
+            acceptor.join(ACCEPTOR_END.toMillis());
         }
     }
 }
