@@ -11,7 +11,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class InitramfsTest {
     @Test
@@ -23,6 +26,17 @@ class InitramfsTest {
         assertFalse(init.contains("@"), "every placeholder rendered");
         // The rendered line, with values filled in by the shell, is what the catalog would print.
         assertEquals("stage0: boot slot=b mode=trial tries_left=2 boot=5", Marker.STAGE0_BOOT.line("b", "trial", 2, 5));
+    }
+
+    @Test
+    void theInitramfsIsAPlainCpioArchiveWithTheAnchoredRoots(@TempDir Path dir) throws Exception {
+        Path busybox = Files.writeString(dir.resolve("busybox"), "busybox");
+        Path out = dir.resolve("initrd.img");
+        Initramfs.build(Path.of("src/main/stage0"), busybox, List.of(), List.of(),
+                Map.of("root.pub", "pem".getBytes(StandardCharsets.US_ASCII)), Map.of(), out);
+        String text = Files.readString(out, StandardCharsets.ISO_8859_1);
+        assertTrue(text.startsWith("070701"), "newc, not compressed: the kernel unpacks it under emulation");
+        assertTrue(text.contains(Initramfs.ROOTS_DIR + "/root.pub"), "the anchored root");
     }
 
     @Test
