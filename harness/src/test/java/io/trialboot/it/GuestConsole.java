@@ -149,7 +149,9 @@ final class GuestConsole {
 
     /**
      * Waits, across boots, for the console shell of the boot that gets there (a trial that fails
-     * health reboots by itself first). Returns the index of the {@code nx: console ready} line.
+     * health reboots by itself first), and then for its first prompt: a key typed before the shell
+     * printed it is echoed before the prompt, splitting the command's echo ({@code ntrialboot# x status}).
+     * Returns the index of the {@code nx: console ready} line.
      *
      * <p>With a stall bound, a boot that printed OpenSBI's banner and then no stage-0 line within it
      * is looked at: when a vCPU is still in the firmware, the reset ROM or at a physical address, the
@@ -164,7 +166,7 @@ final class GuestConsole {
         String ready = Marker.GUEST_SHELL_READY.line();
         String what = "'" + ready + "' in any boot after the restart";
         try {
-            return waitFor(from, l -> l.text().equals(ready), timeout, what, stallBound);
+            return promptAfter(waitFor(from, l -> l.text().equals(ready), timeout, what, stallBound));
         } catch (Stuck e) {
             if (!e.stalledBeforeStage0) throw e;
             VcpuSnapshot before = vm.vcpuSnapshot();
@@ -180,8 +182,14 @@ final class GuestConsole {
         int again = mark();
         vm.powerCut();
         vm.restart();
-        return waitFor(again, l -> l.text().equals(ready), timeout, what + ", powered on again after a stall before stage 0",
-                stallBound);
+        return promptAfter(waitFor(again, l -> l.text().equals(ready), timeout, what
+                + ", powered on again after a stall before stage 0", stallBound));
+    }
+
+    /** Waits for the first prompt after line {@code ready}; returns {@code ready}. */
+    private int promptAfter(int ready) {
+        waitFor(ready + 1, l -> l.text().strip().equals(PROMPT), Duration.ofSeconds(30), "the shell's first prompt");
+        return ready;
     }
 
     /** Waits until QEMU has exited; false when it still runs after {@code timeout} (scaled). */
