@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +70,18 @@ class VerifyScriptTest {
                     + " is missing (apt-get install busybox openssl)");
         }
         assumeTrue(present, "host busybox or openssl missing");
+    }
+
+    /** The tool links point outside the temporary directory; JUnit warns when its cleanup meets them. */
+    @AfterEach
+    void removeToolLinks() throws IOException {
+        if (bin == null) {
+            return;
+        }
+        for (String tool : VerifyScript.APPLETS) {
+            Files.deleteIfExists(bin.resolve(tool));
+        }
+        Files.deleteIfExists(bin.resolve(VerifyScript.OPENSSL));
     }
 
     @BeforeEach
