@@ -76,6 +76,7 @@ final class FactoryState {
 
     /** Keeps the factory slot's signed release manifest where every install keeps its slot's: stage 0 checks it before it boots slot a. */
     static void keepFactoryManifest(Path stateRoot, Signed manifest) {
-        SlotManifests.keep(StateWriter.DURABLE, stateRoot, Slot.A, manifest.content(), manifest.signature());
+        SlotManifests.keep(StateWriter.DURABLE, stateRoot, Slot.A,
+                new SlotManifests.Delivered(manifest.content(), manifest.signature()));
     }
 }

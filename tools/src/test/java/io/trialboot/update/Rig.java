@@ -64,7 +64,8 @@ final class Rig {
         tree.system().recordAdmission(AdmissionOutcome.ACCEPTED, "rootkey", "policy", null);
         Files.write(tree.trustedRoots().resolve("root.pub"), new byte[] {1});
         // as the image build keeps the factory slot's (FactoryState)
-        SlotManifests.keep(FastStateWriter.INSTANCE, stateRoot, Slot.A, manifestOf(factory), signatureOf(factory));
+        SlotManifests.keep(FastStateWriter.INSTANCE, stateRoot, Slot.A,
+                new SlotManifests.Delivered(manifestOf(factory), signatureOf(factory)));
     }
 
     private Rig(Rig template, Path stateRoot) throws IOException {
@@ -107,8 +108,7 @@ final class Rig {
     }
 
     static InstallPlan full(String version, byte[] image) {
-        return new InstallPlan("rel-" + version, Version.parse(version), ANY, InstallPlan.Kind.FULL, image(image),
-                image(image), Optional.empty());
+        return InstallPlan.full("rel-" + version, Version.parse(version), ANY, image(image), Optional.empty());
     }
 
     InstallPlan delta(String version, byte[] base, byte[] target, byte[][] deltaOut) throws IOException {
@@ -121,8 +121,8 @@ final class Rig {
         Files.delete(s);
         Files.delete(t);
         deltaOut[0] = out.toByteArray();
-        return new InstallPlan("rel-" + version, Version.parse(version), ANY, InstallPlan.Kind.DELTA,
-                image(deltaOut[0]), image(target), Optional.of(image(base)));
+        return InstallPlan.delta("rel-" + version, Version.parse(version), ANY, image(deltaOut[0]), image(target),
+                image(base), Optional.empty());
     }
 
     /** The rig's stand-in for the signed manifest of {@code image}: it names the image. */

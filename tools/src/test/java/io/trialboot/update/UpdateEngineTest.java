@@ -172,8 +172,8 @@ class UpdateEngineTest {
     @Test
     void releaseWhoseMinVersionIsAboveTheInstalledIsDenied() {
         InstallPlan plain = Rig.full("1.2.0", rig.v2);
-        InstallPlan needs110 = new InstallPlan(plain.releaseId(), plain.version(), Version.parse("1.1.0"),
-                plain.kind(), plain.artifact(), plain.target(), plain.base());
+        InstallPlan needs110 = InstallPlan.full(plain.releaseId(), plain.version(), Version.parse("1.1.0"),
+                plain.target(), Optional.empty());
         UpdateReceipt denied = engine.admit(needs110, "m", new byte[] {1});
         assertEquals(List.of(Code.UPDATE_MIN_VERSION), denied.reasonCodes());
         assertEquals(Decision.ALLOW, engine.admit(plain, "m", new byte[] {1}).decision(), "the same release without a minimum");

@@ -51,8 +51,8 @@ class VerityRecordsTest {
         tree.writeTo(whole);
         image = whole.toByteArray();
         InstallPlan full = Rig.full("1.1.0", image);
-        InstallPlan plan = new InstallPlan(full.releaseId(), full.version(), full.minVersion(), full.kind(),
-                full.artifact(), full.target(), Optional.empty(), Optional.of(verity));
+        InstallPlan plan = InstallPlan.full(full.releaseId(), full.version(), full.minVersion(), full.target(),
+                Optional.of(verity));
         UpdateReceipt allowed = engine.admit(plan, "manifest", new byte[] {1});
         assertEquals(Decision.ALLOW, allowed.decision(), allowed.toString());
         engine.switchSlot(engine.apply(allowed, plan, new ByteArrayInputStream(image)));

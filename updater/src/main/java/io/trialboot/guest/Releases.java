@@ -43,11 +43,9 @@ public final class Releases {
         SlotImage artifact = new SlotImage(a.sha256(), a.size());
         String id = "rel-" + v.manifest().version() + "@" + v.manifestSha256().shortHex();
         InstallPlan r = a.kind() == Artifact.Kind.FULL
-                ? new InstallPlan(id, v.manifest().version(), v.manifest().minVersion(),
-                        InstallPlan.Kind.FULL, artifact, target, Optional.empty(), v.manifest().verity())
-                : new InstallPlan(id, v.manifest().version(), v.manifest().minVersion(),
-                        InstallPlan.Kind.DELTA, artifact, target,
-                        a.base(), v.manifest().verity());
+                ? InstallPlan.full(id, v.manifest().version(), v.manifest().minVersion(), target, v.manifest().verity())
+                : InstallPlan.delta(id, v.manifest().version(), v.manifest().minVersion(), artifact, target,
+                        a.base().orElseThrow(), v.manifest().verity());
         return new Chosen(r, a);
     }
 }

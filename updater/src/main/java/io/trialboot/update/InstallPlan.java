@@ -52,16 +52,18 @@ public record InstallPlan(String releaseId, Version version, Version minVersion,
         Objects.requireNonNull(kept, "kept");
     }
 
-    /** A plan that keeps no manifest. */
-    public InstallPlan(String releaseId, Version version, Version minVersion, Kind kind, SlotImage artifact,
-            SlotImage target, Optional<SlotImage> base, Optional<VerityParams> verity) {
-        this(releaseId, version, minVersion, kind, artifact, target, base, verity, Optional.empty());
+    /** A full release: {@code image} is both the artifact streamed from the media and the target. */
+    public static InstallPlan full(String releaseId, Version version, Version minVersion, SlotImage image,
+            Optional<VerityParams> verity) {
+        return new InstallPlan(releaseId, version, minVersion, Kind.FULL, image, image, Optional.empty(), verity,
+                Optional.empty());
     }
 
-    /** A plan whose target image carries no verity tree. */
-    public InstallPlan(String releaseId, Version version, Version minVersion, Kind kind, SlotImage artifact,
-            SlotImage target, Optional<SlotImage> base) {
-        this(releaseId, version, minVersion, kind, artifact, target, base, Optional.empty());
+    /** A delta release: the {@code .nxdelta} file {@code delta} turns {@code base} into {@code target}. */
+    public static InstallPlan delta(String releaseId, Version version, Version minVersion, SlotImage delta,
+            SlotImage target, SlotImage base, Optional<VerityParams> verity) {
+        return new InstallPlan(releaseId, version, minVersion, Kind.DELTA, delta, target, Optional.of(base), verity,
+                Optional.empty());
     }
 
     /** This plan, keeping {@code manifest} and its signature file {@code signature} for stage 0. */

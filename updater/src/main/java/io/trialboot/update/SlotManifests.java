@@ -50,9 +50,9 @@ public final class SlotManifests {
      * Writes the signature file and the manifest durably; a cut between the two leaves a pair that
      * does not verify, which stage 0 refuses (the engine writes them only while the slot is invalid).
      */
-    public static void keep(StateWriter writer, Path stateRoot, Slot slot, byte[] manifest, byte[] signature) {
+    public static void keep(StateWriter writer, Path stateRoot, Slot slot, Delivered delivered) {
         Path file = manifest(stateRoot, slot);
-        writer.write(file.resolveSibling(file.getFileName() + SIGNATURE_SUFFIX), signature);
-        writer.write(file, manifest);
+        writer.write(file.resolveSibling(file.getFileName() + SIGNATURE_SUFFIX), delivered.signature());
+        writer.write(file, delivered.manifest());
     }
 }

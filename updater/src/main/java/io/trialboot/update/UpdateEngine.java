@@ -20,7 +20,6 @@ import io.trialboot.records.HistoryFields;
 import io.trialboot.records.HistoryLog;
 import io.trialboot.records.HostStatus;
 import io.trialboot.records.ReceiptStore;
-import io.trialboot.records.UpdateReceipt.Decision;
 import io.trialboot.records.UpdateReceipt.InstallStatus;
 import io.trialboot.records.UpdateReceipt.SwitchOutcome;
 import io.trialboot.records.UpdateReceipt;
@@ -51,6 +50,7 @@ public final class UpdateEngine {
     private final RollbackFloor floor;
     private final UpdatePolicy policy;
     private final BootRecovery recovery;
+    private final Admission admission;
 
     public UpdateEngine(HostStateTree tree, SlotDevices slots, Clock clock, String buildId) {
         this.tree = Objects.requireNonNull(tree, "tree");
@@ -64,6 +64,7 @@ public final class UpdateEngine {
         this.floor = new RollbackFloor(domain, tree.writer());
         this.policy = new UpdatePolicy(tree, slots, floor);
         this.recovery = new BootRecovery(tree, bootControl, journal, receipts, floor);
+        this.admission = new Admission(tree, bootControl, receipts, journal, policy, buildId);
     }
 
     public BootControl bootControl() {
@@ -107,28 +108,7 @@ public final class UpdateEngine {
      * allows, {@code artifactCheck} runs (a delta file against its signed digest): its refusal denies.
      */
     public UpdateReceipt admit(InstallPlan r, String inputName, byte[] inputForQuarantine, Runnable artifactCheck) {
-        BootControlFile bc = bootControl.read();
-        Slot target = bc.active().other();
-        List<Denial> denials = policy.denials(r, bc, target);
-        denials = denials.isEmpty() ? Denial.raisedBy(artifactCheck) : denials;
-        List<Code> codes = denials.stream().map(Denial::code).toList();
-        long attempt = receipts.nextAttempt();
-        long seq;
-        if (!denials.isEmpty()) {
-            seq = quarantine(inputName, Optional.of(inputForQuarantine), HistoryFields.of("release", r.releaseId())
-                    .and("version", r.version()).and("codes", String.join(",", codes.stream().map(Code::name).toList()))
-                    .and("why", String.join("; ", denials.stream().map(Denial::why).toList())));
-        } else {
-            seq = journal.append(HistoryEvent.STAGE, HistoryFields.of("release", r.releaseId())
-                    .and("version", r.version()).and("kind", r.kind().text()).and("slot", target)
-                    .and("target_sha256", r.target().digest())).seq();
-        }
-        UpdateReceipt receipt = UpdateReceipt.decided(attempt, buildId, r.releaseId(),
-                denials.isEmpty() ? Decision.ALLOW : Decision.DENY, codes, seq)
-                .withRelease(r.version().toString(), r.kind().text(), target.letter(), r.target().digest().hex(),
-                        r.verityRoot());
-        receipts.write(receipt);
-        return receipt;
+        return admission.admit(r, inputName, inputForQuarantine, artifactCheck);
     }
 
     public UpdateReceipt admit(InstallPlan r, String inputName, byte[] inputForQuarantine) {
@@ -145,22 +125,7 @@ public final class UpdateEngine {
      * nothing to keep: its line says {@code quarantined=none}.
      */
     public UpdateReceipt reject(String inputName, Optional<byte[]> inputForQuarantine, Code code, String why) {
-        Objects.requireNonNull(code, "code");
-        if (code == Code.HOST_OK) {
-            throw new IllegalArgumentException("a rejection names a failure code, not HOST_OK");
-        }
-        long seq = quarantine(inputName, inputForQuarantine, HistoryFields.of("release", inputName)
-                .and("codes", code.name()).and("why", why));
-        UpdateReceipt receipt = UpdateReceipt.decided(receipts.nextAttempt(), buildId, inputName, Decision.DENY,
-                List.of(code), seq);
-        receipts.write(receipt);
-        return receipt;
-    }
-
-    /** Quarantines a denied input (when it was read) and logs its {@code reject} line; returns its seq. */
-    private long quarantine(String inputName, Optional<byte[]> input, HistoryFields reject) {
-        Object kept = input.<Object>map(bytes -> tree.quarantine(inputName, bytes).getFileName()).orElse("none");
-        return journal.append(HistoryEvent.REJECT, reject.and("quarantined", kept)).seq();
+        return admission.reject(inputName, inputForQuarantine, code, why);
     }
 
     /**
@@ -169,7 +134,7 @@ public final class UpdateEngine {
      * that may not append (suspended, revoked) is not written to, as for {@link #onBoot()}.
      */
     public Optional<HistoryEntry> audit(HistoryEvent event, HistoryFields fields) {
-        return journal.open() ? Optional.of(journal.append(event, fields)) : Optional.empty();
+        return admission.audit(event, fields);
     }
 
     // ---- apply ----
@@ -199,8 +164,7 @@ public final class UpdateEngine {
         SlotWrite write = new SlotWrite();
         try {
             // while the slot is invalid: stage 0 tries it only once it is verified, by then with its own manifest
-            r.kept().ifPresent(k -> SlotManifests.keep(tree.writer(), tree.root().getParent(), target, k.manifest(),
-                    k.signature()));
+            r.kept().ifPresent(k -> SlotManifests.keep(tree.writer(), tree.root().getParent(), target, k));
             Sha256 observed = write.run(slots, r, target, bc.active(), artifact, progress);
             long seq = history.lastSeq() + 1;
             domain.writeSnapshot(Segments.snapshot(target, r, seq));
