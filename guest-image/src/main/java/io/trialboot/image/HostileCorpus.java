@@ -1,42 +1,18 @@
 package io.trialboot.image;
 
-import static io.trialboot.image.HostileFiles.edit;
-import static io.trialboot.image.HostileFiles.healthy;
-import static io.trialboot.image.HostileFiles.sign;
-
-import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
-import io.trialboot.core.Inputs;
-import io.trialboot.core.Sha256;
-import io.trialboot.core.Version;
-import io.trialboot.device.SlotImage;
-import io.trialboot.format.Artifact;
-import io.trialboot.format.Feed;
-import io.trialboot.format.ReleaseManifest;
-import io.trialboot.format.cbor.CborValue;
-import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.tools.Packaging;
 import io.trialboot.tools.Signed;
 import io.trialboot.tools.SigningKey;
 import io.trialboot.trust.AdmissionDecision;
-import io.trialboot.trust.AdmissionRecord;
-import io.trialboot.trust.KeyId;
-import io.trialboot.trust.SignatureFile;
 import io.trialboot.trust.Trust;
-import io.trialboot.trust.WitnessMode;
-import io.trialboot.verity.VerityParams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 /**
  * The hostile-input corpus: every malicious or malformed input the device must refuse, each with
@@ -46,7 +22,11 @@ import java.util.function.UnaryOperator;
  * holding its input files, {@code case.properties} (id, class, entry, expected, what) and a
  * one-line {@code README}. {@code HostileCorpusTest} runs every case through the device's own code
  * on the host; the cases marked {@code inGuest} are put on the update media and refused in QEMU by
- * {@code HostileInputIT}, and {@link FixtureCheck} proves them at every image build.
+ * {@code HostileInputIT}, and {@link FixtureCheck} proves them at every image build. The cases live
+ * in one class per kind of input ({@link SignerCases}, {@link PayloadCases}, {@link DeltaCases},
+ * {@link VersionCases}, {@link CborCases}, {@link SchemaCases}, {@link TarCases},
+ * {@link SystemSetCases}, {@link AdmissionCases}), built with {@link HostileReleases} and
+ * {@link HostileFiles}.
  */
 final class HostileCorpus {
     static final String DIR = "hostile";
@@ -213,71 +193,25 @@ final class HostileCorpus {
         return ALL.stream().filter(Case::inGuest).toList();
     }
 
+    /** The case groups, one per kind of input; a new case goes into the group of the input it crafts. */
     private static List<Case> cases() {
-        List<Case> all = new ArrayList<>();
-        all.addAll(HostileCases.arbitrarySoftware());
-        all.addAll(HostileCases.payloads());
-        all.addAll(HostileCases.versions());
-        all.addAll(HostileCases.encodings());
-        all.addAll(HostileCases.archives());
-        all.addAll(HostileCases.admissions());
-        return all;
+        return Stream.of(SignerCases.cases(), PayloadCases.cases(), DeltaCases.cases(), VersionCases.cases(),
+                CborCases.cases(), SchemaCases.cases(), TarCases.cases(), SystemSetCases.cases(),
+                AdmissionCases.cases()).flatMap(List::stream).toList();
     }
 
-    // ---- shared builders the case groups use ----
-
-    /** A release manifest as {@link Packaging#release} makes it, but from explicit fields (no file measured). */
-    static Signed manifest(ReleaseMedia.Inputs in, Version v, Version min, String compatible, SlotImage image,
-            Sha256 policy, List<Artifact> artifacts, SigningKey signer) {
-        return manifest(in, v, min, compatible, image, policy, artifacts, signer, Optional.empty());
+    /** A case the host runs only, refused before anything is written. */
+    static Case host(String id, AttackClass a, EntryPoint e, Code code, String what, Maker m) {
+        return new Case(id, a, e, code, false, false, what, m);
     }
 
-    /** {@link #manifest} signing the image's verity parameters too (a delta of an image with a tree needs them). */
-    static Signed manifest(ReleaseMedia.Inputs in, Version v, Version min, String compatible, SlotImage image,
-            Sha256 policy, List<Artifact> artifacts, SigningKey signer, Optional<VerityParams> verity) {
-        ReleaseManifest m = new ReleaseManifest(v, min, compatible, signer.keyId(), image,
-                Packaging.systemIndexDigest(in.systemSet(Fixture.HEALTHY)), policy, artifacts, verity);
-        return sign(m.encode(), signer);
+    /** An install refused before anything is written, on the host and in the guest. */
+    static Case guest(String id, AttackClass a, Code code, String what, Maker m) {
+        return new Case(id, a, EntryPoint.INSTALL, code, false, true, what, m);
     }
 
-    /** v1.1.0's good manifest with its top-level fields edited, signed again by {@code test-release-1}. */
-    static Signed editedHealthy(ReleaseMedia.Inputs in, UnaryOperator<Map<String, CborValue>> e) {
-        return sign(edit(healthy(in).content(), e), in.keys().release());
-    }
-
-    /** v1.1.0's good manifest bytes with a byte-level change, signed again. */
-    static Signed rawHealthy(ReleaseMedia.Inputs in, UnaryOperator<byte[]> e) {
-        return sign(e.apply(healthy(in).content()), in.keys().release());
-    }
-
-    static SlotImage image(Path file) {
-        return Artifact.image(DebianPackages.sha256(file), ReleaseMedia.size(file));
-    }
-
-    /** The factory's admission record ({@link FactoryState#admission}) but for {@code domain} and {@code revoked}. */
-    static AdmissionRecord admission(ReleaseMedia.Inputs in, String domain, Set<KeyId> revoked) {
-        return new AdmissionRecord(domain, FactoryState.COMPATIBLE, in.policy(), WitnessMode.SINGLE, 1,
-                Map.of(in.keys().release().keyId(), in.keys().release().publicKey()), revoked);
-    }
-
-    static String factoryDomain() {
-        return HostStateTree.SYSTEM_DOMAIN;
-    }
-
-    /** A feed with exactly {@code entries} (sorted as the format wants), signed by {@code key}. */
-    static Signed feed(List<Feed.Entry> entries, SigningKey key) {
-        List<Feed.Entry> sorted = new ArrayList<>(entries);
-        sorted.sort(Feed.ORDER);
-        return sign(new Feed(ReleaseMedia.CHANNEL, sorted).encode(), key);
-    }
-
-    /** The feed entry of a manifest file under {@code updates}, optionally announcing another version. */
-    static Feed.Entry entry(Path updates, String path, Version announced) {
-        byte[] bytes = Inputs.read(updates.resolve(path), Bounds.MANIFEST_BYTES);
-        return new Feed.Entry(announced, path, Sha256.of(bytes), bytes.length);
-    }
-
-    static byte[] signatureFile(SignatureFile.Entry... entries) {
-        return new SignatureFile(Arrays.asList(entries)).encode();
+    /** An install refused while its artifact streams into the inactive slot. */
+    static Case applied(String id, AttackClass a, Code code, boolean inGuest, String what, Maker m) {
+        return new Case(id, a, EntryPoint.INSTALL, code, true, inGuest, what, m);
     }
 }

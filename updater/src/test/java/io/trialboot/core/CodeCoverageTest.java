@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class CodeCoverageTest {
     private static final Path TABLE = Path.of("../docs/code-coverage.md");
-    private static final Path CASES = Path.of("../guest-image/src/main/java/io/trialboot/image/HostileCases.java");
+    /** The hostile corpus's cases: one {@code *Cases.java} class per kind of input. */
+    private static final Path CASES = Path.of("../guest-image/src/main/java/io/trialboot/image");
     private static final List<String> MODULES = List.of("markers", "updater", "tools", "guest-image", "harness");
     private static final Pattern ROW = Pattern.compile("(?m)^\\| `([A-Z][A-Z0-9_]*)` \\| ([^|]+) \\| ([^|]+) \\|$");
     private static final Pattern TEST = Pattern.compile("`([A-Z]\\w*)#(\\w+)`");
@@ -98,15 +99,21 @@ class CodeCoverageTest {
         return Optional.of(src.substring(m.end(), end < 0 ? src.length() : end));
     }
 
-    /** The code the hostile corpus case {@code id} expects: the first {@code Code.X} after its id. */
+    /** The code the hostile corpus case {@code id} expects: the first {@code Code.X} after its id in its group's class. */
     private static String caseCode(String id) throws IOException {
-        String src = Files.readString(CASES);
-        int at = src.indexOf("\"" + id + "\"");
-        if (at < 0) {
-            return "nothing (no such case)";
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> s = Files.list(CASES)) {
+            for (Path p : s.filter(f -> f.getFileName().toString().endsWith("Cases.java")).sorted().toList()) {
+                String src = Files.readString(p);
+                int at = src.indexOf("\"" + id + "\"");
+                if (at >= 0) {
+                    Matcher m = Pattern.compile("Code\\.([A-Z][A-Z0-9_]*)").matcher(src);
+                    found.add(m.find(at) ? m.group(1) : "nothing");
+                }
+            }
         }
-        Matcher m = Pattern.compile("Code\\.([A-Z][A-Z0-9_]*)").matcher(src);
-        return m.find(at) ? m.group(1) : "nothing";
+        assertTrue(found.size() <= 1, "corpus case " + id + " is named in " + found.size() + " case classes");
+        return found.isEmpty() ? "nothing (no such case)" : found.get(0);
     }
 
     @Test
