@@ -24,6 +24,18 @@ final class BuildCache {
         this.images = cacheDir.resolve("images");
     }
 
+    /** The cache directory: ImageBuild's {@code --cache}, else {@code TRIALBOOT_CACHE}, else {@code ~/.cache/trialboot}. */
+    static Path dir(String option) {
+        if (!option.isBlank()) {
+            return Path.of(option);
+        }
+        String env = System.getenv("TRIALBOOT_CACHE");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "trialboot");
+    }
+
     /** A deterministic key over named inputs (names matter: moving bytes between inputs changes it). */
     static String key(List<Input> inputs) {
         MessageDigest md = Sha256.newDigest();

@@ -15,10 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
@@ -30,7 +26,7 @@ import java.util.stream.Stream;
  *       ({@link BuildStages}): derive the test keys from their fixed seed ({@link FixtureKeys});
  *       build the initramfs, which anchors the root's public key; compile the demo bundle ({@link DemoBundle}) and pack each release's
  *       signed system set ({@link Fixture}); train and dump the slots' class archive ({@link ClassArchive});
- *       build the four slot images v1.0.0..v1.3.0, two at a time; lay down the factory state tree ({@link FactoryState}) and the disk;</li>
+ *       build the four slot images v1.0.0..v1.3.0, two at a time ({@link SlotImages}); lay down the factory state tree ({@link FactoryState}) and the disk;</li>
  *   <li>sign the releases, the delta and the feed ({@link ReleaseMedia}), write the guest cases of the
  *       hostile-input corpus ({@link HostileCorpus}), prove both on the host ({@link FixtureCheck}), and build the update
  *       media ({@link MediaImage});</li>
@@ -46,8 +42,6 @@ public final class ImageBuild {
     static final String POLICY = "releases/policy";
     static final String KEYS_DIR = "keys";
     static final String MEDIA = "media.img";
-    /** Slot images built at once: mksquashfs uses every CPU, staging is disk-bound, so two overlap well on 2 cores. */
-    static final int SLOT_BUILDS_IN_PARALLEL = 2;
     /** Every built disk starts with this host id (the state tree is part of the reproducible image). */
     static final String HOST_ID = "trialboot-factory";
     static final List<String> ROOTFS_PACKAGES = List.of("busybox-static", "openjdk-21-jre-headless", "libc6",
@@ -99,19 +93,7 @@ public final class ImageBuild {
             opts.put(a.substring(2, eq), a.substring(eq + 1));
         }
         new ImageBuild(Path.of(opts.get("out")), Path.of(opts.get("work")), Path.of(opts.get("guest-jars")),
-                Path.of(opts.get("sources")), cacheDir(opts.getOrDefault("cache", ""))).run();
-    }
-
-    /** {@code --cache}, else {@code TRIALBOOT_CACHE}, else {@code ~/.cache/trialboot}. */
-    static Path cacheDir(String option) {
-        if (!option.isBlank()) {
-            return Path.of(option);
-        }
-        String env = System.getenv("TRIALBOOT_CACHE");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        return Path.of(System.getProperty("user.home"), ".cache", "trialboot");
+                Path.of(opts.get("sources")), BuildCache.dir(opts.getOrDefault("cache", ""))).run();
     }
 
     void run() {
@@ -139,7 +121,7 @@ public final class ImageBuild {
         BuildCache cache = new BuildCache(cacheDir);
         Path cached = cache.lookup(key).orElseGet(() -> cache.store(key, build(packages, kernelPackage, inputs, key)));
         BuildCache.linkInto(cached, out, OUTPUTS);
-        writeProperties();
+        GuestProperties.write(out);
         log(String.format("guest image ready in %s (key %s, %.1f s)", out, key.substring(0, 12), (System.nanoTime() - start) / 1e9));
     }
 
@@ -161,17 +143,17 @@ public final class ImageBuild {
         Path rootfs = work.resolve(ROOTFS);
         Path built = createDirectories(work.resolve("out"));
         Path busybox = rootfs.resolve("usr/bin/busybox");
+        SlotImages slots = new SlotImages(work, rootfs, sources, guestJars, classArchives);
         FixtureKeys keys = FixtureKeys.generate(built.resolve(KEYS_DIR));
         Map<String, byte[]> roots = Map.of(FixtureKeys.ROOT + ".pub", Ed25519.toPem(keys.root().publicKey()));
         stages.run(STAGES.get(1), () -> kernelAndInitramfs(kernelRoot, busybox, roots, built));
 
         Sha256 policy = Sha256.of(Initramfs.read(sources.resolve(POLICY)));
         Map<Fixture, Path> systemSets = stages.run(STAGES.get(2), () -> systemSets(keys));
-        byte[] classArchive = stages.run(STAGES.get(3), () -> classArchive(rootfs, busybox, systemSets.get(Fixture.FACTORY),
+        byte[] classArchive = stages.run(STAGES.get(3), () -> slots.classArchive(systemSets.get(Fixture.FACTORY),
                 new ClassArchive.Training(work.resolve("cds/state"), roots, sources.resolve("stage0/bootselect.sh"),
                         KERNEL_APPEND), keys, policy));
-        Map<Fixture, Path> images = stages.run(STAGES.get(4), () -> slotImages(rootfs, busybox, systemSets, classArchive,
-                built));
+        Map<Fixture, Path> images = stages.run(STAGES.get(4), () -> slots.build(systemSets, classArchive, built));
         Path slotA = images.get(Fixture.FACTORY);
         Path stateTree = work.resolve("state");
         ReleaseMedia.Inputs releases = new ReleaseMedia.Inputs(images, systemSets, keys, policy);
@@ -272,105 +254,6 @@ public final class ImageBuild {
         return systemSets;
     }
 
-    /**
-     * Stages and squashes every fixture's slot root, {@link #SLOT_BUILDS_IN_PARALLEL} at a time: the
-     * factory's into {@code built/slot-a.img}, the others into the work directory (they reach the
-     * outputs inside the media).
-     */
-    private Map<Fixture, Path> slotImages(Path rootfs, Path busybox, Map<Fixture, Path> systemSets, byte[] classArchive,
-            Path built) {
-        Path imagesDir = createDirectories(work.resolve("images"));
-        List<Path> jars = jars();
-        ExecutorService pool = Executors.newFixedThreadPool(SLOT_BUILDS_IN_PARALLEL);
-        try {
-            Map<Fixture, Future<Path>> pending = new LinkedHashMap<>();
-            for (Fixture f : Fixture.ALL) {
-                pending.put(f, pool.submit(() -> {
-                    long start = System.nanoTime();
-                    Path staging = work.resolve("slot-" + f.version());
-                    SquashfsSlotBuilder.stage(rootfs, busybox, sources, jars, f.version().toString(), systemSets.get(f), staging);
-                    Files.write(staging.resolve(ClassArchive.ARCHIVE), classArchive);
-                    Path image = (f.equals(Fixture.FACTORY) ? built : imagesDir).resolve(f.imageName());
-                    SquashfsSlotBuilder.squash(staging, image, ImageBuild::log);
-                    SquashfsSlotBuilder.deleteTree(staging);
-                    long size = Files.size(image);
-                    if (size > DiskImage.SLOT_SIZE) {
-                        throw new ImageBuildException("slot image v" + f.version() + " is " + size
-                                + " bytes, over the slot partition's " + DiskImage.SLOT_SIZE);
-                    }
-                    log(String.format("slot image v%s: %d bytes (mksquashfs lz4) in %.1f s", f.version(), size,
-                            (System.nanoTime() - start) / 1e9));
-                    return image;
-                }));
-            }
-            Map<Fixture, Path> images = new LinkedHashMap<>();
-            for (Map.Entry<Fixture, Future<Path>> e : pending.entrySet()) {
-                images.put(e.getKey(), e.getValue().get());
-            }
-            return images;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ImageBuildException("interrupted while building the slot images", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new ImageBuildException("building a slot image failed: " + e.getCause(), e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /**
-     * The slots' class archive ({@link ClassArchive}; the same JRE and jars are in every slot, so one
-     * serves all): trained on the factory slot, staged on its own, booting a training copy of the
-     * factory state whose slot snapshot names the system set (the slot image is not built yet).
-     */
-    private byte[] classArchive(Path rootfs, Path busybox, Path factorySystemSet, ClassArchive.Training training,
-            FixtureKeys keys, Sha256 policy) {
-        try {
-            Path dir = training.state().getParent();
-            SquashfsSlotBuilder.deleteTree(dir);
-            Path root = dir.resolve("root");
-            SquashfsSlotBuilder.stage(rootfs, busybox, sources, jars(), FACTORY_VERSION, factorySystemSet, root);
-            FactoryState.write(Files.createDirectories(training.state()), HOST_ID, keys, policy,
-                    Fixture.FACTORY.version(), DebianPackages.sha256(factorySystemSet), Files.size(factorySystemSet));
-            byte[] archive = classArchives.make(root, training, dir);
-            SquashfsSlotBuilder.deleteTree(dir);
-            return archive;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private void writeProperties() {
-        String text = String.join("\n",
-                "# Written by the guest-image build: what the harness and scripts/vm boot.",
-                "kernel=vmlinux", "initrd=initrd.img", "floor_initrd=floor-initrd.img", "disk=disk.img", "append=" + KERNEL_APPEND,
-                "factory_version=" + FACTORY_VERSION, "media=" + MEDIA, "");
-        StringBuilder hostile = new StringBuilder(
-                "# The hostile inputs on the update media: case=<manifest under updates/> <code the device must answer>"
-                        + " <stage|apply: refused before writing, or while writing the inactive slot>\n");
-        for (HostileCorpus.Case h : HostileCorpus.inGuest()) {
-            hostile.append(h.id()).append('=').append(h.inputPath()).append(' ').append(h.expected()).append(' ')
-                    .append(h.phase()).append('\n');
-        }
-        try {
-            Files.writeString(out.resolve("guest.properties"), text);
-            Files.writeString(out.resolve("hostile.properties"), hostile);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private List<Path> jars() {
-        try (Stream<Path> s = Files.list(guestJars)) {
-            return s.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static Path builderClasses() {
         try {
             Path self = Path.of(ImageBuild.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -392,7 +275,7 @@ public final class ImageBuild {
         }
     }
 
-    private static Path createDirectories(Path dir) {
+    static Path createDirectories(Path dir) {
         try {
             return Files.createDirectories(dir);
         } catch (IOException e) {
