@@ -51,7 +51,7 @@ final class BuildCache {
     static List<Input> treeInputs(String prefix, Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).sorted()
-                    .map(p -> new Input(prefix + "/" + dir.relativize(p), DebianPackages.sha256(p))).toList();
+                    .map(p -> new Input(prefix + "/" + dir.relativize(p), FileDigests.sha256(p))).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -45,7 +45,7 @@ final class BuildManifest {
             Path p = outDir.resolve(outputs.get(i));
             try {
                 sb.append(String.format("    {\"name\": \"%s\", \"sha256\": \"%s\", \"size\": %d}%s%n", outputs.get(i),
-                        DebianPackages.sha256(p), Files.size(p), i + 1 < outputs.size() ? "," : ""));
+                        FileDigests.sha256(p), Files.size(p), i + 1 < outputs.size() ? "," : ""));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -56,7 +56,7 @@ final class BuildManifest {
             Path p = media.get(i);
             try {
                 sb.append(String.format("    {\"name\": \"%s\", \"sha256\": \"%s\", \"size\": %d}%s%n",
-                        mediaRoot.relativize(p), DebianPackages.sha256(p), Files.size(p), i + 1 < media.size() ? "," : ""));
+                        mediaRoot.relativize(p), FileDigests.sha256(p), Files.size(p), i + 1 < media.size() ? "," : ""));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -2,11 +2,9 @@ package io.trialboot.image;
 
 import io.trialboot.core.Sha256;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -210,7 +208,7 @@ final class DebianPackages {
             Map<String, String> r = e.getValue();
             Path file = fileFor(r);
             Sha256 expected = Sha256.parse(r.get("SHA256"));
-            Sha256 actual = sha256(file);
+            Sha256 actual = FileDigests.sha256(file);
             if (!actual.equals(expected)) {
                 // A damaged cache entry: drop it, so the next build downloads it again.
                 try {
@@ -277,19 +275,6 @@ final class DebianPackages {
                 "-q"));
         cmd.addAll(List.of(args));
         return cmd;
-    }
-
-    static Sha256 sha256(Path file) {
-        MessageDigest md = Sha256.newDigest();
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new Sha256(md.digest());
     }
 
     private static final Pattern URI = Pattern.compile("\\b[a-z][a-z0-9+.-]*://\\S+");

@@ -56,7 +56,7 @@ final class FactoryState {
             Path factoryImage) {
         try {
             return write(stateRoot, hostId, keys, policy, SlotSnapshot.whole(Slot.A, factoryVersion,
-                    DebianPackages.sha256(factoryImage), Files.size(factoryImage), 0)
+                    FileDigests.sha256(factoryImage), Files.size(factoryImage), 0)
                     .withVerity(VerityImage.read(factoryImage)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -59,7 +59,7 @@ final class FixtureCheck {
         this.slotBytes = slotBytes;
         this.scratch = scratch;
         this.trust = Trust.load(stateRoot, HostStateTree.SYSTEM_DOMAIN);
-        this.factoryDigest = DebianPackages.sha256(factoryImage);
+        this.factoryDigest = FileDigests.sha256(factoryImage);
     }
 
     /** Runs every check; returns one line per release and hostile case for the build log. */
@@ -71,7 +71,7 @@ final class FixtureCheck {
         if (!listed.equals(want)) {
             throw new ImageBuildException("the feed lists " + listed + ", not " + want);
         }
-        Sha256 healthyImage = DebianPackages.sha256(in.image(Fixture.HEALTHY));
+        Sha256 healthyImage = FileDigests.sha256(in.image(Fixture.HEALTHY));
         for (Feed.Entry e : feed.feed().entries()) {
             VerifiedRelease r = feed.release(e, updates, trust);
             Fixture f = Fixture.ALL.stream().filter(x -> x.version().equals(e.version())).findFirst().orElseThrow();

@@ -135,7 +135,7 @@ final class HostileReleases {
     }
 
     static SlotImage image(Path file) {
-        return Artifact.image(DebianPackages.sha256(file), ReleaseMedia.size(file));
+        return Artifact.image(FileDigests.sha256(file), ReleaseMedia.size(file));
     }
 
     /** The factory's admission record ({@link FactoryState#admission}) but for {@code domain} and {@code revoked}. */

@@ -51,7 +51,7 @@ final class SlotImages {
             Path root = dir.resolve("root");
             SquashfsSlotBuilder.stage(rootfs, busybox, sources, jars, ImageBuild.FACTORY_VERSION, factorySystemSet, root);
             FactoryState.write(Files.createDirectories(training.state()), ImageBuild.HOST_ID, keys, policy,
-                    Fixture.FACTORY.version(), DebianPackages.sha256(factorySystemSet), Files.size(factorySystemSet));
+                    Fixture.FACTORY.version(), FileDigests.sha256(factorySystemSet), Files.size(factorySystemSet));
             byte[] archive = classArchives.make(root, training, dir);
             SquashfsSlotBuilder.deleteTree(dir);
             return archive;

@@ -67,8 +67,8 @@ class HostileCorpusTest {
             Path st = d.resolve("state");
             FixtureCheck.copyTree(state, st);
             HostileDevice device = new HostileDevice(st, in.image(Fixture.FACTORY), SLOT_BYTES, updates, d);
-            Sha256 slotA = DebianPackages.sha256(device.slotA());
-            Sha256 slotB = DebianPackages.sha256(device.slotB());
+            Sha256 slotA = FileDigests.sha256(device.slotA());
+            Sha256 slotB = FileDigests.sha256(device.slotB());
             byte[] bootControl = Files.readAllBytes(device.bootControl());
             List<HistoryEntry> before = device.history();
             HostileDevice.Outcome out;
@@ -94,7 +94,7 @@ class HostileCorpusTest {
             if (applied != c.duringApply()) {
                 failures.add(c.id() + ": refused in phase " + out.phase() + ", the corpus says " + c.phase());
             }
-            if (!DebianPackages.sha256(device.slotA()).equals(slotA)) {
+            if (!FileDigests.sha256(device.slotA()).equals(slotA)) {
                 failures.add(c.id() + ": the active slot a changed");
             }
             List<HistoryEntry> after = device.history();
@@ -110,7 +110,7 @@ class HostileCorpusTest {
                 }
                 expect(failures, c, added, List.of("stage", "apply-failed"));
             } else {
-                if (!DebianPackages.sha256(device.slotB()).equals(slotB)) {
+                if (!FileDigests.sha256(device.slotB()).equals(slotB)) {
                     failures.add(c.id() + ": the inactive slot b changed");
                 }
                 if (!java.util.Arrays.equals(Files.readAllBytes(device.bootControl()), bootControl)) {
@@ -191,7 +191,7 @@ class HostileCorpusTest {
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 if (Files.isRegularFile(p)) {
-                    out.put(root.relativize(p).toString(), DebianPackages.sha256(p));
+                    out.put(root.relativize(p).toString(), FileDigests.sha256(p));
                 }
             }
         }

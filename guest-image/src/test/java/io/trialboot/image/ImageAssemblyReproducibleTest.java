@@ -63,7 +63,7 @@ class ImageAssemblyReproducibleTest {
         for (String sub : List.of("out", "media", "system", "images")) {
             try (Stream<Path> s = Files.walk(work.resolve(sub))) {
                 for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
-                    hashes.put(work.relativize(p).toString(), DebianPackages.sha256(p).hex());
+                    hashes.put(work.relativize(p).toString(), FileDigests.sha256(p).hex());
                 }
             }
         }

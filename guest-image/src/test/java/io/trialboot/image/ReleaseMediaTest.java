@@ -72,11 +72,11 @@ class ReleaseMediaTest {
         VerifiedRelease r = VerifiedRelease.load(updates.resolve("releases/1.2.0/manifest.nxm"),
                 Trust.load(state, HostStateTree.SYSTEM_DOMAIN));
         assertTrue(r.full().isEmpty());
-        Artifact delta = r.deltaFrom(DebianPackages.sha256(in.image(Fixture.HEALTHY)));
+        Artifact delta = r.deltaFrom(FileDigests.sha256(in.image(Fixture.HEALTHY)));
         assertEquals("releases/1.2.0/from-1.1.0.nxdelta", delta.path());
         assertEquals(Fixture.HEALTHY.version(), r.manifest().minVersion());
         TrialbootException e = assertThrows(TrialbootException.class,
-                () -> r.deltaFrom(DebianPackages.sha256(in.image(Fixture.FACTORY))));
+                () -> r.deltaFrom(FileDigests.sha256(in.image(Fixture.FACTORY))));
         assertEquals(Code.BASE_MISMATCH, e.code());
     }
 

@@ -34,7 +34,7 @@ final class SmallFixtures {
         Files.createDirectories(state);
         Path factory = in.image(Fixture.FACTORY);
         FactoryState.write(state, "test-host", in.keys(), in.policy(), Fixture.FACTORY.version(),
-                DebianPackages.sha256(factory), Files.size(factory));
+                FileDigests.sha256(factory), Files.size(factory));
         return state;
     }
 }
