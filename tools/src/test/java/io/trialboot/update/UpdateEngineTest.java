@@ -110,7 +110,7 @@ class UpdateEngineTest {
         assertEquals(Optional.of(Slot.A), bc.booted());
         assertEquals(SlotState.BAD, bc.slotB());
         assertEquals(Optional.empty(), bc.fallback());
-        HistoryEntry rollback = engine.history().read().get(4);
+        HistoryEntry rollback = engine.history().read().get(7); // after the three tries' start-failed lines
         assertEquals("rollback", rollback.event());
         assertEquals("crash-loop: trial ran out of tries", rollback.field("reason"));
         assertEquals(List.of(Code.HOST_LEASE_EXPIRED), engine.receipts().list().get(0).reasonCodes());

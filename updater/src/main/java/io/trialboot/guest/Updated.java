@@ -8,6 +8,7 @@ import io.trialboot.core.TrialbootException;
 import io.trialboot.format.Feed;
 import io.trialboot.hoststate.SlotSnapshot;
 import io.trialboot.markers.Marker;
+import io.trialboot.records.BootMode;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HostStatus;
 import io.trialboot.records.UpdateReceipt;
@@ -179,7 +180,7 @@ final class Updated implements AutoCloseable {
         BootControlFile now = bootctld.current();
         Slot booted = bootctld.bootedSlot();
         boolean trial = now.trial().map(booted::equals).orElse(false);
-        return new StatusReply(booted, bundlemgrd.version(), now.bootCount(), trial ? "trial" : "normal",
+        return new StatusReply(booted, bundlemgrd.version(), now.bootCount(), (trial ? BootMode.TRIAL : BootMode.NORMAL).text(),
                 now.triesLeft(), now.slotA(), now.slotB(), now.active(), now.trial(), updates.engine().floor(),
                 verityRoot(Slot.A), verityRoot(Slot.B), admissions.state());
     }

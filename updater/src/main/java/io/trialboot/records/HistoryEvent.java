@@ -24,7 +24,12 @@ public enum HistoryEvent {
     /** {@code nx admit}: an admission applied, or REJECTED with its code. */
     ADMISSION("admission", false),
     /** Stage 0 refused a slot (it did not verify, or its dm-verity mapping failed), with the code it printed. */
-    STAGE0_REFUSED("slot-refused", false);
+    STAGE0_REFUSED("slot-refused", false),
+    /**
+     * A boot that started a slot and never came up far enough to record itself, written when a later
+     * boot falls back because of it (a trial out of tries, a start loop).
+     */
+    START_FAILED("start-failed", false);
 
     private final String text;
     private final boolean transition;

@@ -11,6 +11,7 @@ import io.trialboot.core.TrialbootException;
 import io.trialboot.hoststate.Domain;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.hoststate.SlotSnapshot;
+import io.trialboot.records.BootMode;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HistoryEvent;
 import io.trialboot.records.HistoryFields;
@@ -18,8 +19,10 @@ import io.trialboot.records.ReceiptStore;
 import io.trialboot.records.UpdateReceipt.InstallStatus;
 import io.trialboot.records.UpdateReceipt.SwitchOutcome;
 import io.trialboot.records.UpdateReceipt;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What bootctld's start-up writes after boot control counted the boot: the transition a power cut
@@ -33,7 +36,10 @@ import java.util.Optional;
  * confirm (the trial slot is active and good) or the rollback (the trial slot is bad) of a trial
  * the history still shows pending. A stage-0 fallback (the trial ran out of tries) is recorded as a
  * rollback, and the attempt's receipt says ROLLED_BACK. A slot stage 0 refused (docs/verified-boot.md)
- * comes first, as a {@code slot-refused} line with the code stage 0 printed.
+ * comes first, as a {@code slot-refused} line with the code stage 0 printed; before it, the starts
+ * that led to a fall-back (a trial's tries, a start loop) and never recorded their boot, as
+ * {@code start-failed} lines. The {@code boot} line's {@code mode} is stage 0's: trial, normal,
+ * fallback or recovery.
  */
 final class BootRecovery {
     private final HostStateTree tree;
@@ -66,8 +72,10 @@ final class BootRecovery {
 
     /** Records boot {@code r}, after what the history ({@code history}, as read before it) misses. */
     void record(BootRecord r, List<HistoryEntry> history) {
-        Stage0Refusal.take(tree.root().getParent(), domain.writer()).ifPresent(n -> journal.append(
-                HistoryEvent.STAGE0_REFUSED, HistoryFields.of("slot", n.slot()).and("code", n.code())));
+        Optional<Stage0Refusal> refusal = Stage0Refusal.take(tree.root().getParent(), domain.writer());
+        recordFailedStarts(r, refusal, history);
+        refusal.ifPresent(n -> journal.append(HistoryEvent.STAGE0_REFUSED,
+                HistoryFields.of("slot", n.slot()).and("code", n.code())));
         recordLostTransition(r, history);
         if (r.fellBackFrom().isPresent()) {
             Slot bad = r.fellBackFrom().get();
@@ -76,7 +84,7 @@ final class BootRecovery {
             receipts.settleTrial(bad, SwitchOutcome.ROLLED_BACK, Code.HOST_LEASE_EXPIRED, journal.lastSeq());
         }
         journal.append(HistoryEvent.BOOT, HistoryFields.of("slot", r.slot()).and("boot_count", r.bootCount())
-                .and("mode", r.trial() ? "trial" : "normal").and("tries_left", r.triesLeft()));
+                .and("mode", mode(r, refusal).text()).and("tries_left", r.triesLeft()));
         // domain.json and the floor follow a confirm; a power cut right after it can leave them behind.
         domain.snapshot(bootControl.read().active()).ifPresent(s -> {
             if (!s.id().equals(domain.descriptor().currentSnapshot())) {
@@ -84,6 +92,69 @@ final class BootRecovery {
             }
             floor.raise(s.version());
         });
+    }
+
+    /**
+     * How stage 0 booted {@code r}: on trial; in recovery when it refused another slot than the one
+     * running (not the trial it fell back from) or booted another than the active slot; after a
+     * trial's fall-back; else normal.
+     */
+    private BootMode mode(BootRecord r, Optional<Stage0Refusal> refusal) {
+        if (r.trial()) {
+            return BootMode.TRIAL;
+        }
+        Optional<String> fellBack = r.fellBackFrom().map(Slot::letter);
+        boolean refusedAnother = refusal.filter(n -> !n.slot().equals(r.slot().letter())
+                && !fellBack.equals(Optional.of(n.slot()))).isPresent();
+        if (refusedAnother || bootControl.read().active() != r.slot()) {
+            return BootMode.RECOVERY;
+        }
+        return fellBack.isPresent() ? BootMode.FALLBACK : BootMode.NORMAL;
+    }
+
+    /**
+     * The starts that led to this boot's fall-back and never came up far enough to record their
+     * boot: a {@code start-failed} line each, from boot control's counters. A trial that ran out of
+     * tries started its slot on each of the {@code tries} boots before this one (the switch line
+     * says how many); a start loop stage 0 gave up ({@link Code#SLOT_START_LOOP}) started the
+     * active slot on each of the {@link BootControlFile#MAX_FAILED_STARTS} boots before this one.
+     * A boot of those with a {@code boot} line came that far and gets none.
+     */
+    private void recordFailedStarts(BootRecord r, Optional<Stage0Refusal> refusal, List<HistoryEntry> history) {
+        Slot slot;
+        BootMode mode;
+        long starts;
+        Optional<Stage0Refusal> loop = refusal.filter(n -> n.code().equals(Code.SLOT_START_LOOP.name()));
+        if (r.fellBackFrom().isPresent()) {
+            slot = r.fellBackFrom().get();
+            mode = BootMode.TRIAL;
+            starts = trialTries(history, slot);
+        } else if (loop.isPresent()) {
+            slot = Slot.parse(loop.get().slot());
+            mode = BootMode.NORMAL;
+            starts = BootControlFile.MAX_FAILED_STARTS;
+        } else {
+            return;
+        }
+        Set<String> recorded = new HashSet<>();
+        history.stream().filter(e -> e.is(HistoryEvent.BOOT)).forEach(e -> recorded.add(e.field("boot_count")));
+        for (long boot = Math.max(1, r.bootCount() - starts); boot < r.bootCount(); boot++) {
+            if (!recorded.contains(Long.toString(boot))) {
+                journal.append(HistoryEvent.START_FAILED, HistoryFields.of("slot", slot).and("boot_count", boot)
+                        .and("mode", mode.text()).and("recorded", "at boot " + r.bootCount()));
+            }
+        }
+    }
+
+    /** The tries of the last switch to {@code slot} in the history; 0 when the history has none. */
+    private static long trialTries(List<HistoryEntry> history, Slot slot) {
+        for (int i = history.size() - 1; i >= 0; i--) {
+            HistoryEntry e = history.get(i);
+            if (e.is(HistoryEvent.SWITCH) && slot.letter().equals(e.field("slot")) && e.field("tries") != null) {
+                return Long.parseLong(e.field("tries"));
+            }
+        }
+        return 0;
     }
 
     private void recordLostTransition(BootRecord r, List<HistoryEntry> history) {
