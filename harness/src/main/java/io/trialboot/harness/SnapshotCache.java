@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -147,11 +148,20 @@ public final class SnapshotCache {
                 p.store(out, "a saved guest state: docs/testing.md, \"Snapshots\"");
             }
             Path target = dir.resolve(name + "-" + key.hex().substring(0, 16));
-            deleteTree(target); // a damaged entry of the same key
-            try {
-                Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-                deleteTree(work); // another JVM saved the same state first
+            // Failsafe's forks share the cache: under a lock across JVMs (and threads: a JVM's file lock
+            // is its own), an entry another one saved first is kept, as a running VM's overlay may have
+            // it as its backing file; only a damaged one is replaced.
+            synchronized (SnapshotCache.class) {
+                try (FileChannel lockFile = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                        FileLock held = lockFile.lock()) {
+                    Optional<Entry> saved = find(name, key).entry();
+                    if (saved.isPresent()) {
+                        deleteTree(work);
+                        return saved.get();
+                    }
+                    deleteTree(target);
+                    Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
+                }
             }
             return new Entry(name, key.hex(), target, media);
         } catch (IOException e) {

@@ -58,6 +58,18 @@ class SnapshotCacheTest {
     }
 
     @Test
+    void aSecondSaveOfTheSameStateKeepsTheFirstWhichAVmMayBeUsing() throws IOException {
+        SnapshotCache cache = SnapshotCache.at(dir);
+        SnapshotCache.Entry first = store(cache, SAVED);
+        Path work = cache.workDir("factory-at-console");
+        Files.writeString(work.resolve("state"), "QEVM another fork's save of the same state");
+        Files.writeString(work.resolve("disk.qcow2"), "QFI another overlay");
+        assertEquals(first, cache.store("factory-at-console", SAVED, work, Optional.empty()));
+        assertEquals("QFI the overlay", Files.readString(first.disk()));
+        assertTrue(Files.notExists(work), "the second save's files are gone");
+    }
+
+    @Test
     void aStateWhoseImageQemuOrCommandLineChangedIsNeverUsed() throws IOException {
         SnapshotCache cache = SnapshotCache.at(dir);
         store(cache, SAVED);
@@ -141,9 +153,9 @@ class SnapshotCacheTest {
     void aDamagedSnapshotFallsBackToAColdBootAndPrintsWhy() throws IOException {
         SnapshotCache cache = SnapshotCache.at(dir.resolve("cache"));
         VmConfig config = FakeQemu.config(dir.resolve("vm"), "banner\nprint updated: ready\nprompt trialboot# \nhang\n")
-                .snapshots(cache).build();
+                .snapshots(cache).scale(VmTerminalTest.NO_QMP).build(); // the save's QMP connect fails in 1 s, not 10
         SnapshotRecipe recipe = SnapshotRecipe.fromColdBoot("ready", "await updated: ready",
-                vm -> vm.await(Marker.UPDATED_READY, Duration.ofSeconds(10)));
+                vm -> vm.await(Marker.UPDATED_READY, Duration.ofSeconds(100)));
         SnapshotKey k = new Snapshots(config, null, null, null, null, VmClock.SYSTEM).key(recipe);
         Path work = cache.workDir("ready");
         Files.writeString(work.resolve("state"), "saved");
