@@ -83,7 +83,7 @@ final class HostileReleases {
 
     static Signed goodFeed(Ctx c) {
         return new Signed(Inputs.read(c.updates().resolve(VerifiedFeed.STABLE), Bounds.FEED_BYTES),
-                Inputs.read(c.updates().resolve(VerifiedFeed.STABLE + ".sig"), Bounds.SIGNATURE_BYTES));
+                SignatureFile.readBeside(c.updates().resolve(VerifiedFeed.STABLE)));
     }
 
     /** A delta-only v1.1.0 release (v1.1.0's image) with one delta artifact. */

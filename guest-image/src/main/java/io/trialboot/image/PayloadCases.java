@@ -28,6 +28,7 @@ import io.trialboot.device.SlotImage;
 import io.trialboot.format.Artifact;
 import io.trialboot.format.Feed;
 import io.trialboot.image.HostileCorpus.Case;
+import io.trialboot.trust.SignatureFile;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -82,7 +83,7 @@ final class PayloadCases {
                         }),
                 guest("signature-of-other-release", MIX_AND_MATCH, Code.SIG_INVALID,
                         "v1.1.0's manifest carrying v1.3.0's (valid) signature file", c -> c.manifest(healthy(c.in()).content(),
-                                readAll(c.updates().resolve(ReleaseMedia.manifestPath(Fixture.CRASHING.version()) + ".sig")))),
+                                readAll(SignatureFile.beside(c.updates().resolve(ReleaseMedia.manifestPath(Fixture.CRASHING.version())))))),
                 host("signature-of-feed", MIX_AND_MATCH, INSTALL, Code.SIG_INVALID,
                         "v1.1.0's manifest carrying the feed's signature file",
                         c -> c.manifest(healthy(c.in()).content(), goodFeed(c).signature())),

@@ -2,6 +2,7 @@ package io.trialboot.tools;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Inputs;
+import io.trialboot.trust.SignatureFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +27,7 @@ final class SignCommand extends ToolCommand implements Callable<Integer> {
         SigningKey k = Keys.loadSigningKey(key);
         byte[] content = Inputs.read(file, Bounds.MANIFEST_BYTES);
         VerifyCommand.decodeSignable(content);
-        Path sig = file.resolveSibling(file.getFileName() + ".sig");
+        Path sig = SignatureFile.beside(file);
         byte[] signatures = Files.exists(sig)
                 ? Packaging.cosign(content, Inputs.read(sig, Bounds.SIGNATURE_BYTES), k)
                 : Packaging.sign(content, List.of(k));

@@ -2,6 +2,7 @@ package io.trialboot.tools;
 
 import io.trialboot.core.Code;
 import io.trialboot.core.TrialbootException;
+import io.trialboot.trust.SignatureFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ public record Signed(byte[] content, byte[] signature) {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             Files.write(file, content);
-            Files.write(file.resolveSibling(file.getFileName() + ".sig"), signature);
+            Files.write(SignatureFile.beside(file), signature);
         } catch (IOException e) {
             throw new TrialbootException(Code.HOST_IO_ERROR, "cannot write " + file + ": " + e, e);
         }

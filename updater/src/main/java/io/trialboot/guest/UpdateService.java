@@ -16,6 +16,7 @@ import io.trialboot.records.HistoryEvent;
 import io.trialboot.records.HistoryFields;
 import io.trialboot.records.HostStatus;
 import io.trialboot.records.UpdateReceipt;
+import io.trialboot.trust.SignatureFile;
 import io.trialboot.trust.Trust;
 import io.trialboot.update.InstallPlan;
 import io.trialboot.update.UpdateEngine;
@@ -111,7 +112,7 @@ final class UpdateService {
         byte[] sig;
         try {
             bytes = Inputs.read(manifest, Bounds.MANIFEST_BYTES);
-            sig = Inputs.read(manifest.resolveSibling(manifest.getFileName() + ".sig"), Bounds.SIGNATURE_BYTES);
+            sig = SignatureFile.readBeside(manifest);
             v = verifier.verify(bytes, sig);
             chosen = Releases.choose(v, activeImage());
         } catch (TrialbootException e) {

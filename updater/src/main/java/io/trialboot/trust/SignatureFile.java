@@ -1,9 +1,11 @@
 package io.trialboot.trust;
 
 import io.trialboot.core.Bounds;
+import io.trialboot.core.Inputs;
 import io.trialboot.format.cbor.Cbor;
 import io.trialboot.format.cbor.CborValue;
 import io.trialboot.format.cbor.Fields;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -17,6 +19,18 @@ import java.util.Objects;
  */
 public record SignatureFile(List<Entry> signatures) {
     public static final String SCHEMA = "trialboot.sig/1";
+    /** A signed file's signature file is named after it with this suffix, beside it. */
+    public static final String SUFFIX = ".sig";
+
+    /** The signature file of {@code signed}: {@code <file>.sig} beside it. */
+    public static Path beside(Path signed) {
+        return signed.resolveSibling(signed.getFileName() + SUFFIX);
+    }
+
+    /** The bytes of {@code signed}'s signature file, read within {@link Bounds#SIGNATURE_BYTES}. */
+    public static byte[] readBeside(Path signed) {
+        return Inputs.read(beside(signed), Bounds.SIGNATURE_BYTES);
+    }
 
     /** One signature and the id of the key that made it. */
     public record Entry(KeyId key, byte[] signature) {

@@ -6,6 +6,7 @@ import io.trialboot.core.Inputs;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.format.Feed;
 import io.trialboot.trust.KeyId;
+import io.trialboot.trust.SignatureFile;
 import io.trialboot.trust.Trust;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -24,7 +25,7 @@ public record VerifiedFeed(Feed feed, Set<KeyId> signers) {
     /** Reads {@code feed} and {@code feed.sig} beside it, bounded, and verifies them. */
     public static VerifiedFeed load(Path feed, Trust trust) {
         return verify(Inputs.read(feed, Bounds.FEED_BYTES),
-                Inputs.read(feed.resolveSibling(feed.getFileName() + ".sig"), Bounds.SIGNATURE_BYTES), trust);
+                SignatureFile.readBeside(feed), trust);
     }
 
     public static VerifiedFeed verify(byte[] feedBytes, byte[] signatureFile, Trust trust) {
@@ -54,6 +55,6 @@ public record VerifiedFeed(Feed feed, Set<KeyId> signers) {
     public VerifiedRelease release(Feed.Entry entry, Path updatesDir, Trust trust) {
         Path manifest = updatesDir.resolve(entry.path());
         return release(entry, Inputs.read(manifest, Bounds.MANIFEST_BYTES),
-                Inputs.read(manifest.resolveSibling(manifest.getFileName() + ".sig"), Bounds.SIGNATURE_BYTES), trust);
+                SignatureFile.readBeside(manifest), trust);
     }
 }

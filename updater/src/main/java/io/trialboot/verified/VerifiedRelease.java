@@ -8,6 +8,7 @@ import io.trialboot.core.TrialbootException;
 import io.trialboot.format.Artifact;
 import io.trialboot.format.ReleaseManifest;
 import io.trialboot.trust.KeyId;
+import io.trialboot.trust.SignatureFile;
 import io.trialboot.trust.Trust;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ public record VerifiedRelease(ReleaseManifest manifest, Sha256 manifestSha256, S
     /** Reads {@code manifest} and {@code manifest.sig} beside it, bounded, and verifies them. */
     public static VerifiedRelease load(Path manifest, Trust trust) {
         return verify(Inputs.read(manifest, Bounds.MANIFEST_BYTES),
-                Inputs.read(manifest.resolveSibling(manifest.getFileName() + ".sig"), Bounds.SIGNATURE_BYTES), trust);
+                SignatureFile.readBeside(manifest), trust);
     }
 
     /** Verifies signature (before parsing), named signer, {@code compatible} and policy digest. */
