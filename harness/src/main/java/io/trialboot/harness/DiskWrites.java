@@ -17,11 +17,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Which of the guest disk's partitions the guest has written since its overlay was made (see
  * {@link QemuVm#partitionsWritten}): the overlay's own clusters ({@link Overlay#ownRanges}) against
- * the base disk's GPT ({@code sfdisk --json}, the image's own table, read once per disk).
+ * the base disk's GPT ({@code sfdisk --json}, the image's own table, read once per disk); and what
+ * a partition holds, as a digest, now and in a saved state ({@link QemuVm#partitionAsIn}).
  */
 final class DiskWrites {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<Path, List<Partition>> TABLES = new ConcurrentHashMap<>();
+    /** Digests of partitions in cached snapshots' disks, by the disk file's digest and the partition. */
+    private static final Map<String, String> SAVED = new ConcurrentHashMap<>();
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     /** A GPT partition of the guest's disk: its name and bytes {@code [start, start + size)}. */
     record Partition(String name, long start, long size) {}
@@ -48,6 +52,58 @@ final class DiskWrites {
         } finally {
             if (qmp != null) qmp.execute("cont");
         }
+    }
+
+    /**
+     * SHA-256 of partition {@code name}'s bytes in the guest's disk as it is now, read through the
+     * overlay's backing chain ({@code qemu-img convert} of the partition's range). A running guest is
+     * stopped for the read, as in {@link #since}.
+     */
+    String sha256Now(String name) {
+        QmpClient qmp = lifecycle.process() != null && lifecycle.isRunning() ? lifecycle.qmp() : null;
+        if (qmp != null) qmp.execute("stop");
+        try {
+            return sha256(lifecycle.overlay(), name);
+        } finally {
+            if (qmp != null) qmp.execute("cont");
+        }
+    }
+
+    /**
+     * SHA-256 of partition {@code name} in {@code snapshotDisk}, a cached snapshot's disk that no one
+     * writes: read once per JVM and version of the file (its own digest, which the cache's lookup knows).
+     */
+    String sha256In(Path snapshotDisk, String name) {
+        return SAVED.computeIfAbsent(SnapshotCache.sha256(snapshotDisk) + "|" + name, k -> sha256(snapshotDisk, name));
+    }
+
+    /** SHA-256 of partition {@code name}'s bytes in the qcow2 image {@code disk} (the image's own GPT). */
+    private String sha256(Path disk, String name) {
+        Partition p = TABLES.computeIfAbsent(config.image().disk().toAbsolutePath(), DiskWrites::table).stream()
+                .filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("the guest's disk has no partition '" + name + "'"));
+        return sha256(config.qemuImgBinary(), disk, p, config.runDir());
+    }
+
+    /** SHA-256 of partition {@code p}'s bytes in the qcow2 image {@code disk}, copied out raw into {@code scratch} and deleted. */
+    static String sha256(String qemuImg, Path disk, Partition p, Path scratch) {
+        Path raw = scratch.resolve(".partition-" + p.name() + "-" + System.nanoTime() + ".raw");
+        try {
+            Exec.run(List.of(qemuImg, "convert", "-U", "--image-opts", rangeOf(disk, p), "-O", "raw",
+                    raw.toAbsolutePath().toString()), TIMEOUT);
+            return SnapshotCache.sha256Now(raw);
+        } finally {
+            SnapshotCache.deleteTree(raw);
+        }
+    }
+
+    /**
+     * {@code qemu-img --image-opts} for partition {@code p} of the qcow2 image {@code disk}: the raw
+     * driver's window over it (commas in the path doubled, as QEMU's option syntax wants).
+     */
+    static String rangeOf(Path disk, Partition p) {
+        return "driver=raw,offset=" + p.start() + ",size=" + p.size() + ",file.driver=qcow2,file.file.driver=file,"
+                + "file.file.filename=" + disk.toAbsolutePath().toString().replace(",", ",,");
     }
 
     /** The names of the partitions {@code ranges} touch. */

@@ -280,6 +280,11 @@ public final class QemuVm implements AutoCloseable {
         return parts.disk.since();
     }
 
+    /** Whether partition {@code name} now holds the very bytes it has in {@code recipe}'s cached snapshot (false: none cached). */
+    public boolean partitionAsIn(SnapshotRecipe recipe, String name) {
+        return parts.snapshots.cachedDisk(recipe).map(d -> parts.disk.sha256In(d, name).equals(parts.disk.sha256Now(name))).orElse(false);
+    }
+
     /** Resets the machine (QMP {@code system_reset}): QEMU exits ({@code -no-reboot}) and a new one boots. */
     public void reset() {
         QmpClient client = qmp();

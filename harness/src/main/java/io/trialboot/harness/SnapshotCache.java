@@ -219,13 +219,22 @@ public final class SnapshotCache {
             String id = file.toAbsolutePath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis();
             String known = DIGESTS.get(id);
             if (known != null) return known;
+            String hex = sha256Now(file);
+            DIGESTS.put(id, hex);
+            return hex;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot hash " + file, e);
+        }
+    }
+
+    /** SHA-256 of {@code file} as it is now, never from the memo (a file that is rewritten in place). */
+    static String sha256Now(Path file) {
+        try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
                 in.transferTo(OutputStream.nullOutputStream());
             }
-            String hex = HexFormat.of().formatHex(md.digest());
-            DIGESTS.put(id, hex);
-            return hex;
+            return HexFormat.of().formatHex(md.digest());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot hash " + file, e);
         } catch (NoSuchAlgorithmException e) {

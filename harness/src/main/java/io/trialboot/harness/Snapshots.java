@@ -97,6 +97,12 @@ final class Snapshots {
         }
     }
 
+    /** The disk of {@code recipe}'s state in the cache, if a usable entry holds it for this VM (nothing runs its steps). */
+    Optional<Path> cachedDisk(SnapshotRecipe recipe) {
+        if (config.containerImage().isPresent()) return Optional.empty();
+        return config.snapshots().find(recipe.name(), key(recipe)).entry().map(SnapshotCache.Entry::disk);
+    }
+
     /** Kills the QEMU running now, if any: its state is about to be replaced. */
     private void powerOff() {
         if (lifecycle.process() != null && lifecycle.isRunning()) lifecycle.powerCut();

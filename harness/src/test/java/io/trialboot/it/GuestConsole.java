@@ -20,7 +20,7 @@ final class GuestConsole {
     /** The nx console's prompt (NxConsole.PROMPT), stripped: a partial line of its own after 300 ms of silence. */
     private static final String PROMPT = "trialboot#";
     private static final List<String> FORBIDDEN = List.of("Kernel panic", "Exception in thread");
-    private static final long POLL_MS = 100;
+    private static final long POLL_MS = 20;
     /** The first line OpenSBI prints on every power-on. */
     private static final String BANNER = "OpenSBI v";
     /** Every line stage 0 prints starts so: its marker, its warnings, {@code stage0: FATAL}. */

@@ -19,7 +19,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -53,8 +55,11 @@ final class PowerCutCampaign {
     private static final Duration STALL = Duration.ofSeconds(120);
     private static final Pattern SEQ = Pattern.compile("history: #([0-9]+) (\\S+) ?(.*)");
     private static final Pattern RELEASE = Pattern.compile("release=rel-([0-9.]+)@");
-    /** Re-hashes every bootable slot; each phase's starting state passed it before it was saved. */
+    /** Re-hashes every bootable slot; each phase's starting state passed it, or was proven to, before it was saved. */
     private static final String DEEP = "nx selfcheck --deep";
+    /** How each phase state after the first is checked before it is saved ({@link #checkState}): an input of its key. */
+    private static final String PROVEN = "nx selfcheck OK, with --deep unless every bootable slot is proven to hold"
+            + " bytes that passed it (unchanged since the parent state, or the same as in a checked phase state)";
     private static final Pattern STATUS_OK = Pattern.compile("host_status_[0-9]+\\.json: OK");
     /** Durable steps the console reports, and the history event each must have left. */
     private static final Map<Marker, String> DURABLE = Map.of(
@@ -80,6 +85,12 @@ final class PowerCutCampaign {
     private final Map<Phase, SnapshotRecipe> states;
     /** {@code nx status} and the history in each restored starting state (the same in every fork of it), asked once. */
     private final Map<BootBoundary.Restore, Start> atStart = new HashMap<>();
+    /**
+     * {@code nx status} in each phase state met so far: each bootable slot in it passed {@code nx
+     * selfcheck --deep} or was proven to ({@link #checkState}), so a slot with its bytes there and the
+     * same signed root passed too ({@link #rehashed}).
+     */
+    private final Map<SnapshotRecipe, StatusReply> checked = new LinkedHashMap<>();
 
     /** The device where a point starts: its status and its history lines. */
     private record Start(StatusReply status, List<String> history) {}
@@ -112,19 +123,22 @@ final class PowerCutCampaign {
         SnapshotRecipe idle = SnapshotRecipe.FACTORY_AT_CONSOLE.then("powercut-factory-checked", DEEP + " OK",
                 v -> requireOk(console.run(DEEP, APPLY), "the deep selfcheck of the factory image"));
         SnapshotRecipe switched = idle.then("powercut-v" + HEALTHY + "-switched", "nx update apply " + FULL
-                + " ends in await-confirm; " + DEEP + " OK", v -> {
+                + " ends in await-confirm; " + PROVEN, v -> {
+                    StatusReply parent = status();
                     require(applyFails(FULL), "install v" + HEALTHY + " for a trial");
-                    requireOk(console.run(DEEP, APPLY), "the deep selfcheck of v" + HEALTHY + " switched");
+                    checkState("v" + HEALTHY + " switched", parent);
                 });
         SnapshotRecipe confirmed = switched.then("powercut-v" + HEALTHY + "-confirmed", "nx reboot; settle in any boot;"
-                + " version " + HEALTHY + " with no trial; " + DEEP + " OK", v -> {
+                + " version " + HEALTHY + " with no trial; " + PROVEN, v -> {
+                    StatusReply parent = status();
                     confirmTheHealthyTrial();
-                    requireOk(console.run(DEEP, APPLY), "the deep selfcheck of v" + HEALTHY + " confirmed");
+                    checkState("v" + HEALTHY + " confirmed", parent);
                 });
         SnapshotRecipe deltaTrial = confirmed.then("powercut-delta-switched", "nx update apply " + DELTA
-                + " ends in await-confirm; " + DEEP + " OK", v -> {
+                + " ends in await-confirm; " + PROVEN, v -> {
+                    StatusReply parent = status();
                     require(applyFails(DELTA), "set up a trial to roll back");
-                    requireOk(console.run(DEEP, APPLY), "the deep selfcheck of the delta switched");
+                    checkState("the delta switched", parent);
                 });
         Map<Phase, SnapshotRecipe> m = new EnumMap<>(Phase.class);
         m.put(Phase.FULL_APPLY, idle);
@@ -154,29 +168,31 @@ final class PowerCutCampaign {
                 say("device bricked at point " + p.index() + ": campaign stopped");
                 return;
             }
-            say(String.format(java.util.Locale.ROOT, "point %d done in %.1f s", p.index(), (System.nanoTime() - t0) / 1e9));
+            say(String.format(Locale.ROOT, "point %d done in %.1f s", p.index(), (System.nanoTime() - t0) / 1e9));
         }
     }
 
     private boolean point(Point p) {
         current = p;
+        long t0 = System.nanoTime();
         Optional<StatusReply> start = Optional.empty();
         Duration bannerDelay = p.trigger().anchor() == CutPlan.Anchor.BANNER
                 ? stage0Time().multipliedBy(p.trigger().percent()).dividedBy(100) : p.trigger().delay();
         List<String> before;
         if (forks()) {
-            int from = console.mark();
-            vm.reach(states.get(p.phase()));
-            Optional<BootBoundary.Restore> restored = lastBoot(console.lines(from, console.mark()))
-                    .flatMap(BootBoundary::restore).filter(r -> r.snapshot().equals(states.get(p.phase()).name()));
-            Start s = restored.isPresent() ? atStart.computeIfAbsent(restored.get(), r -> new Start(status(), history()))
-                    : new Start(status(), history()); // reached by its steps just now: asked afresh
+            SnapshotRecipe switched = states.get(Phase.STAGE0_DECREMENT);
+            if (p.phase() == Phase.SWITCH && !checked.containsKey(switched) && plan.run(worker).stream()
+                    .anyMatch(q -> states.get(q.phase()).equals(switched))) {
+                startOf(switched); // the state this run needs anyway: what a cut after 'apply ok' is compared with
+            }
+            Start s = startOf(states.get(p.phase()));
             start = Optional.of(s.status());
             before = s.history();
         } else {
             prepare(p.phase());
             before = history();
         }
+        long reached = System.nanoTime();
         AtomicBoolean live = new AtomicBoolean(true);
         say(p.describe(plan.seed()));
         say("replay: -D" + CutPlan.SEED + "=" + plan.seed() + " -D" + CutPlan.POINTS + "=" + plan.points()
@@ -190,6 +206,7 @@ final class PowerCutCampaign {
             say("point " + p.index() + ": the trigger did not fire before the operation ended; cutting now");
             vm.powerCut();
         }
+        long cut = System.nanoTime();
         int cutAt = console.mark();
         List<ConsoleLine> beforeCut = console.lines(armedAt, cutAt);
         vm.restart();
@@ -200,9 +217,30 @@ final class PowerCutCampaign {
             fail(p, Kind.BRICK, e.getMessage());
             return false;
         }
+        long settled = System.nanoTime();
         List<String> after = check(p, start, before, beforeCut, console.lines(cutAt, ready + 1));
+        long checkedAt = System.nanoTime();
         retry(p, before, after);
+        say(String.format(Locale.ROOT, "point %d times: start %.1f s, operation to the cut %.1f s, cut to the"
+                + " console %.1f s, checks %.1f s, retry %.1f s", p.index(), (reached - t0) / 1e9, (cut - reached) / 1e9,
+                (settled - cut) / 1e9, (checkedAt - settled) / 1e9, (System.nanoTime() - checkedAt) / 1e9));
         return true;
+    }
+
+    /**
+     * Brings the device to {@code state} (restored, or made by its steps and saved) and returns its
+     * status and history there: asked once per restored snapshot (every fork of it is the same
+     * device), afresh when the steps ran just now.
+     */
+    private Start startOf(SnapshotRecipe state) {
+        int from = console.mark();
+        vm.reach(state);
+        Optional<BootBoundary.Restore> restored = lastBoot(console.lines(from, console.mark()))
+                .flatMap(BootBoundary::restore).filter(r -> r.snapshot().equals(state.name()));
+        Start s = restored.isPresent() ? atStart.computeIfAbsent(restored.get(), r -> new Start(status(), history()))
+                : new Start(status(), history());
+        checked.putIfAbsent(state, s.status());
+        return s;
     }
 
     /** The line that opened the last boot in {@code lines} (a banner or a restore line), if any. */
@@ -320,7 +358,7 @@ final class PowerCutCampaign {
                 wrong.add("trial " + t + " with active " + active + " and slot_" + t + "=" + st.state(t).text()));
         restart.stream().map(ConsoleLine::text).filter(t -> t.startsWith("stage0: ") && t.contains("mode=recovery"))
                 .findFirst().ifPresent(t -> wrong.add("stage 0 could not read boot control: " + t));
-        String selfcheckCommand = rehashed(p, start, st).isEmpty() ? "nx selfcheck" : DEEP;
+        String selfcheckCommand = rehashed("point " + p.index(), start, st).isEmpty() ? "nx selfcheck" : DEEP;
         List<String> selfcheck = console.run(selfcheckCommand, APPLY);
         if (selfcheck.stream().noneMatch(l -> STATUS_OK.matcher(l.strip()).matches())) {
             wrong.add(selfcheckCommand + ": " + selfcheck);
@@ -338,25 +376,39 @@ final class PowerCutCampaign {
 
     /**
      * The bootable slots whose bytes must be read back ({@code nx selfcheck --deep}) to know they
-     * verify. Not a slot that was bootable in the point's restored starting state (whose deep
-     * selfcheck passed before it was saved), still names the same signed verity root hash, and has not
-     * had a byte of its partition written since the restore: its bytes are those that passed. Every
-     * bootable slot when the point did not fork. docs/reliability.md, "What a forked point re-hashes".
+     * verify. Not a slot proven to hold bytes that passed that check and to name the same signed
+     * verity root hash: bootable in {@code start} (a state whose slots passed it: a phase state, restored or
+     * just made) with the same root and no byte of its partition written since the restore; or bootable with the
+     * same root in a phase state met before ({@link #checked}) whose snapshot holds the very bytes its
+     * partition holds now ({@link QemuVm#partitionAsIn}). Every bootable slot when there is no
+     * {@code start} (the point did not fork). docs/reliability.md, "What a forked point re-hashes".
      */
-    private List<Slot> rehashed(Point p, Optional<StatusReply> start, StatusReply now) {
+    private List<Slot> rehashed(String who, Optional<StatusReply> start, StatusReply now) {
         Set<String> written = start.isPresent() ? vm.partitionsWritten() : Set.of();
         List<Slot> rehash = new ArrayList<>();
         List<Slot> proven = new ArrayList<>();
+        List<String> same = new ArrayList<>();
         for (Slot s : Slot.values()) {
             if (!now.state(s).bootable()) continue;
-            boolean same = start.isPresent() && start.get().state(s).bootable() && verity(now, s).isPresent()
-                    && verity(now, s).equals(verity(start.get(), s)) && !written.contains("slot_" + s.letter());
-            (same ? proven : rehash).add(s);
+            String partition = "slot_" + s.letter();
+            if (start.isPresent() && sameImage(start.get(), now, s) && !written.contains(partition)) {
+                proven.add(s);
+                continue;
+            }
+            Optional<String> as = start.isEmpty() ? Optional.empty() : checked.entrySet().stream()
+                    .filter(e -> sameImage(e.getValue(), now, s) && vm.partitionAsIn(e.getKey(), partition))
+                    .map(e -> s + " as in " + e.getKey().name()).findFirst();
+            as.ifPresentOrElse(same::add, () -> rehash.add(s));
         }
-        say("point " + p.index() + ": " + (start.isPresent() ? "partitions written since the restore: " + written
-                : "not forked") + "; bootable slots re-hashed " + rehash + ", unchanged since their verified snapshot "
-                + proven);
+        say(who + ": " + (start.isPresent() ? "partitions written since the restore: " + written : "not forked")
+                + "; bootable slots re-hashed " + rehash + ", unchanged since their verified snapshot " + proven
+                + (same.isEmpty() ? "" : ", the same bytes as in a verified snapshot " + same));
         return rehash;
+    }
+
+    /** Slot {@code s} is bootable in {@code then} and names the same signed verity root there as {@code now}. */
+    private static boolean sameImage(StatusReply then, StatusReply now, Slot s) {
+        return then.state(s).bootable() && verity(now, s).isPresent() && verity(now, s).equals(verity(then, s));
     }
 
     private static Optional<Sha256> verity(StatusReply st, Slot s) {
@@ -482,6 +534,17 @@ final class PowerCutCampaign {
         if (why != null) throw new AssertionError("could not set up a trial to roll back: " + why);
     }
 
+    /**
+     * The check a phase state passes before it is saved: {@code nx selfcheck}, with {@code --deep}
+     * unless every bootable slot is proven ({@link #rehashed}) against {@code parent}, the status in
+     * the checked state the steps started from (the VM's overlay was made there or before it, so it
+     * holds every write since).
+     */
+    private void checkState(String what, StatusReply parent) {
+        String command = rehashed("the state " + what, Optional.of(parent), status()).isEmpty() ? "nx selfcheck" : DEEP;
+        requireOk(console.run(command, APPLY), command + " of " + what);
+    }
+
     // ---- nx ----
 
     /** Runs {@code nx selfcheck}, then {@code nx update apply}; null when it applied and switched, else why not. */
@@ -583,7 +646,7 @@ final class PowerCutCampaign {
     /** Notes a broken invariant of the current point and prints it at once (the table comes at the end). */
     private void fail(Point p, Kind kind, String why) {
         found.add(new CutTally.Failure(kind, why));
-        say("point " + p.index() + " FAILED (" + kind.name().toLowerCase(java.util.Locale.ROOT) + "): " + why);
+        say("point " + p.index() + " FAILED (" + kind.name().toLowerCase(Locale.ROOT) + "): " + why);
     }
 
     private void say(String line) {
