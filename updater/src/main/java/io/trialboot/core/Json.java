@@ -1,5 +1,6 @@
 package io.trialboot.core;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +12,17 @@ import java.util.Map;
  */
 public final class Json {
     private Json() {}
+
+    /** A state record's bytes: its object on one line, UTF-8, ending with a newline. */
+    public static byte[] line(Map<String, Object> record) {
+        return (write(record) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A state record's object, its bytes ({@code what}) checked against {@link Bounds#RECORD_BYTES} before parsing. */
+    public static Map<String, Object> parseRecord(String what, byte[] bytes) {
+        Bounds.check(what, bytes.length, Bounds.RECORD_BYTES);
+        return parseObject(new String(bytes, StandardCharsets.UTF_8));
+    }
 
     /** Encodes a value built from {@link Map}, {@link List}, {@link String}, {@link Number}, {@link Boolean} and null. */
     public static String write(Object value) {

@@ -5,7 +5,6 @@ import io.trialboot.core.Code;
 import io.trialboot.core.Json;
 import io.trialboot.core.StateFiles;
 import io.trialboot.core.TrialbootException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -66,11 +65,11 @@ public record CourtesyLease(long storageCapBytes, int snapshotLimit, long storag
         m.put("snapshot_limit", (long) snapshotLimit);
         m.put("storage_used_bytes", storageUsedBytes);
         m.put("snapshots_taken", (long) snapshotsTaken);
-        return (Json.write(m) + "\n").getBytes(StandardCharsets.UTF_8);
+        return Json.line(m);
     }
 
     static CourtesyLease decode(byte[] bytes) {
-        Map<String, Object> m = Json.parseObject(new String(bytes, StandardCharsets.UTF_8));
+        Map<String, Object> m = Json.parseRecord("courtesy lease", bytes);
         if (!List.copyOf(m.keySet()).equals(FIELDS) || !SCHEMA.equals(m.get("schema"))) {
             throw new TrialbootException(Code.MALFORMED_INPUT, FILE + " must be " + SCHEMA + " with fields " + FIELDS);
         }

@@ -1,10 +1,8 @@
 package io.trialboot.hoststate;
 
-import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.Json;
 import io.trialboot.core.TrialbootException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,12 +58,11 @@ public record DomainDescriptor(
         m.put("policy_hash", policyHash);
         m.put("current_snapshot", currentSnapshot);
         m.put("current_logseq", currentLogseq);
-        return (Json.write(m) + "\n").getBytes(StandardCharsets.UTF_8);
+        return Json.line(m);
     }
 
     public static DomainDescriptor decode(byte[] bytes) {
-        Bounds.check("domain.json", bytes.length, Bounds.RECORD_BYTES);
-        Map<String, Object> m = Json.parseObject(new String(bytes, StandardCharsets.UTF_8));
+        Map<String, Object> m = Json.parseRecord("domain.json", bytes);
         if (!List.copyOf(m.keySet()).equals(FIELDS)) {
             throw new TrialbootException(Code.MALFORMED_INPUT,
                     "domain.json fields must be " + FIELDS + ", found " + m.keySet());

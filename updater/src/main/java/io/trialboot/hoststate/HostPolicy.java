@@ -4,7 +4,6 @@ import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.Json;
 import io.trialboot.core.TrialbootException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,12 +66,11 @@ public record HostPolicy(int trialTries, long healthTimeoutMs, boolean allowSign
         m.put("allow_signed_downgrade", allowSignedDowngrade);
         m.put("courtesy_storage_cap_bytes", courtesyStorageCapBytes);
         m.put("courtesy_snapshot_limit", (long) courtesySnapshotLimit);
-        return (Json.write(m) + "\n").getBytes(StandardCharsets.UTF_8);
+        return Json.line(m);
     }
 
     public static HostPolicy decode(byte[] bytes) {
-        Bounds.check("host-policy", bytes.length, Bounds.RECORD_BYTES);
-        Map<String, Object> m = Json.parseObject(new String(bytes, StandardCharsets.UTF_8));
+        Map<String, Object> m = Json.parseRecord("host-policy", bytes);
         if (!List.copyOf(m.keySet()).equals(FIELDS) || !SCHEMA.equals(m.get("schema"))
                 || !(m.get("allow_signed_downgrade") instanceof Boolean downgrade)) {
             throw new TrialbootException(Code.MALFORMED_INPUT, "host-policy must be " + SCHEMA + " with fields " + FIELDS);

@@ -1,6 +1,5 @@
 package io.trialboot.hoststate;
 
-import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.Json;
 import io.trialboot.core.Sha256;
@@ -8,7 +7,6 @@ import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Version;
 import io.trialboot.verity.VerityParams;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -130,12 +128,11 @@ public record SlotSnapshot(Slot slot, Version version, Sha256 imageDigest, long 
         }
         m.put("segments", segs);
         m.put("verity", verity.map(SlotSnapshot::verityMap).orElse(null));
-        return (Json.write(m) + "\n").getBytes(StandardCharsets.UTF_8);
+        return Json.line(m);
     }
 
     public static SlotSnapshot decode(byte[] bytes) {
-        Bounds.check("snapshot record", bytes.length, Bounds.RECORD_BYTES);
-        Map<String, Object> m = Json.parseObject(new String(bytes, StandardCharsets.UTF_8));
+        Map<String, Object> m = Json.parseRecord("snapshot record", bytes);
         if (!List.copyOf(m.keySet()).equals(FIELDS) || !SCHEMA.equals(m.get("schema"))
                 || !(m.get("segments") instanceof List<?> segs)) {
             throw new TrialbootException(Code.MALFORMED_INPUT, "snapshot record must be " + SCHEMA + " with " + FIELDS);

@@ -7,7 +7,6 @@ import io.trialboot.core.StateFiles;
 import io.trialboot.core.StateWriter;
 import io.trialboot.core.TrialbootException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,12 +53,11 @@ public record HostStatus(long n, String buildId, List<String> failures, List<Str
         m.put("status", ok() ? "OK" : "FAIL");
         m.put("failures", failures);
         m.put("checked", checked);
-        return (Json.write(m) + "\n").getBytes(StandardCharsets.UTF_8);
+        return Json.line(m);
     }
 
     public static HostStatus decode(byte[] bytes) {
-        Bounds.check("host status", bytes.length, Bounds.RECORD_BYTES);
-        Map<String, Object> m = Json.parseObject(new String(bytes, StandardCharsets.UTF_8));
+        Map<String, Object> m = Json.parseRecord("host status", bytes);
         if (!SCHEMA_VERSION.equals(m.get("schemaVersion"))
                 || !m.keySet().equals(Set.of("schemaVersion", "buildId", "n", "status", "failures", "checked"))) {
             throw new TrialbootException(Code.MALFORMED_INPUT, "host status must be " + SCHEMA_VERSION);

@@ -1,10 +1,8 @@
 package io.trialboot.records;
 
-import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.Json;
 import io.trialboot.core.TrialbootException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,7 +115,7 @@ public record UpdateReceipt(
         m.put("installStatus", installStatus.name());
         m.put("switchOutcome", switchOutcome.name());
         m.put("logSeq", logSeq);
-        return (Json.write(m) + "\n").getBytes(StandardCharsets.UTF_8);
+        return Json.line(m);
     }
 
     /**
@@ -125,8 +123,7 @@ public record UpdateReceipt(
      * empty, so it is never used to assert current invariants. Anything else malformed throws.
      */
     public static Optional<UpdateReceipt> decode(byte[] bytes) {
-        Bounds.check("receipt", bytes.length, Bounds.RECORD_BYTES);
-        Map<String, Object> m = Json.parseObject(new String(bytes, StandardCharsets.UTF_8));
+        Map<String, Object> m = Json.parseRecord("receipt", bytes);
         if (!m.containsKey("schemaVersion") || !(m.get("buildId") instanceof String)) {
             return Optional.empty();
         }
