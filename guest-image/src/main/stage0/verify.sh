@@ -21,21 +21,13 @@
 # each openssl run loads libcrypto. Roots are decoded by base64, each file is read once by od and
 # one awk, key ids come from one sha256sum per key set, and lookups are the shell's own.
 
-VF_SALT=@VERITY_SALT@
-VF_ADMISSION_SCHEMA=@ADMISSION_SCHEMA@
-VF_MANIFEST_SCHEMA=@MANIFEST_SCHEMA@
-VF_DOMAIN=@DOMAIN@
-# trialboot.sig/1, exactly as SignatureFile.encode writes it: the head up to the array, then per
-# entry the bytes before the 8-byte key id and between it and the 64-byte signature.
-VF_SIG_HEAD=@SIG_HEAD@
-VF_SIG_KEY=@SIG_KEY@
-VF_SIG_SIG=@SIG_SIG@
-# Bounds (io.trialboot.core.Bounds): documents, signature files, key files, keys.
-VF_DOC_BYTES=@DOC_BYTES@
-VF_SIG_BYTES=@SIG_BYTES@
-VF_KEY_FILE_BYTES=@KEY_FILE_BYTES@
-VF_KEYS=@KEYS@
-VF_SIGNATURES=@SIGNATURES@
+# The constants, VF_<NAME>='<value>' lines rendered at build time (VerifyScript.constants): the
+# product's verity salt (VF_VERITY_SALT), the schema ids, the domain, trialboot.sig/1 exactly as
+# SignatureFile.encode writes it (VF_SIG_HEAD, the head up to the array, then per entry
+# VF_SIG_KEY, the bytes before the 8-byte key id, and VF_SIG_SIG, between it and the 64-byte
+# signature) and the bounds of io.trialboot.core.Bounds (documents, signature files, key files,
+# keys, signatures).
+@CONSTANTS@
 # DER SubjectPublicKeyInfo of an Ed25519 key, before its 32 raw bytes.
 VF_SPKI=302a300506032b6570032100
 
@@ -393,7 +385,7 @@ vf_rooth:.verity.root_hash:b" || return 1
     [ "$vf_alg" = sha256 ] && [ "$vf_dbs" = 4096 ] && [ "$vf_hbs" = 4096 ] && [ ${#vf_salt} -eq 64 ] && [ ${#vf_rooth} -eq 64 ] \
         && [ "$vf_data" -gt 0 ] && [ $((vf_data % 4096)) -eq 0 ] && [ "$vf_tree" -ge "$vf_data" ] && [ $((vf_tree % 4096)) -eq 0 ] \
         || { vf_fail SCHEMA_VIOLATION "verity map: $vf_alg, blocks $vf_dbs/$vf_hbs, data $vf_data at tree $vf_tree, salt and root of 32 bytes"; return 1; }
-    [ "$vf_salt" = "$VF_SALT" ] || { vf_fail VERITY_SALT_MISMATCH "the signed salt is not the product's"; return 1; }
+    [ "$vf_salt" = "$VF_VERITY_SALT" ] || { vf_fail VERITY_SALT_MISMATCH "the signed salt is not the product's"; return 1; }
     vf_blocks=$((vf_data / 4096))
     # The top hash block (the data block itself when there is one): sha256(salt || block) is the root.
     if [ $vf_blocks -eq 1 ]; then vf_top=0; else vf_top=$((vf_tree / 4096)); fi

@@ -39,7 +39,8 @@ final class Initramfs {
     private Initramfs() {}
 
     /**
-     * @param modules    loaded on every boot, in this order
+     * @param modules    loaded on every boot, in this order: {@link KernelModules#BACKGROUND}'s
+     *                   stream in the background, the others in the foreground
      * @param usbModules loaded after them when the machine has an xHCI controller
      * @param roots      the anchored roots: file name ({@code <name>.pub}) to PEM SPKI bytes
      * @param tools      {@link Stage0Tools#files}: initramfs path to bytes
@@ -58,10 +59,13 @@ final class Initramfs {
         cpio.charDevice("dev/console", 5, 1);
         cpio.file("bin/busybox", read(busybox), 0755);
         APPLETS.forEach(a -> cpio.symlink("bin/" + a, "busybox"));
-        addModules(cpio, "lib/modules/load-order", modules);
+        List<KernelModules.Module> background = KernelModules.stream(modules, KernelModules.BACKGROUND);
+        addModules(cpio, "lib/modules/load-order", modules.stream().filter(m -> !background.contains(m)).toList());
+        addModules(cpio, "lib/modules/load-order-late", background);
         addModules(cpio, "lib/modules/load-order-usb", usbModules);
         cpio.file("init", renderInit(readString(stage0Sources.resolve("init"))).getBytes(StandardCharsets.UTF_8), 0755);
         cpio.file("bootselect.sh", read(stage0Sources.resolve("bootselect.sh")), 0644);
+        cpio.file("modules.sh", read(stage0Sources.resolve("modules.sh")), 0644);
         cpio.file(VerifyScript.FILE, VerifyScript.render(readString(stage0Sources.resolve(VerifyScript.FILE)))
                 .getBytes(StandardCharsets.UTF_8), 0644);
         new TreeMap<>(tools).forEach((path, bytes) -> cpio.file(path, bytes, 0755));

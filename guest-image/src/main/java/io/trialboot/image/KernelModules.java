@@ -30,6 +30,11 @@ final class KernelModules {
     static final List<String> USB_MEDIA = List.of("xhci-pci", "usb-storage", "sd_mod");
     static final List<String> NEEDED = List.of("virtio_mmio", "virtio_blk", "virtio-rng", "squashfs", "crc32c_generic", "libcrc32c", "ext4",
             "dm-verity");
+    /**
+     * Of {@link #NEEDED}, what stage 0 loads in the background (stage0/modules.sh) while it loads
+     * the state partition's modules and mounts it: the slot mapping's and entropy.
+     */
+    static final List<String> BACKGROUND = List.of("virtio-rng", "squashfs", "dm-verity");
 
     record Module(String name, byte[] elf) {}
 
@@ -44,8 +49,43 @@ final class KernelModules {
         return new ArrayList<>(loaded.values());
     }
 
+    /**
+     * The modules of {@code names} and their dependencies, out of {@code modules} (which
+     * {@link #resolve} ordered): loaded in a stream of their own beside the others. Fails when a
+     * module left out depends on one of them: the two streams would race.
+     */
+    static List<Module> stream(List<Module> modules, List<String> names) {
+        Map<String, Module> byKey = new LinkedHashMap<>();
+        modules.forEach(m -> byKey.put(key(m.name()), m));
+        Set<String> in = new LinkedHashSet<>();
+        List<String> todo = new ArrayList<>(names);
+        while (!todo.isEmpty()) {
+            String k = key(todo.remove(todo.size() - 1));
+            Module m = byKey.get(k);
+            if (m == null) {
+                throw new ImageBuildException("kernel module " + k + " is not among the modules loaded: " + byKey.keySet());
+            }
+            if (in.add(k)) {
+                todo.addAll(depends(m.elf()));
+            }
+        }
+        for (Module m : modules) {
+            for (String dep : depends(m.elf())) {
+                if (!in.contains(key(m.name())) && in.contains(key(dep))) {
+                    throw new ImageBuildException("kernel module " + m.name() + " depends on " + dep
+                            + ", which loads in the other stream");
+                }
+            }
+        }
+        return modules.stream().filter(m -> in.contains(key(m.name()))).toList();
+    }
+
+    private static String key(String name) {
+        return name.replace('-', '_');
+    }
+
     private static void add(String name, Map<String, Path> index, Map<String, Module> out, Set<String> path) {
-        String key = name.replace('-', '_');
+        String key = key(name);
         if (out.containsKey(key)) {
             return;
         }
@@ -67,7 +107,7 @@ final class KernelModules {
         Map<String, Path> index = new LinkedHashMap<>();
         try (Stream<Path> s = Files.walk(modulesRoot)) {
             s.filter(p -> p.toString().endsWith(".ko.xz") || p.toString().endsWith(".ko")).sorted().forEach(p -> index.put(
-                    p.getFileName().toString().replaceAll("\\.ko(\\.xz)?$", "").replace('-', '_'), p));
+                    key(p.getFileName().toString().replaceAll("\\.ko(\\.xz)?$", "")), p));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -28,15 +28,20 @@ final class VerifyScript {
 
     private VerifyScript() {}
 
+    /** The script with its {@code @CONSTANTS@} line replaced by one {@code VF_<NAME>='<value>'} line per constant. */
     static String render(String template) {
-        String out = template;
-        for (Map.Entry<String, String> e : constants().entrySet()) {
-            String placeholder = "@" + e.getKey() + "@";
-            if (!out.contains(placeholder)) {
-                throw new ImageBuildException(FILE + " has no " + placeholder);
-            }
-            out = out.replace(placeholder, e.getValue());
+        String placeholder = "@CONSTANTS@";
+        if (!template.contains(placeholder)) {
+            throw new ImageBuildException(FILE + " has no " + placeholder);
         }
+        StringBuilder lines = new StringBuilder();
+        constants().forEach((name, value) -> {
+            if (value.contains("'")) {
+                throw new ImageBuildException(FILE + " constant " + name + " holds a quote: " + value);
+            }
+            lines.append(lines.isEmpty() ? "" : "\n").append("VF_").append(name).append("='").append(value).append('\'');
+        });
+        String out = template.replace(placeholder, lines);
         if (out.contains("@")) {
             throw new ImageBuildException(FILE + " has a placeholder left: " + out.substring(out.indexOf('@')));
         }

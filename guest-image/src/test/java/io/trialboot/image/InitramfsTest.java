@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,11 +33,17 @@ class InitramfsTest {
     void theInitramfsIsAPlainCpioArchiveWithTheAnchoredRoots(@TempDir Path dir) throws Exception {
         Path busybox = Files.writeString(dir.resolve("busybox"), "busybox");
         Path out = dir.resolve("initrd.img");
-        Initramfs.build(Path.of("src/main/stage0"), busybox, List.of(), List.of(),
+        List<KernelModules.Module> modules = Stream.concat(Stream.of("ext4"), KernelModules.BACKGROUND.stream())
+                .map(m -> new KernelModules.Module(m, ("\0name=" + m + "\0depends=\0").getBytes(StandardCharsets.US_ASCII)))
+                .toList();
+        Initramfs.build(Path.of("src/main/stage0"), busybox, modules, List.of(),
                 Map.of("root.pub", "pem".getBytes(StandardCharsets.US_ASCII)), Map.of(), out);
         String text = Files.readString(out, StandardCharsets.ISO_8859_1);
         assertTrue(text.startsWith("070701"), "newc, not compressed: the kernel unpacks it under emulation");
         assertTrue(text.contains(Initramfs.ROOTS_DIR + "/root.pub"), "the anchored root");
+        assertTrue(text.matches("(?s).*lib/modules/load-order\0+ext4\n.*"), "the foreground order");
+        assertTrue(text.matches("(?s).*lib/modules/load-order-late\0+" + String.join("\n", KernelModules.BACKGROUND) + "\n.*"),
+                "the background order");
     }
 
     @Test
