@@ -62,7 +62,7 @@ public final class HostileDevice {
             Files.createSymbolicLink(media.resolve("updates"), updates.toAbsolutePath());
             paths = new GuestPaths(state, Files.createDirectories(dir.resolve("run")),
                     dir.resolve("release"), dir.resolve("system.nxs"), media, dir.resolve("cmdline"), dir.resolve("slot-a"),
-                    dir.resolve("slot-b"));
+                    dir.resolve("slot-b"), dir.resolve("sys/block"));
             Files.copy(factoryImage, paths.slotA());
             size(paths.slotA(), slotBytes);
             size(paths.slotB(), slotBytes);

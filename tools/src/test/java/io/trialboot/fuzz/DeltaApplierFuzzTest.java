@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.trialboot.core.Sha256;
+import io.trialboot.delta.BaseImage;
 import io.trialboot.delta.DeltaApplier;
 import io.trialboot.delta.DeltaHeader;
 import io.trialboot.device.MemoryBlockDevice;
@@ -15,7 +16,8 @@ import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
- * {@link DeltaApplier#apply} over the fixed {@link SeedCorpus#deltaBase()} in memory: header,
+ * {@link DeltaApplier#apply} over the fixed {@link SeedCorpus#deltaBase()} in memory, once hashed and
+ * once as a verified base (as if read through its dm-verity mapping, its signed image the base): header,
  * LZMA2 stream and operations (COPY, ADD, LITERAL, ZERO in windows). The release signs the input
  * itself and the target its header names (a release that signs whatever the delta claims), so the
  * fuzzer gets past the file's digest check to the operation stream; the applier's own checks (inside
@@ -38,10 +40,15 @@ class DeltaApplierFuzzTest {
         if (header == null) {
             return;
         }
+        applyOver(input, header, BaseImage.hashed(MemoryBlockDevice.of(BASE, BASE.length)));
+        applyOver(input, header, BaseImage.verified(MemoryBlockDevice.of(BASE, BASE.length), BASE_IMAGE));
+    }
+
+    private static void applyOver(byte[] input, DeltaHeader header, BaseImage base) throws Exception {
         SlotImage target = header.target();
         MemoryBlockDevice out = new MemoryBlockDevice(TARGET_DEVICE_BYTES);
         Oracle.outcome(() -> DeltaApplier.apply(new ByteArrayInputStream(input), new SlotImage(Sha256.of(input),
-                input.length), MemoryBlockDevice.of(BASE, BASE.length), out, BASE_IMAGE, target, signedTree(header))).ifPresent(written -> {
+                input.length), base, out, BASE_IMAGE, target, signedTree(header))).ifPresent(written -> {
                     ByteBuffer back = ByteBuffer.allocate((int) target.size());
                     out.read(0, back);
                     assertEquals(target.digest(), Sha256.of(back.array()), "the device does not hold the target");

@@ -87,7 +87,7 @@ final class GuestRig implements AutoCloseable {
         Path run = Files.createTempDirectory(Path.of("/tmp"), "tb-g"); // Unix socket paths are short
         paths = new GuestPaths(root.resolve("state"), run, root.resolve("slot/etc/trialboot-release"),
                 root.resolve("slot/system/system.nxs"), root.resolve("media"), root.resolve("cmdline"),
-                root.resolve("vda2"), root.resolve("vda3"));
+                root.resolve("vda2"), root.resolve("vda3"), root.resolve("sys/block"));
         Files.createDirectories(paths.release().getParent());
         Files.createDirectories(paths.systemSet().getParent());
         HostStateTree.create(paths.state(), "guest-rig");

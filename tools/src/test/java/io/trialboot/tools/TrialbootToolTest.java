@@ -154,7 +154,7 @@ class TrialbootToolTest {
         Result broken = run("verify", "--state", p(state), "--updates", p(updates), "--base", p(in.resolve("base.img")),
                 p(manifest));
         assertEquals(1, broken.status());
-        assertTrue(broken.out().startsWith("DENY MALFORMED_INPUT: .nxdelta ends inside the 96-byte header"), broken.out());
+        assertTrue(broken.out().startsWith("DENY MALFORMED_INPUT: .nxdelta ends inside the 104-byte header"), broken.out());
         Result noBase = run("verify", "--state", p(state), "--updates", p(built.resolve("updates")),
                 p(built.resolve("updates/manifests/1.1.0.nxm")));
         assertEquals(1, noBase.status());

@@ -22,7 +22,7 @@ import org.tukaani.xz.LZMA2InputStream;
 import org.tukaani.xz.UnsupportedOptionsException;
 
 /**
- * Guest side: applies an {@code .nxdelta} (format version 2) reading the active slot and writing
+ * Guest side: applies an {@code .nxdelta} (format version 3) reading the active slot and writing
  * the inactive one, streaming, with memory bounded independent of image size: the delta file (at
  * most {@link Bounds#DELTA_BYTES}), one base chunk, one output buffer and the LZMA2 dictionary (at
  * most {@link #DECODER_LIMIT_KIB} KiB), plus the dm-verity tree a data-only delta rebuilds.
@@ -32,10 +32,12 @@ import org.tukaani.xz.UnsupportedOptionsException;
  * base and target the signed release names; every window must stay inside both images and the
  * bounds before it runs; the stream must end exactly at the target size (a data-only delta: at the
  * signed tree offset, after which the tree rebuilt from the data written is written). The base is
- * read once, hashed as its copies are served ({@link BaseReader}); the target is written into the
+ * read once ({@link BaseReader}): hashed as its copies are served, or read through the active
+ * slot's dm-verity mapping after its signed image was found to be the delta's base
+ * ({@link BaseImage}); the target is written into the
  * inactive slot, which the caller has marked invalid, and hashed as it is written
  * ({@link CheckedWrite}; a data-only delta instead feeds the data to the verity tree it rebuilds).
- * After the fsync the base digest must match ({@link Code#DELTA_BASE_MISMATCH}), and only then is
+ * After the fsync a hashed base's digest must match ({@link Code#DELTA_BASE_MISMATCH}), and only then is
  * the target's digest (a data-only delta: the rebuilt verity root) compared with the signed one and
  * the slot read back ({@link Code#APPLY_DIGEST_MISMATCH}): nothing of the target is trusted before
  * the base was proven to be the one the delta was made from.
@@ -47,15 +49,22 @@ public final class DeltaApplier {
 
     private DeltaApplier() {}
 
+    /** {@link #apply(InputStream, SlotImage, BaseImage, BlockDevice, SlotImage, SlotImage, Optional)} over a hashed base. */
+    public static Sha256 apply(InputStream delta, SlotImage artifact, BlockDevice source, BlockDevice target,
+            SlotImage expectedBase, SlotImage expectedTarget, Optional<VerityParams> verity) throws IOException {
+        return apply(delta, artifact, BaseImage.hashed(source), target, expectedBase, expectedTarget, verity);
+    }
+
     /**
      * Applies the delta file read from {@code delta}, whose signed size and digest are
      * {@code artifact}, and returns the digest of the image the slot now holds: {@code expectedTarget}'s,
      * proven by the digest of the bytes written or, for a data-only delta, by the signed verity root
      * of the data written (or this throws). {@code verity} is the release's signed verity
      * parameters: a data-only delta needs them, to rebuild the tree and check its root. The target
-     * is fsynced before it is read back.
+     * is fsynced before it is read back. {@code base} is proven to be {@code expectedBase} by its
+     * digest after the operations (hashed) or by its signed image before them (verified).
      */
-    public static Sha256 apply(InputStream delta, SlotImage artifact, BlockDevice source, BlockDevice target,
+    public static Sha256 apply(InputStream delta, SlotImage artifact, BaseImage base, BlockDevice target,
             SlotImage expectedBase, SlotImage expectedTarget, Optional<VerityParams> verity) throws IOException {
         byte[] file = verified(delta, artifact);
         InputStream in = new ByteArrayInputStream(file);
@@ -73,34 +82,30 @@ public final class DeltaApplier {
             throw new TrialbootException(Code.APPLY_SIZE_MISMATCH, "target image of " + h.target().size()
                     + " bytes does not fit " + target + " (" + target.size() + " bytes)");
         }
-        if (h.source().size() > source.size()) {
-            throw new TrialbootException(Code.DELTA_BASE_MISMATCH, "base image of " + h.source().size()
-                    + " bytes is larger than the active slot " + source);
-        }
+        base.check(h);
         if (h.dictBytes() > DECODER_LIMIT_KIB * 1024) {
             throw new TrialbootException(Code.HOST_INPUT_OVERSIZE, ".nxdelta needs a " + h.dictBytes()
                     + "-byte LZMA2 dictionary, over the bound of " + DECODER_LIMIT_KIB + " KiB");
         }
         Optional<VerityParams> rebuilt = h.dataOnly() ? Optional.of(signedTree(verity, h.target())) : Optional.empty();
         CheckedWrite out = h.dataOnly() ? CheckedWrite.withoutDigest(target) : new CheckedWrite(target);
-        try (Offload offload = new Offload(BUFFER)) {
-            return run(in, h, source, out, offload, rebuilt);
+        try (BaseReader reader = new BaseReader(base, h, BUFFER)) {
+            return run(in, h, reader, out, rebuilt);
         }
     }
 
     /**
-     * Runs the operations and the checks after them (steps 3 to 5 of docs/delta.md). The base is
-     * hashed on the {@link Offload} thread; the applying thread hashes what it writes, once: the
-     * target's digest, or for a data-only delta the data's verity tree, whose signed root then
-     * proves the whole image (the tree is a function of the data), so no digest of the target is taken.
+     * Runs the operations and the checks after them (steps 3 to 5 of docs/delta.md). A hashed base
+     * is hashed on a second thread ({@link BaseReader}); the applying thread hashes what it writes,
+     * once: the target's digest, or for a data-only delta the data's verity tree, whose signed root
+     * then proves the whole image (the tree is a function of the data), so no digest of the target is taken.
      */
-    private static Sha256 run(InputStream in, DeltaHeader h, BlockDevice source, CheckedWrite out, Offload offload,
+    private static Sha256 run(InputStream in, DeltaHeader h, BaseReader base, CheckedWrite out,
             Optional<VerityParams> rebuilt) throws IOException {
         Optional<VerityTree.Builder> tree = rebuilt.map(v -> new VerityTree.Builder(v.dataSize(), v.treeOffset(), v.salt()));
         long streamed = rebuilt.map(VerityParams::treeOffset).orElse(h.target().size());
-        BaseReader base = new BaseReader(source, h.source().size(), BUFFER, offload);
         try {
-            new OpApplier(base, h.source().size(), out, tree.<OpApplier.Tap>map(t -> t::update).orElse(OpApplier.Tap.NONE),
+            new OpApplier(base, h.sourceData(), out, tree.<OpApplier.Tap>map(t -> t::update).orElse(OpApplier.Tap.NONE),
                     streamed, BUFFER).run(new LZMA2InputStream(in, h.dictBytes()));
         } catch (CorruptedInputException | UnsupportedOptionsException | EOFException e) {
             throw DeltaHeader.malformed("operation stream is corrupt or truncated: " + e);
@@ -111,9 +116,9 @@ public final class DeltaApplier {
         VerityParams built = tree.isPresent() ? writeTree(tree.get(), out) : null;
         Sha256 written = built == null ? out.digest() : null;
         out.sync();
-        Sha256 read = base.finish();
-        if (!read.equals(h.source().digest())) {
-            throw new TrialbootException(Code.DELTA_BASE_MISMATCH, "the active slot holds " + read.shortHex()
+        Optional<Sha256> read = base.finish();
+        if (read.isPresent() && !read.get().equals(h.source().digest())) {
+            throw new TrialbootException(Code.DELTA_BASE_MISMATCH, "the active slot holds " + read.get().shortHex()
                     + ", the delta applies to " + h.source().digest().shortHex() + "; the inactive slot stays invalid");
         }
         if (built != null && !built.equals(rebuilt.get())) {
@@ -174,7 +179,7 @@ public final class DeltaApplier {
         return file;
     }
 
-    private static String describe(SlotImage i) {
+    static String describe(SlotImage i) {
         return i.digest().shortHex() + " (" + i.size() + " bytes)";
     }
 }

@@ -13,16 +13,18 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The fixed 96-byte header of an {@code .nxdelta} file (see {@code docs/delta.md}): the image the
- * delta applies to and the image it produces, both by digest and size, and the dictionary size of
- * the raw LZMA2 operation stream that follows, and its kind: whether the stream makes the whole
- * target, or its data only (the device recomputes the dm-verity tree after it). Big-endian. Only
- * format version 2 is read: a version 1 delta (xz-framed, without ADD) is refused with
+ * The fixed 104-byte header of an {@code .nxdelta} file (see {@code docs/delta.md}): the image the
+ * delta applies to and the image it produces, both by digest and size, how many of the base's first
+ * bytes its operations read ({@code sourceData}: the base's data when the base carries a dm-verity
+ * tree, so the device can serve them through its verity mapping, which ends where the tree starts),
+ * the dictionary size of the raw LZMA2 operation stream that follows, and its kind: whether the
+ * stream makes the whole target, or its data only (the device recomputes the dm-verity tree after
+ * it). Big-endian. Only format version 3 is read: versions 1 and 2 are refused with
  * {@link Code#SCHEMA_MISMATCH}.
  */
-public record DeltaHeader(int dictBytes, SlotImage source, SlotImage target, boolean dataOnly) {
+public record DeltaHeader(int dictBytes, SlotImage source, long sourceData, SlotImage target, boolean dataOnly) {
     static final byte[] MAGIC = {'N', 'X', 'D', 'E', 'L', 'T', 'A', 0};
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     /** The operations make the whole raw slot image. */
     static final int KIND_RAW_IMAGE = 1;
     /**
@@ -34,11 +36,15 @@ public record DeltaHeader(int dictBytes, SlotImage source, SlotImage target, boo
     static final int CODEC_LZMA2 = 2;
     /** The smallest LZMA2 dictionary. */
     static final int MIN_DICT_BYTES = 4096;
-    public static final int BYTES = 96;
+    public static final int BYTES = 104;
 
     public DeltaHeader {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(target, "target");
+        if (sourceData <= 0 || sourceData > source.size()) {
+            throw new IllegalArgumentException("operations reading " + sourceData + " bytes of a " + source.size()
+                    + "-byte base");
+        }
         if (dictBytes < MIN_DICT_BYTES) {
             throw new IllegalArgumentException("LZMA2 dictionary of " + dictBytes + " bytes, under " + MIN_DICT_BYTES);
         }
@@ -50,6 +56,7 @@ public record DeltaHeader(int dictBytes, SlotImage source, SlotImage target, boo
                 .put((byte) CODEC_LZMA2).putInt(dictBytes);
         b.putLong(source.size()).put(source.digest().bytes());
         b.putLong(target.size()).put(target.digest().bytes());
+        b.putLong(sourceData);
         return b.array();
     }
 
@@ -81,8 +88,9 @@ public record DeltaHeader(int dictBytes, SlotImage source, SlotImage target, boo
         int dictBytes = b.getInt();
         SlotImage source = image(b, "source");
         SlotImage target = image(b, "target");
+        long sourceData = b.getLong();
         try {
-            return new DeltaHeader(dictBytes, source, target, kind == KIND_VERITY_DATA);
+            return new DeltaHeader(dictBytes, source, sourceData, target, kind == KIND_VERITY_DATA);
         } catch (IllegalArgumentException e) {
             throw malformed(e.getMessage());
         }

@@ -1,10 +1,9 @@
 package io.trialboot.guest;
 
 import io.trialboot.bootctl.BootControlFile;
-import io.trialboot.core.Slot;
 import io.trialboot.device.SlotDevices;
+import io.trialboot.device.VerityMappings;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * Where the guest services find things. Defaults are the guest's paths; host tests point them at
@@ -18,13 +17,16 @@ import java.util.Map;
  * @param cmdline   the kernel command line ({@code /proc/cmdline})
  * @param slotA     slot a's block device
  * @param slotB     slot b's block device
+ * @param sysBlock  the kernel's list of block devices ({@code /sys/block}), where the dm-verity mapping
+ *                  stage 0 made of the booted slot is found ({@link VerityMappings}; its node is in
+ *                  {@code mapper/} beside the slots' devices)
  */
 public record GuestPaths(Path state, Path run, Path release, Path systemSet, Path media, Path cmdline, Path slotA,
-        Path slotB) {
+        Path slotB, Path sysBlock) {
     public static GuestPaths guest() {
         return new GuestPaths(Path.of("/state"), Path.of("/run/trialboot"), Path.of("/etc/trialboot-release"),
                 Path.of("/opt/trialboot/system/system.nxs"), Path.of("/media"), Path.of("/proc/cmdline"),
-                Path.of("/dev/vda2"), Path.of("/dev/vda3"));
+                Path.of("/dev/vda2"), Path.of("/dev/vda3"), Path.of("/sys/block"));
     }
 
     public Path bootControl() {
@@ -53,6 +55,6 @@ public record GuestPaths(Path state, Path run, Path release, Path systemSet, Pat
     }
 
     SlotDevices slotDevices() {
-        return SlotDevices.of(Map.of(Slot.A, slotA, Slot.B, slotB));
+        return SlotDevices.withMappings(new VerityMappings(sysBlock, slotA.resolveSibling("mapper"), slotA, slotB));
     }
 }

@@ -6,16 +6,18 @@ import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
+import io.trialboot.delta.BaseImage;
 import io.trialboot.delta.DeltaApplier;
 import io.trialboot.device.BlockDevice;
 import io.trialboot.device.SlotDevices;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 
 /**
  * The bytes of an install: a full image streamed into the target slot, or a delta applied from
- * the active slot by {@link DeltaApplier} (which checks the delta file's signed digest before
- * parsing it, and reads the target back).
+ * the active slot ({@link ActiveBase}) by {@link DeltaApplier} (which checks the delta file's
+ * signed digest before parsing it, and reads the target back).
  */
 final class SlotWrite {
     private Sha256 observed;
@@ -29,7 +31,7 @@ final class SlotWrite {
      * Writes {@code r}'s image into {@code target}; returns the digest of what the slot now holds.
      * Media that cannot be read is {@code HOST_IO_ERROR}.
      */
-    Sha256 run(SlotDevices slots, InstallPlan r, Slot target, Slot active, InputStream artifact,
+    Sha256 run(SlotDevices slots, Path stateRoot, InstallPlan r, Slot target, Slot active, InputStream artifact,
             Progress.Listener progress) {
         try (BlockDevice dev = slots.open(target, true)) {
             BlockDevice out = Progress.reporting(dev, target, r.target().size(), Progress.STEP_BYTES, progress);
@@ -37,8 +39,9 @@ final class SlotWrite {
                 observed = FullApply.write(artifact, out, r.target());
                 return observed;
             }
-            try (BlockDevice source = slots.open(active, false)) {
-                observed = DeltaApplier.apply(artifact, r.artifact(), source, out, r.base().orElseThrow(), r.target(),
+            BaseImage base = ActiveBase.open(slots, stateRoot, active);
+            try (BlockDevice source = base.device()) {
+                observed = DeltaApplier.apply(artifact, r.artifact(), base, out, r.base().orElseThrow(), r.target(),
                         r.verity());
             }
             return observed;

@@ -165,7 +165,7 @@ public final class UpdateEngine {
         try {
             // while the slot is invalid: stage 0 tries it only once it is verified, by then with its own manifest
             r.kept().ifPresent(k -> SlotManifests.keep(tree.writer(), tree.root().getParent(), target, k));
-            Sha256 observed = write.run(slots, r, target, bc.active(), artifact, progress);
+            Sha256 observed = write.run(slots, tree.root().getParent(), r, target, bc.active(), artifact, progress);
             long seq = history.lastSeq() + 1;
             domain.writeSnapshot(Segments.snapshot(target, r, seq));
             bootControl.markVerified(target);

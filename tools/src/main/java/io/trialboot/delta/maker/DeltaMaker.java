@@ -24,7 +24,7 @@ import org.tukaani.xz.FinishableWrapperOutputStream;
 import org.tukaani.xz.LZMA2Options;
 
 /**
- * Host tool: makes a raw-image {@code .nxdelta} (format version 2) from two slot images (see
+ * Host tool: makes a raw-image {@code .nxdelta} (format version 3) from two slot images (see
  * {@code docs/delta.md}): {@link MatchScan} finds the exact matches at any offset, {@link OpEncoder}
  * fills the bytes between them with approximate (ADD) and literal operations and writes the
  * operation stream, compressed as one raw LZMA2 stream with a dictionary small enough for the
@@ -61,21 +61,26 @@ public final class DeltaMaker {
     /**
      * Writes the delta turning {@code source} into {@code target} to {@code out}. When the target
      * carries its dm-verity tree ({@link VerityImage#read}), the delta makes its data only: the
-     * device rebuilds the tree (docs/delta.md).
+     * device rebuilds the tree. When the source carries one, the operations copy from its data
+     * only: the device reads them through the active slot's verity mapping, which ends where the
+     * tree starts (docs/delta.md).
      */
     public Stats make(Path source, Path target, OutputStream out) throws IOException {
         Optional<VerityParams> verity = VerityImage.read(target);
+        Optional<VerityParams> sourceVerity = VerityImage.read(source);
         try (FileChannel sc = FileChannel.open(source, StandardOpenOption.READ);
                 FileChannel tc = FileChannel.open(target, StandardOpenOption.READ)) {
-            MappedByteBuffer src = map(sc, source);
+            MappedByteBuffer base = map(sc, source);
             MappedByteBuffer whole = map(tc, target);
-            SlotImage si = new SlotImage(digest(src), src.capacity());
+            SlotImage si = new SlotImage(digest(base), base.capacity());
+            ByteBuffer src = base.slice(0, Math.toIntExact(sourceVerity.map(VerityParams::treeOffset)
+                    .orElse((long) base.capacity())));
             SlotImage ti = new SlotImage(digest(whole), whole.capacity());
             ByteBuffer tgt = whole.slice(0, Math.toIntExact(verity.map(VerityParams::treeOffset).orElse((long) whole.capacity())));
             LZMA2Options opts = new LZMA2Options(preset);
             opts.setDictSize(Math.min(opts.getDictSize(), DICT_BYTES));
             opts.setNiceLen(LZMA2Options.NICE_LEN_MAX);
-            out.write(new DeltaHeader(opts.getDictSize(), si, ti, verity.isPresent()).encode());
+            out.write(new DeltaHeader(opts.getDictSize(), si, src.capacity(), ti, verity.isPresent()).encode());
             FinishableOutputStream lzma = opts.getOutputStream(new FinishableWrapperOutputStream(out));
             Chunked chunked = new Chunked(lzma);
             OpEncoder enc = new OpEncoder(src, tgt, chunked, chunked::endChunk);

@@ -9,7 +9,9 @@ import io.trialboot.core.Code;
 import io.trialboot.core.Slot;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
+import io.trialboot.delta.BaseImage;
 import io.trialboot.delta.DeltaApplier;
+import io.trialboot.delta.DeltaHeader;
 import io.trialboot.device.BlockDevice;
 import io.trialboot.device.FileBlockDevice;
 import io.trialboot.device.ForwardingDevice;
@@ -27,6 +29,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -46,6 +49,7 @@ class DataOnlyDeltaTest {
     private byte[] want;
     private byte[] delta;
     private VerityParams signed;
+    private long baseData;
 
     /** Two images with trees; the target changes a few bytes and moves everything after them. */
     @BeforeEach
@@ -65,6 +69,7 @@ class DataOnlyDeltaTest {
         base = Files.readAllBytes(s);
         want = Files.readAllBytes(t);
         signed = VerityImage.read(t).orElseThrow();
+        baseData = VerityImage.read(s).orElseThrow().dataSize();
     }
 
     /** A squashfs-looking image (magic, bytes_used) of {@code data} with its dm-verity tree appended. */
@@ -80,6 +85,80 @@ class DataOnlyDeltaTest {
         return DeltaApplier.apply(new ByteArrayInputStream(delta), new SlotImage(Sha256.of(delta), delta.length),
                 source, target, new SlotImage(Sha256.of(base), base.length), new SlotImage(Sha256.of(want),
                         want.length), Optional.of(verity));
+    }
+
+    /** The delta over the active slot's data read through its dm-verity {@code mapping}, whose kept manifest signs {@code image}. */
+    private Sha256 applyVerified(BlockDevice mapping, SlotImage image, BlockDevice target) throws IOException {
+        return DeltaApplier.apply(new ByteArrayInputStream(delta), new SlotImage(Sha256.of(delta), delta.length),
+                BaseImage.verified(mapping, image), target, new SlotImage(Sha256.of(base), base.length),
+                new SlotImage(Sha256.of(want), want.length), Optional.of(signed));
+    }
+
+    /** The mapping stage 0 makes of the base: its data, and nothing of its tree. */
+    private MemoryBlockDevice mapping() {
+        return MemoryBlockDevice.of(Arrays.copyOf(base, (int) baseData), (int) baseData);
+    }
+
+    @Test
+    void theMakerCopiesFromTheBasesDataOnly() throws IOException {
+        assertEquals(baseData, DeltaHeader.read(new ByteArrayInputStream(delta)).sourceData());
+        assertTrue(baseData < base.length, "the base carries a tree after its data");
+    }
+
+    @Test
+    void aBaseReadThroughItsVerityMappingMakesTheSignedImage() throws IOException {
+        MemoryBlockDevice target = new MemoryBlockDevice(want.length);
+        assertEquals(Sha256.of(want), applyVerified(mapping(), new SlotImage(Sha256.of(base), base.length), target));
+        assertArrayEquals(want, target.prefix(want.length));
+    }
+
+    /** The active slot's signed image is not the delta's base: refused before the first write. */
+    @Test
+    void aVerifiedBaseWhoseSignedImageIsNotTheDeltasIsRefusedBeforeAnyWrite() {
+        MemoryBlockDevice target = new MemoryBlockDevice(want.length);
+        TrialbootException e = assertThrows(TrialbootException.class, () -> applyVerified(mapping(),
+                new SlotImage(Sha256.of(want), want.length), target));
+        assertEquals(Code.DELTA_BASE_MISMATCH, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("the active slot's signed image is"), e.getMessage());
+        assertEquals(0, target.writes);
+    }
+
+    /** A mapping shorter than the data the delta copies from (it would have to read the tree): refused before any write. */
+    @Test
+    void aDeltaReadingPastTheMappingIsRefusedBeforeAnyWrite() {
+        MemoryBlockDevice shortMapping = MemoryBlockDevice.of(Arrays.copyOf(base, (int) baseData - 4096),
+                (int) baseData - 4096);
+        MemoryBlockDevice target = new MemoryBlockDevice(want.length);
+        TrialbootException e = assertThrows(TrialbootException.class, () -> applyVerified(shortMapping,
+                new SlotImage(Sha256.of(base), base.length), target));
+        assertEquals(Code.DELTA_BASE_MISMATCH, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("may not copy from the base's tree"), e.getMessage());
+        assertEquals(0, target.writes);
+    }
+
+    /**
+     * The kernel refuses a block of the mapping that does not hash to the signed root (EIO): the
+     * active slot is not its signed image, so the delta's base is not there; the target is never
+     * synced nor trusted.
+     */
+    @Test
+    void anEioFromTheMappingIsABaseMismatch() {
+        BlockDevice corrupt = new ForwardingDevice(mapping()) {
+            @Override
+            public void read(long offset, ByteBuffer dst) {
+                if (offset + dst.remaining() > 1_000_000) {
+                    throw new TrialbootException(Code.HOST_IO_ERROR, "read of /dev/mapper/slot-a at " + offset
+                            + " failed: Input/output error");
+                }
+                target.read(offset, dst);
+            }
+        };
+        MemoryBlockDevice target = new MemoryBlockDevice(want.length);
+        TrialbootException e = assertThrows(TrialbootException.class, () -> applyVerified(corrupt,
+                new SlotImage(Sha256.of(base), base.length), target));
+        assertEquals(Code.DELTA_BASE_MISMATCH, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("does not read through its dm-verity mapping"), e.getMessage());
+        assertEquals(0, target.syncs, "nothing of the target was synced, nor trusted");
     }
 
     @Test

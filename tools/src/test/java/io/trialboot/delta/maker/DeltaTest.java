@@ -295,8 +295,23 @@ class DeltaTest {
         TrialbootException e = assertThrows(TrialbootException.class, () -> apply(old,
                 MemoryBlockDevice.of(p[0], p[0].length), new MemoryBlockDevice(400_000), image(p[0]), image(p[1])));
         assertEquals(Code.SCHEMA_MISMATCH, e.code());
-        assertTrue(e.getMessage().contains(".nxdelta format version 1; this updater reads version 2 only"),
+        assertTrue(e.getMessage().contains(".nxdelta format version 1; this updater reads version 3 only"),
                 e.getMessage());
+    }
+
+    /** Version 2 (no bound on the base bytes the copies read) is refused with its code, before any write. */
+    @Test
+    void aVersionTwoDeltaIsRefusedWithItsCode() throws IOException {
+        byte[][] p = shiftedPair();
+        byte[] old = make(p[0], p[1], null);
+        old[9] = 2;
+        MemoryBlockDevice target = new MemoryBlockDevice(400_000);
+        TrialbootException e = assertThrows(TrialbootException.class, () -> apply(old,
+                MemoryBlockDevice.of(p[0], p[0].length), target, image(p[0]), image(p[1])));
+        assertEquals(Code.SCHEMA_MISMATCH, e.code());
+        assertTrue(e.getMessage().contains(".nxdelta format version 2; this updater reads version 3 only"),
+                e.getMessage());
+        assertEquals(0, target.writes);
     }
 
     @Test

@@ -1,0 +1,52 @@
+package io.trialboot.device;
+
+import io.trialboot.core.Code;
+import io.trialboot.core.Slot;
+import io.trialboot.core.TrialbootException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The read-only dm-verity mappings stage 0 makes of the slot it boots ({@code dmsetup create
+ * slot-<a|b>}, docs/verified-boot.md), found the way the kernel lists them: a block device
+ * {@code dm-N} under {@code /sys/block} whose {@code dm/name} is {@code slot-<x>} and whose one
+ * underlying device ({@code slaves/}) is the slot's partition. Its length, in 512-byte sectors in
+ * {@code size}, is the image's data: the mapping ends where the hash tree starts.
+ *
+ * @param sysBlock    {@code /sys/block}
+ * @param mapper      {@code /dev/mapper}, where stage 0 makes the mapping's node
+ * @param slotA    slot a's partition, {@code /dev/vda2}
+ * @param slotB    slot b's partition, {@code /dev/vda3}
+ */
+public record VerityMappings(Path sysBlock, Path mapper, Path slotA, Path slotB) {
+    /** The mapping of {@code slot}'s partition, opened read-only; empty when the slot is not mapped. */
+    public Optional<BlockDevice> open(Slot slot) {
+        String name = "slot-" + slot.letter();
+        Path partition = slot == Slot.A ? slotA : slotB;
+        if (!Files.isDirectory(sysBlock)) {
+            return Optional.empty();
+        }
+        try (DirectoryStream<Path> dms = Files.newDirectoryStream(sysBlock, "dm-*")) {
+            for (Path dm : dms) {
+                Path nameFile = dm.resolve("dm/name");
+                if (Files.isRegularFile(nameFile) && read(nameFile).equals(name)
+                        && Files.exists(dm.resolve("slaves").resolve(partition.getFileName().toString()))) {
+                    long bytes = 512 * Long.parseLong(read(dm.resolve("size")));
+                    return Optional.of(FileBlockDevice.open(mapper.resolve(name), 0, bytes, false));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read the device-mapper list under " + sysBlock
+                    + ": " + e, e);
+        }
+        return Optional.empty();
+    }
+
+    private static String read(Path file) throws IOException {
+        return new String(Files.readAllBytes(file), StandardCharsets.US_ASCII).trim();
+    }
+}
