@@ -24,6 +24,7 @@ import io.trialboot.format.Artifact;
 import io.trialboot.image.HostileCorpus.Case;
 import io.trialboot.image.HostileCorpus.Ctx;
 import io.trialboot.tools.Packaging;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -86,6 +87,16 @@ final class DeltaCases {
                             d[9] = 1;
                             return d;
                         }),
+                signedDelta("delta-format-version-2", Code.SCHEMA_MISMATCH,
+                        "a signed delta from the factory image whose header says format version 2 (before the bound"
+                                + " on the base bytes its copies read)", (c, d) -> {
+                            d[9] = 2;
+                            return d;
+                        }),
+                signedDelta("delta-copy-from-base-tree", Code.MALFORMED_INPUT,
+                        "a signed delta whose one COPY reads the first 4 KiB of the base's verity tree, past the"
+                                + " base data its header bounds the copies to (where the verity mapping ends)",
+                        (c, d) -> withOps(d, window(Ops.COPY, 4096, baseData(d)))),
                 signedDelta("delta-add-past-base", Code.MALFORMED_INPUT,
                         "a signed delta whose one ADD operation reads 16 bytes past the end of the base",
                         (c, d) -> withOps(d, window(Ops.ADD, 16, HostileReleases.image(c.in().image(Fixture.FACTORY)).size()))),
@@ -119,6 +130,15 @@ final class DeltaCases {
             c.manifest(deltaRelease(c, new SlotImage(Sha256.of(delta), delta.length), c.own("edited.nxdelta"),
                     HostileReleases.image(c.in().image(Fixture.FACTORY))));
         });
+    }
+
+    /** How many of the base's first bytes the copies of {@code delta} may read: its header's base data size. */
+    private static long baseData(byte[] delta) {
+        try {
+            return DeltaHeader.read(new ByteArrayInputStream(delta)).sourceData();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** {@code delta}'s header followed by a raw LZMA2 stream of {@code ops} and END. */

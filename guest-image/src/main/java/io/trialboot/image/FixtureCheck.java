@@ -118,7 +118,8 @@ final class FixtureCheck {
      */
     Code hostile(HostileCorpus.Case h) {
         try {
-            VerifiedRelease r = VerifiedRelease.load(updates.resolve(h.inputPath()), trust);
+            Path manifest = updates.resolve(h.inputPath());
+            VerifiedRelease r = VerifiedRelease.load(manifest, trust);
             Releases.Chosen chosen = Releases.choose(r, Optional.of(factoryDigest));
             UpdateEngine engine = bootedEngine();
             UpdateReceipt receipt = engine.admit(chosen.release(), h.id(), new byte[0]);
@@ -126,7 +127,9 @@ final class FixtureCheck {
                 return receipt.reasonCodes().get(0);
             }
             try (InputStream in = Files.newInputStream(updates.resolve(chosen.artifact().path()))) {
-                engine.apply(receipt, chosen.release(), in);
+                // as the device does: the signed manifest kept for stage 0 (a plan with a tree needs one)
+                engine.apply(receipt, chosen.release().keeping(Files.readAllBytes(manifest),
+                        Files.readAllBytes(manifest.resolveSibling(manifest.getFileName() + ".sig"))), in);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

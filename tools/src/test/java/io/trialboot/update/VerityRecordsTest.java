@@ -2,9 +2,13 @@ package io.trialboot.update;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trialboot.bootctl.BootControlFile;
+import io.trialboot.core.Code;
 import io.trialboot.core.Slot;
+import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Version;
 import io.trialboot.device.MemoryBlockDevice;
 import io.trialboot.records.HostStatus;
@@ -17,6 +21,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -51,11 +56,28 @@ class VerityRecordsTest {
         tree.writeTo(whole);
         image = whole.toByteArray();
         InstallPlan full = Rig.full("1.1.0", image);
-        InstallPlan plan = InstallPlan.full(full.releaseId(), full.version(), full.minVersion(), full.target(),
-                Optional.of(verity));
+        InstallPlan plan = Rig.keeping(InstallPlan.full(full.releaseId(), full.version(), full.minVersion(),
+                full.target(), Optional.of(verity)), image);
         UpdateReceipt allowed = engine.admit(plan, "manifest", new byte[] {1});
         assertEquals(Decision.ALLOW, allowed.decision(), allowed.toString());
         engine.switchSlot(engine.apply(allowed, plan, new ByteArrayInputStream(image)));
+    }
+
+    /** A plan that signs a tree but keeps no manifest would leave a slot stage 0 cannot map: refused before any write. */
+    @Test
+    void aPlanWithATreeButNoKeptManifestIsRefusedWithItsCode() throws IOException {
+        UpdateEngine engine = new Rig(Files.createDirectories(dir.resolve("fresh"))).engine();
+        engine.onBoot();
+        assertTrue(engine.selfcheck(false).ok(), "the precheck an install needs");
+        InstallPlan unkept = InstallPlan.full("rel-1.2.0", Version.parse("1.2.0"), Rig.ANY, Rig.image(image),
+                Optional.of(verity));
+        UpdateReceipt allowed = engine.admit(unkept, "manifest", new byte[] {1});
+        assertEquals(Decision.ALLOW, allowed.decision(), allowed.toString());
+        BootControlFile before = engine.bootControl().read();
+        TrialbootException e = assertThrows(TrialbootException.class,
+                () -> engine.apply(allowed, unkept, new ByteArrayInputStream(image)));
+        assertEquals(Code.SLOT_UNVERIFIABLE, e.code(), e.getMessage());
+        assertEquals(before, engine.bootControl().read(), "boot control untouched: the slot was not even marked invalid");
     }
 
     @Test

@@ -18,8 +18,9 @@ import java.util.Optional;
  * @param base      for a delta, the image it applies to; empty for a full image
  * @param verity    the dm-verity parameters the manifest signs for the target image (empty: it carries no tree)
  * @param kept      the signed manifest the install keeps on the state partition for stage 0
- *                  ({@link SlotManifests}), written before the slot can be marked verified; empty only
- *                  for plans that never reach a device's stage 0 (the host tools' checks and tests)
+ *                  ({@link SlotManifests}), written before the slot can be marked verified; empty for
+ *                  a target without a tree, and for plans that are only admitted, never applied (the
+ *                  engine refuses to apply a plan that signs a tree but keeps no manifest)
  */
 public record InstallPlan(String releaseId, Version version, Version minVersion, Kind kind, SlotImage artifact, SlotImage target,
         Optional<SlotImage> base, Optional<VerityParams> verity, Optional<SlotManifests.Delivered> kept) {

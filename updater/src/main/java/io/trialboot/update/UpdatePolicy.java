@@ -73,12 +73,19 @@ final class UpdatePolicy {
         return out;
     }
 
-    /** {@code allowed} is an ALLOW receipt for {@code r} whose install has not started. */
+    /**
+     * {@code allowed} is an ALLOW receipt for {@code r} whose install has not started; a plan that
+     * signs a verity tree keeps its manifest for stage 0 ({@link Code#SLOT_UNVERIFIABLE} otherwise).
+     */
     static void requireAllowed(UpdateReceipt allowed, InstallPlan r) {
         if (allowed.decision() != Decision.ALLOW || allowed.installStatus() != InstallStatus.NOT_STARTED
                 || !allowed.releaseId().equals(r.releaseId())) {
             throw new TrialbootException(Code.UPDATE_WRONG_STATE, "receipt " + allowed.attempt()
                     + " does not allow installing " + r.releaseId() + " now");
+        }
+        if (r.verity().isPresent() && r.kept().isEmpty()) {
+            throw new TrialbootException(Code.SLOT_UNVERIFIABLE, r.releaseId() + " signs a dm-verity tree but keeps"
+                    + " no signed manifest for stage 0, which could then never map the slot; nothing was written");
         }
     }
 
