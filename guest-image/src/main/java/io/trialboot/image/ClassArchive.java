@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -29,8 +31,9 @@ import java.util.stream.Stream;
  *       start-up runs serially ({@link GuestMain#SERIAL_START}): with the checks on their own
  *       threads, the classes loaded depended on how the threads met (a contended
  *       {@code ConcurrentHashMap} loads {@code ThreadLocalRandom}), and two builds' lists differed;</li>
- *   <li>the list, minus comments, ids and classes of other class loaders (the bundles'), sorted
- *       ({@link #classList});</li>
+ *   <li>the list, minus comments, ids and classes of other class loaders (the bundles'), plus the
+ *       classes of an update's apply ({@link #applyClasses}: the delta applier and the LZMA2
+ *       decoder, which a boot does not load), sorted ({@link #classList});</li>
  *   <li>{@code -Xshare:dump} of that list (G1, so the heap objects and module graph are archived too;
  *       the guest maps them with SerialGC), then a {@code -Xshare:on} start with the guest's options,
  *       which fails the build if the guest's JVM would not take the archive.</li>
@@ -51,6 +54,9 @@ final class ClassArchive {
     static final String CPUINFO = "processor\t: 0\nhart\t\t: 0\n"
             + "isa\t\t: rv64imafdch_zicntr_zicsr_zifencei_zihintpause_zihpm_zca_zcd_zba_zbb_zbc_zbs_sstc\nmmu\t\t: sv48\n\n";
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
+    /** The packages of {@link #applyClasses}: archived whole, though a boot loads none of them. */
+    static final List<String> APPLY_PACKAGES = List.of("io/trialboot/apply/", "io/trialboot/delta/",
+            "io/trialboot/verity/", "org/tukaani/xz/");
 
     /** What the training boot needs besides the staged slot. */
     record Training(Path state, Map<String, byte[]> anchor, Path bootselect, String kernelCmdline) {}
@@ -93,7 +99,8 @@ final class ClassArchive {
                 throw new ImageBuildException("class archive: the training boot did not reach '"
                         + Marker.UPDATED_READY.line() + "' (see the lines above)");
             }
-            List<String> list = classList(Files.readAllLines(training.state().resolve("classes.lst")));
+            List<String> list = classList(concat(Files.readAllLines(training.state().resolve("classes.lst")),
+                    applyClasses(root, classpath.get(0))));
             Files.write(files.resolve("tmp/classes.txt"), list);
             Files.write(work.resolveSibling(LIST), list); // kept beside the build's work: what the archive holds
 
@@ -119,6 +126,27 @@ final class ClassArchive {
     static List<String> classList(List<String> dumped) {
         return dumped.stream().filter(l -> !l.isBlank() && !l.startsWith("#") && !l.contains(" source: "))
                 .map(l -> l.replaceFirst(" id: \\d+$", "")).sorted().distinct().toList();
+    }
+
+    /**
+     * The classes an update's apply loads and a boot does not (the training boot applies none):
+     * the delta applier, the verity tree it rebuilds, the slot writer and the LZMA2 decoder, as the
+     * slot's jars on {@code classpath} (paths in the slot) hold them, in the class list's form.
+     */
+    static List<String> applyClasses(Path root, String classpath) throws IOException {
+        List<String> names = new ArrayList<>();
+        for (String jar : classpath.split(":")) {
+            try (JarFile j = new JarFile(root.resolve(jar.substring(1)).toFile())) {
+                j.stream().map(JarEntry::getName).forEach(names::add);
+            }
+        }
+        return applyClasses(names);
+    }
+
+    /** Of the jar entries {@code names}, the classes of {@link #APPLY_PACKAGES}, as class-list lines. */
+    static List<String> applyClasses(List<String> names) {
+        return names.stream().filter(n -> n.endsWith(".class") && APPLY_PACKAGES.stream().anyMatch(n::startsWith))
+                .map(n -> n.substring(0, n.length() - ".class".length())).toList();
     }
 
     /**

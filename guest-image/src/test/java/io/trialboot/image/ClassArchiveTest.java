@@ -26,6 +26,15 @@ class ClassArchiveTest {
                 "java/lang/Object"), ClassArchive.classList(dumped));
     }
 
+    /** The training boot applies no update: the apply's classes are added from the jars, by package. */
+    @Test
+    void theApplysClassesAreTakenFromTheJarsByPackage() {
+        assertEquals(List.of("io/trialboot/delta/DeltaApplier", "org/tukaani/xz/LZMA2InputStream",
+                "io/trialboot/verity/VerityTree$Builder"), ClassArchive.applyClasses(List.of("META-INF/MANIFEST.MF",
+                "io/trialboot/delta/DeltaApplier.class", "io/trialboot/guest/GuestMain.class", "module-info.class",
+                "org/tukaani/xz/LZMA2InputStream.class", "org/tukaani/xz/", "io/trialboot/verity/VerityTree$Builder.class")));
+    }
+
     @Test
     void theGuestMapsTheArchiveItsSlotCarries() {
         assertEquals("-XX:SharedArchiveFile=/" + ClassArchive.ARCHIVE, ClassArchive.RUNTIME_OPTIONS.get(0));
