@@ -10,7 +10,7 @@ package io.trialboot.markers;
 enum PlaceholderType {
     SLOT("slot", "[ab]"),
     KIND("kind", "full|delta"),
-    MODE("mode", "normal|trial|fallback|recovery"),
+    MODE("mode", BootMode.regex()),
     INT("int", "0|[1-9][0-9]*"),
     VER("ver", "(?:0|[1-9][0-9]{0,8})\\.(?:0|[1-9][0-9]{0,8})\\.(?:0|[1-9][0-9]{0,8})"),
     CODE("code", "[A-Z][A-Z0-9_]*"),
@@ -58,8 +58,7 @@ enum PlaceholderType {
             return value.equals("full") || value.equals("delta");
         }
         if (this == MODE) {
-            return value.equals("normal") || value.equals("trial") || value.equals("fallback")
-                    || value.equals("recovery");
+            return BootMode.isWord(value);
         }
         if (this == INT) {
             return isNumber(value, 0, value.length(), Integer.MAX_VALUE);

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The guest prints markers under emulation, where every class loaded costs time: printing one must
- * load only {@link Marker} and {@link PlaceholderType}, never the contract code or the regex engine.
+ * load only {@link Marker}, {@link PlaceholderType} and the words of its {@link BootMode}, never the
+ * contract code or the regex engine.
  * Checked on the class files' constant pools (the names a class can load).
  */
 class GuestFootprintTest {
@@ -26,9 +27,9 @@ class GuestFootprintTest {
     }
 
     @Test
-    void markerAndPlaceholderTypeReferNoOtherModuleClassNorRegex() throws Exception {
+    void markerPlaceholderTypeAndBootModeReferNoOtherModuleClassNorRegex() throws Exception {
         Set<String> referenced = new TreeSet<>();
-        for (Class<?> c : new Class<?>[] {Marker.class, PlaceholderType.class}) {
+        for (Class<?> c : new Class<?>[] {Marker.class, PlaceholderType.class, BootMode.class}) {
             String bytes = classFile(c);
             Matcher m = OWN.matcher(bytes);
             while (m.find()) {
@@ -36,6 +37,6 @@ class GuestFootprintTest {
             }
             assertFalse(bytes.contains("java/util/regex"), c + " refers to java.util.regex");
         }
-        assertEquals(Set.of("Marker", "PlaceholderType"), referenced);
+        assertEquals(Set.of("Marker", "PlaceholderType", "BootMode"), referenced);
     }
 }

@@ -11,7 +11,7 @@ import io.trialboot.core.TrialbootException;
 import io.trialboot.hoststate.Domain;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.hoststate.SlotSnapshot;
-import io.trialboot.records.BootMode;
+import io.trialboot.markers.BootMode;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HistoryEvent;
 import io.trialboot.records.HistoryFields;
