@@ -189,8 +189,9 @@ $1
 EOF
 }
 
-# vf_ids PREFIX COUNT: VF_IDS, "<key id> <index>" per raw key file PREFIX.1..COUNT (the key id is
-# the first 8 bytes of the key's SHA-256, KeyId's rule), from one sha256sum.
+# vf_ids PREFIX COUNT VAR: VF_IDS, "<key id> <value of VAR_<i>>" per raw key file PREFIX.<i>,
+# i = 1..COUNT (the key id is the first 8 bytes of the key's SHA-256, KeyId's rule), from one
+# sha256sum.
 vf_ids() {
     VF_IDS=
     [ "$2" -gt 0 ] || return 0
@@ -206,8 +207,9 @@ vf_ids() {
     IFS=$vf_ifs
     [ $vf_j -eq 0 ] || { vf_fail HOST_IO_ERROR "cannot hash the keys"; return 1; }
     while read -r vf_sum vf_file; do
-        VF_IDS="$VF_IDS${vf_sum%"${vf_sum#????????????????}"} ${vf_file##*.}
-"
+        vf_id=${vf_sum%"${vf_sum#????????????????}"}
+        eval "VF_IDS=\"\$VF_IDS\$vf_id \$$3_${vf_file##*.}
+\""
     done < "$1.ids"
 }
 
@@ -234,14 +236,8 @@ EOF
         eval "vf_pem_$vf_i=\$vf_f"
     done
     [ $vf_i -gt 0 ] || { vf_fail HOST_NOT_FOUND "no anchored root in $1"; return 1; }
-    vf_ids "$vf_work/root" $vf_i || return 1
-    while read -r vf_id vf_j; do
-        [ -n "$vf_id" ] || continue
-        eval "VF_ROOTS=\"\$VF_ROOTS\$vf_id \$vf_pem_$vf_j
-\""
-    done <<EOF
-$VF_IDS
-EOF
+    vf_ids "$vf_work/root" $vf_i vf_pem || return 1
+    VF_ROOTS=$VF_IDS
 }
 
 # vf_admission DIR: the record in force (the newest admission/<seq>/, else the factory's), signed
@@ -298,15 +294,8 @@ EOF
     case "$VF_REVOKED" in
         *" $vf_signer "*) vf_fail ADMISSION_REVOKES_SIGNER "admission record revokes $vf_signer, the root that signed it"; return 1 ;;
     esac
-    vf_ids "$vf_work/key" $vf_nkeys || return 1
-    VF_KEYS_IN=
-    while read -r vf_id vf_j; do
-        [ -n "$vf_id" ] || continue
-        eval "VF_KEYS_IN=\"\$VF_KEYS_IN\$vf_id \$vf_raw_$vf_j
-\""
-    done <<EOF
-$VF_IDS
-EOF
+    vf_ids "$vf_work/key" $vf_nkeys vf_raw || return 1
+    VF_KEYS_IN=$VF_IDS
 }
 
 # vf_witness FILE: FILE.sig meets the witness mode (Trust.verify's rule, per signature in order:
