@@ -17,7 +17,7 @@ class MissingMarkerIT {
     void aMarkerThatNeverComesFailsWithinItsStepTimeoutNamingIt(QemuVm vm) {
         Contract never = Contract.parse("never", """
                 boot 1
-                expect 8s "update: manifest ok ver=9.9.9 signer=nobody"
+                expect 3s "update: manifest ok ver=9.9.9 signer=nobody"
                 """);
         Instant start = Instant.now();
         AssertionError e = assertThrows(AssertionError.class, () -> vm.await(never));
@@ -26,7 +26,7 @@ class MissingMarkerIT {
         assertTrue(message.contains("'update: manifest ok ver=9.9.9 signer=nobody'"), message);
         assertTrue(message.contains("not seen within"), message);
         assertTrue(message.contains("serial.log"), message);
-        double limit = 8 * vm.config().scale().factor() + 10;
+        double limit = 3 * vm.config().scale().factor() + 10;
         assertTrue(waited.toSeconds() <= limit, "failed after " + waited + ", not within its step timeout");
     }
 }

@@ -2,6 +2,7 @@ package io.trialboot.it;
 
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
+import io.trialboot.harness.SnapshotRecipe;
 import io.trialboot.markers.Contract;
 import io.trialboot.markers.Marker;
 import org.junit.jupiter.api.Test;
@@ -12,16 +13,24 @@ import org.junit.jupiter.api.Test;
  * overlay from the host. At the next boot stage 0 verifies b's chain (its top hash block is
  * intact), maps it through dm-verity, and the mount's read of the flipped block fails: b is
  * refused ({@code VERITY_MAP_FAILED}), becomes bad, and the other verified slot, a, boots in
- * recovery; the history says why ({@code slot-refused slot=b code=VERITY_MAP_FAILED}).
+ * recovery; the history says why ({@code slot-refused slot=b code=VERITY_MAP_FAILED}). The device
+ * starts with v1.1.0 confirmed on b, a snapshot ({@link #V110_CONFIRMED_ON_B}) that
+ * {@link StartLoopIT} shares: the install and its trial are OtaCycleIT's subject, not this test's.
  */
-@QemuTest
+@QemuTest(start = QemuTest.Start.FACTORY_AT_CONSOLE)
 class VerityFlipIT {
     /** A byte in the slot's first 4 KiB data block, past the squashfs superblock. */
     private static final long FLIPPED = 100;
 
+    /** From the factory image at its prompt: v1.1.0 installed into slot b, its trial booted and confirmed, at the prompt. */
+    static final SnapshotRecipe V110_CONFIRMED_ON_B = SnapshotRecipe.FACTORY_AT_CONSOLE.then("v1.1.0-confirmed-on-b",
+            "nx selfcheck; nx update apply v1.1.0 (full, slot b) to UPDATE_AWAIT_CONFIRM; nx reboot; the trial boot of b"
+                    + " to HEALTH_TRIAL_OK, GUEST_SHELL_READY and the first 'trialboot#' prompt", VerityFlipIT::installAndConfirmOnB);
+
     @Test
     void aFlippedByteInTheConfirmedActiveSlotIsRefusedAndTheOtherSlotBoots(QemuVm vm) throws Exception {
-        installAndConfirmOnB(vm);
+        vm.reach(V110_CONFIRMED_ON_B);
+        int next = vm.currentBoot() + 1;
 
         vm.powerCut();
         GuestDisk disk = new GuestDisk(vm.overlay());
@@ -32,30 +41,30 @@ class VerityFlipIT {
         vm.await(Contract.parse("flipped-slot-refused", """
                 forbid contains "Kernel panic"
                 forbid STAGE0_BOOT b * * *
-                boot 3
-                """ + slotBRefusedAndABootsInRecovery("VERITY_MAP_FAILED")));
+                boot %d
+                """.formatted(next) + slotBRefusedAndABootsInRecovery("VERITY_MAP_FAILED")));
     }
 
-    /** From the factory state: v1.1.0 installed into slot b, its trial booted and confirmed (boots 1 and 2), at the prompt. */
-    static void installAndConfirmOnB(QemuVm vm) {
-        vm.typeAfter(Marker.GUEST_SHELL_READY, "nx selfcheck");
-        vm.typeAfter(Marker.GUEST_SHELL_READY, "nx update apply pkg://updates/releases/1.1.0/manifest.nxm");
+    /** From the factory image at its prompt: v1.1.0 installed into slot b, its trial booted and confirmed, at the prompt. */
+    private static void installAndConfirmOnB(QemuVm vm) {
+        int boot = vm.currentBoot();
+        vm.type("nx selfcheck");
+        vm.type("nx update apply pkg://updates/releases/1.1.0/manifest.nxm");
         vm.await(Contract.parse("install-1.1.0", """
                 forbid contains "Kernel panic"
-                boot 1
-                expect 120s STAGE0_BOOT a normal * *
-                expect 120s GUEST_SHELL_READY
+                boot %d
                 expect 600s UPDATE_APPLY_OK b full
                 expect 60s UPDATE_AWAIT_CONFIRM
-                """));
+                """.formatted(boot)));
         vm.type("nx reboot");
         vm.await(Contract.parse("confirm-1.1.0", """
                 forbid STAGE0_SLOT_REFUSED * *
-                boot 2
+                boot %d
                 expect 180s STAGE0_BOOT b trial * *
                 expect 300s HEALTH_TRIAL_OK
                 expect 120s GUEST_SHELL_READY
-                """));
+                expect 30s "trialboot#"
+                """.formatted(boot + 1)));
     }
 
     /**
