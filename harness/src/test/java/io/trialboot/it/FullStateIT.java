@@ -36,12 +36,14 @@ class FullStateIT {
                 + " sync; echo state-filled-$(df -k /state | tail -1 | tr -s ' ' | cut -d' ' -f4)k-free");
         int filled = console.waitFor(from, l -> l.text().startsWith("state-filled-"), Duration.ofSeconds(120), "the state partition filled");
         System.out.println("trialboot: FullStateIT: " + vm.lines().get(filled).text());
+        console.promptAfter(filled, "the prompt after filling the state partition");
 
         int applyFrom = console.mark();
         vm.type(APPLY);
         // updated's audit line is the outcome of every RPC, whether the apply got to a marker or not.
         int end = console.waitFor(applyFrom, l -> l.text().startsWith("updated: StageSystem "), Duration.ofSeconds(600),
                 "updated's answer to the apply");
+        console.promptAfter(end, "the prompt after the refused apply");
         String outcome = vm.lines().get(end).text();
         assertTrue(outcome.endsWith("-> HOST_IO_ERROR"), "the apply met the full partition: " + outcome);
         assertTrue(vm.lines().subList(applyFrom, end).stream().noneMatch(l -> l.text().startsWith(Marker.UPDATE_AWAIT_CONFIRM.line())),
@@ -69,14 +71,15 @@ class FullStateIT {
                 expect 60s UPDATED_READY
                 expect 60s GUEST_SHELL_READY
                 """));
-        awaitPrompt(console, console.settle(rebootFrom, Duration.ofSeconds(60)));
+        console.settle(rebootFrom, Duration.ofSeconds(60));
         List<String> history = console.run("nx history", Duration.ofSeconds(120));
         assertTrue(history.stream().noneMatch(l -> l.contains("LOG_CHAIN_BROKEN")), "history chain intact: " + history);
 
         // Space freed: the same update installs.
         int freed = console.mark();
         vm.type("rm /state/ballast /state/ballast-tail; sync; echo state-freed");
-        console.waitFor(freed, l -> l.text().equals("state-freed"), Duration.ofSeconds(60), "the ballast removed");
+        console.promptAfter(console.waitFor(freed, l -> l.text().equals("state-freed"), Duration.ofSeconds(60), "the ballast removed"),
+                "the prompt after removing the ballast");
         console.run("nx selfcheck", Duration.ofSeconds(120));
         vm.type(APPLY);
         vm.await(Contract.parse("apply-after-freeing", """
@@ -86,10 +89,5 @@ class FullStateIT {
                 expect 60s UPDATE_AWAIT_CONFIRM
                 """));
         assertEquals(2, vm.currentBoot());
-    }
-
-    /** A command typed before the console's first prompt would be echoed around it: wait for the prompt. */
-    private static void awaitPrompt(GuestConsole console, int ready) {
-        console.waitFor(ready + 1, l -> l.text().strip().equals("trialboot#"), Duration.ofSeconds(30), "the console's first prompt");
     }
 }

@@ -188,8 +188,17 @@ final class GuestConsole {
 
     /** Waits for the first prompt after line {@code ready}; returns {@code ready}. */
     private int promptAfter(int ready) {
-        waitFor(ready + 1, l -> l.text().strip().equals(PROMPT), Duration.ofSeconds(30), "the shell's first prompt");
+        promptAfter(ready, "the shell's first prompt");
         return ready;
+    }
+
+    /**
+     * Waits for the first prompt after line {@code line} and returns its index: before typing the
+     * next command, as a key typed while the last one still prints lands inside its output and
+     * splits the new command's echo ({@code nx statuHOST_IO_ERROR: …}).
+     */
+    int promptAfter(int line, String what) {
+        return waitFor(line + 1, l -> l.text().strip().equals(PROMPT), Duration.ofSeconds(30), what);
     }
 
     /** Waits until QEMU has exited; false when it still runs after {@code timeout} (scaled). */
