@@ -3,6 +3,7 @@ package io.trialboot.it;
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
 import io.trialboot.markers.Contract;
+import io.trialboot.trust.SignatureFile;
 import io.trialboot.update.SlotManifests;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class ForgedSlotIT {
         String kept = "/state/" + String.format(SlotManifests.PATH, "a");
         vm.type("dd if=" + MEDIA + "releases/1.1.0/slot.img of=/dev/vda2 bs=1M conv=fsync 2>/dev/null && cp " + MEDIA
                 + "rogue-root/manifest.nxm " + kept + " && cp " + MEDIA + "rogue-root/manifest.nxm.sig " + kept
-                + SlotManifests.SIGNATURE_SUFFIX + " && sync && echo slot-a-forged && reboot -f");
+                + SignatureFile.SUFFIX + " && sync && echo slot-a-forged && reboot -f");
         console.waitFor(from, l -> l.text().equals("slot-a-forged"), Duration.ofSeconds(300), "slot a rewritten and its manifest forged");
         vm.await(Contract.parse("forged-slot-refused", """
                 forbid contains "Kernel panic"

@@ -11,6 +11,7 @@ import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.Contract;
 import io.trialboot.markers.ContractMatcher;
 import io.trialboot.records.HistoryEntry;
+import io.trialboot.trust.SignatureFile;
 import io.trialboot.trust.Trust;
 import io.trialboot.update.SlotManifests;
 import io.trialboot.verified.VerifiedRelease;
@@ -70,7 +71,7 @@ class OtaCycleSelftestTest {
 
     private String kept(Slot slot, Trust trust) throws Exception {
         Path manifest = SlotManifests.manifest(rig.paths.state(), slot);
-        byte[] sig = Files.readAllBytes(manifest.resolveSibling(manifest.getFileName() + SlotManifests.SIGNATURE_SUFFIX));
+        byte[] sig = Files.readAllBytes(SignatureFile.beside(manifest));
         return VerifiedRelease.verify(Files.readAllBytes(manifest), sig, trust).manifest().version().toString();
     }
 

@@ -14,6 +14,7 @@ import io.trialboot.device.SlotImage;
 import io.trialboot.hoststate.AdmissionOutcome;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.hoststate.SlotSnapshot;
+import io.trialboot.trust.SignatureFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -148,7 +149,7 @@ final class Rig {
     /** The manifest and signature file kept for {@code slot} as one text, when both are there. */
     Optional<String> kept(Slot slot) {
         Path manifest = SlotManifests.manifest(stateRoot, slot);
-        Path signature = manifest.resolveSibling(manifest.getFileName() + SlotManifests.SIGNATURE_SUFFIX);
+        Path signature = SignatureFile.beside(manifest);
         if (!Files.exists(manifest) || !Files.exists(signature)) {
             return Optional.empty();
         }

@@ -2,6 +2,7 @@ package io.trialboot.update;
 
 import io.trialboot.core.Slot;
 import io.trialboot.core.StateWriter;
+import io.trialboot.trust.SignatureFile;
 import java.nio.file.Path;
 
 /**
@@ -19,7 +20,6 @@ import java.nio.file.Path;
 public final class SlotManifests {
     /** Slot a's manifest relative to the root of the state partition; {@code %s} is the slot letter. */
     public static final String PATH = "asl-host/domains/system/snapshots/slot-%s.nxm";
-    public static final String SIGNATURE_SUFFIX = ".sig";
 
     private SlotManifests() {}
 
@@ -52,7 +52,7 @@ public final class SlotManifests {
      */
     public static void keep(StateWriter writer, Path stateRoot, Slot slot, Delivered delivered) {
         Path file = manifest(stateRoot, slot);
-        writer.write(file.resolveSibling(file.getFileName() + SIGNATURE_SUFFIX), delivered.signature());
+        writer.write(SignatureFile.beside(file), delivered.signature());
         writer.write(file, delivered.manifest());
     }
 }
