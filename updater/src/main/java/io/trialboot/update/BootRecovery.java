@@ -72,11 +72,13 @@ final class BootRecovery {
 
     /** Records boot {@code r}, after what the history ({@code history}, as read before it) misses. */
     void record(BootRecord r, List<HistoryEntry> history) {
+        // Nothing below writes boot control: one read serves every question asked of it.
+        BootControlFile bc = bootControl.read();
         Optional<Stage0Refusal> refusal = Stage0Refusal.take(tree.root().getParent(), domain.writer());
         recordFailedStarts(r, refusal, history);
         refusal.ifPresent(n -> journal.append(HistoryEvent.STAGE0_REFUSED,
                 HistoryFields.of("slot", n.slot()).and("code", n.code())));
-        recordLostTransition(r, history);
+        recordLostTransition(r, bc, history);
         if (r.fellBackFrom().isPresent()) {
             Slot bad = r.fellBackFrom().get();
             journal.append(HistoryEvent.ROLLBACK, HistoryFields.of("slot", bad).and("to", r.slot())
@@ -84,9 +86,9 @@ final class BootRecovery {
             receipts.settleTrial(bad, SwitchOutcome.ROLLED_BACK, Code.HOST_LEASE_EXPIRED, journal.lastSeq());
         }
         journal.append(HistoryEvent.BOOT, HistoryFields.of("slot", r.slot()).and("boot_count", r.bootCount())
-                .and("mode", mode(r, refusal).text()).and("tries_left", r.triesLeft()));
+                .and("mode", mode(r, bc, refusal).text()).and("tries_left", r.triesLeft()));
         // domain.json and the floor follow a confirm; a power cut right after it can leave them behind.
-        domain.snapshot(bootControl.read().active()).ifPresent(s -> {
+        domain.snapshot(bc.active()).ifPresent(s -> {
             if (!s.id().equals(domain.descriptor().currentSnapshot())) {
                 domain.update(d -> d.withCurrent(s.id(), d.currentLogseq()));
             }
@@ -99,14 +101,14 @@ final class BootRecovery {
      * running (not the trial it fell back from) or booted another than the active slot; after a
      * trial's fall-back; else normal.
      */
-    private BootMode mode(BootRecord r, Optional<Stage0Refusal> refusal) {
+    private static BootMode mode(BootRecord r, BootControlFile bc, Optional<Stage0Refusal> refusal) {
         if (r.trial()) {
             return BootMode.TRIAL;
         }
         Optional<String> fellBack = r.fellBackFrom().map(Slot::letter);
         boolean refusedAnother = refusal.filter(n -> !n.slot().equals(r.slot().letter())
                 && !fellBack.equals(Optional.of(n.slot()))).isPresent();
-        if (refusedAnother || bootControl.read().active() != r.slot()) {
+        if (refusedAnother || bc.active() != r.slot()) {
             return BootMode.RECOVERY;
         }
         return fellBack.isPresent() ? BootMode.FALLBACK : BootMode.NORMAL;
@@ -157,8 +159,7 @@ final class BootRecovery {
         return 0;
     }
 
-    private void recordLostTransition(BootRecord r, List<HistoryEntry> history) {
-        BootControlFile bc = bootControl.read();
+    private void recordLostTransition(BootRecord r, BootControlFile bc, List<HistoryEntry> history) {
         Optional<Slot> pending = pendingTrial(history);
         String recovered = "at boot " + r.bootCount() + " (a power cut came between boot control and this line)";
         if (bc.trial().isPresent()) {
