@@ -1,5 +1,7 @@
 package io.trialboot.markers;
 
+import java.util.Optional;
+
 /**
  * How stage 0 booted the running slot: the words of a marker's {@code <mode>}, of a {@code boot}
  * history line and of {@code nx status}. Their one home: the guest, the tools and the contracts take
@@ -26,14 +28,19 @@ public enum BootMode {
         return text;
     }
 
-    /** Whether {@code word} is one of the modes' words. */
-    static boolean isWord(String word) {
+    /** The mode whose word is {@code word}, if any. */
+    public static Optional<BootMode> of(String word) {
         for (BootMode m : values()) {
             if (m.text.equals(word)) {
-                return true;
+                return Optional.of(m);
             }
         }
-        return false;
+        return Optional.empty();
+    }
+
+    /** Whether {@code word} is one of the modes' words. */
+    static boolean isWord(String word) {
+        return of(word).isPresent();
     }
 
     /** A regular expression (no groups) matching exactly the modes' words. */

@@ -7,7 +7,6 @@ import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.format.Feed;
 import io.trialboot.hoststate.SlotSnapshot;
-import io.trialboot.markers.BootMode;
 import io.trialboot.markers.Marker;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HostStatus;
@@ -180,7 +179,8 @@ final class Updated implements AutoCloseable {
         BootControlFile now = bootctld.current();
         Slot booted = bootctld.bootedSlot();
         boolean trial = now.trial().map(booted::equals).orElse(false);
-        return new StatusReply(booted, bundlemgrd.version(), now.bootCount(), (trial ? BootMode.TRIAL : BootMode.NORMAL).text(),
+        List<HistoryEntry> history = updates.engine().history().read();
+        return new StatusReply(booted, bundlemgrd.version(), now.bootCount(), StatusMode.of(trial, now.bootCount(), history).text(),
                 now.triesLeft(), now.slotA(), now.slotB(), now.active(), now.trial(), updates.engine().floor(),
                 verityRoot(Slot.A), verityRoot(Slot.B), admissions.state());
     }
