@@ -1,24 +1,35 @@
 package io.trialboot.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
+import io.trialboot.markers.BootMode;
 import io.trialboot.markers.Contract;
 import io.trialboot.markers.Marker;
+import io.trialboot.records.HistoryEvent;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * v1.3.0's bundle kills the JVM before healthd can run: every trial boot of slot b dies, stage 0
  * counts the tries down and, when they are spent, boots slot a again; bootctld records the
- * fallback and the history says why.
+ * fallback and the history says why: each try has its {@code boot} line (the bundle dies after bootctld
+ * recorded the boot) or a {@code start-failed} line, then the rollback.
  */
 @QemuTest
 class CrashLoopIT {
+    /** The tries a switch gives a trial (the history's switch line: {@code tries=3}). */
+    private static final int TRIES = 3;
+
     @Test
     void aSlotThatCrashesBeforeHealthdIsRolledBackByStageZero(QemuVm vm) {
         // SPEC §4 step 0: installs need an OK host status first.
         vm.typeAfter(Marker.GUEST_SHELL_READY, "nx selfcheck");
         vm.typeAfter(Marker.GUEST_SHELL_READY, "nx update apply pkg://updates/releases/1.3.0/manifest.nxm");
-        vm.await(Contract.parse("install-1.3.0", """
+        Map<String, String> installed = vm.await(Contract.parse("install-1.3.0", """
                 forbid contains "Kernel panic"
                 forbid contains "Exception in thread"
                 boot 1
@@ -45,5 +56,20 @@ class CrashLoopIT {
                 expect 120s BUNDLEMGRD_SLOT_ACTIVE a
                 expect 60s HISTORY_ENTRY * rollback *
                 """));
+
+        // Before the fall-back every try of b has its boot line or, when it died before recording it, a start-failed line.
+        long first = Long.parseLong(installed.get("boots"));
+        long fallback = first + TRIES + 1;
+        int last = vm.currentBoot();
+        List<String> boots = HistoryLines.of(vm, last, HistoryEvent.BOOT);
+        List<String> failed = HistoryLines.of(vm, last, HistoryEvent.START_FAILED);
+        for (long n = first + 1; n < fallback; n++) {
+            boolean booted = boots.contains("slot=b boot_count=" + n + " mode=" + BootMode.TRIAL.text() + " tries_left=" + (fallback - 1 - n));
+            boolean startFailed = failed.contains("slot=b boot_count=" + n + " mode=" + BootMode.TRIAL.text() + " recorded=at boot " + fallback);
+            assertTrue(booted != startFailed, "try at boot_count " + n + ": one boot line or one start-failed line; boot lines "
+                    + boots + ", start-failed lines " + failed);
+        }
+        assertEquals(TRIES - boots.stream().filter(f -> f.startsWith("slot=b ")).count(), failed.size(),
+                "a start-failed line only for a try without its boot line: " + failed);
     }
 }

@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
+import io.trialboot.markers.BootMode;
 import io.trialboot.markers.Contract;
 import io.trialboot.markers.LinePattern;
 import io.trialboot.markers.Marker;
+import io.trialboot.records.HistoryEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * block, dm-verity fails the read, the JVM never starts and {@code trialboot-init} reboots. Without a
  * bound that is a loop forever. With the failed-starts counter, b is started exactly
  * {@link BootControlFile#MAX_FAILED_STARTS} times; the next boot gives it up
- * ({@code SLOT_START_LOOP}), the other verified slot, a, boots in recovery and the history says why.
+ * ({@code SLOT_START_LOOP}), the other verified slot, a, boots in recovery and the history says why:
+ * a {@code start-failed} line for each of b's starts, then b's refusal.
  *
  * <p>{@code libjvm.so}, not the updater's jar: the JVM serves the guest's classes from the class
  * archive, so whether it reads a given block of a jar is its choice, while every start of
@@ -60,7 +65,7 @@ class StartLoopIT {
 
         vm.typeAfter(Marker.GUEST_SHELL_READY, "nx history");
         vm.restart();
-        vm.await(Contract.parse("start-loop-bounded", """
+        Map<String, String> captured = vm.await(Contract.parse("start-loop-bounded", """
                 forbid contains "Kernel panic"
                 boot %2$d
                 expect 180s STAGE0_BOOT b normal * :starts
@@ -80,5 +85,17 @@ class StartLoopIT {
         long startsOfB = vm.lines().stream().filter(l -> l.boot() >= next)
                 .filter(l -> startOfB.match(l.text(), Map.of()).isPresent()).count();
         assertEquals(BootControlFile.MAX_FAILED_STARTS, startsOfB);
+
+        // The boot that gave b up wrote a start-failed line for each of b's starts, none of which recorded its boot.
+        long starts = Long.parseLong(captured.get("starts"));
+        long givenUp = starts + BootControlFile.MAX_FAILED_STARTS;
+        List<String> expected = LongStream.range(starts, givenUp)
+                .mapToObj(n -> "slot=b boot_count=" + n + " mode=" + BootMode.NORMAL.text() + " recorded=at boot " + givenUp)
+                .toList();
+        int last = vm.currentBoot();
+        assertEquals(expected, HistoryLines.of(vm, last, HistoryEvent.START_FAILED), "the start-failed lines of the history");
+        List<String> boots = HistoryLines.of(vm, last, HistoryEvent.BOOT);
+        assertTrue(LongStream.range(starts, givenUp).noneMatch(n -> boots.stream().anyMatch(f -> f.startsWith("slot=b boot_count=" + n + " "))),
+                "no start of b since the flip recorded its boot: " + boots);
     }
 }
