@@ -3,6 +3,7 @@ package io.trialboot.harness;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,7 +14,9 @@ import java.util.Optional;
  * {@code ~ # } is seen as soon as it is printed, and the echo of a typed command starts a fresh
  * line. Any other partial line waits for its newline, however long the guest stalls: on a loaded
  * host an emulated guest can pause mid-line for longer than the quiet period, and a line cut there
- * would hide a marker or a history entry. Terminal escape sequences
+ * would hide a marker or a history entry. The nx console's own prompt ({@value #NX_PROMPT}, the
+ * whole partial line at the end of a read) is a line at once: it is printed only when the shell waits
+ * for a command, and waiting out the quiet period cost every command a third of a second. Terminal escape sequences
  * ({@code ESC [ ... final}, e.g. a shell's cursor-position query, and two-byte {@code ESC x}) are
  * dropped: markers are whole lines of plain text. Not thread-safe; the caller holds the lock. Time
  * is passed in, so tests need no sleeps.
@@ -21,6 +24,9 @@ import java.util.Optional;
 final class LineAssembler {
     /** A line longer than this is cut: a runaway guest must not grow the heap without bound. */
     static final int MAX_LINE = 16 * 1024;
+    /** The guest's nx console prompt (NxConsole.PROMPT in the updater), alone on its line. */
+    static final String NX_PROMPT = "trialboot# ";
+    private static final byte[] NX_PROMPT_BYTES = NX_PROMPT.getBytes(StandardCharsets.UTF_8);
 
     private final long quietNanos;
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
@@ -57,6 +63,7 @@ final class LineAssembler {
             }
         }
         if (len > 0) lastByteAt = now;
+        if (Arrays.equals(partial.toByteArray(), NX_PROMPT_BYTES)) lines.add(take());
         return lines;
     }
 

@@ -280,6 +280,11 @@ public final class QemuVm implements AutoCloseable {
         return parts.disk.since();
     }
 
+    /** Whether the snapshot cache holds {@code recipe}'s state for this VM, whole (nothing is restored or run). */
+    public boolean cached(SnapshotRecipe recipe) {
+        return parts.snapshots.cachedDisk(recipe).isPresent();
+    }
+
     /** Whether partition {@code name} now holds the very bytes it has in {@code recipe}'s cached snapshot (false: none cached). */
     public boolean partitionAsIn(SnapshotRecipe recipe, String name) {
         return parts.snapshots.cachedDisk(recipe).map(d -> parts.disk.sha256In(d, name).equals(parts.disk.sha256Now(name))).orElse(false);

@@ -163,6 +163,8 @@ public final class SnapshotCache {
                     Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
                 }
             }
+            // the files were hashed just now: the first lookup of the new entry need not read them again
+            for (String f : List.of("state", "disk.qcow2")) remember(target.resolve(f), p.getProperty(f + ".sha256"));
             return new Entry(name, key.hex(), target, media);
         } catch (IOException e) {
             deleteTree(work);
@@ -216,15 +218,19 @@ public final class SnapshotCache {
     /** SHA-256 of {@code file}, hashed once per JVM while its size and modification time stay. */
     static String sha256(Path file) {
         try {
-            String id = file.toAbsolutePath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis();
-            String known = DIGESTS.get(id);
+            String known = DIGESTS.get(file.toAbsolutePath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis());
             if (known != null) return known;
             String hex = sha256Now(file);
-            DIGESTS.put(id, hex);
+            remember(file, hex);
             return hex;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot hash " + file, e);
         }
+    }
+
+    /** Notes {@code hex} as the SHA-256 of {@code file} as it is now (its size and modification time), for {@link #sha256}. */
+    private static void remember(Path file, String hex) throws IOException {
+        DIGESTS.put(file.toAbsolutePath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis(), hex);
     }
 
     /** SHA-256 of {@code file} as it is now, never from the memo (a file that is rewritten in place). */

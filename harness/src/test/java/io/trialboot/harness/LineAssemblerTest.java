@@ -39,6 +39,20 @@ class LineAssemblerTest {
     }
 
     @Test
+    void theNxPromptIsALineAtOnce() {
+        assertEquals(List.of("updated: GetStatus -> HOST_OK", "trialboot# "), feed("updated: GetStatus -> HOST_OK\r\ntrialboot# ", 0));
+        assertEquals(List.of("nx history"), feed("nx history\r\n", 1), "the echo of the next command is a line of its own");
+    }
+
+    @Test
+    void theNxPromptWithMoreOnItsLineInTheSameReadIsOneLine() {
+        assertEquals(List.of("trialboot# nx status"), feed("trialboot# nx status\r\n", 0));
+        assertEquals(List.of(), feed("trialboot", 1));
+        assertEquals(List.of("trialboot# "), feed("# ", 2), "the prompt split across reads is a line once whole");
+        assertEquals(List.of(), feed("xtrialboot# ", 3), "only the prompt alone on its line");
+    }
+
+    @Test
     void aLineTheGuestStallsInIsNoPromptAndWaitsForItsNewline() {
         feed("history: #13 apply release=rel-1.1.0@5e7d6fe3b259 slot=b kind=full sha256=ee2d434a9", 0);
         assertEquals(Optional.empty(), lines.flushIfQuiet(10 * QUIET), "a stall mid-line cut a history entry in two");
@@ -46,8 +60,8 @@ class LineAssemblerTest {
                 feed("b2cd2\r\n", 10 * QUIET + 1));
         feed("update: ", 20 * QUIET);
         assertEquals(Optional.empty(), lines.flushIfQuiet(30 * QUIET));
-        feed("ok\r\ntrialboot# ", 30 * QUIET);
-        assertEquals(Optional.of("trialboot# "), lines.flushIfQuiet(31 * QUIET));
+        feed("ok\r\n# ", 30 * QUIET);
+        assertEquals(Optional.of("# "), lines.flushIfQuiet(31 * QUIET));
         feed("$ ", 40 * QUIET);
         assertEquals(Optional.of("$ "), lines.flushIfQuiet(41 * QUIET));
         feed("> ", 50 * QUIET);

@@ -60,6 +60,11 @@ final class PowerCutCampaign {
     /** How each phase state after the first is checked before it is saved ({@link #checkState}): an input of its key. */
     private static final String PROVEN = "nx selfcheck OK, with --deep unless every bootable slot is proven to hold"
             + " bytes that passed it (unchanged since the parent state, or the same as in a checked phase state)";
+    /**
+     * A phase state's apply runs without a selfcheck of its own: the parent state's check, the last
+     * command before it was saved, wrote the latest host status the device's precheck reads.
+     */
+    private static final String NO_SELFCHECK = " (no selfcheck first: the parent state's check wrote the host status)";
     private static final Pattern STATUS_OK = Pattern.compile("host_status_[0-9]+\\.json: OK");
     /** Durable steps the console reports, and the history event each must have left. */
     private static final Map<Marker, String> DURABLE = Map.of(
@@ -86,11 +91,13 @@ final class PowerCutCampaign {
     /** {@code nx status} and the history in each restored starting state (the same in every fork of it), asked once. */
     private final Map<BootBoundary.Restore, Start> atStart = new HashMap<>();
     /**
-     * {@code nx status} in each phase state met so far: each bootable slot in it passed {@code nx
+     * {@code nx status} in each phase state met or made so far, by name: each bootable slot in it passed {@code nx
      * selfcheck --deep} or was proven to ({@link #checkState}), so a slot with its bytes there and the
      * same signed root passed too ({@link #rehashed}).
      */
-    private final Map<SnapshotRecipe, StatusReply> checked = new LinkedHashMap<>();
+    private final Map<String, StatusReply> checked = new LinkedHashMap<>();
+    /** The phase states by name. */
+    private final Map<String, SnapshotRecipe> recipes = new HashMap<>();
 
     /** The device where a point starts: its status and its history lines. */
     private record Start(StatusReply status, List<String> history) {}
@@ -110,6 +117,7 @@ final class PowerCutCampaign {
         this.tally = tally;
         this.afterEachPoint = afterEachPoint;
         this.states = states();
+        states.values().forEach(r -> recipes.put(r.name(), r));
     }
 
     /**
@@ -122,23 +130,26 @@ final class PowerCutCampaign {
     private Map<Phase, SnapshotRecipe> states() {
         SnapshotRecipe idle = SnapshotRecipe.FACTORY_AT_CONSOLE.then("powercut-factory-checked", DEEP + " OK",
                 v -> requireOk(console.run(DEEP, APPLY), "the deep selfcheck of the factory image"));
-        SnapshotRecipe switched = idle.then("powercut-v" + HEALTHY + "-switched", "nx update apply " + FULL
+        String switchedName = "powercut-v" + HEALTHY + "-switched";
+        SnapshotRecipe switched = idle.then(switchedName, "nx update apply " + FULL + NO_SELFCHECK
                 + " ends in await-confirm; " + PROVEN, v -> {
                     StatusReply parent = status();
-                    require(applyFails(FULL), "install v" + HEALTHY + " for a trial");
-                    checkState("v" + HEALTHY + " switched", parent);
+                    require(install(FULL), "install v" + HEALTHY + " for a trial");
+                    checked.put(switchedName, checkState("v" + HEALTHY + " switched", parent));
                 });
-        SnapshotRecipe confirmed = switched.then("powercut-v" + HEALTHY + "-confirmed", "nx reboot; settle in any boot;"
+        String confirmedName = "powercut-v" + HEALTHY + "-confirmed";
+        SnapshotRecipe confirmed = switched.then(confirmedName, "nx reboot; settle in any boot;"
                 + " version " + HEALTHY + " with no trial; " + PROVEN, v -> {
                     StatusReply parent = status();
                     confirmTheHealthyTrial();
-                    checkState("v" + HEALTHY + " confirmed", parent);
+                    checked.put(confirmedName, checkState("v" + HEALTHY + " confirmed", parent));
                 });
-        SnapshotRecipe deltaTrial = confirmed.then("powercut-delta-switched", "nx update apply " + DELTA
+        String deltaName = "powercut-delta-switched";
+        SnapshotRecipe deltaTrial = confirmed.then(deltaName, "nx update apply " + DELTA + NO_SELFCHECK
                 + " ends in await-confirm; " + PROVEN, v -> {
                     StatusReply parent = status();
-                    require(applyFails(DELTA), "set up a trial to roll back");
-                    checkState("the delta switched", parent);
+                    require(install(DELTA), "set up a trial to roll back");
+                    checked.put(deltaName, checkState("the delta switched", parent));
                 });
         Map<Phase, SnapshotRecipe> m = new EnumMap<>(Phase.class);
         m.put(Phase.FULL_APPLY, idle);
@@ -157,6 +168,8 @@ final class PowerCutCampaign {
                 + plan.workers() + " (" + vm.runDir().getFileName() + ")"));
         if (!forks()) {
             requireOk(console.run("nx selfcheck", COMMAND), "the first selfcheck");
+        } else {
+            makeStates();
         }
         for (Point p : plan.run(worker)) {
             long t0 = System.nanoTime();
@@ -181,7 +194,7 @@ final class PowerCutCampaign {
         List<String> before;
         if (forks()) {
             SnapshotRecipe switched = states.get(Phase.STAGE0_DECREMENT);
-            if (p.phase() == Phase.SWITCH && !checked.containsKey(switched) && plan.run(worker).stream()
+            if (p.phase() == Phase.SWITCH && !checked.containsKey(switched.name()) && plan.run(worker).stream()
                     .anyMatch(q -> states.get(q.phase()).equals(switched))) {
                 startOf(switched); // the state this run needs anyway: what a cut after 'apply ok' is compared with
             }
@@ -239,8 +252,27 @@ final class PowerCutCampaign {
                 .flatMap(BootBoundary::restore).filter(r -> r.snapshot().equals(state.name()));
         Start s = restored.isPresent() ? atStart.computeIfAbsent(restored.get(), r -> new Start(status(), history()))
                 : new Start(status(), history());
-        checked.putIfAbsent(state, s.status());
+        checked.putIfAbsent(state.name(), s.status());
         return s;
+    }
+
+    /**
+     * Makes the phase states this worker's points start from, before the first point, when the
+     * cache lacks the last of them in update order: one chain of uncut operations, each state's
+     * steps going on from the one before it (saved on the way, no restore between), so that no
+     * point pays for making a state and none is made twice.
+     */
+    private void makeStates() {
+        List<SnapshotRecipe> chain = List.of(states.get(Phase.FULL_APPLY), states.get(Phase.STAGE0_DECREMENT),
+                states.get(Phase.DELTA_APPLY), states.get(Phase.ROLLBACK));
+        int last = plan.run(worker).stream().mapToInt(p -> chain.indexOf(states.get(p.phase()))).max().orElse(-1);
+        if (last < 0 || vm.cached(chain.get(last))) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        vm.reach(chain.get(last));
+        say(String.format(Locale.ROOT, "phase states made in %.1f s (up to %s)", (System.nanoTime() - t0) / 1e9,
+                chain.get(last).name()));
     }
 
     /** The line that opened the last boot in {@code lines} (a banner or a restore line), if any. */
@@ -396,8 +428,8 @@ final class PowerCutCampaign {
                 continue;
             }
             Optional<String> as = start.isEmpty() ? Optional.empty() : checked.entrySet().stream()
-                    .filter(e -> sameImage(e.getValue(), now, s) && vm.partitionAsIn(e.getKey(), partition))
-                    .map(e -> s + " as in " + e.getKey().name()).findFirst();
+                    .filter(e -> sameImage(e.getValue(), now, s) && vm.partitionAsIn(recipes.get(e.getKey()), partition))
+                    .map(e -> s + " as in " + e.getKey()).findFirst();
             as.ifPresentOrElse(same::add, () -> rehash.add(s));
         }
         say(who + ": " + (start.isPresent() ? "partitions written since the restore: " + written : "not forked")
@@ -538,11 +570,13 @@ final class PowerCutCampaign {
      * The check a phase state passes before it is saved: {@code nx selfcheck}, with {@code --deep}
      * unless every bootable slot is proven ({@link #rehashed}) against {@code parent}, the status in
      * the checked state the steps started from (the VM's overlay was made there or before it, so it
-     * holds every write since).
+     * holds every write since). Returns the status it checked against: the state's own, for {@link #checked}.
      */
-    private void checkState(String what, StatusReply parent) {
-        String command = rehashed("the state " + what, Optional.of(parent), status()).isEmpty() ? "nx selfcheck" : DEEP;
+    private StatusReply checkState(String what, StatusReply parent) {
+        StatusReply now = status();
+        String command = rehashed("the state " + what, Optional.of(parent), now).isEmpty() ? "nx selfcheck" : DEEP;
         requireOk(console.run(command, APPLY), command + " of " + what);
+        return now;
     }
 
     // ---- nx ----
