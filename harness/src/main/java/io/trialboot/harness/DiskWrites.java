@@ -54,6 +54,12 @@ final class DiskWrites {
         }
     }
 
+    /** The partitions the qcow2 image {@code disk} holds writes of itself (not its backing chain's): a saved state's own. */
+    Set<String> ownedBy(Path disk) {
+        List<Partition> table = TABLES.computeIfAbsent(config.image().disk().toAbsolutePath(), DiskWrites::table);
+        return written(table, Overlay.ownRanges(config.qemuImgBinary(), disk));
+    }
+
     /**
      * SHA-256 of partition {@code name}'s bytes in the guest's disk as it is now, read through the
      * overlay's backing chain ({@code qemu-img convert} of the partition's range). A running guest is

@@ -48,15 +48,23 @@ final class PowerCuts {
             });
             return;
         }
-        console.arm(line, () -> {
-            QemuProcess target = current.get();
-            ticker.schedule(() -> {
-                if (target != null && target.alive()) {
-                    fired.set(true);
-                    target.kill();
-                }
-            }, delay.toNanos(), TimeUnit.NANOSECONDS);
-        });
+        console.arm(line, () -> killLater(current.get(), delay));
+    }
+
+    /** See {@link QemuVm#powerCutIn(Duration)}: the QEMU running now, {@code delay} from now. */
+    void in(Duration delay) {
+        if (delay.isNegative()) throw new IllegalArgumentException("delay must not be negative: " + delay);
+        fired.set(false);
+        killLater(current.get(), delay);
+    }
+
+    private void killLater(QemuProcess target, Duration delay) {
+        ticker.schedule(() -> {
+            if (target != null && target.alive()) {
+                fired.set(true);
+                target.kill();
+            }
+        }, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** See {@link QemuVm#powerCutAfterDiskWrites(long)}: {@code target}'s writes, polled through {@code client}. */

@@ -18,8 +18,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -197,6 +199,11 @@ public final class QemuVm implements AutoCloseable {
         parts.cuts.when(line, delay);
     }
 
+    /** Cuts the power of the QEMU running now {@code delay} from now ({@link #powerCutFired()} says when). */
+    public void powerCutIn(Duration delay) {
+        parts.cuts.in(delay);
+    }
+
     /** Arms a power cut right after {@code marker} (with {@code args} as in a contract) is printed. */
     public void powerCutAfter(Marker marker, String... args) {
         LinePattern pattern = LinePattern.of(marker, args);
@@ -280,9 +287,14 @@ public final class QemuVm implements AutoCloseable {
         return parts.disk.since();
     }
 
-    /** Whether the snapshot cache holds {@code recipe}'s state for this VM, whole (nothing is restored or run). */
-    public boolean cached(SnapshotRecipe recipe) {
-        return parts.snapshots.cachedDisk(recipe).isPresent();
+    /** What this VM knows of {@code recipe}'s state without reaching it (made or restored here, or cached); nothing runs. */
+    public Optional<SavedState> saved(SnapshotRecipe recipe) {
+        return parts.snapshots.saved(recipe, parts.disk);
+    }
+
+    /** Pauses the guest (QMP {@code stop}) at the first complete console line {@code line} accepts; completes once stopped. */
+    public CompletableFuture<Void> pauseWhen(Predicate<String> line) {
+        return parts.snapshots.pauseWhen(line);
     }
 
     /** Whether partition {@code name} now holds the very bytes it has in {@code recipe}'s cached snapshot (false: none cached). */

@@ -83,8 +83,16 @@ public final class SnapshotCache {
         return off;
     }
 
-    /** One saved state: its files and the media that was in the hot-plug port. */
-    record Entry(String name, String key, Path dir, Optional<Path> media) {
+    /**
+     * One saved state: its files, the media that was in the hot-plug port, and the console lines its
+     * recipe's steps printed when it was made ({@code steps}: facts from before any restore of it,
+     * which a test may take only by asking for them, {@link QemuVm#saved}).
+     */
+    record Entry(String name, String key, Path dir, Optional<Path> media, List<String> steps) {
+        Entry {
+            steps = List.copyOf(steps);
+        }
+
         Path state() {
             return dir.resolve("state");
         }
@@ -118,7 +126,9 @@ public final class SnapshotCache {
                     || !sha256(media.get()).equals(p.getProperty("media.sha256")))) {
                 return miss("stale: the media it had plugged in, " + media.get() + ", is gone or changed");
             }
-            return new Lookup(Optional.of(new Entry(name, key.hex(), entryDir, media)), "found in " + entryDir);
+            String steps = p.getProperty("steps", "");
+            return new Lookup(Optional.of(new Entry(name, key.hex(), entryDir, media,
+                    steps.isEmpty() ? List.of() : List.of(steps.split("\n", -1)))), "found in " + entryDir);
         } catch (IOException | UncheckedIOException e) {
             return miss("damaged: cannot read " + entryDir + ": " + e.getMessage());
         }
@@ -134,12 +144,16 @@ public final class SnapshotCache {
         }
     }
 
-    /** Writes the manifest of the state saved in {@code work} and moves it into place; an entry already there is kept. */
-    Entry store(String name, SnapshotKey key, Path work, Optional<Path> media) {
+    /**
+     * Writes the manifest of the state saved in {@code work} (with the console lines {@code steps}
+     * its recipe printed) and moves it into place; an entry already there is kept.
+     */
+    Entry store(String name, SnapshotKey key, Path work, Optional<Path> media, List<String> steps) {
         Properties p = new Properties();
         p.setProperty("name", name);
         p.setProperty("key", key.hex());
         p.setProperty("inputs", key.text());
+        p.setProperty("steps", String.join("\n", steps));
         try {
             for (String f : List.of("state", "disk.qcow2")) p.setProperty(f + ".sha256", sha256(work.resolve(f)));
             p.setProperty("media", media.map(Path::toString).orElse(""));
@@ -165,7 +179,7 @@ public final class SnapshotCache {
             }
             // the files were hashed just now: the first lookup of the new entry need not read them again
             for (String f : List.of("state", "disk.qcow2")) remember(target.resolve(f), p.getProperty(f + ".sha256"));
-            return new Entry(name, key.hex(), target, media);
+            return new Entry(name, key.hex(), target, media, steps);
         } catch (IOException e) {
             deleteTree(work);
             throw new UncheckedIOException("cannot store snapshot " + name + " in " + dir, e);

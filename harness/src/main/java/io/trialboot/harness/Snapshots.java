@@ -6,6 +6,7 @@ import io.trialboot.harness.error.HarnessCode;
 
 import io.trialboot.harness.qmp.QmpClient;
 import io.trialboot.markers.BootBoundary;
+import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.Contract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -37,16 +41,21 @@ final class Snapshots {
 
     private final VmConfig config;
     private final VmLifecycle lifecycle;
+    private final ConsoleRecorder console;
     private final ConsoleTriggers lines;
     private final ContractAwaits awaits;
     private final PowerCuts cuts;
     private final VmClock clock;
 
-    Snapshots(VmConfig config, VmLifecycle lifecycle, ConsoleTriggers lines, ContractAwaits awaits, PowerCuts cuts,
-            VmClock clock) {
+    /** The console lines each state's steps printed when it was made, by name: this VM's, or a restored entry's. */
+    private final Map<String, List<String>> stepLines = new ConcurrentHashMap<>();
+
+    Snapshots(VmConfig config, VmLifecycle lifecycle, ConsoleRecorder console, ConsoleTriggers lines, ContractAwaits awaits,
+            PowerCuts cuts, VmClock clock) {
         this.clock = clock;
         this.config = config;
         this.lifecycle = lifecycle;
+        this.console = console;
         this.lines = lines;
         this.awaits = awaits;
         this.cuts = cuts;
@@ -67,6 +76,7 @@ final class Snapshots {
                 cuts.clear();
                 awaits.poweringOn();
                 String phases = restore(found.entry().get(), off);
+                stepLines.put(name, found.entry().get().steps());
                 say("snapshot " + name + " restored in " + (clock.nanoTime() - t0) / 1_000_000 + " ms (old QEMU off "
                         + (off - t0) / 1_000_000 + " ms, then " + phases + "; key " + key.hex() + ")");
                 return;
@@ -86,15 +96,50 @@ final class Snapshots {
             lifecycle.restartOn(config.image().disk());
             awaits.await(Contract.parse("power-on", "boot " + boot + "\nexpect 60s \"OpenSBI v<text>\"\n"));
         }
+        int from = console.size();
         recipe.steps().accept(vm);
-        if (config.snapshots().off().isPresent() || config.containerImage().isPresent()) return;
+        if (config.snapshots().off().isPresent() || config.containerImage().isPresent()) {
+            stepLines.put(name, textsFrom(from));
+            return;
+        }
         try {
             long t0 = clock.nanoTime();
-            SnapshotCache.Entry saved = save(name, key);
+            SnapshotCache.Entry saved = save(name, key, from);
             say("snapshot " + name + " saved in " + (clock.nanoTime() - t0) / 1_000_000 + " ms to " + saved.dir());
         } catch (HarnessException | UncheckedIOException e) {
+            stepLines.put(name, textsFrom(from));
             say("snapshot " + name + " not saved (the next run takes the cold path again): " + e.getMessage());
         }
+    }
+
+    /**
+     * See {@link QemuVm#saved}: the console lines {@code recipe}'s steps printed when its state was
+     * made, in this VM or as its cache entry recorded them, and the partitions its cached disk holds
+     * writes of itself ({@code disk} reads them); empty when neither has it.
+     */
+    Optional<SavedState> saved(SnapshotRecipe recipe, DiskWrites disk) {
+        List<String> known = stepLines.get(recipe.name());
+        Optional<List<String>> lines = known != null ? Optional.of(known) : config.containerImage().isPresent()
+                ? Optional.empty() : config.snapshots().find(recipe.name(), key(recipe)).entry().map(SnapshotCache.Entry::steps);
+        return lines.map(l -> new SavedState(recipe.name(), l, cachedDisk(recipe).map(disk::ownedBy).orElse(Set.of())));
+    }
+
+    /**
+     * Pauses the guest (QMP {@code stop}) as soon as a complete console line {@code line} accepts
+     * arrives, in whichever QEMU prints it; the future completes once the guest is stopped.
+     */
+    CompletableFuture<Void> pauseWhen(Predicate<String> line) {
+        CompletableFuture<Void> paused = new CompletableFuture<>();
+        // off the console thread: the stop must not wait on the console's lock while the VM's is held
+        lines.arm(line, () -> CompletableFuture.runAsync(() -> lifecycle.qmp().execute("stop")).whenComplete((v, e) -> {
+            if (e == null) paused.complete(null);
+            else paused.completeExceptionally(e);
+        }));
+        return paused;
+    }
+
+    private List<String> textsFrom(int from) {
+        return console.from(from).stream().map(ConsoleLine::text).toList();
     }
 
     /** The disk of {@code recipe}'s state in the cache, if a usable entry holds it for this VM (nothing runs its steps). */
@@ -152,18 +197,23 @@ final class Snapshots {
 
     /**
      * Saves the running guest as {@code name} under {@code key}: stops it, writes its state, copies
-     * the overlay, and lets it go on. The guest should be idle at its prompt.
+     * the overlay, and lets it go on; with it, the console lines from index {@code stepsFrom} on (what
+     * the steps printed, taken while the guest is stopped). The guest should be idle at its prompt,
+     * or paused where its recipe means it to be.
      */
-    SnapshotCache.Entry save(String name, SnapshotKey key) {
+    SnapshotCache.Entry save(String name, SnapshotKey key, int stepsFrom) {
         SnapshotCache cache = config.snapshots();
         Path work = cache.workDir(name);
         QemuProcess p = lifecycle.liveProcess("save snapshot " + name);
         QmpClient qmp = lifecycle.qmp();
         qmp.execute("stop");
+        List<String> steps;
         try {
             qmp.execute("migrate", Map.of("uri", "exec:cat > " + shellQuoted(work.resolve("state"))));
             awaitQuietly("QEMU writes the snapshot", p, () -> migrated(qmp));
             Files.copy(lifecycle.overlay(), work.resolve("disk.qcow2"));
+            steps = textsFrom(stepsFrom);
+            stepLines.put(name, steps);
         } catch (IOException e) {
             SnapshotCache.deleteTree(work);
             throw new UncheckedIOException("cannot copy " + lifecycle.overlay() + " into the snapshot", e);
@@ -173,7 +223,7 @@ final class Snapshots {
         } finally {
             if (p.alive()) qmp.execute("cont");
         }
-        return cache.store(name, key, work, lifecycle.pluggedMedia());
+        return cache.store(name, key, work, lifecycle.pluggedMedia(), steps);
     }
 
     /**

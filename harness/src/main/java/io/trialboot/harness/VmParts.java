@@ -32,7 +32,7 @@ final class VmParts {
         this.cuts = new PowerCuts(lines, ticker, lifecycle::process);
         this.report = new FailureReport(config, console);
         this.awaits = new ContractAwaits(config, console, lines, lifecycle, report, clock, cuts::fired);
-        this.snapshots = new Snapshots(config, lifecycle, lines, awaits, cuts, clock);
+        this.snapshots = new Snapshots(config, lifecycle, console, lines, awaits, cuts, clock);
         this.keyboard = new Keyboard(lifecycle, lines);
         this.disk = new DiskWrites(config, lifecycle);
     }

@@ -205,6 +205,19 @@ class QemuVmTest {
     }
 
     @Test
+    void aPowerCutInADelayKillsTheQemuRunningNow() throws IOException {
+        try (QemuVm vm = boot("banner\nprint resumed\npause 3\nprint too late\nhang\n")) {
+            vm.await(contract("boot 1\nexpect 10s \"resumed\"\n"));
+            vm.powerCutIn(Duration.ofMillis(300));
+            AssertionError e = assertThrows(AssertionError.class, () -> vm.await(Marker.UPDATED_READY, Duration.ofSeconds(30)));
+            assertTrue(e.getMessage().contains("(killed by the armed power cut)"), e.getMessage());
+            assertFalse(vm.lines().stream().anyMatch(l -> l.text().equals("too late")), "the guest got further than the cut");
+            assertTrue(vm.powerCutFired());
+            assertThrows(IllegalArgumentException.class, () -> vm.powerCutIn(Duration.ofMillis(-1)));
+        }
+    }
+
+    @Test
     void powerCutNowAndTypingIntoADeadVmIsConsoleClosed() throws IOException {
         try (QemuVm vm = boot("banner\nhang\n")) {
             vm.await(contract("boot 1\nexpect 10s \"OpenSBI v<int>.<int>\"\n"));

@@ -16,6 +16,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class SnapshotCacheTest {
         Path work = cache.workDir("factory-at-console");
         Files.writeString(work.resolve("state"), "QEVM the guest's RAM and devices");
         Files.writeString(work.resolve("disk.qcow2"), "QFI the overlay");
-        return cache.store("factory-at-console", k, work, Optional.empty());
+        return cache.store("factory-at-console", k, work, Optional.empty(), List.of());
     }
 
     @Test
@@ -58,13 +59,25 @@ class SnapshotCacheTest {
     }
 
     @Test
+    void theLinesTheStepsPrintedComeBackWithTheState() throws IOException {
+        SnapshotCache cache = SnapshotCache.at(dir);
+        Path work = cache.workDir("mid-apply");
+        Files.writeString(work.resolve("state"), "QEVM paused at a line");
+        Files.writeString(work.resolve("disk.qcow2"), "QFI half an apply");
+        List<String> steps = List.of("nx update apply pkg://updates/releases/1.1.0/manifest.nxm", "",
+                "update: progress slot=b written=8388608 total=92528640", "key=value \\ # : ! é", "update: apply ok slot=b kind=full");
+        cache.store("mid-apply", SAVED, work, Optional.empty(), steps);
+        assertEquals(steps, cache.find("mid-apply", SAVED).entry().orElseThrow().steps());
+    }
+
+    @Test
     void aSecondSaveOfTheSameStateKeepsTheFirstWhichAVmMayBeUsing() throws IOException {
         SnapshotCache cache = SnapshotCache.at(dir);
         SnapshotCache.Entry first = store(cache, SAVED);
         Path work = cache.workDir("factory-at-console");
         Files.writeString(work.resolve("state"), "QEVM another fork's save of the same state");
         Files.writeString(work.resolve("disk.qcow2"), "QFI another overlay");
-        assertEquals(first, cache.store("factory-at-console", SAVED, work, Optional.empty()));
+        assertEquals(first, cache.store("factory-at-console", SAVED, work, Optional.empty(), List.of()));
         assertEquals("QFI the overlay", Files.readString(first.disk()));
         assertTrue(Files.notExists(work), "the second save's files are gone");
     }
@@ -134,19 +147,19 @@ class SnapshotCacheTest {
         VmConfig a = FakeQemu.config(dir.resolve("a"), "banner\n").snapshots(SnapshotCache.at(dir.resolve("cache"))).build();
         VmConfig b = FakeQemu.config(dir.resolve("b"), "banner\n").snapshots(SnapshotCache.at(dir.resolve("cache"))).build();
         SnapshotRecipe r = SnapshotRecipe.fromColdBoot("s", "nothing", vm -> { });
-        SnapshotKey ka = new Snapshots(a, null, null, null, null, VmClock.SYSTEM).key(r);
-        assertEquals(ka.hex(), new Snapshots(b, null, null, null, null, VmClock.SYSTEM).key(r).hex(), "another run directory and image directory, same files");
+        SnapshotKey ka = new Snapshots(a, null, null, null, null, null, VmClock.SYSTEM).key(r);
+        assertEquals(ka.hex(), new Snapshots(b, null, null, null, null, null, VmClock.SYSTEM).key(r).hex(), "another run directory and image directory, same files");
         assertTrue(ka.inputs().get("argv").contains("-kernel <kernel> "), ka.inputs().get("argv"));
         assertTrue(ka.inputs().get("argv").contains("file=<run>/overlay.qcow2,"), ka.inputs().get("argv"));
         assertEquals("QEMU emulator version 0.0-fake", ka.inputs().get("qemu"));
 
         Files.write(b.image().disk(), new byte[] {1}, StandardOpenOption.APPEND);
-        assertEquals("disk", new Snapshots(b, null, null, null, null, VmClock.SYSTEM).key(r).changedSince(ka).orElseThrow().split(" ")[0]);
+        assertEquals("disk", new Snapshots(b, null, null, null, null, null, VmClock.SYSTEM).key(r).changedSince(ka).orElseThrow().split(" ")[0]);
         VmConfig c = FakeQemu.config(dir.resolve("c"), "banner\n").memory("512M").snapshots(SnapshotCache.at(dir)).build();
-        String argv = new Snapshots(c, null, null, null, null, VmClock.SYSTEM).key(r).changedSince(ka).orElseThrow();
+        String argv = new Snapshots(c, null, null, null, null, null, VmClock.SYSTEM).key(r).changedSince(ka).orElseThrow();
         assertTrue(argv.startsWith("argv changed (was '...") && argv.contains("-m 1G") && argv.contains("-m 512M"), argv);
         SnapshotRecipe longer = r.then("t", "more", vm -> { });
-        assertTrue(new Snapshots(a, null, null, null, null, VmClock.SYSTEM).key(longer).changedSince(ka).orElseThrow().startsWith("steps changed"));
+        assertTrue(new Snapshots(a, null, null, null, null, null, VmClock.SYSTEM).key(longer).changedSince(ka).orElseThrow().startsWith("steps changed"));
     }
 
     @Test
@@ -156,11 +169,11 @@ class SnapshotCacheTest {
                 .snapshots(cache).scale(VmTerminalTest.NO_QMP).build(); // the save's QMP connect fails in 1 s, not 10
         SnapshotRecipe recipe = SnapshotRecipe.fromColdBoot("ready", "await updated: ready",
                 vm -> vm.await(Marker.UPDATED_READY, Duration.ofSeconds(100)));
-        SnapshotKey k = new Snapshots(config, null, null, null, null, VmClock.SYSTEM).key(recipe);
+        SnapshotKey k = new Snapshots(config, null, null, null, null, null, VmClock.SYSTEM).key(recipe);
         Path work = cache.workDir("ready");
         Files.writeString(work.resolve("state"), "saved");
         Files.writeString(work.resolve("disk.qcow2"), "saved");
-        SnapshotCache.Entry e = cache.store("ready", k, work, Optional.empty());
+        SnapshotCache.Entry e = cache.store("ready", k, work, Optional.empty(), List.of());
         Files.writeString(e.state(), "broken!");
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -17,7 +17,7 @@ import java.util.function.Predicate;
  * exits unexpectedly or a forbidden line appears.
  */
 final class GuestConsole {
-    /** The nx console's prompt (NxConsole.PROMPT), stripped: a partial line of its own after 300 ms of silence. */
+    /** The nx console's prompt (NxConsole.PROMPT), stripped: a line of its own as soon as it is printed. */
     private static final String PROMPT = "trialboot#";
     private static final List<String> FORBIDDEN = List.of("Kernel panic", "Exception in thread");
     private static final long POLL_MS = 20;
@@ -142,9 +142,18 @@ final class GuestConsole {
         vm.type(command);
         int echo = waitFor(from, l -> l.text().contains(command), Duration.ofSeconds(30), "the echo of '" + command + "'");
         int audit = waitFor(echo + 1, l -> l.text().startsWith("updated: "), timeout, "updated's answer to '" + command + "'");
-        int prompt = waitFor(audit + 1, l -> l.text().strip().equals(PROMPT), timeout, "the prompt after '" + command + "'");
-        return lines(echo + 1, prompt).stream().map(ConsoleLine::text)
-                .filter(t -> !t.isBlank() && !t.strip().equals(PROMPT)).toList();
+        int prompt = waitFor(audit + 1, l -> isPrompt(l.text()), timeout, "the prompt after '" + command + "'");
+        return output(lines(echo + 1, prompt).stream().map(ConsoleLine::text).toList());
+    }
+
+    /** A command's output lines among the console texts after its echo: not blank, not a prompt. */
+    static List<String> output(List<String> texts) {
+        return texts.stream().filter(t -> !t.isBlank() && !isPrompt(t)).toList();
+    }
+
+    /** Whether a console text is the nx console's prompt. */
+    static boolean isPrompt(String text) {
+        return text.strip().equals(PROMPT);
     }
 
     /**
@@ -198,7 +207,7 @@ final class GuestConsole {
      * splits the new command's echo ({@code nx statuHOST_IO_ERROR: …}).
      */
     int promptAfter(int line, String what) {
-        return waitFor(line + 1, l -> l.text().strip().equals(PROMPT), Duration.ofSeconds(30), what);
+        return waitFor(line + 1, l -> isPrompt(l.text()), Duration.ofSeconds(30), what);
     }
 
     /** Waits until QEMU has exited; false when it still runs after {@code timeout} (scaled). */

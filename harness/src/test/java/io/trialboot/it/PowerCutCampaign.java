@@ -25,6 +25,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -47,6 +52,8 @@ final class PowerCutCampaign {
     /** v1.2.0: a delta from v1.1.0 whose service never becomes ready (its trial fails health). */
     static final String DELTA = "pkg://updates/releases/1.2.0/manifest.nxm";
     private static final Version HEALTHY = Version.parse("1.1.0");
+    private static final String APPLY_FULL = "nx update apply " + FULL;
+    private static final String REBOOT = "nx reboot";
     private static final Duration COMMAND = Duration.ofSeconds(120);
     private static final Duration APPLY = Duration.ofSeconds(600);
     /** A restart may take a trial boot that fails health, then the boot of the previous slot. */
@@ -98,6 +105,10 @@ final class PowerCutCampaign {
     private final Map<String, StatusReply> checked = new LinkedHashMap<>();
     /** The phase states by name. */
     private final Map<String, SnapshotRecipe> recipes = new HashMap<>();
+    /** Every phase state, in the order each is made from the one before it. */
+    private final List<SnapshotRecipe> chain = new ArrayList<>();
+    /** The phase states saved in the middle of an operation, and how. */
+    private final Map<SnapshotRecipe, Pause> pausing = new HashMap<>();
 
     /** The device where a point starts: its status and its history lines. */
     private record Start(StatusReply status, List<String> history) {}
@@ -117,7 +128,7 @@ final class PowerCutCampaign {
         this.tally = tally;
         this.afterEachPoint = afterEachPoint;
         this.states = states();
-        states.values().forEach(r -> recipes.put(r.name(), r));
+        chain.forEach(r -> recipes.put(r.name(), r));
     }
 
     /**
@@ -130,35 +141,97 @@ final class PowerCutCampaign {
     private Map<Phase, SnapshotRecipe> states() {
         SnapshotRecipe idle = SnapshotRecipe.FACTORY_AT_CONSOLE.then("powercut-factory-checked", DEEP + " OK",
                 v -> requireOk(console.run(DEEP, APPLY), "the deep selfcheck of the factory image"));
+        SnapshotRecipe applyOk = idle.then("powercut-v" + HEALTHY + "-apply-ok", "nx status; nx history; nx update apply "
+                + FULL + NO_SELFCHECK + ", the guest paused at '" + Marker.UPDATE_APPLY_OK.template() + "'",
+                v -> pauseDuring(APPLY_FULL, Marker.UPDATE_APPLY_OK));
         String switchedName = "powercut-v" + HEALTHY + "-switched";
-        SnapshotRecipe switched = idle.then(switchedName, "nx update apply " + FULL + NO_SELFCHECK
-                + " ends in await-confirm; " + PROVEN, v -> {
-                    StatusReply parent = status();
-                    require(install(FULL), "install v" + HEALTHY + " for a trial");
-                    checked.put(switchedName, checkState("v" + HEALTHY + " switched", parent));
+        SnapshotRecipe switched = applyOk.then(switchedName, "the apply goes on to its prompt, ending in await-confirm; "
+                + PROVEN, v -> {
+                    PausedState from = paused(applyOk);
+                    int end = console.waitFor(lastBootStart(), l -> matches(Marker.UPDATE_AWAIT_CONFIRM).test(l.text()),
+                            APPLY, "'" + Marker.UPDATE_AWAIT_CONFIRM.line() + "' after the resumed apply");
+                    console.promptAfter(end, "the prompt after the resumed apply");
+                    checked.put(switchedName, checkState("v" + HEALTHY + " switched", from.status(), from.written()));
                 });
+        SnapshotRecipe trialReady = switched.then("powercut-v" + HEALTHY + "-trial-ready", "nx status; nx history; nx"
+                + " reboot, the trial boot paused at '" + Marker.BUNDLE_READY.template() + "'",
+                v -> pauseDuring(REBOOT, Marker.BUNDLE_READY));
         String confirmedName = "powercut-v" + HEALTHY + "-confirmed";
-        SnapshotRecipe confirmed = switched.then(confirmedName, "nx reboot; settle in any boot;"
+        SnapshotRecipe confirmed = trialReady.then(confirmedName, "the trial boot goes on: settle in any boot;"
                 + " version " + HEALTHY + " with no trial; " + PROVEN, v -> {
-                    StatusReply parent = status();
-                    confirmTheHealthyTrial();
-                    checked.put(confirmedName, checkState("v" + HEALTHY + " confirmed", parent));
+                    PausedState from = paused(trialReady);
+                    console.settle(lastBootStart(), SETTLE);
+                    requireConfirmed();
+                    checked.put(confirmedName, checkState("v" + HEALTHY + " confirmed", from.status(), from.written()));
                 });
         String deltaName = "powercut-delta-switched";
         SnapshotRecipe deltaTrial = confirmed.then(deltaName, "nx update apply " + DELTA + NO_SELFCHECK
                 + " ends in await-confirm; " + PROVEN, v -> {
                     StatusReply parent = status();
                     require(install(DELTA), "set up a trial to roll back");
-                    checked.put(deltaName, checkState("the delta switched", parent));
+                    checked.put(deltaName, checkState("the delta switched", parent, Set.of()));
                 });
         Map<Phase, SnapshotRecipe> m = new EnumMap<>(Phase.class);
         m.put(Phase.FULL_APPLY, idle);
-        m.put(Phase.SWITCH, idle);
+        m.put(Phase.SWITCH, applyOk);
         m.put(Phase.STAGE0_DECREMENT, switched);
-        m.put(Phase.CONFIRM, switched);
+        m.put(Phase.CONFIRM, trialReady);
         m.put(Phase.DELTA_APPLY, confirmed);
         m.put(Phase.ROLLBACK, deltaTrial);
+        chain.addAll(List.of(idle, applyOk, switched, trialReady, confirmed, deltaTrial));
+        pausing.put(applyOk, new Pause(APPLY_FULL, Marker.UPDATE_APPLY_OK, Marker.UPDATE_AWAIT_CONFIRM));
+        pausing.put(trialReady, new Pause(REBOOT, Marker.BUNDLE_READY, Marker.GUEST_SHELL_READY));
         return m;
+    }
+
+    /**
+     * How a phase state paused in the middle of an operation was made: {@code command} typed, the guest
+     * paused at the first line {@code at} accepts, before any line {@code notYet} accepts.
+     */
+    private record Pause(String command, Marker at, Marker notYet) {}
+
+    /**
+     * The steps of a state paused in the middle of an operation: {@code nx status} and {@code nx
+     * history} in the checked state it starts from (recorded with the state: {@link PausedState}),
+     * then {@code command}, the guest paused at the first line {@code at} accepts. The snapshot is
+     * taken while it is paused; it goes on when saved.
+     */
+    private void pauseDuring(String command, Marker at) {
+        status();
+        history();
+        CompletableFuture<Void> paused = vm.pauseWhen(matches(at));
+        vm.type(command);
+        try {
+            paused.get(vm.config().scale().scale(APPLY).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new AssertionError("'" + command + "' did not reach '" + at.template() + "' to pause at", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting to pause at '" + at.template() + "'", e);
+        }
+    }
+
+    /** The recorded facts of {@code state}, paused in the middle of its operation (made first when unknown). */
+    private PausedState paused(SnapshotRecipe state) {
+        Pause how = pausing.get(state);
+        if (vm.saved(state).isEmpty()) vm.reach(state);
+        return PausedState.of(vm.saved(state).orElseThrow(), how.command(), how.at(), how.notYet());
+    }
+
+    /** Index of the line that opened the last boot on the console (a banner or a restore line); 0 when none. */
+    private int lastBootStart() {
+        List<ConsoleLine> all = console.lines(0, console.mark());
+        for (int i = all.size() - 1; i >= 0; i--) {
+            if (BootBoundary.startsNewBoot(all.get(i).text())) return i;
+        }
+        return 0;
+    }
+
+    private void requireConfirmed() {
+        StatusReply st = status();
+        if (!st.version().equals(HEALTHY) || st.trial().isPresent()) {
+            throw new AssertionError("v" + HEALTHY + " was not confirmed: " + st);
+        }
     }
 
     /** Runs this worker's points of the plan; stops early only when the device is bricked. */
@@ -192,27 +265,41 @@ final class PowerCutCampaign {
         Duration bannerDelay = p.trigger().anchor() == CutPlan.Anchor.BANNER
                 ? stage0Time().multipliedBy(p.trigger().percent()).dividedBy(100) : p.trigger().delay();
         List<String> before;
+        SnapshotRecipe state = states.get(p.phase());
+        Optional<PausedState> resumed = Optional.empty();
         if (forks()) {
-            SnapshotRecipe switched = states.get(Phase.STAGE0_DECREMENT);
-            if (p.phase() == Phase.SWITCH && !checked.containsKey(switched.name()) && plan.run(worker).stream()
-                    .anyMatch(q -> states.get(q.phase()).equals(switched))) {
-                startOf(switched); // the state this run needs anyway: what a cut after 'apply ok' is compared with
+            if (p.phase() == Phase.SWITCH) knowSwitched();
+            if (pausing.containsKey(state)) {
+                PausedState at = paused(state);
+                checked.putIfAbsent(state.parent().orElseThrow().name(), at.status());
+                resumed = Optional.of(at);
+                start = Optional.of(at.status());
+                before = at.history();
+            } else {
+                Start s = startOf(state);
+                start = Optional.of(s.status());
+                before = s.history();
             }
-            Start s = startOf(states.get(p.phase()));
-            start = Optional.of(s.status());
-            before = s.history();
         } else {
             prepare(p.phase());
             before = history();
         }
-        long reached = System.nanoTime();
         AtomicBoolean live = new AtomicBoolean(true);
         say(p.describe(plan.seed()));
         say("replay: -D" + CutPlan.SEED + "=" + plan.seed() + " -D" + CutPlan.POINTS + "=" + plan.points()
                 + " -D" + CutPlan.ONLY + "=" + p.index());
-        int armedAt = console.mark();
-        arm(p, live, bannerDelay);
-        start(p.phase());
+        int armedAt;
+        if (resumed.isPresent()) {
+            // restored paused at the anchor line, the operation running since it: the delay starts as it goes on
+            vm.reach(state);
+            armedAt = console.mark();
+            vm.powerCutIn(p.trigger().delay());
+        } else {
+            armedAt = console.mark();
+            arm(p, live, bannerDelay);
+            start(p.phase());
+        }
+        long reached = System.nanoTime();
         boolean fired = console.awaitExit(APPLY);
         live.set(false);
         if (!fired) {
@@ -221,7 +308,8 @@ final class PowerCutCampaign {
         }
         long cut = System.nanoTime();
         int cutAt = console.mark();
-        List<ConsoleLine> beforeCut = console.lines(armedAt, cutAt);
+        List<String> beforeCut = new ArrayList<>(resumed.map(PausedState::operation).orElse(List.of()));
+        beforeCut.addAll(texts(console.lines(armedAt, cutAt)));
         vm.restart();
         int ready;
         try {
@@ -231,7 +319,8 @@ final class PowerCutCampaign {
             return false;
         }
         long settled = System.nanoTime();
-        List<String> after = check(p, start, before, beforeCut, console.lines(cutAt, ready + 1));
+        List<String> after = check(p, start, resumed.map(PausedState::written).orElse(Set.of()), before, beforeCut,
+                texts(console.lines(cutAt, ready + 1)));
         long checkedAt = System.nanoTime();
         retry(p, before, after);
         say(String.format(Locale.ROOT, "point %d times: start %.1f s, operation to the cut %.1f s, cut to the"
@@ -263,16 +352,40 @@ final class PowerCutCampaign {
      * point pays for making a state and none is made twice.
      */
     private void makeStates() {
-        List<SnapshotRecipe> chain = List.of(states.get(Phase.FULL_APPLY), states.get(Phase.STAGE0_DECREMENT),
-                states.get(Phase.DELTA_APPLY), states.get(Phase.ROLLBACK));
         int last = plan.run(worker).stream().mapToInt(p -> chain.indexOf(states.get(p.phase()))).max().orElse(-1);
-        if (last < 0 || vm.cached(chain.get(last))) {
+        long t0 = System.nanoTime();
+        List<String> made = new ArrayList<>();
+        for (SnapshotRecipe r : chain.subList(0, last + 1)) {
+            if (vm.saved(r).isPresent()) continue;
+            vm.reach(r);
+            made.add(r.name());
+        }
+        if (!made.isEmpty()) {
+            say(String.format(Locale.ROOT, "phase states made in %.1f s: %s", (System.nanoTime() - t0) / 1e9, made));
+        }
+    }
+
+    /**
+     * Makes sure the status in {@code powercut-v1.1.0-switched} is known when this run needs that
+     * state anyway: what a cut after 'apply ok' is compared with. From the record of the state paused
+     * in its trial boot when that is saved (it asked {@code nx status} there first), else by restoring it.
+     */
+    private void knowSwitched() {
+        SnapshotRecipe switched = states.get(Phase.STAGE0_DECREMENT);
+        SnapshotRecipe trialReady = states.get(Phase.CONFIRM);
+        if (checked.containsKey(switched.name())
+                || plan.run(worker).stream().noneMatch(q -> chain.indexOf(states.get(q.phase())) >= chain.indexOf(switched))) {
             return;
         }
-        long t0 = System.nanoTime();
-        vm.reach(chain.get(last));
-        say(String.format(Locale.ROOT, "phase states made in %.1f s (up to %s)", (System.nanoTime() - t0) / 1e9,
-                chain.get(last).name()));
+        if (vm.saved(trialReady).isPresent()) {
+            checked.put(switched.name(), paused(trialReady).status());
+        } else {
+            startOf(switched);
+        }
+    }
+
+    private static List<String> texts(List<ConsoleLine> lines) {
+        return lines.stream().map(ConsoleLine::text).toList();
     }
 
     /** The line that opened the last boot in {@code lines} (a banner or a restore line), if any. */
@@ -318,9 +431,9 @@ final class PowerCutCampaign {
 
     private void start(Phase phase) {
         switch (phase) {
-            case FULL_APPLY, SWITCH -> vm.type("nx update apply " + FULL);
+            case FULL_APPLY, SWITCH -> vm.type(APPLY_FULL);
             case DELTA_APPLY -> vm.type("nx update apply " + DELTA);
-            case STAGE0_DECREMENT, CONFIRM -> vm.type("nx reboot");
+            case STAGE0_DECREMENT, CONFIRM -> vm.type(REBOOT);
             case ROLLBACK -> vm.type("nx rollback");
         }
     }
@@ -374,8 +487,8 @@ final class PowerCutCampaign {
     // ---- the checks after a cut ----
 
     /** The checks after the cut; returns the history after them. */
-    private List<String> check(Point p, Optional<StatusReply> start, List<String> before, List<ConsoleLine> beforeCut,
-            List<ConsoleLine> restart) {
+    private List<String> check(Point p, Optional<StatusReply> start, Set<String> alsoWritten, List<String> before,
+            List<String> beforeCut, List<String> restart) {
         StatusReply st = status();
         Slot booted = st.slot();
         Slot active = st.active();
@@ -388,9 +501,9 @@ final class PowerCutCampaign {
         }
         st.trial().filter(t -> t == active || st.state(t) != SlotState.VERIFIED).ifPresent(t ->
                 wrong.add("trial " + t + " with active " + active + " and slot_" + t + "=" + st.state(t).text()));
-        restart.stream().map(ConsoleLine::text).filter(t -> t.startsWith("stage0: ") && t.contains("mode=recovery"))
+        restart.stream().filter(t -> t.startsWith("stage0: ") && t.contains("mode=recovery"))
                 .findFirst().ifPresent(t -> wrong.add("stage 0 could not read boot control: " + t));
-        String selfcheckCommand = rehashed("point " + p.index(), start, st).isEmpty() ? "nx selfcheck" : DEEP;
+        String selfcheckCommand = rehashed("point " + p.index(), start, st, alsoWritten).isEmpty() ? "nx selfcheck" : DEEP;
         List<String> selfcheck = console.run(selfcheckCommand, APPLY);
         if (selfcheck.stream().noneMatch(l -> STATUS_OK.matcher(l.strip()).matches())) {
             wrong.add(selfcheckCommand + ": " + selfcheck);
@@ -415,8 +528,9 @@ final class PowerCutCampaign {
      * partition holds now ({@link QemuVm#partitionAsIn}). Every bootable slot when there is no
      * {@code start} (the point did not fork). docs/reliability.md, "What a forked point re-hashes".
      */
-    private List<Slot> rehashed(String who, Optional<StatusReply> start, StatusReply now) {
-        Set<String> written = start.isPresent() ? vm.partitionsWritten() : Set.of();
+    private List<Slot> rehashed(String who, Optional<StatusReply> start, StatusReply now, Set<String> alsoWritten) {
+        Set<String> written = new TreeSet<>(alsoWritten);
+        if (start.isPresent()) written.addAll(vm.partitionsWritten());
         List<Slot> rehash = new ArrayList<>();
         List<Slot> proven = new ArrayList<>();
         List<String> same = new ArrayList<>();
@@ -448,8 +562,7 @@ final class PowerCutCampaign {
     }
 
     /** What the cut took that was durable before it. */
-    private List<String> lost(List<String> before, List<ConsoleLine> beforeCut, List<ConsoleLine> restart,
-            List<String> after) {
+    private List<String> lost(List<String> before, List<String> beforeCut, List<String> restart, List<String> after) {
         List<String> lost = new ArrayList<>();
         if (after.size() < before.size() || !after.subList(0, before.size()).equals(before)) {
             lost.add("history before the cut (" + before.size() + " lines) is not a prefix of the history after it ("
@@ -464,7 +577,7 @@ final class PowerCutCampaign {
         }
         List<String> added = events(after.subList(Math.min(before.size(), after.size()), after.size()));
         for (Map.Entry<Marker, String> d : DURABLE.entrySet()) {
-            long reported = beforeCut.stream().filter(l -> matches(d.getKey()).test(l.text())).count();
+            long reported = beforeCut.stream().filter(matches(d.getKey())).count();
             long recorded = added.stream().filter(d.getValue()::equals).count();
             if (recorded < reported) {
                 lost.add("the console reported '" + d.getKey().template() + "' " + reported + "x before the cut, the"
@@ -490,11 +603,11 @@ final class PowerCutCampaign {
 
     private record Stage0(String slot, String mode, int tries, int boot) {}
 
-    private static Optional<Stage0> stage0(List<ConsoleLine> lines) {
+    private static Optional<Stage0> stage0(List<String> lines) {
         LinePattern p = LinePattern.of(Marker.STAGE0_BOOT, ":slot", ":mode", ":tries", ":boot");
         Stage0 last = null;
-        for (ConsoleLine l : lines) {
-            Optional<Map<String, String>> m = p.match(l.text(), Map.of());
+        for (String l : lines) {
+            Optional<Map<String, String>> m = p.match(l, Map.of());
             if (m.isPresent()) {
                 Map<String, String> c = m.get();
                 last = new Stage0(c.get("slot"), c.get("mode"), Integer.parseInt(c.get("tries")), Integer.parseInt(c.get("boot")));
@@ -550,12 +663,9 @@ final class PowerCutCampaign {
     /** Reboots into the pending v1.1.0 trial and requires it confirmed once the console is back. */
     private void confirmTheHealthyTrial() {
         int from = console.mark();
-        vm.type("nx reboot");
+        vm.type(REBOOT);
         console.settle(from, SETTLE);
-        StatusReply st = status();
-        if (!st.version().equals(HEALTHY) || st.trial().isPresent()) {
-            throw new AssertionError("v" + HEALTHY + " was not confirmed: " + status());
-        }
+        requireConfirmed();
     }
 
     private void ensureTrial() {
@@ -572,9 +682,9 @@ final class PowerCutCampaign {
      * the checked state the steps started from (the VM's overlay was made there or before it, so it
      * holds every write since). Returns the status it checked against: the state's own, for {@link #checked}.
      */
-    private StatusReply checkState(String what, StatusReply parent) {
+    private StatusReply checkState(String what, StatusReply parent, Set<String> alsoWritten) {
         StatusReply now = status();
-        String command = rehashed("the state " + what, Optional.of(parent), now).isEmpty() ? "nx selfcheck" : DEEP;
+        String command = rehashed("the state " + what, Optional.of(parent), now, alsoWritten).isEmpty() ? "nx selfcheck" : DEEP;
         requireOk(console.run(command, APPLY), command + " of " + what);
         return now;
     }
