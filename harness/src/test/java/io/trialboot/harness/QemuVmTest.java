@@ -172,7 +172,8 @@ class QemuVmTest {
 
     @Test
     void armedPowerCutKillsRightAfterTheMarkerAndRestartBootsTheSameOverlay() throws IOException {
-        try (QemuVm vm = boot("banner\nprint update: apply ok slot=b kind=full\npause 2\nprint too late\nhang\n")) {
+        // the fake guest waits a second first: the cut is armed after the VM started, and a loaded host may run the script before that
+        try (QemuVm vm = boot("banner\npause 1\nprint update: apply ok slot=b kind=full\npause 2\nprint too late\nhang\n")) {
             vm.powerCutAfter(Marker.UPDATE_APPLY_OK, "b", "full");
             vm.await(contract("boot 1\nexpect 10s UPDATE_APPLY_OK b full\n"));
             AssertionError e = assertThrows(AssertionError.class, () -> vm.await(Marker.UPDATED_READY, Duration.ofSeconds(30)));
@@ -191,7 +192,7 @@ class QemuVmTest {
 
     @Test
     void delayedPowerCutLandsAfterTheLinePlusTheDelay() throws IOException {
-        try (QemuVm vm = boot("banner\nprint update: progress slot=b written=8388608 total=90177536\n"
+        try (QemuVm vm = boot("banner\npause 1\nprint update: progress slot=b written=8388608 total=90177536\n"
                 + "print early\npause 3\nprint too late\nhang\n")) {
             vm.powerCutWhen(text -> text.startsWith("update: progress "), Duration.ofMillis(800));
             vm.await(contract("boot 1\nexpect 10s \"early\"\n")); // printed after the line: the cut waits
