@@ -20,6 +20,14 @@ final class GuestClock {
                 .orElseThrow(() -> new AssertionError("no console line starting '" + prefix + "'"));
     }
 
+    /** The first console line from index {@code from} on starting with {@code prefix}. */
+    static ConsoleLine line(QemuVm vm, int from, String prefix) {
+        List<ConsoleLine> lines = vm.lines();
+        return lines.subList(Math.min(from, lines.size()), lines.size()).stream()
+                .filter(l -> l.text().startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no console line starting '" + prefix + "' after line " + from));
+    }
+
     static double seconds(ConsoleLine from, ConsoleLine to) {
         return (to.at().toNanos() - from.at().toNanos()) / 1e9;
     }
