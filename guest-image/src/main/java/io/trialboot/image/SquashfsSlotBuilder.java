@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -44,6 +45,15 @@ final class SquashfsSlotBuilder {
     static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-XX:CompileThresholdScaling=5", "-Xshare:auto",
             "-XX:-UsePerfData", "-Xss512k", "-Xmx192m", "-Djava.security.egd=file:/dev/urandom");
+
+    /**
+     * What changes from one release to the next (the release file, the signed system set and its
+     * bundles), written after everything else in the image's data ({@code mksquashfs -sort}, the
+     * lowest priority last): the rest keeps its offsets from release to release, so a data-only
+     * delta copies it in whole, aligned 4 KiB blocks, whose dm-verity leaf digests the device takes
+     * from the base's tree instead of hashing them (docs/delta.md, "Reusing the base tree's leaf digests").
+     */
+    static final List<String> RELEASE_LAST = List.of("etc/trialboot-release", "opt/trialboot/system");
 
     private SquashfsSlotBuilder() {}
 
@@ -106,9 +116,16 @@ final class SquashfsSlotBuilder {
             throw new UncheckedIOException(e);
         }
         StableTree.normalize(staging);
+        Path sort = staging.resolveSibling(image.getFileName() + ".sort");
+        try {
+            Files.writeString(sort, RELEASE_LAST.stream().map(p -> p + " -1\n").collect(Collectors.joining()),
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Tools.run(List.of("mksquashfs", staging.toString(), image.toString(), "-noappend", "-comp", "lz4", "-Xhc",
-                "-all-root", "-mkfs-time", "0", "-all-time", "0", "-reproducible", "-no-progress", "-quiet"),
-                staging.getParent(), Duration.ofMinutes(15), Map.of(), log);
+                "-all-root", "-mkfs-time", "0", "-all-time", "0", "-reproducible", "-no-progress", "-quiet",
+                "-sort", sort.toString()), staging.getParent(), Duration.ofMinutes(15), Map.of(), log);
         try {
             VerityParams v = VerityImage.append(image);
             log.accept("slot image " + image.getFileName() + ": verity tree of " + v.treeSize() + " bytes at "

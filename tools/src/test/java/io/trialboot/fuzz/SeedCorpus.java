@@ -66,7 +66,7 @@ final class SeedCorpus {
 
     /** The base image every delta seed applies to (and {@link DeltaApplierFuzzTest} holds in its source slot). */
     static byte[] deltaBase() {
-        byte[] base = new byte[4096];
+        byte[] base = new byte[2 * 4096]; // two blocks: the base has a leaf level a data-only delta takes digests from
         for (int i = 0; i < base.length; i++) {
             base[i] = (byte) (i * 31 + (i >> 7));
         }

@@ -4,6 +4,9 @@ import io.trialboot.core.Code;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.device.BlockDevice;
 import io.trialboot.device.SlotImage;
+import io.trialboot.verity.VerityParams;
+import io.trialboot.verity.VerityTree;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -19,23 +22,46 @@ import java.util.Optional;
  * applier compares {@code signed} with the header's base before the first write; the kernel then
  * checks every block read against that root, and a block that does not verify (EIO) is
  * {@link Code#DELTA_BASE_MISMATCH}. The mapping holds the image's data only: it ends where the tree
- * starts.</li>
+ * starts. With its signed {@link Tree}, a data-only delta takes the level-0 digest of each target
+ * block copied whole and aligned from the base from the base's tree instead of hashing it
+ * ({@link #leaves}).</li>
  * </ul>
+ * Closing it closes its devices.
  */
-public record BaseImage(BlockDevice device, Optional<SlotImage> signed) {
+public record BaseImage(BlockDevice device, Optional<SlotImage> signed, Optional<Tree> tree) implements AutoCloseable {
     public BaseImage {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(signed, "signed");
+        Objects.requireNonNull(tree, "tree");
+        if (tree.isPresent() && signed.isEmpty()) {
+            throw new IllegalArgumentException("a base's signed tree serves only a verified base");
+        }
+    }
+
+    /**
+     * The signed dm-verity parameters of a verified base's image (from the same kept manifest as
+     * its image) and the raw slot that holds its tree after the data (the mapping does not serve it).
+     */
+    public record Tree(BlockDevice raw, VerityParams signed) {
+        public Tree {
+            Objects.requireNonNull(raw, "raw");
+            Objects.requireNonNull(signed, "signed");
+        }
     }
 
     /** The raw base image, hashed by the applier as it reads it. */
     public static BaseImage hashed(BlockDevice raw) {
-        return new BaseImage(raw, Optional.empty());
+        return new BaseImage(raw, Optional.empty(), Optional.empty());
     }
 
     /** The data of the signed image {@code signed}, read through the kernel's dm-verity mapping of it. */
     public static BaseImage verified(BlockDevice mapping, SlotImage signed) {
-        return new BaseImage(mapping, Optional.of(signed));
+        return new BaseImage(mapping, Optional.of(signed), Optional.empty());
+    }
+
+    /** {@link #verified(BlockDevice, SlotImage)}, whose image's signed tree is {@code tree}. */
+    public static BaseImage verified(BlockDevice mapping, SlotImage signed, Tree tree) {
+        return new BaseImage(mapping, Optional.of(signed), Optional.of(tree));
     }
 
     /**
@@ -60,6 +86,39 @@ public record BaseImage(BlockDevice device, Optional<SlotImage> signed) {
             throw new TrialbootException(Code.DELTA_BASE_MISMATCH, "the delta reads the first " + h.sourceData()
                     + " bytes of its base, but the active slot's verity mapping " + device + " holds its data only, "
                     + device.size() + " bytes: a delta may not copy from the base's tree; nothing was written");
+        }
+    }
+
+    /**
+     * Before the first write, for a data-only delta whose target tree is {@code target}: the
+     * level-0 digests of the base's data blocks, read from the raw slot's tree and proven by
+     * hashing them up to the base's signed root ({@link Code#DELTA_BASE_MISMATCH} when they do not:
+     * nothing was written). Empty when there is nothing to take them from: no signed tree, another
+     * salt than the target's (the digests would differ), or one-block data (no tree).
+     */
+    Optional<byte[]> leaves(VerityParams target) {
+        if (tree.isEmpty() || !tree.get().signed().salt().equals(target.salt())) {
+            return Optional.empty();
+        }
+        VerityParams v = tree.get().signed();
+        long bytes = VerityTree.leafLevelBytes(v);
+        if (bytes == 0) {
+            return Optional.empty();
+        }
+        ByteBuffer level = ByteBuffer.allocate(Math.toIntExact(bytes));
+        tree.get().raw().read(v.treeOffset() + v.treeSize() - bytes, level);
+        return Optional.of(VerityTree.provenLeaves(level.array(), v).orElseThrow(() -> new TrialbootException(
+                Code.DELTA_BASE_MISMATCH, "the leaf digests of the active slot's dm-verity tree (" + bytes + " bytes at "
+                        + (v.treeOffset() + v.treeSize() - bytes) + " of " + tree.get().raw() + ") do not hash to its signed"
+                        + " root " + v.rootHash().shortHex() + "; nothing was written")));
+    }
+
+    @Override
+    public void close() {
+        try {
+            tree.ifPresent(t -> t.raw().close());
+        } finally {
+            device.close();
         }
     }
 }

@@ -26,7 +26,7 @@ final class BaseReader implements AutoCloseable {
     private final long size;
     private final Optional<Offload> offload;
     private final MessageDigest md;
-    private final OpApplier.Tap hash;
+    private final Offload.Tap hash;
     private final ByteBuffer chunk;
     private long chunkStart; // base offset of chunk's byte 0; the chunk holds [chunkStart, read)
     private long read;
@@ -37,7 +37,7 @@ final class BaseReader implements AutoCloseable {
         this.size = base.signed().isPresent() ? h.sourceData() : h.source().size();
         this.offload = base.signed().isPresent() ? Optional.empty() : Optional.of(new Offload(buffer));
         this.md = Sha256.newDigest();
-        this.hash = offload.map(o -> o.tap(md::update)).orElse(OpApplier.Tap.NONE);
+        this.hash = offload.map(o -> o.tap(md::update)).orElse(Offload.Tap.NONE);
         this.chunk = ByteBuffer.allocate((int) Math.min(buffer, size));
     }
 

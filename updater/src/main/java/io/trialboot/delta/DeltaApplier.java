@@ -88,9 +88,11 @@ public final class DeltaApplier {
                     + "-byte LZMA2 dictionary, over the bound of " + DECODER_LIMIT_KIB + " KiB");
         }
         Optional<VerityParams> rebuilt = h.dataOnly() ? Optional.of(signedTree(verity, h.target())) : Optional.empty();
+        Optional<DataTree> tree = rebuilt.map(v -> new DataTree(new VerityTree.Builder(v.dataSize(), v.treeOffset(),
+                v.salt()), base.leaves(v)));
         CheckedWrite out = h.dataOnly() ? CheckedWrite.withoutDigest(target) : new CheckedWrite(target);
         try (BaseReader reader = new BaseReader(base, h, BUFFER)) {
-            return run(in, h, reader, out, rebuilt);
+            return run(in, h, reader, out, rebuilt, tree);
         }
     }
 
@@ -101,19 +103,17 @@ public final class DeltaApplier {
      * then proves the whole image (the tree is a function of the data), so no digest of the target is taken.
      */
     private static Sha256 run(InputStream in, DeltaHeader h, BaseReader base, CheckedWrite out,
-            Optional<VerityParams> rebuilt) throws IOException {
-        Optional<VerityTree.Builder> tree = rebuilt.map(v -> new VerityTree.Builder(v.dataSize(), v.treeOffset(), v.salt()));
+            Optional<VerityParams> rebuilt, Optional<DataTree> tree) throws IOException {
         long streamed = rebuilt.map(VerityParams::treeOffset).orElse(h.target().size());
         try {
-            new OpApplier(base, h.sourceData(), out, tree.<OpApplier.Tap>map(t -> t::update).orElse(OpApplier.Tap.NONE),
-                    streamed, BUFFER).run(new LZMA2InputStream(in, h.dictBytes()));
+            new OpApplier(base, h.sourceData(), out, tree, streamed, BUFFER).run(new LZMA2InputStream(in, h.dictBytes()));
         } catch (CorruptedInputException | UnsupportedOptionsException | EOFException e) {
             throw DeltaHeader.malformed("operation stream is corrupt or truncated: " + e);
         }
         if (in.read() != -1) {
             throw DeltaHeader.malformed("has bytes after the operation stream");
         }
-        VerityParams built = tree.isPresent() ? writeTree(tree.get(), out) : null;
+        VerityParams built = tree.isPresent() ? writeTree(tree.get().builder(), out) : null;
         Sha256 written = built == null ? out.digest() : null;
         out.sync();
         Optional<Sha256> read = base.finish();

@@ -16,6 +16,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * Tasks run one at a time, in the order they were given, so each consumer sees its bytes in order.
  */
 final class Offload implements AutoCloseable {
+    /** Sees bytes in order, as they are read or written. */
+    @FunctionalInterface
+    interface Tap {
+        Tap NONE = (b, off, len) -> { };
+
+        void written(byte[] b, int off, int len);
+    }
+
     private static final int BUFFERS = 3;
     private final ExecutorService helper = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "delta-hash");
@@ -33,7 +41,7 @@ final class Offload implements AutoCloseable {
     }
 
     /** A tap handing {@code consumer} a copy of each piece (at most the buffer size) on the helper thread. */
-    OpApplier.Tap tap(OpApplier.Tap consumer) {
+    Tap tap(Tap consumer) {
         return (b, off, len) -> {
             byte[] copy = take();
             System.arraycopy(b, off, copy, 0, len);

@@ -6,26 +6,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Guest side: runs the operation stream of an {@code .nxdelta} (see {@code docs/delta.md}),
  * writing the target strictly sequentially from offset 0 through one output buffer. Every window
  * is checked whole (count, operation codes, lengths inside the target, copies inside the base)
- * before its first operation runs. Each buffer is shown to a {@link Tap} as it is written.
+ * before its first operation runs. A data-only delta's buffers feed its {@link DataTree} as they
+ * are written, each with the blocks in it that one COPY took whole from an aligned base block.
  */
 final class OpApplier {
-    /** Sees the target's bytes in order, as they are written. */
-    @FunctionalInterface
-    interface Tap {
-        Tap NONE = (b, off, len) -> { };
-
-        void written(byte[] b, int off, int len);
-    }
-
-
+    private static final int BLOCK = DataTree.BLOCK;
     private final BaseReader base;
     private final BlockDevice target;
-    private final Tap tap;
+    private final Optional<DataTree> tree;
+    /** For each block of the output buffer, the base block one COPY took it from whole, or -1; null: not tracked. */
+    private final int[] leafFrom;
     private final long srcSize;
     private final long tgtSize;
     private final ByteBuffer out;
@@ -37,14 +33,19 @@ final class OpApplier {
     private long flushed;
     private long ops;
 
-    OpApplier(BaseReader base, long srcSize, BlockDevice target, Tap tap, long tgtSize, int buffer) {
+    /** {@code buffer} is a multiple of the block size, so each buffer starts at a block boundary of the target. */
+    OpApplier(BaseReader base, long srcSize, BlockDevice target, Optional<DataTree> tree, long tgtSize, int buffer) {
         this.base = base;
         this.srcSize = srcSize;
         this.target = target;
-        this.tap = tap;
+        this.tree = tree;
         this.tgtSize = tgtSize;
         this.out = ByteBuffer.allocate((int) Math.min(buffer, tgtSize));
         this.scratch = new byte[out.capacity()];
+        this.leafFrom = tree.filter(DataTree::reusesLeaves).map(t -> new int[out.capacity() / BLOCK]).orElse(null);
+        if (leafFrom != null) {
+            Arrays.fill(leafFrom, -1);
+        }
     }
 
     /** Runs windows up to END and writes the last buffer (the caller fsyncs). */
@@ -125,7 +126,9 @@ final class OpApplier {
             ByteBuffer part = out.duplicate();
             part.limit(at + n);
             base.read(from, part);
-            if (add != null) {
+            if (add == null) {
+                wholeBlocks(from, n);
+            } else {
                 data(add, n);
                 byte[] a = out.array();
                 for (int k = 0; k < n; k++) {
@@ -135,6 +138,20 @@ final class OpApplier {
             advance(n);
             from += n;
             len -= n;
+        }
+    }
+
+    /**
+     * Notes the target blocks wholly inside the {@code n} bytes just copied from base offset
+     * {@code from} to the target's {@code written}, when the copy keeps block alignment.
+     */
+    private void wholeBlocks(long from, int n) {
+        long shift = from - written;
+        if (leafFrom == null || shift % BLOCK != 0) {
+            return;
+        }
+        for (long t = (written + BLOCK - 1) / BLOCK * BLOCK; t + BLOCK <= written + n; t += BLOCK) {
+            leafFrom[(int) ((t - flushed) / BLOCK)] = (int) ((t + shift) / BLOCK);
         }
     }
 
@@ -177,9 +194,12 @@ final class OpApplier {
 
     private void flush() {
         out.flip();
-        tap.written(out.array(), 0, out.limit());
+        tree.ifPresent(t -> t.written(out.array(), out.limit(), leafFrom));
         target.write(flushed, out);
         flushed += out.limit();
         out.clear();
+        if (leafFrom != null) {
+            Arrays.fill(leafFrom, -1);
+        }
     }
 }

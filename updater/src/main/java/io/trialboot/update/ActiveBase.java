@@ -19,7 +19,9 @@ import java.util.Optional;
  * ({@link SlotManifests}): the manifest stage 0 checked from its anchored roots at this boot and
  * took the mapping's root hash from (the engine writes only the inactive slot's). Its image must be
  * the delta's base, checked before the first write ({@link BaseImage#check}), and the mapping must be
- * the one of its data, as long as the data it signs; the kernel then checks every block read. Where
+ * the one of its data, as long as the data it signs; the kernel then checks every block read. Its
+ * signed tree, on the raw slot after the data, serves the leaf digests of the blocks a data-only
+ * delta copies whole ({@link BaseImage#leaves}, proven against the signed root first). Where
  * the slot is not mapped (the host, a slot another boot mapped), the raw slot is read and hashed.
  */
 final class ActiveBase {
@@ -42,7 +44,7 @@ final class ActiveBase {
                         + mapping.get() + ") is " + mapping.get().size() + " bytes, but its kept manifest signs "
                         + v.dataSize() + " bytes of data: it is not that manifest's mapping; nothing was written");
             }
-            return BaseImage.verified(mapping.get(), kept.image());
+            return BaseImage.verified(mapping.get(), kept.image(), new BaseImage.Tree(slots.open(active, false), v));
         } catch (TrialbootException e) {
             mapping.get().close();
             throw e;

@@ -39,8 +39,7 @@ final class SlotWrite {
                 observed = FullApply.write(artifact, out, r.target());
                 return observed;
             }
-            BaseImage base = ActiveBase.open(slots, stateRoot, active);
-            try (BlockDevice source = base.device()) {
+            try (BaseImage base = ActiveBase.open(slots, stateRoot, active)) {
                 observed = DeltaApplier.apply(artifact, r.artifact(), base, out, r.base().orElseThrow(), r.target(),
                         r.verity());
             }

@@ -9,7 +9,9 @@ import java.io.OutputStream;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Builds the dm-verity hash tree of the kernel's format 1 (cryptsetup's {@code lib/verity}): each
@@ -101,28 +103,79 @@ public final class VerityTree {
             }
         }
 
+        /**
+         * Takes the next data block's level-0 digest from {@code digests} at {@code at} instead of
+         * hashing the block: the caller vouches that it is {@code sha256(salt || block)} of the block
+         * written there (a block copied whole from a base whose leaves were proven, {@link #provenLeaves}).
+         * A wrong digest gives a root that is not the signed one.
+         */
+        public void knownLeaf(byte[] digests, int at) {
+            if (filled != 0 || dataSize - fed < block.length) {
+                throw new IllegalStateException("a known leaf needs a whole block at a block boundary: " + fed
+                        + " + " + filled + " of " + dataSize);
+            }
+            System.arraycopy(digests, at, level, (int) (fed / VerityParams.BLOCK_SIZE * DIGEST), DIGEST);
+            fed += block.length;
+        }
+
         /** Writes the tree (levels top first) once all the data was fed; returns its parameters. */
         public VerityParams finish(OutputStream tree) throws IOException {
             if (fed != dataSize || filled != 0) {
                 throw new IllegalStateException("fed " + (fed + filled) + " bytes of " + dataSize + "-byte data");
             }
-            byte[] digests = level;
             List<byte[]> levels = new ArrayList<>();
-            while (digests.length > DIGEST) {
-                byte[] packed = pack(digests);
-                levels.add(packed);
-                int count = packed.length / VerityParams.BLOCK_SIZE;
-                digests = new byte[count * DIGEST];
-                for (int b = 0; b < count; b++) {
-                    digest(md, saltBytes, packed, b * VerityParams.BLOCK_SIZE, digests, b * DIGEST);
-                }
-            }
+            byte[] root = above(level, md, saltBytes, levels);
             for (int i = levels.size() - 1; i >= 0; i--) {
                 tree.write(levels.get(i));
             }
             return new VerityParams(VerityParams.ALGORITHM, VerityParams.BLOCK_SIZE, VerityParams.BLOCK_SIZE,
-                    dataSize, treeOffset, salt, new Sha256(digests));
+                    dataSize, treeOffset, salt, new Sha256(root));
         }
+    }
+
+    /**
+     * Bytes of the leaf level (the packed level-0 digests, stored last in the tree, so it starts
+     * this many bytes before the tree's end) of {@code signed}'s tree: 0 when the data is one block
+     * (no tree; its one digest is the root).
+     */
+    public static long leafLevelBytes(VerityParams signed) {
+        long blocks = signed.dataBlocks();
+        return blocks < 2 ? 0 : (blocks + PER_BLOCK - 1) / PER_BLOCK * VerityParams.BLOCK_SIZE;
+    }
+
+    /**
+     * The level-0 digests of the data {@code signed} describes, from {@code leafLevel}, the tree's
+     * last {@link #leafLevelBytes} bytes: proven by hashing them up to the signed root (each level is the
+     * function of the one below, so other bytes with that root mean a SHA-256 collision). Empty when
+     * they do not hash to it.
+     */
+    public static Optional<byte[]> provenLeaves(byte[] leafLevel, VerityParams signed) {
+        MessageDigest md = Sha256.newDigest();
+        byte[] salt = signed.salt().bytes();
+        byte[] root = above(hashBlocks(leafLevel, md, salt), md, salt, new ArrayList<>());
+        if (!signed.rootHash().equals(new Sha256(root))) {
+            return Optional.empty();
+        }
+        return Optional.of(Arrays.copyOf(leafLevel, Math.toIntExact(signed.dataBlocks() * DIGEST)));
+    }
+
+    /** Hashes {@code digests} up to the root, adding each packed level, bottom first, to {@code levels}. */
+    private static byte[] above(byte[] digests, MessageDigest md, byte[] salt, List<byte[]> levels) {
+        while (digests.length > DIGEST) {
+            byte[] packed = pack(digests);
+            levels.add(packed);
+            digests = hashBlocks(packed, md, salt);
+        }
+        return digests;
+    }
+
+    private static byte[] hashBlocks(byte[] packed, MessageDigest md, byte[] salt) {
+        int count = packed.length / VerityParams.BLOCK_SIZE;
+        byte[] digests = new byte[count * DIGEST];
+        for (int b = 0; b < count; b++) {
+            digest(md, salt, packed, b * VerityParams.BLOCK_SIZE, digests, b * DIGEST);
+        }
+        return digests;
     }
 
     /** Hash blocks of the tree over {@code dataBlocks} data blocks (cryptsetup's {@code hash_levels}). */

@@ -20,6 +20,7 @@ import io.trialboot.device.SlotDevices;
 import io.trialboot.device.SlotImage;
 import io.trialboot.verity.VerityImage;
 import io.trialboot.verity.VerityParams;
+import io.trialboot.verity.VerityTree;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,6 +37,8 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * #17: a data-only (kind 2) delta is proven by the signed verity root of the data it wrote, not by
@@ -49,6 +52,7 @@ class DataOnlyDeltaTest {
     private byte[] want;
     private byte[] delta;
     private VerityParams signed;
+    private VerityParams baseSigned;
     private long baseData;
 
     /** Two images with trees; the target changes a few bytes and moves everything after them. */
@@ -69,7 +73,8 @@ class DataOnlyDeltaTest {
         base = Files.readAllBytes(s);
         want = Files.readAllBytes(t);
         signed = VerityImage.read(t).orElseThrow();
-        baseData = VerityImage.read(s).orElseThrow().dataSize();
+        baseSigned = VerityImage.read(s).orElseThrow();
+        baseData = baseSigned.dataSize();
     }
 
     /** A squashfs-looking image (magic, bytes_used) of {@code data} with its dm-verity tree appended. */
@@ -92,6 +97,45 @@ class DataOnlyDeltaTest {
         return DeltaApplier.apply(new ByteArrayInputStream(delta), new SlotImage(Sha256.of(delta), delta.length),
                 BaseImage.verified(mapping, image), target, new SlotImage(Sha256.of(base), base.length),
                 new SlotImage(Sha256.of(want), want.length), Optional.of(signed));
+    }
+
+    /** {@link #applyVerified}, the base's signed tree read from {@code raw}, the whole raw active slot. */
+    private Sha256 applyWithBaseTree(byte[] raw, BlockDevice target) throws IOException {
+        return DeltaApplier.apply(new ByteArrayInputStream(delta), new SlotImage(Sha256.of(delta), delta.length),
+                BaseImage.verified(mapping(), new SlotImage(Sha256.of(base), base.length),
+                        new BaseImage.Tree(MemoryBlockDevice.of(raw, raw.length), baseSigned)),
+                target, new SlotImage(Sha256.of(base), base.length), new SlotImage(Sha256.of(want), want.length),
+                Optional.of(signed));
+    }
+
+    /**
+     * The blocks before the change are copied whole and aligned: their leaf digests come from the
+     * base's tree (proven against its signed root), the rest are hashed, and the root is the signed one.
+     */
+    @Test
+    void aBaseWithItsSignedTreeMakesTheSignedImage() throws IOException {
+        MemoryBlockDevice target = new MemoryBlockDevice(want.length);
+        assertEquals(Sha256.of(want), applyWithBaseTree(base.clone(), target));
+        assertArrayEquals(want, target.prefix(want.length));
+    }
+
+    /**
+     * A byte of the base tree's leaf level that is not the signed one (a leaf digest, or the padding
+     * after the last): the leaves do not hash to the base's signed root, so none is taken, and the
+     * apply is refused before the first write.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 37, -1})
+    void aBaseLeafThatIsNotSignedIsRefusedBeforeAnyWrite(int at) {
+        long leaves = VerityTree.leafLevelBytes(baseSigned);
+        long end = baseSigned.treeOffset() + baseSigned.treeSize();
+        byte[] raw = base.clone();
+        raw[(int) (at < 0 ? end + at : end - leaves + at)] ^= 1;
+        MemoryBlockDevice target = new MemoryBlockDevice(want.length);
+        TrialbootException e = assertThrows(TrialbootException.class, () -> applyWithBaseTree(raw, target));
+        assertEquals(Code.DELTA_BASE_MISMATCH, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("do not hash to its signed root"), e.getMessage());
+        assertEquals(0, target.writes);
     }
 
     /** The mapping stage 0 makes of the base: its data, and nothing of its tree. */
