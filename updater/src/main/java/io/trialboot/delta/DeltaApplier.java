@@ -36,7 +36,9 @@ import org.tukaani.xz.UnsupportedOptionsException;
  * slot's dm-verity mapping after its signed image was found to be the delta's base
  * ({@link BaseImage}); the target is written into the
  * inactive slot, which the caller has marked invalid, and hashed as it is written
- * ({@link CheckedWrite}; a data-only delta instead feeds the data to the verity tree it rebuilds).
+ * ({@link CheckedWrite}; a data-only delta instead feeds the data to the verity tree it rebuilds,
+ * taking the digests of blocks copied whole and aligned from a verified base's tree, proven against
+ * its signed root before the first write: {@link DataTree}, {@link BaseImage#leaves}).
  * After the fsync a hashed base's digest must match ({@link Code#DELTA_BASE_MISMATCH}), and only then is
  * the target's digest (a data-only delta: the rebuilt verity root) compared with the signed one and
  * the slot read back ({@link Code#APPLY_DIGEST_MISMATCH}): nothing of the target is trusted before

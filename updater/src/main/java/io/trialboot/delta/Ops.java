@@ -7,7 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * Operation codes of the {@code .nxdelta} stream (format version 2) and its LEB128 varints: the one
+ * Operation codes of the {@code .nxdelta} stream (format version 3) and its LEB128 varints: the one
  * home of the format's vocabulary, for the maker, the applier and the hand-made hostile inputs.
  */
 public final class Ops {
