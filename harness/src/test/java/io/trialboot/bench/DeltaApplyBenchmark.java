@@ -92,18 +92,20 @@ class DeltaApplyBenchmark {
         vm.type("sync; echo 3 > /proc/sys/vm/drop_caches");
         vm.type("nx update apply " + manifest);
         vm.await(Contract.parse("apply-" + version, """
+                boot %d
                 expect 120s UPDATE_MANIFEST_OK %s *
                 expect 600s UPDATE_APPLY_OK a %s
                 expect 60s UPDATE_AWAIT_CONFIRM
-                """.formatted(version, kind)));
+                """.formatted(vm.currentBoot(), version, kind)));
         double s = GuestClock.seconds(GuestClock.line(vm, from, "update: manifest ok ver=" + version),
                 GuestClock.line(vm, from, "update: apply ok slot=a kind=" + kind));
         // the shell echoes what is typed: the marker's digits exist only once the shell ran the line
         settled++;
         vm.type("nx rollback; nx selfcheck; echo settled-$((" + settled + " * 1000))");
         vm.await(Contract.parse("settled-" + settled, """
+                boot %d
                 expect 120s "settled-%d"
-                """.formatted(settled * 1000)));
+                """.formatted(vm.currentBoot(), settled * 1000)));
         return s;
     }
 }
