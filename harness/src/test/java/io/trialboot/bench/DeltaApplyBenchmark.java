@@ -99,9 +99,12 @@ class DeltaApplyBenchmark {
                 """.formatted(vm.currentBoot(), version, kind)));
         double s = GuestClock.seconds(GuestClock.line(vm, from, "update: manifest ok ver=" + version),
                 GuestClock.line(vm, from, "update: apply ok slot=a kind=" + kind));
-        // the shell echoes what is typed: the marker's digits exist only once the shell ran the line
+        // the console runs an nx line itself and any other line in the shell, which echoes what is
+        // typed: the marker's digits exist only once the shell ran the line, after the two before it
         settled++;
-        vm.type("nx rollback; nx selfcheck; echo settled-$((" + settled + " * 1000))");
+        vm.type("nx rollback");
+        vm.type("nx selfcheck");
+        vm.type("echo settled-$((" + settled + " * 1000))");
         vm.await(Contract.parse("settled-" + settled, """
                 boot %d
                 expect 120s "settled-%d"
