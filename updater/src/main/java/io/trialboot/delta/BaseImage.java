@@ -33,8 +33,9 @@ public record BaseImage(BlockDevice device, Optional<SlotImage> signed, Optional
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(signed, "signed");
         Objects.requireNonNull(tree, "tree");
-        if (tree.isPresent() && signed.isEmpty()) {
-            throw new IllegalArgumentException("a base's signed tree serves only a verified base");
+        if (tree.isPresent() && (signed.isEmpty() || tree.get().signed().dataSize() != device.size())) {
+            throw new IllegalArgumentException("a base's signed tree serves only a verified base whose mapping"
+                    + " holds exactly the data it signs");
         }
     }
 
