@@ -10,11 +10,12 @@ import java.util.Set;
  *
  * @param name              the state's snapshot name
  * @param stepLines         the console lines its recipe's steps printed when it was made, in order
+ * @param cached            whether the snapshot cache holds the state (else only this VM knows its lines)
  * @param partitionsWritten the partitions its saved disk holds writes of itself, over the disk it was
  *                          made on (none when it is not cached): with the writes of a VM restored from
  *                          it, every write since the state its recipe started from
  */
-public record SavedState(String name, List<String> stepLines, Set<String> partitionsWritten) {
+public record SavedState(String name, List<String> stepLines, boolean cached, Set<String> partitionsWritten) {
     public SavedState {
         stepLines = List.copyOf(stepLines);
         partitionsWritten = Set.copyOf(partitionsWritten);

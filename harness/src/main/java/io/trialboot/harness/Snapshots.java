@@ -121,7 +121,8 @@ final class Snapshots {
         List<String> known = stepLines.get(recipe.name());
         Optional<List<String>> lines = known != null ? Optional.of(known) : config.containerImage().isPresent()
                 ? Optional.empty() : config.snapshots().find(recipe.name(), key(recipe)).entry().map(SnapshotCache.Entry::steps);
-        return lines.map(l -> new SavedState(recipe.name(), l, cachedDisk(recipe).map(disk::ownedBy).orElse(Set.of())));
+        Optional<Path> cached = cachedDisk(recipe);
+        return lines.map(l -> new SavedState(recipe.name(), l, cached.isPresent(), cached.map(disk::ownedBy).orElse(Set.of())));
     }
 
     /**

@@ -27,7 +27,7 @@ class PausedStateTest {
         lines.addAll(HISTORY);
         lines.add(APPLY);
         lines.addAll(List.of(operation));
-        return new SavedState("powercut-v1.1.0-apply-ok", lines, Set.of("slot_b", "state"));
+        return new SavedState("powercut-v1.1.0-apply-ok", lines, true, Set.of("slot_b", "state"));
     }
 
     @Test
@@ -55,7 +55,7 @@ class PausedStateTest {
                 Marker.UPDATE_AWAIT_CONFIRM));
         assertTrue(never.getMessage().contains("do not reach"), never.getMessage());
         IllegalStateException noStatus = assertThrows(IllegalStateException.class, () -> PausedState.of(
-                new SavedState("x", List.of(APPLY, "update: apply ok slot=b kind=full"), Set.of()), APPLY,
+                new SavedState("x", List.of(APPLY, "update: apply ok slot=b kind=full"), true, Set.of()), APPLY,
                 Marker.UPDATE_APPLY_OK, Marker.UPDATE_AWAIT_CONFIRM));
         assertTrue(noStatus.getMessage().contains("no 'nx status'"), noStatus.getMessage());
     }

@@ -7,6 +7,7 @@ import io.trialboot.core.Slot;
 import io.trialboot.core.Version;
 import io.trialboot.guest.StatusReply;
 import io.trialboot.harness.QemuVm;
+import io.trialboot.harness.SavedState;
 import io.trialboot.harness.SnapshotRecipe;
 import io.trialboot.it.CutPlan.Phase;
 import io.trialboot.it.CutPlan.Point;
@@ -319,8 +320,8 @@ final class PowerCutCampaign {
             return false;
         }
         long settled = System.nanoTime();
-        List<String> after = check(p, start, resumed.map(PausedState::written).orElse(Set.of()), before, beforeCut,
-                texts(console.lines(cutAt, ready + 1)));
+        List<String> after = check(p, start, resumed.map(r -> state), resumed.map(PausedState::written).orElse(Set.of()),
+                before, beforeCut, texts(console.lines(cutAt, ready + 1)));
         long checkedAt = System.nanoTime();
         retry(p, before, after);
         say(String.format(Locale.ROOT, "point %d times: start %.1f s, operation to the cut %.1f s, cut to the"
@@ -487,8 +488,8 @@ final class PowerCutCampaign {
     // ---- the checks after a cut ----
 
     /** The checks after the cut; returns the history after them. */
-    private List<String> check(Point p, Optional<StatusReply> start, Set<String> alsoWritten, List<String> before,
-            List<String> beforeCut, List<String> restart) {
+    private List<String> check(Point p, Optional<StatusReply> start, Optional<SnapshotRecipe> resumed, Set<String> alsoWritten,
+            List<String> before, List<String> beforeCut, List<String> restart) {
         StatusReply st = status();
         Slot booted = st.slot();
         Slot active = st.active();
@@ -503,7 +504,7 @@ final class PowerCutCampaign {
                 wrong.add("trial " + t + " with active " + active + " and slot_" + t + "=" + st.state(t).text()));
         restart.stream().filter(t -> t.startsWith("stage0: ") && t.contains("mode=recovery"))
                 .findFirst().ifPresent(t -> wrong.add("stage 0 could not read boot control: " + t));
-        String selfcheckCommand = rehashed("point " + p.index(), start, st, alsoWritten).isEmpty() ? "nx selfcheck" : DEEP;
+        String selfcheckCommand = rehashed("point " + p.index(), start, st, resumed, alsoWritten).isEmpty() ? "nx selfcheck" : DEEP;
         List<String> selfcheck = console.run(selfcheckCommand, APPLY);
         if (selfcheck.stream().noneMatch(l -> STATUS_OK.matcher(l.strip()).matches())) {
             wrong.add(selfcheckCommand + ": " + selfcheck);
@@ -528,9 +529,11 @@ final class PowerCutCampaign {
      * partition holds now ({@link QemuVm#partitionAsIn}). Every bootable slot when there is no
      * {@code start} (the point did not fork). docs/reliability.md, "What a forked point re-hashes".
      */
-    private List<Slot> rehashed(String who, Optional<StatusReply> start, StatusReply now, Set<String> alsoWritten) {
+    private List<Slot> rehashed(String who, Optional<StatusReply> start, StatusReply now, Optional<SnapshotRecipe> resumed,
+            Set<String> alsoWritten) {
+        Set<String> sinceRestore = start.isPresent() ? vm.partitionsWritten() : Set.of();
         Set<String> written = new TreeSet<>(alsoWritten);
-        if (start.isPresent()) written.addAll(vm.partitionsWritten());
+        written.addAll(sinceRestore);
         List<Slot> rehash = new ArrayList<>();
         List<Slot> proven = new ArrayList<>();
         List<String> same = new ArrayList<>();
@@ -542,14 +545,31 @@ final class PowerCutCampaign {
                 continue;
             }
             Optional<String> as = start.isEmpty() ? Optional.empty() : checked.entrySet().stream()
-                    .filter(e -> sameImage(e.getValue(), now, s) && vm.partitionAsIn(recipes.get(e.getKey()), partition))
-                    .map(e -> s + " as in " + e.getKey()).findFirst();
+                    .filter(e -> sameImage(e.getValue(), now, s))
+                    .flatMap(e -> sameBytes(recipes.get(e.getKey()), partition, resumed, sinceRestore)
+                            .map(how -> s + " as in " + e.getKey() + how).stream())
+                    .findFirst();
             as.ifPresentOrElse(same::add, () -> rehash.add(s));
         }
         say(who + ": " + (start.isPresent() ? "partitions written since the restore: " + written : "not forked")
                 + "; bootable slots re-hashed " + rehash + ", unchanged since their verified snapshot " + proven
                 + (same.isEmpty() ? "" : ", the same bytes as in a verified snapshot " + same));
         return rehash;
+    }
+
+    /**
+     * How partition {@code p} is known to hold the very bytes it holds in the checked state {@code c}'s
+     * snapshot, if it is: when {@code c} was made from the state the point resumed ({@code resumed},
+     * restored), and neither {@code c}'s own saved disk nor the point since its restore wrote a byte
+     * of {@code p}, both hold that state's bytes; otherwise the two are compared byte for byte
+     * ({@link QemuVm#partitionAsIn}).
+     */
+    private Optional<String> sameBytes(SnapshotRecipe c, String p, Optional<SnapshotRecipe> resumed, Set<String> sinceRestore) {
+        if (resumed.isPresent() && c.parent().equals(resumed) && !sinceRestore.contains(p)
+                && vm.saved(c).filter(SavedState::cached).filter(st -> !st.partitionsWritten().contains(p)).isPresent()) {
+            return Optional.of(" (neither written since " + resumed.get().name() + ")");
+        }
+        return vm.partitionAsIn(c, p) ? Optional.of("") : Optional.empty();
     }
 
     /** Slot {@code s} is bootable in {@code then} and names the same signed verity root there as {@code now}. */
@@ -684,7 +704,8 @@ final class PowerCutCampaign {
      */
     private StatusReply checkState(String what, StatusReply parent, Set<String> alsoWritten) {
         StatusReply now = status();
-        String command = rehashed("the state " + what, Optional.of(parent), now, alsoWritten).isEmpty() ? "nx selfcheck" : DEEP;
+        String command = rehashed("the state " + what, Optional.of(parent), now, Optional.empty(), alsoWritten).isEmpty()
+                ? "nx selfcheck" : DEEP;
         requireOk(console.run(command, APPLY), command + " of " + what);
         return now;
     }
