@@ -37,6 +37,7 @@ import org.awaitility.core.TerminalFailureException;
 final class Snapshots {
     private static final Duration MIGRATE = Duration.ofSeconds(120);
     private static final Duration POLL = Duration.ofMillis(50);
+    private static final int FIRMWARE_TRIES = 100;
     private static final Map<String, String> QEMU_VERSIONS = new ConcurrentHashMap<>();
 
     private final VmConfig config;
@@ -132,11 +133,25 @@ final class Snapshots {
     CompletableFuture<Void> pauseWhen(Predicate<String> line) {
         CompletableFuture<Void> paused = new CompletableFuture<>();
         // off the console thread: the stop must not wait on the console's lock while the VM's is held
-        lines.arm(line, () -> CompletableFuture.runAsync(() -> lifecycle.qmp().execute("stop")).whenComplete((v, e) -> {
+        lines.arm(line, () -> CompletableFuture.runAsync(this::pauseOutsideFirmware).whenComplete((v, e) -> {
             if (e == null) paused.complete(null);
             else paused.completeExceptionally(e);
         }));
         return paused;
+    }
+
+    /**
+     * Stops the guest; while a hart is in the firmware (machine mode, where its timer cannot be woken
+     * at a restore: {@link HartTimers}) lets it run on for a moment and stops it again, at most
+     * {@value #FIRMWARE_TRIES} times. A mid-boot state saved with a hart in OpenSBI failed every restore.
+     */
+    private void pauseOutsideFirmware() {
+        QmpClient qmp = lifecycle.qmp();
+        qmp.execute("stop");
+        for (int i = 0; i < FIRMWARE_TRIES && awaits.vcpuSnapshot().anyInFirmware(); i++) {
+            qmp.execute("cont");
+            qmp.execute("stop");
+        }
     }
 
     private List<String> textsFrom(int from) {

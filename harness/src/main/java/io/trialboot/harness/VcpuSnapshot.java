@@ -67,6 +67,14 @@ public record VcpuSnapshot(List<Long> pcs) {
         return !pcs.isEmpty() && pcs.stream().allMatch(pc -> pc < 0 || pc >= PHYSICAL_END);
     }
 
+    /**
+     * Some vCPU is in the firmware (OpenSBI, machine mode): where QEMU does not let {@code mip.STIP}
+     * be written (Sstc), so a state saved so cannot have its harts' timers woken ({@link HartTimers}).
+     */
+    boolean anyInFirmware() {
+        return pcs.stream().anyMatch(pc -> pc >= FIRMWARE_START && pc < FIRMWARE_END);
+    }
+
     /** One line: {@code cpu0 pc=ffffffff8000a1b2 (kernel), cpu1 ...}, marking CPUs that did not move since {@code before}. */
     public String describe(VcpuSnapshot before) {
         if (pcs.isEmpty()) return "no vCPU registers";

@@ -59,4 +59,11 @@ class VcpuSnapshotTest {
         assertEquals(List.of(), VcpuSnapshot.parse("unknown command: 'info registers'").pcs());
         assertEquals("no vCPU registers", VcpuSnapshot.parse("").describe(null));
     }
+
+    @Test
+    void aHartInOpenSbiIsInTheFirmware() {
+        assertTrue(new VcpuSnapshot(List.of(0xffffffff80a0b1c2L, 0x80012f4eL)).anyInFirmware());
+        assertFalse(new VcpuSnapshot(List.of(0xffffffff80a0b1c2L, 0x3fa2b1c000L)).anyInFirmware(), "kernel and user space");
+        assertFalse(new VcpuSnapshot(List.of(0x80200000L)).anyInFirmware(), "the kernel's image before the MMU is on");
+    }
 }
