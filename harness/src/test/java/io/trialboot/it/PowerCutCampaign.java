@@ -73,6 +73,8 @@ final class PowerCutCampaign {
      * command before it was saved, wrote the latest host status the device's precheck reads.
      */
     private static final String NO_SELFCHECK = " (no selfcheck first: the parent state's check wrote the host status)";
+    /** How a state is paused in the middle of an operation ({@link QemuVm#pauseWhen}): an input of its key. */
+    private static final String NO_FIRMWARE = " with no hart in OpenSBI";
     private static final Pattern STATUS_OK = Pattern.compile("host_status_[0-9]+\\.json: OK");
     /** Durable steps the console reports, and the history event each must have left. */
     private static final Map<Marker, String> DURABLE = Map.of(
@@ -143,7 +145,7 @@ final class PowerCutCampaign {
         SnapshotRecipe idle = SnapshotRecipe.FACTORY_AT_CONSOLE.then("powercut-factory-checked", DEEP + " OK",
                 v -> requireOk(console.run(DEEP, APPLY), "the deep selfcheck of the factory image"));
         SnapshotRecipe applyOk = idle.then("powercut-v" + HEALTHY + "-apply-ok", "nx status; nx history; nx update apply "
-                + FULL + NO_SELFCHECK + ", the guest paused at '" + Marker.UPDATE_APPLY_OK.template() + "'",
+                + FULL + NO_SELFCHECK + ", the guest paused at '" + Marker.UPDATE_APPLY_OK.template() + "'" + NO_FIRMWARE,
                 v -> pauseDuring(APPLY_FULL, Marker.UPDATE_APPLY_OK));
         String switchedName = "powercut-v" + HEALTHY + "-switched";
         SnapshotRecipe switched = applyOk.then(switchedName, "the apply goes on to its prompt, ending in await-confirm; "
@@ -155,7 +157,7 @@ final class PowerCutCampaign {
                     checked.put(switchedName, checkState("v" + HEALTHY + " switched", from.status(), from.written()));
                 });
         SnapshotRecipe trialReady = switched.then("powercut-v" + HEALTHY + "-trial-ready", "nx status; nx history; nx"
-                + " reboot, the trial boot paused at '" + Marker.BUNDLE_READY.template() + "'",
+                + " reboot, the trial boot paused at '" + Marker.BUNDLE_READY.template() + "'" + NO_FIRMWARE,
                 v -> pauseDuring(REBOOT, Marker.BUNDLE_READY));
         String confirmedName = "powercut-v" + HEALTHY + "-confirmed";
         SnapshotRecipe confirmed = trialReady.then(confirmedName, "the trial boot goes on: settle in any boot;"
