@@ -4,9 +4,10 @@
 #
 # Loading takes seconds under emulation and the guest has two harts, so /init loads what it needs
 # for the state partition (virtio, ext4) itself while a background job loads the rest (squashfs,
-# dm-verity, entropy, USB media), and waits for that job before it reads or writes anything on
-# /state. The two orders share no module and no dependency (the build checks it), so they never
-# race. Every insmod's status is checked: a module that does not load stops the boot by name.
+# dm-verity, entropy, USB media), and waits for that job before it writes anything on /state
+# (only the admission record's signature check, verify.sh's verify_begin, reads it before). The
+# two orders share no module and no dependency (the build checks it), so they never race. Every
+# insmod's status is checked: a module that does not load stops the boot by name.
 : "${MODULES_DIR:?must be set before sourcing modules.sh}"
 
 # modules_load ORDER: loads ORDER's modules one after another. Returns 1 with MODULE_FAILED, the

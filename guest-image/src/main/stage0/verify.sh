@@ -17,6 +17,14 @@
 # VERIFY_CODE (a io.trialboot.core.Code name), VERIFY_WHY, and VERIFY_SCOPE: "chain" when the
 # anchor or the admission record failed (no slot can be checked; the slot is not to blame), else
 # "slot". Nothing unverified is ever set.
+#
+# verify_begin ADMISSION_DIR ROOTS_DIR WORK
+#   Begins the chain early (stage 0: as soon as /state is mounted, beside the modules and
+#   bootselect): decodes the roots, finds the record in force and its root signer, and starts the
+#   openssl run that checks that signature in the background. Nothing of the record is parsed, and
+#   nothing of the outcome is used, until verify_slot has waited for that run; verify_slot then
+#   ignores its own ADMISSION_DIR and ROOTS_DIR. Without it, verify_slot begins the chain itself.
+#   Once ended, the chain's outcome (good or refused) serves every later verify_slot.
 # Written for few processes (docs/verified-boot.md#costs): every fork costs under emulation, and
 # each openssl run loads libcrypto. Roots are decoded by base64, each file is read once by od and
 # one awk, key ids come from one sha256sum per key set, and lookups are the shell's own.
@@ -240,10 +248,10 @@ EOF
     VF_ROOTS=$VF_IDS
 }
 
-# vf_admission DIR: the record in force (the newest admission/<seq>/, else the factory's), signed
-# by an anchored root before it is parsed. Sets VF_WITNESS, VF_THRESHOLD, VF_KEYS_IN (lines
-# "<id> <raw hex>"), VF_REVOKED (" id id "), VF_COMPATIBLE, VF_POLICY.
-vf_admission() {
+# vf_admission_start DIR: the record in force (the newest admission/<seq>/, else the factory's)
+# and the first of its signatures by an anchored root; starts openssl checking it in the background
+# (VF_ADM_PID). vf_admission_end waits for it before a byte of the record is parsed.
+vf_admission_start() {
     vf_seq=0
     for vf_d in "$1"/*; do
         vf_d=${vf_d##*/}
@@ -258,14 +266,21 @@ vf_admission() {
     while read -r vf_id vf_sig; do
         vf_lookup "$VF_ROOTS" "$vf_id"
         [ -n "$VF_FOUND" ] || continue
-        vf_check "$VF_FOUND" PEM "$vf_dir/dam.cbor" "$vf_sig" \
-            || { vf_fail SIG_INVALID "admission record signature by root $vf_id does not verify"; return 1; }
         vf_signer=$vf_id
         break
     done <<EOF
 $VF_ENTRIES
 EOF
     [ -n "$vf_signer" ] || { vf_fail ADMISSION_NOT_ROOT_SIGNED "admission record $vf_dir/dam.cbor is not signed by an anchored root"; return 1; }
+    vf_check "$VF_FOUND" PEM "$vf_dir/dam.cbor" "$vf_sig" &
+    VF_ADM_PID=$!
+}
+
+# vf_admission_end: waits for vf_admission_start's openssl run; only a record whose signature
+# verified is read. Sets VF_WITNESS, VF_THRESHOLD, VF_KEYS_IN (lines "<id> <raw hex>"), VF_REVOKED
+# (" id id "), VF_COMPATIBLE, VF_POLICY.
+vf_admission_end() {
+    wait "$VF_ADM_PID" || { vf_fail SIG_INVALID "admission record signature by root $vf_signer does not verify"; return 1; }
     vf_schema=
     vf_read "$vf_dir/dam.cbor" "admission record" "vf_schema:.schema:t vf_domain:.domain:t VF_COMPATIBLE:.compatible:t \
 VF_POLICY:.policy:b VF_WITNESS:.witness:t VF_THRESHOLD:.threshold:u vf_keys:.keys.#:b:64 vf_rev:.revoked.#:b:16" strict \
@@ -344,10 +359,33 @@ EOF
     vf_fail QUORUM_NOT_MET "$1: $vf_valid distinct valid admitted signer(s), $VF_WITNESS needs $VF_THRESHOLD;$vf_outcomes"
 }
 
+verify_begin() {
+    vf_work=$3
+    VF_CHAIN=begun
+    vf_roots "$2" && vf_admission_start "$1" && return 0
+    VF_CHAIN=refused VF_CHAIN_CODE=$VERIFY_CODE VF_CHAIN_WHY=$VERIFY_WHY
+}
+
+# vf_chain_end: the chain's outcome, ended once: waits for the admission record's check and reads
+# the record; a refusal is kept with its code and reason for every later call.
+vf_chain_end() {
+    case "$VF_CHAIN" in
+        ok) return 0 ;;
+        refused) VERIFY_CODE=$VF_CHAIN_CODE VERIFY_WHY=$VF_CHAIN_WHY; return 1 ;;
+    esac
+    if vf_admission_end; then
+        VF_CHAIN=ok
+        return 0
+    fi
+    VF_CHAIN=refused VF_CHAIN_CODE=$VERIFY_CODE VF_CHAIN_WHY=$VERIFY_WHY
+    return 1
+}
+
 verify_slot() {
     VERIFY_TABLE= VERIFY_CODE= VERIFY_WHY= VERIFY_SCOPE=chain
+    [ -n "$VF_CHAIN" ] || verify_begin "$3" "$4" "$5"
     vf_work=$5
-    vf_roots "$4" && vf_admission "$3" || return 1
+    vf_chain_end || return 1
     VERIFY_SCOPE=slot
     [ -f "$2" ] || { vf_fail SLOT_UNVERIFIABLE "no signed manifest kept for the slot at $2"; return 1; }
     vf_size "$2" "$VF_DOC_BYTES" "release manifest" && vf_witness "$2" || return 1

@@ -174,6 +174,24 @@ class VerifyScriptTest {
     }
 
     @Test
+    void anAdmissionRecordChangedAfterItsRootSignedIsRefused() throws Exception {
+        byte[] record = Files.readAllBytes(admission.resolve("dam.cbor"));
+        record[record.length - 1] ^= 0x01;
+        Files.write(admission.resolve("dam.cbor"), record);
+        assertRefused("SIG_INVALID", "chain");
+        assertEquals("1|SIG_INVALID||chain;1|SIG_INVALID||chain", runBegunEarly());
+    }
+
+    /** Stage 0's order: the chain begun when /state is mounted, each slot's check after; the outcome serves both. */
+    @Test
+    void theChainBegunEarlyServesEverySlotCheck() throws Exception {
+        String table = "0||" + verity.dmTable(slot.toString()) + "|";
+        assertEquals(table + ";" + table, runBegunEarly());
+        writeAdmission(admission, FactoryState.admission(keys, POLICY), Keys.generate(dir.resolve("rogue"), "rogue"));
+        assertEquals("1|ADMISSION_NOT_ROOT_SIGNED||chain;1|ADMISSION_NOT_ROOT_SIGNED||chain", runBegunEarly());
+    }
+
+    @Test
     void garbageOrOversizeSignatureFilesAreRefused() throws Exception {
         byte[] good = Files.readAllBytes(sig(manifest));
         byte[] garbage = good.clone();
@@ -289,12 +307,23 @@ class VerifyScriptTest {
 
     /** {@code rc|VERIFY_CODE|VERIFY_TABLE|VERIFY_SCOPE}: the table line is empty on every refusal. */
     private String run() throws IOException, InterruptedException {
+        return run(CHECK);
+    }
+
+    /** As stage 0 runs it: {@code verify_begin} first, then two slot checks ({@link #run()}'s form, ';' between). */
+    private String runBegunEarly() throws IOException, InterruptedException {
+        Files.createDirectories(dir.resolve("chain"));
+        return run("verify_begin \"$4\" \"$5\" \"$7\"; " + CHECK + " printf ';'; " + CHECK).replace("\n", "");
+    }
+
+    private static final String CHECK = "verify_slot \"$2\" \"$3\" \"$4\" \"$5\" \"$6\"; rc=$?;"
+            + " echo \"$rc|$VERIFY_CODE|$VERIFY_TABLE|$VERIFY_SCOPE\"; [ $rc = 0 ] || echo \"why: $VERIFY_WHY\" >&2;";
+
+    private String run(String commands) throws IOException, InterruptedException {
         Path work = Files.createTempDirectory(dir, "work");
-        ProcessBuilder p = new ProcessBuilder(BUSYBOX.toString(), "sh", "-c",
-                ". \"$1\"; verify_slot \"$2\" \"$3\" \"$4\" \"$5\" \"$6\"; rc=$?; echo \"$rc|$VERIFY_CODE|$VERIFY_TABLE|$VERIFY_SCOPE\";"
-                        + " [ $rc = 0 ] || echo \"why: $VERIFY_WHY\" >&2",
+        ProcessBuilder p = new ProcessBuilder(BUSYBOX.toString(), "sh", "-c", ". \"$1\"; " + commands,
                 "sh", script.toString(), slot.toString(), manifest.toString(), admission.toString(), roots.toString(),
-                work.toString());
+                work.toString(), dir.resolve("chain").toString());
         p.environment().put("PATH", bin.toString());
         p.redirectError(ProcessBuilder.Redirect.INHERIT);
         Process started = p.start();

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.util.concurrent.Executor;
 
 /**
  * The guest's service JVM, started by the slot's init: {@link Guest} (bootctld, bundlemgrd,
@@ -23,6 +22,7 @@ public final class GuestMain {
      * do not depend on how threads interleave, so the class archive is the same in every build.
      */
     public static final String SERIAL_START = "trialboot.serialStart";
+    private static final boolean SERIAL = Boolean.getBoolean(SERIAL_START);
 
     private GuestMain() {}
 
@@ -30,9 +30,8 @@ public final class GuestMain {
         PrintStream console = System.out;
         GuestPaths paths = GuestPaths.guest();
         // The trust and the system set's reading begin first, on their own threads, beside the tree's opening
-        // (or here, in order, for the training boot).
-        Executor threads = Boolean.getBoolean(SERIAL_START) ? Runnable::run : GuestMain::daemon;
-        Startup startup = Startup.begin(paths, threads);
+        // (or here, in order, for the training boot: execute).
+        Startup startup = Startup.begin(paths, GuestMain::execute);
         int status;
         try {
             HostStateTree tree = HostStateTree.open(paths.state());
@@ -56,7 +55,16 @@ public final class GuestMain {
         System.exit(status);
     }
 
-    private static void daemon(Runnable r) {
+    /**
+     * The start-up's executor: a daemon thread per task, or the caller's thread in the training boot.
+     * One method reference for both, so the training boot links the very lambda the guest's boot
+     * does and the class archive holds it (a lambda left out is spun at run time, under emulation).
+     */
+    private static void execute(Runnable r) {
+        if (SERIAL) {
+            r.run();
+            return;
+        }
         Thread t = new Thread(r, "guest-worker");
         t.setDaemon(true);
         t.start();
