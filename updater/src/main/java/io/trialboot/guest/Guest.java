@@ -65,8 +65,6 @@ final class Guest implements AutoCloseable {
 
     /** Starts everything; 0 when the services run (the console may start), else the exit status. */
     int start() throws InterruptedException {
-        // The state tree is open: the system set's reading takes this thread's hart while it waits for the trust.
-        startup.beginReading();
         // The admission record first: it makes the domain FULL, so this boot is already in the history.
         Trust loaded = null;
         TrialbootException trustFailure = null;

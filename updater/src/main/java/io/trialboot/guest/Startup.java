@@ -12,36 +12,28 @@ import java.util.concurrent.Executor;
  * opens so that they overlap it and bootctld's durable writes (docs/benchmarks.md, "Boot"): the
  * factory trust (the admission record's root signature) and then the root mirror check, and
  * bundlemgrd reading the system set, which it verifies once the trust in force is known. Each runs
- * on {@code threads} (the guest: a thread each; the training boot: inline, in this order). The
- * trust, the longest of them, begins first; the reading begins only when the main thread has opened
- * the state tree and would otherwise wait ({@link #beginReading}), so that on the guest's two harts
- * the trust's thread never shares one. Nothing here prints: {@link Guest} prints the markers from its
- * own thread, in the contract's order, each after the state it reports is durable.
+ * on {@code threads} (the guest: a thread each; host tests: inline, in this order). Nothing here
+ * prints: {@link Guest} prints the markers from its own thread, in the contract's order, each after
+ * the state it reports is durable.
  */
 final class Startup {
-    private final GuestPaths paths;
     private final Executor threads;
     private final Pending<Trust> factoryTrust = new Pending<>();
     private final Pending<List<RootMirror.Refusal>> refusedMirrorRoots = new Pending<>();
-    private Bundlemgrd bundlemgrd;
+    private final Bundlemgrd bundlemgrd;
 
     private Startup(GuestPaths paths, Executor threads) {
-        this.paths = paths;
         this.threads = threads;
         threads.execute(() -> {
             factoryTrust.produce(() -> Trust.load(paths.anchor(), paths.state(), HostStateTree.SYSTEM_DOMAIN));
             refusedMirrorRoots.produce(() -> Trust.refusedMirrorRoots(paths.anchor(), paths.state()));
         });
+        bundlemgrd = new Bundlemgrd(paths, threads);
     }
 
-    /** Begins the trust's checks on {@code threads}. */
+    /** Begins the checks on {@code threads}. */
     static Startup begin(GuestPaths paths, Executor threads) {
         return new Startup(paths, threads);
-    }
-
-    /** Begins reading the system set on {@code threads}; called once, before the trust is awaited. */
-    void beginReading() {
-        bundlemgrd = new Bundlemgrd(paths, threads);
     }
 
     /** Runs the bundles' starts (a start may block). */
