@@ -40,7 +40,9 @@ class CrashLoopIT {
                 expect 60s UPDATE_AWAIT_CONFIRM
                 """));
         vm.type("nx reboot");
-        vm.typeAfter(Marker.BOOTCTLD_FALLBACK, "nx history", "b");
+        // At the fall-back boot's shell (the trials die before theirs): typed as bootctld reported the
+        // fall-back, its echo could split the lines the guest printed next.
+        vm.typeAfter(Marker.GUEST_SHELL_READY, "nx history");
         vm.await(Contract.parse("crash-loop", """
                 forbid contains "Kernel panic"
                 forbid HEALTH_TRIAL_OK
