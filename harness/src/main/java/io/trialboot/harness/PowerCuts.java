@@ -35,7 +35,7 @@ final class PowerCuts {
         this.current = current;
     }
 
-    /** See {@link QemuVm#powerCutWhen(Predicate, Duration)}. */
+    /** See {@link VmPower#cutWhen(Predicate, Duration)}. */
     void when(Predicate<String> line, Duration delay) {
         Objects.requireNonNull(line, "line");
         if (delay.isNegative()) throw new IllegalArgumentException("delay must not be negative: " + delay);
@@ -51,7 +51,7 @@ final class PowerCuts {
         console.arm(line, () -> killLater(current.get(), delay));
     }
 
-    /** See {@link QemuVm#powerCutIn(Duration)}: the QEMU running now, {@code delay} from now. */
+    /** See {@link VmPower#cutIn(Duration)}: the QEMU running now, {@code delay} from now. */
     void in(Duration delay) {
         if (delay.isNegative()) throw new IllegalArgumentException("delay must not be negative: " + delay);
         fired.set(false);
@@ -67,7 +67,7 @@ final class PowerCuts {
         }, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** See {@link QemuVm#powerCutAfterDiskWrites(long)}: {@code target}'s writes, polled through {@code client}. */
+    /** See {@link VmPower#cutAfterDiskWrites(long)}: {@code target}'s writes, polled through {@code client}. */
     synchronized void afterDiskWrites(long bytes, QemuProcess target, QmpClient client) {
         cancelDiskWatch();
         diskWatch = ticker.scheduleWithFixedDelay(() -> {

@@ -32,7 +32,7 @@ import java.util.function.Predicate;
  * contract matcher over them live. Close it to quit QEMU (QMP {@code quit}, then SIGKILL).
  *
  * <p>A facade over its pieces, which {@link VmParts} makes and wires: {@link VmLifecycle} (the QEMU
- * processes, one lock), {@link ConsoleTriggers}, {@link Keyboard}, {@link PowerCuts},
+ * processes, one lock), {@link ConsoleTriggers}, {@link Keyboard}, {@link PowerCuts} (armed through {@link VmPower}), {@link GuestPause},
  * {@link ContractAwaits}, {@link FailureReport}, {@link Snapshots} and {@link DiskWrites}.
  *
  * <p>A guest reset is a cold start: QEMU runs with {@code -no-reboot} and this VM starts a new QEMU
@@ -186,28 +186,9 @@ public final class QemuVm implements AutoCloseable {
         parts.lifecycle.powerCut();
     }
 
-    /** Arms a power cut (SIGKILL from the console thread) for the first complete console line {@code line} accepts. */
-    public void powerCutWhen(Predicate<String> line) {
-        parts.cuts.when(line, Duration.ZERO);
-    }
-
-    /**
-     * Arms a power cut {@code delay} after the first console line {@code line} accepts, of the QEMU
-     * running then (never one a later {@link #restart()} started); {@link #powerCutFired()} says when.
-     */
-    public void powerCutWhen(Predicate<String> line, Duration delay) {
-        parts.cuts.when(line, delay);
-    }
-
-    /** Cuts the power of the QEMU running now {@code delay} from now ({@link #powerCutFired()} says when). */
-    public void powerCutIn(Duration delay) {
-        parts.cuts.in(delay);
-    }
-
-    /** Arms a power cut right after {@code marker} (with {@code args} as in a contract) is printed. */
-    public void powerCutAfter(Marker marker, String... args) {
-        LinePattern pattern = LinePattern.of(marker, args);
-        powerCutWhen(text -> pattern.match(text, Map.of()).isPresent());
+    /** The power cuts a test arms on this VM. */
+    public VmPower power() {
+        return parts.power;
     }
 
     /**
@@ -218,17 +199,6 @@ public final class QemuVm implements AutoCloseable {
     public void typeAfter(Marker marker, String command, String... args) {
         LinePattern pattern = LinePattern.of(marker, args);
         parts.keyboard.typeWhen(text -> pattern.match(text, Map.of()).isPresent(), command);
-    }
-
-    /** Whether an armed power cut has killed the current QEMU (a restart clears it). */
-    public boolean powerCutFired() {
-        return parts.cuts.fired();
-    }
-
-    /** Arms a power cut for when the guest has written {@code bytes} to its disk since this QEMU started (QMP blockstats). */
-    public void powerCutAfterDiskWrites(long bytes) {
-        if (bytes <= 0) throw new IllegalArgumentException("bytes must be positive: " + bytes);
-        parts.cuts.afterDiskWrites(bytes, parts.lifecycle.liveProcess("arm a power cut"), qmp());
     }
 
     /**
@@ -294,7 +264,7 @@ public final class QemuVm implements AutoCloseable {
 
     /** Pauses the guest (QMP {@code stop}) at the first complete console line {@code line} accepts; completes once stopped. */
     public CompletableFuture<Void> pauseWhen(Predicate<String> line) {
-        return parts.snapshots.pauseWhen(line);
+        return parts.pause.when(line);
     }
 
     /** Whether partition {@code name} now holds the very bytes it has in {@code recipe}'s cached snapshot (false: none cached). */

@@ -19,8 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -37,7 +35,6 @@ import org.awaitility.core.TerminalFailureException;
 final class Snapshots {
     private static final Duration MIGRATE = Duration.ofSeconds(120);
     private static final Duration POLL = Duration.ofMillis(50);
-    private static final int FIRMWARE_TRIES = 100;
     private static final Map<String, String> QEMU_VERSIONS = new ConcurrentHashMap<>();
 
     private final VmConfig config;
@@ -124,34 +121,6 @@ final class Snapshots {
                 ? Optional.empty() : config.snapshots().find(recipe.name(), key(recipe)).entry().map(SnapshotCache.Entry::steps);
         Optional<Path> cached = cachedDisk(recipe);
         return lines.map(l -> new SavedState(recipe.name(), l, cached.isPresent(), cached.map(disk::ownedBy).orElse(Set.of())));
-    }
-
-    /**
-     * Pauses the guest (QMP {@code stop}) as soon as a complete console line {@code line} accepts
-     * arrives, in whichever QEMU prints it; the future completes once the guest is stopped.
-     */
-    CompletableFuture<Void> pauseWhen(Predicate<String> line) {
-        CompletableFuture<Void> paused = new CompletableFuture<>();
-        // off the console thread: the stop must not wait on the console's lock while the VM's is held
-        lines.arm(line, () -> CompletableFuture.runAsync(this::pauseOutsideFirmware).whenComplete((v, e) -> {
-            if (e == null) paused.complete(null);
-            else paused.completeExceptionally(e);
-        }));
-        return paused;
-    }
-
-    /**
-     * Stops the guest; while a hart is in the firmware (machine mode, where its timer cannot be woken
-     * at a restore: {@link HartTimers}) lets it run on for a moment and stops it again, at most
-     * {@value #FIRMWARE_TRIES} times. A mid-boot state saved with a hart in OpenSBI failed every restore.
-     */
-    private void pauseOutsideFirmware() {
-        QmpClient qmp = lifecycle.qmp();
-        qmp.execute("stop");
-        for (int i = 0; i < FIRMWARE_TRIES && awaits.vcpuSnapshot().anyInFirmware(); i++) {
-            qmp.execute("cont");
-            qmp.execute("stop");
-        }
     }
 
     private List<String> textsFrom(int from) {

@@ -20,6 +20,8 @@ final class VmParts {
     final Snapshots snapshots;
     final Keyboard keyboard;
     final DiskWrites disk;
+    final VmPower power;
+    final GuestPause pause;
 
     /** Creates the run directory and serial.log; no QEMU runs yet. */
     VmParts(VmConfig config, VmClock clock) throws IOException {
@@ -35,6 +37,8 @@ final class VmParts {
         this.snapshots = new Snapshots(config, lifecycle, console, lines, awaits, cuts, clock);
         this.keyboard = new Keyboard(lifecycle, lines);
         this.disk = new DiskWrites(config, lifecycle);
+        this.power = new VmPower(lifecycle, cuts);
+        this.pause = new GuestPause(lifecycle, lines, awaits);
     }
 
     /** Quits QEMU (QMP, then SIGKILL after the shutdown wait), closes serial.log, writes the timeline. Idempotent. */

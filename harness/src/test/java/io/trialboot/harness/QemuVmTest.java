@@ -174,16 +174,16 @@ class QemuVmTest {
     void armedPowerCutKillsRightAfterTheMarkerAndRestartBootsTheSameOverlay() throws IOException {
         // the fake guest waits a second first: the cut is armed after the VM started, and a loaded host may run the script before that
         try (QemuVm vm = boot("banner\npause 1\nprint update: apply ok slot=b kind=full\npause 2\nprint too late\nhang\n")) {
-            vm.powerCutAfter(Marker.UPDATE_APPLY_OK, "b", "full");
+            vm.power().cutAfter(Marker.UPDATE_APPLY_OK, "b", "full");
             vm.await(contract("boot 1\nexpect 10s UPDATE_APPLY_OK b full\n"));
             AssertionError e = assertThrows(AssertionError.class, () -> vm.await(Marker.UPDATED_READY, Duration.ofSeconds(30)));
             assertTrue(e.getMessage().contains("(killed by the armed power cut)"), e.getMessage());
-            assertTrue(vm.powerCutFired());
+            assertTrue(vm.power().cutFired());
             assertFalse(vm.isRunning());
             assertFalse(vm.lines().stream().anyMatch(l -> l.text().equals("too late")), "the guest got further than the cut");
 
             vm.restart();
-            assertFalse(vm.powerCutFired(), "a restart starts a new QEMU");
+            assertFalse(vm.power().cutFired(), "a restart starts a new QEMU");
             vm.await(contract("boot 2\nexpect 10s UPDATE_APPLY_OK b full\n"));
             assertTrue(vm.isRunning());
             assertEquals(2, vm.currentBoot());
@@ -194,14 +194,14 @@ class QemuVmTest {
     void delayedPowerCutLandsAfterTheLinePlusTheDelay() throws IOException {
         try (QemuVm vm = boot("banner\npause 1\nprint update: progress slot=b written=8388608 total=90177536\n"
                 + "print early\npause 3\nprint too late\nhang\n")) {
-            vm.powerCutWhen(text -> text.startsWith("update: progress "), Duration.ofMillis(800));
+            vm.power().cutWhen(text -> text.startsWith("update: progress "), Duration.ofMillis(800));
             vm.await(contract("boot 1\nexpect 10s \"early\"\n")); // printed after the line: the cut waits
             AssertionError e = assertThrows(AssertionError.class, () -> vm.await(Marker.UPDATED_READY, Duration.ofSeconds(30)));
             assertTrue(e.getMessage().contains("(killed by the armed power cut)"), e.getMessage());
             assertFalse(vm.lines().stream().anyMatch(l -> l.text().equals("too late")), "the guest got further than the cut");
-            assertTrue(vm.powerCutFired());
+            assertTrue(vm.power().cutFired());
             assertFalse(vm.isRunning());
-            assertThrows(IllegalArgumentException.class, () -> vm.powerCutWhen(t -> true, Duration.ofMillis(-1)));
+            assertThrows(IllegalArgumentException.class, () -> vm.power().cutWhen(t -> true, Duration.ofMillis(-1)));
         }
     }
 
@@ -209,12 +209,12 @@ class QemuVmTest {
     void aPowerCutInADelayKillsTheQemuRunningNow() throws IOException {
         try (QemuVm vm = boot("banner\nprint resumed\npause 3\nprint too late\nhang\n")) {
             vm.await(contract("boot 1\nexpect 10s \"resumed\"\n"));
-            vm.powerCutIn(Duration.ofMillis(300));
+            vm.power().cutIn(Duration.ofMillis(300));
             AssertionError e = assertThrows(AssertionError.class, () -> vm.await(Marker.UPDATED_READY, Duration.ofSeconds(30)));
             assertTrue(e.getMessage().contains("(killed by the armed power cut)"), e.getMessage());
             assertFalse(vm.lines().stream().anyMatch(l -> l.text().equals("too late")), "the guest got further than the cut");
-            assertTrue(vm.powerCutFired());
-            assertThrows(IllegalArgumentException.class, () -> vm.powerCutIn(Duration.ofMillis(-1)));
+            assertTrue(vm.power().cutFired());
+            assertThrows(IllegalArgumentException.class, () -> vm.power().cutIn(Duration.ofMillis(-1)));
         }
     }
 
@@ -288,11 +288,11 @@ class QemuVmTest {
                     req -> req.contains("query-blockstats")
                             ? "{\"return\": [{\"device\": \"disk0\", \"stats\": {\"wr_bytes\": " + written.addAndGet(1024) + "}}]}"
                             : "{\"return\": {}}")) {
-                vm.powerCutAfterDiskWrites(8192);
+                vm.power().cutAfterDiskWrites(8192);
                 AssertionError e = assertThrows(AssertionError.class, () -> vm.await(Marker.UPDATED_READY, Duration.ofSeconds(30)));
                 assertTrue(e.getMessage().contains("(killed by the armed power cut)"), e.getMessage());
                 assertTrue(written.get() >= 8192, "cut before the threshold: " + written.get());
-                assertTrue(vm.powerCutFired());
+                assertTrue(vm.power().cutFired());
             }
         }
     }

@@ -71,10 +71,10 @@ class RealQemuTest {
             vm.unplugMedia(); // USB: gone at once, no guest has to acknowledge it
             String after = String.valueOf(vm.qmp().execute("query-block"));
             assertFalse(after.contains("/machine/peripheral/media0"), after);
-            vm.powerCutAfterDiskWrites(1); // nothing writes: it must not fire
+            vm.power().cutAfterDiskWrites(1); // nothing writes: it must not fire
             vm.await(Contract.parse("platform", "boot 1\nexpect 20s \"Platform Name <text>\"\n"));
             assertTrue(vm.isRunning());
-            assertFalse(vm.powerCutFired());
+            assertFalse(vm.power().cutFired());
         }
     }
 

@@ -296,7 +296,7 @@ final class PowerCutCampaign {
             // restored paused at the anchor line, the operation running since it: the delay starts as it goes on
             vm.reach(state);
             armedAt = console.mark();
-            vm.powerCutIn(p.trigger().delay());
+            vm.power().cutIn(p.trigger().delay());
         } else {
             armedAt = console.mark();
             arm(p, live, bannerDelay);
@@ -429,7 +429,7 @@ final class PowerCutCampaign {
             case BUNDLE_READY -> matches(Marker.BUNDLE_READY);
             case ROLLBACK_TYPED -> text -> text.strip().endsWith("nx rollback");
         };
-        vm.powerCutWhen(text -> live.get() && anchor.test(text), delay);
+        vm.power().cutWhen(text -> live.get() && anchor.test(text), delay);
     }
 
     private void start(Phase phase) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class PowerCutContainerIT {
     @Test
     void aPowerCutKillsQemuInTheContainerAndTheOverlayBootsAgain(QemuVm vm) {
-        vm.powerCutAfter(Marker.STAGE0_BOOT, "a", "normal", "*", "1");
+        vm.power().cutAfter(Marker.STAGE0_BOOT, "a", "normal", "*", "1");
         AssertionError cut = assertThrows(AssertionError.class, () -> vm.await(Contract.builtIn("first-boot")));
         assertTrue(cut.getMessage().contains("QEMU exited with code 137 (killed by the armed power cut)"), cut.getMessage());
         assertEquals(OptionalInt.of(137), vm.exitCode());
