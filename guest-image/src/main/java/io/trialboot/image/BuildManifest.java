@@ -1,10 +1,12 @@
 package io.trialboot.image;
 
+import io.trialboot.core.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -40,23 +42,25 @@ final class BuildManifest {
             sb.append(String.format("    {\"name\": \"%s\", \"sha256\": \"%s\"}%s%n", in.name(), in.sha256(),
                     i + 1 < inputs.size() ? "," : ""));
         }
+        List<Path> media = files(mediaRoot);
+        Map<Path, Sha256> digests = FileDigests.sha256All(Stream.concat(outputs.stream().map(outDir::resolve), media.stream())
+                .toList());
         sb.append("  ],\n  \"outputs\": [\n");
         for (int i = 0; i < outputs.size(); i++) {
             Path p = outDir.resolve(outputs.get(i));
             try {
                 sb.append(String.format("    {\"name\": \"%s\", \"sha256\": \"%s\", \"size\": %d}%s%n", outputs.get(i),
-                        FileDigests.sha256(p), Files.size(p), i + 1 < outputs.size() ? "," : ""));
+                        digests.get(p), Files.size(p), i + 1 < outputs.size() ? "," : ""));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         sb.append("  ],\n  \"media\": [\n");
-        List<Path> media = files(mediaRoot);
         for (int i = 0; i < media.size(); i++) {
             Path p = media.get(i);
             try {
                 sb.append(String.format("    {\"name\": \"%s\", \"sha256\": \"%s\", \"size\": %d}%s%n",
-                        mediaRoot.relativize(p), FileDigests.sha256(p), Files.size(p), i + 1 < media.size() ? "," : ""));
+                        mediaRoot.relativize(p), digests.get(p), Files.size(p), i + 1 < media.size() ? "," : ""));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 
 /**
@@ -192,31 +194,31 @@ public final class ImageBuild {
         return built;
     }
 
-    /** Unpacks the kernel package and the root file system's packages with {@code dpkg-deb -x} into a fresh work directory. */
+    /**
+     * Unpacks the kernel package and the root file system's packages with {@code dpkg-deb -x} into a
+     * fresh work directory: the kernel's package (as big as all the others) on a thread of its own
+     * beside the other two trees, each tree's packages one after another in the packages' order.
+     */
     private void unpack(List<DebianPackage> packages, String kernelPackage) {
         try {
             SquashfsSlotBuilder.deleteTree(work);
             Path kernelRoot = Files.createDirectories(work.resolve(KERNEL_ROOT));
             Path rootfs = Files.createDirectories(work.resolve(ROOTFS));
             Path initramfsRoot = Files.createDirectories(work.resolve(INITRAMFS_ROOT));
-            for (DebianPackage p : packages) {
-                List<Path> targets = new ArrayList<>();
-                if (p.name().equals(kernelPackage)) {
-                    targets.add(kernelRoot);
-                }
-                if (ROOTFS_PACKAGES.contains(p.name())) {
-                    targets.add(rootfs);
-                }
-                if (Stage0Tools.PACKAGES.contains(p.name())) {
-                    targets.add(initramfsRoot);
-                }
-                for (Path target : targets) {
-                    Tools.run(List.of("dpkg-deb", "-x", p.file().toString(), target.toString()), work, Duration.ofMinutes(5));
-                }
-            }
+            CompletableFuture<Void> kernel = CompletableFuture.runAsync(() -> packages.stream()
+                    .filter(p -> p.name().equals(kernelPackage)).forEach(p -> unpack(p, kernelRoot)));
+            packages.stream().filter(p -> ROOTFS_PACKAGES.contains(p.name())).forEach(p -> unpack(p, rootfs));
+            packages.stream().filter(p -> Stage0Tools.PACKAGES.contains(p.name())).forEach(p -> unpack(p, initramfsRoot));
+            kernel.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private void unpack(DebianPackage p, Path tree) {
+        Tools.run(List.of("dpkg-deb", "-x", p.file().toString(), tree.toString()), work, Duration.ofMinutes(5));
     }
 
     private void kernelAndInitramfs(Path kernelRoot, Path busybox, Map<String, byte[]> roots, Path built) {
