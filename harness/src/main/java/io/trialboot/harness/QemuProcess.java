@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -30,6 +31,7 @@ final class QemuProcess {
     private final OutputStream console;
     private final QemuLauncher launcher;
     private final List<String> qemuArgv;
+    private final AtomicLong typed = new AtomicLong();
 
     private QemuProcess(PtyProcess process, QemuLauncher launcher, List<String> qemuArgv, Path dir,
             BiConsumer<byte[], Integer> onBytes, Consumer<QemuProcess> onEnd) {
@@ -122,8 +124,14 @@ final class QemuProcess {
 
     /** Writes to the console (the guest's serial port). */
     void write(byte[] bytes) throws IOException {
+        typed.addAndGet(bytes.length);
         console.write(bytes);
         console.flush();
+    }
+
+    /** How many bytes were written to the console so far. */
+    long typed() {
+        return typed.get();
     }
 
     /** SIGKILL: no flush, no goodbye, like pulling the plug. */

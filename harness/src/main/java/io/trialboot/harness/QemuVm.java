@@ -244,7 +244,18 @@ public final class QemuVm implements AutoCloseable {
      * boot, then saved (see {@link Snapshots}).
      */
     public void reach(SnapshotRecipe recipe) {
-        parts.snapshots.reach(this, recipe);
+        parts.snapshots.reach(this, recipe, false);
+    }
+
+    /**
+     * {@link #reach}, except that when the cache lacks the state and the guest is in its parent's
+     * state now (the last reach left it there, and nothing was typed, cut or restarted since; a state
+     * paused in an operation goes on from its pause), the steps run on from here instead of from a
+     * restore of the parent. The state's saved disk then holds the writes since the VM's last
+     * restore or cold boot, not only its steps' ({@link SavedState#partitionsWritten}).
+     */
+    public void reachOnward(SnapshotRecipe recipe) {
+        parts.snapshots.reach(this, recipe, true);
     }
 
     /**

@@ -12,8 +12,9 @@ import java.util.Set;
  * @param stepLines         the console lines its recipe's steps printed when it was made, in order
  * @param cached            whether the snapshot cache holds the state (else only this VM knows its lines)
  * @param partitionsWritten the partitions its saved disk holds writes of itself, over the disk it was
- *                          made on (none when it is not cached): with the writes of a VM restored from
- *                          it, every write since the state its recipe started from
+ *                          made on (none when it is not cached): every write since the state its recipe
+ *                          started from, or since an earlier one ({@link QemuVm#reachOnward}); with the
+ *                          writes of a VM restored from it, every write since
  */
 public record SavedState(String name, List<String> stepLines, boolean cached, Set<String> partitionsWritten) {
     public SavedState {

@@ -126,6 +126,8 @@ public final class SnapshotCache {
                     || !sha256(media.get()).equals(p.getProperty("media.sha256")))) {
                 return miss("stale: the media it had plugged in, " + media.get() + ", is gone or changed");
             }
+            Optional<String> parent = changedParent(p);
+            if (parent.isPresent()) return miss("stale: " + parent.get());
             String steps = p.getProperty("steps", "");
             return new Lookup(Optional.of(new Entry(name, key.hex(), entryDir, media,
                     steps.isEmpty() ? List.of() : List.of(steps.split("\n", -1)))), "found in " + entryDir);
@@ -146,9 +148,11 @@ public final class SnapshotCache {
 
     /**
      * Writes the manifest of the state saved in {@code work} (with the console lines {@code steps}
-     * its recipe printed) and moves it into place; an entry already there is kept.
+     * its recipe printed; {@code base}, what its disk was made over) and moves it into place; an
+     * entry already there is kept. A disk made over another entry's disk records that disk and its
+     * SHA-256: the entry is of use only while that one is the same ({@link #find}).
      */
-    Entry store(String name, SnapshotKey key, Path work, Optional<Path> media, List<String> steps) {
+    Entry store(String name, SnapshotKey key, Path work, Optional<Path> media, List<String> steps, Optional<Path> base) {
         Properties p = new Properties();
         p.setProperty("name", name);
         p.setProperty("key", key.hex());
@@ -157,6 +161,11 @@ public final class SnapshotCache {
         try {
             for (String f : List.of("state", "disk.qcow2")) p.setProperty(f + ".sha256", sha256(work.resolve(f)));
             p.setProperty("media", media.map(Path::toString).orElse(""));
+            Optional<Path> parent = base.map(Path::toAbsolutePath).filter(b -> b.startsWith(dir));
+            if (parent.isPresent()) {
+                p.setProperty("backing", parent.get().toString());
+                p.setProperty("backing.sha256", sha256(parent.get()));
+            }
             if (media.isPresent()) p.setProperty("media.sha256", sha256(media.get()));
             try (OutputStream out = Files.newOutputStream(work.resolve(MANIFEST))) {
                 p.store(out, "a saved guest state: docs/testing.md, \"Snapshots\"");
@@ -184,6 +193,43 @@ public final class SnapshotCache {
             deleteTree(work);
             throw new UncheckedIOException("cannot store snapshot " + name + " in " + dir, e);
         }
+    }
+
+    /**
+     * Removes {@code entry} from the cache (a restore of it failed: it would fail again), unless
+     * another JVM has replaced it since; the next {@link #store} of its name and key saves a new one.
+     * Entries made over its disk are stale from then on ({@link #find}).
+     */
+    void evict(Entry entry) {
+        synchronized (SnapshotCache.class) {
+            try (FileChannel lockFile = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock held = lockFile.lock()) {
+                Path manifest = entry.dir().resolve(MANIFEST);
+                if (Files.isRegularFile(manifest) && entry.key().equals(load(manifest).getProperty("key"))) {
+                    deleteTree(entry.dir());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot evict " + entry.dir() + " from the snapshot cache", e);
+            }
+        }
+    }
+
+    /**
+     * Why the disk an entry's disk was made over (recorded in its manifest {@code m}) is not what it
+     * was, down the chain: gone, other bytes, or itself made over one that changed.
+     */
+    private Optional<String> changedParent(Properties m) throws IOException {
+        String backing = m.getProperty("backing");
+        if (backing == null || backing.isEmpty()) return Optional.empty();
+        Path disk = Path.of(backing);
+        Path manifest = disk.resolveSibling(MANIFEST);
+        if (!Files.isRegularFile(disk) || !Files.isRegularFile(manifest)) {
+            return Optional.of("the state it was made from is gone (" + disk + ")");
+        }
+        if (!sha256(disk).equals(m.getProperty("backing.sha256"))) {
+            return Optional.of("the state it was made from changed (" + disk + ")");
+        }
+        return changedParent(load(manifest));
     }
 
     /**

@@ -59,8 +59,20 @@ final class Snapshots {
         this.cuts = cuts;
     }
 
-    /** See {@link QemuVm#reach}: {@code vm} is the VM this piece belongs to, which the steps drive. */
-    void reach(QemuVm vm, SnapshotRecipe recipe) {
+    /**
+     * The state the guest is in, as the last {@link #reach} left it: in the QEMU {@code process},
+     * with {@code typed} bytes typed into it then and its lines up to {@code line} (exclusive) before it.
+     */
+    private record At(String name, QemuProcess process, long typed, int line) {}
+
+    /** Where the last reach left the guest; null before one. */
+    private volatile At at;
+
+    /**
+     * See {@link QemuVm#reach} and, with {@code onward}, {@link QemuVm#reachOnward}: {@code vm} is
+     * the VM this piece belongs to, which the steps drive.
+     */
+    void reach(QemuVm vm, SnapshotRecipe recipe, boolean onward) {
         String name = recipe.name();
         SnapshotKey key = key(recipe);
         SnapshotCache.Lookup found = config.containerImage().isPresent()
@@ -75,17 +87,27 @@ final class Snapshots {
                 awaits.poweringOn();
                 String phases = restore(found.entry().get(), off);
                 stepLines.put(name, found.entry().get().steps());
+                at = new At(name, lifecycle.process(), lifecycle.process().typed(), console.size());
                 say("snapshot " + name + " restored in " + (clock.nanoTime() - t0) / 1_000_000 + " ms (old QEMU off "
                         + (off - t0) / 1_000_000 + " ms, then " + phases + "; key " + key.hex() + ")");
                 return;
             } catch (HarnessException e) {
-                say("snapshot " + name + ": cold path, the restore failed: " + e.getMessage());
+                config.snapshots().evict(found.entry().get());
+                say("snapshot " + name + ": cold path, the restore failed (evicted " + found.entry().get().dir()
+                        + "): " + e.getMessage());
             }
         } else {
             say("snapshot " + name + ": cold path, " + found.why());
         }
-        if (recipe.parent().isPresent()) {
-            reach(vm, recipe.parent().get());
+        At here = at;
+        int from;
+        if (onward && here != null && recipe.parent().map(SnapshotRecipe::name).equals(Optional.of(here.name()))
+                && here.process() == lifecycle.process() && here.process().alive() && here.process().typed() == here.typed()) {
+            say("snapshot " + name + ": made on from " + here.name() + " as the guest is, not restored first");
+            from = here.line();
+        } else if (recipe.parent().isPresent()) {
+            reach(vm, recipe.parent().get(), false);
+            from = console.size();
         } else {
             powerOff();
             cuts.clear();
@@ -93,21 +115,23 @@ final class Snapshots {
             int boot = vm.currentBoot() + 1;
             lifecycle.restartOn(config.image().disk());
             awaits.await(Contract.parse("power-on", "boot " + boot + "\nexpect 60s \"OpenSBI v<text>\"\n"));
+            from = console.size();
         }
-        int from = console.size();
         recipe.steps().accept(vm);
         if (config.snapshots().off().isPresent() || config.containerImage().isPresent()) {
             stepLines.put(name, textsFrom(from));
-            return;
+        } else {
+            try {
+                long t0 = clock.nanoTime();
+                SnapshotCache.Entry saved = save(name, key, from);
+                say("snapshot " + name + " saved in " + (clock.nanoTime() - t0) / 1_000_000 + " ms to " + saved.dir());
+            } catch (HarnessException | UncheckedIOException e) {
+                stepLines.put(name, textsFrom(from));
+                say("snapshot " + name + " not saved (the next run takes the cold path again): " + e.getMessage());
+            }
         }
-        try {
-            long t0 = clock.nanoTime();
-            SnapshotCache.Entry saved = save(name, key, from);
-            say("snapshot " + name + " saved in " + (clock.nanoTime() - t0) / 1_000_000 + " ms to " + saved.dir());
-        } catch (HarnessException | UncheckedIOException e) {
-            stepLines.put(name, textsFrom(from));
-            say("snapshot " + name + " not saved (the next run takes the cold path again): " + e.getMessage());
-        }
+        QemuProcess p = lifecycle.process();
+        at = p == null ? null : new At(name, p, p.typed(), from + stepLines.get(name).size());
     }
 
     /**
@@ -208,7 +232,7 @@ final class Snapshots {
         } finally {
             if (p.alive()) qmp.execute("cont");
         }
-        return cache.store(name, key, work, lifecycle.pluggedMedia(), steps);
+        return cache.store(name, key, work, lifecycle.pluggedMedia(), steps, lifecycle.base());
     }
 
     /**

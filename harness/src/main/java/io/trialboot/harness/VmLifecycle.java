@@ -45,6 +45,8 @@ final class VmLifecycle {
     /** Read without the lock: a terminal's console thread asks it before it shows a new QEMU's bytes. */
     private volatile int relaunches;
     private boolean closed;
+    /** The base disk or snapshot disk the overlay was made over ({@link #freshOverlay}); null when not made here. */
+    private volatile Path base;
     /** Whether QEMU's command line asks for KVM; a riscv64 guest on another host architecture is emulated (TCG). */
     private volatile boolean accelerated;
 
@@ -96,6 +98,11 @@ final class VmLifecycle {
             throw new UncheckedIOException("cannot replace " + overlay, e);
         }
         Overlay.create(config.qemuImgBinary(), base, overlay);
+        this.base = base.toAbsolutePath();
+    }
+
+    Optional<Path> base() {
+        return Optional.ofNullable(base);
     }
 
     /** Starts QEMU on the overlay, with {@code extra} arguments (a saved state to load) for this launch only. */

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +46,7 @@ class SnapshotCacheTest {
         Path work = cache.workDir("factory-at-console");
         Files.writeString(work.resolve("state"), "QEVM the guest's RAM and devices");
         Files.writeString(work.resolve("disk.qcow2"), "QFI the overlay");
-        return cache.store("factory-at-console", k, work, Optional.empty(), List.of());
+        return cache.store("factory-at-console", k, work, Optional.empty(), List.of(), Optional.empty());
     }
 
     @Test
@@ -66,7 +67,7 @@ class SnapshotCacheTest {
         Files.writeString(work.resolve("disk.qcow2"), "QFI half an apply");
         List<String> steps = List.of("nx update apply pkg://updates/releases/1.1.0/manifest.nxm", "",
                 "update: progress slot=b written=8388608 total=92528640", "key=value \\ # : ! é", "update: apply ok slot=b kind=full");
-        cache.store("mid-apply", SAVED, work, Optional.empty(), steps);
+        cache.store("mid-apply", SAVED, work, Optional.empty(), steps, Optional.empty());
         assertEquals(steps, cache.find("mid-apply", SAVED).entry().orElseThrow().steps());
     }
 
@@ -77,7 +78,7 @@ class SnapshotCacheTest {
         Path work = cache.workDir("factory-at-console");
         Files.writeString(work.resolve("state"), "QEVM another fork's save of the same state");
         Files.writeString(work.resolve("disk.qcow2"), "QFI another overlay");
-        assertEquals(first, cache.store("factory-at-console", SAVED, work, Optional.empty(), List.of()));
+        assertEquals(first, cache.store("factory-at-console", SAVED, work, Optional.empty(), List.of(), Optional.empty()));
         assertEquals("QFI the overlay", Files.readString(first.disk()));
         assertTrue(Files.notExists(work), "the second save's files are gone");
     }
@@ -173,20 +174,106 @@ class SnapshotCacheTest {
         Path work = cache.workDir("ready");
         Files.writeString(work.resolve("state"), "saved");
         Files.writeString(work.resolve("disk.qcow2"), "saved");
-        SnapshotCache.Entry e = cache.store("ready", k, work, Optional.empty(), List.of());
+        SnapshotCache.Entry e = cache.store("ready", k, work, Optional.empty(), List.of(), Optional.empty());
         Files.writeString(e.state(), "broken!");
 
+        String printed = printedBy(config, recipe, vm -> {
+            assertEquals(1, vm.currentBoot(), "booted cold: the banner, no restore line");
+            assertTrue(vm.lines().stream().noneMatch(l -> l.text().startsWith("trialboot-harness:")), vm.lines().toString());
+        });
+        assertTrue(printed.contains("trialboot: snapshot ready: cold path, damaged: " + e.state() + " has SHA-256 "), printed);
+        assertTrue(printed.contains("trialboot: snapshot ready not saved"), "the fake QEMU has no QMP: " + printed);
+    }
+
+    @Test
+    void aStateMadeOverAnotherEntrysDiskIsStaleOnceThatOneIsGoneOrChanged() throws IOException {
+        SnapshotCache cache = SnapshotCache.at(dir.resolve("cache"));
+        SnapshotCache.Entry parent = store(cache, SAVED);
+        SnapshotCache.Entry child = storeOver(cache, "applied", parent.disk());
+        SnapshotCache.Entry grandchild = storeOver(cache, "switched", child.disk());
+        assertEquals(Optional.of(grandchild), cache.find("switched", SAVED).entry(), cache.find("switched", SAVED).why());
+        Path raw = Files.writeString(dir.resolve("base.raw"), "the image's base disk");
+        SnapshotCache.Entry cold = storeOver(cache, "cold", raw);
+        assertTrue(!Files.readString(cold.dir().resolve(SnapshotCache.MANIFEST)).contains("backing"), "the base disk is a key input");
+
+        Files.writeString(parent.disk(), "QFI the overlay, made again"); // another save of the parent's state
+        Files.setLastModifiedTime(parent.disk(), FileTime.from(Instant.now().plusSeconds(5)));
+        assertEquals("stale: the state it was made from changed (" + parent.disk() + ")", cache.find("applied", SAVED).why());
+        assertEquals("stale: the state it was made from changed (" + parent.disk() + ")", cache.find("switched", SAVED).why(),
+                "down the chain");
+
+        cache.evict(parent);
+        assertTrue(Files.notExists(parent.dir()));
+        assertEquals("stale: the state it was made from is gone (" + parent.disk() + ")", cache.find("applied", SAVED).why());
+    }
+
+    private SnapshotCache.Entry storeOver(SnapshotCache cache, String name, Path base) throws IOException {
+        Path work = cache.workDir(name);
+        Files.writeString(work.resolve("state"), "QEVM " + name);
+        Files.writeString(work.resolve("disk.qcow2"), "QFI over " + base);
+        return cache.store(name, SAVED, work, Optional.empty(), List.of(), Optional.of(base));
+    }
+
+    @Test
+    void evictingLeavesAnEntryAnotherJvmHasSavedSinceInPlace() throws IOException {
+        SnapshotCache cache = SnapshotCache.at(dir);
+        SnapshotCache.Entry old = store(cache, SAVED);
+        SnapshotCache.Entry replaced = new SnapshotCache.Entry(old.name(), "0".repeat(64), old.dir(), old.media(), old.steps());
+        cache.evict(replaced);
+        assertEquals(Optional.of(old), cache.find("factory-at-console", SAVED).entry(), "another key's entry is not evicted");
+        cache.evict(old);
+        assertTrue(cache.find("factory-at-console", SAVED).why().startsWith("no snapshot yet in "));
+    }
+
+    @Test
+    void aSnapshotWhoseRestoreFailsIsEvictedWithTheReasonPrintedAndMadeAgain() throws IOException {
+        SnapshotCache cache = SnapshotCache.at(dir.resolve("cache"));
+        VmConfig config = FakeQemu.config(dir.resolve("vm"), "banner\nprint updated: ready\nprompt trialboot# \nhang\n")
+                .snapshots(cache).scale(VmTerminalTest.NO_QMP).build(); // no QMP: the restore fails in 1 s
+        SnapshotRecipe recipe = SnapshotRecipe.fromColdBoot("ready", "await updated: ready",
+                vm -> vm.await(Marker.UPDATED_READY, Duration.ofSeconds(100)));
+        SnapshotKey k = new Snapshots(config, null, null, null, null, null, VmClock.SYSTEM).key(recipe);
+        Path work = cache.workDir("ready");
+        Files.writeString(work.resolve("state"), "saved, whole, but QEMU cannot load it");
+        Files.writeString(work.resolve("disk.qcow2"), "saved");
+        SnapshotCache.Entry e = cache.store("ready", k, work, Optional.empty(), List.of(), Optional.empty());
+
+        String printed = printedBy(config, recipe, vm -> {
+            assertTrue(vm.lines().stream().anyMatch(l -> l.text().equals("updated: ready")), "the cold path ran: " + vm.lines());
+        });
+        assertTrue(printed.contains("trialboot: snapshot ready: cold path, the restore failed (evicted " + e.dir() + "): "),
+                printed);
+        assertTrue(Files.notExists(e.dir()), "evicted: the next run does not try it again");
+        assertTrue(cache.find("ready", k).why().startsWith("no snapshot yet in "), cache.find("ready", k).why());
+    }
+
+    @Test
+    void aStateIsMadeOnFromItsParentAsTheGuestIsOnlyWhileNothingMovedTheGuestSince() throws IOException {
+        VmConfig config = FakeQemu.config(dir.resolve("vm"), "banner\nprint updated: ready\nprompt trialboot# \nhang\n")
+                .snapshots(SnapshotCache.at(dir.resolve("cache"))).scale(VmTerminalTest.NO_QMP).build();
+        SnapshotRecipe ready = SnapshotRecipe.fromColdBoot("ready", "await updated: ready",
+                vm -> vm.await(Marker.UPDATED_READY, Duration.ofSeconds(100)));
+        String printed = printedBy(config, ready, vm -> {
+            vm.reachOnward(ready.then("next", "nothing more", v -> { }));
+            assertEquals(1, vm.currentBoot(), "no cold boot for the parent: " + vm.lines());
+            vm.type("echo moved");
+            vm.reachOnward(ready.then("other", "nothing more", v -> { }));
+            assertEquals(2, vm.currentBoot(), "typed since: the parent is reached again, cold here: " + vm.lines());
+        });
+        assertTrue(printed.contains("trialboot: snapshot next: made on from ready as the guest is, not restored first"), printed);
+        assertTrue(!printed.contains("snapshot other: made on from"), printed);
+    }
+
+    /** What starting a VM at {@code recipe} and running {@code test} on it printed. */
+    private static String printedBy(VmConfig config, SnapshotRecipe recipe, Consumer<QemuVm> test) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream was = System.out;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         try (QemuVm vm = QemuVm.start(config, recipe)) {
-            assertEquals(1, vm.currentBoot(), "booted cold: the banner, no restore line");
-            assertTrue(vm.lines().stream().noneMatch(l -> l.text().startsWith("trialboot-harness:")), vm.lines().toString());
+            test.accept(vm);
         } finally {
             System.setOut(was);
         }
-        String printed = out.toString(StandardCharsets.UTF_8);
-        assertTrue(printed.contains("trialboot: snapshot ready: cold path, damaged: " + e.state() + " has SHA-256 "), printed);
-        assertTrue(printed.contains("trialboot: snapshot ready not saved"), "the fake QEMU has no QMP: " + printed);
+        return out.toString(StandardCharsets.UTF_8);
     }
 }

@@ -2,6 +2,7 @@ package io.trialboot.it;
 
 import io.trialboot.harness.QemuVm;
 import io.trialboot.harness.VcpuSnapshot;
+import io.trialboot.markers.BootBoundary;
 import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.Marker;
 import java.time.Duration;
@@ -25,6 +26,9 @@ final class GuestConsole {
     private static final String BANNER = "OpenSBI v";
     /** Every line stage 0 prints starts so: its marker, its warnings, {@code stage0: FATAL}. */
     private static final String STAGE0 = "stage0: ";
+    /** The line the shell echoes after a {@link #shell} command that succeeded, or failed. */
+    private static final String SHELL_OK = "trialboot-shell-ok";
+    private static final String SHELL_FAILED = "trialboot-shell-failed";
 
     /** A wait that could not be met: the guest is stuck, QEMU died, or a forbidden line came. */
     static final class Stuck extends AssertionError {
@@ -144,6 +148,30 @@ final class GuestConsole {
         int audit = waitFor(echo + 1, l -> l.text().startsWith("updated: "), timeout, "updated's answer to '" + command + "'");
         int prompt = waitFor(audit + 1, l -> isPrompt(l.text()), timeout, "the prompt after '" + command + "'");
         return output(lines(echo + 1, prompt).stream().map(ConsoleLine::text).toList());
+    }
+
+    /**
+     * Runs a shell {@code command} at the console and waits for the prompt after it; fails, saying
+     * {@code what}, when it does not succeed within {@code timeout} (scaled). Its success or failure is
+     * a line the shell echoes after it.
+     */
+    void shell(String command, String what, Duration timeout) {
+        int from = mark();
+        vm.type("( " + command + " ) && echo " + SHELL_OK + " || echo " + SHELL_FAILED);
+        int end = waitFor(from, l -> l.text().equals(SHELL_OK) || l.text().equals(SHELL_FAILED), timeout, what);
+        if (lines(end, end + 1).get(0).text().equals(SHELL_FAILED)) {
+            throw new AssertionError(what + " failed: " + lines(from, end).stream().map(ConsoleLine::text).toList());
+        }
+        promptAfter(end, "the prompt after " + what);
+    }
+
+    /** Index of the line that opened the last boot on the console (a banner or a restore line); 0 when none. */
+    int lastBootStart() {
+        List<ConsoleLine> all = vm.lines();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            if (BootBoundary.startsNewBoot(all.get(i).text())) return i;
+        }
+        return 0;
     }
 
     /** A command's output lines among the console texts after its echo: not blank, not a prompt. */

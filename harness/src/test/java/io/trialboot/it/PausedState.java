@@ -2,12 +2,9 @@ package io.trialboot.it;
 
 import io.trialboot.guest.StatusReply;
 import io.trialboot.harness.SavedState;
-import io.trialboot.markers.LinePattern;
 import io.trialboot.markers.Marker;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * A phase state saved in the middle of an operation (its recipe paused the guest at a console
@@ -43,11 +40,11 @@ record PausedState(StatusReply status, List<String> history, List<String> operat
         int historyEnd = prompt(t, history, saved);
         int op = echo(t, historyEnd, command, saved);
         List<String> operation = t.subList(op + 1, t.size());
-        if (operation.stream().noneMatch(matches(pausedAt))) {
+        if (operation.stream().noneMatch(Nx.matches(pausedAt))) {
             throw new IllegalStateException(saved.name() + ": its recorded lines do not reach '" + pausedAt.template()
                     + "' after '" + command + "'");
         }
-        if (operation.stream().anyMatch(matches(notYet))) {
+        if (operation.stream().anyMatch(Nx.matches(notYet))) {
             throw new IllegalStateException(saved.name() + ": paused too late, '" + notYet.template()
                     + "' came before the pause took hold");
         }
@@ -72,10 +69,5 @@ record PausedState(StatusReply status, List<String> history, List<String> operat
             if (answered && GuestConsole.isPrompt(t.get(i))) return i;
         }
         throw new IllegalStateException(saved.name() + ": no answer to '" + t.get(echo) + "' in its recorded lines");
-    }
-
-    private static Predicate<String> matches(Marker marker) {
-        LinePattern p = LinePattern.of(marker);
-        return text -> p.match(text, Map.of()).isPresent();
     }
 }

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * with the points an earlier sitting left. {@code -Preliability} runs 200 points and
  * {@code scripts/reliability} copies the table into {@code docs/reliability.md}.
  */
-@QemuTest(append = "trialboot.health_timeout_s=30", start = QemuTest.Start.FACTORY_AT_CONSOLE)
+@QemuTest(start = QemuTest.Start.FACTORY_AT_CONSOLE)
 class PowerCutIT {
     static final String SUMMARY = "trialboot.powercut.summary";
     /** A summary an earlier sitting wrote: the campaign goes on with the points it has not tried. */

@@ -24,6 +24,8 @@ import java.util.Objects;
  */
 public final class HostStateTree {
     public static final String ROOT = "asl-host";
+    /** The host policy ({@link HostPolicy}), under {@link #ROOT}. */
+    public static final String HOST_POLICY = "host/host-policy";
     /** The updater's one domain: the device's system. */
     public static final String SYSTEM_DOMAIN = "system";
     private static final List<String> LAYOUT = List.of("host", "host/trusted-roots", "host/status", "domains",
@@ -56,7 +58,7 @@ public final class HostStateTree {
         }
         DurableFiles.write(root.resolve(LayoutVersion.FILE), LayoutVersion.CURRENT.encode());
         DurableFiles.write(root.resolve("host/host-id"), (hostId + "\n").getBytes(StandardCharsets.US_ASCII));
-        DurableFiles.write(root.resolve("host/host-policy"), HostPolicy.defaults().encode());
+        DurableFiles.write(root.resolve(HOST_POLICY), HostPolicy.defaults().encode());
         Path domainDir = root.resolve("domains").resolve(SYSTEM_DOMAIN);
         for (String d : Domain.LAYOUT) {
             StateFiles.mkdirs(domainDir.resolve(d));
@@ -124,11 +126,11 @@ public final class HostStateTree {
     }
 
     public HostPolicy policy() {
-        return HostPolicy.decode(StateFiles.read(root.resolve("host/host-policy"), Bounds.RECORD_BYTES, "host-policy"));
+        return HostPolicy.decode(StateFiles.read(root.resolve(HOST_POLICY), Bounds.RECORD_BYTES, "host-policy"));
     }
 
     public void writePolicy(HostPolicy policy) {
-        writer.write(root.resolve("host/host-policy"), policy.encode());
+        writer.write(root.resolve(HOST_POLICY), policy.encode());
     }
 
     /** Pinned root keys (offline trust anchors), filled by the image builder. */
@@ -173,7 +175,7 @@ public final class HostStateTree {
                 missing.add(d + "/");
             }
         }
-        for (String f : List.of(LayoutVersion.FILE, "host/host-id", "host/host-policy")) {
+        for (String f : List.of(LayoutVersion.FILE, "host/host-id", HOST_POLICY)) {
             if (!Files.isRegularFile(root.resolve(f))) {
                 missing.add(f);
             }
