@@ -1,9 +1,7 @@
 package io.trialboot.harness;
 
-import io.trialboot.harness.error.HarnessException;
-
 import io.trialboot.harness.error.HarnessCode;
-
+import io.trialboot.harness.error.HarnessException;
 import io.trialboot.harness.qmp.QmpClient;
 import io.trialboot.markers.BootBoundary;
 import io.trialboot.markers.ConsoleLine;
@@ -92,9 +90,7 @@ final class Snapshots {
                         + (off - t0) / 1_000_000 + " ms, then " + phases + "; key " + key.hex() + ")");
                 return;
             } catch (HarnessException e) {
-                config.snapshots().evict(found.entry().get());
-                say("snapshot " + name + ": cold path, the restore failed (evicted " + found.entry().get().dir()
-                        + "): " + e.getMessage());
+                say("snapshot " + name + ": cold path, the restore failed (" + evict(found.entry().get()) + "): " + e.getMessage());
             }
         } else {
             say("snapshot " + name + ": cold path, " + found.why());
@@ -157,6 +153,16 @@ final class Snapshots {
         return config.snapshots().find(recipe.name(), key(recipe)).entry().map(SnapshotCache.Entry::disk);
     }
 
+    /** Takes {@code entry}, which did not restore, out of the cache; says what became of it. */
+    private String evict(SnapshotCache.Entry entry) {
+        try {
+            config.snapshots().evict(entry);
+            return "evicted " + entry.dir();
+        } catch (UncheckedIOException e) {
+            return "not evicted: " + e.getMessage();
+        }
+    }
+
     /** Kills the QEMU running now, if any: its state is about to be replaced. */
     private void powerOff() {
         if (lifecycle.process() != null && lifecycle.isRunning()) lifecycle.powerCut();
@@ -165,7 +171,6 @@ final class Snapshots {
     static void say(String line) {
         System.out.println("trialboot: " + line);
     }
-
 
     /** The key of {@code recipe}'s state for this VM's QEMU, command line and image. */
     SnapshotKey key(SnapshotRecipe recipe) {

@@ -158,8 +158,8 @@ final class GuestConsole {
     void shell(String command, String what, Duration timeout) {
         int from = mark();
         vm.type("( " + command + " ) && echo " + SHELL_OK + " || echo " + SHELL_FAILED);
-        int end = waitFor(from, l -> l.text().equals(SHELL_OK) || l.text().equals(SHELL_FAILED), timeout, what);
-        if (lines(end, end + 1).get(0).text().equals(SHELL_FAILED)) {
+        int end = waitFor(from, l -> l.text().strip().equals(SHELL_OK) || l.text().strip().equals(SHELL_FAILED), timeout, what);
+        if (lines(end, end + 1).get(0).text().strip().equals(SHELL_FAILED)) {
             throw new AssertionError(what + " failed: " + lines(from, end).stream().map(ConsoleLine::text).toList());
         }
         promptAfter(end, "the prompt after " + what);
