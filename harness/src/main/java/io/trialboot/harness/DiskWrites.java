@@ -80,7 +80,7 @@ final class DiskWrites {
      * writes: read once per JVM and version of the file (its own digest, which the cache's lookup knows).
      */
     String sha256In(Path snapshotDisk, String name) {
-        return SAVED.computeIfAbsent(SnapshotCache.sha256(snapshotDisk) + "|" + name, k -> sha256(snapshotDisk, name));
+        return SAVED.computeIfAbsent(CacheFiles.sha256(snapshotDisk) + "|" + name, k -> sha256(snapshotDisk, name));
     }
 
     /** SHA-256 of partition {@code name}'s bytes in the qcow2 image {@code disk} (the image's own GPT). */
@@ -97,9 +97,9 @@ final class DiskWrites {
         try {
             Exec.run(List.of(qemuImg, "convert", "-U", "--image-opts", rangeOf(disk, p), "-O", "raw",
                     raw.toAbsolutePath().toString()), TIMEOUT);
-            return SnapshotCache.sha256Now(raw);
+            return CacheFiles.sha256Now(raw);
         } finally {
-            SnapshotCache.deleteTree(raw);
+            CacheFiles.deleteTree(raw);
         }
     }
 

@@ -10,17 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -38,8 +33,6 @@ public final class SnapshotCache {
     /** Where the cache lives; default {@code snapshots} beside the run directories ({@code trialboot.runs}). */
     public static final String DIR_PROPERTY = "trialboot.snapshots.dir";
     static final String MANIFEST = "snapshot.properties";
-    /** Digests of files already hashed in this JVM, by path, size and modification time. */
-    private static final Map<String, String> DIGESTS = new ConcurrentHashMap<>();
 
     private final Path dir;
     private final Optional<String> off;
@@ -118,12 +111,12 @@ public final class SnapshotCache {
                 Path file = entryDir.resolve(f);
                 String want = p.getProperty(f + ".sha256");
                 if (!Files.isRegularFile(file)) return miss("damaged: " + file + " is missing");
-                String have = sha256(file);
+                String have = CacheFiles.sha256(file);
                 if (!have.equals(want)) return miss("damaged: " + file + " has SHA-256 " + have + ", the manifest says " + want);
             }
             Optional<Path> media = Optional.ofNullable(p.getProperty("media")).filter(s -> !s.isEmpty()).map(Path::of);
             if (media.isPresent() && (!Files.isRegularFile(media.get())
-                    || !sha256(media.get()).equals(p.getProperty("media.sha256")))) {
+                    || !CacheFiles.sha256(media.get()).equals(p.getProperty("media.sha256")))) {
                 return miss("stale: the media it had plugged in, " + media.get() + ", is gone or changed");
             }
             Optional<String> parent = changedParent(p);
@@ -159,14 +152,14 @@ public final class SnapshotCache {
         p.setProperty("inputs", key.text());
         p.setProperty("steps", String.join("\n", steps));
         try {
-            for (String f : List.of("state", "disk.qcow2")) p.setProperty(f + ".sha256", sha256(work.resolve(f)));
+            for (String f : List.of("state", "disk.qcow2")) p.setProperty(f + ".sha256", CacheFiles.sha256(work.resolve(f)));
             p.setProperty("media", media.map(Path::toString).orElse(""));
             Optional<Path> parent = base.map(Path::toAbsolutePath).filter(b -> b.startsWith(dir));
             if (parent.isPresent()) {
                 p.setProperty("backing", parent.get().toString());
-                p.setProperty("backing.sha256", sha256(parent.get()));
+                p.setProperty("backing.sha256", CacheFiles.sha256(parent.get()));
             }
-            if (media.isPresent()) p.setProperty("media.sha256", sha256(media.get()));
+            if (media.isPresent()) p.setProperty("media.sha256", CacheFiles.sha256(media.get()));
             try (OutputStream out = Files.newOutputStream(work.resolve(MANIFEST))) {
                 p.store(out, "a saved guest state: docs/testing.md, \"Snapshots\"");
             }
@@ -179,18 +172,18 @@ public final class SnapshotCache {
                         FileLock held = lockFile.lock()) {
                     Optional<Entry> saved = find(name, key).entry();
                     if (saved.isPresent()) {
-                        deleteTree(work);
+                        CacheFiles.deleteTree(work);
                         return saved.get();
                     }
-                    deleteTree(target);
+                    CacheFiles.deleteTree(target);
                     Files.move(work, target, StandardCopyOption.ATOMIC_MOVE);
                 }
             }
             // the files were hashed just now: the first lookup of the new entry need not read them again
-            for (String f : List.of("state", "disk.qcow2")) remember(target.resolve(f), p.getProperty(f + ".sha256"));
+            for (String f : List.of("state", "disk.qcow2")) CacheFiles.remember(target.resolve(f), p.getProperty(f + ".sha256"));
             return new Entry(name, key.hex(), target, media, steps);
         } catch (IOException e) {
-            deleteTree(work);
+            CacheFiles.deleteTree(work);
             throw new UncheckedIOException("cannot store snapshot " + name + " in " + dir, e);
         }
     }
@@ -206,7 +199,7 @@ public final class SnapshotCache {
                     FileLock held = lockFile.lock()) {
                 Path manifest = entry.dir().resolve(MANIFEST);
                 if (Files.isRegularFile(manifest) && entry.key().equals(load(manifest).getProperty("key"))) {
-                    deleteTree(entry.dir());
+                    CacheFiles.deleteTree(entry.dir());
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot evict " + entry.dir() + " from the snapshot cache", e);
@@ -226,7 +219,7 @@ public final class SnapshotCache {
         if (!Files.isRegularFile(disk) || !Files.isRegularFile(manifest)) {
             return Optional.of("the state it was made from is gone (" + disk + ")");
         }
-        if (!sha256(disk).equals(m.getProperty("backing.sha256"))) {
+        if (!CacheFiles.sha256(disk).equals(m.getProperty("backing.sha256"))) {
             return Optional.of("the state it was made from changed (" + disk + ")");
         }
         return changedParent(load(manifest));
@@ -273,47 +266,5 @@ public final class SnapshotCache {
 
     private static Lookup miss(String why) {
         return new Lookup(Optional.empty(), why);
-    }
-
-    /** SHA-256 of {@code file}, hashed once per JVM while its size and modification time stay. */
-    static String sha256(Path file) {
-        try {
-            String known = DIGESTS.get(file.toAbsolutePath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis());
-            if (known != null) return known;
-            String hex = sha256Now(file);
-            remember(file, hex);
-            return hex;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot hash " + file, e);
-        }
-    }
-
-    /** Notes {@code hex} as the SHA-256 of {@code file} as it is now (its size and modification time), for {@link #sha256}. */
-    private static void remember(Path file, String hex) throws IOException {
-        DIGESTS.put(file.toAbsolutePath() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis(), hex);
-    }
-
-    /** SHA-256 of {@code file} as it is now, never from the memo (a file that is rewritten in place). */
-    static String sha256Now(Path file) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
-                in.transferTo(OutputStream.nullOutputStream());
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot hash " + file, e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
-
-    static void deleteTree(Path d) {
-        if (!Files.exists(d)) return;
-        try (Stream<Path> s = Files.walk(d)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + d, e);
-        }
     }
 }

@@ -1,13 +1,17 @@
 package io.trialboot.harness;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a saved guest state depends on, and the SHA-256 over it that names it in the cache: the
@@ -18,6 +22,9 @@ import java.util.Optional;
  * @param inputs the inputs, by name, in a fixed order (one {@code name=value} line each when hashed)
  */
 record SnapshotKey(Map<String, String> inputs) {
+    /** {@code --version}'s first line, by QEMU binary: asked once per JVM. */
+    private static final Map<String, String> QEMU_VERSIONS = new ConcurrentHashMap<>();
+
     SnapshotKey {
         inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
         for (Map.Entry<String, String> e : inputs.entrySet()) {
@@ -25,6 +32,43 @@ record SnapshotKey(Map<String, String> inputs) {
                 throw new IllegalArgumentException("an input name holds no '=' or line break: " + e.getKey());
             }
         }
+    }
+
+    /** The key of {@code recipe}'s state for {@code config}'s QEMU, command line and image. */
+    static SnapshotKey of(VmConfig config, SnapshotRecipe recipe) {
+        GuestImage img = config.image();
+        Map<String, String> in = new LinkedHashMap<>();
+        in.put("qemu", qemuVersion(config));
+        Path run = config.runDir().toAbsolutePath();
+        in.put("argv", String.join(" ", normalised(config, QemuCommand.argv(config, run.resolve("overlay.qcow2"), run.resolve("qmp.sock"),
+                Optional.empty()))));
+        in.put("kernel", CacheFiles.sha256(img.kernel()));
+        in.put("initrd", CacheFiles.sha256(img.initrd()));
+        in.put("disk", CacheFiles.sha256(img.disk()));
+        in.put("media", img.media().map(CacheFiles::sha256).orElse("none"));
+        in.put("steps", recipe.chain());
+        return new SnapshotKey(in);
+    }
+
+    /** The command line with the image's and this run's paths as placeholders (their contents are inputs of their own). */
+    static List<String> normalised(VmConfig config, List<String> argv) {
+        GuestImage img = config.image();
+        Map<String, String> paths = new LinkedHashMap<>();
+        paths.put(QemuCommand.opt(img.kernel().toAbsolutePath()), "<kernel>");
+        paths.put(QemuCommand.opt(img.initrd().toAbsolutePath()), "<initrd>");
+        paths.put(QemuCommand.opt(img.disk().toAbsolutePath()), "<disk>");
+        img.media().ifPresent(m -> paths.put(QemuCommand.opt(m.toAbsolutePath()), "<media>"));
+        paths.put(QemuCommand.opt(config.runDir().toAbsolutePath()), "<run>");
+        return argv.stream().map(a -> {
+            String s = a;
+            for (Map.Entry<String, String> e : paths.entrySet()) s = s.replace(e.getKey(), e.getValue());
+            return s;
+        }).toList();
+    }
+
+    private static String qemuVersion(VmConfig config) {
+        return QEMU_VERSIONS.computeIfAbsent(config.qemuBinary(),
+                q -> Exec.run(List.of(q, "--version"), Duration.ofSeconds(30)).lines().findFirst().orElse("").strip());
     }
 
     /** The inputs as hashed: {@code name=value} lines, line breaks inside a value escaped. */

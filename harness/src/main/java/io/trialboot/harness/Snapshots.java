@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +32,6 @@ import org.awaitility.core.TerminalFailureException;
 final class Snapshots {
     private static final Duration MIGRATE = Duration.ofSeconds(120);
     private static final Duration POLL = Duration.ofMillis(50);
-    private static final Map<String, String> QEMU_VERSIONS = new ConcurrentHashMap<>();
 
     private final VmConfig config;
     private final VmLifecycle lifecycle;
@@ -174,39 +172,7 @@ final class Snapshots {
 
     /** The key of {@code recipe}'s state for this VM's QEMU, command line and image. */
     SnapshotKey key(SnapshotRecipe recipe) {
-        GuestImage img = config.image();
-        Map<String, String> in = new LinkedHashMap<>();
-        in.put("qemu", qemuVersion());
-        Path run = config.runDir().toAbsolutePath();
-        in.put("argv", String.join(" ", normalised(QemuCommand.argv(config, run.resolve("overlay.qcow2"), run.resolve("qmp.sock"),
-                Optional.empty()))));
-        in.put("kernel", SnapshotCache.sha256(img.kernel()));
-        in.put("initrd", SnapshotCache.sha256(img.initrd()));
-        in.put("disk", SnapshotCache.sha256(img.disk()));
-        in.put("media", img.media().map(SnapshotCache::sha256).orElse("none"));
-        in.put("steps", recipe.chain());
-        return new SnapshotKey(in);
-    }
-
-    /** The command line with the image's and this run's paths as placeholders (their contents are inputs of their own). */
-    List<String> normalised(List<String> argv) {
-        GuestImage img = config.image();
-        Map<String, String> paths = new LinkedHashMap<>();
-        paths.put(QemuCommand.opt(img.kernel().toAbsolutePath()), "<kernel>");
-        paths.put(QemuCommand.opt(img.initrd().toAbsolutePath()), "<initrd>");
-        paths.put(QemuCommand.opt(img.disk().toAbsolutePath()), "<disk>");
-        img.media().ifPresent(m -> paths.put(QemuCommand.opt(m.toAbsolutePath()), "<media>"));
-        paths.put(QemuCommand.opt(config.runDir().toAbsolutePath()), "<run>");
-        return argv.stream().map(a -> {
-            String s = a;
-            for (Map.Entry<String, String> e : paths.entrySet()) s = s.replace(e.getKey(), e.getValue());
-            return s;
-        }).toList();
-    }
-
-    private String qemuVersion() {
-        return QEMU_VERSIONS.computeIfAbsent(config.qemuBinary(),
-                q -> Exec.run(List.of(q, "--version"), Duration.ofSeconds(30)).lines().findFirst().orElse("").strip());
+        return SnapshotKey.of(config, recipe);
     }
 
     /**
@@ -229,10 +195,10 @@ final class Snapshots {
             steps = textsFrom(stepsFrom);
             stepLines.put(name, steps);
         } catch (IOException e) {
-            SnapshotCache.deleteTree(work);
+            CacheFiles.deleteTree(work);
             throw new UncheckedIOException("cannot copy " + lifecycle.overlay() + " into the snapshot", e);
         } catch (RuntimeException e) {
-            SnapshotCache.deleteTree(work);
+            CacheFiles.deleteTree(work);
             throw e;
         } finally {
             if (p.alive()) qmp.execute("cont");
