@@ -177,7 +177,7 @@ final class Snapshots {
 
     /**
      * Saves the running guest as {@code name} under {@code key}: stops it, writes its state, copies
-     * the overlay, and lets it go on; with it, the console lines from index {@code stepsFrom} on (what
+     * the overlay (each hashed as it is written, for the manifest), and lets it go on; with it, the console lines from index {@code stepsFrom} on (what
      * the steps printed, taken while the guest is stopped). The guest should be idle at its prompt,
      * or paused where its recipe means it to be.
      */
@@ -189,14 +189,19 @@ final class Snapshots {
         qmp.execute("stop");
         List<String> steps;
         try {
-            qmp.execute("migrate", Map.of("uri", "exec:cat > " + shellQuoted(work.resolve("state"))));
+            // the stream is hashed as it is written (by another process, beside QEMU), not read again
+            Path state = work.resolve("state");
+            qmp.execute("migrate", Map.of("uri", "exec:" + CacheFiles.writeHashing(state)));
             awaitQuietly("QEMU writes the snapshot", p, () -> migrated(qmp));
-            Files.copy(lifecycle.overlay(), work.resolve("disk.qcow2"));
+            awaitQuietly("the snapshot's SHA-256", p, () -> CacheFiles.hashed(state));
+            CacheFiles.rememberHashed(state);
+            Path disk = work.resolve("disk.qcow2");
+            CacheFiles.remember(disk, CacheFiles.copyHashing(lifecycle.overlay(), disk));
             steps = textsFrom(stepsFrom);
             stepLines.put(name, steps);
         } catch (IOException e) {
             CacheFiles.deleteTree(work);
-            throw new UncheckedIOException("cannot copy " + lifecycle.overlay() + " into the snapshot", e);
+            throw new UncheckedIOException("cannot write snapshot " + name + " into " + work, e);
         } catch (RuntimeException e) {
             CacheFiles.deleteTree(work);
             throw e;
