@@ -25,6 +25,11 @@
 #   nothing of the outcome is used, until verify_slot has waited for that run; verify_slot then
 #   ignores its own ADMISSION_DIR and ROOTS_DIR. Without it, verify_slot begins the chain itself.
 #   Once ended, the chain's outcome (good or refused) serves every later verify_slot.
+#
+# verify_verdict SLOT
+#   After a verify_slot of SLOT returned 0 (and /init mapped it): prints stage 0's verdict for the
+#   guest (docs/verified-boot.md#stage-0s-verdict), the admission record's file, the SHA-256 of
+#   the exact bytes openssl verified, their root, SLOT and its signed root hash.
 # Written for few processes (docs/verified-boot.md#costs): every fork costs under emulation, and
 # each openssl run loads libcrypto. Roots are decoded by base64, each file is read once by od and
 # one awk, key ids come from one sha256sum per key set, and lookups are the shell's own.
@@ -248,18 +253,21 @@ EOF
     VF_ROOTS=$VF_IDS
 }
 
-# vf_admission_start DIR: the record in force (the newest admission/<seq>/, else the factory's)
-# and the first of its signatures by an anchored root; starts openssl checking it in the background
-# (VF_ADM_PID). vf_admission_end waits for it before a byte of the record is parsed.
+# vf_admission_start DIR: the record in force (the newest admission/<seq>/ of six digits, as
+# AdmissionLedger.latest picks it, else the factory's) and the first of its signatures by an
+# anchored root; starts, in the background (VF_ADM_PID), a copy of the record into WORK, openssl
+# checking the signature over that copy and its SHA-256: every later step reads the copy, so what
+# was parsed, what was hashed for the verdict and what openssl checked are the same bytes.
+# vf_admission_end waits for it before a byte of the record is parsed. Sets VF_ADM_FILE (the
+# record's file under DIR), VF_ADM_ROOT (its signer) and VF_ADM_COPY (the copy).
 vf_admission_start() {
-    vf_seq=0
-    for vf_d in "$1"/*; do
-        vf_d=${vf_d##*/}
-        case "$vf_d" in ''|0*|*[!0-9]*) continue ;; esac
-        [ ${#vf_d} -le 9 ] && [ "$vf_d" -gt "$vf_seq" ] && vf_seq=$vf_d
+    vf_seq=
+    for vf_d in "$1"/[0-9][0-9][0-9][0-9][0-9][0-9]; do
+        [ -d "$vf_d" ] && vf_seq=${vf_d##*/}
     done
     vf_dir=$1
-    [ "$vf_seq" = 0 ] || vf_dir=$1/$vf_seq
+    VF_ADM_FILE=dam.cbor
+    [ -z "$vf_seq" ] || { vf_dir=$1/$vf_seq; VF_ADM_FILE=$vf_seq/dam.cbor; }
     vf_sigs "$vf_dir/dam.sig" || return 1
     vf_size "$vf_dir/dam.cbor" "$VF_DOC_BYTES" "admission record" || return 1
     vf_signer=
@@ -272,17 +280,23 @@ vf_admission_start() {
 $VF_ENTRIES
 EOF
     [ -n "$vf_signer" ] || { vf_fail ADMISSION_NOT_ROOT_SIGNED "admission record $vf_dir/dam.cbor is not signed by an anchored root"; return 1; }
-    vf_check "$VF_FOUND" PEM "$vf_dir/dam.cbor" "$vf_sig" &
+    VF_ADM_ROOT=$vf_signer
+    VF_ADM_COPY=$vf_work/dam.cbor
+    { cp "$vf_dir/dam.cbor" "$VF_ADM_COPY" && vf_check "$VF_FOUND" PEM "$VF_ADM_COPY" "$vf_sig" \
+        && sha256sum "$VF_ADM_COPY" > "$VF_ADM_COPY.sha256"; } &
     VF_ADM_PID=$!
 }
 
 # vf_admission_end: waits for vf_admission_start's openssl run; only a record whose signature
 # verified is read. Sets VF_WITNESS, VF_THRESHOLD, VF_KEYS_IN (lines "<id> <raw hex>"), VF_REVOKED
-# (" id id "), VF_COMPATIBLE, VF_POLICY.
+# (" id id "), VF_COMPATIBLE, VF_POLICY, and VF_ADM_SHA256, the SHA-256 of the bytes openssl checked.
 vf_admission_end() {
-    wait "$VF_ADM_PID" || { vf_fail SIG_INVALID "admission record signature by root $vf_signer does not verify"; return 1; }
+    wait "$VF_ADM_PID" || { vf_fail SIG_INVALID "admission record signature by root $VF_ADM_ROOT does not verify"; return 1; }
+    VF_ADM_SHA256=
+    read -r VF_ADM_SHA256 _ < "$VF_ADM_COPY.sha256"
+    [ ${#VF_ADM_SHA256} -eq 64 ] || { vf_fail HOST_IO_ERROR "cannot hash the admission record"; return 1; }
     vf_schema=
-    vf_read "$vf_dir/dam.cbor" "admission record" "vf_schema:.schema:t vf_domain:.domain:t VF_COMPATIBLE:.compatible:t \
+    vf_read "$VF_ADM_COPY" "admission record" "vf_schema:.schema:t vf_domain:.domain:t VF_COMPATIBLE:.compatible:t \
 VF_POLICY:.policy:b VF_WITNESS:.witness:t VF_THRESHOLD:.threshold:u vf_keys:.keys.#:b:64 vf_rev:.revoked.#:b:16" strict \
         || return 1
     case "$vf_missing" in .schema\ *) vf_fail SCHEMA_VIOLATION "field $vf_missing is missing or of another type"; return 1 ;; esac
@@ -307,7 +321,7 @@ EOF
         *) false ;;
     esac || { vf_fail SCHEMA_VIOLATION "witness '$VF_WITNESS' with threshold $VF_THRESHOLD"; return 1; }
     case "$VF_REVOKED" in
-        *" $vf_signer "*) vf_fail ADMISSION_REVOKES_SIGNER "admission record revokes $vf_signer, the root that signed it"; return 1 ;;
+        *" $VF_ADM_ROOT "*) vf_fail ADMISSION_REVOKES_SIGNER "admission record revokes $VF_ADM_ROOT, the root that signed it"; return 1 ;;
     esac
     vf_ids "$vf_work/key" $vf_nkeys vf_raw || return 1
     VF_KEYS_IN=$VF_IDS
@@ -382,7 +396,7 @@ vf_chain_end() {
 }
 
 verify_slot() {
-    VERIFY_TABLE= VERIFY_CODE= VERIFY_WHY= VERIFY_SCOPE=chain
+    VERIFY_TABLE= VERIFY_ROOT_HASH= VERIFY_CODE= VERIFY_WHY= VERIFY_SCOPE=chain
     [ -n "$VF_CHAIN" ] || verify_begin "$3" "$4" "$5"
     vf_work=$5
     vf_chain_end || return 1
@@ -425,5 +439,16 @@ EOF
 }" = "$vf_rooth  -" ] \
         || { vf_fail VERITY_ROOT_MISMATCH "the slot's top hash block does not hash to the signed root hash"; return 1; }
     VERIFY_SCOPE=
+    VERIFY_ROOT_HASH=$vf_rooth
     VERIFY_TABLE="0 $((vf_data / 512)) verity 1 $1 $1 4096 4096 $vf_blocks $((vf_tree / 4096)) sha256 $vf_rooth $vf_salt"
+}
+
+# verify_verdict SLOT: prints stage 0's verdict (io.trialboot.trust.Stage0Verdict, VF_VERDICT_FORMAT)
+# for SLOT, the slot the last verify_slot verified and /init then mapped: the admission record in
+# force as the chain verified it (its file, the SHA-256 of the bytes openssl checked, the anchored
+# root that signed them) and the slot's signed root hash. Prints nothing and returns 1 unless the
+# chain and a slot verified.
+verify_verdict() {
+    [ "$VF_CHAIN" = ok ] && [ -n "$VERIFY_ROOT_HASH" ] && [ -n "$VERIFY_TABLE" ] && [ ${#VF_ADM_SHA256} -eq 64 ] || return 1
+    printf "$VF_VERDICT_FORMAT" "$VF_ADM_FILE" "$VF_ADM_SHA256" "$VF_ADM_ROOT" "$1" "$VERIFY_ROOT_HASH"
 }

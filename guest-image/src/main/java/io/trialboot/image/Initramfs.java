@@ -4,6 +4,7 @@ import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.bootctl.Stage0Refusal;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.markers.Marker;
+import io.trialboot.trust.Stage0Verdict;
 import io.trialboot.trust.Trust;
 import io.trialboot.update.SlotManifests;
 import java.io.BufferedOutputStream;
@@ -29,7 +30,7 @@ import java.util.zip.GZIPOutputStream;
  */
 final class Initramfs {
     static final List<String> APPLETS = Stream.concat(Stream.of("sh", "mount", "umount", "insmod", "sleep", "reboot",
-            "poweroff", "sync", "mv", "dirname", "basename", "switch_root", "mkdir", "printf", "echo", "dmesg", "cp"),
+            "poweroff", "sync", "mv", "dirname", "basename", "switch_root", "mkdir", "printf", "echo", "dmesg", "cp", "rm"),
             VerifyScript.APPLETS.stream()).distinct().sorted().toList();
     /** The anchored root keys in the initramfs: the boot ROM's keyring (docs/verified-boot.md). */
     static final String ROOTS_DIR = "etc/trialboot/roots";
@@ -114,7 +115,8 @@ final class Initramfs {
                 .replace("@STAGE0_REFUSED@", refused).replace("@SLOT_MANIFEST@", SlotManifests.PATH)
                 .replace("@ADMISSION_DIR@", Trust.admissionDir(HostStateTree.SYSTEM_DOMAIN))
                 .replace("@MULTIARCH@", Stage0Tools.MULTIARCH).replace("@REFUSAL_PATH@", Stage0Refusal.PATH)
-                .replace("@MAX_FAILED_STARTS@", Integer.toString(BootControlFile.MAX_FAILED_STARTS));
+                .replace("@MAX_FAILED_STARTS@", Integer.toString(BootControlFile.MAX_FAILED_STARTS))
+                .replace("@VERDICT_FILE@", Stage0Verdict.FILE);
     }
 
     static byte[] read(Path p) {

@@ -6,6 +6,7 @@ import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.trust.AdmissionRecord;
 import io.trialboot.trust.KeyId;
 import io.trialboot.trust.SignatureFile;
+import io.trialboot.trust.Stage0Verdict;
 import io.trialboot.verity.VerityImage;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -15,14 +16,15 @@ import java.util.Map;
 
 /**
  * Stage 0's slot verifier ({@code stage0/verify.sh}) with its constants filled in from the Java that
- * owns them: the product's verity salt, the schema ids, the domain, the bounds, and the exact bytes
- * of a {@code trialboot.sig/1} file as {@link SignatureFile#encode} writes them. The shell keeps no
+ * owns them: the product's verity salt, the schema ids, the domain, the bounds, the exact bytes
+ * of a {@code trialboot.sig/1} file as {@link SignatureFile#encode} writes them, and the form of
+ * stage 0's verdict ({@link Stage0Verdict}). The shell keeps no
  * copy of any of these (docs/verified-boot.md).
  */
 final class VerifyScript {
     static final String FILE = "verify.sh";
     /** The busybox applets the script runs besides the shell's built-ins (the host tests run it with only these). */
-    static final List<String> APPLETS = List.of("awk", "base64", "dd", "od", "sha256sum", "stat", "xxd");
+    static final List<String> APPLETS = List.of("awk", "base64", "cp", "dd", "od", "sha256sum", "stat", "xxd");
     /** The one tool from outside busybox: every signature is OpenSSL's to check. */
     static final String OPENSSL = "openssl";
 
@@ -46,6 +48,18 @@ final class VerifyScript {
             throw new ImageBuildException(FILE + " has a placeholder left: " + out.substring(out.indexOf('@')));
         }
         return out;
+    }
+
+    /**
+     * The {@code printf} format of stage 0's verdict, {@link Stage0Verdict#encode}'s lines with a
+     * {@code %s} for each value but the schema.
+     */
+    static String verdictFormat() {
+        StringBuilder f = new StringBuilder();
+        for (int i = 0; i < Stage0Verdict.KEYS.size(); i++) {
+            f.append(Stage0Verdict.KEYS.get(i)).append('=').append(i == 0 ? Stage0Verdict.SCHEMA : "%s").append("\\n");
+        }
+        return f.toString();
     }
 
     static Map<String, String> constants() {
@@ -73,6 +87,7 @@ final class VerifyScript {
         c.put("KEY_FILE_BYTES", Integer.toString(Bounds.KEY_FILE_BYTES));
         c.put("KEYS", Integer.toString(Bounds.TRUST_KEYS));
         c.put("SIGNATURES", Integer.toString(Bounds.SIGNATURES));
+        c.put("VERDICT_FORMAT", verdictFormat());
         return c;
     }
 }

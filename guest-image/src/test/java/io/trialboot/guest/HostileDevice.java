@@ -21,6 +21,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -148,7 +149,7 @@ public final class HostileDevice {
         try {
             Files.copy(nxs, paths.systemSet(), StandardCopyOption.REPLACE_EXISTING);
             Bundlemgrd bundlemgrd = new Bundlemgrd(paths, Runnable::run);
-            bundlemgrd.verifyWith(Trust.load(paths.state(), HostStateTree.SYSTEM_DOMAIN));
+            bundlemgrd.verifyWith(Trust.load(paths.state(), HostStateTree.SYSTEM_DOMAIN), Optional.empty());
             bundlemgrd.publish(Slot.A, console);
             return new Outcome(Code.HOST_OK, Phase.STAGE);
         } catch (TrialbootException e) {

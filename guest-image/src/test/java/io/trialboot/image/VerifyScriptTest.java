@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.trialboot.core.Sha256;
+import io.trialboot.core.Slot;
 import io.trialboot.core.Version;
 import io.trialboot.format.Artifact;
 import io.trialboot.format.ReleaseManifest;
@@ -15,6 +16,7 @@ import io.trialboot.tools.SigningKey;
 import io.trialboot.trust.AdmissionRecord;
 import io.trialboot.trust.Ed25519;
 import io.trialboot.trust.SignatureFile;
+import io.trialboot.trust.Stage0Verdict;
 import io.trialboot.trust.WitnessMode;
 import io.trialboot.verity.VerityImage;
 import io.trialboot.verity.VerityParams;
@@ -234,10 +236,65 @@ class VerifyScriptTest {
 
     @Test
     void theNewestAppliedAdmissionIsTheOneInForce() throws Exception {
-        writeAdmission(admission.resolve("2"), new AdmissionRecord(HostStateTree.SYSTEM_DOMAIN, FactoryState.COMPATIBLE,
-                POLICY, WitnessMode.SINGLE, 1, Map.of(keys.revoked().keyId(), keys.revoked().publicKey()),
-                Set.of(keys.release().keyId())), keys.root());
+        writeAdmission(admission.resolve("000002"), revokingTheReleaseKey(), keys.root());
         assertRefused("KEY_REVOKED");
+    }
+
+    /** AdmissionLedger's rule: only directories of six digits are applied admissions; anything else is not read. */
+    @Test
+    void onlyDirectoriesOfSixDigitsAreAppliedAdmissions() throws Exception {
+        for (String name : List.of("2", "0000003", "00000a", "000004.tmp")) {
+            writeAdmission(admission.resolve(name), revokingTheReleaseKey(), keys.root());
+        }
+        Files.writeString(admission.resolve("000009"), "a file, not a directory");
+        assertEquals("0||" + verity.dmTable(slot.toString()) + "|", run());
+        assertEquals(verdict("dam.cbor", Slot.A) + "rc=0", run(VERIFIED + " verify_verdict a; echo \"rc=$?\""));
+    }
+
+    /** Stage 0's verdict names the record the chain verified, by file and digest, its root, the slot and its root hash. */
+    @Test
+    void theVerdictNamesTheVerifiedRecordAndSlot() throws Exception {
+        String expected = verdict("dam.cbor", Slot.B) + "rc=0";
+        assertEquals(expected, run(VERIFIED + " verify_verdict b; echo \"rc=$?\""));
+        Files.createDirectories(dir.resolve("chain"));
+        assertEquals(expected, run("verify_begin \"$4\" \"$5\" \"$7\"; " + VERIFIED + " verify_verdict b; echo \"rc=$?\""));
+        writeAdmission(admission.resolve("000002"), new AdmissionRecord(HostStateTree.SYSTEM_DOMAIN,
+                FactoryState.COMPATIBLE, POLICY, WitnessMode.SINGLE, 1, Map.of(keys.release().keyId(),
+                        keys.release().publicKey(), keys.revoked().keyId(), keys.revoked().publicKey()), Set.of()), keys.root());
+        assertEquals(verdict("000002/dam.cbor", Slot.A) + "rc=0", run(VERIFIED + " verify_verdict a; echo \"rc=$?\""));
+    }
+
+    /** The verdict is of the bytes openssl verified: a record changed after the check does not change it. */
+    @Test
+    void theVerdictIsOfTheBytesTheChainVerifiedNotOfTheFileAfterwards() throws Exception {
+        String expected = verdict("dam.cbor", Slot.A) + "rc=0";
+        assertEquals(expected, run(VERIFIED + " printf x >> \"$4/dam.cbor\"; verify_verdict a; echo \"rc=$?\""));
+    }
+
+    /** No verdict unless the chain and the slot checked last verified. */
+    @Test
+    void noVerdictWithoutAVerifiedChainAndSlot() throws Exception {
+        assertEquals("rc=1", run("verify_verdict a; echo \"rc=$?\""));
+        assertEquals("rc=1", run(VERIFIED + " verify_slot \"$2\" \"$3.none\" \"$4\" \"$5\" \"$6\";"
+                + " verify_verdict a; echo \"rc=$?\""));
+        writeSlot(slot, (byte) 8);
+        assertEquals("rc=1", run("verify_slot \"$2\" \"$3\" \"$4\" \"$5\" \"$6\"; verify_verdict a; echo \"rc=$?\""));
+        writeAdmission(admission, FactoryState.admission(keys, POLICY), Keys.generate(dir.resolve("rogue"), "rogue"));
+        assertEquals("rc=1", run("verify_slot \"$2\" \"$3\" \"$4\" \"$5\" \"$6\"; verify_verdict a; echo \"rc=$?\""));
+    }
+
+    /** verify_slot of the harness's slot, which must verify, printing nothing. */
+    private static final String VERIFIED = "verify_slot \"$2\" \"$3\" \"$4\" \"$5\" \"$6\" || echo refused;";
+
+    /** The verdict's text (Stage0Verdict's form) for the record {@code file} as it is now and this slot's root hash. */
+    private String verdict(String file, Slot s) throws IOException {
+        return new String(new Stage0Verdict(file, Sha256.of(Files.readAllBytes(admission.resolve(file))), keys.root().keyId(),
+                s, verity.rootHash()).encode(), StandardCharsets.US_ASCII);
+    }
+
+    private AdmissionRecord revokingTheReleaseKey() {
+        return new AdmissionRecord(HostStateTree.SYSTEM_DOMAIN, FactoryState.COMPATIBLE, POLICY, WitnessMode.SINGLE, 1,
+                Map.of(keys.revoked().keyId(), keys.revoked().publicKey()), Set.of(keys.release().keyId()));
     }
 
     @Test

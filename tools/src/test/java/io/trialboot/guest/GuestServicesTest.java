@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -212,7 +213,7 @@ class GuestServicesTest {
         Files.delete(rig.paths.publishedSlot());
         Files.writeString(rig.paths.release(), "NAME=trialboot\n");
         Startup startup = Startup.begin(rig.paths, Runnable::run);
-        startup.trustInForce(startup.factoryTrust());
+        startup.trustInForce(startup.factoryTrust(), Optional.empty());
         TrialbootException e = assertThrows(TrialbootException.class,
                 () -> startup.bundlemgrd().publish(io.trialboot.core.Slot.A, rig.console));
         assertEquals(Code.MALFORMED_INPUT, e.code());

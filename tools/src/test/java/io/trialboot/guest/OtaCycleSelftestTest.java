@@ -64,7 +64,7 @@ class OtaCycleSelftestTest {
                 "boot"), events);
         assertEquals("1.1.0", rig.engine().floor().toString());
         // Each install kept the slot's signed manifest on /state for stage 0, verifying as delivered.
-        Trust trust = Trust.load(rig.paths.anchor(), rig.paths.state(), HostStateTree.SYSTEM_DOMAIN);
+        Trust trust = Trust.load(rig.paths.anchor(), rig.paths.state(), HostStateTree.SYSTEM_DOMAIN, Optional.empty());
         assertEquals("1.1.0", kept(Slot.B, trust));
         assertEquals("1.2.0", kept(Slot.A, trust));
     }

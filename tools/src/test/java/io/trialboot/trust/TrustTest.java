@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -188,10 +189,10 @@ class TrustTest {
         Packaging.pinRoot(state, "rogue", f.stranger.publicKey());
         Packaging.writeAdmission(state, f.record(WitnessMode.SINGLE, 1, List.of(f.stranger), List.of()), f.stranger);
         assertCode(Code.ROOT_NOT_ANCHORED, "admission record is signed by root " + f.stranger.keyId()
-                + ", which only the state partition's mirror", () -> Trust.load(anchor, state, "system"));
+                + ", which only the state partition's mirror", () -> Trust.load(anchor, state, "system", Optional.empty()));
         Files.delete(state.resolve(Trust.ROOTS_DIR).resolve("rogue.pub"));
         assertCode(Code.ADMISSION_NOT_ROOT_SIGNED, "admission record is not signed by a pinned root",
-                () -> Trust.load(anchor, state, "system"));
+                () -> Trust.load(anchor, state, "system", Optional.empty()));
     }
 
     @Test

@@ -4,11 +4,13 @@ import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.Inputs;
 import io.trialboot.core.Sha256;
+import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.format.tar.TarEntry;
 import io.trialboot.format.tar.TarReader;
 import io.trialboot.format.tar.TarWriter;
 import io.trialboot.trust.KeyId;
+import io.trialboot.trust.SignatureFile;
 import io.trialboot.trust.Trust;
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,7 +79,20 @@ public final class SystemSet {
         /** The index signature by the trust's witness mode, then every indexed bundle's size and digest. */
         public Verified verify(Trust trust) {
             // Authenticate the index bytes before parsing them.
-            Set<KeyId> signers = trust.verify("system-set index", index, signature);
+            return check(trust.verify("system-set index", index, signature));
+        }
+
+        /**
+         * {@link #verify} for the system set of the slot {@code booted} that the guest runs from
+         * ({@link Trust#verifyFromBootedSlot}): when stage 0 verified and mapped that slot under the
+         * trust's record, the index's signers are judged without checking their signatures again;
+         * every bundle's size and digest are checked as always.
+         */
+        public Verified verifyFromBootedSlot(Trust trust, Slot booted) {
+            return check(trust.verifyFromBootedSlot("system-set index", index, SignatureFile.decode(signature), booted));
+        }
+
+        private Verified check(Set<KeyId> signers) {
             SystemIndex parsed = SystemIndex.decode(index);
             Map<String, Inputs.Measured> unlisted = new LinkedHashMap<>(bundles);
             for (SystemIndex.BundleRef ref : parsed.bundles()) {

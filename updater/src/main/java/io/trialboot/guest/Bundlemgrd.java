@@ -26,8 +26,9 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
- * bundlemgrd: verifies the booted slot's signed system set (index signature by an admitted key,
- * every bundle's digest and size, each payload against its bundle manifest) while extracting it to
+ * bundlemgrd: verifies the booted slot's signed system set (index signature by an admitted key, not
+ * checked again when stage 0 verified and mapped the slot under the same admission record in this
+ * boot; every bundle's digest and size, each payload against its bundle manifest) while extracting it to
  * {@code /run/trialboot/bundles/}; only then publishes the slot ({@code /run/trialboot/active-slot})
  * and reports it active. Reading and extracting start at once on a start-up thread ({@link Startup});
  * the verification follows there as soon as the trust in force is known, beside bootctld's start;
@@ -52,9 +53,13 @@ final class Bundlemgrd {
         this.read = Pending.run(threads, this::readAndExtract);
     }
 
-    /** Verifies what was read against the trust in force, on {@code threads}. */
-    void verifyWith(Trust trust) {
-        threads.execute(() -> verified.produce(() -> verify(read.await(), trust)));
+    /**
+     * Verifies what was read against the trust in force, on {@code threads}; {@code booted} is the
+     * slot stage 0 booted, which the system set is read from (stage 0's verdict may cover it:
+     * {@link SystemSet.Unverified#verifyFromBootedSlot}).
+     */
+    void verifyWith(Trust trust, Optional<Slot> booted) {
+        threads.execute(() -> verified.produce(() -> verify(read.await(), trust, booted)));
     }
 
     /** There is no trust: nothing verifies. */
@@ -111,9 +116,9 @@ final class Bundlemgrd {
         return SystemSet.read(paths.systemSet(), Optional.of(dir));
     }
 
-    private List<BundleManifest> verify(SystemSet.Unverified read, Trust trust) {
+    private List<BundleManifest> verify(SystemSet.Unverified read, Trust trust, Optional<Slot> booted) {
         Path dir = paths.bundles();
-        SystemSet.Verified set = read.verify(trust);
+        SystemSet.Verified set = booted.isPresent() ? read.verifyFromBootedSlot(trust, booted.get()) : read.verify(trust);
         List<BundleManifest> manifests = new ArrayList<>();
         for (SystemIndex.BundleRef ref : set.bundles()) {
             Path payloadDir = dir.resolve(ref.name());

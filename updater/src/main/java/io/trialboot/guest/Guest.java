@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -73,9 +74,13 @@ final class Guest implements AutoCloseable {
                 console.println(Marker.TRUST_ROOT_REFUSED.line(r.file(), r.code().name()));
                 console.println("trust: " + r.why());
             }
-            loaded = AdmissionService.current(startup.factoryTrust(), tree);
+            loaded = AdmissionService.current(startup.factoryTrust(), tree, startup.verdict());
+            Optional<String> handoff = startup.handoff(loaded);
+            if (handoff.isPresent()) {
+                console.println(handoff.get());
+            }
             Admission.record(tree, loaded);
-            startup.trustInForce(loaded);
+            startup.trustInForce(loaded, engine.bootControl().read().booted());
         } catch (TrialbootException e) {
             trustFailure = e;
             startup.noTrust(e);

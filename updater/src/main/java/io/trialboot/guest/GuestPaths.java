@@ -3,6 +3,7 @@ package io.trialboot.guest;
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.device.SlotDevices;
 import io.trialboot.device.VerityMappings;
+import io.trialboot.trust.Stage0Verdict;
 import java.nio.file.Path;
 
 /**
@@ -39,6 +40,14 @@ public record GuestPaths(Path state, Path run, Path release, Path systemSet, Pat
      */
     public Path anchor() {
         return run.resolve("anchor");
+    }
+
+    /**
+     * What stage 0 verified in this boot ({@link Stage0Verdict}), written by it on the anchor's
+     * tmpfs before that is mounted read-only.
+     */
+    public Path verdict() {
+        return anchor().resolve(Stage0Verdict.FILE);
     }
 
     public Path socket() {

@@ -1,23 +1,29 @@
 package io.trialboot.guest;
 
+import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.trust.RootMirror;
+import io.trialboot.trust.Stage0Verdict;
 import io.trialboot.trust.Trust;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
  * The boot's checks that need only the anchor's and the slot's files, begun before the state tree
  * opens so that they overlap it and bootctld's durable writes (docs/benchmarks.md, "Boot"): the
- * factory trust (the admission record's root signature) and then the root mirror check, and
- * bundlemgrd reading the system set, which it verifies once the trust in force is known. Each runs
+ * factory trust (the admission record, taken on stage 0's verdict when that vouches for its bytes,
+ * else its root signature checked here) and then the root mirror check, and bundlemgrd reading the
+ * system set, which it verifies once the trust in force is known. Each runs
  * on {@code threads} (the guest: a thread each; host tests: inline, in this order). Nothing here
  * prints: {@link Guest} prints the markers from its own thread, in the contract's order, each after
  * the state it reports is durable.
  */
 final class Startup {
     private final Executor threads;
+    /** Stage 0's verdict, read on the trust's thread; set before {@link #factoryTrust} completes. */
+    private final Pending<Optional<Stage0Verdict>> verdict = new Pending<>();
     private final Pending<Trust> factoryTrust = new Pending<>();
     private final Pending<List<RootMirror.Refusal>> refusedMirrorRoots = new Pending<>();
     private final Bundlemgrd bundlemgrd;
@@ -25,7 +31,8 @@ final class Startup {
     private Startup(GuestPaths paths, Executor threads) {
         this.threads = threads;
         threads.execute(() -> {
-            factoryTrust.produce(() -> Trust.load(paths.anchor(), paths.state(), HostStateTree.SYSTEM_DOMAIN));
+            verdict.produce(() -> Stage0Verdict.read(paths.verdict()));
+            factoryTrust.produce(() -> Trust.load(paths.anchor(), paths.state(), HostStateTree.SYSTEM_DOMAIN, verdict()));
             refusedMirrorRoots.produce(() -> Trust.refusedMirrorRoots(paths.anchor(), paths.state()));
         });
         bundlemgrd = new Bundlemgrd(paths, threads);
@@ -51,9 +58,54 @@ final class Startup {
         return factoryTrust.await();
     }
 
-    /** The trust the boot runs on is known: bundlemgrd verifies the system set against it. */
-    void trustInForce(Trust trust) {
-        bundlemgrd.verifyWith(trust);
+    /**
+     * Stage 0's verdict (waits for it); empty when it handed none over or it does not read as one
+     * ({@link #verdictUnread}): then every check of the boot is this JVM's own, as without stage 0.
+     */
+    Optional<Stage0Verdict> verdict() {
+        try {
+            return verdict.await();
+        } catch (TrialbootException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Why stage 0's verdict could not be read, when it could not (waits for it). */
+    Optional<TrialbootException> verdictUnread() {
+        try {
+            verdict.await();
+            return Optional.empty();
+        } catch (TrialbootException e) {
+            return Optional.of(e);
+        }
+    }
+
+    /**
+     * The console's line on what stage 0's verdict did for the trust in force (waits for the verdict);
+     * none when stage 0 handed none over (a boot chain that writes none, the host's tests).
+     */
+    Optional<String> handoff(Trust inForce) {
+        Optional<TrialbootException> unread = verdictUnread();
+        if (unread.isPresent()) {
+            return Optional.of("trust: stage 0's verdict not used (" + unread.get().getMessage()
+                    + "): every signature is checked here");
+        }
+        if (verdict().isEmpty()) {
+            return Optional.empty();
+        }
+        Stage0Verdict v = verdict().get();
+        String what = v.admission() + " sha256 " + v.admissionSha256().shortHex() + " root " + v.admittedBy() + ", slot "
+                + v.slot() + " verity root " + v.verityRoot().shortHex();
+        return Optional.of(inForce.vouchedBy().isPresent() ? "trust: taken on stage 0's verdict: " + what
+                : "trust: stage 0's verdict (" + what + ") is not for the record in force: its signature is checked here");
+    }
+
+    /**
+     * The trust the boot runs on is known, and the slot stage 0 booted (the boot-control file's
+     * {@code booted}): bundlemgrd verifies the system set against it.
+     */
+    void trustInForce(Trust trust, Optional<Slot> booted) {
+        bundlemgrd.verifyWith(trust, booted);
     }
 
     /** No trust: bundlemgrd verifies nothing and fails with this. */

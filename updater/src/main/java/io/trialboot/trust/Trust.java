@@ -3,6 +3,7 @@ package io.trialboot.trust;
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.Inputs;
+import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -39,11 +41,14 @@ public final class Trust {
     private final TrustStore roots;
     private final AdmissionRecord admission;
     private final KeyId admittedBy;
+    /** Stage 0's verdict the record was taken on in this boot, or empty: its root signature was checked here. */
+    private final Optional<Stage0Verdict> vouchedBy;
 
-    private Trust(TrustStore roots, AdmissionRecord admission, KeyId admittedBy) {
+    private Trust(TrustStore roots, AdmissionRecord admission, KeyId admittedBy, Optional<Stage0Verdict> vouchedBy) {
         this.roots = roots;
         this.admission = admission;
         this.admittedBy = admittedBy;
+        this.vouchedBy = vouchedBy;
     }
 
     /** The pinned root that signed the admission record. */
@@ -67,22 +72,24 @@ public final class Trust {
      * {@link #load(Path, Path, String)}.
      */
     public static Trust load(Path stateRoot, String domain) {
-        return load(stateRoot.resolve(ROOTS_DIR), stateRoot, domain);
+        return load(stateRoot.resolve(ROOTS_DIR), stateRoot, domain, Optional.empty());
     }
 
     /**
      * The guest's trust: roots only from {@code anchorDir} (the read-only copy of the initramfs'
-     * roots stage 0 hands over), the domain's admission record from the state tree. A record signed
-     * by a root that only the state partition's mirror holds is {@link Code#ROOT_NOT_ANCHORED}.
+     * roots stage 0 hands over), the domain's factory admission record from the state tree, taken on
+     * stage 0's {@code verdict} when it vouches for those bytes ({@link #establish(TrustStore, String,
+     * byte[], byte[], Optional)}). A record signed by a root that only the state partition's mirror
+     * holds is {@link Code#ROOT_NOT_ANCHORED}.
      */
-    public static Trust load(Path anchorDir, Path stateRoot, String domain) {
+    public static Trust load(Path anchorDir, Path stateRoot, String domain, Optional<Stage0Verdict> verdict) {
         TrustStore roots = TrustStore.load(anchorDir);
         Path dir = stateRoot.resolve(admissionDir(domain));
         byte[] record = Inputs.read(dir.resolve(ADMISSION_FILE), Bounds.MANIFEST_BYTES);
         byte[] signatures = Inputs.read(dir.resolve(ADMISSION_SIGNATURE_FILE), Bounds.SIGNATURE_BYTES);
         Trust trust;
         try {
-            trust = establish(roots, record, signatures);
+            trust = establish(roots, ADMISSION_FILE, record, signatures, verdict);
         } catch (TrialbootException e) {
             throw e.code() == Code.ADMISSION_NOT_ROOT_SIGNED ? mirrorOnly(roots, stateRoot, signatures, e) : e;
         }
@@ -126,12 +133,52 @@ public final class Trust {
         Objects.requireNonNull(roots, "roots");
         Bounds.check("admission record", admissionBytes.length, Bounds.MANIFEST_BYTES);
         KeyId root = RootSigned.signer(roots, admissionBytes, signatureFile, "admission record");
+        return decided(roots, admissionBytes, root, Optional.empty());
+    }
+
+    /**
+     * The boot's admission record ({@code file} under the domain's admission directory): when stage 0's
+     * {@code verdict} vouches for exactly these bytes under that name, and names an anchored root as
+     * their signer, the record is taken on it, with no Ed25519 in this JVM: stage 0 checked that
+     * root's signature over these bytes with OpenSSL in this boot, from the same anchor
+     * (docs/verified-boot.md#stage-0s-verdict). Any other case (no verdict, a verdict for another
+     * file or other bytes, a root the anchor lacks) is {@link #establish(TrustStore, byte[], byte[])}'s
+     * full check. Either way the record is parsed only once its bytes are proved, and a record
+     * revoking its own signer is refused.
+     */
+    public static Trust establish(TrustStore roots, String file, byte[] admissionBytes, byte[] signatureFile,
+            Optional<Stage0Verdict> verdict) {
+        Objects.requireNonNull(roots, "roots");
+        Bounds.check("admission record", admissionBytes.length, Bounds.MANIFEST_BYTES);
+        if (verdict.isEmpty() || !verdict.get().vouches(file, admissionBytes) || !roots.pins(verdict.get().admittedBy())) {
+            return establish(roots, admissionBytes, signatureFile);
+        }
+        return decided(roots, admissionBytes, verdict.get().admittedBy(), verdict);
+    }
+
+    /** A record whose signature by {@code root} is proved: parsed, and refused when it revokes that root. */
+    private static Trust decided(TrustStore roots, byte[] admissionBytes, KeyId root, Optional<Stage0Verdict> vouchedBy) {
         AdmissionRecord record = AdmissionRecord.decode(admissionBytes);
         if (record.revoked().contains(root)) {
             throw new TrialbootException(Code.ADMISSION_REVOKES_SIGNER, "admission record for domain '"
                     + record.domain() + "' revokes " + root + ", the root that signed it");
         }
-        return new Trust(roots, record, root);
+        return new Trust(roots, record, root, vouchedBy);
+    }
+
+    /** Stage 0's verdict this trust's record was taken on in this boot; empty when its signature was checked here. */
+    public Optional<Stage0Verdict> vouchedBy() {
+        return vouchedBy;
+    }
+
+    /**
+     * True when this trust's record was taken on stage 0's verdict and the verdict is for
+     * {@code booted}: stage 0 verified that slot's signed manifest under this very record (witness
+     * mode, revocations) and mapped the slot through dm-verity with the signed root hash, so every
+     * byte read from it is a byte the manifest's signers signed.
+     */
+    public boolean coversSlot(Slot booted) {
+        return vouchedBy.isPresent() && vouchedBy.get().slot() == booted;
     }
 
     public AdmissionRecord admission() {
@@ -149,12 +196,28 @@ public final class Trust {
 
     /** Returns the distinct valid signers when they meet the witness mode; otherwise throws with the code. */
     public Set<KeyId> verify(String what, byte[] content, SignatureFile sigs) {
+        return judge(what, content, sigs, true);
+    }
+
+    /**
+     * {@link #verify} for content read from the slot {@code booted} that the guest runs from. When this
+     * trust {@link #coversSlot covers} that slot, every key is judged by the same rule (revoked,
+     * admitted, root under self-authority, root, unknown; distinct signers against the threshold), but
+     * a signature by a key that rule accepts is not checked again: the content is part of the slot
+     * whose signed manifest met this same record's witness mode in stage 0, and dm-verity serves only
+     * the bytes that manifest pins. Otherwise it is {@link #verify}.
+     */
+    public Set<KeyId> verifyFromBootedSlot(String what, byte[] content, SignatureFile sigs, Slot booted) {
+        return judge(what, content, sigs, !coversSlot(booted));
+    }
+
+    private Set<KeyId> judge(String what, byte[] content, SignatureFile sigs, boolean checkSignatures) {
         int required = admission.threshold();
         Set<KeyId> valid = new TreeSet<>();
         Map<KeyId, Code> outcomes = new LinkedHashMap<>();
         for (SignatureFile.Entry e : sigs.signatures()) {
             KeyId id = e.key();
-            Code outcome = check(id, content, e.signature());
+            Code outcome = check(id, content, e.signature(), checkSignatures);
             if (outcome == Code.HOST_OK) {
                 valid.add(id);
             }
@@ -176,7 +239,7 @@ public final class Trust {
                 + admission.witness() + " needs " + required + "; " + String.join("; ", details));
     }
 
-    private Code check(KeyId id, byte[] content, byte[] signature) {
+    private Code check(KeyId id, byte[] content, byte[] signature, boolean checkSignature) {
         if (admission.revoked().contains(id)) {
             return Code.KEY_REVOKED;
         }
@@ -185,7 +248,7 @@ public final class Trust {
             key = roots.key(id);
         }
         if (key != null) {
-            return Ed25519.verify(key, content, signature) ? Code.HOST_OK : Code.SIG_INVALID;
+            return !checkSignature || Ed25519.verify(key, content, signature) ? Code.HOST_OK : Code.SIG_INVALID;
         }
         return roots.pins(id) ? Code.KEY_NOT_ADMITTED : Code.KEY_UNKNOWN;
     }
