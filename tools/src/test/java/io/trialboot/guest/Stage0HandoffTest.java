@@ -55,7 +55,7 @@ class Stage0HandoffTest {
     private static byte[] zeroIndexSignature(byte[] set) {
         byte[] copy = set.clone();
         byte[] head = {0x63, 's', 'i', 'g', 0x58, 0x40}; // "sig": bytes(64)
-        int at = indexOf(copy, head) + head.length;
+        int at = BundlemgrdTest.indexOf(copy, head) + head.length;
         Arrays.fill(copy, at, at + 64, (byte) 0);
         return copy;
     }
@@ -148,18 +148,5 @@ class Stage0HandoffTest {
         handOver(applied, Slot.A);
         assertEquals(0, rig.boot());
         assertTrue(printedStarting("trust: taken on stage 0's verdict: 000001/dam.cbor sha256 "), rig.lines().toString());
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("not found");
     }
 }

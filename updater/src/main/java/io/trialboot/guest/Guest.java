@@ -1,6 +1,7 @@
 package io.trialboot.guest;
 
 import io.trialboot.core.Code;
+import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.markers.Marker;
@@ -80,7 +81,7 @@ final class Guest implements AutoCloseable {
                 console.println(handoff.get());
             }
             Admission.record(tree, loaded);
-            startup.trustInForce(loaded, engine.bootControl().read().booted());
+            startup.trustInForce(loaded, bootedSlot());
         } catch (TrialbootException e) {
             trustFailure = e;
             startup.noTrust(e);
@@ -139,6 +140,18 @@ final class Guest implements AutoCloseable {
             new Selftest(updates, power, console).run(bundlemgrd.version());
         }
         return 0;
+    }
+
+    /**
+     * The slot stage 0 booted, as its boot-control file says, for stage 0's verdict to cover; empty
+     * when the file does not read (bootctld reports why next, and the system set gets the full check).
+     */
+    private Optional<Slot> bootedSlot() {
+        try {
+            return engine.bootControl().read().booted();
+        } catch (TrialbootException e) {
+            return Optional.empty();
+        }
     }
 
     /** healthd's probe of updated: a real RPC round trip on its socket. */
