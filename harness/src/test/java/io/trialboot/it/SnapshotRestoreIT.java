@@ -22,8 +22,12 @@ import org.junit.jupiter.api.Test;
  */
 @QemuTest(start = QemuTest.Start.FACTORY_AT_CONSOLE)
 class SnapshotRestoreIT {
-    /** Longer than the deadlines an idle hart programs at the prompt (NOHZ: up to a few seconds). */
-    private static final Duration IDLE = Duration.ofSeconds(15);
+    /**
+     * Longer than the deadlines the harts have programmed at the prompt, where the state is saved: 14
+     * samples of {@code /proc/timer_list} at the first prompt of a cold boot (docs/benchmarks.md, "CI
+     * time") had every hart's next event 1-17 ms ahead; 5 s is some 300 times that.
+     */
+    private static final Duration IDLE = Duration.ofSeconds(5);
 
     @Test
     void aRestoredGuestAnswersAtItsPromptAndEveryHartsTimerFires(QemuVm vm) throws InterruptedException {
