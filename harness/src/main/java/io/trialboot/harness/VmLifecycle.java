@@ -85,11 +85,6 @@ final class VmLifecycle {
         return process;
     }
 
-    /** The command line the next QEMU gets, with {@code overlay} and {@code qmp} in place of this run's paths. */
-    synchronized List<String> argv(Path overlayPath, Path qmpPath) {
-        return QemuCommand.argv(config, overlayPath, qmpPath, media.media());
-    }
-
     /** A new copy-on-write overlay over {@code base} (raw, or a snapshot's qcow2 disk), replacing any earlier one. */
     synchronized void freshOverlay(Path base) {
         try {
@@ -107,7 +102,7 @@ final class VmLifecycle {
 
     /** Starts QEMU on the overlay, with {@code extra} arguments (a saved state to load) for this launch only. */
     synchronized void launch(List<String> extra) {
-        List<String> argv = new ArrayList<>(argv(overlay, qmp.path()));
+        List<String> argv = new ArrayList<>(QemuCommand.argv(config, overlay, qmp.path(), media.media()));
         argv.addAll(extra);
         accelerated = QemuCommand.asksForKvm(argv);
         try {
