@@ -13,6 +13,7 @@ import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Version;
 import io.trialboot.delta.BaseImage;
 import io.trialboot.device.BlockDevice;
+import io.trialboot.device.ForwardingDevice;
 import io.trialboot.device.MemoryBlockDevice;
 import io.trialboot.device.SlotDevices;
 import io.trialboot.device.SlotImage;
@@ -133,34 +134,18 @@ class ActiveBaseTest {
     }
 
     /** A device in memory that counts reads and remembers being closed. */
-    private static final class Tracked implements BlockDevice {
-        private final MemoryBlockDevice bytes;
+    private static final class Tracked extends ForwardingDevice {
         int reads;
         boolean closed;
 
         Tracked(long size) {
-            bytes = new MemoryBlockDevice((int) size);
-        }
-
-        @Override
-        public long size() {
-            return bytes.size();
+            super(new MemoryBlockDevice((int) size));
         }
 
         @Override
         public void read(long offset, ByteBuffer dst) {
             reads++;
-            bytes.read(offset, dst);
-        }
-
-        @Override
-        public void write(long offset, ByteBuffer src) {
-            bytes.write(offset, src);
-        }
-
-        @Override
-        public void sync() {
-            bytes.sync();
+            super.read(offset, dst);
         }
 
         @Override
