@@ -104,13 +104,13 @@ final class ContractAwaits {
         ConsoleLine now = new ConsoleLine(lines.elapsed().truncatedTo(ChronoUnit.MILLIS), console.currentBoot(),
                 "(" + matcher.failure().map(f -> f.kind().name().toLowerCase(Locale.ROOT).replace('_', ' ')).orElse("met") + ")");
         report.recordAwait(Timeline.marks(matcher, outcome.real()::get, start, now),
-                AwaitRecord.of(matcher, from, start.toMillis(), config.scale().factor()));
+                AwaitRecord.of(matcher, from, start.toMillis(), now.at().toMillis(), config.scale().factor()));
         if (matcher.passed()) return matcher.captures();
         ContractFailure f = matcher.failure().orElseThrow();
         QemuProcess p = lifecycle.process();
         String liveness = p != null && p.alive()
-                ? "QEMU still running" + (f.kind() == ContractFailure.Kind.TIMEOUT ? "; " + vcpus() : "")
-                : "QEMU exited with code " + (p == null ? "?" : String.valueOf(p.exitCode().orElse(-1)))
+                ? AwaitRecord.LIVENESS + "still running" + (f.kind() == ContractFailure.Kind.TIMEOUT ? "; " + vcpus() : "")
+                : AwaitRecord.LIVENESS + "exited with code " + (p == null ? "?" : String.valueOf(p.exitCode().orElse(-1)))
                         + (cutFired.getAsBoolean() ? " (killed by the armed power cut)" : "");
         throw report.failure(f, cursor, liveness, qemuState(), lifecycle.accelerated());
     }
@@ -136,7 +136,8 @@ final class ContractAwaits {
         try {
             VcpuSnapshot first = vcpuSnapshot();
             clock.sleep(VCPU_SAMPLE_GAP);
-            return "vCPUs: " + vcpuSnapshot().describe(first);
+            VcpuSnapshot second = vcpuSnapshot();
+            return "vCPUs: " + second.describe(first) + second.notBroughtUp();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "vCPUs: not sampled (interrupted)";

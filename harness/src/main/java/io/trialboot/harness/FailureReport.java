@@ -28,7 +28,7 @@ final class FailureReport {
     }
 
     Path reportFile() {
-        return runDir.resolve("contract-report.txt");
+        return runDir.resolve(AwaitRecord.LIVE_REPORT);
     }
 
     Path contractsFile() {

@@ -68,6 +68,14 @@ public record VcpuSnapshot(List<Long> pcs) {
     }
 
     /**
+     * For the report of a guest silent past a step's timeout: "" when every hart runs under the
+     * kernel, else that the kernel never brought a hart up, and which failure that has been.
+     */
+    String notBroughtUp() {
+        return kernelRunsEveryHart() ? "" : "; a hart the kernel never brought up (the second-hart stall, docs/reliability.md)";
+    }
+
+    /**
      * Some vCPU is in the firmware (OpenSBI, machine mode): where QEMU does not let {@code mip.STIP}
      * be written (Sstc), so a state saved so cannot have its harts' timers woken ({@link HartTimers}).
      */

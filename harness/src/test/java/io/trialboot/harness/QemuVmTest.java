@@ -75,7 +75,7 @@ class QemuVmTest {
                     + vm.serialLog() + "\ntimeline: " + vm.timelineFile().toUri()), m);
             assertTrue(Files.exists(vm.timelineFile()), "the failure writes the timeline it links");
             assertTrue(Files.readString(vm.contractsFile()).matches(
-                    "from-line=0 from-ms=\\d+ scale=1 source=inline outcome=failed steps=1/2 contract=test\n"), Files.readString(vm.contractsFile()));
+                    "from-line=0 from-ms=\\d+ until-ms=\\d+ scale=1 source=inline outcome=failed steps=1/2 contract=test\n"), Files.readString(vm.contractsFile()));
             assertEquals(m + "\n", Files.readString(vm.reportFile()));
             assertEquals(3, vm.exitCode().orElseThrow());
             vm.close();

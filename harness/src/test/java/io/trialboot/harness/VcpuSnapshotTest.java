@@ -55,6 +55,13 @@ class VcpuSnapshotTest {
     }
 
     @Test
+    void aReportNamesTheStallOnlyWhenAHartIsLeftOutsideTheKernel() {
+        assertEquals("; a hart the kernel never brought up (the second-hart stall, docs/reliability.md)",
+                new VcpuSnapshot(List.of(0xffffffff80a81240L, 0x802010bcL)).notBroughtUp(), "the flakiness sitting's run 7");
+        assertEquals("", new VcpuSnapshot(List.of(0xffffffff80a0b1c2L, 0x3fd2a01000L)).notBroughtUp());
+    }
+
+    @Test
     void textWithoutRegistersGivesNoCpus() {
         assertEquals(List.of(), VcpuSnapshot.parse("unknown command: 'info registers'").pcs());
         assertEquals("no vCPU registers", VcpuSnapshot.parse("").describe(null));

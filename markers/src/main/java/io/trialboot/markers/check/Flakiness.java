@@ -38,10 +38,12 @@ final class Flakiness {
 
     /**
      * One row: a run, its first attempt's re-checked contract (empty when the run recorded none), the
-     * scale it ran with, and how many attempts recorded the contract (more than one when a rerun
-     * setting ran a failed test again; only the first counts).
+     * scale it ran with, how many attempts recorded the contract (more than one when a rerun setting
+     * ran a failed test again; only the first counts), and for a failed first attempt how QEMU stood
+     * when it failed, from its live report (empty when there is none).
      */
-    record Row(String run, Optional<ContractMatcher> matcher, String problem, Optional<Double> scale, int attempts) {
+    record Row(String run, Optional<ContractMatcher> matcher, String problem, Optional<Double> scale, int attempts,
+            String liveness) {
     }
 
     /** A rerun's run directory is the first attempt's name plus {@code -2}, {@code -3}, … (QemuVmExtension). */
@@ -119,19 +121,32 @@ final class Flakiness {
                 }
                 if (awaits.isEmpty()) {
                     rows.add(new Row(name, Optional.empty(), "no await of '" + contract + "' recorded (QEMU never got that far)",
-                            Optional.empty(), 0));
+                            Optional.empty(), 0, ""));
                 } else {
                     Map.Entry<Path, AwaitRecord> first = awaits.get(0);
-                    rows.add(new Row(name, Optional.of(first.getValue().recheck(first.getKey().resolveSibling("serial.log"))), "",
-                            Optional.of(first.getValue().scale()), awaits.size()));
+                    ContractMatcher m = first.getValue().recheck(first.getKey().resolveSibling("serial.log"));
+                    rows.add(new Row(name, Optional.of(m), "", Optional.of(first.getValue().scale()), awaits.size(),
+                            m.passed() ? "" : liveness(first.getKey().resolveSibling(AwaitRecord.LIVE_REPORT))));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (ContractException e) {
-                rows.add(new Row(name, Optional.empty(), e.getMessage(), Optional.empty(), 0));
+                rows.add(new Row(name, Optional.empty(), e.getMessage(), Optional.empty(), 0, ""));
             }
         }
         return rows;
+    }
+
+    /**
+     * The live report's line saying how QEMU stood when the await failed, or "" when there is no
+     * report: serial.log ends where the guest went silent, so only this tells a stall (QEMU running,
+     * the vCPUs where they were) from a QEMU that exited.
+     */
+    private static String liveness(Path liveReport) throws IOException {
+        if (!Files.isRegularFile(liveReport)) return "";
+        try (Stream<String> lines = Files.lines(liveReport, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.startsWith(AwaitRecord.LIVENESS)).findFirst().orElse("");
+        }
     }
 
     /** 1 for a first attempt's record, n for one under a rerun's {@code <name>-n} directory. */
@@ -161,7 +176,8 @@ final class Flakiness {
             }
             ContractMatcher m = r.matcher().get();
             List<StepResult> results = m.results();
-            String result = (m.passed() ? "pass" : "FAIL: " + cell(m.failure().orElseThrow().summary()))
+            String result = (m.passed() ? "pass" : "FAIL: " + cell(m.failure().orElseThrow().summary())
+                    + (r.liveness().isEmpty() ? "" : "; live: " + cell(r.liveness())))
                     + (r.attempts() > 1 ? " (first of " + r.attempts() + " attempts: a rerun setting ran it again; only the first counts)" : "");
             String time = results.isEmpty() || results.get(results.size() - 1).line().at() == null ? ""
                     : MarkersCheck.seconds(results.get(results.size() - 1).line().at());

@@ -9,6 +9,7 @@ import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.ConsoleLog;
 import io.trialboot.markers.Contract;
 import io.trialboot.markers.ContractException;
+import io.trialboot.markers.ContractFailure;
 import io.trialboot.markers.ContractMatcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,10 +35,13 @@ class AwaitRecordTest {
 
     @Test
     void formatsAndParsesTheSameRecord() {
-        AwaitRecord r = new AwaitRecord(12, 34_567, 2.5, true, true, 4, 4, "first-boot");
-        String line = "from-line=12 from-ms=34567 scale=2.5 source=built-in outcome=met steps=4/4 contract=first-boot";
+        AwaitRecord r = new AwaitRecord(12, 34_567, 40_001, 2.5, true, true, 4, 4, "first-boot");
+        String line = "from-line=12 from-ms=34567 until-ms=40001 scale=2.5 source=built-in outcome=met steps=4/4 contract=first-boot";
         assertEquals(line, r.format());
         assertEquals(r, AwaitRecord.parse(line, "contracts.txt", 1));
+        String older = "from-line=12 from-ms=34567 scale=2.5 source=built-in outcome=met steps=4/4 contract=first-boot";
+        assertEquals(-1, AwaitRecord.parse(older, "contracts.txt", 1).untilMs(), "a record written before until-ms was");
+        assertEquals(older, AwaitRecord.parse(older, "contracts.txt", 1).format());
         AwaitRecord inline = AwaitRecord.parse("from-line=0 from-ms=0 scale=1 source=inline outcome=failed steps=1/2 contract=a b", "f", 1);
         assertEquals("a b", inline.contract());
         assertFalse(inline.builtIn());
@@ -51,6 +55,26 @@ class AwaitRecordTest {
         ContractException inconsistent = assertThrows(ContractException.class, () -> AwaitRecord.parse(
                 "from-line=0 from-ms=0 scale=1 source=inline outcome=met steps=1/2 contract=x", "f", 1));
         assertEquals(ContractException.Code.RUN_RECORD_MALFORMED, inconsistent.code());
+        ContractException backwards = assertThrows(ContractException.class, () -> AwaitRecord.parse(
+                "from-line=0 from-ms=500 until-ms=499 scale=1 source=inline outcome=met steps=1/1 contract=x", "f", 1));
+        assertEquals(ContractException.Code.RUN_RECORD_MALFORMED, backwards.code());
+    }
+
+    @Test
+    void aGuestSilentUntilTheAwaitsEndFailsByItsTimeoutOfflineAsItDidLive() throws Exception {
+        // The second-hart stall: OpenSBI's banner at +1 s, then nothing; the live await waited out the
+        // first step's 90 s with QEMU running and ended at +91.4 s.
+        Path serial = log(dir.resolve("serial.log"), 1_000, 1, "OpenSBI v1.1");
+        ContractMatcher stall = new AwaitRecord(0, 355, 91_400, 1, true, false, 0, 4, "first-boot").recheck(serial);
+        assertEquals(ContractFailure.Kind.TIMEOUT, stall.failure().orElseThrow().kind());
+        assertTrue(stall.failure().orElseThrow().summary().endsWith("not seen within 91 s (timeout 90 s x scale 1)"),
+                stall.failure().orElseThrow().summary());
+        // QEMU that exited at +2 s: the console ended, as it did live.
+        ContractMatcher exited = new AwaitRecord(0, 355, 2_000, 1, true, false, 0, 4, "first-boot").recheck(serial);
+        assertEquals(ContractFailure.Kind.INPUT_ENDED, exited.failure().orElseThrow().kind());
+        // A record without until-ms cannot tell; it is read as before.
+        ContractMatcher older = new AwaitRecord(0, 355, -1, 1, true, false, 0, 4, "first-boot").recheck(serial);
+        assertEquals(ContractFailure.Kind.INPUT_ENDED, older.failure().orElseThrow().kind());
     }
 
     @Test
@@ -65,9 +89,9 @@ class AwaitRecordTest {
         // An earlier await consumed the first two lines; this one started at +100 s.
         Path serial = log(dir.resolve("serial.log"), 100_000, 1, "OpenSBI v1.1", "nx: console ready",
                 "stage0: boot slot=a mode=normal tries_left=0 boot=1", "bootctld: ready", "bundlemgrd: slot a active", "updated: ready");
-        ContractMatcher fromStart = new AwaitRecord(0, 0, 1, true, true, 4, 4, "first-boot").recheck(serial);
+        ContractMatcher fromStart = new AwaitRecord(0, 0, -1, 1, true, true, 4, 4, "first-boot").recheck(serial);
         assertFalse(fromStart.passed(), "from the run's start the first step is 104 s late");
-        ContractMatcher m = new AwaitRecord(2, 100_000, 1, true, true, 4, 4, "first-boot").recheck(serial);
+        ContractMatcher m = new AwaitRecord(2, 100_000, 112_000, 1, true, true, 4, 4, "first-boot").recheck(serial);
         assertTrue(m.passed(), m.failure().map(f -> f.report()).orElse(""));
         assertEquals(Duration.ofSeconds(4), m.results().get(0).waited());
     }
@@ -77,8 +101,8 @@ class AwaitRecordTest {
         ContractMatcher m = new ContractMatcher(Contract.builtIn("first-boot"), 1.5);
         m.offer(new ConsoleLine(Duration.ofSeconds(1), 1, "stage0: boot slot=a mode=normal tries_left=0 boot=1"));
         m.endOfInput();
-        assertEquals("from-line=3 from-ms=500 scale=1.5 source=built-in outcome=failed steps=1/4 contract=first-boot",
-                AwaitRecord.of(m, 3, 500, 1.5).format());
-        assertThrows(IllegalStateException.class, () -> new AwaitRecord(0, 0, 1, false, true, 1, 1, "x").recheck(dir));
+        assertEquals("from-line=3 from-ms=500 until-ms=1500 scale=1.5 source=built-in outcome=failed steps=1/4 contract=first-boot",
+                AwaitRecord.of(m, 3, 500, 1_500, 1.5).format());
+        assertThrows(IllegalStateException.class, () -> new AwaitRecord(0, 0, -1, 1, false, true, 1, 1, "x").recheck(dir));
     }
 }

@@ -67,6 +67,25 @@ class FlakinessTest {
     }
 
     @Test
+    void aStalledRunSaysItFailedByItsTimeoutWithQemuRunningAndWhereTheHartsWere() throws Exception {
+        // The second-hart stall of 2026-12-07 (run 7): the banner at +1 s, then nothing for the first step's 90 s.
+        Path runDir = Files.createDirectories(dir.resolve("run-7").resolve("OtaCycleIT").resolve("cycle"));
+        AwaitRecordTest.log(runDir.resolve("serial.log"), 1_000, 1, "OpenSBI v1.1");
+        Files.writeString(runDir.resolve(AwaitRecord.FILE),
+                "from-line=0 from-ms=355 until-ms=91402 scale=1 source=built-in outcome=failed steps=0/4 contract=first-boot\n");
+        Files.writeString(runDir.resolve(AwaitRecord.LIVE_REPORT), "contract 'first-boot' failed at step 1 of 4 (boot 1): ...\n"
+                + "QEMU still running; vCPUs: cpu0 pc=ffffffff80a81240 (kernel), cpu1 pc=00000000802010bc (physical RAM"
+                + " (kernel before the MMU is on), same pc a second earlier); a hart the kernel never brought up\n"
+                + "timeout scale 1.0 (default); QEMU without acceleration (TCG)\n");
+        assertEquals(MarkersCheck.NOT_MET, cli.run("flakiness", dir.toString(), "--contract", "first-boot"));
+        String row = cli.out().lines().filter(l -> l.startsWith("| 7 |")).findFirst().orElseThrow();
+        assertTrue(row.startsWith("| 7 | FAIL: contract 'first-boot' failed at step 1 of 4 (boot 1): marker 'stage0: boot slot=a"
+                + " mode=normal tries_left=<int> boot=<int>' not seen within 91 s (timeout 90 s x scale 1); live: QEMU still running;"
+                + " vCPUs: cpu0 pc=ffffffff80a81240 (kernel), cpu1 pc=00000000802010bc (physical RAM"), row);
+        assertTrue(row.contains("a hart the kernel never brought up |"), row);
+    }
+
+    @Test
     void sectionIsAppendedWhenTheDocHasNone() {
         assertEquals("# R\n\n## Flakiness\n\nx\n", Flakiness.replaceSection("# R\n", "## Flakiness\n\nx\n"));
         assertEquals("## Flakiness\n\nnew\n", Flakiness.replaceSection("## Flakiness\n\nold\n", "## Flakiness\n\nnew\n"));
