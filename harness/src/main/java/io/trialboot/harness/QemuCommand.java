@@ -28,10 +28,11 @@ final class QemuCommand {
      */
     static List<String> argv(VmConfig c, Path overlay, Path qmpSocket, Optional<Path> pluggedMedia) {
         GuestImage img = c.image();
-        List<String> a = new ArrayList<>(List.of(c.qemuBinary(),
-                "-machine", "virt", "-bios", "default",
-                "-m", c.memory(), "-smp", Integer.toString(c.smp()),
-                "-nographic",
+        List<String> a = new ArrayList<>(List.of(c.qemuBinary(), "-machine", "virt", "-bios", "default",
+                "-m", c.memory(), "-smp", Integer.toString(c.smp())));
+        // the harts' host threads (docs/reliability.md, "The second-hart stall"), unless the test chose an accelerator
+        if (!choosesAccelerator(c.extraArgs())) a.addAll(List.of("-accel", c.tcgThreads().accel()));
+        a.addAll(List.of("-nographic",
                 // a guest reset exits QEMU; QemuVm starts a new one (a cold reset: see QemuVm)
                 "-no-reboot",
                 "-kernel", img.kernel().toString(),
@@ -61,6 +62,15 @@ final class QemuCommand {
     /** QEMU option values separate keys with commas; a comma inside a path is written twice. */
     static String opt(Path p) {
         return p.toString().replace(",", ",,");
+    }
+
+    /**
+     * Whether {@code args} choose QEMU's accelerator themselves ({@code -accel}, {@code -enable-kvm},
+     * {@code accel=}): then the command line has no {@code -accel} of its own, whose first choice
+     * QEMU would take.
+     */
+    static boolean choosesAccelerator(List<String> args) {
+        return args.stream().anyMatch(a -> a.equals("-accel") || a.equals("-enable-kvm") || a.contains("accel="));
     }
 
     /** Whether {@code argv} asks QEMU for KVM ({@code -enable-kvm}, {@code -accel kvm}, {@code accel=kvm}). */

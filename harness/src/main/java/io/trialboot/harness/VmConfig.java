@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  * @param qemuImgBinary  the tool that creates the overlay
  * @param memory         QEMU {@code -m} value, e.g. {@code 1G} or {@code 512M}
  * @param smp            number of harts
+ * @param tcgThreads     how QEMU's TCG runs the harts: each on its own host thread (MTTCG, the default),
+ *                       or all on one; {@link TcgThreads}
  * @param attachMedia    attach the image's update media as a read-only second disk ({@code media0})
  * @param hotplugPort    add an xHCI USB controller ({@code usbhp}) so media can be hot-plugged through QMP
  * @param extraArgs      further QEMU arguments, appended last
@@ -32,7 +34,7 @@ import java.util.regex.Pattern;
  * @param snapshots      where saved guest states are kept, or that they are off ({@link SnapshotCache})
  */
 public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String qemuImgBinary, String memory,
-        int smp, boolean attachMedia, boolean hotplugPort, List<String> extraArgs, TimeoutScale scale,
+        int smp, TcgThreads tcgThreads, boolean attachMedia, boolean hotplugPort, List<String> extraArgs, TimeoutScale scale,
         Duration quietPeriod, Duration shutdownWait, Optional<String> containerImage, SnapshotCache snapshots) {
     private static final Pattern MEMORY = Pattern.compile("[1-9][0-9]*[MG]?");
 
@@ -41,6 +43,7 @@ public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String 
         Objects.requireNonNull(runDir, "runDir");
         Objects.requireNonNull(qemuBinary, "qemuBinary");
         Objects.requireNonNull(qemuImgBinary, "qemuImgBinary");
+        Objects.requireNonNull(tcgThreads, "tcgThreads");
         Objects.requireNonNull(scale, "scale");
         Objects.requireNonNull(quietPeriod, "quietPeriod");
         Objects.requireNonNull(shutdownWait, "shutdownWait");
@@ -64,11 +67,11 @@ public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String 
 
     /** This configuration with another run directory (another VM just like this one, side by side). */
     public VmConfig withRunDir(Path dir) {
-        return new VmConfig(image, dir, qemuBinary, qemuImgBinary, memory, smp, attachMedia, hotplugPort, extraArgs,
+        return new VmConfig(image, dir, qemuBinary, qemuImgBinary, memory, smp, tcgThreads, attachMedia, hotplugPort, extraArgs,
                 scale, quietPeriod, shutdownWait, containerImage, snapshots);
     }
 
-    /** Defaults: qemu-system-riscv64 and qemu-img from PATH, 1G, 2 harts, the media attached when the image has one. */
+    /** Defaults: qemu-system-riscv64 and qemu-img from PATH, 1G, 2 harts (TcgThreads.fromEnvironment()), the media attached when the image has one. */
     public static Builder builder(GuestImage image, Path runDir) {
         return new Builder(image, runDir);
     }
@@ -81,6 +84,7 @@ public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String 
         private String qemuImgBinary = "qemu-img";
         private String memory = "1G";
         private int smp = 2;
+        private TcgThreads tcgThreads = TcgThreads.fromEnvironment();
         private boolean attachMedia;
         private boolean hotplugPort;
         private final List<String> extraArgs = new ArrayList<>();
@@ -102,6 +106,7 @@ public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String 
         public Builder qemuImgBinary(String v) { qemuImgBinary = v; return this; }
         public Builder memory(String v) { memory = v; return this; }
         public Builder smp(int v) { smp = v; return this; }
+        public Builder tcgThreads(TcgThreads v) { tcgThreads = v; return this; }
         public Builder attachMedia(boolean v) { attachMedia = v; return this; }
         public Builder hotplugPort(boolean v) { hotplugPort = v; return this; }
         public Builder extraArgs(List<String> v) { extraArgs.addAll(v); return this; }
@@ -112,7 +117,7 @@ public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String 
         public Builder snapshots(SnapshotCache v) { snapshots = v; return this; }
 
         public VmConfig build() {
-            return new VmConfig(image, runDir, qemuBinary, qemuImgBinary, memory, smp, attachMedia, hotplugPort,
+            return new VmConfig(image, runDir, qemuBinary, qemuImgBinary, memory, smp, tcgThreads, attachMedia, hotplugPort,
                     extraArgs, scale, quietPeriod, shutdownWait, containerImage, snapshots);
         }
     }

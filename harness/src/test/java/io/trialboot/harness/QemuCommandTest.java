@@ -18,9 +18,9 @@ class QemuCommandTest {
 
     @Test
     void buildsTheSpecifiedCommandLineWithMedia() {
-        VmConfig c = VmConfig.builder(IMAGE, Path.of("/runs/t")).build();
+        VmConfig c = VmConfig.builder(IMAGE, Path.of("/runs/t")).tcgThreads(TcgThreads.SINGLE).build();
         assertEquals(List.of("qemu-system-riscv64", "-machine", "virt", "-bios", "default", "-m", "1G", "-smp", "2",
-                "-nographic", "-no-reboot", "-kernel", "/img/vmlinuz", "-initrd", "/img/initrd.img", "-append", "console=ttyS0 no5lvl",
+                "-accel", "tcg,thread=single", "-nographic", "-no-reboot", "-kernel", "/img/vmlinuz", "-initrd", "/img/initrd.img", "-append", "console=ttyS0 no5lvl",
                 "-drive", "file=/runs/t/overlay.qcow2,if=none,id=disk0,format=qcow2",
                 "-device", "virtio-blk-device,drive=disk0",
                 "-drive", "file=/img/media.raw,if=none,id=media0,format=raw,readonly=on",
@@ -40,6 +40,30 @@ class QemuCommandTest {
         assertEquals(-1, argv.indexOf("file=/img/media.raw,if=none,id=media0,format=raw,readonly=on"));
         assertEquals("qemu-xhci,id=usbhp", argv.get(argv.indexOf("-object") - 1));
         assertEquals(List.of("-d", "guest_errors"), argv.subList(argv.size() - 2, argv.size()));
+    }
+
+    @Test
+    void theTcgThreadModeIsOnTheCommandLineUnlessTheTestChoosesTheAccelerator() {
+        Path o = Path.of("/r/o.qcow2");
+        Path q = Path.of("/r/q.sock");
+        List<String> single = QemuCommand.argv(VmConfig.builder(IMAGE, Path.of("/r")).tcgThreads(TcgThreads.SINGLE).build(), o, q);
+        assertEquals(List.of("-smp", "2", "-accel", "tcg,thread=single"), single.subList(7, 11));
+        List<String> multi = QemuCommand.argv(VmConfig.builder(IMAGE, Path.of("/r")).tcgThreads(TcgThreads.MULTI).build(), o, q);
+        assertEquals(List.of("-smp", "2", "-accel", "tcg,thread=multi"), multi.subList(7, 11));
+        for (List<String> own : List.of(List.of("-accel", "tcg,thread=multi"), List.of("-enable-kvm"), List.of("-machine", "accel=kvm"))) {
+            List<String> argv = QemuCommand.argv(VmConfig.builder(IMAGE, Path.of("/r")).extraArgs(own).build(), o, q);
+            assertEquals(own.contains("-accel") ? 1 : 0, argv.stream().filter("-accel"::equals).count(), argv.toString());
+            assertEquals(own, argv.subList(argv.size() - own.size(), argv.size()));
+        }
+    }
+
+    @Test
+    void theThreadModeIsMultiUnlessSetAndAnythingElseIsRefused() {
+        assertEquals(TcgThreads.MULTI, TcgThreads.parse(null, "TRIALBOOT_TCG_THREADS"));
+        assertEquals(TcgThreads.MULTI, TcgThreads.parse(" ", "TRIALBOOT_TCG_THREADS"));
+        assertEquals(TcgThreads.SINGLE, TcgThreads.parse("Single", "-Dtrialboot.tcgThreads"));
+        HarnessException e = assertThrows(HarnessException.class, () -> TcgThreads.parse("mttcg", "-Dtrialboot.tcgThreads"));
+        assertEquals("CONFIG_INVALID: -Dtrialboot.tcgThreads must be single or multi, got 'mttcg'", e.getMessage());
     }
 
     @Test
