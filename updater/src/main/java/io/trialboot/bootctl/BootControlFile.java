@@ -107,13 +107,21 @@ public record BootControlFile(
         sb.append("active=").append(active.letter()).append('\n');
         sb.append("slot_a=").append(slotA.text()).append('\n');
         sb.append("slot_b=").append(slotB.text()).append('\n');
-        sb.append("trial=").append(trial.map(Slot::letter).orElse("")).append('\n');
+        sb.append("trial=").append(letter(trial)).append('\n');
         sb.append("tries_left=").append(triesLeft).append('\n');
         sb.append("boot_count=").append(bootCount).append('\n');
-        sb.append("booted=").append(booted.map(Slot::letter).orElse("")).append('\n');
-        sb.append("fallback=").append(fallback.map(Slot::letter).orElse("")).append('\n');
+        sb.append("booted=").append(letter(booted)).append('\n');
+        sb.append("fallback=").append(letter(fallback)).append('\n');
         sb.append("failed_starts=").append(failedStarts).append('\n');
         return sb.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * A slot's letter, or empty. Not {@code Optional.map(Slot::letter)}: the JVM links each such call
+     * site apart, and the class archive held only the first of three (docs/benchmarks.md, "Boot").
+     */
+    private static String letter(Optional<Slot> slot) {
+        return slot.isPresent() ? slot.get().letter() : "";
     }
 
     public static BootControlFile decode(byte[] bytes) {

@@ -38,4 +38,19 @@ public record Version(int major, int minor, int patch) implements Comparable<Ver
     public String toString() {
         return major + "." + minor + "." + patch;
     }
+
+    /*
+     * equals and hashCode written out, as the record's own would be: a record's generated ones link
+     * through ObjectMethods' method handles on their first call, which spins classes under
+     * emulation, and every boot compares versions before `updated: ready` (docs/benchmarks.md, "Boot").
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Version v && v.major == major && v.minor == minor && v.patch == patch;
+    }
+
+    @Override
+    public int hashCode() {
+        return (major * 31 + minor) * 31 + patch;
+    }
 }

@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * bundlemgrd: verifies the booted slot's signed system set (index signature by an admitted key, not
@@ -50,7 +51,12 @@ final class Bundlemgrd {
     Bundlemgrd(GuestPaths paths, Executor threads) {
         this.paths = paths;
         this.threads = threads;
-        this.read = Pending.run(threads, this::readAndExtract);
+        this.read = Pending.run(threads, new Supplier<>() {
+            @Override
+            public SystemSet.Unverified get() {
+                return readAndExtract(); // a class, not a method reference: see GuestMain's Workers
+            }
+        });
     }
 
     /**

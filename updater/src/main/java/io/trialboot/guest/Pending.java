@@ -16,10 +16,18 @@ final class Pending<T> {
     private RuntimeException failure;
     private boolean done;
 
-    /** Runs {@code step} on {@code threads}; its outcome is awaited with {@link #await}. */
+    /**
+     * Runs {@code step} on {@code threads}; its outcome is awaited with {@link #await}. A class, not a
+     * lambda: the start-up's threads begin before the boot's first lambda is linked (GuestMain).
+     */
     static <T> Pending<T> run(Executor threads, Supplier<T> step) {
         Pending<T> p = new Pending<>();
-        threads.execute(() -> p.produce(step));
+        threads.execute(new Runnable() {
+            @Override
+            public void run() {
+                p.produce(step);
+            }
+        });
         return p;
     }
 

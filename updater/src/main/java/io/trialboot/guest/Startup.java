@@ -30,12 +30,21 @@ final class Startup {
 
     private Startup(GuestPaths paths, Executor threads) {
         this.threads = threads;
-        threads.execute(() -> {
-            verdict.produce(() -> Stage0Verdict.read(paths.verdict()));
-            factoryTrust.produce(() -> Trust.load(paths.anchor(), paths.state(), HostStateTree.SYSTEM_DOMAIN, verdict()));
-            refusedMirrorRoots.produce(() -> Trust.refusedMirrorRoots(paths.anchor(), paths.state()));
+        // A class, not a lambda, so this thread starts before the boot's first lambda is linked (GuestMain's Workers).
+        threads.execute(new Runnable() {
+            @Override
+            public void run() {
+                checkTrust(paths);
+            }
         });
         bundlemgrd = new Bundlemgrd(paths, threads);
+    }
+
+    /** The trust's thread (its lambdas are Startup's, which the class archive holds; an inner class's it did not). */
+    private void checkTrust(GuestPaths paths) {
+        verdict.produce(() -> Stage0Verdict.read(paths.verdict()));
+        factoryTrust.produce(() -> Trust.load(paths.anchor(), paths.state(), HostStateTree.SYSTEM_DOMAIN, verdict()));
+        refusedMirrorRoots.produce(() -> Trust.refusedMirrorRoots(paths.anchor(), paths.state()));
     }
 
     /** Begins the checks on {@code threads}. */

@@ -5,6 +5,7 @@ import io.trialboot.core.DurableFiles;
 import io.trialboot.core.StateFiles;
 import io.trialboot.core.TrialbootException;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,14 +26,23 @@ public final class AdmissionLedger {
 
     /** The sequence number of the admission applied last; 0 when only the factory's exists. */
     public static long current(Domain domain) {
-        return latest(domain).map(p -> Long.parseLong(p.getFileName().toString())).orElse(0L);
+        Optional<Path> latest = latest(domain);
+        return latest.isPresent() ? Long.parseLong(latest.get().getFileName().toString()) : 0L;
     }
 
     /** The directory of the admission applied last, if any was applied after the factory's. */
     public static Optional<Path> latest(Domain domain) {
-        try (Stream<Path> s = Files.list(domain.admission())) {
-            return s.filter(p -> p.getFileName().toString().matches("[0-9]{6}") && Files.isDirectory(p))
-                    .max(java.util.Comparator.comparing(p -> p.getFileName().toString()));
+        // A loop, not a stream: every boot asks, and a stream's lambdas link at run time under emulation.
+        Path newest = null;
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(domain.admission())) {
+            for (Path p : s) {
+                String name = p.getFileName().toString();
+                if (name.matches("[0-9]{6}") && Files.isDirectory(p)
+                        && (newest == null || name.compareTo(newest.getFileName().toString()) > 0)) {
+                    newest = p;
+                }
+            }
+            return Optional.ofNullable(newest);
         } catch (IOException e) {
             throw new TrialbootException(Code.HOST_IO_ERROR, "cannot list " + domain.admission() + ": " + e, e);
         }

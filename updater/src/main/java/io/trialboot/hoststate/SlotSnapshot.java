@@ -8,7 +8,6 @@ import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Version;
 import io.trialboot.verity.VerityParams;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -182,8 +181,12 @@ public record SlotSnapshot(Slot slot, Version version, Sha256 imageDigest, long 
         }
         Map<String, Object> s = (Map<String, Object>) raw;
         String role = Json.string(s, "role");
-        Role r = Arrays.stream(Role.values()).filter(x -> x.text().equals(role)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("segment role '" + role + "' is not image, base or delta"));
-        return new Segment(r, Sha256.parse(Json.string(s, "sha256")), Json.number(s, "size"));
+        // A loop, not a stream: every boot reads the snapshot, and findFirst's lambdas are spun at run time.
+        for (Role r : Role.values()) {
+            if (r.text().equals(role)) {
+                return new Segment(r, Sha256.parse(Json.string(s, "sha256")), Json.number(s, "size"));
+            }
+        }
+        throw new IllegalArgumentException("segment role '" + role + "' is not image, base or delta");
     }
 }

@@ -1,6 +1,5 @@
 package io.trialboot.records;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -51,6 +50,11 @@ public enum HistoryEvent {
 
     /** The event named {@code text}; empty for a word this build does not write. */
     public static Optional<HistoryEvent> of(String text) {
-        return Arrays.stream(values()).filter(e -> e.text.equals(text)).findFirst();
+        for (HistoryEvent e : values()) { // a loop: the boot reads the history, and findFirst's lambdas are spun at run time
+            if (e.text.equals(text)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
     }
 }

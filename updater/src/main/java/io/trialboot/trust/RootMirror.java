@@ -5,12 +5,13 @@ import io.trialboot.core.Code;
 import io.trialboot.core.Inputs;
 import io.trialboot.core.TrialbootException;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * The state partition's {@code host/trusted-roots/} is only a mirror of the roots the fixed boot
@@ -36,13 +37,19 @@ public final class RootMirror {
             return refused;
         }
         List<Path> files = new ArrayList<>();
-        try (Stream<Path> s = Files.list(mirrorDir)) {
-            s.filter(p -> p.getFileName().toString().endsWith(".pub")).sorted().limit(Bounds.TRUST_KEYS + 1L)
-                    .forEach(files::add);
+        // A loop, not a stream: the boot checks the mirror before bootctld, and a stream's lambdas
+        // (and the sort's, which the class archive lacks) link at run time under emulation.
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(mirrorDir)) {
+            for (Path p : s) {
+                if (p.getFileName().toString().endsWith(".pub")) {
+                    files.add(p);
+                }
+            }
         } catch (IOException e) {
             throw new TrialbootException(Code.HOST_IO_ERROR, "cannot list the root mirror " + mirrorDir + ": " + e, e);
         }
         Bounds.check("root mirror keys", files.size(), Bounds.TRUST_KEYS);
+        Collections.sort(files);
         for (Path p : files) {
             String name = p.getFileName().toString();
             try {

@@ -5,6 +5,7 @@ import io.trialboot.core.Code;
 import io.trialboot.core.Inputs;
 import io.trialboot.core.TrialbootException;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * The pinned root keys ({@code host/trusted-roots/*.pub}, PEM SPKI Ed25519). Roots sign admission
@@ -43,12 +43,19 @@ public final class TrustStore {
             throw new TrialbootException(Code.HOST_NOT_FOUND, "trust store directory " + dir + " does not exist");
         }
         List<Path> files = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            s.filter(p -> p.getFileName().toString().endsWith(".pub")).sorted().forEach(files::add);
+        // A loop, not a stream: the boot's trust thread reads the anchor first thing, and a stream's
+        // lambdas (and the sort's, which the class archive lacks) link at run time under emulation.
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            for (Path p : s) {
+                if (p.getFileName().toString().endsWith(".pub")) {
+                    files.add(p);
+                }
+            }
         } catch (IOException e) {
             throw new TrialbootException(Code.HOST_IO_ERROR, "cannot list trust store " + dir + ": " + e, e);
         }
         Bounds.check("trust store keys", files.size(), Bounds.TRUST_KEYS);
+        Collections.sort(files);
         List<byte[]> keys = new ArrayList<>();
         for (Path p : files) {
             try {
