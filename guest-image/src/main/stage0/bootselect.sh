@@ -74,14 +74,20 @@ bootselect_read() {
     return 0
 }
 
+# bootselect_write FILE: FILE's directory and name by the shell's own expansions, not dirname and
+# basename: a fork each under emulation, on the boot's critical path.
 bootselect_write() {
-    bs_tmp="$(dirname "$1")/.$(basename "$1").tmp"
+    case "$1" in
+        */*) bs_dir=${1%/*} ;;
+        *) bs_dir=. ;;
+    esac
+    bs_tmp="$bs_dir/.${1##*/}.tmp"
     printf 'schema=trialboot.bootctl/2\nactive=%s\nslot_a=%s\nslot_b=%s\ntrial=%s\ntries_left=%s\nboot_count=%s\nbooted=%s\nfallback=%s\nfailed_starts=%s\n' \
         "$bs_active" "$bs_slot_a" "$bs_slot_b" "$bs_trial" "$bs_tries_left" "$bs_boot_count" "$bs_booted" "$bs_fallback" \
         "$bs_failed_starts" > "$bs_tmp" || return 1
     sync "$bs_tmp" || return 1
     mv -f "$bs_tmp" "$1" || return 1
-    sync "$(dirname "$1")" || return 1
+    sync "${bs_dir:-/}" || return 1
 }
 
 bootselect_set_state() {

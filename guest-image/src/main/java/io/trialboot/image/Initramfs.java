@@ -112,7 +112,8 @@ final class Initramfs {
         String marker = String.format(Marker.STAGE0_BOOT.printfFormat(), MARKER_VARIABLES.toArray());
         String refused = String.format(Marker.STAGE0_SLOT_REFUSED.printfFormat(), "$slot", "$VERIFY_CODE");
         return template.replace("@STAGE0_MARKER@", marker).replace("@BOOT_CONTROL_PATH@", BootControlFile.PATH)
-                .replace("@STAGE0_REFUSED@", refused).replace("@SLOT_MANIFEST@", SlotManifests.PATH)
+                .replace("@STAGE0_REFUSED@", refused).replace("@SLOT_MANIFEST_A@", String.format(SlotManifests.PATH, "a"))
+                .replace("@SLOT_MANIFEST_B@", String.format(SlotManifests.PATH, "b"))
                 .replace("@ADMISSION_DIR@", Trust.admissionDir(HostStateTree.SYSTEM_DOMAIN))
                 .replace("@MULTIARCH@", Stage0Tools.MULTIARCH).replace("@REFUSAL_PATH@", Stage0Refusal.PATH)
                 .replace("@MAX_FAILED_STARTS@", Integer.toString(BootControlFile.MAX_FAILED_STARTS))
