@@ -238,7 +238,7 @@ final class GuestRig implements AutoCloseable {
         bootBytes.reset();
     }
 
-    private void closeGuest() throws Exception {
+    void closeGuest() throws Exception {
         if (guest != null) {
             guest.close();
             guest = null;

@@ -74,6 +74,24 @@ class GuestServicesTest {
     }
 
     @Test
+    void updatedWhoseSocketCannotBeBoundFailsTheBootWithHostIoError() throws Exception {
+        Files.createDirectories(rig.paths.socket().resolve("in-the-way"));
+        TrialbootException e = assertThrows(TrialbootException.class, () -> rig.boot());
+        assertEquals(Code.HOST_IO_ERROR, e.code());
+        assertTrue(e.getMessage().contains("cannot listen on " + rig.paths.socket()), e.getMessage());
+        assertFalse(rig.lines().contains("updated: ready"), rig.lines().toString());
+    }
+
+    @Test
+    void aBootThatStopsBeforeUpdatedStartsLeavesNoSocketBehind() throws Exception {
+        rig.systemSetUnreadable = true;
+        assertEquals(Guest.EXIT_RETRY, rig.boot());
+        assertFalse(rig.lines().contains("updated: ready"), rig.lines().toString());
+        rig.closeGuest();
+        assertFalse(Files.exists(rig.paths.socket()), "the socket bound for updated is closed and removed");
+    }
+
+    @Test
     void firstBootAdmitsTheDomainSoTheBootIsInTheHistory() throws Exception {
         rig.boot();
         assertEquals("FULL", rig.tree().system().descriptor().state().name());

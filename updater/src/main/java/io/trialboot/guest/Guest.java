@@ -11,6 +11,7 @@ import io.trialboot.update.HealthGate;
 import io.trialboot.update.Probe;
 import io.trialboot.update.UpdateEngine;
 import java.io.PrintStream;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,6 +53,8 @@ final class Guest implements AutoCloseable {
     private final Startup startup;
     private Updated updated;
     private Bootctld bootctld;
+    /** updated's socket, bound on a start-up thread while the boot is recorded ({@link Updated#listen}). */
+    private Pending<ServerSocketChannel> listening;
 
     Guest(GuestPaths paths, HostStateTree tree, UpdateEngine engine, Power power, PrintStream console,
             KernelCmdline cmdline, Function<Duration, Function<List<Probe>, HealthGate>> gates, Startup startup) {
@@ -67,6 +70,7 @@ final class Guest implements AutoCloseable {
 
     /** Starts everything; 0 when the services run (the console may start), else the exit status. */
     int start() throws InterruptedException {
+        listening = Pending.run(startup.threads(), () -> Updated.listen(paths.socket()));
         // The admission record first: it makes the domain FULL, so this boot is already in the history.
         Trust loaded = null;
         TrialbootException trustFailure = null;
@@ -121,7 +125,7 @@ final class Guest implements AutoCloseable {
         updated = new Updated(paths, bootctld, bundlemgrd, updates, admissions, power, console);
         // Up: the JVM, the trust, the state tree and the verified system set have all been read.
         bootctld.cameUp(console);
-        updated.start();
+        updated.start(listening.await());
         bundlemgrd.startServices(console, startup.threads());
 
         boolean trial = bootctld.onTrial();
@@ -167,6 +171,18 @@ final class Guest implements AutoCloseable {
     public void close() throws Exception {
         if (updated != null) {
             updated.close();
+        }
+        if (listening == null) {
+            return;
+        }
+        ServerSocketChannel bound;
+        try {
+            bound = listening.await();
+        } catch (TrialbootException e) {
+            return; // it never bound
+        }
+        if (bound.isOpen()) {
+            Updated.unlisten(bound, paths.socket()); // the boot stopped before updated started
         }
     }
 }

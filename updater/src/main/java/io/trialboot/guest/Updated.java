@@ -21,6 +21,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,14 +60,43 @@ final class Updated implements AutoCloseable {
         this.console = console;
     }
 
-    void start() {
+    /**
+     * Binds updated's socket, replacing a stale one; nothing is accepted on it before {@link #start}.
+     * The boot does this on a start-up thread while it records the boot (Guest): the JDK's socket
+     * set-up is about 0.1 s of CPU under emulation (docs/benchmarks.md, "Boot").
+     */
+    static ServerSocketChannel listen(Path socket) {
+        ServerSocketChannel bound = null;
         try {
-            Files.deleteIfExists(paths.socket());
-            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(paths.socket()));
+            Files.deleteIfExists(socket);
+            bound = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            bound.bind(UnixDomainSocketAddress.of(socket));
+            return bound;
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot listen on " + paths.socket() + ": " + e, e);
+            closeQuietly(bound);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot listen on " + socket + ": " + e, e);
         }
+    }
+
+    /** A socket {@link #listen} bound that no updated will serve: closed, and its file removed. */
+    static void unlisten(ServerSocketChannel bound, Path socket) throws IOException {
+        bound.close();
+        Files.deleteIfExists(socket);
+    }
+
+    private static void closeQuietly(ServerSocketChannel c) {
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } catch (IOException ignored) {
+            // the bind's failure is what is reported
+        }
+    }
+
+    /** Accepts on {@code bound} ({@link #listen}'s, on {@link GuestPaths#socket}) and reports ready. */
+    void start(ServerSocketChannel bound) {
+        server = bound;
         acceptor = new Thread(this::serve, "updated-rpc");
         acceptor.setDaemon(true);
         acceptor.start();
