@@ -27,8 +27,9 @@ import java.util.stream.Stream;
  *   <li>unpack with {@code dpkg-deb -x}; then {@link #assemble}, one timed stage at a time
  *       ({@link BuildStages}): derive the test keys from their fixed seed ({@link FixtureKeys});
  *       build the initramfs, which anchors the root's public key; compile the demo bundle ({@link DemoBundle}) and pack each release's
- *       signed system set ({@link Fixture}); train and dump the slots' class archive ({@link ClassArchive});
- *       build the four slot images v1.0.0..v1.3.0, two at a time ({@link SlotImages}); lay down the factory state tree ({@link FactoryState}) and the disk;</li>
+ *       signed system set ({@link Fixture}); train and dump the slots' class archive ({@link ClassArchive})
+ *       while the part of the slot root the releases share is squashed once; append each release's own
+ *       part to a copy of it for the four slot images v1.0.0..v1.3.0, two at a time ({@link SlotImages}); lay down the factory state tree ({@link FactoryState}) and the disk;</li>
  *   <li>sign the releases, the delta and the feed ({@link ReleaseMedia}), write the guest cases of the
  *       hostile-input corpus ({@link HostileCorpus}), prove both on the host ({@link FixtureCheck}), and build the update
  *       media ({@link MediaImage});</li>
@@ -152,10 +153,13 @@ public final class ImageBuild {
 
         Sha256 policy = Sha256.of(Initramfs.read(sources.resolve(POLICY)));
         Map<Fixture, Path> systemSets = stages.run(STAGES.get(2), () -> systemSets(keys));
+        // The slots' common part is squashed beside the class archive's training (neither needs the other).
+        CompletableFuture<Path> common = CompletableFuture.supplyAsync(slots::common);
         byte[] classArchive = stages.run(STAGES.get(3), () -> slots.classArchive(systemSets.get(Fixture.FACTORY),
                 new ClassArchive.Training(work.resolve("cds/state"), roots, sources.resolve("stage0/bootselect.sh"),
                         KERNEL_APPEND), keys, policy));
-        Map<Fixture, Path> images = stages.run(STAGES.get(4), () -> slots.build(systemSets, classArchive, built));
+        Map<Fixture, Path> images = stages.run(STAGES.get(4), () -> slots.build(systemSets, classArchive,
+                joined(common), built));
         Path slotA = images.get(Fixture.FACTORY);
         Path stateTree = work.resolve("state");
         ReleaseMedia.Inputs releases = new ReleaseMedia.Inputs(images, systemSets, keys, policy);
@@ -209,11 +213,17 @@ public final class ImageBuild {
                     .filter(p -> p.name().equals(kernelPackage)).forEach(p -> unpack(p, kernelRoot)));
             packages.stream().filter(p -> ROOTFS_PACKAGES.contains(p.name())).forEach(p -> unpack(p, rootfs));
             packages.stream().filter(p -> Stage0Tools.PACKAGES.contains(p.name())).forEach(p -> unpack(p, initramfsRoot));
-            kernel.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
+            joined(kernel);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static <T> T joined(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 

@@ -16,11 +16,13 @@ import java.util.stream.Stream;
 
 /**
  * The slots' root file systems, staged from the unpacked root packages, the sources and the guest
- * jars: the class archive trained on the factory slot ({@link #classArchive}), then every fixture's
- * squashed slot image ({@link #build}) carrying that archive.
+ * jars: the part the releases share squashed once ({@link #common}) while the class archive is
+ * trained on the factory slot ({@link #classArchive}), then every fixture's slot image
+ * ({@link #build}): its own directories, with that archive, appended to a copy of the common image
+ * ({@link SquashfsSlotBuilder}).
  */
 final class SlotImages {
-    /** Slot images built at once: mksquashfs uses every CPU, staging is disk-bound, so two overlap well on 2 cores. */
+    /** Releases appended at once: mksquashfs uses every CPU, staging is disk-bound, so two overlap well on 2 cores. */
     static final int BUILDS_IN_PARALLEL = 2;
 
     private final Path work;
@@ -61,18 +63,39 @@ final class SlotImages {
     }
 
     /**
-     * Stages and squashes every fixture's slot root, {@link #BUILDS_IN_PARALLEL} at a time: the
-     * factory's into {@code built/slot-a.img}, the others into the work directory (they reach the
-     * outputs inside the media).
+     * Squashes the part of the slot root every release shares into {@code images/common.sqfs} and
+     * returns it. It holds neither the class archive nor the system sets, so it can be made while
+     * the class archive is trained.
      */
-    Map<Fixture, Path> build(Map<Fixture, Path> systemSets, byte[] classArchive, Path built) {
+    Path common() {
+        Path common = ImageBuild.createDirectories(work.resolve("images")).resolve("common.sqfs");
+        long start = System.nanoTime();
+        try {
+            Path staging = work.resolve("slot-common");
+            SquashfsSlotBuilder.stageCommon(rootfs, busybox, sources, staging);
+            SquashfsSlotBuilder.squashCommon(staging, common);
+            SquashfsSlotBuilder.deleteTree(staging);
+            ImageBuild.log(String.format("slot images' common part: %d bytes (mksquashfs lz4) in %.1f s",
+                    Files.size(common), (System.nanoTime() - start) / 1e9));
+            return common;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Appends every fixture's own part of the slot root to a copy of the {@link #common} image,
+     * {@link #BUILDS_IN_PARALLEL} at a time: the factory's image into {@code built/slot-a.img}, the
+     * others into the work directory (they reach the outputs inside the media).
+     */
+    Map<Fixture, Path> build(Map<Fixture, Path> systemSets, byte[] classArchive, Path common, Path built) {
         Path imagesDir = ImageBuild.createDirectories(work.resolve("images"));
         ExecutorService pool = Executors.newFixedThreadPool(BUILDS_IN_PARALLEL);
         try {
             Map<Fixture, Future<Path>> pending = new LinkedHashMap<>();
             for (Fixture f : Fixture.ALL) {
                 Path image = (f.equals(Fixture.FACTORY) ? built : imagesDir).resolve(f.imageName());
-                pending.put(f, pool.submit(() -> one(f, systemSets.get(f), classArchive, image)));
+                pending.put(f, pool.submit(() -> one(f, systemSets.get(f), classArchive, common, image)));
             }
             Map<Fixture, Path> images = new LinkedHashMap<>();
             for (Map.Entry<Fixture, Future<Path>> e : pending.entrySet()) {
@@ -92,12 +115,12 @@ final class SlotImages {
         }
     }
 
-    private Path one(Fixture f, Path systemSet, byte[] classArchive, Path image) throws IOException {
+    private Path one(Fixture f, Path systemSet, byte[] classArchive, Path common, Path image) throws IOException {
         long start = System.nanoTime();
         Path staging = work.resolve("slot-" + f.version());
-        SquashfsSlotBuilder.stage(rootfs, busybox, sources, jars, f.version().toString(), systemSet, staging);
+        SquashfsSlotBuilder.stageRelease(rootfs, jars, f.version().toString(), systemSet, staging);
         Files.write(staging.resolve(ClassArchive.ARCHIVE), classArchive);
-        SquashfsSlotBuilder.squash(staging, image, ImageBuild::log);
+        SquashfsSlotBuilder.appendRelease(common, staging, image, ImageBuild::log);
         SquashfsSlotBuilder.deleteTree(staging);
         long size = Files.size(image);
         if (size > DiskImage.SLOT_SIZE) {

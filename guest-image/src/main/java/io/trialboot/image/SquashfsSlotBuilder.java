@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -23,6 +24,10 @@ import java.util.stream.Stream;
  * packages, busybox, the trialboot jars, the slot's init, {@code /etc/trialboot-release} and the
  * release's signed system set at {@code /opt/trialboot/system/system.nxs}.
  * Built reproducibly (all files root-owned, modes normalized by {@link StableTree}, timestamps 0).
+ * The releases share all but their {@link #RELEASE_DIRS}: that common part is squashed once
+ * ({@link #squashCommon}) and each release's image is a copy of it with the release's own
+ * directories appended ({@link #appendRelease}), so the 200 MB of JRE are compressed once, not once
+ * a release.
  * lz4, not xz or zstd: the guest reads the JRE cold on every boot under emulation, and lz4
  * decompresses several times faster (the image is 86 MB instead of 65 MB with zstd, well inside the
  * 192 MiB slot).
@@ -54,23 +59,37 @@ final class SquashfsSlotBuilder {
      * from the base's tree instead of hashing them (docs/delta.md, "Reusing the base tree's leaf digests").
      */
     static final List<String> RELEASE_LAST = List.of("etc/trialboot-release", "opt/trialboot/system");
+    /**
+     * The slot root's top-level directories that hold everything a release changes (all of
+     * {@link #RELEASE_LAST}) and are small: appended whole to a copy of the common image, as
+     * mksquashfs can add a top-level entry to an image but not merge into a directory it holds
+     * (an existing {@code etc} would come back as {@code etc_1}).
+     */
+    static final List<String> RELEASE_DIRS = List.of("etc", "opt");
+    private static final List<String> SQUASH_OPTIONS = List.of("-all-root", "-mkfs-time", "0", "-all-time", "0",
+            "-reproducible", "-no-progress", "-quiet");
 
     private SquashfsSlotBuilder() {}
 
     /** Where the slot's signed system set lives, relative to the slot's root. */
     static final String SYSTEM_SET = "opt/trialboot/system/system.nxs";
 
-    /** Assembles the root tree in {@code staging} from the unpacked packages and our files. */
+    /** Assembles the whole root tree in {@code staging} from the unpacked packages and our files. */
     static void stage(Path unpackedRoot, Path busybox, Path sources, List<Path> guestJars, String version,
             Path systemSet, Path staging) {
+        stageCommon(unpackedRoot, busybox, sources, staging);
+        stageRelease(unpackedRoot, guestJars, version, systemSet, staging);
+    }
+
+    /** The part of the root tree every release shares: all but {@link #RELEASE_DIRS}. */
+    static void stageCommon(Path unpackedRoot, Path busybox, Path sources, Path staging) {
         try {
-            copyTree(unpackedRoot, staging);
+            copyTree(unpackedRoot, staging, top -> !RELEASE_DIRS.contains(top));
             // Docs, manuals and debug links are not needed at run time.
             for (String drop : List.of("usr/share/doc", "usr/share/man", "usr/share/lintian", "usr/lib/debug")) {
                 deleteTree(staging.resolve(drop));
             }
-            for (String d : List.of("usr/bin", "usr/sbin", "dev", "proc", "sys", "state", "run", "tmp", "media", "root",
-                    "opt/trialboot/lib", "opt/trialboot/system", "etc")) {
+            for (String d : List.of("usr/bin", "usr/sbin", "dev", "proc", "sys", "state", "run", "tmp", "media", "root")) {
                 Files.createDirectories(staging.resolve(d));
             }
             // Debian trixie is merged-/usr; the dynamic linker path in binaries is /lib/ld-linux-*.
@@ -90,6 +109,18 @@ final class SquashfsSlotBuilder {
                 Files.copy(sources.resolve("slot/" + target.getFileName()), target);
                 target.toFile().setExecutable(true, false);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A release's own part of the root tree, {@link #RELEASE_DIRS}: the unpacked packages' and ours. */
+    static void stageRelease(Path unpackedRoot, List<Path> guestJars, String version, Path systemSet, Path staging) {
+        try {
+            copyTree(unpackedRoot, staging, RELEASE_DIRS::contains);
+            for (String d : List.of("opt/trialboot/lib", "opt/trialboot/system", "etc")) {
+                Files.createDirectories(staging.resolve(d));
+            }
             List<String> classpath = new ArrayList<>();
             for (Path jar : guestJars) {
                 Files.copy(jar, staging.resolve("opt/trialboot/lib/" + jar.getFileName()));
@@ -108,10 +139,46 @@ final class SquashfsSlotBuilder {
         }
     }
 
-    /** mksquashfs, then the dm-verity tree appended after the data (docs/verified-boot.md). */
-    static void squash(Path staging, Path image, Consumer<String> log) {
+    /**
+     * The common image: mksquashfs of {@code staging} without its {@link #RELEASE_DIRS}, which
+     * {@link #appendRelease} adds to a copy of it.
+     */
+    static void squashCommon(Path staging, Path common) {
         try {
-            Files.deleteIfExists(image);
+            Files.deleteIfExists(common);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        StableTree.normalize(staging);
+        List<String> command = new ArrayList<>(List.of("mksquashfs", staging.toString(), common.toString(), "-noappend",
+                "-comp", "lz4", "-Xhc"));
+        command.addAll(SQUASH_OPTIONS);
+        command.add("-e");
+        command.addAll(RELEASE_DIRS);
+        Tools.run(command, staging.getParent(), Duration.ofMinutes(15));
+    }
+
+    /**
+     * A slot image: a copy of {@code common} with the {@link #RELEASE_DIRS} of {@code staging}
+     * appended (the same compression, read from the image), the {@link #RELEASE_LAST} files last of
+     * all, then the dm-verity tree after the data (docs/verified-boot.md). Every release's image
+     * keeps the common part's bytes at the same offsets, and a data-only delta copies them whole.
+     */
+    static void appendRelease(Path common, Path staging, Path image, Consumer<String> log) {
+        try {
+            Files.copy(common, image, StandardCopyOption.REPLACE_EXISTING);
+            for (String top : RELEASE_DIRS) {
+                if (!Files.isDirectory(staging.resolve(top), LinkOption.NOFOLLOW_LINKS)) {
+                    throw new ImageBuildException("a release's part of the slot root lacks its " + top + "/ in " + staging);
+                }
+            }
+            try (Stream<Path> s = Files.list(staging)) {
+                List<Path> other = s.filter(p -> !RELEASE_DIRS.contains(p.getFileName().toString())).toList();
+                if (!other.isEmpty()) {
+                    throw new ImageBuildException("a release's part of the slot root holds more than "
+                            + RELEASE_DIRS + ": " + other);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -123,9 +190,10 @@ final class SquashfsSlotBuilder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Tools.run(List.of("mksquashfs", staging.toString(), image.toString(), "-noappend", "-comp", "lz4", "-Xhc",
-                "-all-root", "-mkfs-time", "0", "-all-time", "0", "-reproducible", "-no-progress", "-quiet",
-                "-sort", sort.toString()), staging.getParent(), Duration.ofMinutes(15), Map.of(), log);
+        List<String> command = new ArrayList<>(List.of("mksquashfs", staging.toString(), image.toString(), "-no-recovery"));
+        command.addAll(SQUASH_OPTIONS);
+        command.addAll(List.of("-sort", sort.toString()));
+        Tools.run(command, staging.getParent(), Duration.ofMinutes(15));
         try {
             VerityParams v = VerityImage.append(image);
             log.accept("slot image " + image.getFileName() + ": verity tree of " + v.treeSize() + " bytes at "
@@ -139,10 +207,16 @@ final class SquashfsSlotBuilder {
         Files.writeString(p, text, StandardCharsets.UTF_8);
     }
 
-    static void copyTree(Path from, Path to) throws IOException {
+    /** Copies the tree {@code from} to {@code to}, only the top-level entries whose name {@code top} accepts. */
+    static void copyTree(Path from, Path to, Predicate<String> top) throws IOException {
+        Files.createDirectories(to);
         try (Stream<Path> s = Files.walk(from)) {
             for (Path src : (Iterable<Path>) s::iterator) {
-                Path dst = to.resolve(from.relativize(src).toString());
+                Path rel = from.relativize(src);
+                if (rel.toString().isEmpty() || !top.test(rel.getName(0).toString())) {
+                    continue;
+                }
+                Path dst = to.resolve(rel.toString());
                 if (Files.isSymbolicLink(src)) {
                     Files.createDirectories(dst.getParent());
                     Files.createSymbolicLink(dst, Files.readSymbolicLink(src));
