@@ -9,16 +9,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.testcontainers.DockerClientFactory;
 
 /**
  * The local image of the second QEMU ({@code trialboot/qemu:trixie-<digest>}, built by
  * {@code scripts/container-image}), or why there is none: no docker, an engine that does not
  * answer, no permission, testcontainers not told that there is no registry, or a build that failed.
- * Looked up once per JVM; container tests are skipped with {@link #skipReason()} when it is set.
+ * Looked up once per JVM, on a thread of its own ({@link #start}): a run with container tests starts it
+ * with the run ({@link ContainerImageHeadStart}, in the ITs' class path), so a cold build (mostly
+ * downloads and unpacking, at the lowest CPU priority) goes on while the host QEMU tests run;
+ * container tests are skipped with {@link #skipReason()} when it is set.
  *
  * @param tag         the image, when there is one
  * @param skipReason  why there is none (empty when there is)
@@ -35,7 +41,10 @@ record ContainerImage(Optional<String> tag, String skipReason) {
     /** A cold build downloads about 400 MB of trixie packages (136 s measured here). */
     static final Duration BUILD_TIMEOUT = Duration.ofMinutes(20);
 
-    private static ContainerImage resolved;
+    /** The build runs at the lowest CPU priority: beside it, the host QEMU tests keep the CPU they had. */
+    static final List<String> NICE = List.of("nice", "-n", "19");
+
+    private static CompletableFuture<ContainerImage> resolving;
 
     ContainerImage {
         Objects.requireNonNull(tag, "tag");
@@ -53,16 +62,38 @@ record ContainerImage(Optional<String> tag, String skipReason) {
         return new ContainerImage(Optional.empty(), reason);
     }
 
-    /** The image for this JVM, built on first use (seconds when scripts/container-image finds it cached). */
-    static synchronized ContainerImage get() {
-        if (resolved == null) {
-            resolved = resolve(System.getenv(), System.getProperty(SCRIPT_PROPERTY),
-                    script -> Exec.run(List.of(script), BUILD_TIMEOUT),
-                    () -> DockerClientFactory.instance().isDockerAvailable());
-            System.out.println("trialboot: container image: "
-                    + resolved.tag().orElse("none, container tests are skipped: " + resolved.skipReason()));
+    /**
+     * The image for this JVM, built on first use (seconds when scripts/container-image finds it
+     * cached): waits for the lookup {@link #start} began, or begins it.
+     */
+    static ContainerImage get() {
+        try {
+            return start().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-        return resolved;
+    }
+
+    /** Begins this JVM's lookup on a daemon thread of its own, once; later calls return the same. */
+    static synchronized CompletableFuture<ContainerImage> start() {
+        if (resolving == null) {
+            resolving = new CompletableFuture<>();
+            Thread lookup = new Thread(() -> {
+                try {
+                    ContainerImage resolved = resolve(System.getenv(), System.getProperty(SCRIPT_PROPERTY),
+                            script -> Exec.run(Stream.concat(NICE.stream(), Stream.of(script)).toList(), BUILD_TIMEOUT),
+                            () -> DockerClientFactory.instance().isDockerAvailable());
+                    System.out.println("trialboot: container image: "
+                            + resolved.tag().orElse("none, container tests are skipped: " + resolved.skipReason()));
+                    resolving.complete(resolved);
+                } catch (RuntimeException | Error e) {
+                    resolving.completeExceptionally(e);
+                }
+            }, "trialboot-container-image");
+            lookup.setDaemon(true);
+            lookup.start();
+        }
+        return resolving;
     }
 
     /**
