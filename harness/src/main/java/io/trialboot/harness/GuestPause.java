@@ -3,6 +3,7 @@ package io.trialboot.harness;
 import io.trialboot.harness.qmp.QmpClient;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Pauses a running guest at a console line ({@link QemuVm#pauseWhen}), so a state saved then
@@ -38,14 +39,18 @@ final class GuestPause {
     /**
      * Stops the guest; while a hart is in the firmware (machine mode, where its timer cannot be woken
      * at a restore: {@link HartTimers}) lets it run on for a moment and stops it again, at most
-     * {@value #FIRMWARE_TRIES} times. A mid-boot state saved with a hart in OpenSBI failed every restore.
+     * {@value #FIRMWARE_TRIES} times. A state saved with a hart in OpenSBI fails every restore: a
+     * mid-boot one paused at a line, and an idle one saved at the prompt while a hart was in an SBI call.
      */
-    private void pauseOutsideFirmware() {
-        QmpClient qmp = lifecycle.qmp();
+    static void stopOutsideFirmware(QmpClient qmp, Supplier<VcpuSnapshot> harts) {
         qmp.execute("stop");
-        for (int i = 0; i < FIRMWARE_TRIES && awaits.vcpuSnapshot().anyInFirmware(); i++) {
+        for (int i = 0; i < FIRMWARE_TRIES && harts.get().anyInFirmware(); i++) {
             qmp.execute("cont");
             qmp.execute("stop");
         }
+    }
+
+    private void pauseOutsideFirmware() {
+        stopOutsideFirmware(lifecycle.qmp(), awaits::vcpuSnapshot);
     }
 }

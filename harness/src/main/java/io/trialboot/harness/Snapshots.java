@@ -176,7 +176,7 @@ final class Snapshots {
     }
 
     /**
-     * Saves the running guest as {@code name} under {@code key}: stops it, writes its state, copies
+     * Saves the running guest as {@code name} under {@code key}: stops it outside the firmware, writes its state, copies
      * the overlay (each hashed as it is written, for the manifest), and lets it go on; with it, the console lines from index {@code stepsFrom} on (what
      * the steps printed, taken while the guest is stopped). The guest should be idle at its prompt,
      * or paused where its recipe means it to be.
@@ -186,7 +186,7 @@ final class Snapshots {
         Path work = cache.workDir(name);
         QemuProcess p = lifecycle.liveProcess("save snapshot " + name);
         QmpClient qmp = lifecycle.qmp();
-        qmp.execute("stop");
+        GuestPause.stopOutsideFirmware(qmp, awaits::vcpuSnapshot);
         List<String> steps;
         try {
             // the stream is hashed as it is written (by another process, beside QEMU), not read again
