@@ -33,8 +33,8 @@ public @interface QemuTest {
     /** QEMU {@code -m}. */
     String memory() default "1G";
 
-    /** QEMU {@code -smp}. */
-    int smp() default 2;
+    /** QEMU {@code -smp}; 0, the default, leaves it to the harness ({@link VmConfig#DEFAULT_HARTS}, {@code -Dtrialboot.smp}). */
+    int smp() default 0;
 
     /** Attach the image's update media (read-only {@code media0}) when the image has one. */
     boolean media() default true;

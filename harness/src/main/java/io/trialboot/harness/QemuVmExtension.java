@@ -144,9 +144,9 @@ public final class QemuVmExtension implements ParameterResolver, BeforeEachCallb
         if (qemu != null && !qemu.isBlank()) b.qemuBinary(qemu);
         String qemuImg = System.getProperty(QEMU_IMG_PROPERTY);
         if (qemuImg != null && !qemuImg.isBlank()) b.qemuImgBinary(qemuImg);
+        settings.filter(t -> t.smp() > 0).ifPresent(t -> b.smp(t.smp()));
         settings.ifPresent(t -> b.image(image.withExtraAppend(t.append()))
                 .memory(t.memory())
-                .smp(t.smp())
                 .attachMedia(t.media() && image.media().isPresent())
                 .hotplugPort(t.hotplugPort())
                 .extraArgs(List.of(t.qemuArgs())));

@@ -37,6 +37,14 @@ public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String 
         int smp, TcgThreads tcgThreads, boolean attachMedia, boolean hotplugPort, List<String> extraArgs, TimeoutScale scale,
         Duration quietPeriod, Duration shutdownWait, Optional<String> containerImage, SnapshotCache snapshots) {
     private static final Pattern MEMORY = Pattern.compile("[1-9][0-9]*[MG]?");
+    /**
+     * The guest's harts unless {@value #SMP_PROPERTY} or {@value #SMP_ENV} says otherwise: one, since
+     * QEMU 7.2 (MTTCG) now and then never brought a second one up, stalling the boot
+     * (docs/reliability.md, "The second-hart stall").
+     */
+    public static final int DEFAULT_HARTS = 1;
+    public static final String SMP_PROPERTY = "trialboot.smp";
+    public static final String SMP_ENV = "TRIALBOOT_SMP";
 
     public VmConfig {
         Objects.requireNonNull(image, "image");
@@ -71,7 +79,7 @@ public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String 
                 scale, quietPeriod, shutdownWait, containerImage, snapshots);
     }
 
-    /** Defaults: qemu-system-riscv64 and qemu-img from PATH, 1G, 2 harts (TcgThreads.fromEnvironment()), the media attached when the image has one. */
+    /** Defaults: qemu-system-riscv64 and qemu-img from PATH, 1G, {@value #DEFAULT_HARTS} hart(s), TCG threads from the environment, the media attached when the image has one. */
     public static Builder builder(GuestImage image, Path runDir) {
         return new Builder(image, runDir);
     }
@@ -83,7 +91,7 @@ public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String 
         private String qemuBinary = "qemu-system-riscv64";
         private String qemuImgBinary = "qemu-img";
         private String memory = "1G";
-        private int smp = 2;
+        private int smp = harts(System.getProperty(SMP_PROPERTY), System.getenv(SMP_ENV));
         private TcgThreads tcgThreads = TcgThreads.fromEnvironment();
         private boolean attachMedia;
         private boolean hotplugPort;
@@ -115,6 +123,18 @@ public record VmConfig(GuestImage image, Path runDir, String qemuBinary, String 
         public Builder shutdownWait(Duration v) { shutdownWait = v; return this; }
         public Builder containerImage(String v) { containerImage = Optional.of(v); return this; }
         public Builder snapshots(SnapshotCache v) { snapshots = v; return this; }
+
+        /** The property's value, else the environment's, else {@value #DEFAULT_HARTS}; the range is checked by {@link #build()}. */
+        static int harts(String property, String env) {
+            String v = property != null && !property.isBlank() ? property : env;
+            if (v == null || v.isBlank()) return DEFAULT_HARTS;
+            try {
+                return Integer.parseInt(v.strip());
+            } catch (NumberFormatException e) {
+                throw new HarnessException(HarnessCode.CONFIG_INVALID,
+                        "-D" + SMP_PROPERTY + " (or " + SMP_ENV + ") must be a number of harts, got '" + v + "'");
+            }
+        }
 
         public VmConfig build() {
             return new VmConfig(image, runDir, qemuBinary, qemuImgBinary, memory, smp, tcgThreads, attachMedia, hotplugPort,

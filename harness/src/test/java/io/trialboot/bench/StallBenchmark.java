@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
 /**
  * scripts/bench-stall (profile {@code bench}): the second-hart stall's rate and the floor's boot time
  * under each way of running the harts (docs/reliability.md, "The second-hart stall"). Boots the
- * floor — the kernel with a tiny initramfs whose /init prints one line, bench-boot's floor — N times
- * per {@link TcgThreads} mode, the modes interleaved boot by boot so both see the same host, each
+ * floor — the kernel with a tiny initramfs whose /init prints one line, bench-boot's floor — with
+ * two harts (the harness's default is one, for this stall) N times per {@link TcgThreads} mode, the
+ * modes interleaved boot by boot so both see the same host, each
  * boot a fresh QEMU launched as every test's is. A boot whose line does not come within the bound
  * with a hart outside the kernel is a stall: its report and every vCPU's registers go to
  * {@code stalls.txt}. Prints per mode: boots, stalls, and the floor's median and 90th percentile
@@ -68,15 +69,15 @@ class StallBenchmark {
         for (int i = 1; i <= boots; i++) {
             for (TcgThreads mode : modes) {
                 VmConfig config = VmConfig.builder(floor, runs.resolve(mode.name().toLowerCase(Locale.ROOT)))
-                        .tcgThreads(mode).scale(scale).build();
+                        .smp(2).tcgThreads(mode).scale(scale).build(); // the stall needs a second hart
                 try (QemuVm vm = QemuVm.start(config)) {
                     try {
                         vm.await(Contract.parse("floor", "boot 1\nexpect " + bound + "s \"" + FLOOR_LINE + "\"\n"));
                         tallies.get(mode).seconds.add(GuestClock.seconds(banner(vm), GuestClock.line(vm, FLOOR_LINE)));
                     } catch (AssertionError e) {
-                        String registers = String.valueOf(vm.qmp().execute("human-monitor-command",
-                                Map.of("command-line", "info registers -a"))) + threadCpu(config.runDir());
-                        boolean stall = !vm.vcpuSnapshot().kernelRunsEveryHart();
+                        boolean stall = vm.isRunning() && !vm.vcpuSnapshot().kernelRunsEveryHart();
+                        String registers = !vm.isRunning() ? "QEMU exited\n" : String.valueOf(vm.qmp().execute(
+                                "human-monitor-command", Map.of("command-line", "info registers -a"))) + threadCpu(config.runDir());
                         (stall ? tallies.get(mode).stalls : tallies.get(mode).other).add(i);
                         Files.writeString(stalls, "=== " + mode + " boot " + i + (stall ? " (stall)" : " (not a stall)") + "\n"
                                 + e.getMessage() + "\n" + registers + "\n", StandardCharsets.UTF_8,

@@ -18,7 +18,7 @@ class QemuCommandTest {
 
     @Test
     void buildsTheSpecifiedCommandLineWithMedia() {
-        VmConfig c = VmConfig.builder(IMAGE, Path.of("/runs/t")).tcgThreads(TcgThreads.SINGLE).build();
+        VmConfig c = VmConfig.builder(IMAGE, Path.of("/runs/t")).smp(2).tcgThreads(TcgThreads.SINGLE).build();
         assertEquals(List.of("qemu-system-riscv64", "-machine", "virt", "-bios", "default", "-m", "1G", "-smp", "2",
                 "-accel", "tcg,thread=single", "-nographic", "-no-reboot", "-kernel", "/img/vmlinuz", "-initrd", "/img/initrd.img", "-append", "console=ttyS0 no5lvl",
                 "-drive", "file=/runs/t/overlay.qcow2,if=none,id=disk0,format=qcow2",
@@ -46,9 +46,9 @@ class QemuCommandTest {
     void theTcgThreadModeIsOnTheCommandLineUnlessTheTestChoosesTheAccelerator() {
         Path o = Path.of("/r/o.qcow2");
         Path q = Path.of("/r/q.sock");
-        List<String> single = QemuCommand.argv(VmConfig.builder(IMAGE, Path.of("/r")).tcgThreads(TcgThreads.SINGLE).build(), o, q);
+        List<String> single = QemuCommand.argv(VmConfig.builder(IMAGE, Path.of("/r")).smp(2).tcgThreads(TcgThreads.SINGLE).build(), o, q);
         assertEquals(List.of("-smp", "2", "-accel", "tcg,thread=single"), single.subList(7, 11));
-        List<String> multi = QemuCommand.argv(VmConfig.builder(IMAGE, Path.of("/r")).tcgThreads(TcgThreads.MULTI).build(), o, q);
+        List<String> multi = QemuCommand.argv(VmConfig.builder(IMAGE, Path.of("/r")).smp(2).tcgThreads(TcgThreads.MULTI).build(), o, q);
         assertEquals(List.of("-smp", "2", "-accel", "tcg,thread=multi"), multi.subList(7, 11));
         for (List<String> own : List.of(List.of("-accel", "tcg,thread=multi"), List.of("-enable-kvm"), List.of("-machine", "accel=kvm"))) {
             List<String> argv = QemuCommand.argv(VmConfig.builder(IMAGE, Path.of("/r")).extraArgs(own).build(), o, q);
@@ -64,6 +64,19 @@ class QemuCommandTest {
         assertEquals(TcgThreads.SINGLE, TcgThreads.parse("Single", "-Dtrialboot.tcgThreads"));
         HarnessException e = assertThrows(HarnessException.class, () -> TcgThreads.parse("mttcg", "-Dtrialboot.tcgThreads"));
         assertEquals("CONFIG_INVALID: -Dtrialboot.tcgThreads must be single or multi, got 'mttcg'", e.getMessage());
+    }
+
+    @Test
+    void theHartIsOneUnlessThePropertyOrTheEnvironmentSaysOtherwise() {
+        assertEquals(VmConfig.DEFAULT_HARTS, VmConfig.Builder.harts(null, null));
+        assertEquals(1, VmConfig.DEFAULT_HARTS, "the second-hart stall: docs/reliability.md");
+        assertEquals(2, VmConfig.Builder.harts(null, "2"));
+        assertEquals(2, VmConfig.Builder.harts(" 2 ", "4"), "the property first");
+        assertEquals(4, VmConfig.Builder.harts("", "4"));
+        HarnessException e = assertThrows(HarnessException.class, () -> VmConfig.Builder.harts("two", null));
+        assertEquals("CONFIG_INVALID: -Dtrialboot.smp (or TRIALBOOT_SMP) must be a number of harts, got 'two'", e.getMessage());
+        assertEquals(HarnessCode.CONFIG_INVALID, assertThrows(HarnessException.class,
+                () -> VmConfig.builder(IMAGE, Path.of("/r")).smp(VmConfig.Builder.harts("0", null)).build()).code());
     }
 
     @Test
