@@ -24,7 +24,7 @@ record CutPlan(long seed, int points, SortedSet<Integer> only, int workers) {
     static final int DEFAULT_POINTS = 10;
     /** Far beyond any campaign (a point costs about a minute of TCG time). */
     static final int MAX_POINTS = 100_000;
-    /** More VMs than this would only fight over the host's cores (each is a TCG QEMU with two harts). */
+    /** More VMs than this would only fight over the host's cores (each is a TCG QEMU with a host thread per hart). */
     static final int MAX_WORKERS = 16;
 
     /** Where in an update the power goes. */
