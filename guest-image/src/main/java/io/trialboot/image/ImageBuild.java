@@ -158,8 +158,7 @@ public final class ImageBuild {
         byte[] classArchive = stages.run(STAGES.get(3), () -> slots.classArchive(systemSets.get(Fixture.FACTORY),
                 new ClassArchive.Training(work.resolve("cds/state"), roots, sources.resolve("stage0/bootselect.sh"),
                         KERNEL_APPEND), keys, policy));
-        Map<Fixture, Path> images = stages.run(STAGES.get(4), () -> slots.build(systemSets, classArchive,
-                joined(common), built));
+        Map<Fixture, Path> images = stages.run(STAGES.get(4), () -> slots.build(systemSets, classArchive, joined(common), built));
         Path slotA = images.get(Fixture.FACTORY);
         Path stateTree = work.resolve("state");
         ReleaseMedia.Inputs releases = new ReleaseMedia.Inputs(images, systemSets, keys, policy);
