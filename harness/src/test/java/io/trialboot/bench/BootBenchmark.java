@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,20 +32,15 @@ class BootBenchmark {
     void bootToReadyAgainstFloorPlusJavaVersion() throws Exception {
         Path properties = Path.of(System.getProperty(GuestImage.PROPERTY));
         GuestImage image = GuestImage.load(properties);
-        Properties p = new Properties();
-        try (var in = Files.newInputStream(properties)) {
-            p.load(in);
-        }
-        Path floorInitrd = properties.resolveSibling(p.getProperty("floor_initrd"));
         Path runs = Path.of(System.getProperty("trialboot.runs", "target/qemu-runs")).resolve("BootBenchmark");
         String load = Files.readString(Path.of("/proc/loadavg")).strip();
         TimeoutScale scale = TimeoutScale.fromEnvironment();
 
         double floor;
-        GuestImage floorImage = new GuestImage(image.kernel(), floorInitrd, image.disk(), Optional.empty(), image.append());
+        GuestImage floorImage = FloorImage.of(image, properties);
         try (QemuVm vm = QemuVm.start(VmConfig.builder(floorImage, runs.resolve("floor")).scale(scale).build())) {
-            vm.await(Contract.parse("floor", "boot 1\nexpect 120s \"floor: init reached\"\n"));
-            floor = GuestClock.seconds(banner(vm), GuestClock.line(vm, "floor: init reached"));
+            vm.await(Contract.parse("floor", "boot 1\nexpect 120s \"" + FloorImage.LINE + "\"\n"));
+            floor = GuestClock.seconds(banner(vm), GuestClock.line(vm, FloorImage.LINE));
         }
 
         Optional<Boot> baseline = Optional.empty();

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
@@ -41,18 +40,12 @@ class StallBenchmark {
     static final String BOOTS = "trialboot.bench.stall.boots";
     static final String MODES = "trialboot.bench.stall.modes";
     static final String BOUND = "trialboot.bench.stall.boundSeconds";
-    private static final String FLOOR_LINE = "floor: init reached";
 
     @Test
     void stallRateAndFloorBootTimePerTcgThreadMode() throws Exception {
         Path properties = Path.of(System.getProperty(GuestImage.PROPERTY));
         GuestImage image = GuestImage.load(properties);
-        Properties p = new Properties();
-        try (var in = Files.newInputStream(properties)) {
-            p.load(in);
-        }
-        GuestImage floor = new GuestImage(image.kernel(), properties.resolveSibling(p.getProperty("floor_initrd")), image.disk(),
-                Optional.empty(), image.append());
+        GuestImage floor = FloorImage.of(image, properties);
         Path runs = Path.of(System.getProperty("trialboot.runs", "target/qemu-runs")).resolve("StallBenchmark");
         Files.createDirectories(runs);
         Path stalls = runs.resolve("stalls.txt");
@@ -72,8 +65,8 @@ class StallBenchmark {
                         .smp(2).tcgThreads(mode).scale(scale).build(); // the stall needs a second hart
                 try (QemuVm vm = QemuVm.start(config)) {
                     try {
-                        vm.await(Contract.parse("floor", "boot 1\nexpect " + bound + "s \"" + FLOOR_LINE + "\"\n"));
-                        tallies.get(mode).seconds.add(GuestClock.seconds(banner(vm), GuestClock.line(vm, FLOOR_LINE)));
+                        vm.await(Contract.parse("floor", "boot 1\nexpect " + bound + "s \"" + FloorImage.LINE + "\"\n"));
+                        tallies.get(mode).seconds.add(GuestClock.seconds(banner(vm), GuestClock.line(vm, FloorImage.LINE)));
                     } catch (AssertionError e) {
                         boolean stall = vm.isRunning() && !vm.vcpuSnapshot().kernelRunsEveryHart();
                         String registers = !vm.isRunning() ? "QEMU exited\n" : String.valueOf(vm.qmp().execute(
