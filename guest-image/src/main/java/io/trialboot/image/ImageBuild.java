@@ -121,7 +121,7 @@ public final class ImageBuild {
         inputs.addAll(BuildCache.treeInputs("builder", builderClasses()));
         String key = BuildCache.key(inputs);
 
-        BuildCache cache = new BuildCache(cacheDir);
+        BuildCache cache = new BuildCache(cacheDir, ImageBuild::log);
         Path cached = cache.lookup(key).orElseGet(() -> cache.store(key, build(packages, kernelPackage, inputs, key)));
         BuildCache.linkInto(cached, out, OUTPUTS);
         GuestProperties.write(out);
