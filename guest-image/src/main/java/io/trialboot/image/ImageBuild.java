@@ -119,6 +119,7 @@ public final class ImageBuild {
         inputs.addAll(BuildCache.treeInputs("sources/releases", sources.resolve("releases")));
         inputs.addAll(BuildCache.treeInputs("guest-jars", guestJars));
         inputs.addAll(BuildCache.treeInputs("builder", builderClasses()));
+        inputs.add(ModuleReduction.find().cacheInput());
         String key = BuildCache.key(inputs);
 
         BuildCache cache = new BuildCache(cacheDir, ImageBuild::log);
@@ -236,18 +237,14 @@ public final class ImageBuild {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Path modulesRoot = single(kernelRoot.resolve("usr/lib/modules"), "");
-        List<KernelModules.Module> modules = KernelModules.resolve(modulesRoot, KernelModules.NEEDED);
-        List<String> loaded = modules.stream().map(KernelModules.Module::name).toList();
-        List<KernelModules.Module> usb = KernelModules.resolve(modulesRoot, KernelModules.USB_MEDIA).stream()
-                .filter(m -> !loaded.contains(m.name())).toList();
-        log("initramfs: busybox + " + modules.size() + " modules " + loaded
-                + " + for USB media " + usb.stream().map(KernelModules.Module::name).toList()
-                + " + anchored roots " + roots.keySet());
+        KernelModules.ForInitramfs modules = KernelModules.forInitramfs(single(kernelRoot.resolve("usr/lib/modules"), ""),
+                ModuleReduction.find(), work.resolve("modules"), ImageBuild::log);
+        log("initramfs: anchored roots " + roots.keySet());
         Map<String, byte[]> tools = Stage0Tools.files(work.resolve(INITRAMFS_ROOT));
         log("initramfs: stage-0 tools " + tools.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().length)
                 .toList() + ", " + tools.values().stream().mapToLong(b -> b.length).sum() + " bytes");
-        Initramfs.build(sources.resolve("stage0"), busybox, modules, usb, roots, tools, built.resolve("initrd.img"));
+        Initramfs.build(sources.resolve("stage0"), busybox, modules.everyBoot(), modules.usb(), roots, tools,
+                built.resolve("initrd.img"));
         Initramfs.buildFloor(sources.resolve("stage0"), busybox, built.resolve("floor-initrd.img"));
     }
 

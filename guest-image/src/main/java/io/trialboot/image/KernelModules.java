@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.tukaani.xz.XZInputStream;
 
@@ -38,7 +39,24 @@ final class KernelModules {
 
     record Module(String name, byte[] elf) {}
 
+    /** What the initramfs carries: the modules of every boot in load order, and USB media's not among them. */
+    record ForInitramfs(List<Module> everyBoot, List<Module> usb) {}
+
     private KernelModules() {}
+
+    /**
+     * {@link #NEEDED} and {@link #USB_MEDIA} with their dependencies out of the kernel package's
+     * {@code modulesRoot}, reduced by {@code reduction} ({@code scratch} its work directory).
+     */
+    static ForInitramfs forInitramfs(Path modulesRoot, ModuleReduction reduction, Path scratch, Consumer<String> log) {
+        List<Module> everyBoot = resolve(modulesRoot, NEEDED);
+        List<String> names = everyBoot.stream().map(Module::name).toList();
+        List<Module> usb = resolve(modulesRoot, USB_MEDIA).stream().filter(m -> !names.contains(m.name())).toList();
+        log.accept("initramfs: " + everyBoot.size() + " modules " + names + " + for USB media "
+                + usb.stream().map(Module::name).toList());
+        List<Module> reduced = reduction.reduce(Stream.concat(everyBoot.stream(), usb.stream()).toList(), scratch, log);
+        return new ForInitramfs(reduced.subList(0, everyBoot.size()), reduced.subList(everyBoot.size(), reduced.size()));
+    }
 
     static List<Module> resolve(Path modulesRoot, List<String> wanted) {
         Map<String, Path> index = index(modulesRoot);

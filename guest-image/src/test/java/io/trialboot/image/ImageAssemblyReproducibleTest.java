@@ -1,6 +1,7 @@
 package io.trialboot.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.core.Sha256;
@@ -11,11 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +50,27 @@ class ImageAssemblyReproducibleTest {
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
         assertEquals(Map.of(), differ, "outputs that differ between two assemblies of the same inputs");
         assertEquals(one.keySet(), two.keySet());
+        everyModuleInTheInitramfsIsReduced(dir.resolve("one/work/out/initrd.img"));
+    }
+
+    /** Each module the initramfs carries lost the local labels no relocation names, kept those they name, and its signature. */
+    private static void everyModuleInTheInitramfsIsReduced(Path initrd) throws IOException {
+        List<String> modules = new ArrayList<>();
+        try (CpioArchiveInputStream cpio = new CpioArchiveInputStream(Files.newInputStream(initrd))) {
+            for (CpioArchiveEntry e = cpio.getNextEntry(); e != null; e = cpio.getNextEntry()) {
+                if (!e.getName().endsWith(".ko")) {
+                    continue;
+                }
+                modules.add(e.getName());
+                byte[] bytes = cpio.readAllBytes();
+                ModuleElf elf = ModuleElf.parse(e.getName(), bytes);
+                List<String> names = elf.symbols().stream().map(ModuleElf.Symbol::name).toList();
+                assertTrue(names.containsAll(RiscvModules.NAMED_LABELS) && names.contains("unreferenced_static"), e.getName() + ": " + names);
+                assertEquals(List.of(), names.stream().filter(RiscvModules.UNNAMED_LABELS::contains).toList(), e.getName());
+                assertFalse(new String(bytes, StandardCharsets.ISO_8859_1).endsWith("~Module signature appended~\n"), e.getName());
+            }
+        }
+        assertEquals(KernelModules.NEEDED.size() + KernelModules.USB_MEDIA.size(), modules.size(), modules.toString());
     }
 
     /** Lays out the stand-in unpacked packages (file times {@code time}), assembles, and hashes every output. */
@@ -76,7 +101,8 @@ class ImageAssemblyReproducibleTest {
         write(kernel.resolve("boot/vmlinux-" + KERNEL), "kernel", "rw-r--r--");
         Path modules = kernel.resolve("usr/lib/modules/" + KERNEL + "/kernel");
         for (String m : Stream.concat(KernelModules.NEEDED.stream(), KernelModules.USB_MEDIA.stream()).toList()) {
-            write(modules.resolve(m + ".ko"), "\0name=" + m + "\0depends=\0", "rw-r--r--");
+            Files.createDirectories(modules);
+            Files.write(modules.resolve(m + ".ko"), RiscvModules.signed(work.resolve("module-sources"), m, ""));
         }
         Path rootfs = work.resolve(ImageBuild.ROOTFS);
         write(rootfs.resolve("usr/bin/busybox"), "busybox", "rwxr-xr-x");
