@@ -40,8 +40,7 @@ final class Initramfs {
     private Initramfs() {}
 
     /**
-     * @param modules    loaded on every boot, in this order: {@link KernelModules#BACKGROUND}'s
-     *                   stream in the background, the others in the foreground
+     * @param modules    loaded on every boot, in this order (dependencies first)
      * @param usbModules loaded after them when the machine has an xHCI controller
      * @param roots      the anchored roots: file name ({@code <name>.pub}) to PEM SPKI bytes
      * @param tools      {@link Stage0Tools#files}: initramfs path to bytes
@@ -60,9 +59,7 @@ final class Initramfs {
         cpio.charDevice("dev/console", 5, 1);
         cpio.file("bin/busybox", read(busybox), 0755);
         APPLETS.forEach(a -> cpio.symlink("bin/" + a, "busybox"));
-        List<KernelModules.Module> background = KernelModules.stream(modules, KernelModules.BACKGROUND);
-        addModules(cpio, "lib/modules/load-order", modules.stream().filter(m -> !background.contains(m)).toList());
-        addModules(cpio, "lib/modules/load-order-late", background);
+        addModules(cpio, "lib/modules/load-order", modules);
         addModules(cpio, "lib/modules/load-order-usb", usbModules);
         cpio.file("init", renderInit(readString(stage0Sources.resolve("init"))).getBytes(StandardCharsets.UTF_8), 0755);
         cpio.file("bootselect.sh", read(stage0Sources.resolve("bootselect.sh")), 0644);

@@ -24,18 +24,13 @@ import org.tukaani.xz.XZInputStream;
  */
 final class KernelModules {
     /** What stage 0 needs: virtio disks (PCI and MMIO transports), squashfs slots, the ext4 state (its checksums need crc32c, which the kernel asks the crypto API for, not a module dependency), entropy, and dm-verity (with dm-mod, dm-bufio and reed_solomon from its .modinfo) to map the slots. */
+    static final List<String> NEEDED = List.of("virtio_mmio", "virtio_blk", "virtio-rng", "squashfs", "crc32c_generic", "libcrc32c", "ext4",
+            "dm-verity");
     /**
      * Loaded only on a machine with an xHCI USB controller (the harness adds one to hot-plug update
      * media as a USB stick): xHCI, USB mass storage and SCSI disks, with their dependencies.
      */
     static final List<String> USB_MEDIA = List.of("xhci-pci", "usb-storage", "sd_mod");
-    static final List<String> NEEDED = List.of("virtio_mmio", "virtio_blk", "virtio-rng", "squashfs", "crc32c_generic", "libcrc32c", "ext4",
-            "dm-verity");
-    /**
-     * Of {@link #NEEDED}, what stage 0 loads in the background (stage0/modules.sh) while it loads
-     * the state partition's modules and mounts it: the slot mapping's and entropy.
-     */
-    static final List<String> BACKGROUND = List.of("virtio-rng", "squashfs", "dm-verity");
 
     record Module(String name, byte[] elf) {}
 
@@ -65,37 +60,6 @@ final class KernelModules {
             add(name, index, loaded, new LinkedHashSet<>());
         }
         return new ArrayList<>(loaded.values());
-    }
-
-    /**
-     * The modules of {@code names} and their dependencies, out of {@code modules} (which
-     * {@link #resolve} ordered): loaded in a stream of their own beside the others. Fails when a
-     * module left out depends on one of them: the two streams would race.
-     */
-    static List<Module> stream(List<Module> modules, List<String> names) {
-        Map<String, Module> byKey = new LinkedHashMap<>();
-        modules.forEach(m -> byKey.put(key(m.name()), m));
-        Set<String> in = new LinkedHashSet<>();
-        List<String> todo = new ArrayList<>(names);
-        while (!todo.isEmpty()) {
-            String k = key(todo.remove(todo.size() - 1));
-            Module m = byKey.get(k);
-            if (m == null) {
-                throw new ImageBuildException("kernel module " + k + " is not among the modules loaded: " + byKey.keySet());
-            }
-            if (in.add(k)) {
-                todo.addAll(depends(m.elf()));
-            }
-        }
-        for (Module m : modules) {
-            for (String dep : depends(m.elf())) {
-                if (!in.contains(key(m.name())) && in.contains(key(dep))) {
-                    throw new ImageBuildException("kernel module " + m.name() + " depends on " + dep
-                            + ", which loads in the other stream");
-                }
-            }
-        }
-        return modules.stream().filter(m -> in.contains(key(m.name()))).toList();
     }
 
     private static String key(String name) {

@@ -33,17 +33,22 @@ class InitramfsTest {
     void theInitramfsIsAPlainCpioArchiveWithTheAnchoredRoots(@TempDir Path dir) throws Exception {
         Path busybox = Files.writeString(dir.resolve("busybox"), "busybox");
         Path out = dir.resolve("initrd.img");
-        List<KernelModules.Module> modules = Stream.concat(Stream.of("ext4"), KernelModules.BACKGROUND.stream())
-                .map(m -> new KernelModules.Module(m, ("\0name=" + m + "\0depends=\0").getBytes(StandardCharsets.US_ASCII)))
+        List<KernelModules.Module> modules = Stream.of("virtio_blk", "jbd2", "ext4", "squashfs", "dm-verity").map(InitramfsTest::module)
                 .toList();
-        Initramfs.build(Path.of("src/main/stage0"), busybox, modules, List.of(),
+        Initramfs.build(Path.of("src/main/stage0"), busybox, modules, List.of(module("usbcore"), module("usb-storage")),
                 Map.of("root.pub", "pem".getBytes(StandardCharsets.US_ASCII)), Map.of(), out);
         String text = Files.readString(out, StandardCharsets.ISO_8859_1);
         assertTrue(text.startsWith("070701"), "newc, not compressed: the kernel unpacks it under emulation");
         assertTrue(text.contains(Initramfs.ROOTS_DIR + "/root.pub"), "the anchored root");
-        assertTrue(text.matches("(?s).*lib/modules/load-order\0+ext4\n.*"), "the foreground order");
-        assertTrue(text.matches("(?s).*lib/modules/load-order-late\0+" + String.join("\n", KernelModules.BACKGROUND) + "\n.*"),
-                "the background order");
+        assertTrue(text.matches("(?s).*lib/modules/load-order\0+virtio_blk\njbd2\next4\nsquashfs\ndm-verity\n(\0|070701).*"),
+                "every boot's modules in one order, as given");
+        assertTrue(text.matches("(?s).*lib/modules/load-order-usb\0+usbcore\nusb-storage\n(\0|070701).*"), "USB media's");
+        assertTrue(text.contains("lib/modules/dm-verity.ko") && text.contains("lib/modules/usb-storage.ko"), "the modules");
+        assertFalse(text.contains("load-order-late"), "no second stream");
+    }
+
+    private static KernelModules.Module module(String name) {
+        return new KernelModules.Module(name, ("\0name=" + name + "\0depends=\0").getBytes(StandardCharsets.US_ASCII));
     }
 
     @Test

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class KernelModulesTest {
     private static byte[] modinfo(String... entries) {
@@ -28,33 +31,35 @@ class KernelModulesTest {
         assertEquals(List.of(), KernelModules.depends(modinfo("description=xdepends=fake")));
     }
 
-    private static KernelModules.Module module(String name, String depends) {
-        return new KernelModules.Module(name, modinfo("depends=" + depends, "name=" + name));
-    }
-
-    private static final List<KernelModules.Module> LOADED = List.of(module("virtio_blk", ""), module("jbd2", ""),
-            module("ext4", "jbd2"), module("dm-mod", ""), module("reed_solomon", ""), module("dm-bufio", "dm-mod"),
-            module("dm-verity", "dm-mod,reed_solomon,dm_bufio"), module("squashfs", ""));
-
-    @Test
-    void aStreamIsItsModulesWithTheirDependenciesInLoadOrder() {
-        assertEquals(List.of("dm-mod", "reed_solomon", "dm-bufio", "dm-verity", "squashfs"),
-                KernelModules.stream(LOADED, List.of("squashfs", "dm_verity")).stream().map(KernelModules.Module::name).toList());
+    /** Writes {@code name.ko} under {@code dir/sub} with its {@code depends=}. */
+    private static void ko(Path dir, String sub, String name, String depends) throws Exception {
+        Files.createDirectories(dir.resolve(sub));
+        Files.write(dir.resolve(sub).resolve(name + ".ko"), modinfo("depends=" + depends, "name=" + name));
     }
 
     @Test
-    void aModuleOutsideTheStreamThatDependsOnOneInsideItIsRefused() {
-        ImageBuildException e = assertThrows(ImageBuildException.class, () -> KernelModules.stream(LOADED, List.of("jbd2")));
-        assertTrue(e.getMessage().contains("ext4 depends on jbd2, which loads in the other stream"), e.getMessage());
+    void modulesResolveWithTheirDependenciesFirstEachOnce(@TempDir Path dir) throws Exception {
+        ko(dir, "fs/ext4", "ext4", "jbd2,mbcache,crc16");
+        ko(dir, "fs/jbd2", "jbd2", "");
+        ko(dir, "fs", "mbcache", "");
+        ko(dir, "lib", "crc16", "");
+        ko(dir, "drivers/md", "dm-mod", "");
+        ko(dir, "drivers/md", "dm-bufio", "dm-mod");
+        ko(dir, "lib", "reed_solomon", "");
+        ko(dir, "drivers/md", "dm-verity", "dm-mod,reed_solomon,dm-bufio");
+        ko(dir, "drivers/block", "virtio_blk", "");
+        assertEquals(List.of("virtio_blk", "jbd2", "mbcache", "crc16", "ext4", "dm-mod", "reed_solomon", "dm-bufio", "dm-verity"),
+                KernelModules.resolve(dir, List.of("virtio_blk", "ext4", "dm_verity", "jbd2")).stream()
+                        .map(KernelModules.Module::name).toList(), "dash and underscore name the same module");
     }
 
     @Test
-    void aStreamNamingAModuleNotLoadedIsRefused() {
-        assertThrows(ImageBuildException.class, () -> KernelModules.stream(LOADED, List.of("xfs")));
-    }
-
-    @Test
-    void theBackgroundStreamOfTheRealListNamesOnlyModulesOfIt() {
-        assertTrue(KernelModules.NEEDED.containsAll(KernelModules.BACKGROUND), "the background stream is part of every boot's modules");
+    void aMissingModuleOrACycleIsRefused(@TempDir Path dir) throws Exception {
+        ko(dir, "a", "ext4", "jbd2");
+        assertTrue(assertThrows(ImageBuildException.class, () -> KernelModules.resolve(dir, List.of("ext4"))).getMessage()
+                .contains("kernel module jbd2 not found"));
+        ko(dir, "a", "jbd2", "ext4");
+        assertTrue(assertThrows(ImageBuildException.class, () -> KernelModules.resolve(dir, List.of("ext4"))).getMessage()
+                .contains("kernel module dependency cycle"));
     }
 }

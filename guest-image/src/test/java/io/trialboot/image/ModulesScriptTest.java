@@ -1,6 +1,7 @@
 package io.trialboot.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -16,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs stage 0's module loading ({@code stage0/modules.sh}) under host busybox with an
- * {@code insmod} (a function: busybox runs its own applet before a PATH entry) that logs what it loads and fails for the modules a test names: the foreground
- * order, the background job, and a failure in either stopping the boot by the module's name.
+ * {@code insmod} (a function: busybox runs its own applet before a PATH entry) that logs what it loads and fails for the modules a test names: the
+ * orders loaded in turn, and a failure stopping the boot by the module's name.
  */
 class ModulesScriptTest {
     private static final Path BUSYBOX = Path.of("/usr/bin/busybox");
@@ -32,15 +33,12 @@ class ModulesScriptTest {
         log = dir.resolve("loaded");
         Path bin = Files.createDirectories(dir.resolve("bin"));
         Path insmod = bin.resolve("fake-insmod");
-        // Fails for a module whose file says "fail"; a file saying "hang" never finishes loading.
+        // Fails for a module whose file says "fail".
         Files.writeString(insmod, "#!" + BUSYBOX + " sh\n"
                 + "read -r what < \"$1\"\n"
-                + "[ \"$what\" != hang ] || { echo $$ > \"$MODULES_DIR/hang.pid\"; exec " + BUSYBOX
-                + " sleep 60 </dev/null >/dev/null 2>&1; }\n"
                 + "[ \"$what\" != fail ] || exit 1\n"
                 + "echo \"${1##*/}\" >> " + log + "\n");
         Files.setPosixFilePermissions(insmod, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.createSymbolicLink(bin.resolve("sleep"), BUSYBOX);
     }
 
     private void modules(String order, String... names) throws Exception {
@@ -76,14 +74,14 @@ class ModulesScriptTest {
     }
 
     @Test
-    void theForegroundLoadsItsOrderOneAfterAnother() throws Exception {
+    void anOrderLoadsOneAfterAnother() throws Exception {
         modules("load-order", "virtio_blk", "jbd2", "ext4");
         assertEquals("0", run("modules_load \"$MODULES_DIR/load-order\"; echo $?"));
         assertEquals(List.of("virtio_blk.ko", "jbd2.ko", "ext4.ko"), loaded());
     }
 
     @Test
-    void aForegroundModuleThatDoesNotLoadIsNamedAndNothingAfterItLoads() throws Exception {
+    void aModuleThatDoesNotLoadIsNamedAndNothingAfterItLoads() throws Exception {
         modules("load-order", "jbd2", "ext4", "crc16");
         module("ext4", "fail");
         assertEquals("1 ext4", run("modules_load \"$MODULES_DIR/load-order\"; echo $? $MODULE_FAILED"));
@@ -91,50 +89,29 @@ class ModulesScriptTest {
     }
 
     @Test
-    void theBackgroundJobLoadsItsOrdersInTurnAndIsWaitedFor() throws Exception {
-        modules("load-order-late", "squashfs", "dm-mod", "dm-verity");
+    void theOrdersLoadInTurn() throws Exception {
+        modules("load-order", "virtio_blk", "ext4", "dm-verity");
         modules("load-order-usb", "usbcore", "xhci-pci");
-        assertEquals("0 0", run("modules_start \"$MODULES_DIR/load-order-late\" \"$MODULES_DIR/load-order-usb\"; "
-                + "modules_wait; a=$?; modules_wait; echo $a $?"));
-        assertEquals(List.of("squashfs.ko", "dm-mod.ko", "dm-verity.ko", "usbcore.ko", "xhci-pci.ko"), loaded());
+        assertEquals("0", run("modules_load \"$MODULES_DIR/load-order\" \"$MODULES_DIR/load-order-usb\"; echo $?"));
+        assertEquals(List.of("virtio_blk.ko", "ext4.ko", "dm-verity.ko", "usbcore.ko", "xhci-pci.ko"), loaded());
     }
 
     @Test
-    void bothStreamsLoadEverythingWhileTheForegroundGoesOn() throws Exception {
-        modules("load-order", "virtio_blk", "ext4");
-        modules("load-order-late", "squashfs", "dm-verity");
-        assertEquals("0 0", run("modules_start \"$MODULES_DIR/load-order-late\"; modules_load \"$MODULES_DIR/load-order\"; "
-                + "a=$?; modules_wait; echo $a $?"));
-        assertEquals(List.of("dm-verity.ko", "ext4.ko", "squashfs.ko", "virtio_blk.ko"), loaded().stream().sorted().toList());
-    }
-
-    @Test
-    void aBackgroundModuleThatDoesNotLoadIsNamedWhenWaitedFor() throws Exception {
-        modules("load-order-late", "squashfs", "dm-mod", "dm-verity");
+    void aModuleThatDoesNotLoadStopsTheNextOrderToo() throws Exception {
+        modules("load-order", "squashfs", "dm-mod", "dm-verity");
         modules("load-order-usb", "usbcore");
         module("dm-mod", "fail");
-        assertEquals("1 dm-mod", run("modules_start \"$MODULES_DIR/load-order-late\" \"$MODULES_DIR/load-order-usb\"; "
-                + "modules_wait; echo $? $MODULE_FAILED"));
+        assertEquals("1 dm-mod", run("modules_load \"$MODULES_DIR/load-order\" \"$MODULES_DIR/load-order-usb\"; echo $? $MODULE_FAILED"));
         assertEquals(List.of("squashfs.ko"), loaded(), "nothing after the failed module, not the next order either");
     }
 
     @Test
-    void aBackgroundJobThatEndsWithoutLoadingItsModulesFailsTheWait() throws Exception {
-        modules("load-order-late", "squashfs", "dm-mod");
-        module("squashfs", "hang");
-        assertEquals("1 (none named: the loading job ended with status 143)",
-                run("modules_start \"$MODULES_DIR/load-order-late\"; until [ -s \"$MODULES_DIR/hang.pid\" ]; do sleep 0.1; done; "
-                        + "kill $MODULES_JOB; modules_wait; echo $? $MODULE_FAILED; read -r p < \"$MODULES_DIR/hang.pid\"; kill $p")
-                        .lines().reduce((first, last) -> last).orElse(""), "the last line, after the shell's 'Terminated'");
-        assertEquals(List.of(), loaded());
-    }
-
-    @Test
-    void stageZeroWaitsForTheBackgroundModulesBeforeTheBootSelectorWrites() throws Exception {
+    void stageZeroLoadsEveryModuleBeforeItMountsTheStateAndBeforeTheBootSelectorWrites() throws Exception {
         String init = Initramfs.renderInit(Files.readString(Path.of("src/main/stage0/init")));
-        int started = init.indexOf("modules_start $background");
-        int waited = init.indexOf("modules_wait || fatal \"cannot load kernel module $MODULE_FAILED\"");
-        assertTrue(started > 0 && started < init.indexOf("modules_load $MODULES_DIR/load-order || fatal"), init);
-        assertTrue(waited > 0 && waited < init.indexOf("bootselect /state/"), "no try is counted for a broken boot chain");
+        int loaded = init.indexOf("modules_load $orders || fatal \"cannot load kernel module $MODULE_FAILED\"");
+        assertTrue(loaded > 0 && loaded < init.indexOf("mount -t ext4"), init);
+        assertTrue(loaded < init.indexOf("bootselect /state/"), "no try is counted for a broken boot chain");
+        assertTrue(init.indexOf("orders=\"$orders $MODULES_DIR/load-order-usb\"") < loaded, "USB media's with xHCI");
+        assertFalse(init.contains("load-order-late") || init.contains("modules_start ") || init.contains("modules_wait"), "one stream");
     }
 }
