@@ -10,14 +10,20 @@ import org.junit.jupiter.api.Test;
  * decisions (guest-image's {@code AdmissionMedia}: suspend 1, reinstate 2, revoke 3) applied with
  * {@code nx admit}. A suspended domain refuses an install, a reinstated one takes it (installed and
  * put on trial), a revoked one refuses everything but inspection, and an older decision replayed
- * is refused.
+ * is refused. A reboot after the reinstatement comes up verified, on the admitted record: stage 0 verifies
+ * it, the guest takes it on stage 0's verdict (no signature check of its own, and none of the superseded
+ * factory record), and the domain's state and the ledger's sequence hold across it.
  */
 @QemuTest(start = QemuTest.Start.FACTORY_AT_CONSOLE)
 class AdmissionLifecycleIT {
     static final String V110 = "pkg://updates/releases/1.1.0/manifest.nxm";
 
     private static void step(QemuVm vm, String name, String expect) {
-        vm.await(Contract.parse(name, "boot 1\n" + expect));
+        step(vm, 1, name, expect);
+    }
+
+    private static void step(QemuVm vm, int boot, String name, String expect) {
+        vm.await(Contract.parse(name, "boot " + boot + "\n" + expect));
     }
 
     @Test
@@ -32,23 +38,38 @@ class AdmissionLifecycleIT {
                 """.formatted(V110));
         vm.type("nx admit pkg://updates/admission/reinstate");
         step(vm, "reinstated", "expect 120s \"admission: ACCEPTED seq=2 domain=FULL\"\n");
+        // A reboot after nx admit: stage 0 verifies the admission applied last (000002/) and the guest takes
+        // that record, the trust in force, on stage 0's verdict; the steps after it run on that boot.
+        vm.type("nx reboot");
+        step(vm, 2, "rebooted-admitted", """
+                expect 120s STAGE0_BOOT a normal * *
+                expect 60s "trust: taken on stage 0's verdict: 000002/dam.cbor sha256 <text>"
+                expect 60s BOOTCTLD_READY
+                expect 60s UPDATED_READY
+                expect 60s GUEST_SHELL_READY
+                """);
+        vm.type("nx status");
+        step(vm, 2, "admitted-after-reboot", """
+                expect 60s "slot=a"
+                expect 10s "domain=FULL"
+                """);
         vm.type("nx admit pkg://updates/admission/suspend");
-        step(vm, "replay-refused", "expect 120s \"admission: REJECTED code=ADMISSION_NOT_NEWER"
+        step(vm, 2, "replay-refused", "expect 120s \"admission: REJECTED code=ADMISSION_NOT_NEWER"
                 + " input=pkg://updates/admission/suspend\"\n");
         vm.type("nx update apply " + V110);
-        step(vm, "installed", """
+        step(vm, 2, "installed", """
                 expect 300s UPDATE_APPLY_OK b full
                 expect 60s UPDATE_AWAIT_CONFIRM
                 """);
         vm.type("nx admit pkg://updates/admission/revoke");
-        step(vm, "revoked", "expect 120s \"admission: REVOKED seq=3 domain=REVOKED\"\n");
+        step(vm, 2, "revoked", "expect 120s \"admission: REVOKED seq=3 domain=REVOKED\"\n");
         vm.type("nx rollback");
-        step(vm, "rollback-refused", "expect 120s \"nx: rollback failed: HOST_DOMAIN_REVOKED\"\n");
+        step(vm, 2, "rollback-refused", "expect 120s \"nx: rollback failed: HOST_DOMAIN_REVOKED\"\n");
         vm.type("nx update apply " + V110);
-        step(vm, "install-refused-revoked", "expect 180s \"nx: update apply %s failed: HOST_DOMAIN_REVOKED\"\n"
+        step(vm, 2, "install-refused-revoked", "expect 180s \"nx: update apply %s failed: HOST_DOMAIN_REVOKED\"\n"
                 .formatted(V110));
         vm.type("nx status");
-        step(vm, "inspection", """
+        step(vm, 2, "inspection", """
                 expect 60s "slot=a"
                 expect 5s "slot_b=verified"
                 expect 5s "trial=b"

@@ -231,7 +231,7 @@ class GuestServicesTest {
         Files.delete(rig.paths.publishedSlot());
         Files.writeString(rig.paths.release(), "NAME=trialboot\n");
         Startup startup = Startup.begin(rig.paths, Runnable::run);
-        startup.trustInForce(startup.factoryTrust(), Optional.empty());
+        startup.verifySystemSet(startup.trustInForce(), Optional.empty());
         TrialbootException e = assertThrows(TrialbootException.class,
                 () -> startup.bundlemgrd().publish(io.trialboot.core.Slot.A, rig.console));
         assertEquals(Code.MALFORMED_INPUT, e.code());

@@ -11,6 +11,8 @@ import io.trialboot.hoststate.AdmissionLedger;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.tools.Packaging;
 import io.trialboot.trust.AdmissionDecision.Outcome;
+import io.trialboot.trust.AdmissionRecord;
+import io.trialboot.trust.Fixture;
 import io.trialboot.trust.Stage0Verdict;
 import io.trialboot.trust.Trust;
 import io.trialboot.trust.WitnessMode;
@@ -19,6 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -132,13 +136,9 @@ class Stage0HandoffTest {
 
     @Test
     void anAppliedAdmissionIsTakenOnAVerdictForItsOwnFileOnly() throws Exception {
-        assertEquals(0, rig.boot());
-        Packaging.writeAdmissionInput(rig.paths.media().resolve("updates/admission/next"),
-                rig.keys.record(WitnessMode.SINGLE, 1, List.of(rig.keys.k1), List.of(rig.keys.k3)), rig.keys.root,
-                Outcome.ACCEPTED, 1, rig.keys.root);
-        assertEquals(0, nx(rig, "admit", "pkg://updates/admission/next").rc());
-        String applied = AdmissionLedger.latest(rig.tree().system()).orElseThrow().getFileName() + "/" + Trust.ADMISSION_FILE;
-        assertEquals("000001/dam.cbor", applied);
+        String applied = admit();
+        assertEquals(AdmissionLedger.latest(rig.tree().system()).orElseThrow().getFileName() + "/" + Trust.ADMISSION_FILE,
+                applied);
         // The factory record's verdict does not vouch for the one in force: checked here.
         handOver("dam.cbor", Slot.A);
         rig.tamper = Stage0HandoffTest::zeroIndexSignature;
@@ -148,5 +148,53 @@ class Stage0HandoffTest {
         handOver(applied, Slot.A);
         assertEquals(0, rig.boot());
         assertTrue(printedStarting("trust: taken on stage 0's verdict: 000001/dam.cbor sha256 "), rig.lines().toString());
+    }
+
+    /** Applies an admission with {@code nx admit} (k1 admitted, k3 revoked, as the factory's); returns its file. */
+    private String admit() throws Exception {
+        assertEquals(0, rig.boot());
+        Packaging.writeAdmissionInput(rig.paths.media().resolve("updates/admission/next"),
+                rig.keys.record(WitnessMode.SINGLE, 1, List.of(rig.keys.k1), List.of(rig.keys.k3)), rig.keys.root,
+                Outcome.ACCEPTED, 1, rig.keys.root);
+        assertEquals(0, nx(rig, "admit", "pkg://updates/admission/next").rc());
+        return "000001/" + Trust.ADMISSION_FILE;
+    }
+
+    @Test
+    void aSupersededFactoryRecordIsNotReadAtBoot() throws Exception {
+        String applied = admit();
+        // Only a read of the factory's record could notice: its signature file is garbage now.
+        Files.write(record(Trust.ADMISSION_SIGNATURE_FILE), new byte[] {1, 2, 3});
+        handOver(applied, Slot.A);
+        assertEquals(0, rig.boot());
+        assertTrue(printedStarting("trust: taken on stage 0's verdict: 000001/dam.cbor sha256 "), rig.lines().toString());
+        assertTrue(printed("updated: ready"), rig.lines().toString());
+        // Without a verdict the applied record's own signature is checked here, still not the factory's.
+        Files.delete(rig.paths.verdict());
+        assertEquals(0, rig.boot());
+        assertTrue(printed("updated: ready"), rig.lines().toString());
+    }
+
+    @Test
+    void theAppliedRecordInForceIsCheckedAsTheFactorysWas() throws Exception {
+        String applied = admit();
+        handOver(applied, Slot.A);
+        byte[] changed = Files.readAllBytes(record(applied));
+        changed[changed.length - 1] ^= 1;
+        Files.write(record(applied), changed);
+        assertEquals(Guest.EXIT_HARD_FAILURE, rig.boot());
+        assertTrue(printedStarting("guest: no trust: SIG_INVALID: admission record signature by root "),
+                rig.lines().toString());
+        // A genuine root-signed record of another domain planted as the newest: refused, as the factory's would be.
+        Path planted = record("000002/" + Trust.ADMISSION_FILE);
+        Files.createDirectories(planted.getParent());
+        AdmissionRecord other = new AdmissionRecord("other", Fixture.COMPATIBLE, Fixture.POLICY, WitnessMode.SINGLE, 1,
+                Map.of(rig.keys.k1.keyId(), rig.keys.k1.publicKey()), Set.of());
+        Files.write(planted, other.encode());
+        Files.write(planted.resolveSibling(Trust.ADMISSION_SIGNATURE_FILE), Fixture.sign(other.encode(), rig.keys.root));
+        handOver("000002/" + Trust.ADMISSION_FILE, Slot.A);
+        assertEquals(Guest.EXIT_HARD_FAILURE, rig.boot());
+        assertTrue(rig.lines().stream().anyMatch(l -> l.startsWith("guest: no trust: HOST_ADMISSION_REJECTED: admission record in ")
+                && l.endsWith("000002 is for domain 'other', not 'system'")), rig.lines().toString());
     }
 }

@@ -14,7 +14,6 @@ import io.trialboot.records.HistoryEvent;
 import io.trialboot.records.HistoryFields;
 import io.trialboot.trust.AdmissionDecision;
 import io.trialboot.trust.AdmissionRequest;
-import io.trialboot.trust.Stage0Verdict;
 import io.trialboot.trust.Trust;
 import io.trialboot.update.UpdateEngine;
 import java.io.PrintStream;
@@ -22,7 +21,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -131,20 +129,5 @@ final class AdmissionService {
         console.println("admission: " + e.getMessage());
         console.println("admission: REJECTED code=" + e.code() + " input=" + input);
         return e;
-    }
-
-    /**
-     * The trust the device runs on: the factory's admission record, or the one applied last, taken on
-     * stage 0's {@code verdict} when that vouches for its bytes, else checked here (Trust.establish).
-     */
-    static Trust current(Trust factory, HostStateTree tree, Optional<Stage0Verdict> verdict) {
-        Optional<Path> latest = AdmissionLedger.latest(tree.system());
-        if (latest.isEmpty()) {
-            return factory;
-        }
-        Path dir = latest.get();
-        return Trust.establish(factory.roots(), dir.getFileName() + "/" + Trust.ADMISSION_FILE,
-                Inputs.read(dir.resolve(Trust.ADMISSION_FILE), Bounds.MANIFEST_BYTES),
-                Inputs.read(dir.resolve(Trust.ADMISSION_SIGNATURE_FILE), Bounds.SIGNATURE_BYTES), verdict);
     }
 }

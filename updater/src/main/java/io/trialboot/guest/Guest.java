@@ -79,13 +79,13 @@ final class Guest implements AutoCloseable {
                 console.println(Marker.TRUST_ROOT_REFUSED.line(r.file(), r.code().name()));
                 console.println("trust: " + r.why());
             }
-            loaded = AdmissionService.current(startup.factoryTrust(), tree, startup.verdict());
+            loaded = startup.trustInForce();
             Optional<String> handoff = startup.handoff(loaded);
             if (handoff.isPresent()) {
                 console.println(handoff.get());
             }
             Admission.record(tree, loaded);
-            startup.trustInForce(loaded, bootedSlot());
+            startup.verifySystemSet(loaded, bootedSlot());
         } catch (TrialbootException e) {
             trustFailure = e;
             startup.noTrust(e);

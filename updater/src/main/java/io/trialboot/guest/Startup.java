@@ -2,10 +2,13 @@ package io.trialboot.guest;
 
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
+import io.trialboot.hoststate.AdmissionLedger;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.trust.RootMirror;
 import io.trialboot.trust.Stage0Verdict;
 import io.trialboot.trust.Trust;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -13,18 +16,19 @@ import java.util.concurrent.Executor;
 /**
  * The boot's checks that need only the anchor's and the slot's files, begun before the state tree
  * opens so that they overlap it and bootctld's durable writes (docs/benchmarks.md, "Boot"): the
- * factory trust (the admission record, taken on stage 0's verdict when that vouches for its bytes,
- * else its root signature checked here) and then the root mirror check, and bundlemgrd reading the
- * system set, which it verifies once the trust in force is known. Each runs
+ * trust in force (the admission record {@code nx admit} applied last, or the factory's when none
+ * was: taken on stage 0's verdict when that vouches for its bytes, else its root signature checked
+ * here; a superseded factory record is not read) and then the root mirror check, and bundlemgrd
+ * reading the system set, which it verifies once the trust in force is known. Each runs
  * on {@code threads} (the guest: a thread each; host tests: inline, in this order). Nothing here
  * prints: {@link Guest} prints the markers from its own thread, in the contract's order, each after
  * the state it reports is durable.
  */
 final class Startup {
     private final Executor threads;
-    /** Stage 0's verdict, read on the trust's thread; set before {@link #factoryTrust} completes. */
+    /** Stage 0's verdict, read on the trust's thread; set before {@link #trustInForce} completes. */
     private final Pending<Optional<Stage0Verdict>> verdict = new Pending<>();
-    private final Pending<Trust> factoryTrust = new Pending<>();
+    private final Pending<Trust> trustInForce = new Pending<>();
     private final Pending<List<RootMirror.Refusal>> refusedMirrorRoots = new Pending<>();
     private final Bundlemgrd bundlemgrd;
 
@@ -43,7 +47,8 @@ final class Startup {
     /** The trust's thread (its lambdas are Startup's, which the class archive holds; an inner class's it did not). */
     private void checkTrust(GuestPaths paths) {
         verdict.produce(() -> Stage0Verdict.read(paths.verdict()));
-        factoryTrust.produce(() -> Trust.load(paths.anchor(), paths.state(), HostStateTree.SYSTEM_DOMAIN, verdict()));
+        trustInForce.produce(() -> Trust.load(paths.anchor(), paths.state(), HostStateTree.SYSTEM_DOMAIN,
+                recordInForce(paths), verdict()));
         refusedMirrorRoots.produce(() -> Trust.refusedMirrorRoots(paths.anchor(), paths.state()));
     }
 
@@ -62,9 +67,24 @@ final class Startup {
         return refusedMirrorRoots.await();
     }
 
-    /** The trust from the anchored roots and the factory's admission record (waits for it). */
-    Trust factoryTrust() {
-        return factoryTrust.await();
+    /**
+     * The trust the device runs on (waits for it): the anchored roots and the admission record in
+     * force, which makes the domain's state (AdmissionService applies a new one at run time).
+     */
+    Trust trustInForce() {
+        return trustInForce.await();
+    }
+
+    /**
+     * The admission record in force, as its file under the system domain's admission directory: the
+     * one applied last ({@code <sequence>/dam.cbor}), or the factory's when none was applied, by the
+     * rule stage 0 verifies by (docs/verified-boot.md#stage-0s-verdict).
+     */
+    static String recordInForce(GuestPaths paths) {
+        Path dir = paths.state().resolve(Trust.admissionDir(HostStateTree.SYSTEM_DOMAIN));
+        // No directory: no record at all, which the factory record's read reports with its own code.
+        Optional<Path> latest = Files.isDirectory(dir) ? AdmissionLedger.latest(dir) : Optional.empty();
+        return latest.isPresent() ? latest.get().getFileName() + "/" + Trust.ADMISSION_FILE : Trust.ADMISSION_FILE;
     }
 
     /**
@@ -110,10 +130,10 @@ final class Startup {
     }
 
     /**
-     * The trust the boot runs on is known, and the slot stage 0 booted (the boot-control file's
-     * {@code booted}): bundlemgrd verifies the system set against it.
+     * The trust the boot runs on is recorded, and the slot stage 0 booted is known (the
+     * boot-control file's {@code booted}): bundlemgrd verifies the system set against it.
      */
-    void trustInForce(Trust trust, Optional<Slot> booted) {
+    void verifySystemSet(Trust trust, Optional<Slot> booted) {
         bundlemgrd.verifyWith(trust, booted);
     }
 

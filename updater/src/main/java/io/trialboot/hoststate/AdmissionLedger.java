@@ -32,20 +32,42 @@ public final class AdmissionLedger {
 
     /** The directory of the admission applied last, if any was applied after the factory's. */
     public static Optional<Path> latest(Domain domain) {
-        // A loop, not a stream: every boot asks, and a stream's lambdas link at run time under emulation.
+        return latest(domain.admission());
+    }
+
+    /**
+     * The directory of the admission applied last in a domain's {@code admission} directory: its
+     * subdirectory of exactly six digits that sorts last; empty when there is none (the factory's
+     * record is in force). The guest asks before the state tree opens (its trust's thread).
+     */
+    public static Optional<Path> latest(Path admission) {
+        // A loop, not a stream or a regex: every boot asks, and their lambdas link at run time under emulation.
         Path newest = null;
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(domain.admission())) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(admission)) {
             for (Path p : s) {
                 String name = p.getFileName().toString();
-                if (name.matches("[0-9]{6}") && Files.isDirectory(p)
+                if (isSequence(name) && Files.isDirectory(p)
                         && (newest == null || name.compareTo(newest.getFileName().toString()) > 0)) {
                     newest = p;
                 }
             }
             return Optional.ofNullable(newest);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot list " + domain.admission() + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot list " + admission + ": " + e, e);
         }
+    }
+
+    /** Exactly six ASCII digits: an applied admission's directory. */
+    static boolean isSequence(String name) {
+        if (name.length() != 6) {
+            return false;
+        }
+        for (int i = 0; i < 6; i++) {
+            if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

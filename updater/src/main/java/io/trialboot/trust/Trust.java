@@ -76,20 +76,35 @@ public final class Trust {
     }
 
     /**
-     * The guest's trust: roots only from {@code anchorDir} (the read-only copy of the initramfs'
-     * roots stage 0 hands over), the domain's factory admission record from the state tree, taken on
-     * stage 0's {@code verdict} when it vouches for those bytes ({@link #establish(TrustStore, String,
-     * byte[], byte[], Optional)}). A record signed by a root that only the state partition's mirror
-     * holds is {@link Code#ROOT_NOT_ANCHORED}.
+     * The guest's trust on the domain's factory admission record: {@link #load(Path, Path, String, String, Optional)}
+     * of {@link #ADMISSION_FILE}.
      */
     public static Trust load(Path anchorDir, Path stateRoot, String domain, Optional<Stage0Verdict> verdict) {
+        return load(anchorDir, stateRoot, domain, ADMISSION_FILE, verdict);
+    }
+
+    /**
+     * The guest's trust: roots only from {@code anchorDir} (the read-only copy of the initramfs'
+     * roots stage 0 hands over) and the domain's admission record in force from the state tree,
+     * {@code file} under its admission directory ({@link #ADMISSION_FILE}, the factory's, or
+     * {@code <sequence>/dam.cbor}, the one {@code nx admit} applied last), taken on stage 0's
+     * {@code verdict} when it vouches for those bytes ({@link #establish(TrustStore, String, byte[],
+     * byte[], Optional)}). A record signed by a root that only the state partition's mirror holds is
+     * {@link Code#ROOT_NOT_ANCHORED}; a record for another domain {@link Code#HOST_ADMISSION_REJECTED}.
+     */
+    public static Trust load(Path anchorDir, Path stateRoot, String domain, String file,
+            Optional<Stage0Verdict> verdict) {
         TrustStore roots = TrustStore.load(anchorDir);
-        Path dir = stateRoot.resolve(admissionDir(domain));
-        byte[] record = Inputs.read(dir.resolve(ADMISSION_FILE), Bounds.MANIFEST_BYTES);
+        Path path = stateRoot.resolve(admissionDir(domain)).resolve(file);
+        if (!path.getFileName().toString().equals(ADMISSION_FILE)) {
+            throw new IllegalArgumentException("an admission record is a " + ADMISSION_FILE + ", not " + file);
+        }
+        Path dir = path.getParent();
+        byte[] record = Inputs.read(path, Bounds.MANIFEST_BYTES);
         byte[] signatures = Inputs.read(dir.resolve(ADMISSION_SIGNATURE_FILE), Bounds.SIGNATURE_BYTES);
         Trust trust;
         try {
-            trust = establish(roots, ADMISSION_FILE, record, signatures, verdict);
+            trust = establish(roots, file, record, signatures, verdict);
         } catch (TrialbootException e) {
             throw e.code() == Code.ADMISSION_NOT_ROOT_SIGNED ? mirrorOnly(roots, stateRoot, signatures, e) : e;
         }
