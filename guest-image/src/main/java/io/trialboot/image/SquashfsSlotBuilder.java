@@ -42,14 +42,12 @@ final class SquashfsSlotBuilder {
             "false", "test", "[", "time", "blockdev", "touch", "tee", "cmp", "clear");
     /**
      * JVM flags chosen for start-up time under TCG emulation (see docs/architecture.md); the slot's
-     * jvm.options adds {@link ClassArchive#RUNTIME_OPTIONS}. {@code CompileThresholdScaling=5}: C1
-     * compiles a method after five times the usual calls and loops, so the start-up's run-once code
-     * is interpreted instead of compiled under emulation (a quarter less CPU to the console), while
-     * a hot loop (an apply's SHA-256) is still compiled within its first few hundred kilobytes.
+     * jvm.options adds {@link ClassArchive#RUNTIME_OPTIONS}. When C1 compiles is {@link GuestJit}'s:
+     * the boot's run-once code stays interpreted, an apply's hot loops compile as soon as before.
      */
-    static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-XX:CompileThresholdScaling=5", "-Xshare:auto",
-            "-XX:-UsePerfData", "-Xss512k", "-Xmx192m", "-Djava.security.egd=file:/dev/urandom");
+    static final List<String> JVM_OPTIONS = Stream.of(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+            GuestJit.OPTIONS, List.of("-Xshare:auto", "-XX:-UsePerfData", "-Xss512k", "-Xmx192m",
+                    "-Djava.security.egd=file:/dev/urandom")).flatMap(List::stream).toList();
 
     /**
      * What changes from one release to the next (the release file, the signed system set and its
@@ -129,6 +127,7 @@ final class SquashfsSlotBuilder {
             write(staging.resolve("opt/trialboot/classpath"), String.join(":", classpath) + "\n");
             write(staging.resolve("opt/trialboot/jvm.options"),
                     String.join(" ", Stream.concat(JVM_OPTIONS.stream(), ClassArchive.RUNTIME_OPTIONS.stream()).toList()) + "\n");
+            write(staging.resolve(GuestJit.COMMANDS), GuestJit.commands());
             Files.copy(systemSet, staging.resolve(SYSTEM_SET));
             write(staging.resolve("etc/trialboot-release"), "NAME=trialboot\nVERSION=" + version + "\n");
             write(staging.resolve("etc/hostname"), "trialboot\n");
