@@ -21,22 +21,29 @@
 # BootControlFile.MAX_FAILED_STARTS) is given up: it becomes bad and the other bootable slot active.
 : "${BOOTSELECT_MAX_FAILED_STARTS:?must be set before sourcing bootselect.sh}"
 
+# The helpers set variables instead of printing for a command substitution: each one is a fork,
+# and a fork costs under emulation, on the boot's critical path.
+
+# bootselect_state_of SLOT: bs_state_of, the slot's state (empty for no slot).
 bootselect_state_of() {
     case "$1" in
-        a) echo "$bs_slot_a" ;;
-        b) echo "$bs_slot_b" ;;
+        a) bs_state_of=$bs_slot_a ;;
+        b) bs_state_of=$bs_slot_b ;;
+        *) bs_state_of= ;;
     esac
 }
 
 bootselect_bootable() {
-    case "$(bootselect_state_of "$1")" in
+    bootselect_state_of "$1"
+    case "$bs_state_of" in
         verified|good) return 0 ;;
     esac
     return 1
 }
 
+# bootselect_other SLOT: bs_other, the other slot.
 bootselect_other() {
-    if [ "$1" = a ]; then echo b; else echo a; fi
+    if [ "$1" = a ]; then bs_other=b; else bs_other=a; fi
 }
 
 bootselect_read() {
@@ -105,7 +112,7 @@ bootselect_count_start() {
         return 0
     fi
     BOOT_GAVE_UP=$bs_active
-    bs_other=$(bootselect_other "$bs_active")
+    bootselect_other "$bs_active"
     if bootselect_bootable "$bs_other" && [ "$bs_fallback" != "$bs_other" ]; then
         bootselect_set_state "$bs_active" bad
         bs_active=$bs_other
@@ -152,8 +159,9 @@ bootselect() {
         return
     fi
     if ! bootselect_bootable "$BOOT_SLOT"; then
-        bs_other=$(bootselect_other "$BOOT_SLOT")
-        BOOT_ERROR="slot $BOOT_SLOT is $(bootselect_state_of "$BOOT_SLOT")"
+        bootselect_other "$BOOT_SLOT"
+        bootselect_state_of "$BOOT_SLOT"
+        BOOT_ERROR="slot $BOOT_SLOT is $bs_state_of"
         if bootselect_bootable "$bs_other"; then
             BOOT_SLOT=$bs_other
         fi
@@ -177,7 +185,7 @@ bootselect_refuse() {
         bs_trial=
         bs_tries_left=0
     fi
-    bs_other=$(bootselect_other "$2")
+    bootselect_other "$2"
     BOOT_SLOT=
     if bootselect_bootable "$bs_other"; then
         bs_active=$bs_other

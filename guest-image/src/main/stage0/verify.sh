@@ -32,7 +32,8 @@
 #   the exact bytes openssl verified, their root, SLOT and its signed root hash.
 # Written for few processes (docs/verified-boot.md#costs): every fork costs under emulation, and
 # each openssl run loads libcrypto. Roots are decoded by base64, each file is read once by od and
-# one awk, key ids come from one sha256sum per key set, and lookups are the shell's own.
+# one awk, key ids come from one sha256sum per key set, lookups are the shell's own, and the
+# signatures' and the salt's bytes are written by the shell's printf.
 
 # The constants, VF_<NAME>='<value>' lines rendered at build time (VerifyScript.constants): the
 # product's verity salt (VF_VERITY_SALT), the schema ids, the domain, trialboot.sig/1 exactly as
@@ -57,8 +58,10 @@ vf_size() {
     [ "$vf_n" -le "$2" ] || { vf_fail HOST_INPUT_OVERSIZE "$3 $1 has $vf_n bytes, over $2"; return 1; }
 }
 
-# vf_sigs FILE: the entries of a signature file as "<key id hex> <signature hex>" lines in
-# VF_ENTRIES, after an exact-layout check (nothing in a file of another layout is used).
+# vf_sigs FILE: the entries of a signature file as "<key id hex> <signature>" lines in VF_ENTRIES,
+# the signature as the printf escapes of its 64 bytes (\xHH each: vf_check writes it with the
+# shell's printf, not a fork of xxd), after an exact-layout check (nothing in a file of another
+# layout is used).
 vf_sigs() {
     vf_size "$1" "$VF_SIG_BYTES" "signature file" || return 1
     VF_ENTRIES=$(od -An -tx1 -v "$1" | awk -v head="$VF_SIG_HEAD" -v kp="$VF_SIG_KEY" -v sp="$VF_SIG_SIG" \
@@ -73,16 +76,17 @@ vf_sigs() {
             for (i = 0; i < n; i++) {
                 e = substr(h, length(head) + 3 + i * size, size)
                 if (substr(e, 1, length(kp)) != kp || substr(e, length(kp) + 17, length(sp)) != sp) exit 1
-                print substr(e, length(kp) + 1, 16), substr(e, length(kp) + length(sp) + 17, 128)
+                s = substr(e, length(kp) + length(sp) + 17, 128); x = ""
+                for (j = 1; j < 128; j += 2) x = x "\\x" substr(s, j, 2)
+                print substr(e, length(kp) + 1, 16), x
             }
         }') || { vf_fail SIG_LAYOUT_INVALID "signature file $1 is not the exact trialboot.sig/1 layout"; return 1; }
 }
 
-# vf_check KEYFILE FORM CONTENT SIGHEX: openssl verifies the Ed25519 signature over CONTENT.
+# vf_check KEYFILE FORM CONTENT SIG: openssl verifies the Ed25519 signature over CONTENT. SIG is
+# vf_sigs' escapes: the only format characters in it are the \xHH its awk wrote from od's hex.
 vf_check() {
-    xxd -r -p > "$vf_work/sig" <<EOF
-$4
-EOF
+    printf "$4" > "$vf_work/sig" || return 1
     openssl pkeyutl -verify -pubin -inkey "$1" -keyform "$2" -rawin -in "$3" -sigfile "$vf_work/sig" >/dev/null 2>&1
 }
 
@@ -430,13 +434,13 @@ vf_rooth:.verity.root_hash:b" || return 1
     vf_blocks=$((vf_data / 4096))
     # The top hash block (the data block itself when there is one): sha256(salt || block) is the root.
     if [ $vf_blocks -eq 1 ]; then vf_top=0; else vf_top=$((vf_tree / 4096)); fi
-    xxd -r -p > "$vf_work/top" <<EOF
-$vf_salt
-EOF
-    dd if="$1" bs=4096 skip=$vf_top count=1 2>/dev/null >> "$vf_work/top"
-    vf_got=$(stat -c %s "$vf_work/top"; sha256sum < "$vf_work/top")
-    [ "${vf_got%%[!0-9]*}" = 4128 ] && [ "${vf_got#*
-}" = "$vf_rooth  -" ] \
+    # The salt is the product's (checked above), so its bytes are the constant's; the digest is read
+    # from a file, not a command substitution (a fork each). A block cut short by the end of the
+    # slot cannot hash to the signed root hash either.
+    printf "$VF_VERITY_SALT_BYTES" > "$vf_work/top" \
+        && dd if="$1" bs=4096 skip=$vf_top count=1 2>/dev/null >> "$vf_work/top" \
+        && sha256sum < "$vf_work/top" > "$vf_work/top.sha256" && read -r vf_got _ < "$vf_work/top.sha256" \
+        && [ "$vf_got" = "$vf_rooth" ] \
         || { vf_fail VERITY_ROOT_MISMATCH "the slot's top hash block does not hash to the signed root hash"; return 1; }
     VERIFY_SCOPE=
     VERIFY_ROOT_HASH=$vf_rooth

@@ -49,7 +49,7 @@ final class Initramfs {
             List<KernelModules.Module> usbModules, Map<String, byte[]> roots, Map<String, byte[]> tools, Path out) {
         CpioWriter cpio = new CpioWriter();
         for (String dir : List.of("bin", "dev", "proc", "sys", "state", "run", "newroot", "lib", "lib/modules",
-                "lib/" + Stage0Tools.MULTIARCH, "etc", "etc/trialboot", ROOTS_DIR)) {
+                "lib/" + Stage0Tools.MULTIARCH, "etc", "etc/trialboot", ROOTS_DIR, "verify-chain", "verify-a", "verify-b")) {
             cpio.directory(dir);
         }
         if (roots.isEmpty()) {

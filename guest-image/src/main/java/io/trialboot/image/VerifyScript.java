@@ -76,6 +76,7 @@ final class VerifyScript {
         String sigHex = hex.formatHex(sig);
         Map<String, String> c = new LinkedHashMap<>();
         c.put("VERITY_SALT", VerityImage.SALT.hex());
+        c.put("VERITY_SALT_BYTES", VerityImage.SALT.hex().replaceAll("(..)", "\\\\x$1"));
         c.put("ADMISSION_SCHEMA", AdmissionRecord.SCHEMA);
         c.put("MANIFEST_SCHEMA", ReleaseManifest.SCHEMA);
         c.put("DOMAIN", HostStateTree.SYSTEM_DOMAIN);

@@ -45,6 +45,12 @@ class InitramfsTest {
         assertTrue(text.matches("(?s).*lib/modules/load-order-usb\0+usbcore\nusb-storage\n(\0|070701).*"), "USB media's");
         assertTrue(text.contains("lib/modules/dm-verity.ko") && text.contains("lib/modules/usb-storage.ko"), "the modules");
         assertFalse(text.contains("load-order-late"), "no second stream");
+        for (String scratch : List.of("verify-chain", "verify-a", "verify-b")) {
+            assertTrue(text.contains(scratch + "\0"), "stage 0's scratch directory " + scratch + " comes with the initramfs");
+        }
+        String init = Initramfs.renderInit(Files.readString(Path.of("src/main/stage0/init")));
+        assertTrue(init.contains("verify_begin /state/") && init.contains(" /verify-chain\n") && init.contains("\"/verify-$1\""), init);
+        assertFalse(init.contains("mkdir -p /verify") || init.contains("mkdir -p \"/verify"), "not made at boot");
     }
 
     private static KernelModules.Module module(String name) {
