@@ -8,9 +8,9 @@ import java.util.stream.Stream;
  * When the guest's JVM compiles (C1 only, {@code -XX:TieredStopAtLevel=1}): hardly ever during the
  * boot, as soon as usual in the code an update's apply runs hot. The guest has one hart, so every
  * method C1 compiles during the boot is compiled instead of running the boot, under emulation: at
- * {@code CompileThresholdScaling=5} for all code, a one-hart boot spent about 0.6 s of its ≈ 4 s from
- * the stage-0 marker to {@code updated: ready} compiling run-once start-up code, as much as
- * {@code -Xint} saved (docs/benchmarks.md, "Boot"). So every method gets {@link #BOOT_SCALING} times
+ * {@code CompileThresholdScaling=5} for all code, a one-hart boot spent 0.2–0.6 s of its 3.4–4 s from
+ * the stage-0 marker to {@code updated: ready} compiling run-once start-up code, about what
+ * {@code -Xint} saved (docs/benchmarks.md, "What was cut on one hart after the stage-0 marker"). So every method gets {@link #BOOT_SCALING} times
  * the usual thresholds, but the code an apply runs hot for every block of a slot ({@link #HOT_CODE}:
  * the JDK's SHA-256, the apply, the delta with its LZMA2 decoder, the verity tree, the block devices)
  * keeps {@link #HOT_SCALING}: a per-method scaling in the slot's {@link #COMMANDS} file multiplies
