@@ -243,8 +243,7 @@ public final class ImageBuild {
         Map<String, byte[]> tools = Stage0Tools.files(work.resolve(INITRAMFS_ROOT));
         log("initramfs: stage-0 tools " + tools.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().length)
                 .toList() + ", " + tools.values().stream().mapToLong(b -> b.length).sum() + " bytes");
-        Initramfs.build(sources.resolve("stage0"), busybox, modules.everyBoot(), modules.usb(), roots, tools,
-                built.resolve("initrd.img"));
+        Initramfs.build(sources.resolve("stage0"), busybox, modules, roots, tools, built.resolve("initrd.img"));
         Initramfs.buildFloor(sources.resolve("stage0"), busybox, built.resolve("floor-initrd.img"));
     }
 

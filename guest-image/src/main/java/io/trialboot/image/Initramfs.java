@@ -29,7 +29,7 @@ import java.util.zip.GZIPOutputStream;
  * gunzip inside the guest took 0.7 s of every boot under TCG (docs/verified-boot.md#costs).
  */
 final class Initramfs {
-    static final List<String> APPLETS = Stream.concat(Stream.of("sh", "mount", "umount", "insmod", "sleep", "reboot",
+    static final List<String> APPLETS = Stream.concat(Stream.of("sh", "mount", "umount", "modprobe", "sleep", "reboot",
             "poweroff", "sync", "mv", "dirname", "basename", "switch_root", "mkdir", "printf", "echo", "dmesg", "cp", "rm"),
             VerifyScript.APPLETS.stream()).distinct().sorted().toList();
     /** The anchored root keys in the initramfs: the boot ROM's keyring (docs/verified-boot.md). */
@@ -40,13 +40,14 @@ final class Initramfs {
     private Initramfs() {}
 
     /**
-     * @param modules    loaded on every boot, in this order (dependencies first)
-     * @param usbModules loaded after them when the machine has an xHCI controller
+     * @param modules    {@link KernelModules#forInitramfs}: every boot's, loaded in their order
+     *                   (dependencies first), and USB media's, loaded after them when the machine has
+     *                   an xHCI controller; with {@code modules.dep} for modprobe
      * @param roots      the anchored roots: file name ({@code <name>.pub}) to PEM SPKI bytes
      * @param tools      {@link Stage0Tools#files}: initramfs path to bytes
      */
-    static void build(Path stage0Sources, Path busybox, List<KernelModules.Module> modules,
-            List<KernelModules.Module> usbModules, Map<String, byte[]> roots, Map<String, byte[]> tools, Path out) {
+    static void build(Path stage0Sources, Path busybox, KernelModules.ForInitramfs modules, Map<String, byte[]> roots,
+            Map<String, byte[]> tools, Path out) {
         CpioWriter cpio = new CpioWriter();
         for (String dir : List.of("bin", "dev", "proc", "sys", "state", "run", "newroot", "lib", "lib/modules",
                 "lib/" + Stage0Tools.MULTIARCH, "etc", "etc/trialboot", ROOTS_DIR, "verify-chain", "verify-a", "verify-b")) {
@@ -59,8 +60,12 @@ final class Initramfs {
         cpio.charDevice("dev/console", 5, 1);
         cpio.file("bin/busybox", read(busybox), 0755);
         APPLETS.forEach(a -> cpio.symlink("bin/" + a, "busybox"));
-        addModules(cpio, "lib/modules/load-order", modules);
-        addModules(cpio, "lib/modules/load-order-usb", usbModules);
+        addModules(cpio, "lib/modules/load-order", modules.everyBoot());
+        addModules(cpio, "lib/modules/load-order-usb", modules.usb());
+        cpio.file("lib/modules/modules.dep", KernelModules.modulesDep(Stream.concat(modules.everyBoot().stream(),
+                modules.usb().stream()).toList()).getBytes(StandardCharsets.US_ASCII), 0644);
+        // modprobe looks in /lib/modules/<release>: that is /lib/modules itself.
+        cpio.symlink("lib/modules/" + modules.release(), ".");
         cpio.file("init", renderInit(readString(stage0Sources.resolve("init"))).getBytes(StandardCharsets.UTF_8), 0755);
         cpio.file("bootselect.sh", read(stage0Sources.resolve("bootselect.sh")), 0644);
         cpio.file("modules.sh", read(stage0Sources.resolve("modules.sh")), 0644);

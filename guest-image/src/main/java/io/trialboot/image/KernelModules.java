@@ -8,11 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.tukaani.xz.XZInputStream;
@@ -34,8 +36,17 @@ final class KernelModules {
 
     record Module(String name, byte[] elf) {}
 
-    /** What the initramfs carries: the modules of every boot in load order, and USB media's not among them. */
-    record ForInitramfs(List<Module> everyBoot, List<Module> usb) {}
+    /**
+     * What the initramfs carries: the kernel's release (modprobe's directory under /lib/modules), the
+     * modules of every boot in load order, and USB media's not among them.
+     */
+    record ForInitramfs(String release, List<Module> everyBoot, List<Module> usb) {
+        ForInitramfs {
+            if (!release.matches("[A-Za-z0-9][A-Za-z0-9._+-]*")) {
+                throw new ImageBuildException("kernel release '" + release + "' is not one path segment");
+            }
+        }
+    }
 
     private KernelModules() {}
 
@@ -50,7 +61,39 @@ final class KernelModules {
         log.accept("initramfs: " + everyBoot.size() + " modules " + names + " + for USB media "
                 + usb.stream().map(Module::name).toList());
         List<Module> reduced = reduction.reduce(Stream.concat(everyBoot.stream(), usb.stream()).toList(), scratch, log);
-        return new ForInitramfs(reduced.subList(0, everyBoot.size()), reduced.subList(everyBoot.size(), reduced.size()));
+        return new ForInitramfs(modulesRoot.getFileName().toString(), reduced.subList(0, everyBoot.size()),
+                reduced.subList(everyBoot.size(), reduced.size()));
+    }
+
+    /**
+     * {@code modules.dep} for busybox's modprobe, of {@code modules} in their load order: a line a
+     * module, {@code <name>.ko:} and every module it needs (transitively), the one to load first last
+     * (modprobe loads a line's modules from its end).
+     */
+    static String modulesDep(List<Module> modules) {
+        Map<String, Integer> order = new LinkedHashMap<>();
+        for (int i = 0; i < modules.size(); i++) {
+            order.put(key(modules.get(i).name()), i);
+        }
+        StringBuilder out = new StringBuilder();
+        for (Module m : modules) {
+            Set<Integer> needs = new TreeSet<>(Comparator.reverseOrder());
+            List<String> todo = new ArrayList<>(depends(m.elf()));
+            while (!todo.isEmpty()) {
+                String dep = key(todo.remove(todo.size() - 1));
+                Integer at = order.get(dep);
+                if (at == null) {
+                    throw new ImageBuildException("kernel module " + m.name() + " needs " + dep + ", which the initramfs does not carry");
+                }
+                if (needs.add(at)) {
+                    todo.addAll(depends(modules.get(at).elf()));
+                }
+            }
+            out.append(m.name()).append(".ko:");
+            needs.forEach(i -> out.append(' ').append(modules.get(i).name()).append(".ko"));
+            out.append('\n');
+        }
+        return out.toString();
     }
 
     static List<Module> resolve(Path modulesRoot, List<String> wanted) {

@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.TreeMap;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,9 +35,10 @@ class InitramfsTest {
     void theInitramfsIsAPlainCpioArchiveWithTheAnchoredRoots(@TempDir Path dir) throws Exception {
         Path busybox = Files.writeString(dir.resolve("busybox"), "busybox");
         Path out = dir.resolve("initrd.img");
-        List<KernelModules.Module> modules = Stream.of("virtio_blk", "jbd2", "ext4", "squashfs", "dm-verity").map(InitramfsTest::module)
-                .toList();
-        Initramfs.build(Path.of("src/main/stage0"), busybox, modules, List.of(module("usbcore"), module("usb-storage")),
+        List<KernelModules.Module> modules = List.of(module("virtio_blk", ""), module("jbd2", ""), module("ext4", "jbd2"),
+                module("squashfs", ""), module("dm-verity", ""));
+        Initramfs.build(Path.of("src/main/stage0"), busybox, new KernelModules.ForInitramfs("6.12.0-test-riscv64", modules,
+                List.of(module("usbcore", ""), module("usb-storage", "usbcore"))),
                 Map.of("root.pub", "pem".getBytes(StandardCharsets.US_ASCII)), Map.of(), out);
         String text = Files.readString(out, StandardCharsets.ISO_8859_1);
         assertTrue(text.startsWith("070701"), "newc, not compressed: the kernel unpacks it under emulation");
@@ -45,6 +48,11 @@ class InitramfsTest {
         assertTrue(text.matches("(?s).*lib/modules/load-order-usb\0+usbcore\nusb-storage\n(\0|070701).*"), "USB media's");
         assertTrue(text.contains("lib/modules/dm-verity.ko") && text.contains("lib/modules/usb-storage.ko"), "the modules");
         assertFalse(text.contains("load-order-late"), "no second stream");
+        Map<String, String> entries = entries(out);
+        assertEquals("virtio_blk.ko:\njbd2.ko:\next4.ko: jbd2.ko\nsquashfs.ko:\ndm-verity.ko:\nusbcore.ko:\nusb-storage.ko: usbcore.ko\n",
+                entries.get("lib/modules/modules.dep"), "modprobe's dependencies, every module of both orders");
+        assertEquals(".", entries.get("lib/modules/6.12.0-test-riscv64"), "modprobe's /lib/modules/<release> is /lib/modules");
+        assertTrue(Initramfs.APPLETS.contains("modprobe") && !Initramfs.APPLETS.contains("insmod"), Initramfs.APPLETS.toString());
         for (String scratch : List.of("verify-chain", "verify-a", "verify-b")) {
             assertTrue(text.contains(scratch + "\0"), "stage 0's scratch directory " + scratch + " comes with the initramfs");
         }
@@ -53,8 +61,19 @@ class InitramfsTest {
         assertFalse(init.contains("mkdir -p /verify") || init.contains("mkdir -p \"/verify"), "not made at boot");
     }
 
-    private static KernelModules.Module module(String name) {
-        return new KernelModules.Module(name, ("\0name=" + name + "\0depends=\0").getBytes(StandardCharsets.US_ASCII));
+    private static KernelModules.Module module(String name, String depends) {
+        return new KernelModules.Module(name, ("\0name=" + name + "\0depends=" + depends + "\0").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Each entry of a cpio archive: its path to its bytes (a symbolic link's: its target) as text. */
+    private static Map<String, String> entries(Path cpio) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        try (CpioArchiveInputStream in = new CpioArchiveInputStream(Files.newInputStream(cpio))) {
+            for (CpioArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                out.put(e.getName(), new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+            }
+        }
+        return out;
     }
 
     @Test

@@ -62,4 +62,28 @@ class KernelModulesTest {
         assertTrue(assertThrows(ImageBuildException.class, () -> KernelModules.resolve(dir, List.of("ext4"))).getMessage()
                 .contains("kernel module dependency cycle"));
     }
+
+    private static KernelModules.Module module(String name, String depends) {
+        return new KernelModules.Module(name, modinfo("depends=" + depends, "name=" + name));
+    }
+
+    @Test
+    void modulesDepListsEachModulesNeedsTransitivelyTheFirstToLoadLast() {
+        List<KernelModules.Module> modules = List.of(module("virtio_blk", ""), module("dm-mod", ""), module("reed_solomon", ""),
+                module("dm-bufio", "dm-mod"), module("dm-verity", "dm_bufio,reed_solomon"));
+        assertEquals("virtio_blk.ko:\ndm-mod.ko:\nreed_solomon.ko:\ndm-bufio.ko: dm-mod.ko\n"
+                + "dm-verity.ko: dm-bufio.ko reed_solomon.ko dm-mod.ko\n", KernelModules.modulesDep(modules));
+    }
+
+    @Test
+    void modulesDepRefusesADependencyTheInitramfsDoesNotCarry() {
+        assertTrue(assertThrows(ImageBuildException.class, () -> KernelModules.modulesDep(List.of(module("ext4", "jbd2"))))
+                .getMessage().contains("kernel module ext4 needs jbd2, which the initramfs does not carry"));
+    }
+
+    @Test
+    void aKernelReleaseIsOnePathSegment() {
+        assertThrows(ImageBuildException.class, () -> new KernelModules.ForInitramfs("../etc", List.of(), List.of()));
+        assertEquals("6.12.117+deb13-riscv64", new KernelModules.ForInitramfs("6.12.117+deb13-riscv64", List.of(), List.of()).release());
+    }
 }

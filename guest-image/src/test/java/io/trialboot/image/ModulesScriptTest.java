@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs stage 0's module loading ({@code stage0/modules.sh}) under host busybox with an
- * {@code insmod} (a function: busybox runs its own applet before a PATH entry) that logs what it loads and fails for the modules a test names: the
- * orders loaded in turn, and a failure stopping the boot by the module's name.
+ * {@code modprobe} (a function: busybox runs its own applet before a PATH entry) that loads (logs, and makes the
+ * module's {@code /sys/module} directory) what it is given and fails for the modules a test names: the orders loaded
+ * in turn by one modprobe, and a module that did not load stopping the boot by its name, whatever modprobe's status.
  */
 class ModulesScriptTest {
     private static final Path BUSYBOX = Path.of("/usr/bin/busybox");
@@ -28,17 +29,24 @@ class ModulesScriptTest {
     private Path log;
 
     @BeforeEach
-    void fakeInsmod() throws Exception {
+    void fakeModprobe() throws Exception {
         assumeTrue(Files.isExecutable(BUSYBOX), "host busybox missing");
         log = dir.resolve("loaded");
+        Files.createDirectories(dir.resolve("sys"));
         Path bin = Files.createDirectories(dir.resolve("bin"));
-        Path insmod = bin.resolve("fake-insmod");
-        // Fails for a module whose file says "fail".
-        Files.writeString(insmod, "#!" + BUSYBOX + " sh\n"
-                + "read -r what < \"$1\"\n"
-                + "[ \"$what\" != fail ] || exit 1\n"
-                + "echo \"${1##*/}\" >> " + log + "\n");
-        Files.setPosixFilePermissions(insmod, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path modprobe = bin.resolve("fake-modprobe");
+        // "-a NAME...": a module whose file says "fail" is not loaded (modprobe goes on, and fails at the
+        // end), one saying "silent" is not loaded and modprobe does not say so.
+        Files.writeString(modprobe, "#!" + BUSYBOX + " sh\n"
+                + "[ \"$1\" = -a ] || exit 2\n"
+                + "shift; echo \"modprobe $*\" >> " + log + "; rc=0\n"
+                + "for m in \"$@\"; do\n"
+                + "    read -r what < \"$MODULES_DIR/$m.ko\"\n"
+                + "    case \"$what\" in fail) rc=1 ;; silent) ;; *) mkdir \"$MODULES_SYS/${m//-/_}\" && echo \"$m\" >> " + log + " ;; esac\n"
+                + "done\n"
+                + "exit $rc\n");
+        Files.setPosixFilePermissions(modprobe, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createSymbolicLink(bin.resolve("mkdir"), BUSYBOX);
     }
 
     private void modules(String order, String... names) throws Exception {
@@ -57,10 +65,11 @@ class ModulesScriptTest {
 
     /** Runs {@code commands} after sourcing modules.sh; returns their output. */
     private String run(String commands) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(BUSYBOX.toString(), "sh", "-c", ". \"$1\"; insmod() { fake-insmod \"$@\"; }; " + commands, "sh",
+        ProcessBuilder pb = new ProcessBuilder(BUSYBOX.toString(), "sh", "-c", ". \"$1\"; modprobe() { fake-modprobe \"$@\"; }; " + commands, "sh",
                 Path.of("src/main/stage0/modules.sh").toAbsolutePath().toString()).redirectErrorStream(true);
         pb.environment().put("PATH", dir.resolve("bin").toString());
         pb.environment().put("MODULES_DIR", dir.toString());
+        pb.environment().put("MODULES_SYS", dir.resolve("sys").toString());
         Process p = pb.start();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -74,35 +83,42 @@ class ModulesScriptTest {
     }
 
     @Test
-    void anOrderLoadsOneAfterAnother() throws Exception {
+    void anOrderLoadsInItsOrderByOneModprobe() throws Exception {
         modules("load-order", "virtio_blk", "jbd2", "ext4");
         assertEquals("0", run("modules_load \"$MODULES_DIR/load-order\"; echo $?"));
-        assertEquals(List.of("virtio_blk.ko", "jbd2.ko", "ext4.ko"), loaded());
+        assertEquals(List.of("modprobe virtio_blk jbd2 ext4", "virtio_blk", "jbd2", "ext4"), loaded());
     }
 
     @Test
-    void aModuleThatDoesNotLoadIsNamedAndNothingAfterItLoads() throws Exception {
-        modules("load-order", "jbd2", "ext4", "crc16");
-        module("ext4", "fail");
-        assertEquals("1 ext4", run("modules_load \"$MODULES_DIR/load-order\"; echo $? $MODULE_FAILED"));
-        assertEquals(List.of("jbd2.ko"), loaded());
-    }
-
-    @Test
-    void theOrdersLoadInTurn() throws Exception {
+    void theOrdersLoadInTurnByOneModprobe() throws Exception {
         modules("load-order", "virtio_blk", "ext4", "dm-verity");
         modules("load-order-usb", "usbcore", "xhci-pci");
         assertEquals("0", run("modules_load \"$MODULES_DIR/load-order\" \"$MODULES_DIR/load-order-usb\"; echo $?"));
-        assertEquals(List.of("virtio_blk.ko", "ext4.ko", "dm-verity.ko", "usbcore.ko", "xhci-pci.ko"), loaded());
+        assertEquals(List.of("modprobe virtio_blk ext4 dm-verity usbcore xhci-pci", "virtio_blk", "ext4", "dm-verity", "usbcore",
+                "xhci-pci"), loaded());
     }
 
     @Test
-    void aModuleThatDoesNotLoadStopsTheNextOrderToo() throws Exception {
+    void theFirstModuleNotLoadedIsNamed() throws Exception {
         modules("load-order", "squashfs", "dm-mod", "dm-verity");
         modules("load-order-usb", "usbcore");
         module("dm-mod", "fail");
+        module("dm-verity", "fail");
         assertEquals("1 dm-mod", run("modules_load \"$MODULES_DIR/load-order\" \"$MODULES_DIR/load-order-usb\"; echo $? $MODULE_FAILED"));
-        assertEquals(List.of("squashfs.ko"), loaded(), "nothing after the failed module, not the next order either");
+    }
+
+    @Test
+    void aModuleNotLoadedIsNamedThoughModprobeSaidNothing() throws Exception {
+        modules("load-order", "jbd2", "ext4", "crc16");
+        module("ext4", "silent");
+        assertEquals("1 ext4", run("modules_load \"$MODULES_DIR/load-order\"; echo $? $MODULE_FAILED"));
+    }
+
+    @Test
+    void anOrderThatCannotBeReadIsNamed() throws Exception {
+        assertTrue(run("modules_load \"$MODULES_DIR/no-such-order\"; echo $? $MODULE_FAILED")
+                .endsWith("1 (none: cannot read " + dir.resolve("no-such-order") + ")"));
+        assertEquals(List.of(), loaded(), "no modprobe");
     }
 
     @Test
