@@ -215,7 +215,10 @@ final class Snapshots {
      * Starts a new QEMU from {@code entry} (no QEMU may be running): a fresh overlay over its disk,
      * its media in the hot-plug port, its state loaded, the harts' timers woken ({@link HartTimers}),
      * the guest continued. The console gets the
-     * restore line first, which opens a new boot. Returns when each stage ended, in ms after {@code t0}.
+     * restore line, which opens a new boot, just before the guest runs: a restore that fails before
+     * that (QEMU exits, the state does not load, the timers do not wake) leaves no boot behind, so the
+     * cold boot that follows is numbered as if no restore had been tried and a contract's {@code boot N}
+     * means the same on both paths. Returns when each stage ended, in ms after {@code t0}.
      *
      * @throws HarnessException {@code SNAPSHOT_FAILED} when QEMU exits or does not finish loading
      */
@@ -223,7 +226,6 @@ final class Snapshots {
         lifecycle.replace("a restore");
         lifecycle.freshOverlay(entry.disk());
         lifecycle.mediaForNextLaunch(entry.media());
-        lines.note(BootBoundary.restoreLine(entry.name(), entry.key()));
         lifecycle.launch(List.of("-incoming", "exec:cat " + shellQuoted(entry.state())));
         QemuProcess p = lifecycle.process();
         QmpClient qmp = lifecycle.qmp();
@@ -232,6 +234,7 @@ final class Snapshots {
         long loaded = clock.nanoTime();
         HartTimers.wake(qmp, lifecycle.socketDir(), config.smp(), config.scale());
         long woken = clock.nanoTime();
+        lines.note(BootBoundary.restoreLine(entry.name(), entry.key()));
         qmp.execute("cont");
         return "QMP up at " + (qmpUp - t0) / 1_000_000 + " ms, loaded at " + (loaded - t0) / 1_000_000
                 + ", timers woken at " + (woken - t0) / 1_000_000 + ", running at " + (clock.nanoTime() - t0) / 1_000_000;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trialboot.markers.BootBoundary;
 import io.trialboot.markers.Marker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -240,6 +241,10 @@ class SnapshotCacheTest {
 
         String printed = printedBy(config, recipe, vm -> {
             assertTrue(vm.lines().stream().anyMatch(l -> l.text().equals("updated: ready")), "the cold path ran: " + vm.lines());
+            // The failed restore opened no boot: the cold boot is boot 1, as on a run that had no snapshot.
+            assertTrue(vm.lines().stream().noneMatch(l -> BootBoundary.restore(l.text()).isPresent()), vm.lines().toString());
+            assertEquals(1, vm.lines().stream().filter(l -> l.text().equals("updated: ready")).findFirst().orElseThrow().boot(),
+                    vm.lines().toString());
         });
         assertTrue(printed.contains("trialboot: snapshot ready: cold path, the restore failed (evicted " + e.dir() + "): "),
                 printed);
