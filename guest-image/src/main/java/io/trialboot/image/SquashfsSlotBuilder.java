@@ -41,13 +41,23 @@ final class SquashfsSlotBuilder {
             "xargs", "wc", "stat", "ln", "chmod", "date", "env", "kill", "id", "hexdump", "od", "printf", "true",
             "false", "test", "[", "time", "blockdev", "touch", "tee", "cmp", "clear");
     /**
+     * The JDK's selector provider on Linux, named so that the first socket (updated's, before
+     * {@code updated: ready}) takes it without {@code ServiceLoader} looking for another in every jar
+     * on the class path: that lookup opened the three jars, which nothing else at boot opens (the
+     * class archive holds their classes), and read their central directories (≈ 0.05 s of the lab's
+     * 0.46 s start-up, docs/benchmarks.md). What {@code SelectorProvider.provider()} returns without
+     * the property; a JDK without the class fails the image build's training boot.
+     */
+    static final String SELECTOR_PROVIDER = "sun.nio.ch.EPollSelectorProvider";
+    /**
      * JVM flags chosen for start-up time under TCG emulation (see docs/architecture.md); the slot's
      * jvm.options adds {@link ClassArchive#RUNTIME_OPTIONS}. When C1 compiles is {@link GuestJit}'s:
      * the boot's run-once code stays interpreted, an apply's hot loops compile as soon as before.
      */
     static final List<String> JVM_OPTIONS = Stream.of(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
             GuestJit.OPTIONS, List.of("-Xshare:auto", "-XX:-UsePerfData", "-Xss512k", "-Xmx192m",
-                    "-Djava.security.egd=file:/dev/urandom")).flatMap(List::stream).toList();
+                    "-Djava.security.egd=file:/dev/urandom", "-Djava.nio.channels.spi.SelectorProvider=" + SELECTOR_PROVIDER))
+            .flatMap(List::stream).toList();
 
     /**
      * What changes from one release to the next (the release file, the signed system set and its
