@@ -218,7 +218,9 @@ final class Snapshots {
      * restore line, which opens a new boot, just before the guest runs: a restore that fails before
      * that (QEMU exits, the state does not load, the timers do not wake) leaves no boot behind, so the
      * cold boot that follows is numbered as if no restore had been tried and a contract's {@code boot N}
-     * means the same on both paths. Returns when each stage ended, in ms after {@code t0}.
+     * means the same on both paths. gdb's detach may let the guest run a moment before the line; a
+     * state is saved with the guest idle at its prompt ({@link SnapshotRecipe}), where it prints
+     * nothing by itself. Returns when each stage ended, in ms after {@code t0}.
      *
      * @throws HarnessException {@code SNAPSHOT_FAILED} when QEMU exits or does not finish loading
      */
