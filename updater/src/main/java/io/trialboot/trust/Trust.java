@@ -69,7 +69,7 @@ public final class Trust {
     /**
      * Host tools only: the roots and the admission record of an operator's own state tree, where the
      * mirror {@link #ROOTS_DIR} is the only copy of the roots. The guest uses
-     * {@link #load(Path, Path, String)}.
+     * {@link #load(Path, Path, String, String, Optional)}, with the anchored roots and the record in force.
      */
     public static Trust load(Path stateRoot, String domain) {
         return load(stateRoot.resolve(ROOTS_DIR), stateRoot, domain, Optional.empty());
