@@ -13,6 +13,8 @@ import io.trialboot.markers.Marker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -22,65 +24,81 @@ import org.junit.jupiter.api.Test;
  * ready}, then times a cold {@code java -version} in that guest. Prints the ratio
  * boot-to-ready ÷ (floor + java -version); goal ≤ 1.5. With {@value #BASELINE} naming another
  * build's guest.properties (scripts/bench-boot --baseline DIR), boots that image to {@code updated:
- * ready} too, before this one, and prints its ratio against the same floor and java -version: a
- * change measured against its baseline in one run. Not part of {@code mvn verify}.
+ * ready} too and prints its ratio against the same floor and java -version: a change measured
+ * against its baseline in one run. With {@value #ROUNDS} = N, does all of that N times, the
+ * baseline's boot before the image's in odd rounds and after it in even ones (so a host's drift
+ * favours neither), and prints each round and the medians. Each round's VMs run in
+ * {@code BootBenchmark/round-K/{floor,baseline,image}}. Not part of {@code mvn verify}.
  */
 class BootBenchmark {
     static final String BASELINE = "trialboot.bench.baseline";
+    static final String ROUNDS = "trialboot.bench.rounds";
 
     @Test
     void bootToReadyAgainstFloorPlusJavaVersion() throws Exception {
         Path properties = Path.of(System.getProperty(GuestImage.PROPERTY));
         GuestImage image = GuestImage.load(properties);
         Path runs = Path.of(System.getProperty("trialboot.runs", "target/qemu-runs")).resolve("BootBenchmark");
-        String load = Files.readString(Path.of("/proc/loadavg")).strip();
+        String baselineProperties = System.getProperty(BASELINE, "");
+        Optional<GuestImage> baselineImage = baselineProperties.isBlank() ? Optional.empty()
+                : Optional.of(GuestImage.load(Path.of(baselineProperties)));
+        int rounds = Integer.parseInt(System.getProperty(ROUNDS, "1"));
+        if (rounds < 1) {
+            throw new IllegalArgumentException(ROUNDS + " must be at least 1, not " + rounds);
+        }
         TimeoutScale scale = TimeoutScale.fromEnvironment();
 
-        double floor;
-        GuestImage floorImage = FloorImage.of(image, properties);
-        try (QemuVm vm = QemuVm.start(VmConfig.builder(floorImage, runs.resolve("floor")).scale(scale).build())) {
-            vm.await(Contract.parse("floor", "boot 1\nexpect 120s \"" + FloorImage.LINE + "\"\n"));
-            floor = GuestClock.seconds(banner(vm), GuestClock.line(vm, FloorImage.LINE));
-        }
-
-        Optional<Boot> baseline = Optional.empty();
-        String baselineProperties = System.getProperty(BASELINE, "");
-        if (!baselineProperties.isBlank()) {
-            try (QemuVm vm = QemuVm.start(VmConfig.builder(GuestImage.load(Path.of(baselineProperties)),
-                    runs.resolve("baseline")).scale(scale).build())) {
-                baseline = Optional.of(Boot.of(vm));
+        List<Round> done = new ArrayList<>();
+        for (int k = 1; k <= rounds; k++) {
+            Path dir = runs.resolve("round-" + k);
+            String load = Files.readString(Path.of("/proc/loadavg")).strip();
+            double floor = floor(FloorImage.of(image, properties), dir.resolve("floor"), scale);
+            boolean baselineFirst = k % 2 == 1;
+            Optional<Boot> baseline = baselineFirst ? boot(baselineImage, dir.resolve("baseline"), scale) : Optional.empty();
+            Measured measured = bootAndJavaVersion(image, dir.resolve("image"), scale);
+            if (!baselineFirst) {
+                baseline = boot(baselineImage, dir.resolve("baseline"), scale);
             }
+            Round round = new Round(k, load, floor, measured.javaVersion(), measured.boot(), baseline);
+            round.print();
+            done.add(round);
         }
-
-        Boot boot;
-        double javaVersion;
-        try (QemuVm vm = QemuVm.start(VmConfig.builder(image, runs.resolve("image")).scale(scale).build())) {
-            boot = Boot.of(vm);
-            vm.type("sync; echo 3 > /proc/sys/vm/drop_caches; time java -Xshare:auto -version");
-            javaVersion = GuestClock.awaitBusyboxReal(vm, Duration.ofSeconds(180));
+        if (rounds > 1) {
+            Round.printMedians(done);
         }
-
-        double ratio = boot.ready() / (floor + javaVersion);
-        System.out.printf("%nboot benchmark (one run; host load average %s)%n", load);
-        System.out.printf("  floor: OpenSBI banner -> /init of a tiny initramfs   %6.1f s%n", floor);
-        System.out.printf("  java -version in the guest (cold page cache)        %6.1f s%n", javaVersion);
-        System.out.printf("  boot: OpenSBI banner -> stage-0 marker              %6.1f s%n", boot.stage0());
-        System.out.printf("  boot: OpenSBI banner -> updated: ready               %6.1f s%n", boot.ready());
-        System.out.printf("  ratio boot-to-ready / (floor + java -version)       %6.2f   (goal <= 1.5)%n", ratio);
-        baseline.ifPresent(b -> {
-            System.out.printf("  baseline %s%n", baselineProperties);
-            System.out.printf("    boot: OpenSBI banner -> stage-0 marker            %6.1f s%n", b.stage0());
-            System.out.printf("    boot: OpenSBI banner -> updated: ready             %6.1f s%n", b.ready());
-            System.out.printf("    ratio boot-to-ready / (floor + java -version)     %6.2f%n", b.ready() / (floor + javaVersion));
-            System.out.printf("  stage 0 -> ready: this image / baseline              %6.2f%n",
-                    (boot.ready() - boot.stage0()) / (b.ready() - b.stage0()));
-        });
+        baselineImage.ifPresent(b -> System.out.printf("  baseline %s%n", baselineProperties));
         System.out.println();
-        assertTrue(floor > 0 && javaVersion > 0 && boot.ready() > 0, "all three figures measured");
+        assertTrue(done.stream().allMatch(r -> r.floor() > 0 && r.javaVersion() > 0 && r.boot().ready() > 0),
+                "all three figures measured in every round");
     }
 
+    private static double floor(GuestImage floorImage, Path dir, TimeoutScale scale) {
+        try (QemuVm vm = QemuVm.start(VmConfig.builder(floorImage, dir).scale(scale).build())) {
+            vm.await(Contract.parse("floor", "boot 1\nexpect 120s \"" + FloorImage.LINE + "\"\n"));
+            return GuestClock.seconds(banner(vm), GuestClock.line(vm, FloorImage.LINE));
+        }
+    }
+
+    private static Optional<Boot> boot(Optional<GuestImage> image, Path dir, TimeoutScale scale) {
+        return image.map(i -> {
+            try (QemuVm vm = QemuVm.start(VmConfig.builder(i, dir).scale(scale).build())) {
+                return Boot.of(vm);
+            }
+        });
+    }
+
+    private static Measured bootAndJavaVersion(GuestImage image, Path dir, TimeoutScale scale) throws InterruptedException {
+        try (QemuVm vm = QemuVm.start(VmConfig.builder(image, dir).scale(scale).build())) {
+            Boot boot = Boot.of(vm);
+            vm.type("sync; echo 3 > /proc/sys/vm/drop_caches; time java -Xshare:auto -version");
+            return new Measured(boot, GuestClock.awaitBusyboxReal(vm, Duration.ofSeconds(180)));
+        }
+    }
+
+    private record Measured(Boot boot, double javaVersion) {}
+
     /** One boot to the console: OpenSBI banner to the stage-0 marker and to {@code updated: ready}, in seconds. */
-    private record Boot(double stage0, double ready) {
+    record Boot(double stage0, double ready) {
         static Boot of(QemuVm vm) {
             vm.await(Contract.builtIn("first-boot"));
             vm.await(Marker.GUEST_SHELL_READY, Duration.ofSeconds(60));

@@ -1,0 +1,42 @@
+package io.trialboot.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RoundTest {
+    private static Round round(double floor, double javaVersion, double ready, double baselineReady) {
+        return new Round(1, "0.1", floor, javaVersion, new BootBenchmark.Boot(3, ready),
+                Optional.of(new BootBenchmark.Boot(3, baselineReady)));
+    }
+
+    @Test
+    void ratioIsReadyOverFloorPlusJavaVersion() {
+        Round r = round(2, 2, 6, 8);
+        assertEquals(1.5, r.ratio(), 1e-9);
+        assertEquals(2.0, r.baselineRatio(), 1e-9);
+    }
+
+    @Test
+    void medianOfAnOddCountIsTheMiddleOne() {
+        List<Round> rounds = List.of(round(2, 2, 9, 0), round(2, 2, 5, 0), round(2, 2, 6, 0));
+        assertEquals(6, Round.median(rounds, r -> r.boot().ready()), 1e-9);
+    }
+
+    @Test
+    void medianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
+        List<Round> rounds = List.of(round(1.8, 2, 7, 0), round(2.0, 2, 5, 0), round(2.2, 2, 6, 0), round(1.9, 2, 9, 0));
+        assertEquals(6.5, Round.median(rounds, r -> r.boot().ready()), 1e-9);
+        assertEquals(1.95, Round.median(rounds, Round::floor), 1e-9);
+    }
+
+    @Test
+    void eachFiguresMedianIsTakenOnItsOwn() {
+        // The median ratio is not the ratio of the median round: each figure is sorted separately.
+        List<Round> rounds = List.of(round(1, 1, 3, 0), round(3, 1, 4, 0), round(2, 2, 10, 0));
+        assertEquals(4, Round.median(rounds, r -> r.boot().ready()), 1e-9);
+        assertEquals(1.5, Round.median(rounds, Round::ratio), 1e-9);
+    }
+}
