@@ -26,15 +26,32 @@ final class Exec {
 
     private Exec() {}
 
-    /** Runs {@code argv}, returns its combined output; non-zero exit or timeout throws. */
+    /** What a run wrote, each stream on its own. */
+    record Output(String stdout, String stderr) {
+        /** Both streams for a message: standard output, then standard error. */
+        String both() {
+            return (stdout.strip() + "\n" + stderr.strip()).strip();
+        }
+    }
+
+    /**
+     * Runs {@code argv}, returns its standard output (what callers parse: a tool's warning on
+     * standard error must not land inside it); non-zero exit or timeout throws with both streams.
+     */
     static String run(List<String> argv, Duration timeout) {
+        return runForOutput(argv, timeout).stdout();
+    }
+
+    /** {@link #run}, with standard error too. */
+    static Output runForOutput(List<String> argv, Duration timeout) {
         if (argv.isEmpty()) throw new IllegalArgumentException("argv is empty");
         CommandLine cmd = new CommandLine(argv.get(0));
         argv.subList(1, argv.size()).forEach(a -> cmd.addArgument(a, false));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(timeout).get();
         DefaultExecutor executor = DefaultExecutor.builder().get();
-        executor.setStreamHandler(new PumpStreamHandler(out));
+        executor.setStreamHandler(new PumpStreamHandler(out, err));
         executor.setWatchdog(watchdog);
         executor.setProcessDestroyer(DESTROYER);
         executor.setExitValues(null); // judge the exit code here, with the output in the message
@@ -46,14 +63,14 @@ final class Exec {
         } catch (IOException e) {
             throw new HarnessException(HarnessCode.EXEC_FAILED, "cannot run " + String.join(" ", argv) + ": " + e.getMessage(), e);
         }
-        String output = out.toString(StandardCharsets.UTF_8);
+        Output output = new Output(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         if (watchdog.killedProcess()) {
             throw new HarnessException(HarnessCode.EXEC_TIMEOUT,
-                    String.join(" ", argv) + " did not finish within " + timeout + " and was killed; output: " + output.strip());
+                    String.join(" ", argv) + " did not finish within " + timeout + " and was killed; output: " + output.both());
         }
         if (exit != 0) {
             throw new HarnessException(HarnessCode.EXEC_FAILED,
-                    String.join(" ", argv) + " exited with " + exit + ": " + output.strip());
+                    String.join(" ", argv) + " exited with " + exit + ": " + output.both());
         }
         return output;
     }

@@ -53,9 +53,9 @@ final class HartTimers {
     static void wake(QmpClient qmp, Path socketDir, int harts, TimeoutScale scale) {
         Path socket = socketDir.resolve("gdb.sock");
         hmp(qmp, "gdbserver unix:" + socket + ",server=on,wait=off");
-        String out;
+        Exec.Output out;
         try {
-            out = Exec.run(gdbArgv(socket, harts), scale.scale(GDB_TIMEOUT));
+            out = Exec.runForOutput(gdbArgv(socket, harts), scale.scale(GDB_TIMEOUT));
         } catch (HarnessException e) {
             throw new HarnessException(HarnessCode.SNAPSHOT_FAILED, "cannot wake the harts' timers (" + GDB
                     + " writes mip through QEMU's gdbstub; scripts/bootstrap installs it): " + e.getMessage(), e);
@@ -71,18 +71,20 @@ final class HartTimers {
     }
 
     /**
-     * Checks gdb's output: one {@code $N = 0x...} value of {@code mip} per hart, each with STIP set.
+     * Checks gdb's standard output: one {@code $N = 0x...} value of {@code mip} per hart, each with
+     * STIP set. Its warnings go to standard error; read as one stream with it, a warning once landed
+     * inside a value ({@code $warning: No executable has been specified ... 1 = 0x20}).
      *
-     * @throws HarnessException {@code SNAPSHOT_FAILED} naming the values when not
+     * @throws HarnessException {@code SNAPSHOT_FAILED} naming the values and all gdb said when not
      */
-    static void requireSet(String gdbOutput, int harts) {
+    static void requireSet(Exec.Output gdb, int harts) {
         List<Long> mips = new ArrayList<>();
-        Matcher m = VALUE.matcher(gdbOutput);
+        Matcher m = VALUE.matcher(gdb.stdout());
         while (m.find()) mips.add(Long.decode(m.group(1)));
         if (mips.size() != harts || mips.stream().anyMatch(v -> (v & STIP) == 0)) {
             throw new HarnessException(HarnessCode.SNAPSHOT_FAILED, "the harts' timer interrupts were not set (mip after the write: "
                     + mips.stream().map(v -> "0x" + Long.toHexString(v)).toList() + " for " + harts + " harts); " + GDB
-                    + " said: " + gdbOutput.strip());
+                    + " said: " + gdb.both());
         }
     }
 

@@ -27,6 +27,15 @@ class ExecTest {
     }
 
     @Test
+    void standardErrorStaysOutOfTheOutputEvenWhenWrittenInsideALine() {
+        Exec.Output out = Exec.runForOutput(List.of("sh", "-c", "printf '$'; printf 'warning: no file\\n' >&2; printf '1 = 0x20\\n'"),
+                Duration.ofSeconds(10));
+        assertEquals("$1 = 0x20\n", out.stdout());
+        assertEquals("warning: no file\n", out.stderr());
+        assertEquals("$1 = 0x20\n", Exec.run(List.of("sh", "-c", "printf '$'; echo warning >&2; echo '1 = 0x20'"), Duration.ofSeconds(10)));
+    }
+
+    @Test
     void nonZeroExitIsExecFailedWithTheOutput() {
         HarnessException e = assertThrows(HarnessException.class,
                 () -> Exec.run(List.of("sh", "-c", "echo no space >&2; exit 3"), Duration.ofSeconds(10)));

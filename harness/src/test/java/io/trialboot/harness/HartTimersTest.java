@@ -23,17 +23,25 @@ class HartTimersTest {
 
     @Test
     void everyHartsTimerInterruptReadBackSetIsSuccess() {
-        HartTimers.requireSet("[Switching to thread 1 (Thread 1.1)]\n$1 = 0x20\n[Switching to thread 2 (Thread 1.2)]\n$2 = 0x222\n", 2);
+        HartTimers.requireSet(new Exec.Output("[Switching to thread 1 (Thread 1.1)]\n$1 = 0x20\n[Switching to thread 2 (Thread 1.2)]\n$2 = 0x222\n", ""), 2);
     }
 
     @Test
     void aHartWhoseTimerInterruptDidNotStickOrAMissingHartFailsTheRestoreNamingTheValues() {
-        HarnessException notSet = assertThrows(HarnessException.class, () -> HartTimers.requireSet("$1 = 0x20\n$2 = 0x0\n", 2));
+        HarnessException notSet = assertThrows(HarnessException.class, () -> HartTimers.requireSet(new Exec.Output("$1 = 0x20\n$2 = 0x0\n", ""), 2));
         assertEquals(HarnessCode.SNAPSHOT_FAILED, notSet.code());
         assertTrue(notSet.getMessage().contains("[0x20, 0x0] for 2 harts"), notSet.getMessage());
         HarnessException missing = assertThrows(HarnessException.class,
-                () -> HartTimers.requireSet("$1 = 0x20\nInvalid thread ID: 2\n", 2));
+                () -> HartTimers.requireSet(new Exec.Output("$1 = 0x20\n", "Invalid thread ID: 2\n"), 2));
         assertTrue(missing.getMessage().contains("[0x20] for 2 harts") && missing.getMessage().contains("Invalid thread ID: 2"),
                 missing.getMessage());
+    }
+
+    @Test
+    void gdbsWarningOnStandardErrorDoesNotHideAValue() {
+        // What a restore under load once got as one stream: the warning inside "$1 = 0x20".
+        HartTimers.requireSet(new Exec.Output("[Switching to thread 1 (Thread 1.1)]\n#0  0xffffffff80a73f30 in ?? ()\n$1 = 0x20\n",
+                "warning: No executable has been specified and target does not support\ndetermining executable automatically.  "
+                        + "Try using the \"file\" command.\n"), 1);
     }
 }
