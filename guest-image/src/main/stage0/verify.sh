@@ -8,7 +8,8 @@
 #   MANIFEST       the slot's signed release manifest kept on /state; its signature is MANIFEST.sig
 #   ADMISSION_DIR  the domain's admission/ directory: dam.cbor + dam.sig, or the newest
 #                  admission/<seq>/ nx admit applied
-#   ROOTS_DIR      the anchored roots, *.pub (PEM SPKI): the initramfs' own keyring
+#   ROOTS_DIR      the anchored roots, *.pub (PEM SPKI): the initramfs' own keyring, with their key
+#                  ids in ROOTS_DIR/$VF_ROOT_IDS (written by the image build)
 #   WORK           an empty scratch directory
 # Chain: anchored root -> admission record (signature checked before a byte of it is parsed) ->
 # admitted release key(s) under the record's witness mode (revocation wins) -> the manifest ->
@@ -20,7 +21,7 @@
 #
 # verify_begin ADMISSION_DIR ROOTS_DIR WORK
 #   Begins the chain early (stage 0: as soon as /state is mounted, beside the modules and
-#   bootselect): decodes the roots, finds the record in force and its root signer, and starts the
+#   bootselect): reads the roots' ids, finds the record in force and its root signer, and starts the
 #   openssl run that checks that signature in the background. Nothing of the record is parsed, and
 #   nothing of the outcome is used, until verify_slot has waited for that run; verify_slot then
 #   ignores its own ADMISSION_DIR and ROOTS_DIR. Without it, verify_slot begins the chain itself.
@@ -31,9 +32,10 @@
 #   guest (docs/verified-boot.md#stage-0s-verdict), the admission record's file, the SHA-256 of
 #   the exact bytes openssl verified, their root, SLOT and its signed root hash.
 # Written for few processes (docs/verified-boot.md#costs): every fork costs under emulation, and
-# each openssl run loads libcrypto. Roots are decoded by base64, each file is read once by od and
-# one awk, key ids come from one sha256sum per key set, lookups are the shell's own, and the
-# signatures' and the salt's bytes are written by the shell's printf.
+# each openssl run loads libcrypto. The roots' ids come with them, each file is read once by od and
+# one awk writing into WORK (no command substitution, a subshell more each), a signature file's
+# bound is od's (no stat), key ids come from one sha256sum per key set, lookups are the shell's
+# own, and the signatures', the keys' and the salt's bytes are written by the shell's printf.
 
 # The constants, VF_<NAME>='<value>' lines rendered at build time (VerifyScript.constants): the
 # product's verity salt (VF_VERITY_SALT), the schema ids, the domain, trialboot.sig/1 exactly as
@@ -42,8 +44,8 @@
 # signature) and the bounds of io.trialboot.core.Bounds (documents, signature files, key files,
 # keys, signatures).
 @CONSTANTS@
-# DER SubjectPublicKeyInfo of an Ed25519 key, before its 32 raw bytes.
-VF_SPKI=302a300506032b6570032100
+# DER SubjectPublicKeyInfo of an Ed25519 key, before its 32 raw bytes, as printf escapes.
+VF_SPKI_BYTES='\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00'
 
 vf_fail() {
     VERIFY_CODE=$1
@@ -58,16 +60,28 @@ vf_size() {
     [ "$vf_n" -le "$2" ] || { vf_fail HOST_INPUT_OVERSIZE "$3 $1 has $vf_n bytes, over $2"; return 1; }
 }
 
-# vf_sigs FILE: the entries of a signature file as "<key id hex> <signature>" lines in VF_ENTRIES,
-# the signature as the printf escapes of its 64 bytes (\xHH each: vf_check writes it with the
+# vf_escapes HEX: vf_esc, the printf escapes (\xHH each) of HEX's bytes. HEX is od's hex (from
+# vf_read), so the only format characters in vf_esc are the escapes.
+vf_escapes() {
+    vf_esc= vf_h=$1
+    while [ -n "$vf_h" ]; do
+        vf_esc="$vf_esc\\x${vf_h%"${vf_h#??}"}"
+        vf_h=${vf_h#??}
+    done
+}
+
+# vf_sigs FILE OUT: the entries of a signature file as "<key id hex> <signature>" lines in the file
+# OUT, the signature as the printf escapes of its 64 bytes (\xHH each: vf_check writes it with the
 # shell's printf, not a fork of xxd), after an exact-layout check (nothing in a file of another
-# layout is used).
+# layout is used). od reads at most one byte more than the bound, and a file longer than the bound
+# is refused before anything of it is used.
 vf_sigs() {
-    vf_size "$1" "$VF_SIG_BYTES" "signature file" || return 1
-    VF_ENTRIES=$(od -An -tx1 -v "$1" | awk -v head="$VF_SIG_HEAD" -v kp="$VF_SIG_KEY" -v sp="$VF_SIG_SIG" \
-            -v max="$VF_SIGNATURES" '
+    [ -f "$1" ] || { vf_fail HOST_NOT_FOUND "signature file $1 is missing"; return 1; }
+    od -An -tx1 -v -N $((VF_SIG_BYTES + 1)) "$1" | awk -v head="$VF_SIG_HEAD" -v kp="$VF_SIG_KEY" -v sp="$VF_SIG_SIG" \
+            -v max="$VF_SIGNATURES" -v bound="$VF_SIG_BYTES" '
         { for (i = 1; i <= NF; i++) h = h $i }
         END {
+            if (length(h) > 2 * bound) exit 2
             size = length(kp) + 16 + length(sp) + 128
             if (substr(h, 1, length(head)) != head || length(h) < length(head) + 2) exit 1
             n = int((length(h) - length(head) - 2) / size)
@@ -80,7 +94,12 @@ vf_sigs() {
                 for (j = 1; j < 128; j += 2) x = x "\\x" substr(s, j, 2)
                 print substr(e, length(kp) + 1, 16), x
             }
-        }') || { vf_fail SIG_LAYOUT_INVALID "signature file $1 is not the exact trialboot.sig/1 layout"; return 1; }
+        }' > "$2"
+    case $? in
+        0) return 0 ;;
+        2) vf_fail HOST_INPUT_OVERSIZE "signature file $1 has more than $VF_SIG_BYTES bytes" ;;
+        *) vf_fail SIG_LAYOUT_INVALID "signature file $1 is not the exact trialboot.sig/1 layout" ;;
+    esac
 }
 
 # vf_check KEYFILE FORM CONTENT SIG: openssl verifies the Ed25519 signature over CONTENT. SIG is
@@ -100,7 +119,7 @@ vf_check() {
 # size). Sets vf_missing to the first SPEC field missing or of another type ("PATH TYPE"), and
 # with "strict", vf_extra to the paths SPEC does not name.
 vf_read() {
-    vf_out=$(od -An -tx1 -v "$1" | awk -v spec="$3" -v strict="$4" '
+    od -An -tx1 -v "$1" | awk -v spec="$3" -v strict="$4" '
     BEGIN { for (i = 0; i < 256; i++) byte[sprintf("%02x", i)] = i; sq = sprintf("%c", 39) }
     function fail(code, why) { print "!", code, why; exit 1 }
     function child(path) { return path == "." ? "." : path "." }
@@ -188,12 +207,14 @@ vf_read() {
         extra = ""
         for (i = 0; i < np; i++) if (!(P[i] in known)) extra = extra " " P[i]
         print "vf_extra=" q(extra)
-    }') || {
+    }' > "$vf_work/read.sh" || {
+        vf_out=
+        read -r vf_out < "$vf_work/read.sh"
         vf_out=${vf_out#! }
         vf_fail "${vf_out%% *}" "$2: ${vf_out#* }"
         return 1
     }
-    eval "$vf_out"
+    . "$vf_work/read.sh"
 }
 
 # vf_lookup TABLE ID: VF_FOUND, the rest of TABLE's line ("<id> <rest>" lines) for ID, or empty.
@@ -230,31 +251,19 @@ vf_ids() {
     done < "$1.ids"
 }
 
-# vf_roots DIR: VF_ROOTS, "<id> <pem file>" per anchored root. A root is exactly the three lines
-# of a PEM Ed25519 SubjectPublicKeyInfo; busybox base64 decodes its 32 raw key bytes (the 16
-# base64 characters before them are VF_SPKI's 12 bytes).
+# vf_roots DIR: VF_ROOTS, "<id> <pem file>" per anchored root, from DIR/$VF_ROOT_IDS: the image
+# build wrote it beside the roots (VerifyScript.rootIds), one "<key id> <file name>" line a root,
+# after it refused any root that is not exactly the PEM of an Ed25519 SubjectPublicKeyInfo. The
+# roots are the initramfs' own, as fixed as this script: nothing about them changes between the
+# build and a boot, so no boot hashes them again (a base64, a stat and a sha256sum less).
 vf_roots() {
     VF_ROOTS=
-    vf_i=0
-    for vf_f in "$1"/*.pub; do
-        [ -f "$vf_f" ] || break
-        vf_i=$((vf_i + 1))
-        [ $vf_i -le "$VF_KEYS" ] || { vf_fail HOST_INPUT_OVERSIZE "more than $VF_KEYS anchored roots"; return 1; }
-        vf_size "$vf_f" "$VF_KEY_FILE_BYTES" "root key" || return 1
-        vf_l4=
-        { IFS= read -r vf_l1 && IFS= read -r vf_l2 && IFS= read -r vf_l3 && ! IFS= read -r vf_l4; } < "$vf_f" \
-            && [ -z "$vf_l4" ] && [ "$vf_l1" = "-----BEGIN PUBLIC KEY-----" ] && [ "$vf_l3" = "-----END PUBLIC KEY-----" ] \
-            && [ ${#vf_l2} -eq 60 ] && [ "${vf_l2#MCowBQYDK2VwAyEA}" != "$vf_l2" ] && [ "${vf_l2%=}" != "$vf_l2" ] \
-            && case "${vf_l2%=}" in *[!A-Za-z0-9+/]*) false ;; esac \
-            && base64 -d > "$vf_work/root.$vf_i" 2>/dev/null <<EOF
-${vf_l2#MCowBQYDK2VwAyEA}
-EOF
-        [ $? -eq 0 ] || { vf_fail KEY_FORMAT "anchored root $vf_f is not an Ed25519 public key"; return 1; }
-        eval "vf_pem_$vf_i=\$vf_f"
-    done
-    [ $vf_i -gt 0 ] || { vf_fail HOST_NOT_FOUND "no anchored root in $1"; return 1; }
-    vf_ids "$vf_work/root" $vf_i vf_pem || return 1
-    VF_ROOTS=$VF_IDS
+    [ -f "$1/$VF_ROOT_IDS" ] || { vf_fail HOST_NOT_FOUND "no anchored root in $1 (no $VF_ROOT_IDS)"; return 1; }
+    while read -r vf_id vf_f; do
+        VF_ROOTS="$VF_ROOTS$vf_id $1/$vf_f
+"
+    done < "$1/$VF_ROOT_IDS"
+    [ -n "$VF_ROOTS" ] || { vf_fail HOST_NOT_FOUND "no anchored root in $1"; return 1; }
 }
 
 # vf_admission_start DIR: the record in force (the newest admission/<seq>/ of six digits, as
@@ -272,7 +281,7 @@ vf_admission_start() {
     vf_dir=$1
     VF_ADM_FILE=dam.cbor
     [ -z "$vf_seq" ] || { vf_dir=$1/$vf_seq; VF_ADM_FILE=$vf_seq/dam.cbor; }
-    vf_sigs "$vf_dir/dam.sig" || return 1
+    vf_sigs "$vf_dir/dam.sig" "$vf_work/dam.entries" || return 1
     vf_size "$vf_dir/dam.cbor" "$VF_DOC_BYTES" "admission record" || return 1
     vf_signer=
     while read -r vf_id vf_sig; do
@@ -280,9 +289,7 @@ vf_admission_start() {
         [ -n "$VF_FOUND" ] || continue
         vf_signer=$vf_id
         break
-    done <<EOF
-$VF_ENTRIES
-EOF
+    done < "$vf_work/dam.entries"
     [ -n "$vf_signer" ] || { vf_fail ADMISSION_NOT_ROOT_SIGNED "admission record $vf_dir/dam.cbor is not signed by an anchored root"; return 1; }
     VF_ADM_ROOT=$vf_signer
     VF_ADM_COPY=$vf_work/dam.cbor
@@ -314,9 +321,8 @@ VF_POLICY:.policy:b VF_WITNESS:.witness:t VF_THRESHOLD:.threshold:u vf_keys:.key
     vf_nkeys=0
     for vf_raw in $vf_keys; do
         vf_nkeys=$((vf_nkeys + 1))
-        xxd -r -p > "$vf_work/key.$vf_nkeys" <<EOF
-$vf_raw
-EOF
+        vf_escapes "$vf_raw"
+        printf "$vf_esc" > "$vf_work/key.$vf_nkeys"
         eval "vf_raw_$vf_nkeys=\$vf_raw"
     done
     case "$VF_WITNESS" in
@@ -334,7 +340,7 @@ EOF
 # vf_witness FILE: FILE.sig meets the witness mode (Trust.verify's rule, per signature in order:
 # revoked, admitted, root under self-authority, root, unknown). Sets VF_SIGNERS (" id id ").
 vf_witness() {
-    vf_sigs "$1.sig" || return 1
+    vf_sigs "$1.sig" "$vf_work/witness.entries" || return 1
     VF_SIGNERS=" "
     vf_valid=0
     vf_first=
@@ -349,9 +355,8 @@ vf_witness() {
         if [ -n "$vf_out" ]; then
             :
         elif [ -n "$vf_raw" ]; then
-            xxd -r -p > "$vf_work/key.der" <<EOF
-$VF_SPKI$vf_raw
-EOF
+            vf_escapes "$vf_raw"
+            printf "$VF_SPKI_BYTES$vf_esc" > "$vf_work/key.der"
             if vf_check "$vf_work/key.der" DER "$1" "$vf_sig"; then vf_out=HOST_OK; else vf_out=SIG_INVALID; fi
         elif [ -n "$vf_root" ] && [ "$VF_WITNESS" = self-authority ]; then
             if vf_check "$vf_root" PEM "$1" "$vf_sig"; then vf_out=HOST_OK; else vf_out=SIG_INVALID; fi
@@ -369,9 +374,7 @@ EOF
                 vf_valid=$((vf_valid + 1))
                 [ $vf_valid -lt "$VF_THRESHOLD" ] || return 0 ;;
         esac
-    done <<EOF
-$VF_ENTRIES
-EOF
+    done < "$vf_work/witness.entries"
     [ -n "$vf_first" ] || { vf_fail SIG_MISSING "$1 carries no signature"; return 1; }
     [ "$VF_THRESHOLD" -ne 1 ] || { vf_fail "$vf_first" "$1:$vf_outcomes"; return 1; }
     vf_fail QUORUM_NOT_MET "$1: $vf_valid distinct valid admitted signer(s), $VF_WITNESS needs $VF_THRESHOLD;$vf_outcomes"

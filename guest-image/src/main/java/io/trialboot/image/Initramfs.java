@@ -23,8 +23,9 @@ import java.util.zip.GZIPOutputStream;
 /**
  * The stage-0 initramfs: busybox, the kernel modules, {@code /init}, {@code bootselect.sh},
  * {@code verify.sh} with the tools it needs ({@link Stage0Tools}: openssl, dmsetup and their
- * libraries) and the anchored root keys ({@link #ROOTS_DIR}), which stage 0 hands to the guest
- * read-only. Kept small: the kernel unpacks it under emulation on every boot. Written as a plain
+ * libraries) and the anchored root keys ({@link #ROOTS_DIR}, with their key ids:
+ * {@link VerifyScript#rootIds}), which stage 0 hands to the guest read-only. Kept small: the
+ * kernel unpacks it under emulation on every boot. Written as a plain
  * cpio archive, not compressed: QEMU loads the file into the guest's memory at host speed, while
  * gunzip inside the guest took 0.7 s of every boot under TCG (docs/verified-boot.md#costs).
  */
@@ -49,7 +50,7 @@ final class Initramfs {
     static void build(Path stage0Sources, Path busybox, KernelModules.ForInitramfs modules, Map<String, byte[]> roots,
             Map<String, byte[]> tools, Path out) {
         CpioWriter cpio = new CpioWriter();
-        for (String dir : List.of("bin", "dev", "proc", "sys", "state", "run", "newroot", "lib", "lib/modules",
+        for (String dir : List.of("bin", "dev", "proc", "sys", "state", "newroot", "lib", "lib/modules",
                 "lib/" + Stage0Tools.MULTIARCH, "etc", "etc/trialboot", ROOTS_DIR, "verify-chain", "verify-a", "verify-b")) {
             cpio.directory(dir);
         }
@@ -57,6 +58,8 @@ final class Initramfs {
             throw new ImageBuildException("the initramfs anchors no root key");
         }
         new TreeMap<>(roots).forEach((name, pem) -> cpio.file(ROOTS_DIR + "/" + name, pem, 0444));
+        cpio.file(ROOTS_DIR + "/" + VerifyScript.ROOT_IDS, VerifyScript.rootIds(roots).getBytes(StandardCharsets.US_ASCII),
+                0444);
         cpio.charDevice("dev/console", 5, 1);
         cpio.file("bin/busybox", read(busybox), 0755);
         APPLETS.forEach(a -> cpio.symlink("bin/" + a, "busybox"));

@@ -1,18 +1,23 @@
 package io.trialboot.image;
 
 import io.trialboot.core.Bounds;
+import io.trialboot.core.TrialbootException;
 import io.trialboot.format.ReleaseManifest;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.trust.AdmissionRecord;
+import io.trialboot.trust.Ed25519;
 import io.trialboot.trust.KeyId;
 import io.trialboot.trust.SignatureFile;
 import io.trialboot.trust.Stage0Verdict;
 import io.trialboot.verity.VerityImage;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Stage 0's slot verifier ({@code stage0/verify.sh}) with its constants filled in from the Java that
@@ -24,9 +29,14 @@ import java.util.Map;
 final class VerifyScript {
     static final String FILE = "verify.sh";
     /** The busybox applets the script runs besides the shell's built-ins (the host tests run it with only these). */
-    static final List<String> APPLETS = List.of("awk", "base64", "cp", "dd", "od", "sha256sum", "stat", "xxd");
+    static final List<String> APPLETS = List.of("awk", "cp", "dd", "od", "sha256sum", "stat");
     /** The one tool from outside busybox: every signature is OpenSSL's to check. */
     static final String OPENSSL = "openssl";
+    /**
+     * The file beside the anchored roots naming each root's key id ({@link #rootIds}): the script
+     * reads it instead of decoding and hashing the roots at every boot.
+     */
+    static final String ROOT_IDS = "ids";
 
     private VerifyScript() {}
 
@@ -48,6 +58,48 @@ final class VerifyScript {
             throw new ImageBuildException(FILE + " has a placeholder left: " + out.substring(out.indexOf('@')));
         }
         return out;
+    }
+
+    /**
+     * The anchored roots' ids, one {@code <key id> <file name>} line a root in file-name order
+     * ({@link KeyId}'s rule), written at {@link #ROOT_IDS} beside them. The rules the script
+     * checked at every boot before are checked here, where the roots are put into the initramfs:
+     * at most {@link Bounds#TRUST_KEYS} roots, each named {@code <name>.pub} and exactly the PEM
+     * of an Ed25519 SubjectPublicKeyInfo ({@link Ed25519#toPem}'s three lines, so what openssl reads
+     * is what was hashed), each key once.
+     *
+     * @param roots file name to PEM bytes
+     * @throws ImageBuildException naming the root that breaks a rule
+     */
+    static String rootIds(Map<String, byte[]> roots) {
+        if (roots.isEmpty()) {
+            throw new ImageBuildException("the initramfs anchors no root key");
+        }
+        if (roots.size() > Bounds.TRUST_KEYS) {
+            throw new ImageBuildException("the initramfs anchors " + roots.size() + " roots, over " + Bounds.TRUST_KEYS);
+        }
+        StringBuilder ids = new StringBuilder();
+        Set<KeyId> seen = new HashSet<>();
+        new TreeMap<>(roots).forEach((name, pem) -> {
+            if (!name.matches("[A-Za-z0-9._-]+\\.pub")) {
+                throw new ImageBuildException("anchored root '" + name + "' is not named <name>.pub");
+            }
+            byte[] raw;
+            try {
+                raw = Ed25519.rawFromPem(pem);
+            } catch (TrialbootException e) {
+                throw new ImageBuildException("anchored root " + name + " is not an Ed25519 public key (" + e.getMessage() + ")", e);
+            }
+            if (!Arrays.equals(pem, Ed25519.toPem(raw))) {
+                throw new ImageBuildException("anchored root " + name + " is not exactly the three lines of an Ed25519 PEM public key");
+            }
+            KeyId id = KeyId.of(raw);
+            if (!seen.add(id)) {
+                throw new ImageBuildException("anchored root " + name + " repeats key " + id);
+            }
+            ids.append(id.hex()).append(' ').append(name).append('\n');
+        });
+        return ids.toString();
     }
 
     /**
@@ -85,8 +137,7 @@ final class VerifyScript {
         c.put("SIG_SIG", entry.substring(entry.indexOf(keyHex) + keyHex.length(), entry.indexOf(sigHex)));
         c.put("DOC_BYTES", Integer.toString(Bounds.MANIFEST_BYTES));
         c.put("SIG_BYTES", Integer.toString(Bounds.SIGNATURE_BYTES));
-        c.put("KEY_FILE_BYTES", Integer.toString(Bounds.KEY_FILE_BYTES));
-        c.put("KEYS", Integer.toString(Bounds.TRUST_KEYS));
+        c.put("ROOT_IDS", ROOT_IDS);
         c.put("SIGNATURES", Integer.toString(Bounds.SIGNATURES));
         c.put("VERDICT_FORMAT", verdictFormat());
         return c;

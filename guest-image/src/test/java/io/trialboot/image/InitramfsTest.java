@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.markers.Marker;
+import io.trialboot.trust.Ed25519;
+import io.trialboot.trust.KeyId;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class InitramfsTest {
+    /** A raw key for the anchored root: the build only renders its PEM and hashes it for the id. */
+    private static final byte[] ROOT = new byte[Ed25519.PUBLIC_KEY_BYTES];
+
     @Test
     void stageZeroPrintsTheCatalogMarkerWithItsShellVariables() throws Exception {
         String init = Initramfs.renderInit(Files.readString(Path.of("src/main/stage0/init")));
@@ -39,7 +44,7 @@ class InitramfsTest {
                 module("squashfs", ""), module("dm-verity", ""));
         Initramfs.build(Path.of("src/main/stage0"), busybox, new KernelModules.ForInitramfs("6.12.0-test-riscv64", modules,
                 List.of(module("usbcore", ""), module("usb-storage", "usbcore"))),
-                Map.of("root.pub", "pem".getBytes(StandardCharsets.US_ASCII)), Map.of(), out);
+                Map.of("root.pub", Ed25519.toPem(ROOT)), Map.of(), out);
         String text = Files.readString(out, StandardCharsets.ISO_8859_1);
         assertTrue(text.startsWith("070701"), "newc, not compressed: the kernel unpacks it under emulation");
         assertTrue(text.contains(Initramfs.ROOTS_DIR + "/root.pub"), "the anchored root");
@@ -49,6 +54,8 @@ class InitramfsTest {
         assertTrue(text.contains("lib/modules/dm-verity.ko") && text.contains("lib/modules/usb-storage.ko"), "the modules");
         assertFalse(text.contains("load-order-late"), "no second stream");
         Map<String, String> entries = entries(out);
+        assertEquals(KeyId.of(ROOT).hex() + " root.pub\n", entries.get(Initramfs.ROOTS_DIR + "/" + VerifyScript.ROOT_IDS),
+                "the root's key id beside it, for verify.sh");
         assertEquals("virtio_blk.ko:\njbd2.ko:\next4.ko: jbd2.ko\nsquashfs.ko:\ndm-verity.ko:\nusbcore.ko:\nusb-storage.ko: usbcore.ko\n",
                 entries.get("lib/modules/modules.dep"), "modprobe's dependencies, every module of both orders");
         assertEquals(".", entries.get("lib/modules/6.12.0-test-riscv64"), "modprobe's /lib/modules/<release> is /lib/modules");

@@ -97,7 +97,11 @@ class VerifyScriptTest {
         }
         Files.createSymbolicLink(bin.resolve(VerifyScript.OPENSSL), OPENSSL);
         roots = Files.createDirectories(dir.resolve("roots"));
-        Files.write(roots.resolve(FixtureKeys.ROOT + ".pub"), Ed25519.toPem(keys.root().publicKey()));
+        Map<String, byte[]> anchored = Map.of(FixtureKeys.ROOT + ".pub", Ed25519.toPem(keys.root().publicKey()));
+        for (Map.Entry<String, byte[]> root : anchored.entrySet()) {
+            Files.write(roots.resolve(root.getKey()), root.getValue());
+        }
+        Files.writeString(roots.resolve(VerifyScript.ROOT_IDS), VerifyScript.rootIds(anchored));
         admission = dir.resolve("admission");
         writeAdmission(admission, FactoryState.admission(keys, POLICY), keys.root());
         slot = dir.resolve("slot.img");
@@ -328,18 +332,21 @@ class VerifyScriptTest {
     }
 
     @Test
-    void anAnchoredRootThatIsNotAnEd25519PemIsRefused() throws Exception {
-        Path root = roots.resolve(FixtureKeys.ROOT + ".pub");
-        String pem = Files.readString(root);
-        String body = pem.lines().toList().get(1);
-        Files.writeString(root, pem.replace(body, body.substring(0, 40) + "\n" + body.substring(40)));
-        assertRefused("KEY_FORMAT", "chain");
-        Files.writeString(root, pem.replace("PUBLIC KEY", "PRIVATE KEY"));
-        assertRefused("KEY_FORMAT", "chain");
-        Files.writeString(root, pem + pem);
-        assertRefused("KEY_FORMAT", "chain");
-        Files.writeString(root, pem.replace(body, "MCowBQYDK2VxAyEA" + body.substring(16)));
-        assertRefused("KEY_FORMAT", "chain");
+    void rootsWithoutTheirIdsAreNoAnchor() throws Exception {
+        Files.delete(roots.resolve(VerifyScript.ROOT_IDS));
+        assertRefused("HOST_NOT_FOUND", "chain");
+        Files.writeString(roots.resolve(VerifyScript.ROOT_IDS), "");
+        assertRefused("HOST_NOT_FOUND", "chain");
+    }
+
+    @Test
+    void aRootWhoseIdNamesAnotherKeyVerifiesNothing() throws Exception {
+        // The ids are the build's (VerifyScript.rootIds): one naming the root's id beside another
+        // key's file still has openssl check the signature with that file's key.
+        Path rogue = roots.resolve("rogue.pub");
+        Files.write(rogue, Ed25519.toPem(Keys.generate(dir.resolve("rogue"), "rogue").publicKey()));
+        Files.writeString(roots.resolve(VerifyScript.ROOT_IDS), keys.root().keyId().hex() + " rogue.pub\n");
+        assertRefused("SIG_INVALID", "chain");
     }
 
     @Test
