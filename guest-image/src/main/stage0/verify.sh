@@ -70,15 +70,18 @@ vf_escapes() {
     done
 }
 
-# vf_sigs FILE OUT: the entries of a signature file as "<key id hex> <signature>" lines in the file
-# OUT, the signature as the printf escapes of its 64 bytes (\xHH each: vf_check writes it with the
-# shell's printf, not a fork of xxd), after an exact-layout check (nothing in a file of another
-# layout is used). od reads at most one byte more than the bound, and a file longer than the bound
-# is refused before anything of it is used.
+# vf_sigs FILE OUT: the entries of a signature file, after an exact-layout check (nothing in a
+# file of another layout is used): vf_sig_n, and for i = 1..vf_sig_n vf_sig_id_<i>, the key id (16
+# hex digits), and vf_sig_<i>, the printf escapes of the 64 signature bytes (\xHH each: vf_check
+# writes it with the shell's printf, not a fork of xxd). awk writes them as assignments into OUT,
+# which the shell sources: the shell's read takes a system call a byte, about 45 us each under
+# emulation, and an entry is 270 bytes. od reads at most one byte more than the bound, and a file
+# longer than the bound is refused before anything of it is used.
 vf_sigs() {
     [ -f "$1" ] || { vf_fail HOST_NOT_FOUND "signature file $1 is missing"; return 1; }
     od -An -tx1 -v -N $((VF_SIG_BYTES + 1)) "$1" | awk -v head="$VF_SIG_HEAD" -v kp="$VF_SIG_KEY" -v sp="$VF_SIG_SIG" \
             -v max="$VF_SIGNATURES" -v bound="$VF_SIG_BYTES" '
+        BEGIN { sq = sprintf("%c", 39) }
         { for (i = 1; i <= NF; i++) h = h $i }
         END {
             if (length(h) > 2 * bound) exit 2
@@ -92,11 +95,13 @@ vf_sigs() {
                 if (substr(e, 1, length(kp)) != kp || substr(e, length(kp) + 17, length(sp)) != sp) exit 1
                 s = substr(e, length(kp) + length(sp) + 17, 128); x = ""
                 for (j = 1; j < 128; j += 2) x = x "\\x" substr(s, j, 2)
-                print substr(e, length(kp) + 1, 16), x
+                print "vf_sig_id_" (i + 1) "=" substr(e, length(kp) + 1, 16)
+                print "vf_sig_" (i + 1) "=" sq x sq
             }
+            print "vf_sig_n=" n
         }' > "$2"
     case $? in
-        0) return 0 ;;
+        0) . "$2"; return 0 ;;
         2) vf_fail HOST_INPUT_OVERSIZE "signature file $1 has more than $VF_SIG_BYTES bytes" ;;
         *) vf_fail SIG_LAYOUT_INVALID "signature file $1 is not the exact trialboot.sig/1 layout" ;;
     esac
@@ -217,21 +222,22 @@ vf_read() {
     . "$vf_work/read.sh"
 }
 
-# vf_lookup TABLE ID: VF_FOUND, the rest of TABLE's line ("<id> <rest>" lines) for ID, or empty.
+# vf_lookup KIND ID: VF_FOUND, the value of vf_<KIND>_<ID> (root: an anchored root's PEM file, set
+# by vf_roots; key: an admitted key's raw hex, set by vf_ids), or empty. A variable, not a table read
+# line by line: the shell reads a byte a system call. ID names a variable only when it is 16 hex
+# digits (a signature file's, the build's or sha256sum's); anything else is found nowhere.
 vf_lookup() {
     VF_FOUND=
-    while read -r vf_lid vf_lrest; do
-        [ "$vf_lid" != "$2" ] || { VF_FOUND=$vf_lrest; return 0; }
-    done <<EOF
-$1
-EOF
+    case "$2" in
+        *[!0-9a-f]*) return 0 ;;
+        ????????????????) eval "VF_FOUND=\${vf_$1_$2-}" ;;
+    esac
 }
 
-# vf_ids PREFIX COUNT VAR: VF_IDS, "<key id> <value of VAR_<i>>" per raw key file PREFIX.<i>,
+# vf_ids PREFIX COUNT: vf_key_<key id>, the raw hex vf_raw_<i>, per raw key file PREFIX.<i>,
 # i = 1..COUNT (the key id is the first 8 bytes of the key's SHA-256, KeyId's rule), from one
 # sha256sum.
 vf_ids() {
-    VF_IDS=
     [ "$2" -gt 0 ] || return 0
     vf_files=
     vf_j=0
@@ -246,12 +252,13 @@ vf_ids() {
     [ $vf_j -eq 0 ] || { vf_fail HOST_IO_ERROR "cannot hash the keys"; return 1; }
     while read -r vf_sum vf_file; do
         vf_id=${vf_sum%"${vf_sum#????????????????}"}
-        eval "VF_IDS=\"\$VF_IDS\$vf_id \$$3_${vf_file##*.}
-\""
+        case "$vf_id" in *[!0-9a-f]*) vf_fail HOST_IO_ERROR "cannot hash the keys"; return 1 ;; esac
+        eval "vf_key_$vf_id=\$vf_raw_${vf_file##*.}"
     done < "$1.ids"
 }
 
-# vf_roots DIR: VF_ROOTS, "<id> <pem file>" per anchored root, from DIR/$VF_ROOT_IDS: the image
+# vf_roots DIR: vf_root_<id>, the PEM file of each anchored root (VF_ROOTS, their ids), from
+# DIR/$VF_ROOT_IDS: the image
 # build wrote it beside the roots (VerifyScript.rootIds), one "<key id> <file name>" line a root,
 # after it refused any root that is not exactly the PEM of an Ed25519 SubjectPublicKeyInfo. The
 # roots are the initramfs' own, as fixed as this script: nothing about them changes between the
@@ -260,8 +267,13 @@ vf_roots() {
     VF_ROOTS=
     [ -f "$1/$VF_ROOT_IDS" ] || { vf_fail HOST_NOT_FOUND "no anchored root in $1 (no $VF_ROOT_IDS)"; return 1; }
     while read -r vf_id vf_f; do
-        VF_ROOTS="$VF_ROOTS$vf_id $1/$vf_f
-"
+        case "$vf_id" in
+            *[!0-9a-f]*) vf_fail KEY_FORMAT "$1/$VF_ROOT_IDS names a key id that is not 16 hex digits"; return 1 ;;
+            ????????????????) ;;
+            *) vf_fail KEY_FORMAT "$1/$VF_ROOT_IDS names a key id that is not 16 hex digits"; return 1 ;;
+        esac
+        eval "vf_root_$vf_id=\$1/\$vf_f"
+        VF_ROOTS="$VF_ROOTS $vf_id"
     done < "$1/$VF_ROOT_IDS"
     [ -n "$VF_ROOTS" ] || { vf_fail HOST_NOT_FOUND "no anchored root in $1"; return 1; }
 }
@@ -281,15 +293,18 @@ vf_admission_start() {
     vf_dir=$1
     VF_ADM_FILE=dam.cbor
     [ -z "$vf_seq" ] || { vf_dir=$1/$vf_seq; VF_ADM_FILE=$vf_seq/dam.cbor; }
-    vf_sigs "$vf_dir/dam.sig" "$vf_work/dam.entries" || return 1
+    vf_sigs "$vf_dir/dam.sig" "$vf_work/dam.sig.sh" || return 1
     vf_size "$vf_dir/dam.cbor" "$VF_DOC_BYTES" "admission record" || return 1
     vf_signer=
-    while read -r vf_id vf_sig; do
-        vf_lookup "$VF_ROOTS" "$vf_id"
+    vf_i=0
+    while [ $vf_i -lt "$vf_sig_n" ]; do
+        vf_i=$((vf_i + 1))
+        eval "vf_id=\$vf_sig_id_$vf_i vf_sig=\$vf_sig_$vf_i"
+        vf_lookup root "$vf_id"
         [ -n "$VF_FOUND" ] || continue
         vf_signer=$vf_id
         break
-    done < "$vf_work/dam.entries"
+    done
     [ -n "$vf_signer" ] || { vf_fail ADMISSION_NOT_ROOT_SIGNED "admission record $vf_dir/dam.cbor is not signed by an anchored root"; return 1; }
     VF_ADM_ROOT=$vf_signer
     VF_ADM_COPY=$vf_work/dam.cbor
@@ -299,7 +314,7 @@ vf_admission_start() {
 }
 
 # vf_admission_end: waits for vf_admission_start's openssl run; only a record whose signature
-# verified is read. Sets VF_WITNESS, VF_THRESHOLD, VF_KEYS_IN (lines "<id> <raw hex>"), VF_REVOKED
+# verified is read. Sets VF_WITNESS, VF_THRESHOLD, vf_key_<id> (each admitted key's raw hex), VF_REVOKED
 # (" id id "), VF_COMPATIBLE, VF_POLICY, and VF_ADM_SHA256, the SHA-256 of the bytes openssl checked.
 vf_admission_end() {
     wait "$VF_ADM_PID" || { vf_fail SIG_INVALID "admission record signature by root $VF_ADM_ROOT does not verify"; return 1; }
@@ -333,23 +348,24 @@ VF_POLICY:.policy:b VF_WITNESS:.witness:t VF_THRESHOLD:.threshold:u vf_keys:.key
     case "$VF_REVOKED" in
         *" $VF_ADM_ROOT "*) vf_fail ADMISSION_REVOKES_SIGNER "admission record revokes $VF_ADM_ROOT, the root that signed it"; return 1 ;;
     esac
-    vf_ids "$vf_work/key" $vf_nkeys vf_raw || return 1
-    VF_KEYS_IN=$VF_IDS
+    vf_ids "$vf_work/key" $vf_nkeys || return 1
 }
 
 # vf_witness FILE: FILE.sig meets the witness mode (Trust.verify's rule, per signature in order:
 # revoked, admitted, root under self-authority, root, unknown). Sets VF_SIGNERS (" id id ").
 vf_witness() {
-    vf_sigs "$1.sig" "$vf_work/witness.entries" || return 1
+    vf_sigs "$1.sig" "$vf_work/witness.sh" || return 1
     VF_SIGNERS=" "
     vf_valid=0
     vf_first=
     vf_outcomes=
-    while read -r vf_id vf_sig; do
-        [ -n "$vf_id" ] || continue
-        vf_lookup "$VF_KEYS_IN" "$vf_id"
+    vf_i=0
+    while [ $vf_i -lt "$vf_sig_n" ]; do
+        vf_i=$((vf_i + 1))
+        eval "vf_id=\$vf_sig_id_$vf_i vf_sig=\$vf_sig_$vf_i"
+        vf_lookup key "$vf_id"
         vf_raw=$VF_FOUND
-        vf_lookup "$VF_ROOTS" "$vf_id"
+        vf_lookup root "$vf_id"
         vf_root=$VF_FOUND
         case "$VF_REVOKED" in *" $vf_id "*) vf_out=KEY_REVOKED ;; *) vf_out= ;; esac
         if [ -n "$vf_out" ]; then
@@ -374,7 +390,7 @@ vf_witness() {
                 vf_valid=$((vf_valid + 1))
                 [ $vf_valid -lt "$VF_THRESHOLD" ] || return 0 ;;
         esac
-    done < "$vf_work/witness.entries"
+    done
     [ -n "$vf_first" ] || { vf_fail SIG_MISSING "$1 carries no signature"; return 1; }
     [ "$VF_THRESHOLD" -ne 1 ] || { vf_fail "$vf_first" "$1:$vf_outcomes"; return 1; }
     vf_fail QUORUM_NOT_MET "$1: $vf_valid distinct valid admitted signer(s), $VF_WITNESS needs $VF_THRESHOLD;$vf_outcomes"

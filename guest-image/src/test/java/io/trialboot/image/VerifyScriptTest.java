@@ -332,11 +332,17 @@ class VerifyScriptTest {
     }
 
     @Test
-    void rootsWithoutTheirIdsAreNoAnchor() throws Exception {
-        Files.delete(roots.resolve(VerifyScript.ROOT_IDS));
+    void rootsWithoutWellFormedIdsAreNoAnchor() throws Exception {
+        Path ids = roots.resolve(VerifyScript.ROOT_IDS);
+        Files.delete(ids);
         assertRefused("HOST_NOT_FOUND", "chain");
-        Files.writeString(roots.resolve(VerifyScript.ROOT_IDS), "");
+        Files.writeString(ids, "");
         assertRefused("HOST_NOT_FOUND", "chain");
+        // An id names a shell variable: only 16 hex digits ever do, the rest is refused, never run.
+        Files.writeString(ids, "x;VERIFY_TABLE=pwned " + FixtureKeys.ROOT + ".pub\n");
+        assertRefused("KEY_FORMAT", "chain");
+        Files.writeString(ids, keys.root().keyId().hex().substring(1) + " " + FixtureKeys.ROOT + ".pub\n");
+        assertRefused("KEY_FORMAT", "chain");
     }
 
     @Test
