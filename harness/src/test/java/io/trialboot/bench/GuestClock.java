@@ -5,6 +5,8 @@ import io.trialboot.markers.ConsoleLine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalDouble;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,17 +41,30 @@ final class GuestClock {
 
     /** {@link #awaitBusyboxReal(QemuVm, Duration)} looking only at console lines from index {@code from} on. */
     static double awaitBusyboxReal(QemuVm vm, int from, Duration timeout) throws InterruptedException {
+        ConsoleLine real = awaitLine(vm, from, l -> busyboxReal(l).isPresent(), "'real' line from busybox time", timeout);
+        return busyboxReal(real.text()).orElseThrow();
+    }
+
+    /** The seconds of busybox {@code time}'s "real 0m 4.12s" line, or empty for another line. */
+    static OptionalDouble busyboxReal(String line) {
+        Matcher m = BUSYBOX_REAL.matcher(line.strip());
+        return m.find() ? OptionalDouble.of(Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2)))
+                : OptionalDouble.empty();
+    }
+
+    /** Waits for the first console line from index {@code from} on whose text {@code matches}. */
+    static ConsoleLine awaitLine(QemuVm vm, int from, Predicate<String> matches, String what, Duration timeout)
+            throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             List<ConsoleLine> lines = vm.lines();
             for (ConsoleLine l : lines.subList(Math.min(from, lines.size()), lines.size())) {
-                Matcher m = BUSYBOX_REAL.matcher(l.text().strip());
-                if (m.find()) {
-                    return Integer.parseInt(m.group(1)) * 60 + Double.parseDouble(m.group(2));
+                if (matches.test(l.text())) {
+                    return l;
                 }
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("no 'real' line from busybox time within " + timeout + "; see " + vm.serialLog());
+        throw new AssertionError("no " + what + " within " + timeout + "; see " + vm.serialLog());
     }
 }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class RoundTest {
     private static Round round(double floor, double javaVersion, double ready, double baselineReady) {
-        return new Round(1, "0.1", floor, javaVersion, new BootBenchmark.Boot(3, ready),
+        return new Round(1, "0.1", floor, javaVersion, javaVersion / 2, new BootBenchmark.Boot(3, ready),
                 Optional.of(new BootBenchmark.Boot(3, baselineReady)));
     }
 
@@ -17,6 +17,7 @@ class RoundTest {
         Round r = round(2, 2, 6, 8);
         assertEquals(1.5, r.ratio(), 1e-9);
         assertEquals(2.0, r.baselineRatio(), 1e-9);
+        assertEquals(2.0, r.ratioBeside(), 1e-9);
     }
 
     @Test
