@@ -48,12 +48,14 @@ final class GuestConsole {
     private final QemuVm vm;
     /** How long a boot may stay silent after OpenSBI's banner in {@link #settle}; null: no bound. */
     private final Duration stallBound;
+    /** The same for the boot {@link #settle} powers on after a stall: silent so long, the device is stuck. */
+    private final Duration againBound;
     /** Told of each boot that stalled before stage 0. */
     private final Consumer<String> onStall;
 
     /** A console whose waits know no stall: a boot silent after the banner fails them when they time out. */
     GuestConsole(QemuVm vm) {
-        this(vm, null, why -> { });
+        this(vm, null, null, why -> { });
     }
 
     /**
@@ -62,8 +64,21 @@ final class GuestConsole {
      * the vCPUs are and powers the device on once more.
      */
     GuestConsole(QemuVm vm, Duration stallBound, Consumer<String> onStall) {
+        this(vm, stallBound, stallBound, onStall);
+    }
+
+    /**
+     * As {@link #GuestConsole(QemuVm, Duration, Consumer)}, but the boot powered on after a stall is
+     * stuck only when silent for {@code againBound} (scaled): a test that stops a boot on purpose
+     * sees that stall at any bound, while the real power-on after it must not be taken for one.
+     */
+    GuestConsole(QemuVm vm, Duration stallBound, Duration againBound, Consumer<String> onStall) {
+        if ((stallBound == null) != (againBound == null)) {
+            throw new IllegalArgumentException("both stall bounds or neither: " + stallBound + ", " + againBound);
+        }
         this.vm = vm;
         this.stallBound = stallBound;
+        this.againBound = againBound;
         this.onStall = onStall;
     }
 
@@ -220,7 +235,7 @@ final class GuestConsole {
         vm.powerCut();
         vm.restart();
         return promptAfter(waitFor(again, l -> l.text().equals(ready), timeout, what
-                + ", powered on again after a stall before stage 0", stallBound));
+                + ", powered on again after a stall before stage 0", againBound));
     }
 
     /** Waits for the first prompt after line {@code ready}; returns {@code ready}. */

@@ -1,6 +1,7 @@
 package io.trialboot.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.trialboot.markers.ConsoleLine;
 import java.time.Duration;
@@ -40,5 +41,13 @@ class GuestConsoleTest {
         assertEquals(-1, GuestConsole.lastBannerWithoutStage0(console("OpenSBI v1.5.1", "stage0: boot-control: BOOT_CONTROL_CORRUPT")));
         assertEquals(-1, GuestConsole.lastBannerWithoutStage0(console()));
         assertEquals(-1, GuestConsole.lastBannerWithoutStage0(console("some line QEMU printed without a banner")));
+    }
+
+    @Test
+    void aStallBoundForOnlyOneOfTheTwoBootsIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new GuestConsole(null, Duration.ofSeconds(3), null, why -> { }));
+        assertEquals("both stall bounds or neither: PT3S, null", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new GuestConsole(null, null, Duration.ofSeconds(60), why -> { }));
     }
 }
