@@ -143,9 +143,22 @@ final class PhaseStates {
      * bytes came from ({@link SlotProof#sameBytes}).
      */
     void make(List<Point> points) {
+        makeUpTo(last(points));
+    }
+
+    /**
+     * Makes, as {@link #make(List)} does, the phase states up to the one a point of {@code phase} starts
+     * from, when the cache lacks them: for a test that needs that device, and leaves the states made
+     * for {@code PowerCutIT} to restore.
+     */
+    void make(Phase phase) {
+        makeUpTo(phase.ordinal());
+    }
+
+    private void makeUpTo(int last) {
         long t0 = System.nanoTime();
         List<String> made = new ArrayList<>();
-        for (SnapshotRecipe r : chain.subList(0, last(points) + 1)) {
+        for (SnapshotRecipe r : chain.subList(0, last + 1)) {
             if (vm.saved(r).isPresent()) continue;
             if (r.equals(switched)) {
                 vm.reach(r);

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * archive, so whether it reads a given block of a jar is its choice, while every start of
  * {@code java} loads {@code libjvm.so}, whose first block holds its ELF header.
  *
- * <p>The device starts with v1.1.0 confirmed on b: {@link VerityFlipIT#V110_CONFIRMED_ON_B}, a snapshot.
+ * <p>The device starts with v1.1.0 confirmed on b: {@link VerityFlipIT#reachV110ConfirmedOnB}, a snapshot.
  */
 @QemuTest(start = QemuTest.Start.FACTORY_AT_CONSOLE)
 class StartLoopIT {
@@ -45,7 +45,7 @@ class StartLoopIT {
 
     @Test
     void aSlotCorruptedPastStageZeroIsStartedThreeTimesThenGivenUp(QemuVm vm) throws Exception {
-        vm.reach(VerityFlipIT.V110_CONFIRMED_ON_B);
+        VerityFlipIT.reachV110ConfirmedOnB(vm);
         int next = vm.currentBoot() + 1;
         vm.powerCut();
         GuestDisk disk = new GuestDisk(vm.overlay());

@@ -2,9 +2,10 @@ package io.trialboot.it;
 
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
-import io.trialboot.harness.SnapshotRecipe;
+import io.trialboot.it.CutPlan.Phase;
 import io.trialboot.markers.Contract;
 import io.trialboot.markers.Marker;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,22 +15,18 @@ import org.junit.jupiter.api.Test;
  * intact), maps it through dm-verity, and the mount's read of the flipped block fails: b is
  * refused ({@code VERITY_MAP_FAILED}), becomes bad, and the other verified slot, a, boots in
  * recovery; the history says why ({@code slot-refused slot=b code=VERITY_MAP_FAILED}). The device
- * starts with v1.1.0 confirmed on b, a snapshot ({@link #V110_CONFIRMED_ON_B}) that
- * {@link StartLoopIT} shares: the install and its trial are OtaCycleIT's subject, not this test's.
+ * starts with v1.1.0 confirmed on b, a snapshot ({@link #reachV110ConfirmedOnB}) that
+ * {@link StartLoopIT} and {@link PowerCutIT} share: the install and its trial are OtaCycleIT's
+ * subject, not this test's.
  */
 @QemuTest(start = QemuTest.Start.FACTORY_AT_CONSOLE)
 class VerityFlipIT {
     /** A byte in the slot's first 4 KiB data block, past the squashfs superblock. */
     private static final long FLIPPED = 100;
 
-    /** From the factory image at its prompt: v1.1.0 installed into slot b, its trial booted and confirmed, at the prompt. */
-    static final SnapshotRecipe V110_CONFIRMED_ON_B = SnapshotRecipe.FACTORY_AT_CONSOLE.then("v1.1.0-confirmed-on-b",
-            "nx selfcheck; nx update apply v1.1.0 (full, slot b) to UPDATE_AWAIT_CONFIRM; nx reboot; the trial boot of b"
-                    + " to HEALTH_TRIAL_OK, GUEST_SHELL_READY and the first 'trialboot#' prompt", VerityFlipIT::installAndConfirmOnB);
-
     @Test
     void aFlippedByteInTheConfirmedActiveSlotIsRefusedAndTheOtherSlotBoots(QemuVm vm) throws Exception {
-        vm.reach(V110_CONFIRMED_ON_B);
+        reachV110ConfirmedOnB(vm);
         int next = vm.currentBoot() + 1;
 
         vm.powerCut();
@@ -45,26 +42,37 @@ class VerityFlipIT {
                 """.formatted(next) + slotBRefusedAndABootsInRecovery("VERITY_MAP_FAILED")));
     }
 
-    /** From the factory image at its prompt: v1.1.0 installed into slot b, its trial booted and confirmed, at the prompt. */
-    private static void installAndConfirmOnB(QemuVm vm) {
-        int boot = vm.currentBoot();
-        vm.type("nx selfcheck");
-        vm.type("nx update apply pkg://updates/releases/1.1.0/manifest.nxm");
-        vm.await(Contract.parse("install-1.1.0", """
-                forbid contains "Kernel panic"
-                boot %d
-                expect 600s UPDATE_APPLY_OK b full
-                expect 60s UPDATE_AWAIT_CONFIRM
-                """.formatted(boot)));
-        vm.type("nx reboot");
-        vm.await(Contract.parse("confirm-1.1.0", """
-                forbid STAGE0_SLOT_REFUSED * *
-                boot %d
-                expect 180s STAGE0_BOOT b trial * *
-                expect 300s HEALTH_TRIAL_OK
-                expect 120s GUEST_SHELL_READY
-                expect 30s "trialboot#"
-                """.formatted(boot + 1)));
+    /**
+     * Brings {@code vm}, at the factory image's first prompt, to v1.1.0 confirmed on slot b, slot a good,
+     * at the prompt: the state the power-cut campaign's delta-apply points start from
+     * ({@code powercut-v1.1.0-confirmed}, {@link PhaseStates}: v1.1.0's full apply, its switch checked
+     * with {@code nx selfcheck --deep}, its trial boot confirmed), made with the states before it when
+     * the cache lacks them, so that {@link PowerCutIT} in the same run restores them rather than
+     * making them again. Its host policy bounds healthd at {@link Nx#HEALTH_BOUND}, which nothing here
+     * waits on: the refused slot's boot is in recovery, on slot a, whose services come up. With
+     * snapshots off, the same device by uncut commands ({@link UncutPhases}), as the campaign has it then.
+     */
+    static void reachV110ConfirmedOnB(QemuVm vm) {
+        GuestConsole console = new GuestConsole(vm);
+        Nx nx = new Nx(console);
+        Consumer<String> say = line -> System.out.println("trialboot: " + line);
+        if (!vm.config().snapshots().enabled() || vm.config().containerImage().isPresent()) {
+            // no snapshots: the same device by uncut commands, as the campaign brings it there then
+            UncutPhases uncut = new UncutPhases(vm, console, nx, say);
+            uncut.begin();
+            uncut.prepare(Phase.DELTA_APPLY);
+            // the trial boot the console saw, awaited so that no later contract starts before it (a restore does that otherwise)
+            vm.await(Contract.parse("v1.1.0-confirmed-on-b", """
+                    boot %d
+                    expect 60s STAGE0_BOOT b trial * *
+                    expect 60s HEALTH_TRIAL_OK
+                    expect 60s GUEST_SHELL_READY
+                    """.formatted(vm.currentBoot())));
+            return;
+        }
+        PhaseStates states = new PhaseStates(vm, console, nx, new SlotProof(vm::saved, vm::partitionAsIn), say);
+        states.make(Phase.DELTA_APPLY);
+        vm.reach(states.of(Phase.DELTA_APPLY)); // made just now (the guest is in it) or cached: both start from the saved device
     }
 
     /**
