@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A guest restored from a snapshot is a working guest: it answers at its prompt, and every hart's
  * timer still fires after the guest sat idle past the deadlines it had programmed before the save
- * (QEMU before 10.2 loses them: docs/testing.md, "Snapshots"). Without the harness waking the
- * harts' timers, the idle hart's {@code sleep} below never returns and the kernel reports an RCU
- * stall.
+ * (QEMU before 10.2 loses them: docs/testing.md, "Snapshots"). It was written to fail without the
+ * harness waking the harts' timers; on 2026-12-07 it passed with the wake skipped, on one hart and
+ * on two, so it does not prove the wake as it stands (docs/testing.md, the gap under "Snapshots").
  */
 @QemuTest(start = QemuTest.Start.FACTORY_AT_CONSOLE)
 class SnapshotRestoreIT {
