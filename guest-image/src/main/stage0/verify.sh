@@ -222,16 +222,24 @@ vf_read() {
     . "$vf_work/read.sh"
 }
 
+# vf_is_id ID: whether ID is a key id, exactly 16 lowercase hex digits (KeyId's form). Only such an
+# id ever becomes part of a variable's name (vf_root_<id>, vf_key_<id>).
+vf_is_id() {
+    case "$1" in
+        *[!0-9a-f]*) return 1 ;;
+        ????????????????) return 0 ;;
+    esac
+    return 1
+}
+
 # vf_lookup KIND ID: VF_FOUND, the value of vf_<KIND>_<ID> (root: an anchored root's PEM file, set
 # by vf_roots; key: an admitted key's raw hex, set by vf_ids), or empty. A variable, not a table read
-# line by line: the shell reads a byte a system call. ID names a variable only when it is 16 hex
-# digits (a signature file's, the build's or sha256sum's); anything else is found nowhere.
+# line by line: the shell reads a byte a system call. An ID that is not a key id (vf_is_id) is found
+# nowhere.
 vf_lookup() {
     VF_FOUND=
-    case "$2" in
-        *[!0-9a-f]*) return 0 ;;
-        ????????????????) eval "VF_FOUND=\${vf_$1_$2-}" ;;
-    esac
+    vf_is_id "$2" || return 0
+    eval "VF_FOUND=\${vf_$1_$2-}"
 }
 
 # vf_ids PREFIX COUNT: vf_key_<key id>, the raw hex vf_raw_<i>, per raw key file PREFIX.<i>,
@@ -252,7 +260,7 @@ vf_ids() {
     [ $vf_j -eq 0 ] || { vf_fail HOST_IO_ERROR "cannot hash the keys"; return 1; }
     while read -r vf_sum vf_file; do
         vf_id=${vf_sum%"${vf_sum#????????????????}"}
-        case "$vf_id" in *[!0-9a-f]*) vf_fail HOST_IO_ERROR "cannot hash the keys"; return 1 ;; esac
+        vf_is_id "$vf_id" || { vf_fail HOST_IO_ERROR "cannot hash the keys"; return 1; }
         eval "vf_key_$vf_id=\$vf_raw_${vf_file##*.}"
     done < "$1.ids"
 }
@@ -267,11 +275,7 @@ vf_roots() {
     VF_ROOTS=
     [ -f "$1/$VF_ROOT_IDS" ] || { vf_fail HOST_NOT_FOUND "no anchored root in $1 (no $VF_ROOT_IDS)"; return 1; }
     while read -r vf_id vf_f; do
-        case "$vf_id" in
-            *[!0-9a-f]*) vf_fail KEY_FORMAT "$1/$VF_ROOT_IDS names a key id that is not 16 hex digits"; return 1 ;;
-            ????????????????) ;;
-            *) vf_fail KEY_FORMAT "$1/$VF_ROOT_IDS names a key id that is not 16 hex digits"; return 1 ;;
-        esac
+        vf_is_id "$vf_id" || { vf_fail KEY_FORMAT "$1/$VF_ROOT_IDS names a key id that is not 16 hex digits"; return 1; }
         eval "vf_root_$vf_id=\$1/\$vf_f"
         VF_ROOTS="$VF_ROOTS $vf_id"
     done < "$1/$VF_ROOT_IDS"
