@@ -119,21 +119,23 @@ public final class ImageBuild {
         inputs.addAll(BuildCache.treeInputs("sources/releases", sources.resolve("releases")));
         inputs.addAll(BuildCache.treeInputs("guest-jars", guestJars));
         inputs.addAll(BuildCache.treeInputs("builder", builderClasses()));
-        inputs.add(ModuleReduction.find().cacheInput());
+        ModuleReduction reduction = ModuleReduction.find();
+        inputs.add(reduction.cacheInput());
         String key = BuildCache.key(inputs);
 
         BuildCache cache = new BuildCache(cacheDir, ImageBuild::log);
-        Path cached = cache.lookup(key).orElseGet(() -> cache.store(key, build(packages, kernelPackage, inputs, key)));
+        Path cached = cache.lookup(key).orElseGet(() -> cache.store(key, build(packages, kernelPackage, reduction, inputs, key)));
         BuildCache.linkInto(cached, out, OUTPUTS);
         GuestProperties.write(out);
         log(String.format("guest image ready in %s (key %s, %.1f s)", out, key.substring(0, 12), (System.nanoTime() - start) / 1e9));
     }
 
-    private Path build(List<DebianPackage> packages, String kernelPackage, List<BuildCache.Input> inputs, String key) {
+    private Path build(List<DebianPackage> packages, String kernelPackage, ModuleReduction reduction, List<BuildCache.Input> inputs,
+            String key) {
         log("building the guest image (key " + key.substring(0, 12) + ")");
         BuildStages stages = new BuildStages(STAGES.size(), System::nanoTime, ImageBuild::log);
         stages.run(STAGES.get(0), () -> unpack(packages, kernelPackage));
-        return assemble(stages, packages, inputs, key);
+        return assemble(stages, packages, reduction, inputs, key);
     }
 
     /**
@@ -142,7 +144,8 @@ public final class ImageBuild {
      * returns. Deterministic: the same unpacked trees, sources and jars give the same bytes
      * (docs/reproducibility.md; ImageAssemblyReproducibleTest runs it twice).
      */
-    Path assemble(BuildStages stages, List<DebianPackage> packages, List<BuildCache.Input> inputs, String key) {
+    Path assemble(BuildStages stages, List<DebianPackage> packages, ModuleReduction reduction, List<BuildCache.Input> inputs,
+            String key) {
         Path kernelRoot = work.resolve(KERNEL_ROOT);
         Path rootfs = work.resolve(ROOTFS);
         Path built = createDirectories(work.resolve("out"));
@@ -150,7 +153,7 @@ public final class ImageBuild {
         SlotImages slots = new SlotImages(work, rootfs, sources, guestJars, classArchives);
         FixtureKeys keys = FixtureKeys.generate(built.resolve(KEYS_DIR));
         Map<String, byte[]> roots = Map.of(FixtureKeys.ROOT + ".pub", Ed25519.toPem(keys.root().publicKey()));
-        stages.run(STAGES.get(1), () -> kernelAndInitramfs(kernelRoot, busybox, roots, built));
+        stages.run(STAGES.get(1), () -> kernelAndInitramfs(kernelRoot, busybox, reduction, roots, built));
 
         Sha256 policy = Sha256.of(Initramfs.read(sources.resolve(POLICY)));
         Map<Fixture, Path> systemSets = stages.run(STAGES.get(2), () -> systemSets(keys));
@@ -231,14 +234,15 @@ public final class ImageBuild {
         Tools.run(List.of("dpkg-deb", "-x", p.file().toString(), tree.toString()), work, Duration.ofMinutes(5));
     }
 
-    private void kernelAndInitramfs(Path kernelRoot, Path busybox, Map<String, byte[]> roots, Path built) {
+    private void kernelAndInitramfs(Path kernelRoot, Path busybox, ModuleReduction reduction, Map<String, byte[]> roots,
+            Path built) {
         try {
             Files.copy(single(kernelRoot.resolve("boot"), "vmlinux-"), built.resolve("vmlinux"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         KernelModules.ForInitramfs modules = KernelModules.forInitramfs(single(kernelRoot.resolve("usr/lib/modules"), ""),
-                ModuleReduction.find(), work.resolve("modules"), ImageBuild::log);
+                reduction, work.resolve("modules"), ImageBuild::log);
         log("initramfs: anchored roots " + roots.keySet());
         Map<String, byte[]> tools = Stage0Tools.files(work.resolve(INITRAMFS_ROOT));
         log("initramfs: stage-0 tools " + tools.entrySet().stream().map(e -> e.getKey() + " " + e.getValue().length)

@@ -82,7 +82,7 @@ class ImageAssemblyReproducibleTest {
                 (root, training, w) -> "stand-in class archive".getBytes(StandardCharsets.UTF_8));
         BuildStages stages = new BuildStages(ImageBuild.STAGES.size() - 1, System::nanoTime, line -> { });
         String key = "0".repeat(64);
-        build.assemble(stages, List.of(),
+        build.assemble(stages, List.of(), ModuleReduction.find(),
                 List.of(new BuildCache.Input("stand-in", Sha256.of(key.getBytes(StandardCharsets.UTF_8)))), key);
         Map<String, String> hashes = new TreeMap<>();
         for (String sub : List.of("out", "media", "system", "images")) {
