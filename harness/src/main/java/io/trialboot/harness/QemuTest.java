@@ -61,9 +61,10 @@ public @interface QemuTest {
     boolean container() default false;
 
     /**
-     * Where the VM starts: a cold boot of the factory image (the default), or the factory image at
+     * Where the VM starts: a cold boot of the factory image (the default), the factory image at
      * its first prompt, restored from the snapshot cache ({@link SnapshotRecipe#FACTORY_AT_CONSOLE};
-     * on a miss the cold boot and its first-boot contract run here and the state is saved).
+     * on a miss the cold boot and its first-boot contract run here and the state is saved), or
+     * nowhere yet: the test's first {@link QemuVm#reach} powers it on in the state it names.
      */
     Start start() default Start.COLD_BOOT;
 
@@ -72,6 +73,11 @@ public @interface QemuTest {
         /** The factory image, powered on: the test sees the whole first boot. */
         COLD_BOOT,
         /** The factory image after its first boot, at the console's prompt (docs/testing.md, "Snapshots"). */
-        FACTORY_AT_CONSOLE
+        FACTORY_AT_CONSOLE,
+        /**
+         * No QEMU yet: the test's first {@link QemuVm#reach} starts one, so a
+         * test whose state of its own is cached restores it at once, not the factory state first.
+         */
+        FIRST_REACH
     }
 }

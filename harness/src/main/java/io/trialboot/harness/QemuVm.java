@@ -64,6 +64,11 @@ public final class QemuVm implements AutoCloseable {
         });
     }
 
+    /** Creates the run directory and nothing else: no QEMU runs until {@link #reach}. */
+    public static QemuVm prepare(VmConfig config) {
+        return begin(config, vm -> {});
+    }
+
     /** Creates the run directory and brings the guest to {@code recipe}'s state ({@link #reach}). */
     public static QemuVm start(VmConfig config, SnapshotRecipe recipe) {
         return begin(config, vm -> vm.reach(recipe));

@@ -70,9 +70,11 @@ public final class QemuVmExtension implements ParameterResolver, BeforeEachCallb
         TimeoutScale scale = TimeoutScale.fromEnvironment();
         Optional<QemuTest> settings = settings(ec, perClass);
         VmConfig config = config(settings, GuestImage.fromSystemProperty(), scale, runDir(ec, perClass));
-        QemuVm vm = settings.map(QemuTest::start).orElse(QemuTest.Start.COLD_BOOT) == QemuTest.Start.FACTORY_AT_CONSOLE
-                ? QemuVm.start(config, SnapshotRecipe.FACTORY_AT_CONSOLE)
-                : QemuVm.start(config);
+        QemuVm vm = switch (settings.map(QemuTest::start).orElse(QemuTest.Start.COLD_BOOT)) {
+            case COLD_BOOT -> QemuVm.start(config);
+            case FACTORY_AT_CONSOLE -> QemuVm.start(config, SnapshotRecipe.FACTORY_AT_CONSOLE);
+            case FIRST_REACH -> QemuVm.prepare(config);
+        };
         announce(scale, vm.accelerated());
         store.put(QemuVm.class, vm); // closed in afterEach/afterAll; the store closes it too if those never run
         return vm;

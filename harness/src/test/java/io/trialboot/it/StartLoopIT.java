@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The device starts with v1.1.0 confirmed on b: {@link VerityFlipIT#reachV110ConfirmedOnB}, a snapshot.
  */
-@QemuTest(start = QemuTest.Start.FACTORY_AT_CONSOLE)
+@QemuTest(start = QemuTest.Start.FIRST_REACH) // VerityFlipIT.reachV110ConfirmedOnB powers it on
 class StartLoopIT {
     private static final String LIBJVM = "/usr/lib/jvm/java-21-openjdk-riscv64/lib/server/libjvm.so";
     /** dm-verity checks 4096-byte blocks of the slot. */

@@ -2,6 +2,7 @@ package io.trialboot.it;
 
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
+import io.trialboot.harness.SnapshotRecipe;
 import io.trialboot.it.CutPlan.Phase;
 import io.trialboot.markers.Contract;
 import io.trialboot.markers.Marker;
@@ -15,11 +16,12 @@ import org.junit.jupiter.api.Test;
  * intact), maps it through dm-verity, and the mount's read of the flipped block fails: b is
  * refused ({@code VERITY_MAP_FAILED}), becomes bad, and the other verified slot, a, boots in
  * recovery; the history says why ({@code slot-refused slot=b code=VERITY_MAP_FAILED}). The device
- * starts with v1.1.0 confirmed on b, a snapshot ({@link #reachV110ConfirmedOnB}) that
+ * starts with v1.1.0 confirmed on b, a snapshot ({@link #reachV110ConfirmedOnB}, restored before
+ * any other state when the cache holds it: {@code Start.FIRST_REACH}) that
  * {@link StartLoopIT} and {@link PowerCutIT} share: the install and its trial are OtaCycleIT's
  * subject, not this test's.
  */
-@QemuTest(start = QemuTest.Start.FACTORY_AT_CONSOLE)
+@QemuTest(start = QemuTest.Start.FIRST_REACH) // reachV110ConfirmedOnB powers it on, in its state when that is cached
 class VerityFlipIT {
     /** A byte in the slot's first 4 KiB data block, past the squashfs superblock. */
     private static final long FLIPPED = 100;
@@ -58,6 +60,7 @@ class VerityFlipIT {
         Consumer<String> say = line -> System.out.println("trialboot: " + line);
         if (!vm.config().snapshots().enabled() || vm.config().containerImage().isPresent()) {
             // no snapshots: the same device by uncut commands, as the campaign brings it there then
+            vm.reach(SnapshotRecipe.FACTORY_AT_CONSOLE); // the cold boot to the first prompt
             UncutPhases uncut = new UncutPhases(vm, console, nx, say);
             uncut.begin();
             uncut.prepare(Phase.DELTA_APPLY);
