@@ -3,9 +3,11 @@ package io.trialboot.harness.console;
 import io.trialboot.harness.GuestImage;
 import io.trialboot.harness.error.HarnessException;
 import io.trialboot.harness.QemuVm;
+import io.trialboot.harness.SnapshotRecipe;
 import io.trialboot.harness.TimeoutScale;
 import io.trialboot.harness.VmConfig;
 import io.trialboot.harness.VmTerminal;
+import io.trialboot.markers.BootBoundary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -23,7 +25,8 @@ import java.util.OptionalInt;
  * same overlay without ending the session ({@link VmTerminal}: the keys, the boot banners). Each
  * session gets its own run directory ({@link Sessions}); {@code --resume} boots the last session's
  * device again, {@code --from <run dir>} a copy of the device a test left, {@code --attach <run dir>}
- * joins a failed test's kept VM, {@code --scenario <name>} walks to an interesting moment first.
+ * joins a failed test's kept VM, {@code --at-console} starts at the factory image's first prompt
+ * restored from the snapshot cache the QEMU tests keep ({@code factory-at-console}), {@code --scenario <name>} walks to an interesting moment first.
  * Exit status: QEMU's exit code (0 after Ctrl-A X), 2 bad usage, 1 the VM could not be booted.
  */
 public final class VmConsole {
@@ -56,7 +59,8 @@ public final class VmConsole {
             out.println("vm: serial log    " + vm.serialLog() + "  (tail -f it from another terminal)");
             out.println("vm: timeline      " + vm.timelineFile() + "  (written when the VM closes)");
             out.println("vm: keys          Ctrl-A X quits, Ctrl-A C the QEMU monitor, Ctrl-A H help; Ctrl-C goes to the guest");
-            String banner = "vm: boot 1 (power on)";
+            String banner = o.atConsole() ? "vm: boot 1 (the factory image at its first prompt, " + (restored(vm)
+                    ? "restored from the snapshot cache; press Enter for a prompt)" : "booted and saved to the snapshot cache)") : "vm: boot 1 (power on)";
             if (o.scenario().isPresent()) {
                 banner = new ScenarioRun(o.scenario().get(), vm, out).walk();
             }
@@ -75,12 +79,22 @@ public final class VmConsole {
         }
     }
 
+    /** Whether {@code vm} began with a restore (its console opens with the restore line), not a cold boot. */
+    private static boolean restored(QemuVm vm) {
+        return vm.lines().stream().anyMatch(l -> BootBoundary.restore(l.text()).isPresent());
+    }
+
     /** A fresh device, or the one {@code --resume}/{@code --from} names, in {@code session}. */
     private static QemuVm boot(VmOptions o, Optional<Path> from, Path session, PrintStream out) {
         GuestImage image = GuestImage.load(o.image())
                 .withExtraAppend(o.scenario().map(Scenario::append).orElse(""))
                 .withExtraAppend(o.append());
         VmConfig config = VmConfig.builder(image, session).memory(o.memory()).scale(TimeoutScale.fromEnvironment()).build();
+        if (o.atConsole()) {
+            out.println("vm: starting at the factory image's first prompt, from the snapshot cache " + config.snapshots().dir()
+                    + " (the first time: a cold boot, then saved there)");
+            return QemuVm.start(config, SnapshotRecipe.FACTORY_AT_CONSOLE);
+        }
         if (from.isEmpty()) return QemuVm.start(config);
         Path device = from.get().resolve(Sessions.OVERLAY);
         Path target = session.resolve(Sessions.OVERLAY);

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /** {@code scripts/vm}'s options, as the script passes them on (it adds {@code --image} and {@code --runs}). */
 record VmOptions(Path image, Path runs, Optional<Scenario> scenario, boolean resume, Optional<Path> from,
-        Optional<Path> attach, String memory, String append) {
+        Optional<Path> attach, boolean atConsole, String memory, String append) {
 
     static VmOptions parse(String[] args) {
         Path image = null;
@@ -14,6 +14,7 @@ record VmOptions(Path image, Path runs, Optional<Scenario> scenario, boolean res
         boolean resume = false;
         Path from = null;
         Path attach = null;
+        boolean atConsole = false;
         String memory = "1G";
         String append = "";
         for (int i = 0; i < args.length; i++) {
@@ -28,17 +29,20 @@ record VmOptions(Path image, Path runs, Optional<Scenario> scenario, boolean res
                 case "--resume" -> resume = true;
                 case "--from" -> from = Path.of(value(args, ++i)).toAbsolutePath();
                 case "--attach" -> attach = Path.of(value(args, ++i)).toAbsolutePath();
+                case "--at-console" -> atConsole = true;
                 case "--memory" -> memory = value(args, ++i);
                 case "--append" -> append = value(args, ++i);
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
             }
         }
         if (image == null || runs == null) throw new IllegalArgumentException("--image and --runs are required");
-        int ways = (resume ? 1 : 0) + (from != null ? 1 : 0) + (attach != null ? 1 : 0);
-        if (ways > 1) throw new IllegalArgumentException("--resume, --from and --attach exclude each other");
-        if (scenario != null && ways > 0) throw new IllegalArgumentException("a scenario starts from the factory image: no --resume, --from or --attach");
+        int ways = (resume ? 1 : 0) + (from != null ? 1 : 0) + (attach != null ? 1 : 0) + (atConsole ? 1 : 0);
+        if (ways > 1) throw new IllegalArgumentException("--resume, --from, --attach and --at-console exclude each other");
+        if (scenario != null && ways > 0) {
+            throw new IllegalArgumentException("a scenario starts from the factory image: no --resume, --from, --attach or --at-console");
+        }
         return new VmOptions(image, runs, Optional.ofNullable(scenario), resume, Optional.ofNullable(from), Optional.ofNullable(attach),
-                memory, append);
+                atConsole, memory, append);
     }
 
     private static String value(String[] args, int i) {
