@@ -47,7 +47,7 @@ class SnapshotRestoreIT {
     /** The encoding of {@code wfi}, and a word as the monitor's {@code x /1xw} prints it. */
     private static final long WFI = 0x10500073L;
     private static final Pattern WORD = Pattern.compile(":\\s*(0x[0-9a-fA-F]{8})");
-    /** Stops tried, 20 ms of running apart, for a moment with every hart in wfi (the first has held in every run so far). */
+    /** Stops tried, 20 ms of running apart, for a moment with every hart in wfi (1 to 7 tries in the runs so far). */
     private static final int IDLE_TRIES = 200;
     /** The sleep's rest after a restore is about 2 s; without the wake it never ends. */
     private static final Duration FIRES_WITHIN = Duration.ofSeconds(30);
