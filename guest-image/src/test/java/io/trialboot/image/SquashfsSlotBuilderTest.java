@@ -1,6 +1,7 @@
 package io.trialboot.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,6 +94,33 @@ class SquashfsSlotBuilderTest {
         ImageBuildException e = assertThrows(ImageBuildException.class,
                 () -> SquashfsSlotBuilder.appendRelease(common, part, dir.resolve("bad.img"), line -> { }));
         assertTrue(e.getMessage().contains("holds more than [etc, opt]"), e.getMessage());
+    }
+
+    /**
+     * The JDK's default class archive for a heap without compressed oops is left out of the slot
+     * (the guest's JVM never maps it); the default one, {@code classes.jsa}, and the JVM stay.
+     */
+    @Test
+    void theCommonPartLeavesOutTheArchiveTheGuestNeverMaps() throws IOException {
+        Path unpacked = dir.resolve("unpacked");
+        Path server = unpacked.resolve(SquashfsSlotBuilder.JAVA_HOME + "/lib/server");
+        for (String f : List.of("classes.jsa", "classes_nocoops.jsa", "libjvm.so")) {
+            write(server.resolve(f), new byte[] {1});
+        }
+        write(unpacked.resolve("usr/share/doc/openjdk-21-jre-headless/copyright"), new byte[] {2});
+        write(unpacked.resolve("usr/bin/busybox"), new byte[] {3});
+        Path sources = dir.resolve("sources");
+        for (String script : List.of("trialboot-init", "nx")) {
+            write(sources.resolve("slot/" + script), "#!/bin/sh\n".getBytes(StandardCharsets.UTF_8));
+        }
+        Path staging = dir.resolve("staging");
+        SquashfsSlotBuilder.stageCommon(unpacked, unpacked.resolve("usr/bin/busybox"), sources, staging);
+
+        Path staged = staging.resolve(SquashfsSlotBuilder.JAVA_HOME + "/lib/server");
+        assertTrue(Files.exists(staged.resolve("classes.jsa")));
+        assertTrue(Files.exists(staged.resolve("libjvm.so")));
+        assertFalse(Files.exists(staged.resolve("classes_nocoops.jsa")));
+        assertFalse(Files.exists(staging.resolve("usr/share/doc")));
     }
 
     /** Two slot images of {@code version} with a {@code systemSetBytes}-byte system set, from one common image. */
