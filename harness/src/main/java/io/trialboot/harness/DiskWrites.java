@@ -16,9 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which of the guest disk's partitions the guest has written since its overlay was made (see
- * {@link QemuVm#partitionsWritten}): the overlay's own clusters ({@link Overlay#ownRanges}) against
+ * {@link VmDisk#partitionsWritten}): the overlay's own clusters ({@link Overlay#ownRanges}) against
  * the base disk's GPT ({@code sfdisk --json}, the image's own table, read once per disk); and what
- * a partition holds, as a digest, now and in a saved state ({@link QemuVm#partitionAsIn}).
+ * a partition holds, as a digest, now and in a saved state ({@link VmDisk#partitionAsIn}).
  */
 final class DiskWrites {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -33,7 +32,7 @@ import java.util.function.Predicate;
  *
  * <p>A facade over its pieces, which {@link VmParts} makes and wires: {@link VmLifecycle} (the QEMU
  * processes, one lock), {@link ConsoleTriggers}, {@link Keyboard}, {@link PowerCuts} (armed through {@link VmPower}), {@link GuestPause},
- * {@link ContractAwaits}, {@link FailureReport}, {@link Snapshots} and {@link DiskWrites}.
+ * {@link ContractAwaits}, {@link FailureReport}, {@link Snapshots} and {@link DiskWrites} (seen through {@link VmDisk}).
  *
  * <p>A guest reset is a cold start: QEMU runs with {@code -no-reboot} and this VM starts a new QEMU
  * on the same overlay (docs/testing.md, "Reboots are cold starts"); the console, its boot count and
@@ -263,14 +262,9 @@ public final class QemuVm implements AutoCloseable {
         parts.snapshots.reach(this, recipe, true);
     }
 
-    /**
-     * Names of the disk's GPT partitions ({@code state}, {@code slot_a}, {@code slot_b}) the guest has
-     * written a byte of since this VM's overlay was made: by its start, a restore or
-     * {@link #restartFromFactory()} (a power cut and {@link #restart()} keep the overlay). A running
-     * guest is paused for the look (QMP {@code stop}, which flushes QEMU's caches to the overlay).
-     */
-    public Set<String> partitionsWritten() {
-        return parts.disk.since();
+    /** The guest's disk as a test looks at it: the partitions written, a partition against a saved state's. */
+    public VmDisk disk() {
+        return parts.vmDisk;
     }
 
     /** What this VM knows of {@code recipe}'s state without reaching it (made or restored here, or cached); nothing runs. */
@@ -281,11 +275,6 @@ public final class QemuVm implements AutoCloseable {
     /** Pauses the guest (QMP {@code stop}) at the first complete console line {@code line} accepts; completes once stopped. */
     public CompletableFuture<Void> pauseWhen(Predicate<String> line) {
         return parts.pause.when(line);
-    }
-
-    /** Whether partition {@code name} now holds the very bytes it has in {@code recipe}'s cached snapshot (false: none cached). */
-    public boolean partitionAsIn(SnapshotRecipe recipe, String name) {
-        return parts.snapshots.cachedDisk(recipe).map(d -> parts.disk.sha256In(d, name).equals(parts.disk.sha256Now(name))).orElse(false);
     }
 
     /** Resets the machine (QMP {@code system_reset}): QEMU exits ({@code -no-reboot}) and a new one boots. */

@@ -20,6 +20,7 @@ final class VmParts {
     final Snapshots snapshots;
     final Keyboard keyboard;
     final DiskWrites disk;
+    final VmDisk vmDisk;
     final VmPower power;
     final GuestPause pause;
 
@@ -37,6 +38,7 @@ final class VmParts {
         this.snapshots = new Snapshots(config, lifecycle, console, lines, awaits, cuts, clock);
         this.keyboard = new Keyboard(lifecycle, lines);
         this.disk = new DiskWrites(config, lifecycle);
+        this.vmDisk = new VmDisk(disk, snapshots);
         this.power = new VmPower(lifecycle, cuts);
         this.pause = new GuestPause(lifecycle, lines, awaits);
     }

@@ -228,7 +228,7 @@ final class PhaseStates {
      */
     private void check(String state, String what, SnapshotRecipe basis, Set<String> alsoWritten) {
         StatusReply now = nx.status();
-        Set<String> sinceRestore = vm.partitionsWritten();
+        Set<String> sinceRestore = vm.disk().partitionsWritten();
         Set<String> written = new TreeSet<>(alsoWritten);
         written.addAll(sinceRestore);
         SlotProof.Verdict v = proof.check(now, Optional.of(new SlotProof.Fork(Optional.empty(), proof.verified(basis),

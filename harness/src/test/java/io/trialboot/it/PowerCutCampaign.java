@@ -70,7 +70,7 @@ final class PowerCutCampaign {
         this.worker = worker;
         this.tally = tally;
         this.afterEachPoint = afterEachPoint;
-        this.proof = new SlotProof(vm::saved, vm::partitionAsIn);
+        this.proof = new SlotProof(vm::saved, vm.disk()::partitionAsIn);
         this.states = new PhaseStates(vm, console, nx, proof, this::say);
         this.uncut = new UncutPhases(vm, console, nx, this::say);
         this.afterCut = new AfterCut(vm, console, nx, proof, this::say);
@@ -181,7 +181,7 @@ final class PowerCutCampaign {
      * the look). Asked after the checks' {@code nx status}, just before their selfcheck.
      */
     private SlotProof.Fork fork(SnapshotRecipe restored, SnapshotRecipe basis, Set<String> alsoWritten) {
-        Set<String> sinceRestore = vm.partitionsWritten();
+        Set<String> sinceRestore = vm.disk().partitionsWritten();
         Set<String> written = new TreeSet<>(alsoWritten);
         written.addAll(sinceRestore);
         return new SlotProof.Fork(Optional.of(restored), proof.verified(basis), written, sinceRestore);

@@ -24,7 +24,7 @@ import java.util.function.Function;
 final class SlotProof {
     /** What a VM knows of a saved state ({@code QemuVm.saved}). */
     private final Function<SnapshotRecipe, Optional<SavedState>> saved;
-    /** Whether a partition holds now the very bytes it holds in a state's snapshot ({@code QemuVm.partitionAsIn}). */
+    /** Whether a partition holds now the very bytes it holds in a state's snapshot ({@code VmDisk.partitionAsIn}). */
     private final BiPredicate<SnapshotRecipe, String> partitionAsIn;
     private final Map<SnapshotRecipe, StatusReply> verified = new LinkedHashMap<>();
 

@@ -73,7 +73,7 @@ class VerityFlipIT {
                     """.formatted(vm.currentBoot())));
             return;
         }
-        PhaseStates states = new PhaseStates(vm, console, nx, new SlotProof(vm::saved, vm::partitionAsIn), say);
+        PhaseStates states = new PhaseStates(vm, console, nx, new SlotProof(vm::saved, vm.disk()::partitionAsIn), say);
         states.make(Phase.DELTA_APPLY);
         vm.reach(states.of(Phase.DELTA_APPLY)); // made just now (the guest is in it) or cached: both start from the saved device
     }
