@@ -1,0 +1,100 @@
+package io.trialboot.guest;
+
+import static io.trialboot.guest.GuestServicesTest.nx;
+import static io.trialboot.guest.UpdateRpcTest.V110;
+import static io.trialboot.guest.UpdateRpcs.indexOf;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trialboot.bootctl.SlotState;
+import io.trialboot.bootctl.Stage0Model;
+import io.trialboot.core.Slot;
+import io.trialboot.core.Version;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The trial an install sets, through {@code nx} and healthd: confirm, rollback (and each refused when
+ * there is nothing to confirm or no slot to go back to), and a trial boot that fails health.
+ */
+@ExtendWith(GuestRigExtension.class)
+class TrialRpcTest {
+    GuestRig rig;
+
+    @BeforeEach
+    void device(GuestRig rig) throws Exception {
+        this.rig = UpdateRpcs.bootReadyToInstall(rig);
+    }
+
+    @Test
+    void rollbackOfAPendingTrialMarksItBadAndNamesTheOperator() throws Exception {
+        assertEquals(0, nx(rig, "update", "apply", V110).rc());
+        GuestServicesTest.Nx r = nx(rig, "rollback");
+        assertEquals(0, r.rc(), r.lines().toString());
+        assertTrue(rig.lines().contains("update: rollback -> slot a"), rig.lines().toString());
+        assertEquals(SlotState.BAD, rig.bootControl().slotB());
+        assertEquals(Optional.empty(), rig.bootControl().trial());
+        List<String> h = nx(rig, "history").lines();
+        assertTrue(h.stream().anyMatch(l -> l.matches("history: #\\d+ mark-bad slot=b code=OPERATOR_ROLLBACK .*")), h.toString());
+    }
+
+    @Test
+    void confirmWithoutATrialIsRefused() throws Exception {
+        GuestServicesTest.Nx r = nx(rig, "confirm");
+        assertEquals(1, r.rc());
+        assertEquals("nx: confirm failed: BOOTCTL_INVALID_TRANSITION", r.lines().get(r.lines().size() - 1), r.lines().toString());
+        assertEquals(SlotState.GOOD, rig.bootControl().slotA());
+    }
+
+    @Test
+    void rollbackWithNoOtherGoodSlotIsRefused() throws Exception {
+        GuestServicesTest.Nx r = nx(rig, "rollback");
+        assertEquals(1, r.rc());
+        assertEquals("nx: rollback failed: SLOT_NOT_BOOTABLE", r.lines().get(r.lines().size() - 1), r.lines().toString());
+        assertEquals(Slot.A, rig.bootControl().active());
+    }
+
+    @Test
+    void nxConfirmOnTheTrialBootMakesTheSlotActiveAndRaisesTheFloor() throws Exception {
+        assertEquals(0, nx(rig, "update", "apply", V110).rc());
+        // stage 0 boots the trial slot; updated (still serving) reads boot control afresh
+        Files.write(rig.paths.bootControl(), Stage0Model.boot(rig.bootControl()).encode());
+        GuestServicesTest.Nx r = nx(rig, "confirm");
+        assertEquals(0, r.rc(), r.lines().toString());
+        assertTrue(rig.lines().contains("update: confirmed slot=b ver=1.1.0"), rig.lines().toString());
+        assertEquals(Slot.B, rig.bootControl().active());
+        assertEquals(SlotState.GOOD, rig.bootControl().slotB());
+        assertEquals("1.1.0", rig.engine().floor().toString());
+    }
+
+    @Test
+    void healthdTimeoutOnATrialBootMarksItBadAndReboots() throws Exception {
+        assertEquals(0, nx(rig, "update", "apply", V110).rc());
+        rig.cmdline = KernelCmdline.parse("trialboot.health_timeout_s=5");
+        rig.helloStart.put(Version.parse("1.1.0"), "--never-ready");
+        rig.boot();
+        List<String> c = rig.lines();
+        assertTrue(c.contains("healthd: slot b (trial): HEALTH_TIMEOUT after 5000 ms: ready=[bootctld, updated,"
+                + " bundlemgrd] failed=[] pending=[bundle hello]"), c.toString());
+        assertTrue(indexOf(c, "health: fail -> rollback") > c.lastIndexOf("OpenSBI v1.1"));
+        assertEquals(1, rig.reboots.get());
+        assertEquals(SlotState.BAD, rig.bootControl().slotB());
+        assertEquals(Slot.A, rig.bootControl().active());
+    }
+
+    @Test
+    void aBundleThatFailsToStartFailsHealthAtOnce() throws Exception {
+        assertEquals(0, nx(rig, "update", "apply", V110).rc());
+        rig.helloStart.put(Version.parse("1.1.0"), "--fail");
+        rig.boot();
+        List<String> c = rig.lines();
+        int failed = indexOf(c, "bundle hello: failed code=HEALTH_PROBE_FAILED");
+        assertTrue(failed < indexOf(c, "health: fail -> rollback"));
+        assertTrue(c.stream().anyMatch(l -> l.startsWith("healthd: slot b (trial): HEALTH_PROBE_FAILED after 0 ms")), c.toString());
+        assertEquals(SlotState.BAD, rig.bootControl().slotB());
+    }
+}
