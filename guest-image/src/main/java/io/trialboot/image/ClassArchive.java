@@ -87,7 +87,7 @@ final class ClassArchive {
             StableTree.normalize(root);
 
             List<String> classpath = List.of(Files.readString(root.resolve("opt/trialboot/classpath")).strip());
-            List<String> java = List.of("/tmp/qemu", "/" + SquashfsSlotBuilder.JAVA_HOME + "/bin/java");
+            List<String> java = List.of("/tmp/qemu", "/" + GuestJdk.JAVA);
             String boot = "/tmp/qemu /usr/bin/busybox sh -c 'BOOTSELECT_MAX_FAILED_STARTS="
                     + BootControlFile.MAX_FAILED_STARTS + " && . /tmp/bootselect.sh && bootselect /state/"
                     + BootControlFile.PATH + "'";

@@ -47,7 +47,7 @@ public final class ImageBuild {
     static final String MEDIA = "media.img";
     /** Every built disk starts with this host id (the state tree is part of the reproducible image). */
     static final String HOST_ID = "trialboot-factory";
-    static final List<String> ROOTFS_PACKAGES = List.of("busybox-static", "openjdk-21-jre-headless", "libc6",
+    static final List<String> ROOTFS_PACKAGES = List.of("busybox-static", GuestJdk.PACKAGE, "libc6",
             "libgcc-s1", "libstdc++6", "zlib1g");
     /** Bump when the recipe changes in a way the inputs below do not capture. */
     static final String RECIPE = "trialboot.image-recipe/1";

@@ -29,11 +29,11 @@ import java.util.stream.Stream;
  * directories appended ({@link #appendRelease}), so the 200 MB of JRE are compressed once, not once
  * a release.
  * lz4, not xz or zstd: the guest reads the JRE cold on every boot under emulation, and lz4
- * decompresses several times faster (the image is 86 MB instead of 65 MB with zstd, well inside the
- * 192 MiB slot).
+ * decompresses several times faster (86.8 MB of squashfs instead of 65.3 MB with zstd, well inside
+ * the 192 MiB slot; docs/architecture.md).
+ * The JDK comes from {@link GuestJdk}, linked as {@code /usr/bin/java}: the slot's scripts start that.
  */
 final class SquashfsSlotBuilder {
-    static final String JAVA_HOME = "usr/lib/jvm/java-21-openjdk-riscv64";
     /**
      * What of the unpacked packages the slot leaves out (relative to its root), each never read in the
      * guest: docs, manuals, lintian overrides and debug links; and the JDK's default class archive for
@@ -43,7 +43,7 @@ final class SquashfsSlotBuilder {
      * every slot image and every full apply.
      */
     static final List<String> LEFT_OUT = List.of("usr/share/doc", "usr/share/man", "usr/share/lintian", "usr/lib/debug",
-            JAVA_HOME + "/lib/server/classes_nocoops.jsa");
+            GuestJdk.HOME + "/lib/server/classes_nocoops.jsa");
     /** Busybox applets linked in the slot, for the person at the console and the init script. */
     static final List<String> APPLETS = List.of("sh", "ash", "mount", "umount", "ls", "cat", "echo", "mkdir", "rm",
             "mv", "cp", "dd", "sha256sum", "sync", "reboot", "poweroff", "hostname", "sleep", "ps", "free", "df", "du",
@@ -120,7 +120,11 @@ final class SquashfsSlotBuilder {
                     Files.createSymbolicLink(link, Path.of("busybox"));
                 }
             }
-            Files.createSymbolicLink(staging.resolve("usr/bin/java"), Path.of("/" + JAVA_HOME + "/bin/java"));
+            if (!Files.isRegularFile(staging.resolve(GuestJdk.JAVA), LinkOption.NOFOLLOW_LINKS)) {
+                throw new ImageBuildException("the unpacked packages hold no /" + GuestJdk.JAVA + ": does "
+                        + GuestJdk.PACKAGE + " put its JDK elsewhere? (GuestJdk.HOME names where)");
+            }
+            Files.createSymbolicLink(staging.resolve(GuestJdk.COMMAND), Path.of("/" + GuestJdk.JAVA));
             for (String script : List.of("usr/sbin/trialboot-init", "usr/bin/nx")) {
                 Path target = staging.resolve(script);
                 Files.copy(sources.resolve("slot/" + target.getFileName()), target);

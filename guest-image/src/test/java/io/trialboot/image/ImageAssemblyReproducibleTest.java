@@ -106,8 +106,8 @@ class ImageAssemblyReproducibleTest {
         }
         Path rootfs = work.resolve(ImageBuild.ROOTFS);
         write(rootfs.resolve("usr/bin/busybox"), "busybox", "rwxr-xr-x");
-        write(rootfs.resolve(SquashfsSlotBuilder.JAVA_HOME + "/bin/java"), "java", "rwxr-xr-x");
-        write(rootfs.resolve(SquashfsSlotBuilder.JAVA_HOME + "/lib/modules"), "jimage", "rw-r--r--");
+        write(rootfs.resolve(GuestJdk.JAVA), "java", "rwxr-xr-x");
+        write(rootfs.resolve(GuestJdk.HOME + "/lib/modules"), "jimage", "rw-r--r--");
         write(rootfs.resolve("usr/lib/riscv64-linux-gnu/libc.so.6"), "libc", "rw-r--r--");
         write(rootfs.resolve("usr/share/doc/libc6/copyright"), "dropped from the slot", "rw-r--r--");
         Files.createSymbolicLink(rootfs.resolve("usr/lib/riscv64-linux-gnu/libz.so.1"), Path.of("libc.so.6"));

@@ -103,11 +103,12 @@ class SquashfsSlotBuilderTest {
     @Test
     void theCommonPartLeavesOutTheArchiveTheGuestNeverMaps() throws IOException {
         Path unpacked = dir.resolve("unpacked");
-        Path server = unpacked.resolve(SquashfsSlotBuilder.JAVA_HOME + "/lib/server");
+        Path server = unpacked.resolve(GuestJdk.HOME + "/lib/server");
         for (String f : List.of("classes.jsa", "classes_nocoops.jsa", "libjvm.so")) {
             write(server.resolve(f), new byte[] {1});
         }
-        write(unpacked.resolve("usr/share/doc/openjdk-21-jre-headless/copyright"), new byte[] {2});
+        write(unpacked.resolve(GuestJdk.JAVA), new byte[] {4});
+        write(unpacked.resolve("usr/share/doc/" + GuestJdk.PACKAGE + "/copyright"), new byte[] {2});
         write(unpacked.resolve("usr/bin/busybox"), new byte[] {3});
         Path sources = dir.resolve("sources");
         for (String script : List.of("trialboot-init", "nx")) {
@@ -116,7 +117,7 @@ class SquashfsSlotBuilderTest {
         Path staging = dir.resolve("staging");
         SquashfsSlotBuilder.stageCommon(unpacked, unpacked.resolve("usr/bin/busybox"), sources, staging);
 
-        Path staged = staging.resolve(SquashfsSlotBuilder.JAVA_HOME + "/lib/server");
+        Path staged = staging.resolve(GuestJdk.HOME + "/lib/server");
         assertTrue(Files.exists(staged.resolve("classes.jsa")));
         assertTrue(Files.exists(staged.resolve("libjvm.so")));
         assertFalse(Files.exists(staged.resolve("classes_nocoops.jsa")));

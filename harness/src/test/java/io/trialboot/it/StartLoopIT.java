@@ -34,17 +34,19 @@ import org.junit.jupiter.api.Test;
  * archive, so whether it reads a given block of a jar is its choice, while every start of
  * {@code java} loads {@code libjvm.so}, whose first block holds its ELF header.
  *
+ * <p>Where {@code libjvm.so} lies in the slot is the image's ({@link SlotFacts#libjvm()}).
+ *
  * <p>The device starts with v1.1.0 confirmed on b: {@link VerityFlipIT#reachV110ConfirmedOnB}, a snapshot.
  */
 @QemuTest(start = QemuTest.Start.FIRST_REACH) // VerityFlipIT.reachV110ConfirmedOnB powers it on
 class StartLoopIT {
-    private static final String LIBJVM = "/usr/lib/jvm/java-21-openjdk-riscv64/lib/server/libjvm.so";
     /** dm-verity checks 4096-byte blocks of the slot. */
     private static final int VERITY_BLOCK = 4096;
     private static final String FAILED_START = "trialboot-init: guest services failed (exit <int>), rebooting";
 
     @Test
     void aSlotCorruptedPastStageZeroIsStartedThreeTimesThenGivenUp(QemuVm vm) throws Exception {
+        String libjvm = SlotFacts.libjvm(); // before any boot: an image without it fails at once
         VerityFlipIT.reachV110ConfirmedOnB(vm);
         int next = vm.currentBoot() + 1;
         vm.powerCut();
@@ -53,7 +55,7 @@ class StartLoopIT {
         Path copy = vm.runDir().resolve("slot-b.squashfs");
         GuestDisk.Block block;
         try {
-            block = disk.firstDataBlock(slotB, LIBJVM, copy);
+            block = disk.firstDataBlock(slotB, libjvm, copy);
         } finally {
             Files.deleteIfExists(copy);
         }
