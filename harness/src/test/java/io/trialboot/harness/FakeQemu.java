@@ -39,4 +39,9 @@ final class FakeQemu {
                 .quietPeriod(java.time.Duration.ofMillis(100))
                 .shutdownWait(java.time.Duration.ofSeconds(2));
     }
+
+    /** A {@link QemuVm} started on the fake QEMU playing {@code script}, its image and run directory under {@code dir}. */
+    static QemuVm start(Path dir, String script) throws IOException {
+        return QemuVm.start(config(dir, script).build());
+    }
 }

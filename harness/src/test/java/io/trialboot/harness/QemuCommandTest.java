@@ -1,12 +1,12 @@
 package io.trialboot.harness;
 
-import io.trialboot.harness.error.HarnessException;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.harness.error.HarnessCode;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
+import io.trialboot.harness.error.HarnessException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -114,5 +114,14 @@ class QemuCommandTest {
         HarnessException e = assertThrows(HarnessException.class,
                 () -> VmConfig.builder(noMedia, Path.of("/r")).attachMedia(true).build());
         assertEquals("CONFIG_INVALID: attachMedia is set but the image has no media disk", e.getMessage());
+    }
+
+    @Test
+    void knowsFromTheCommandLineWhetherQemuIsAccelerated() {
+        assertFalse(QemuCommand.asksForKvm(List.of("qemu-system-riscv64", "-machine", "virt", "-accel", "tcg")));
+        assertTrue(QemuCommand.asksForKvm(List.of("qemu-system-x86_64", "-accel", "kvm")));
+        assertTrue(QemuCommand.asksForKvm(List.of("qemu-system-x86_64", "-enable-kvm")));
+        assertTrue(QemuCommand.asksForKvm(List.of("qemu-system-x86_64", "-machine", "q35,accel=kvm:tcg")));
+        assertFalse(QemuCommand.asksForKvm(List.of("qemu-system-x86_64", "-accel")));
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,14 +26,27 @@ class RealQemuTest {
     @TempDir
     Path dir;
 
-    @Test
-    void opensbiBootsResetsThroughQmpAndQuits() throws IOException {
+    @BeforeEach
+    void needsQemu() {
         assumeTrue(ExecTest.onPath("qemu-system-riscv64") && ExecTest.onPath("qemu-img"),
                 "qemu-system-riscv64 or qemu-img is not installed (scripts/bootstrap installs them)");
-        Path kernel = Files.write(dir.resolve("zero.bin"), new byte[4096]);
-        Path initrd = Files.write(dir.resolve("initrd"), new byte[512]);
-        Path disk = Files.write(dir.resolve("disk.raw"), new byte[1 << 20]);
-        GuestImage image = new GuestImage(kernel, initrd, disk, Optional.empty(), "console=ttyS0 no5lvl");
+    }
+
+    /** A guest of nothing: a page of zeros as the kernel, a blank initrd and a blank 1 MiB disk, under {@code dir}. */
+    private GuestImage zeroGuest(String cmdline) throws IOException {
+        return new GuestImage(Files.write(dir.resolve("zero.bin"), new byte[4096]), Files.write(dir.resolve("initrd"),
+                new byte[512]), Files.write(dir.resolve("disk.raw"), new byte[1 << 20]), Optional.empty(), cmdline);
+    }
+
+    /** A VM of {@link #zeroGuest} with a USB port to hot-plug media into, started. */
+    private QemuVm startWithHotplugPort() throws IOException {
+        return QemuVm.start(VmConfig.builder(zeroGuest("console=ttyS0"), dir.resolve("run")).memory("256M")
+                .hotplugPort(true).build());
+    }
+
+    @Test
+    void opensbiBootsResetsThroughQmpAndQuits() throws IOException {
+        GuestImage image = zeroGuest("console=ttyS0 no5lvl");
         VmConfig config = VmConfig.builder(image, dir.resolve("run")).memory("256M").build();
         Contract banner = Contract.parse("opensbi", """
                 boot 1
@@ -52,18 +66,13 @@ class RealQemuTest {
         }
         List<String> info = List.of(Exec.run(List.of("qemu-img", "info", dir.resolve("run/overlay.qcow2").toString()),
                 Duration.ofSeconds(10)).split("\n"));
-        assertTrue(info.contains("backing file: " + disk), info.toString());
+        assertTrue(info.contains("backing file: " + image.disk()), info.toString());
     }
 
     @Test
     void hotPlugsAndUnplugsUsbMediaAndArmsADiskWriteCut() throws IOException {
-        assumeTrue(ExecTest.onPath("qemu-system-riscv64") && ExecTest.onPath("qemu-img"),
-                "qemu-system-riscv64 or qemu-img is not installed (scripts/bootstrap installs them)");
-        GuestImage image = new GuestImage(Files.write(dir.resolve("zero.bin"), new byte[4096]),
-                Files.write(dir.resolve("initrd"), new byte[512]), Files.write(dir.resolve("disk.raw"), new byte[1 << 20]),
-                Optional.empty(), "console=ttyS0");
         Path media = Files.write(dir.resolve("media.raw"), new byte[1 << 20]);
-        try (QemuVm vm = QemuVm.start(VmConfig.builder(image, dir.resolve("run")).memory("256M").hotplugPort(true).build())) {
+        try (QemuVm vm = startWithHotplugPort()) {
             vm.await(Contract.parse("opensbi", "boot 1\nexpect 20s \"OpenSBI v<int>.<int>\"\n"));
             vm.plugMedia(media);
             String blocks = String.valueOf(vm.qmp().execute("query-block"));
@@ -80,13 +89,8 @@ class RealQemuTest {
 
     @Test
     void mediaLeftPluggedInStaysInAcrossAResetAndAPowerCut() throws IOException {
-        assumeTrue(ExecTest.onPath("qemu-system-riscv64") && ExecTest.onPath("qemu-img"),
-                "qemu-system-riscv64 or qemu-img is not installed (scripts/bootstrap installs them)");
-        GuestImage image = new GuestImage(Files.write(dir.resolve("zero.bin"), new byte[4096]),
-                Files.write(dir.resolve("initrd"), new byte[512]), Files.write(dir.resolve("disk.raw"), new byte[1 << 20]),
-                Optional.empty(), "console=ttyS0");
         Path media = Files.write(dir.resolve("media.raw"), new byte[1 << 20]);
-        try (QemuVm vm = QemuVm.start(VmConfig.builder(image, dir.resolve("run")).memory("256M").hotplugPort(true).build())) {
+        try (QemuVm vm = startWithHotplugPort()) {
             vm.await(Contract.parse("opensbi", "boot 1\nexpect 20s \"OpenSBI v<int>.<int>\"\n"));
             vm.plugMedia(media);
             vm.reset(); // QEMU exits (-no-reboot) and a new one starts on the same overlay

@@ -57,38 +57,62 @@ class VmTerminalTest {
     }
 
     /**
-     * A session on {@code vm}, whose fake QEMU first waits for a line ({@code answer}): the terminal shows
+     * A person's session on a VM whose fake QEMU first waits for a line ({@code answer}): the terminal shows
      * what QEMU prints once attached, so the guest speaks only after the key typed here has gone through it.
      */
-    private static CompletableFuture<OptionalInt> session(QemuVm vm, PipedOutputStream keys, Screen screen)
-            throws IOException, InterruptedException {
-        PipedInputStream keyboard = new PipedInputStream(keys);
-        CompletableFuture<OptionalInt> done =
-                CompletableFuture.supplyAsync(() -> VmTerminal.run(vm, keyboard, screen, "vm: boot 1 (power on)"));
-        keys.write("start\r".getBytes(StandardCharsets.US_ASCII));
-        screen.await("got: start");
-        return done;
+    private record Session(PipedOutputStream keys, Screen screen, CompletableFuture<OptionalInt> done)
+            implements AutoCloseable {
+        static Session open(QemuVm vm) throws IOException, InterruptedException {
+            PipedOutputStream keys = new PipedOutputStream();
+            PipedInputStream keyboard = new PipedInputStream(keys);
+            Screen screen = new Screen();
+            CompletableFuture<OptionalInt> done =
+                    CompletableFuture.supplyAsync(() -> VmTerminal.run(vm, keyboard, screen, "vm: boot 1 (power on)"));
+            Session session = new Session(keys, screen, done);
+            session.type("start");
+            screen.await("got: start");
+            return session;
+        }
+
+        /** Types {@code line} and Enter. */
+        void type(String line) throws IOException {
+            keys.write((line + "\r").getBytes(StandardCharsets.US_ASCII));
+        }
+
+        /** Presses Ctrl-A, then {@code key}. */
+        void ctrlA(char key) throws IOException {
+            keys.write(new byte[] {1, (byte) key});
+        }
+
+        /** What the session ended with: QEMU's exit code, or none when the person left and QEMU runs on. */
+        OptionalInt end() throws Exception {
+            return done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+
+        /** The person leaves (the keyboard closes). */
+        @Override
+        public void close() throws IOException {
+            keys.close();
+        }
     }
 
     @Test
     void aGuestResetStaysInTheSessionWithABootLine() throws Exception {
         String script = "banner\nanswer\nprint first boot\nanswer\nreboot\nbanner\nprint second boot\nanswer\nhang\n";
-        try (QemuVm vm = QemuVm.start(FakeQemu.config(dir, script).build());
-                PipedOutputStream keys = new PipedOutputStream()) {
-            Screen screen = new Screen();
-            CompletableFuture<OptionalInt> done = session(vm, keys, screen);
+        try (QemuVm vm = FakeQemu.start(dir, script); Session session = Session.open(vm)) {
+            Screen screen = session.screen();
             screen.await("first boot");
-            keys.write("go\r".getBytes(StandardCharsets.US_ASCII));
+            session.type("go");
             screen.await("vm: boot 2 (guest reset)\r\n");
             screen.await("second boot");
-            keys.write("again\r".getBytes(StandardCharsets.US_ASCII));
+            session.type("again");
             screen.await("got: again");
             String text = screen.text();
             assertTrue(text.startsWith("vm: boot 1 (power on)\r\n"), text);
             assertTrue(text.indexOf("reboot: Restarting system") < text.indexOf("vm: boot 2 (guest reset)"), text);
             assertTrue(text.indexOf("vm: boot 2 (guest reset)") < text.indexOf("OpenSBI", text.indexOf("vm: boot 2")), text);
-            keys.close(); // the person leaves: the session ends, QEMU runs on
-            assertEquals(OptionalInt.empty(), done.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            session.close(); // the person leaves: the session ends, QEMU runs on
+            assertEquals(OptionalInt.empty(), session.end());
             assertTrue(vm.isRunning());
         }
     }
@@ -96,14 +120,13 @@ class VmTerminalTest {
     @Test
     void ctrlAXQuitsAndCtrlAHHelps() throws Exception {
         try (QemuVm vm = QemuVm.start(FakeQemu.config(dir, "banner\nanswer\nprint ready\nhang\n").scale(NO_QMP).build());
-                PipedOutputStream keys = new PipedOutputStream()) {
-            Screen screen = new Screen();
-            CompletableFuture<OptionalInt> done = session(vm, keys, screen);
+                Session session = Session.open(vm)) {
+            Screen screen = session.screen();
             screen.await("ready");
-            keys.write(new byte[] {1, 'h'});
+            session.ctrlA('h');
             screen.await("C-a x    quit QEMU");
-            keys.write(new byte[] {1, 'x'});
-            OptionalInt code = done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            session.ctrlA('x');
+            OptionalInt code = session.end();
             assertTrue(code.isPresent(), "the session ends with QEMU's exit");
             assertTrue(screen.text().contains("vm: quitting QEMU (Ctrl-A X)\r\n"), screen.text());
             assertTrue(!vm.isRunning());
@@ -113,22 +136,20 @@ class VmTerminalTest {
     @Test
     void theGuestsOutputWaitsWhileTheMonitorIsOn() throws Exception {
         String script = "banner\nanswer\nprint before\nanswer\npause 2\nprint during\nhang\n";
-        try (QemuVm vm = QemuVm.start(FakeQemu.config(dir, script).build());
-                PipedOutputStream keys = new PipedOutputStream()) {
-            Screen screen = new Screen();
-            CompletableFuture<OptionalInt> done = session(vm, keys, screen);
+        try (QemuVm vm = FakeQemu.start(dir, script); Session session = Session.open(vm)) {
+            Screen screen = session.screen();
             screen.await("before");
-            keys.write("x\r".getBytes(StandardCharsets.US_ASCII));
+            session.type("x");
             screen.await("got: x");
-            keys.write(new byte[] {1, 'c'});
+            session.ctrlA('c');
             screen.await("(qemu) ");
             Thread.sleep(3000); // "during" is printed meanwhile
             assertTrue(!screen.text().contains("during"), screen.text());
-            keys.write(new byte[] {1, 'c'});
+            session.ctrlA('c');
             screen.await("vm: back on the console\r\n");
             screen.await("during");
-            keys.close();
-            assertEquals(OptionalInt.empty(), done.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            session.close();
+            assertEquals(OptionalInt.empty(), session.end());
         }
     }
 }
