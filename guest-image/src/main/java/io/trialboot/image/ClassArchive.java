@@ -86,7 +86,7 @@ final class ClassArchive {
             // The jars' times as in the squashfs (0): the archive records and checks them.
             StableTree.normalize(root);
 
-            List<String> classpath = List.of(Files.readString(root.resolve("opt/trialboot/classpath")).strip());
+            List<String> classpath = List.of(Files.readString(root.resolve(SlotFiles.CLASSPATH)).strip());
             List<String> java = List.of("/tmp/qemu", "/" + GuestJdk.JAVA);
             String boot = "/tmp/qemu /usr/bin/busybox sh -c 'BOOTSELECT_MAX_FAILED_STARTS="
                     + BootControlFile.MAX_FAILED_STARTS + " && . /tmp/bootselect.sh && bootselect /state/"

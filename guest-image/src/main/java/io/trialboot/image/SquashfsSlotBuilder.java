@@ -76,7 +76,7 @@ final class SquashfsSlotBuilder {
      * delta copies it in whole, aligned 4 KiB blocks, whose dm-verity leaf digests the device takes
      * from the base's tree instead of hashing them (docs/delta.md, "Reusing the base tree's leaf digests").
      */
-    static final List<String> RELEASE_LAST = List.of("etc/trialboot-release", "opt/trialboot/system");
+    static final List<String> RELEASE_LAST = List.of(SlotFiles.RELEASE, SlotFiles.SYSTEM_DIR);
     /**
      * The slot root's top-level directories that hold everything a release changes (all of
      * {@link #RELEASE_LAST}) and are small: appended whole to a copy of the common image, as
@@ -88,9 +88,6 @@ final class SquashfsSlotBuilder {
             "-reproducible", "-no-progress", "-quiet");
 
     private SquashfsSlotBuilder() {}
-
-    /** Where the slot's signed system set lives, relative to the slot's root. */
-    static final String SYSTEM_SET = "opt/trialboot/system/system.nxs";
 
     /** Assembles the whole root tree in {@code staging} from the unpacked packages and our files. */
     static void stage(Path unpackedRoot, Path busybox, Path sources, List<Path> guestJars, String version,
@@ -139,20 +136,21 @@ final class SquashfsSlotBuilder {
     static void stageRelease(Path unpackedRoot, List<Path> guestJars, String version, Path systemSet, Path staging) {
         try {
             copyTree(unpackedRoot, staging, RELEASE_DIRS::contains);
-            for (String d : List.of("opt/trialboot/lib", "opt/trialboot/system", "etc")) {
+            for (String d : List.of(SlotFiles.LIB, SlotFiles.SYSTEM_DIR, "etc")) {
                 Files.createDirectories(staging.resolve(d));
             }
             List<String> classpath = new ArrayList<>();
             for (Path jar : guestJars) {
-                Files.copy(jar, staging.resolve("opt/trialboot/lib/" + jar.getFileName()));
-                classpath.add("/opt/trialboot/lib/" + jar.getFileName());
+                String inSlot = SlotFiles.LIB + "/" + jar.getFileName();
+                Files.copy(jar, staging.resolve(inSlot));
+                classpath.add("/" + inSlot);
             }
-            write(staging.resolve("opt/trialboot/classpath"), String.join(":", classpath) + "\n");
-            write(staging.resolve("opt/trialboot/jvm.options"),
+            write(staging.resolve(SlotFiles.CLASSPATH), String.join(":", classpath) + "\n");
+            write(staging.resolve(SlotFiles.JVM_OPTIONS),
                     String.join(" ", Stream.concat(JVM_OPTIONS.stream(), ClassArchive.RUNTIME_OPTIONS.stream()).toList()) + "\n");
             write(staging.resolve(GuestJit.COMMANDS), GuestJit.commands());
-            Files.copy(systemSet, staging.resolve(SYSTEM_SET));
-            write(staging.resolve("etc/trialboot-release"), "NAME=trialboot\nVERSION=" + version + "\n");
+            Files.copy(systemSet, staging.resolve(SlotFiles.SYSTEM_SET));
+            write(staging.resolve(SlotFiles.RELEASE), "NAME=trialboot\nVERSION=" + version + "\n");
             write(staging.resolve("etc/hostname"), "trialboot\n");
             write(staging.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
             write(staging.resolve("etc/group"), "root:x:0:\n");

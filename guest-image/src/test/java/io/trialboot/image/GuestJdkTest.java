@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.trialboot.guest.GuestMain;
+import io.trialboot.guest.NxClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,7 +71,7 @@ class GuestJdkTest {
         Path root = stagedSlot();
         List<String> expected = new ArrayList<>(List.of("the unpacked JDK's java"));
         expected.addAll(jvmOptions(root));
-        expected.addAll(List.of("-cp", "/opt/trialboot/lib/updater.jar", "io.trialboot.guest.NxClient", "status", "--json"));
+        expected.addAll(List.of("-cp", "/" + SlotFiles.LIB + "/updater.jar", NxClient.class.getName(), "status", "--json"));
         assertEquals(expected, run(root, "/usr/bin/nx", "status", "--json"));
     }
 
@@ -78,7 +80,7 @@ class GuestJdkTest {
         Path root = stagedSlot();
         List<String> expected = new ArrayList<>(List.of("the unpacked JDK's java"));
         expected.addAll(jvmOptions(root));
-        expected.addAll(List.of("-cp", "/opt/trialboot/lib/updater.jar", "io.trialboot.guest.GuestMain",
+        expected.addAll(List.of("-cp", "/" + SlotFiles.LIB + "/updater.jar", GuestMain.class.getName(),
                 "trialboot-init: guest services stopped; starting a shell (exit or 'reboot -f' to restart)"));
         // The stub exits 0, so init goes on to a shell (stdin is empty: it ends), never to its reboot.
         assertEquals(expected, run(root, "/usr/sbin/trialboot-init"));
@@ -86,7 +88,7 @@ class GuestJdkTest {
 
     /** The slot's JVM options as the JVM gets them: the one line the build wrote, split at blanks. */
     private static List<String> jvmOptions(Path root) throws IOException {
-        List<String> options = List.of(Files.readString(root.resolve("opt/trialboot/jvm.options")).strip().split(" +"));
+        List<String> options = List.of(Files.readString(root.resolve(SlotFiles.JVM_OPTIONS)).strip().split(" +"));
         assertTrue(options.containsAll(SquashfsSlotBuilder.JVM_OPTIONS), options.toString());
         return options;
     }

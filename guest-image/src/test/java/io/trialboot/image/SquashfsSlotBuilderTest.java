@@ -150,10 +150,10 @@ class SquashfsSlotBuilderTest {
     }
 
     private static void release(Path staging, String version, int systemSetBytes) throws IOException {
-        write(staging.resolve("opt/trialboot/lib/updater.jar"), text(new Random(3), 60_000));
-        write(staging.resolve("etc/trialboot-release"), ("NAME=trialboot\nVERSION=" + version + "\n")
+        write(staging.resolve(SlotFiles.LIB + "/updater.jar"), text(new Random(3), 60_000));
+        write(staging.resolve(SlotFiles.RELEASE), ("NAME=trialboot\nVERSION=" + version + "\n")
                 .getBytes(StandardCharsets.UTF_8));
-        write(staging.resolve(SquashfsSlotBuilder.SYSTEM_SET), text(new Random(systemSetBytes), systemSetBytes));
+        write(staging.resolve(SlotFiles.SYSTEM_SET), text(new Random(systemSetBytes), systemSetBytes));
     }
 
     /** Every path under {@code root} with its type, mode and content digest (or link target). */
