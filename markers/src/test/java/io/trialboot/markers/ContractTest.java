@@ -4,13 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ContractTest {
     private static ContractException parseError(String text) {
@@ -78,102 +83,73 @@ class ContractTest {
         assertEquals(1, c.steps().size());
     }
 
-    @Test
-    void rejectsUnknownDirectiveWithItsLine() {
-        assertError(ContractException.Code.CONTRACT_SYNTAX, 3, "contract 't' line 3: unknown directive 'wait'",
-                "boot 1\nexpect 1s UPDATED_READY\nwait 1s UPDATED_READY\n");
+    /** A malformed contract is refused with its code, the line it is on, and a message naming what is wrong there. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedContracts")
+    void rejectsAMalformedContractWithItsCodeLineAndMessage(String what, ContractException.Code code, int line,
+            String messageStart, String text) {
+        assertError(code, line, messageStart, text);
     }
 
-    @Test
-    void rejectsStepBeforeAnyBoot() {
-        assertError(ContractException.Code.CONTRACT_SYNTAX, 2, "contract 't' line 2: 'expect' before any 'boot N' line",
-                "# x\nexpect 1s UPDATED_READY\n");
-    }
-
-    @Test
-    void rejectsBootsGoingBackOrMalformed() {
-        assertError(ContractException.Code.CONTRACT_SYNTAX, 3, "contract 't' line 3: boot 1 after boot 2",
-                "boot 2\nexpect 1s UPDATED_READY\nboot 1\n");
-        assertError(ContractException.Code.CONTRACT_SYNTAX, 1, "contract 't' line 1: expected 'boot N'", "boot 0\n");
-        assertError(ContractException.Code.CONTRACT_SYNTAX, 1, "contract 't' line 1: expected 'boot N'", "boot one\n");
-    }
-
-    @Test
-    void rejectsBadTimeouts() {
-        for (String t : new String[] {"0s", "90", "1.5s", "10h", "-1s", "\"5s\""}) {
-            assertError(ContractException.Code.CONTRACT_SYNTAX, 2, "contract 't' line 2: timeout '",
-                    "boot 1\nexpect " + t + " UPDATED_READY\n");
-        }
-    }
-
-    @Test
-    void rejectsUnknownMarkerName() {
-        assertError(ContractException.Code.CONTRACT_UNKNOWN_MARKER, 2, "contract 't' line 2: no marker 'UPDATED_REDY'",
-                "boot 1\nexpect 5s UPDATED_REDY\n");
-        assertError(ContractException.Code.CONTRACT_SYNTAX, 2,
-                "contract 't' line 2: 'updated:' is neither a catalog marker name nor a quoted line",
-                "boot 1\nexpect 5s updated: ready\n");
-    }
-
-    @Test
-    void rejectsLiteralArgumentOfTheWrongType() {
-        assertError(ContractException.Code.CONTRACT_SYNTAX, 2,
-                "contract 't' line 2: argument 1 of BUNDLEMGRD_SLOT_ACTIVE: 'c' is not a <slot>",
-                "boot 1\nexpect 5s BUNDLEMGRD_SLOT_ACTIVE c\n");
-        assertError(ContractException.Code.CONTRACT_SYNTAX, 2,
-                "contract 't' line 2: STAGE0_BOOT ('" + Marker.STAGE0_BOOT.template() + "') takes 4 argument(s), got 2",
-                "boot 1\nexpect 5s STAGE0_BOOT a normal\n");
-    }
-
-    @Test
-    void rejectsBadPlaceholdersInLiteralLines() {
-        assertError(ContractException.Code.CONTRACT_SYNTAX, 2, "contract 't' line 2: unknown placeholder type 'number' at pattern column 6",
-                "boot 1\nexpect 5s \"boot=<number>\"\n");
-        assertError(ContractException.Code.CONTRACT_SYNTAX, 2, "contract 't' line 2: unclosed placeholder at pattern column 5",
-                "boot 1\nexpect 5s \"a b <int\"\n");
-        assertError(ContractException.Code.CONTRACT_SYNTAX, 2, "contract 't' line 2: capture name 'N' in placeholder <int:N>",
-                "boot 1\nexpect 5s \"x <int:N>\"\n");
-        assertError(ContractException.Code.CONTRACT_SYNTAX, 2, "contract 't' line 2: placeholder <=n*2> at pattern column 3 is not a reference",
-                "boot 1\nexpect 5s \"x <=n*2>\"\n");
-    }
-
-    @Test
-    void rejectsBadQuoting() {
-        assertError(ContractException.Code.CONTRACT_SYNTAX, 2, "contract 't' line 2: unterminated quoted string starting at column 11",
-                "boot 1\nexpect 5s \"updated: ready\n");
-        assertError(ContractException.Code.CONTRACT_SYNTAX, 2, "contract 't' line 2: bad escape at column 13",
-                "boot 1\nexpect 5s \"a\\nb\"\n");
-        assertError(ContractException.Code.CONTRACT_SYNTAX, 2, "contract 't' line 2: unexpected 'x' after the quoted line",
-                "boot 1\nexpect 5s \"updated: ready\" x\n");
-    }
-
-    @Test
-    void rejectsReferenceToUnknownOrLaterCapture() {
-        assertError(ContractException.Code.CONTRACT_BAD_REFERENCE, 2,
-                "contract 't' line 2 (step 1): 'n' is not captured by an earlier step",
-                "boot 1\nexpect 5s STAGE0_BOOT a normal * =n+1\nexpect 5s STAGE0_BOOT a normal * :n\n");
-        assertError(ContractException.Code.CONTRACT_BAD_REFERENCE, 2,
-                "contract 't' line 2 (step 1): 'n' is not captured by an earlier step",
-                "boot 1\nexpect 5s \"x <int:n> <=n>\"\n");
-    }
-
-    @Test
-    void rejectsDuplicateCaptureAndArithmeticOnNonInt() {
-        assertError(ContractException.Code.CONTRACT_BAD_REFERENCE, 3,
-                "contract 't' line 3 (step 2): 'n' is captured twice",
-                "boot 1\nexpect 5s STAGE0_BOOT a normal * :n\nexpect 5s UPDATES_FEED_LOADED :n\n");
-        assertError(ContractException.Code.CONTRACT_BAD_REFERENCE, 3,
-                "contract 't' line 3 (step 2): arithmetic on 's', which is a <slot>, not an <int>",
-                "boot 1\nexpect 5s BUNDLEMGRD_SLOT_ACTIVE :s\nexpect 5s \"x <=s+1>\"\n");
-    }
-
-    @Test
-    void rejectsForbiddenEntryThatCaptures() {
-        assertError(ContractException.Code.CONTRACT_SYNTAX, 1,
-                "contract 't' line 1: a forbidden pattern cannot capture or refer to captures",
-                "forbid \"SELFTEST: <text:what> FAIL\"\nboot 1\nexpect 1s UPDATED_READY\n");
-        assertError(ContractException.Code.CONTRACT_SYNTAX, 1, "contract 't' line 1: expected 'forbid MARKER",
-                "forbid contains\n");
+    private static Stream<Arguments> malformedContracts() {
+        ContractException.Code syntax = ContractException.Code.CONTRACT_SYNTAX;
+        ContractException.Code reference = ContractException.Code.CONTRACT_BAD_REFERENCE;
+        Stream<Arguments> timeouts = Stream.of("0s", "90", "1.5s", "10h", "-1s", "\"5s\"").map(t -> arguments(
+                "timeout " + t, syntax, 2, "contract 't' line 2: timeout '", "boot 1\nexpect " + t + " UPDATED_READY\n"));
+        Stream<Arguments> rest = Stream.of(
+                arguments("an unknown directive", syntax, 3, "contract 't' line 3: unknown directive 'wait'",
+                        "boot 1\nexpect 1s UPDATED_READY\nwait 1s UPDATED_READY\n"),
+                arguments("a step before any boot", syntax, 2, "contract 't' line 2: 'expect' before any 'boot N' line",
+                        "# x\nexpect 1s UPDATED_READY\n"),
+                arguments("a boot going back", syntax, 3, "contract 't' line 3: boot 1 after boot 2",
+                        "boot 2\nexpect 1s UPDATED_READY\nboot 1\n"),
+                arguments("boot 0", syntax, 1, "contract 't' line 1: expected 'boot N'", "boot 0\n"),
+                arguments("boot one", syntax, 1, "contract 't' line 1: expected 'boot N'", "boot one\n"),
+                arguments("an unknown marker name", ContractException.Code.CONTRACT_UNKNOWN_MARKER, 2,
+                        "contract 't' line 2: no marker 'UPDATED_REDY'", "boot 1\nexpect 5s UPDATED_REDY\n"),
+                arguments("an unquoted line", syntax, 2,
+                        "contract 't' line 2: 'updated:' is neither a catalog marker name nor a quoted line",
+                        "boot 1\nexpect 5s updated: ready\n"),
+                arguments("a literal argument of the wrong type", syntax, 2,
+                        "contract 't' line 2: argument 1 of BUNDLEMGRD_SLOT_ACTIVE: 'c' is not a <slot>",
+                        "boot 1\nexpect 5s BUNDLEMGRD_SLOT_ACTIVE c\n"),
+                arguments("too few arguments", syntax, 2,
+                        "contract 't' line 2: STAGE0_BOOT ('" + Marker.STAGE0_BOOT.template() + "') takes 4 argument(s), got 2",
+                        "boot 1\nexpect 5s STAGE0_BOOT a normal\n"),
+                arguments("an unknown placeholder type", syntax, 2,
+                        "contract 't' line 2: unknown placeholder type 'number' at pattern column 6",
+                        "boot 1\nexpect 5s \"boot=<number>\"\n"),
+                arguments("an unclosed placeholder", syntax, 2, "contract 't' line 2: unclosed placeholder at pattern column 5",
+                        "boot 1\nexpect 5s \"a b <int\"\n"),
+                arguments("a capture name in capitals", syntax, 2, "contract 't' line 2: capture name 'N' in placeholder <int:N>",
+                        "boot 1\nexpect 5s \"x <int:N>\"\n"),
+                arguments("a placeholder that is not a reference", syntax, 2,
+                        "contract 't' line 2: placeholder <=n*2> at pattern column 3 is not a reference",
+                        "boot 1\nexpect 5s \"x <=n*2>\"\n"),
+                arguments("an unterminated quoted line", syntax, 2,
+                        "contract 't' line 2: unterminated quoted string starting at column 11",
+                        "boot 1\nexpect 5s \"updated: ready\n"),
+                arguments("a bad escape", syntax, 2, "contract 't' line 2: bad escape at column 13",
+                        "boot 1\nexpect 5s \"a\\nb\"\n"),
+                arguments("text after the quoted line", syntax, 2, "contract 't' line 2: unexpected 'x' after the quoted line",
+                        "boot 1\nexpect 5s \"updated: ready\" x\n"),
+                arguments("a reference to a later capture", reference, 2,
+                        "contract 't' line 2 (step 1): 'n' is not captured by an earlier step",
+                        "boot 1\nexpect 5s STAGE0_BOOT a normal * =n+1\nexpect 5s STAGE0_BOOT a normal * :n\n"),
+                arguments("a reference in the capturing line", reference, 2,
+                        "contract 't' line 2 (step 1): 'n' is not captured by an earlier step",
+                        "boot 1\nexpect 5s \"x <int:n> <=n>\"\n"),
+                arguments("a capture made twice", reference, 3, "contract 't' line 3 (step 2): 'n' is captured twice",
+                        "boot 1\nexpect 5s STAGE0_BOOT a normal * :n\nexpect 5s UPDATES_FEED_LOADED :n\n"),
+                arguments("arithmetic on a slot", reference, 3,
+                        "contract 't' line 3 (step 2): arithmetic on 's', which is a <slot>, not an <int>",
+                        "boot 1\nexpect 5s BUNDLEMGRD_SLOT_ACTIVE :s\nexpect 5s \"x <=s+1>\"\n"),
+                arguments("a forbidden entry that captures", syntax, 1,
+                        "contract 't' line 1: a forbidden pattern cannot capture or refer to captures",
+                        "forbid \"SELFTEST: <text:what> FAIL\"\nboot 1\nexpect 1s UPDATED_READY\n"),
+                arguments("a forbidden entry without its pattern", syntax, 1, "contract 't' line 1: expected 'forbid MARKER",
+                        "forbid contains\n"));
+        return Stream.concat(rest, timeouts);
     }
 
     @Test
