@@ -209,6 +209,21 @@ class GuestServicesTest {
             public void delete(Path file) {
                 write(file, new byte[0]);
             }
+
+            @Override
+            public void append(Path file, long at, byte[] bytes) {
+                write(file, bytes);
+            }
+
+            @Override
+            public void overwrite(Path file, byte[] content) {
+                write(file, content);
+            }
+
+            @Override
+            public void truncate(Path file, long length, boolean durable) {
+                io.trialboot.core.StateWriter.DURABLE.truncate(file, length, durable); // needs no space
+            }
         };
         rig.tree().system().recordAdmission(io.trialboot.hoststate.AdmissionOutcome.ACCEPTED, "k1", "p1", null); // may append
         byte[] history = Files.readAllBytes(rig.tree().system().historyLog());

@@ -35,7 +35,11 @@ class FullDiskTest {
     @TempDir
     Path base;
 
-    /** A state partition that fills up at its Nth write from now: that write and every later one fail. */
+    /**
+     * A state partition that fills up at its Nth write from now (a replace, a history append or its
+     * intent): that write and every later one fail, leaving what space there was (half a temp file,
+     * half a line, half an intent).
+     */
     static final class FillingWriter implements StateWriter {
         private final int fullAt;
         int count;
@@ -57,15 +61,42 @@ class FullDiskTest {
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-                throw new TrialbootException(Code.HOST_IO_ERROR, "durable write of " + file
-                        + " failed: java.io.IOException: No space left on device");
+                throw noSpace(file);
             }
             FastStateWriter.INSTANCE.write(file, content);
         }
 
         @Override
+        public void append(Path file, long at, byte[] bytes) {
+            if (++count >= fullAt) {
+                FastStateWriter.INSTANCE.append(file, at, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+                throw noSpace(file);
+            }
+            FastStateWriter.INSTANCE.append(file, at, bytes);
+        }
+
+        @Override
+        public void overwrite(Path file, byte[] content) {
+            if (++count >= fullAt) {
+                FastStateWriter.INSTANCE.overwrite(file, java.util.Arrays.copyOf(content, content.length / 2));
+                throw noSpace(file);
+            }
+            FastStateWriter.INSTANCE.overwrite(file, content);
+        }
+
+        @Override
+        public void truncate(Path file, long length, boolean durable) {
+            FastStateWriter.INSTANCE.truncate(file, length, durable); // cutting a file needs no space
+        }
+
+        @Override
         public void delete(Path file) {
             FastStateWriter.INSTANCE.delete(file); // removing a file needs no space
+        }
+
+        private static TrialbootException noSpace(Path file) {
+            return new TrialbootException(Code.HOST_IO_ERROR, "durable write of " + file
+                    + " failed: java.io.IOException: No space left on device");
         }
     }
 

@@ -8,9 +8,11 @@ import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.bootctl.SlotState;
 import io.trialboot.core.Code;
 import io.trialboot.core.FastStateWriter;
+import io.trialboot.core.PowerCuts;
+import io.trialboot.core.PowerCuts.Faults;
+import io.trialboot.core.PowerCuts.PowerCut;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
-import io.trialboot.core.StateWriter;
 import io.trialboot.device.BlockDevice;
 import io.trialboot.device.MemoryBlockDevice;
 import io.trialboot.hoststate.SlotSnapshot;
@@ -20,9 +22,7 @@ import io.trialboot.records.UpdateReceipt;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Cuts the power at every I/O point of a whole update (admit, apply, switch, reboot, trial boot,
- * confirm): before the Nth state-file change (leaving a half-written temp file behind, as a cut
- * inside the durable write would) or the Nth slot write or fsync (dropping unsynced slot writes).
+ * confirm): at the Nth state-file step ({@link PowerCuts}: a half-written temp file left behind, as
+ * a cut inside the durable write would; half a history line appended; half an append intent over
+ * the last) or the Nth slot write or fsync (dropping unsynced slot writes).
  * After each cut the device reboots; it must boot a verified slot with consistent boot control and
  * an intact log chain, and a retried update must then go all the way to a confirmed slot b. Every
  * slot stage 0 may boot (verified or good) must have the signed manifest of the image it holds kept
@@ -41,65 +42,19 @@ class PowerCutTest {
     @TempDir
     Path base;
 
-    /** The power goes. An Error, so no catch block of the engine can record anything afterwards. */
-    static final class PowerCut extends Error {
-        PowerCut(int n) {
-            super("power cut at I/O point " + n, null, false, false);
-        }
-    }
-
-    static final class Faults {
-        final int crashAt;
-        int count;
-
-        Faults(int crashAt) {
-            this.crashAt = crashAt;
-        }
-
-        boolean due() {
-            return ++count == crashAt;
-        }
-    }
-
-    private static StateWriter faulty(Faults f) {
-        return new StateWriter() {
-            @Override
-            public void write(Path file, byte[] content) {
-                if (f.due()) {
-                    try { // what a cut between the temp write and the rename leaves
-                        Files.write(file.resolveSibling("." + file.getFileName() + ".tmp"),
-                                Arrays.copyOf(content, content.length / 2));
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                    throw new PowerCut(f.count);
-                }
-                FastStateWriter.INSTANCE.write(file, content);
-            }
-
-            @Override
-            public void delete(Path file) {
-                if (f.due()) {
-                    throw new PowerCut(f.count);
-                }
-                FastStateWriter.INSTANCE.delete(file);
-            }
-        };
-    }
-
     private static BlockDevice faulty(MemoryBlockDevice d, Faults f) {
         return new BlockDevice() {
             public long size() { return d.size(); }
             public void read(long offset, ByteBuffer dst) { d.read(offset, dst); }
             public void write(long offset, ByteBuffer src) {
                 if (f.due()) {
-                    throw new PowerCut(f.count);
+                    throw new PowerCut(f.count());
                 }
                 d.write(offset, src);
             }
             public void sync() {
                 if (f.due()) {
-                    throw new PowerCut(f.count);
+                    throw new PowerCut(f.count());
                 }
                 d.sync();
             }
@@ -189,7 +144,7 @@ class PowerCutTest {
      */
     private static UpdateEngine cutAt(Rig rig, int n, java.util.function.Consumer<Rig> operation) {
         Faults faults = new Faults(n);
-        rig.writer = faulty(faults);
+        rig.writer = PowerCuts.writer(faults, FastStateWriter.INSTANCE);
         rig.wrap = dev -> faulty(dev, faults);
         try {
             operation.accept(rig);

@@ -6,15 +6,31 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * How the engine replaces or removes a state file. In production this is {@link #DURABLE}
- * ({@link DurableFiles#write}: temp, fsync, rename, directory fsync); power-cut tests substitute
- * one that stops at the Nth change.
+ * How the engine replaces or removes a state file, and appends to the history. In production this
+ * is {@link #DURABLE} ({@link DurableFiles}: {@code write} is temp, fsync, rename, directory fsync);
+ * power-cut tests substitute one that stops at the Nth change, full-disk tests one that fails from
+ * the Nth on (each says what its steps leave behind).
  */
 public interface StateWriter {
     StateWriter DURABLE = new StateWriter() {
         @Override
         public void write(Path file, byte[] content) {
             DurableFiles.write(file, content);
+        }
+
+        @Override
+        public void append(Path file, long at, byte[] bytes) {
+            DurableFiles.append(file, at, bytes);
+        }
+
+        @Override
+        public void overwrite(Path file, byte[] content) {
+            DurableFiles.overwrite(file, content);
+        }
+
+        @Override
+        public void truncate(Path file, long length, boolean durable) {
+            DurableFiles.truncate(file, length, durable);
         }
 
         @Override
@@ -50,4 +66,17 @@ public interface StateWriter {
 
     /** Removes {@code file} durably; nothing happens when it does not exist. */
     void delete(Path file);
+
+    /**
+     * Appends {@code bytes} and fsyncs, only while {@code file} is still {@code at} bytes long, else
+     * {@link Code#HOST_CONCURRENT_MODIFICATION} with nothing written ({@link DurableFiles#append}).
+     * Not atomic: a power cut can leave a prefix of {@code bytes}.
+     */
+    void append(Path file, long at, byte[] bytes);
+
+    /** Writes a small file in place and fsyncs it; not atomic ({@link DurableFiles#overwrite}). */
+    void overwrite(Path file, byte[] content);
+
+    /** Cuts {@code file} to {@code length} bytes, fsynced when {@code durable} ({@link DurableFiles#truncate}). */
+    void truncate(Path file, long length, boolean durable);
 }

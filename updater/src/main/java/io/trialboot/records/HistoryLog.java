@@ -4,12 +4,8 @@ import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.StateFiles;
 import io.trialboot.core.StateWriter;
-import io.trialboot.core.TrialbootException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,129 +16,108 @@ import java.util.function.Function;
 
 /**
  * The domain's append-only history ({@code log/history.jsonl}): one JSON line per event, numbered
- * from 1, each carrying the SHA-256 of the line before it. An append verifies the whole chain
- * first and then replaces the file through the {@link StateWriter} (old file + one line), so it is
- * atomic: after a power cut the log has the line or it does not. A log whose last line is
- * incomplete ({@link Code#LOG_TORN}) or whose chain does not hold ({@link Code#LOG_CHAIN_BROKEN})
- * is reported, never trimmed or accepted; appends are refused until an operator runs
- * {@link #setTornTailAside}.
+ * from 1, each carrying the SHA-256 of the line before it.
+ *
+ * <p>An append costs one line, whatever the log's length: it reads the last two lines
+ * ({@link HistoryTail}: the last complete, canonical, numbered after and chained to the one before),
+ * writes its intent ({@link HistoryIntent}: the log's length and the line's bytes, fsynced), appends
+ * the line and fsyncs the log, then empties the intent. It is atomic: after a power cut the log has
+ * the whole line or, once settled, none of it; bytes of the line cut short are undone by the next
+ * append because the intent names them, never because they look torn. {@link #read} checks the whole
+ * chain. A log whose last line is incomplete and not explained by the intent ({@link Code#LOG_TORN})
+ * or whose chain does not hold ({@link Code#LOG_CHAIN_BROKEN}) is reported, never trimmed or
+ * accepted; appends are refused until an operator runs {@link #setTornTailAside}.
  */
 public final class HistoryLog {
     private final Path file;
+    private final Path intent;
     private final StateWriter writer;
 
     public HistoryLog(Path file, StateWriter writer) {
         this.file = Objects.requireNonNull(file, "file");
+        this.intent = HistoryIntent.beside(file);
         this.writer = Objects.requireNonNull(writer, "writer");
     }
 
-    /** Every entry, after checking the chain. */
+    /**
+     * Every entry, after checking the whole chain. The bytes of an append a power cut interrupted
+     * (named by the intent) are not part of the log; the next append removes them.
+     */
     public List<HistoryEntry> read() {
-        return parse(raw());
+        byte[] bytes = raw();
+        return HistoryChain.parse(file, bytes, committedLength(bytes));
     }
 
     private byte[] raw() {
         return StateFiles.read(file, Bounds.HISTORY_LOG_BYTES, "history log");
     }
 
-    private static int tailStart(byte[] bytes) {
-        int i = bytes.length;
-        while (i > 0 && bytes[i - 1] != '\n') {
-            i--;
-        }
-        return i;
-    }
-
-    private List<HistoryEntry> parse(byte[] bytes) {
-        int complete = tailStart(bytes);
-        List<String> lines = complete == 0 ? List.of()
-                : Arrays.asList(utf8(bytes, complete - 1).split("\n", -1));
-        if (complete != bytes.length) {
-            throw new TrialbootException(Code.LOG_TORN, file + ": line " + (lines.size() + 1) + " is incomplete ("
-                    + (bytes.length - complete) + " bytes after the last newline; a power cut during a write?)");
-        }
-        List<HistoryEntry> entries = new ArrayList<>();
-        HistoryEntry before = null;
-        for (String line : lines) {
-            long n = entries.size() + 1;
-            if (line.length() + 1 > Bounds.HISTORY_LINE_BYTES) {
-                throw new TrialbootException(Code.HOST_INPUT_OVERSIZE, file + ": line " + n + " is over "
-                        + Bounds.HISTORY_LINE_BYTES + " bytes");
-            }
-            HistoryEntry e;
-            try {
-                e = HistoryEntry.parse(line);
-            } catch (TrialbootException ex) {
-                throw new TrialbootException(Code.LOG_CHAIN_BROKEN, file + ": line " + n + " is not an entry: "
-                        + ex.getMessage());
-            }
-            if (e.seq() != n) {
-                throw new TrialbootException(Code.LOG_CHAIN_BROKEN, file + ": line " + n + " has seq " + e.seq());
-            }
-            if (!e.line().equals(line)) {
-                throw new TrialbootException(Code.LOG_CHAIN_BROKEN, file + ": line " + n + " is not in canonical form");
-            }
-            if (!e.prev().equals(before == null ? HistoryEntry.GENESIS : before.hash())) {
-                throw new TrialbootException(Code.LOG_CHAIN_BROKEN, file + ": line " + n
-                        + " does not carry the hash of line " + (n - 1) + " (edited or reordered)");
-            }
-            entries.add(e);
-            before = e;
-        }
-        return entries;
+    /** The length of the log's {@code bytes} without an interrupted append's. */
+    private int committedLength(byte[] bytes) {
+        Optional<HistoryIntent> i = HistoryIntent.read(intent).filter(x -> x.cutShort(bytes.length));
+        return i.isEmpty() ? bytes.length : (int) i.get().committed(bytes.length,
+                Arrays.copyOfRange(bytes, (int) i.get().compareFrom(), bytes.length));
     }
 
     /**
-     * Strict UTF-8: a lenient decode maps every invalid byte to U+FFFD, so bytes could be edited
-     * without changing the lines the chain hashes.
+     * The log's length without an interrupted append's bytes; with {@code undo}, those bytes are cut
+     * off durably (the next line goes where they were).
      */
-    private String utf8(byte[] bytes, int length) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, 0, length)).toString();
-        } catch (CharacterCodingException e) {
-            throw new TrialbootException(Code.LOG_CHAIN_BROKEN, file + ": is not UTF-8 (" + e.getMessage()
-                    + "; edited outside trialboot?)");
+    private long settledLength(boolean undo) {
+        long size = HistoryTail.size(file);
+        Optional<HistoryIntent> i = HistoryIntent.read(intent).filter(x -> x.cutShort(size));
+        if (i.isEmpty()) {
+            return size;
         }
+        long from = i.get().compareFrom();
+        long committed = i.get().committed(size, HistoryTail.bytes(file, from, (int) (size - from)));
+        if (undo && committed != size) {
+            writer.truncate(file, committed, true);
+        }
+        return committed;
     }
 
     /**
      * Appends one event and returns it with its sequence number; {@code HOST_CONCURRENT_MODIFICATION}
-     * when another writer appended after this read the log (its line is kept, this one is not written).
+     * when another writer appended after this read the log (its line is kept, this one is not
+     * written). Reads the last two lines only: an edit further back is {@link #read}'s to find.
      */
     public HistoryEntry append(String event, Map<String, Object> fields) {
-        byte[] bytes = raw();
-        List<HistoryEntry> entries = parse(bytes);
-        HistoryEntry last = entries.isEmpty() ? null : entries.get(entries.size() - 1);
+        long size = settledLength(true);
+        HistoryEntry last = HistoryTail.last(file, size);
         HistoryEntry e = new HistoryEntry(last == null ? 1 : last.seq() + 1,
                 last == null ? HistoryEntry.GENESIS : last.hash(), event, fields);
         byte[] line = (e.line() + "\n").getBytes(StandardCharsets.UTF_8);
         Bounds.check("history line", line.length, Bounds.HISTORY_LINE_BYTES);
-        Bounds.check("history log", (long) bytes.length + line.length, Bounds.HISTORY_LOG_BYTES);
-        byte[] next = Arrays.copyOf(bytes, bytes.length + line.length);
-        System.arraycopy(line, 0, next, bytes.length, line.length);
-        writer.replace(file, bytes, next);
+        Bounds.check("history log", size + line.length, Bounds.HISTORY_LOG_BYTES);
+        writer.overwrite(intent, new HistoryIntent(size, line).encode());
+        writer.append(file, size, line);
+        // Not fsynced: should the emptying be lost, the intent names a line the log holds whole, which settles nothing.
+        writer.truncate(intent, 0, false);
         return e;
     }
 
-    /** The last sequence number (0 for an empty log). */
+    /** The last sequence number (0 for an empty log), from the last two lines as an append reads them. */
     public long lastSeq() {
-        List<HistoryEntry> entries = read();
-        return entries.isEmpty() ? 0 : entries.get(entries.size() - 1).seq();
+        HistoryEntry last = HistoryTail.last(file, settledLength(false));
+        return last == null ? 0 : last.seq();
     }
 
     /**
      * Operator repair of a {@link Code#LOG_TORN} log: the incomplete tail is handed to
      * {@code quarantine} (which keeps it for inspection) and cut off; the log then records a
-     * {@code repair} event naming where the bytes went. A log that is not torn is left alone.
+     * {@code repair} event naming where the bytes went. A log that is not torn is left alone (an
+     * interrupted append's bytes are undone, as by an append).
      */
     public Optional<HistoryEntry> setTornTailAside(Function<byte[], Path> quarantine) {
+        settledLength(true);
         byte[] bytes = raw();
-        int complete = tailStart(bytes);
+        int complete = HistoryChain.tailStart(bytes, bytes.length);
         if (complete == bytes.length) {
             return Optional.empty();
         }
         byte[] whole = Arrays.copyOf(bytes, complete);
-        parse(whole);
+        HistoryChain.parse(file, whole, whole.length);
         Path kept = quarantine.apply(Arrays.copyOfRange(bytes, complete, bytes.length));
         writer.replace(file, bytes, whole);
         Map<String, Object> fields = new LinkedHashMap<>();

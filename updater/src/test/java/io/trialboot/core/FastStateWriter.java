@@ -8,7 +8,7 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * The tests' state writer: atomic replace without fsync, the same all-or-nothing result within one
- * process without the cost of fsync on a shared disk. The durable path itself is
+ * process without the cost of fsync on a shared disk; the history's append steps likewise unsynced. The durable path itself is
  * {@link StateWriter#DURABLE} ({@link DurableFiles}), tested with the engine.
  */
 public final class FastStateWriter implements StateWriter {
@@ -25,6 +25,21 @@ public final class FastStateWriter implements StateWriter {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public void append(Path file, long at, byte[] bytes) {
+        DurableFiles.append(file, at, bytes, false);
+    }
+
+    @Override
+    public void overwrite(Path file, byte[] content) {
+        DurableFiles.overwrite(file, content, false);
+    }
+
+    @Override
+    public void truncate(Path file, long length, boolean durable) {
+        DurableFiles.truncate(file, length, false);
     }
 
     @Override

@@ -37,7 +37,7 @@ class ConcurrentModificationTest {
         tree = HostStateTree.open(dir);
     }
 
-    /** The durable writer, but another writer's {@code change} lands on the file right before each guarded write. */
+    /** The durable writer, but another writer's {@code change} lands on the file right before each guarded write or append. */
     private static StateWriter racing(Consumer<Path> change) {
         return new StateWriter() {
             @Override
@@ -54,6 +54,22 @@ class ConcurrentModificationTest {
             public void replace(Path file, byte[] expected, byte[] content) {
                 change.accept(file);
                 StateWriter.super.replace(file, expected, content);
+            }
+
+            @Override
+            public void append(Path file, long at, byte[] bytes) {
+                change.accept(file);
+                StateWriter.DURABLE.append(file, at, bytes);
+            }
+
+            @Override
+            public void overwrite(Path file, byte[] content) {
+                StateWriter.DURABLE.overwrite(file, content);
+            }
+
+            @Override
+            public void truncate(Path file, long length, boolean durable) {
+                StateWriter.DURABLE.truncate(file, length, durable);
             }
         };
     }

@@ -1,0 +1,55 @@
+package io.trialboot.records;
+
+import io.trialboot.core.StateWriter;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code scripts/bench-history}'s timing: {@code appends} durable appends ({@link StateWriter#DURABLE},
+ * as bootctld and every update step make them) to a log first filled to {@code bytes}. Only API
+ * that both the new and the old {@link HistoryLog} have, so the script runs it against either.
+ * Prints one line: {@code <bytes> <lines> <median ms> <min ms> <max ms>}.
+ */
+public final class HistoryAppendBench {
+    private HistoryAppendBench() {}
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        long bytes = Long.parseLong(args[1]);
+        int appends = Integer.parseInt(args[2]);
+        Path file = dir.resolve("history.jsonl");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        HistoryEntry before = null;
+        long seq = 0;
+        while (out.size() < bytes) {
+            before = new HistoryEntry(++seq, before == null ? HistoryEntry.GENESIS : before.hash(), "boot", fields(seq));
+            out.writeBytes((before.line() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        Files.write(file, out.toByteArray());
+        HistoryLog log = new HistoryLog(file, StateWriter.DURABLE);
+        double[] ms = new double[appends];
+        for (int i = 0; i < appends; i++) {
+            long t0 = System.nanoTime();
+            log.append("boot", fields(seq + 1 + i));
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(ms);
+        System.out.printf("%d %d %.2f %.2f %.2f%n", out.size(), seq, ms[appends / 2], ms[0], ms[appends - 1]);
+    }
+
+    /** A boot line's fields, as BootRecovery writes them (about 190 bytes a line). */
+    private static Map<String, Object> fields(long boot) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("slot", "a");
+        m.put("boot_count", boot);
+        m.put("mode", "normal");
+        m.put("tries_left", 0L);
+        m.put("at", "2026-12-07T17:40:07.123456Z");
+        return m;
+    }
+}
