@@ -1,7 +1,6 @@
 package io.trialboot.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
@@ -23,23 +22,16 @@ import io.trialboot.verity.VerityTree;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.ParameterContext;
-import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * What the host tests of stage 0's slot verifier ({@code stage0/verify.sh}, rendered as the image
@@ -47,7 +39,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * {@link VerifyScript#APPLETS} and host openssl on its PATH; the anchored root and its ids, the
  * factory admission record, a small slot (data + its dm-verity tree) and its signed release manifest,
  * all made by the Java tools in a directory of its own. The good chain gives exactly
- * {@link VerityParams#dmTable}; {@link Extension} gives a test a fresh one as a parameter.
+ * {@link VerityParams#dmTable}; {@link Stage0ChainExtension} gives a test a fresh one as a parameter.
  *
  * @param dir the chain's directory
  * @param script the rendered verify.sh
@@ -167,6 +159,13 @@ record Stage0Chain(Path dir, FixtureKeys keys, Path script, Path bin, Path roots
         new Signed(content, Packaging.sign(content, signers)).writeTo(manifest);
     }
 
+    /** Writes the slot's manifest, one bit of its copy of {@code field} flipped, signed by the release key. */
+    void signWithOneBitFlippedIn(byte[] field) throws IOException {
+        byte[] m = manifestBytes();
+        flip(m, indexOf(m, field));
+        sign(m, List.of(keys.release()));
+    }
+
     /** The verdict's text (Stage0Verdict's form) for the record {@code file} as it is now and this slot's root hash. */
     String verdict(String file, Slot s) throws IOException {
         return new String(new Stage0Verdict(file, Sha256.of(Files.readAllBytes(admission.resolve(file))), keys.root().keyId(),
@@ -221,65 +220,5 @@ record Stage0Chain(Path dir, FixtureKeys keys, Path script, Path bin, Path roots
             }
         }
         throw new AssertionError("not found");
-    }
-
-    /**
-     * Skips the class when host busybox or openssl is missing (saying so), and gives each test a
-     * {@link Stage0Chain} parameter: a fresh chain in a directory of its own, deleted after the test
-     * (the tool links inside point outside it; deleting a link never follows it).
-     */
-    static final class Extension implements BeforeAllCallback, ParameterResolver {
-        private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(Extension.class);
-
-        @Override
-        public void beforeAll(ExtensionContext context) {
-            boolean present = Files.isExecutable(BUSYBOX) && Files.isExecutable(OPENSSL);
-            if (!present) {
-                System.out.println("skipping stage-0 verifier tests: " + BUSYBOX + " or " + OPENSSL
-                        + " is missing (apt-get install busybox openssl)");
-            }
-            assumeTrue(present, "host busybox or openssl missing");
-        }
-
-        @Override
-        public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-            return parameter.getParameter().getType() == Stage0Chain.class;
-        }
-
-        @Override
-        public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-            return context.getStore(NAMESPACE).getOrComputeIfAbsent(Dir.class, k -> Dir.create(), Dir.class).chain();
-        }
-
-        /** The chain's directory; the store closes it after the test (as JUnit's own TempDir), deleting it. */
-        private record Dir(Path path, Stage0Chain chain) implements AutoCloseable {
-            static Dir create() {
-                Path path = null;
-                try {
-                    path = Files.createTempDirectory("stage0-chain");
-                    return new Dir(path, Stage0Chain.create(path));
-                } catch (IOException e) {
-                    if (path != null) {
-                        delete(path);
-                    }
-                    throw new IllegalStateException("cannot set up the stage-0 chain: " + e, e);
-                }
-            }
-
-            @Override
-            public void close() {
-                delete(path);
-            }
-
-            private static void delete(Path tree) {
-                try (Stream<Path> s = Files.walk(tree)) {
-                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(p);
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot delete " + tree, e);
-                }
-            }
-        }
     }
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * ids, the admission records they sign and which of them is in force, and the chain begun early (stage 0's
  * order) serving every slot check; each refusal in the chain's scope.
  */
-@ExtendWith(Stage0Chain.Extension.class)
+@ExtendWith(Stage0ChainExtension.class)
 class VerifyScriptChainTest {
     @Test
     void admissionRecordNotSignedByTheAnchorIsRefused(Stage0Chain chain) throws Exception {

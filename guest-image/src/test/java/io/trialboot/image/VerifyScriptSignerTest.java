@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * record does not admit, a revoked key, bytes changed after signing, a signature file that is not one,
  * a quorum short by one, self-authority: each its own code and no table line.
  */
-@ExtendWith(Stage0Chain.Extension.class)
+@ExtendWith(Stage0ChainExtension.class)
 class VerifyScriptSignerTest {
     @Test
     void manifestSignedByAKeyNotAdmittedIsRefused(Stage0Chain chain) throws Exception {

@@ -1,7 +1,6 @@
 package io.trialboot.image;
 
 import static io.trialboot.image.Stage0Chain.POLICY;
-import static io.trialboot.image.Stage0Chain.flip;
 import static io.trialboot.image.Stage0Chain.indexOf;
 import static io.trialboot.image.Stage0Chain.writeSlot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * busybox against chains the Java tools make): the good chain gives exactly the signed dm-verity table line;
  * a slot or a manifest that is not the signed one gets its own code, in the slot's scope, and no table line.
  */
-@ExtendWith(Stage0Chain.Extension.class)
+@ExtendWith(Stage0ChainExtension.class)
 class VerifyScriptSlotTest {
     @Test
     void theVerifiedChainGivesTheSignedVerityTableLine(Stage0Chain chain) throws Exception {
@@ -31,9 +30,7 @@ class VerifyScriptSlotTest {
 
     @Test
     void wrongRootHashIsRefused(Stage0Chain chain) throws Exception {
-        byte[] m = chain.manifestBytes();
-        flip(m, indexOf(m, chain.verity().rootHash().bytes()));
-        chain.sign(m, List.of(chain.keys().release()));
+        chain.signWithOneBitFlippedIn(chain.verity().rootHash().bytes());
         chain.assertRefused("VERITY_ROOT_MISMATCH");
     }
 
@@ -51,9 +48,7 @@ class VerifyScriptSlotTest {
 
     @Test
     void flippedSaltIsRefused(Stage0Chain chain) throws Exception {
-        byte[] m = chain.manifestBytes();
-        flip(m, indexOf(m, chain.verity().salt().bytes()));
-        chain.sign(m, List.of(chain.keys().release()));
+        chain.signWithOneBitFlippedIn(chain.verity().salt().bytes());
         chain.assertRefused("VERITY_SALT_MISMATCH");
     }
 

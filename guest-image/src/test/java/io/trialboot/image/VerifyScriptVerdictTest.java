@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the verifier ({@link Stage0Chain}): written only after the chain and the slot verified, naming the record
  * by the bytes openssl verified, its root, the slot and its root hash.
  */
-@ExtendWith(Stage0Chain.Extension.class)
+@ExtendWith(Stage0ChainExtension.class)
 class VerifyScriptVerdictTest {
     /** Stage 0's verdict names the record the chain verified, by file and digest, its root, the slot and its root hash. */
     @Test

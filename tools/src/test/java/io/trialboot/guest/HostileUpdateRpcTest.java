@@ -127,9 +127,7 @@ class HostileUpdateRpcTest {
         byte[] a = Files.readAllBytes(rig.paths.slotA());
         byte[] b = Files.readAllBytes(rig.paths.slotB());
         BootControlFile before = rig.bootControl();
-        GuestServicesTest.Nx r = nx(rig, "update", "apply", input);
-        assertEquals(1, r.rc(), r.lines().toString());
-        assertEquals("nx: update apply " + input + " failed: " + code, r.lines().get(r.lines().size() - 1));
+        UpdateRpcs.assertNxFails(rig, code, "update", "apply", input);
         assertTrue(rig.lines().contains("update: rejected code=" + code + " input=" + input), rig.lines().toString());
         UpdateReceipt receipt = rig.engine().receipts().list().get(0);
         assertEquals(UpdateReceipt.Decision.DENY, receipt.decision());

@@ -2,12 +2,14 @@ package io.trialboot.guest;
 
 import static io.trialboot.guest.GuestServicesTest.nx;
 import static io.trialboot.guest.UpdateRpcTest.V110;
+import static io.trialboot.guest.UpdateRpcs.assertNxFails;
 import static io.trialboot.guest.UpdateRpcs.indexOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.bootctl.SlotState;
 import io.trialboot.bootctl.Stage0Model;
+import io.trialboot.core.Code;
 import io.trialboot.core.Slot;
 import io.trialboot.core.Version;
 import java.nio.file.Files;
@@ -44,17 +46,13 @@ class TrialRpcTest {
 
     @Test
     void confirmWithoutATrialIsRefused() throws Exception {
-        GuestServicesTest.Nx r = nx(rig, "confirm");
-        assertEquals(1, r.rc());
-        assertEquals("nx: confirm failed: BOOTCTL_INVALID_TRANSITION", r.lines().get(r.lines().size() - 1), r.lines().toString());
+        assertNxFails(rig, Code.BOOTCTL_INVALID_TRANSITION, "confirm");
         assertEquals(SlotState.GOOD, rig.bootControl().slotA());
     }
 
     @Test
     void rollbackWithNoOtherGoodSlotIsRefused() throws Exception {
-        GuestServicesTest.Nx r = nx(rig, "rollback");
-        assertEquals(1, r.rc());
-        assertEquals("nx: rollback failed: SLOT_NOT_BOOTABLE", r.lines().get(r.lines().size() - 1), r.lines().toString());
+        assertNxFails(rig, Code.SLOT_NOT_BOOTABLE, "rollback");
         assertEquals(Slot.A, rig.bootControl().active());
     }
 

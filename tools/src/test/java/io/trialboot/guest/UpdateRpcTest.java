@@ -1,6 +1,7 @@
 package io.trialboot.guest;
 
 import static io.trialboot.guest.GuestServicesTest.nx;
+import static io.trialboot.guest.UpdateRpcs.assertNxFails;
 import static io.trialboot.guest.UpdateRpcs.indexOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,9 +93,7 @@ class UpdateRpcTest {
         Path aside = rig.root.resolve("slot.img.aside");
         Files.move(image, aside);
         byte[] a = Files.readAllBytes(rig.paths.slotA());
-        GuestServicesTest.Nx r = nx(rig, "update", "apply", V110);
-        assertEquals(1, r.rc());
-        assertEquals("nx: update apply " + V110 + " failed: HOST_IO_ERROR", r.lines().get(r.lines().size() - 1));
+        assertNxFails(rig, Code.HOST_IO_ERROR, "update", "apply", V110);
         assertTrue(rig.lines().contains("update: apply failed code=HOST_IO_ERROR slot=b"), rig.lines().toString());
         assertEquals(SlotState.INVALID, rig.bootControl().slotB());
         assertEquals(Optional.empty(), rig.bootControl().trial());
