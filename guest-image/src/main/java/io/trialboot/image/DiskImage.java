@@ -17,6 +17,9 @@ import java.util.function.Consumer;
  * {@code /dev/vda1} = {@code state} (ext4, filled with {@code mke2fs -d} at its offset),
  * {@code /dev/vda2} = {@code slot_a} (the factory squashfs image), {@code /dev/vda3} =
  * {@code slot_b} (empty). UUIDs and the ext4 hash seed are fixed so builds are reproducible.
+ * Stage 0's {@code /init} gets each partition's device from {@link #device} (rendered at build
+ * time); the guest services' slot devices ({@code GuestPaths.guest()}) are checked against it
+ * (DiskImageTest).
  */
 final class DiskImage {
     static final long MIB = 1024 * 1024;
@@ -27,14 +30,31 @@ final class DiskImage {
     static final long SIZE = FIRST + STATE_SIZE + 2 * SLOT_SIZE + MIB; // + room for the backup GPT
     private static final String LINUX_FS = "0FC63DAF-8483-4772-8E79-3D69D8477DE4";
 
+    /** The partitions' GPT names. */
+    static final String STATE = "state";
+    static final String SLOT_A = "slot_a";
+    static final String SLOT_B = "slot_b";
+    /** The disk in the guest: its first virtio disk (the harness attaches it first), partition N at this + N. */
+    static final String GUEST_DISK = "/dev/vda";
+
     record Partition(String name, long offset, long size, String uuid) {}
 
     static final List<Partition> PARTITIONS = List.of(
-            new Partition("state", FIRST, STATE_SIZE, "7b3c1f0e-0000-4000-8000-000000000001"),
-            new Partition("slot_a", FIRST + STATE_SIZE, SLOT_SIZE, "7b3c1f0e-0000-4000-8000-00000000000a"),
-            new Partition("slot_b", FIRST + STATE_SIZE + SLOT_SIZE, SLOT_SIZE, "7b3c1f0e-0000-4000-8000-00000000000b"));
+            new Partition(STATE, FIRST, STATE_SIZE, "7b3c1f0e-0000-4000-8000-000000000001"),
+            new Partition(SLOT_A, FIRST + STATE_SIZE, SLOT_SIZE, "7b3c1f0e-0000-4000-8000-00000000000a"),
+            new Partition(SLOT_B, FIRST + STATE_SIZE + SLOT_SIZE, SLOT_SIZE, "7b3c1f0e-0000-4000-8000-00000000000b"));
 
     private DiskImage() {}
+
+    /** The guest's device of the partition named {@code name}: its place in {@link #PARTITIONS}, from 1. */
+    static String device(String name) {
+        for (int i = 0; i < PARTITIONS.size(); i++) {
+            if (PARTITIONS.get(i).name().equals(name)) {
+                return GUEST_DISK + (i + 1);
+            }
+        }
+        throw new IllegalArgumentException("no partition " + name + " on the guest's disk: " + PARTITIONS);
+    }
 
     static void build(Path disk, Path stateTree, Path slotA, Consumer<String> log) {
         long slotBytes = ReleaseMedia.size(slotA);

@@ -108,7 +108,7 @@ final class Initramfs {
         }
     }
 
-    /** Fills the stage-0 markers (from the catalog) and the state paths into /init. */
+    /** Fills the stage-0 markers (from the catalog), the state paths and the disk's devices ({@link DiskImage#device}) into /init. */
     static String renderInit(String template) {
         if (Marker.STAGE0_BOOT.placeholderCount() != MARKER_VARIABLES.size()) {
             throw new ImageBuildException("stage-0 marker '" + Marker.STAGE0_BOOT.template() + "' does not take "
@@ -122,7 +122,11 @@ final class Initramfs {
                 .replace("@ADMISSION_DIR@", Trust.admissionDir(HostStateTree.SYSTEM_DOMAIN))
                 .replace("@MULTIARCH@", Stage0Tools.MULTIARCH).replace("@REFUSAL_PATH@", Stage0Refusal.PATH)
                 .replace("@MAX_FAILED_STARTS@", Integer.toString(BootControlFile.MAX_FAILED_STARTS))
-                .replace("@VERDICT_FILE@", Stage0Verdict.FILE);
+                .replace("@VERDICT_FILE@", Stage0Verdict.FILE).replace("@STATE_DEVICE@", DiskImage.device(DiskImage.STATE))
+                .replace("@SLOT_A_DEVICE@", DiskImage.device(DiskImage.SLOT_A))
+                .replace("@SLOT_B_DEVICE@", DiskImage.device(DiskImage.SLOT_B))
+                .replace("@LAST_DEVICE@", DiskImage.device(DiskImage.PARTITIONS.get(DiskImage.PARTITIONS.size() - 1).name()))
+                .replace("@DEVICES@", DiskImage.GUEST_DISK + "1.." + DiskImage.PARTITIONS.size());
     }
 
     static byte[] read(Path p) {
