@@ -73,13 +73,13 @@ final class ClassArchive {
         try {
             Path qemu = qemu();
             Path files = Files.createDirectories(work.resolve("files"));
-            for (String d : List.of("proc", "run/trialboot/anchor", "tmp")) {
+            for (String d : List.of("proc", Initramfs.ANCHOR, "tmp")) {
                 Files.createDirectories(files.resolve(d));
             }
             Files.writeString(files.resolve("proc/cmdline"), training.kernelCmdline() + "\n");
             Files.writeString(files.resolve("proc/cpuinfo"), CPUINFO);
             for (Map.Entry<String, byte[]> anchored : new TreeMap<>(training.anchor()).entrySet()) {
-                Files.write(files.resolve("run/trialboot/anchor").resolve(anchored.getKey()), anchored.getValue());
+                Files.write(files.resolve(Initramfs.ANCHOR).resolve(anchored.getKey()), anchored.getValue());
             }
             Files.copy(qemu, files.resolve("tmp/qemu"));
             Files.copy(training.bootselect(), files.resolve("tmp/bootselect.sh"));

@@ -2,6 +2,7 @@ package io.trialboot.image;
 
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.bootctl.Stage0Refusal;
+import io.trialboot.guest.GuestPaths;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.markers.Marker;
 import io.trialboot.trust.Stage0Verdict;
@@ -35,6 +36,11 @@ final class Initramfs {
             VerifyScript.APPLETS.stream()).distinct().sorted().toList();
     /** The anchored root keys in the initramfs: the boot ROM's keyring (docs/verified-boot.md). */
     static final String ROOTS_DIR = "etc/trialboot/roots";
+    /**
+     * Where stage 0 hands the anchored roots and its verdict to the slot, relative to the slot's root:
+     * where the guest reads them ({@code GuestPaths.guest().anchor()}).
+     */
+    static final String ANCHOR = SlotFiles.inSlot(GuestPaths.guest().anchor());
     /** Shell variables set by bootselect.sh, in the order of the stage-0 marker's placeholders. */
     static final List<String> MARKER_VARIABLES = List.of("$BOOT_SLOT", "$BOOT_MODE", "$BOOT_TRIES_LEFT", "$BOOT_COUNT");
 
@@ -108,7 +114,10 @@ final class Initramfs {
         }
     }
 
-    /** Fills the stage-0 markers (from the catalog), the state paths and the disk's devices ({@link DiskImage#device}) into /init. */
+    /**
+     * Fills the stage-0 markers (from the catalog), the state paths, the disk's devices
+     * ({@link DiskImage#device}), the anchored roots' directory and where they go in the slot into /init.
+     */
     static String renderInit(String template) {
         if (Marker.STAGE0_BOOT.placeholderCount() != MARKER_VARIABLES.size()) {
             throw new ImageBuildException("stage-0 marker '" + Marker.STAGE0_BOOT.template() + "' does not take "
@@ -126,7 +135,8 @@ final class Initramfs {
                 .replace("@SLOT_A_DEVICE@", DiskImage.device(DiskImage.SLOT_A))
                 .replace("@SLOT_B_DEVICE@", DiskImage.device(DiskImage.SLOT_B))
                 .replace("@LAST_DEVICE@", DiskImage.device(DiskImage.PARTITIONS.get(DiskImage.PARTITIONS.size() - 1).name()))
-                .replace("@DEVICES@", DiskImage.GUEST_DISK + "1.." + DiskImage.PARTITIONS.size());
+                .replace("@DEVICES@", DiskImage.GUEST_DISK + "1.." + DiskImage.PARTITIONS.size())
+                .replace("@ROOTS_DIR@", "/" + ROOTS_DIR).replace("@ANCHOR@", ANCHOR);
     }
 
     static byte[] read(Path p) {

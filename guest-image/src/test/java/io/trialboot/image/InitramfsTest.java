@@ -32,8 +32,19 @@ class InitramfsTest {
         assertTrue(init.contains("bootselect /state/" + BootControlFile.PATH), init);
         assertTrue(init.contains("echo \"stage0: slot $slot refused code=$VERIFY_CODE\""), init);
         assertFalse(init.contains("@"), "every placeholder rendered");
+        assertTrue(init.contains("anchor=/newroot/run/trialboot/anchor\n"), "the anchor where the guest reads it");
+        assertTrue(init.contains("cp /etc/trialboot/roots/*.pub \"$anchor/\""), "the anchored roots copied from the initramfs");
         // The rendered line, with values filled in by the shell, is what the catalog would print.
         assertEquals("stage0: boot slot=b mode=trial tries_left=2 boot=5", Marker.STAGE0_BOOT.line("b", "trial", 2, 5));
+    }
+
+    /** The roots' directory and the anchor have their homes in Java (the anchor the guest's), /init its placeholders. */
+    @Test
+    void initsTemplateNamesNeitherTheRootsDirectoryNorTheAnchor() throws Exception {
+        String template = Files.readString(Path.of("src/main/stage0/init"));
+        assertFalse(template.contains(Initramfs.ROOTS_DIR), "the roots' directory named in /init");
+        assertFalse(template.contains(Initramfs.ANCHOR), "the anchor named in /init");
+        assertEquals("run/trialboot/anchor", Initramfs.ANCHOR);
     }
 
     @Test
