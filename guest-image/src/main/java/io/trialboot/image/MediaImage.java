@@ -18,6 +18,8 @@ import java.util.stream.Stream;
 final class MediaImage {
     static final String UUID = "7b3c1f0e-0000-4000-8000-0000000000e0";
     static final String LABEL = "trialboot-media";
+    /** The media in the guest: its second virtio disk (the harness attaches it after the disk). */
+    static final String GUEST_DEVICE = "/dev/vdb";
     /**
      * Room for ext4's metadata beyond the files' own blocks: the journal (16 MiB below 1 GiB), inode
      * tables and bitmaps, directories. No blocks are reserved for root ({@code -m 0}): the media is

@@ -6,9 +6,8 @@ import java.nio.file.Path;
 /**
  * Where the image build puts the trialboot files in a slot, relative to the slot's root. The files
  * the guest services read are where the guest looks for them ({@link GuestPaths#guest()}, their one
- * home); the ones the slot's scripts read ({@code trialboot-init}, {@code nx}: {@link #CLASSPATH},
- * {@link #JVM_OPTIONS}) are named here and in the scripts, which GuestJdkTest runs in a slot root
- * staged by {@link SquashfsSlotBuilder}. The class archive and the compile commands are
+ * home); the ones the slot's scripts read ({@link #CLASSPATH}, {@link #JVM_OPTIONS}) are rendered
+ * into them ({@link SlotScripts}). The class archive and the compile commands are
  * {@link ClassArchive#ARCHIVE} and {@link GuestJit#COMMANDS}.
  */
 final class SlotFiles {

@@ -122,11 +122,7 @@ final class SquashfsSlotBuilder {
                         + GuestJdk.PACKAGE + " put its JDK elsewhere? (GuestJdk.HOME names where)");
             }
             Files.createSymbolicLink(staging.resolve(GuestJdk.COMMAND), Path.of("/" + GuestJdk.JAVA));
-            for (String script : List.of("usr/sbin/trialboot-init", "usr/bin/nx")) {
-                Path target = staging.resolve(script);
-                Files.copy(sources.resolve("slot/" + target.getFileName()), target);
-                target.toFile().setExecutable(true, false);
-            }
+            SlotScripts.stage(sources, staging);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
