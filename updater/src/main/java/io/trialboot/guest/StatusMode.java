@@ -3,7 +3,8 @@ package io.trialboot.guest;
 import io.trialboot.markers.BootMode;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HistoryEvent;
-import java.util.List;
+import io.trialboot.records.HistoryLog;
+import java.util.Optional;
 
 /**
  * The {@code mode} {@code nx status} reports. {@code trial} while the booted slot is on trial;
@@ -15,17 +16,21 @@ import java.util.List;
 final class StatusMode {
     private StatusMode() {}
 
-    static BootMode of(boolean trialNow, long bootCount, List<HistoryEntry> history) {
+    /** {@code lastBoot}: the history's last {@code boot} line ({@link HistoryLog#latest}), if it has one. */
+    static BootMode of(boolean trialNow, long bootCount, Optional<HistoryEntry> lastBoot) {
         if (trialNow) {
             return BootMode.TRIAL;
         }
         String count = Long.toString(bootCount);
-        for (int i = history.size() - 1; i >= 0; i--) {
-            HistoryEntry e = history.get(i);
-            if (e.is(HistoryEvent.BOOT) && count.equals(e.field("boot_count"))) {
-                return BootMode.of(e.field("mode")).filter(m -> m != BootMode.TRIAL).orElse(BootMode.NORMAL);
-            }
-        }
-        return BootMode.NORMAL;
+        return lastBoot.filter(e -> count.equals(e.field("boot_count"))).flatMap(e -> BootMode.of(e.field("mode")))
+                .filter(m -> m != BootMode.TRIAL).orElse(BootMode.NORMAL);
+    }
+
+    /**
+     * What {@link #of} needs of {@code history}: its last {@code boot} line, which is this boot's when
+     * this boot recorded one (boot counts only grow); read back from the end, not the whole log.
+     */
+    static Optional<HistoryEntry> lastBoot(HistoryLog history) {
+        return history.latest(e -> e.is(HistoryEvent.BOOT));
     }
 }

@@ -209,8 +209,8 @@ final class Updated implements AutoCloseable {
         BootControlFile now = bootctld.current();
         Slot booted = bootctld.bootedSlot();
         boolean trial = now.trial().map(booted::equals).orElse(false);
-        List<HistoryEntry> history = updates.engine().history().read();
-        return new StatusReply(booted, bundlemgrd.version(), now.bootCount(), StatusMode.of(trial, now.bootCount(), history).text(),
+        Optional<HistoryEntry> lastBoot = trial ? Optional.empty() : StatusMode.lastBoot(updates.engine().history());
+        return new StatusReply(booted, bundlemgrd.version(), now.bootCount(), StatusMode.of(trial, now.bootCount(), lastBoot).text(),
                 now.triesLeft(), now.slotA(), now.slotB(), now.active(), now.trial(), updates.engine().floor(),
                 verityRoot(Slot.A), verityRoot(Slot.B), admissions.state());
     }

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * One history line: {@code {"seq":n,"prev":"<sha256 of line n-1>","event":"...",<fields>}}.
@@ -16,6 +17,8 @@ import java.util.Objects;
  */
 public record HistoryEntry(long seq, Sha256 prev, String event, Map<String, Object> fields) {
     public static final Sha256 GENESIS = new Sha256(new byte[Sha256.LENGTH]);
+    /** Compiled once: a whole read constructs an entry a line. */
+    private static final Pattern EVENT = Pattern.compile("[a-z][a-z-]{0,31}");
 
     public HistoryEntry {
         Objects.requireNonNull(prev, "prev");
@@ -23,7 +26,7 @@ public record HistoryEntry(long seq, Sha256 prev, String event, Map<String, Obje
         if (seq < 1) {
             throw new IllegalArgumentException("seq starts at 1: " + seq);
         }
-        if (!event.matches("[a-z][a-z-]{0,31}")) {
+        if (!EVENT.matcher(event).matches()) {
             throw new IllegalArgumentException("event must be lowercase words: '" + event + "'");
         }
         Map<String, Object> copy = new LinkedHashMap<>();

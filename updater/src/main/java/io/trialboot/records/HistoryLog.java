@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The domain's append-only history ({@code log/history.jsonl}): one JSON line per event, numbered
@@ -95,6 +96,16 @@ public final class HistoryLog {
         // Not fsynced: should the emptying be lost, the intent names a line the log holds whole, which settles nothing.
         writer.truncate(intent, 0, false);
         return e;
+    }
+
+    /**
+     * The last entry {@code which} accepts, looking back from the end ({@link HistoryLookBack}): it
+     * costs the lines after that entry, not the log. The lines it reads are checked as {@link #read}
+     * checks them; what lies before the answer is not read ({@link #read} and {@code nx selfcheck}
+     * check the whole chain).
+     */
+    public Optional<HistoryEntry> latest(Predicate<HistoryEntry> which) {
+        return HistoryLookBack.latest(file, settledLength(false), which);
     }
 
     /** The last sequence number (0 for an empty log), from the last two lines as an append reads them. */

@@ -76,15 +76,16 @@ final class HistoryTail {
             throw new TrialbootException(Code.HOST_INPUT_OVERSIZE, file + ": the line before the last is over "
                     + Bounds.HISTORY_LINE_BYTES + " bytes");
         }
-        HistoryEntry before = HistoryChain.entry(file,
-                HistoryChain.utf8(file, w, beforeStart, lastStart - 1 - beforeStart), "the line before the last");
+        String beforeLine = HistoryChain.utf8(file, w, beforeStart, lastStart - 1 - beforeStart);
+        HistoryEntry before = HistoryChain.entry(file, beforeLine, "the line before the last");
         HistoryEntry last = HistoryChain.entry(file, HistoryChain.utf8(file, w, lastStart, end - 1 - lastStart),
                 "the last line");
         if (last.seq() != before.seq() + 1) {
             throw new TrialbootException(Code.LOG_CHAIN_BROKEN, file + ": the last line has seq " + last.seq()
                     + " after seq " + before.seq());
         }
-        HistoryChain.follows(file, last, before, "the last line (seq " + last.seq() + ")", "the line before it");
+        HistoryChain.follows(file, last, HistoryChain.hash(beforeLine), "the last line (seq " + last.seq() + ")",
+                "the line before it");
         return last;
     }
 }
