@@ -2,6 +2,7 @@ package io.trialboot.image;
 
 import io.trialboot.guest.GuestPaths;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where the image build puts the trialboot files in a slot, relative to the slot's root. The files
@@ -23,6 +24,15 @@ final class SlotFiles {
     static final String CLASSPATH = "opt/trialboot/classpath";
     /** The guest JVM's options: one line, split at blanks. */
     static final String JVM_OPTIONS = "opt/trialboot/jvm.options";
+    /** The guest's host name: {@code /etc/hostname}, and what the slot's init sets. */
+    static final String HOSTNAME = "trialboot";
+    /**
+     * The empty directories of the slot's root where stage 0 and the slot's init mount or move
+     * things: the state partition and the update media where the guest services read them
+     * ({@link GuestPaths#guest()}), the kernel's file systems, {@code /run}, {@code /tmp}.
+     */
+    static final List<String> MOUNT_POINTS = List.of("dev", "proc", "sys", inSlot(GuestPaths.guest().state()),
+            "run", "tmp", inSlot(GuestPaths.guest().media()));
 
     private SlotFiles() {}
 

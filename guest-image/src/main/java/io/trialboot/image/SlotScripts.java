@@ -40,6 +40,7 @@ final class SlotScripts {
         v.put("@ANCHOR@", guest.anchor().toString());
         v.put("@MEDIA@", guest.media().toString());
         v.put("@MEDIA_DEVICE@", MediaImage.GUEST_DEVICE);
+        v.put("@HOSTNAME@", SlotFiles.HOSTNAME);
         return v;
     }
 

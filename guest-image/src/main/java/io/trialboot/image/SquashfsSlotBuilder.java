@@ -103,7 +103,7 @@ final class SquashfsSlotBuilder {
             for (String drop : LEFT_OUT) {
                 deleteTree(staging.resolve(drop));
             }
-            for (String d : List.of("usr/bin", "usr/sbin", "dev", "proc", "sys", "state", "run", "tmp", "media", "root")) {
+            for (String d : Stream.of(List.of("usr/bin", "usr/sbin", "root"), SlotFiles.MOUNT_POINTS).flatMap(List::stream).toList()) {
                 Files.createDirectories(staging.resolve(d));
             }
             // Debian trixie is merged-/usr; the dynamic linker path in binaries is /lib/ld-linux-*.
@@ -147,7 +147,7 @@ final class SquashfsSlotBuilder {
             write(staging.resolve(GuestJit.COMMANDS), GuestJit.commands());
             Files.copy(systemSet, staging.resolve(SlotFiles.SYSTEM_SET));
             write(staging.resolve(SlotFiles.RELEASE), "NAME=trialboot\nVERSION=" + version + "\n");
-            write(staging.resolve("etc/hostname"), "trialboot\n");
+            write(staging.resolve("etc/hostname"), SlotFiles.HOSTNAME + "\n");
             write(staging.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
             write(staging.resolve("etc/group"), "root:x:0:\n");
         } catch (IOException e) {
