@@ -67,7 +67,8 @@ class HistoryAppendTest {
         return log(f).read().stream().map(HistoryEntry::event).toList();
     }
 
-    private static TrialbootException refused(Code code, Runnable r) {
+    /** {@code r} refused with {@code code}; the exception, for its message. */
+    static TrialbootException refused(Code code, Runnable r) {
         TrialbootException e = assertThrows(TrialbootException.class, r::run);
         assertEquals(code, e.code(), e.getMessage());
         return e;

@@ -1,8 +1,8 @@
 package io.trialboot.records;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static io.trialboot.records.HistoryAppendTest.refused;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
@@ -27,12 +27,6 @@ class HistoryLookBackTest {
         Path f = dir.resolve(name + ".jsonl");
         Files.write(f, bytes);
         return new HistoryLog(f, FastStateWriter.INSTANCE);
-    }
-
-    private static TrialbootException refused(Code code, Runnable r) {
-        TrialbootException e = assertThrows(TrialbootException.class, r::run);
-        assertEquals(code, e.code(), e.getMessage());
-        return e;
     }
 
     @Test
