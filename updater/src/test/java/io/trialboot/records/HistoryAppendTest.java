@@ -1,152 +1,38 @@
 package io.trialboot.records;
 
+import static io.trialboot.records.HistoryLogs.log;
+import static io.trialboot.records.HistoryLogs.refused;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.FastStateWriter;
-import io.trialboot.core.PowerCuts;
-import io.trialboot.core.PowerCuts.Faults;
-import io.trialboot.core.PowerCuts.PowerCut;
 import io.trialboot.core.StateWriter;
 import io.trialboot.core.TrialbootException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An append costs one line ({@link HistoryTail}, {@link HistoryIntent}): a power cut at any of its
- * steps leaves the line whole or, settled by the next append, absent; what it reads and writes does
- * not grow with the log; what it can see of a torn or broken tail it refuses.
+ * An append costs one line ({@link HistoryTail}, {@link HistoryIntent}): what it reads and writes
+ * does not grow with the log, what it can see of a torn or broken tail it refuses, and an intent
+ * explains only its own line. Power cuts during an append: {@link HistoryAppendPowerCutTest}.
  */
 class HistoryAppendTest {
-    /** What a cut append or intent write leaves of its n bytes: none, one, half, all but one. */
-    private static final List<IntUnaryOperator> TEARS = List.of(n -> 0, n -> 1, n -> n / 2, n -> n - 1);
-
     @TempDir
     Path dir;
 
-    /** A chained log of {@code lines} lines, each padded by {@code pad} bytes, as the writer makes it. */
-    static byte[] log(int lines, int pad) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        HistoryEntry before = null;
-        for (int i = 1; i <= lines; i++) {
-            HistoryEntry e = new HistoryEntry(i, before == null ? HistoryEntry.GENESIS : before.hash(), "boot",
-                    HistoryFields.of("boot_count", i).and("pad", "p".repeat(pad)).map());
-            out.writeBytes((e.line() + "\n").getBytes(StandardCharsets.UTF_8));
-            before = e;
-        }
-        return out.toByteArray();
-    }
-
     private Path file(String name, byte[] bytes) throws IOException {
-        Path f = dir.resolve(name).resolve("history.jsonl");
-        Files.createDirectories(f.getParent());
-        Files.write(f, bytes);
-        return f;
-    }
-
-    private static HistoryLog log(Path f) {
-        return new HistoryLog(f, FastStateWriter.INSTANCE);
-    }
-
-    private static List<String> events(Path f) {
-        return log(f).read().stream().map(HistoryEntry::event).toList();
-    }
-
-    /** {@code r} refused with {@code code}; the exception, for its message. */
-    static TrialbootException refused(Code code, Runnable r) {
-        TrialbootException e = assertThrows(TrialbootException.class, r::run);
-        assertEquals(code, e.code(), e.getMessage());
-        return e;
-    }
-
-    @Test
-    void aPowerCutAtEveryStepOfAnAppendLeavesItsLineWholeOrAbsentAndTheNextAppendWorks() throws IOException {
-        for (byte[] base : List.of(new byte[0], log(3, 10), log(30, 400))) {
-            List<String> before = events(file("probe", base));
-            int cases = 0;
-            for (IntUnaryOperator tear : TEARS) {
-                for (int n = 1; ; n++) {
-                    Path f = file("cut-" + base.length + "-" + cases, base);
-                    if (!cutAppend(f, n, tear)) {
-                        assertEquals(4, n, "an append is three steps: the intent, the line, the intent emptied");
-                        break;
-                    }
-                    cases++;
-                    String when = "log of " + base.length + " bytes, cut at step " + n + " of an append";
-                    List<String> after = events(f);
-                    assertTrue(after.equals(before) || after.equals(plus(before, "cut")), when + ": " + after);
-                    assertEquals(after.size(), log(f).lastSeq(), when);
-                    log(f).append("next", Map.of());
-                    assertEquals(plus(after, "next"), events(f), when);
-                    assertArrayEquals(lines(log(f).read()), Files.readAllBytes(f), when + ": the log is its lines, nothing else");
-                }
-            }
-            assertEquals(TEARS.size() * 3, cases);
-        }
-    }
-
-    /** Cut again at every step of the append that settles a cut one, and of the one after it. */
-    @Test
-    void aPowerCutWhileAnInterruptedAppendIsSettledLeavesItSettledOrAsItWas() throws IOException {
-        byte[] base = log(30, 400);
-        int cases = 0;
-        for (IntUnaryOperator tear : TEARS) {
-            for (int n = 1; ; n++) {
-                Path f = file("double-" + cases, base);
-                assertTrue(cutAppend(f, 2, n2 -> n2 / 2), "the line cut short");
-                byte[] interrupted = Files.readAllBytes(f);
-                if (!cutAppend(f, n, tear)) {
-                    assertEquals(5, n, "settling adds one step: the bytes cut short are cut off");
-                    break;
-                }
-                cases++;
-                List<String> after = events(f);
-                assertTrue(after.equals(events(file("base", base))) || after.equals(plus(events(file("base", base)), "cut")),
-                        "second cut at " + n + ": " + after);
-                log(f).append("next", Map.of());
-                assertEquals(plus(after, "next"), events(f));
-                assertTrue(Files.readAllBytes(f).length <= interrupted.length + 4096);
-            }
-        }
-        assertEquals(TEARS.size() * 4, cases);
-    }
-
-    /** Appends "cut" with the power going at step {@code n}; false when the append ended before it. */
-    private static boolean cutAppend(Path f, int n, IntUnaryOperator tear) {
-        HistoryLog cutting = new HistoryLog(f, PowerCuts.writer(new Faults(n), FastStateWriter.INSTANCE, tear));
-        try {
-            cutting.append("cut", Map.of());
-            return false;
-        } catch (PowerCut expected) {
-            return true;
-        }
-    }
-
-    private static List<String> plus(List<String> events, String event) {
-        List<String> l = new ArrayList<>(events);
-        l.add(event);
-        return l;
-    }
-
-    private static byte[] lines(List<HistoryEntry> entries) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        entries.forEach(e -> out.writeBytes((e.line() + "\n").getBytes(StandardCharsets.UTF_8)));
-        return out.toByteArray();
+        return HistoryLogs.file(dir, name, bytes);
     }
 
     /** Counts what passes through the writer: an append near the bound writes one line and its intent. */

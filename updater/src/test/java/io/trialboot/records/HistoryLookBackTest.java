@@ -2,7 +2,7 @@ package io.trialboot.records;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static io.trialboot.records.HistoryAppendTest.refused;
+import static io.trialboot.records.HistoryLogs.refused;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
@@ -31,7 +31,7 @@ class HistoryLookBackTest {
 
     @Test
     void answersAsTheWholeReadDoesAcrossChunks() throws IOException {
-        HistoryLog log = log("big", HistoryAppendTest.log(700, 400)); // about 4.8 chunks
+        HistoryLog log = log("big", HistoryLogs.log(700, 400)); // about 4.8 chunks
         List<HistoryEntry> all = log.read();
         for (long seq : new long[] {700, 699, 560, 421, 420, 419, 146, 145, 2, 1}) {
             assertEquals(Optional.of(all.get((int) seq - 1)), log.latest(e -> e.seq() == seq), "seq " + seq);
@@ -42,7 +42,7 @@ class HistoryLookBackTest {
 
     @Test
     void readsOnlyBackToTheAnswerAndChecksWhatItReads() throws IOException {
-        String text = new String(HistoryAppendTest.log(700, 400), StandardCharsets.UTF_8)
+        String text = new String(HistoryLogs.log(700, 400), StandardCharsets.UTF_8)
                 .replaceFirst("\"boot_count\":2,", "\"boot_count\":9,");
         HistoryLog log = log("edited", text.getBytes(StandardCharsets.UTF_8));
         assertEquals(600, log.latest(e -> e.seq() == 600).orElseThrow().seq(), "line 2's edit is not read");
@@ -53,7 +53,7 @@ class HistoryLookBackTest {
 
     @Test
     void refusesWhatReadRefusesOnTheWayBack() throws IOException {
-        byte[] base = HistoryAppendTest.log(200, 400);
+        byte[] base = HistoryLogs.log(200, 400);
         String text = new String(base, StandardCharsets.UTF_8);
         HistoryLog torn = log("torn", Arrays.copyOf(base, base.length - 5));
         refused(Code.LOG_TORN, () -> torn.latest(e -> true));
@@ -73,8 +73,8 @@ class HistoryLookBackTest {
 
     @Test
     void leavesOutTheBytesOfAnInterruptedAppend() throws IOException {
-        byte[] base = HistoryAppendTest.log(200, 400);
-        byte[] next = HistoryAppendTest.log(201, 400);
+        byte[] base = HistoryLogs.log(200, 400);
+        byte[] next = HistoryLogs.log(201, 400);
         byte[] line = Arrays.copyOfRange(next, base.length, next.length);
         byte[] cut = Arrays.copyOf(next, base.length + line.length / 2);
         HistoryLog log = log("cut", cut);
