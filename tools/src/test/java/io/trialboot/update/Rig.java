@@ -14,7 +14,10 @@ import io.trialboot.device.SlotImage;
 import io.trialboot.hoststate.AdmissionOutcome;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.hoststate.SlotSnapshot;
+import io.trialboot.records.HostStatus;
+import io.trialboot.records.UpdateReceipt;
 import io.trialboot.trust.SignatureFile;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -99,6 +102,27 @@ final class Rig {
     UpdateEngine engine() {
         return new UpdateEngine(tree(), (slot, writable) -> wrap.apply(devices.get(slot)),
                 Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), "build-test");
+    }
+
+    /** This device's engine after bootctld recorded its boot; its selfcheck passes. */
+    UpdateEngine bootedEngine() {
+        UpdateEngine e = engine();
+        e.onBoot();
+        HostStatus s = e.selfcheck(true);
+        if (!s.ok()) {
+            throw new AssertionError("the booted device's selfcheck: " + s.failures());
+        }
+        return e;
+    }
+
+    /** Admits (asserting ALLOW), applies and switches to {@code plan}'s release. */
+    static UpdateReceipt installAndSwitch(UpdateEngine engine, InstallPlan plan, byte[] artifact) {
+        UpdateReceipt allowed = engine.admit(plan, "manifest", new byte[] {1});
+        if (allowed.decision() != UpdateReceipt.Decision.ALLOW) {
+            throw new AssertionError("not allowed: " + allowed);
+        }
+        UpdateReceipt installed = engine.apply(allowed, plan, new ByteArrayInputStream(artifact));
+        return engine.switchSlot(installed);
     }
 
     /** The min version of the releases made here: installable over anything. */

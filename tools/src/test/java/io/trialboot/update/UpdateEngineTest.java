@@ -13,8 +13,6 @@ import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Version;
 import io.trialboot.hoststate.AdmissionOutcome;
 import io.trialboot.records.HistoryEntry;
-import io.trialboot.records.HistoryEvent;
-import io.trialboot.records.HistoryFields;
 import io.trialboot.records.HostStatus;
 import io.trialboot.records.UpdateReceipt.Decision;
 import io.trialboot.records.UpdateReceipt.InstallStatus;
@@ -39,9 +37,7 @@ class UpdateEngineTest {
     @BeforeEach
     void device() throws IOException {
         rig = new Rig(dir);
-        engine = rig.engine();
-        engine.onBoot();
-        assertTrue(engine.selfcheck(true).ok());
+        engine = rig.bootedEngine();
     }
 
     private static final HealthVerdict HEALTHY = new HealthVerdict(Code.HOST_OK, List.of("updated"), List.of(),
@@ -54,10 +50,7 @@ class UpdateEngineTest {
     }
 
     private UpdateReceipt installAndSwitch(InstallPlan r, byte[] artifact) {
-        UpdateReceipt allowed = engine.admit(r, "manifest", new byte[] {1});
-        assertEquals(Decision.ALLOW, allowed.decision(), allowed.toString());
-        UpdateReceipt installed = engine.apply(allowed, r, new ByteArrayInputStream(artifact));
-        return engine.switchSlot(installed);
+        return Rig.installAndSwitch(engine, r, artifact);
     }
 
     @Test
@@ -235,69 +228,5 @@ class UpdateEngineTest {
         installAndSwitch(Rig.full("1.1.0", rig.v2), rig.v2);
         UpdateReceipt denied = engine.admit(Rig.full("1.2.0", rig.v3), "m", new byte[] {1});
         assertEquals(List.of(Code.UPDATE_WRONG_STATE), denied.reasonCodes());
-    }
-
-    @Test
-    void selfcheckFindsAHistoryThatDisagreesWithBootControlAndTheNextBootRecordsWhatWasLost() {
-        installAndSwitch(Rig.full("1.1.0", rig.v2), rig.v2);
-        rig.reboot();
-        engine = rig.engine();
-        engine.onBoot(); // the trial boot of slot b
-        assertTrue(engine.selfcheck(false).ok(), "a trial the history switched to");
-        engine.bootControl().confirm(); // the confirm's commit, and the power goes before its history line
-        HostStatus s = engine.selfcheck(false);
-        assertEquals(List.of("history: boot control has no trial but the history's last switch, confirm or rollback says"
-                + " slot b is on trial"), s.failures());
-        rig.reboot();
-        engine = rig.engine();
-        engine.onBoot();
-        List<HistoryEntry> h = engine.history().read();
-        HistoryEntry confirm = h.get(h.size() - 2);
-        assertEquals("confirm", confirm.event());
-        assertEquals("b", confirm.field("slot"));
-        assertTrue(confirm.field("recovered").startsWith("at boot "), confirm.line());
-        assertEquals("boot", h.get(h.size() - 1).event());
-        assertTrue(engine.selfcheck(false).ok(), engine.selfcheck(false).failures().toString());
-        assertEquals(UpdateReceipt.SwitchOutcome.CONFIRMED, engine.receipts().list().get(0).switchOutcome());
-    }
-
-    @Test
-    void selfcheckFindsABrokenLogChain() throws IOException {
-        engine.onBoot();
-        Path log = rig.tree().system().historyLog();
-        Files.writeString(log, Files.readString(log).replaceFirst("\"boot\"", "\"boat\""));
-        HostStatus s = engine.selfcheck(false);
-        assertTrue(s.failures().get(0).startsWith("log chain: LOG_CHAIN_BROKEN"), s.failures().toString());
-    }
-
-    @Test
-    void rejectOfAnUnverifiedInputQuarantinesItLogsAndWritesADenyReceipt() throws IOException {
-        byte[] bytes = "not a signed manifest".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        BootControlFile before = rig.bootControl();
-        UpdateReceipt r = engine.reject("hostile/bad-signature/manifest.nxm", Optional.of(bytes), Code.SIG_INVALID, "signature does not verify");
-        assertEquals(Decision.DENY, r.decision());
-        assertEquals(List.of(Code.SIG_INVALID), r.reasonCodes());
-        assertEquals("hostile/bad-signature/manifest.nxm", r.releaseId());
-        assertEquals(Optional.of(r), engine.receipts().read(r.attempt()));
-        HistoryEntry last = engine.history().read().get(engine.history().read().size() - 1);
-        assertEquals("reject", last.event());
-        assertEquals("SIG_INVALID", last.field("codes"));
-        try (var q = Files.list(rig.tree().quarantine())) {
-            assertArrayEquals(bytes, Files.readAllBytes(q.filter(p -> p.toString().endsWith("manifest.nxm")).findFirst().orElseThrow()));
-        }
-        assertEquals(before, rig.bootControl(), "boot control unchanged");
-        assertThrows(IllegalArgumentException.class, () -> engine.reject("x", Optional.of(bytes), Code.HOST_OK, "no"));
-    }
-
-    @Test
-    void auditAppendsAnOperationKeepsDomainJsonInLineAndSkipsASuspendedDomain() {
-        HistoryEntry e = engine.audit(HistoryEvent.SELFCHECK, HistoryFields.of("status", "OK")).orElseThrow();
-        assertEquals("selfcheck", e.event());
-        assertEquals("OK", e.field("status"));
-        assertEquals(e.seq(), rig.tree().system().descriptor().currentLogseq());
-        assertTrue(engine.selfcheck(false).ok(), "domain.json follows the audit line");
-        rig.tree().system().recordAdmission(AdmissionOutcome.SUSPENDED, "rootkey", "policy", null);
-        assertEquals(Optional.empty(), engine.audit(HistoryEvent.REBOOT, HistoryFields.of("by", "test")));
-        assertEquals(e.seq(), engine.history().lastSeq());
     }
 }
