@@ -1,7 +1,9 @@
 package io.trialboot.image;
 
+import io.trialboot.guest.GuestMain;
 import io.trialboot.guest.GuestPaths;
 import io.trialboot.guest.NxClient;
+import io.trialboot.markers.Marker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,12 +20,17 @@ import java.util.regex.Pattern;
  * ({@code @NAME@}) rendered when the slot is staged, from their homes: the JDK's link
  * ({@link GuestJdk#COMMAND}), the slot's files ({@link SlotFiles}), the guest's paths
  * ({@link GuestPaths#guest()}), the media's device ({@link MediaImage#GUEST_DEVICE}) and the main
- * classes, as stage 0's {@code /init} is ({@link Initramfs#renderInit}). Rendering costs the boot nothing.
+ * classes, as stage 0's {@code /init} is ({@link Initramfs#renderInit}). The lines init prints are
+ * markers ({@code Marker.SLOT_INIT_*}), rendered from the catalog with the guest JVM's exit status
+ * ({@code $rc}) or a value in place of their placeholders, and the status it acts on is
+ * {@link GuestMain#EXIT_HARD_FAILURE}. Rendering costs the boot nothing.
  */
 final class SlotScripts {
     /** Each script's place in the slot's root, to its source's name under {@code slot/}. */
     static final Map<String, String> LAYOUT = Map.of("usr/sbin/trialboot-init", "trialboot-init", "usr/bin/nx", "nx");
     private static final Pattern PLACEHOLDER = Pattern.compile("@[A-Z_]+@");
+    /** The shell variable of trialboot-init that holds the guest JVM's exit status. */
+    static final String EXIT_STATUS = "$rc";
 
     private SlotScripts() {}
 
@@ -41,7 +48,20 @@ final class SlotScripts {
         v.put("@MEDIA@", guest.media().toString());
         v.put("@MEDIA_DEVICE@", MediaImage.GUEST_DEVICE);
         v.put("@HOSTNAME@", SlotFiles.HOSTNAME);
+        v.put("@NO_MEDIA_LINE@", echoed(Marker.SLOT_INIT_NO_MEDIA, MediaImage.GUEST_DEVICE));
+        v.put("@STOPPED_LINE@", echoed(Marker.SLOT_INIT_STOPPED));
+        v.put("@EXIT_HARD_FAILURE@", Integer.toString(GuestMain.EXIT_HARD_FAILURE));
+        v.put("@HARD_FAILURE_LINE@", echoed(Marker.SLOT_INIT_HARD_FAILURE, GuestMain.EXIT_HARD_FAILURE));
+        v.put("@FAILED_LINE@", echoed(Marker.SLOT_INIT_FAILED, EXIT_STATUS));
         return v;
+    }
+
+    /**
+     * {@code marker}'s line with {@code values} (a value, or a shell variable the script expands) in
+     * place of its placeholders, for {@code echo "..."} (SlotScriptsTest runs each echo the build renders).
+     */
+    static String echoed(Marker marker, Object... values) {
+        return String.format(marker.printfFormat(), values);
     }
 
     /** {@code template} with every placeholder rendered; one it does not know fails the build. */

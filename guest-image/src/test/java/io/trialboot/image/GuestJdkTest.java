@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.trialboot.guest.GuestMain;
 import io.trialboot.guest.NxClient;
+import io.trialboot.markers.Marker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,7 +82,7 @@ class GuestJdkTest {
         List<String> expected = new ArrayList<>(List.of("the unpacked JDK's java"));
         expected.addAll(jvmOptions(root));
         expected.addAll(List.of("-cp", "/" + SlotFiles.LIB + "/updater.jar", GuestMain.class.getName(),
-                "trialboot-init: guest services stopped; starting a shell (exit or 'reboot -f' to restart)"));
+                Marker.SLOT_INIT_STOPPED.line()));
         // The stub exits 0, so init goes on to a shell (stdin is empty: it ends), never to its reboot.
         assertEquals(expected, run(root, "/usr/sbin/trialboot-init"));
     }

@@ -34,8 +34,6 @@ import org.junit.jupiter.api.Test;
 class BootBenchmark {
     static final String BASELINE = "trialboot.bench.baseline";
     static final String ROUNDS = "trialboot.bench.rounds";
-    /** What the slot's init prints when the guest's JVM has exited after {@code exit} at its console. */
-    static final String SERVICES_STOPPED = "trialboot-init: guest services stopped";
 
     @Test
     void bootToReadyAgainstFloorPlusJavaVersion() throws Exception {
@@ -103,7 +101,9 @@ class BootBenchmark {
             double beside = javaVersion(vm);
             int from = vm.lines().size();
             vm.type("exit");
-            GuestClock.awaitLine(vm, from, l -> l.startsWith(SERVICES_STOPPED), "'" + SERVICES_STOPPED + "' line",
+            // What the slot's init prints when the guest's JVM has exited after exit at its console.
+            String stopped = Marker.SLOT_INIT_STOPPED.line();
+            GuestClock.awaitLine(vm, from, l -> l.stripTrailing().equals(stopped), "'" + stopped + "' line",
                     scale.scale(Duration.ofSeconds(60)));
             return new Measured(boot, javaVersion(vm), beside);
         }

@@ -62,7 +62,22 @@ public enum Marker {
     /** A selftest step failed; contracts list it as forbidden. */
     SELFTEST_FAIL("SELFTEST: <text> FAIL"),
     /** The guest's console shell is ready for commands (printed just before its first prompt). */
-    GUEST_SHELL_READY("nx: console ready");
+    GUEST_SHELL_READY("nx: console ready"),
+    /*
+     * The slot's init (a shell script: the image build renders these lines into it from printfFormat(),
+     * with the exit status's variable or value for <int>).
+     */
+    /** The slot's init could not mount the update media's device (the placeholder): nx feed and update fail. */
+    SLOT_INIT_NO_MEDIA("trialboot-init: cannot mount the update media <word> (nx feed and nx update will fail)"),
+    /** The guest's JVM exited 0 ({@code exit} at its console): the slot's init starts a shell. */
+    SLOT_INIT_STOPPED("trialboot-init: guest services stopped; starting a shell (exit or 'reboot -f' to restart)"),
+    /**
+     * The guest's JVM exited with its hard-failure status (the active, confirmed slot cannot start although
+     * its files read): the slot's init leaves a shell for a person instead of rebooting.
+     */
+    SLOT_INIT_HARD_FAILURE("trialboot-init: HARD FAILURE of the active slot (exit <int>); starting a shell, not rebooting"),
+    /** The guest's JVM exited with any other status: the slot's init reboots, so stage 0 counts the try or start. */
+    SLOT_INIT_FAILED("trialboot-init: guest services failed (exit <int>), rebooting");
 
     private final String template;
     /** Literal text around the placeholders: {@code literals.length == types.length + 1}. */

@@ -41,7 +41,7 @@ class AnchoredTrustTest {
         Packaging.pinRoot(rig.paths.state(), "rogue", rig.keys.stranger.publicKey());
         Packaging.writeAdmission(rig.paths.state(),
                 rig.keys.record(WitnessMode.SINGLE, 1, List.of(rig.keys.stranger), List.of()), rig.keys.stranger);
-        assertEquals(Guest.EXIT_HARD_FAILURE, rig.boot());
+        assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
         List<String> lines = rig.lines();
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("guest: no trust: ROOT_NOT_ANCHORED: admission record is"
                 + " signed by root " + rig.keys.stranger.keyId())), lines.toString());
@@ -58,7 +58,7 @@ class AnchoredTrustTest {
     @Test
     void withoutTheAnchorThereIsNoTrustEvenWithTheMirrorIntact() throws Exception {
         Files.delete(rig.paths.anchor().resolve("root.pub"));
-        assertEquals(Guest.EXIT_HARD_FAILURE, rig.boot());
+        assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
         assertTrue(rig.lines().stream().anyMatch(l -> l.startsWith("guest: no trust: HOST_NOT_FOUND: trust store "
                 + rig.paths.anchor() + " holds no *.pub root key")), rig.lines().toString());
         assertFalse(Files.exists(rig.paths.bundles()), "the bundles read beside the trust load are removed");

@@ -36,7 +36,7 @@ class BundlemgrdTest {
     @Test
     void aSystemSetSignedByAnUnknownKeyIsAHardFailureOnTheActiveSlot() throws Exception {
         rig.systemSigner = rig.keys.stranger;
-        assertEquals(Guest.EXIT_HARD_FAILURE, rig.boot());
+        assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
         assertNotPublished("KEY_UNKNOWN");
         assertTrue(rig.lines().stream().anyMatch(l -> l.startsWith("guest: HARD FAILURE: the active slot a cannot start"
                 + " (KEY_UNKNOWN")), rig.lines().toString());
@@ -51,7 +51,7 @@ class BundlemgrdTest {
             copy[i + 10] ^= 1;
             return copy;
         };
-        assertEquals(Guest.EXIT_HARD_FAILURE, rig.boot());
+        assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
         assertNotPublished("DIGEST_MISMATCH");
     }
 
@@ -73,7 +73,7 @@ class BundlemgrdTest {
     void anActiveSlotWhoseFilesCannotBeReadExitsForARebootSoStageZeroCountsItsStarts() throws Exception {
         rig.systemSetUnreadable = true;
         for (int start = 1; start <= BootControlFile.MAX_FAILED_STARTS; start++) {
-            assertEquals(Guest.EXIT_RETRY, rig.boot());
+            assertEquals(GuestMain.EXIT_RETRY, rig.boot());
             assertEquals(start, rig.bootControl().failedStarts(), "stage 0 counted start " + start);
         }
         assertNotPublished("HOST_IO_ERROR");
@@ -88,7 +88,7 @@ class BundlemgrdTest {
         assertEquals(0, nx(rig, "selfcheck").rc());
         assertEquals(0, nx(rig, "update", "apply", UpdateRpcTest.V110).rc());
         rig.systemSigner = rig.keys.k3; // revoked
-        assertEquals(Guest.EXIT_RETRY, rig.boot());
+        assertEquals(GuestMain.EXIT_RETRY, rig.boot());
         assertTrue(rig.lines().contains("bundlemgrd: system set rejected code=KEY_REVOKED"));
         assertTrue(rig.lines().contains("guest: trial slot b cannot start (KEY_REVOKED): rebooting, stage 0 counts the try"));
         assertEquals(2, rig.bootControl().triesLeft());
@@ -101,7 +101,7 @@ class BundlemgrdTest {
         assertEquals(0, nx(rig, "update", "apply", UpdateRpcTest.V110).rc());
         rig.systemSigner = rig.keys.stranger; // the trial slot dies before healthd on every boot
         for (int tries = 3; tries > 0; tries--) {
-            assertEquals(Guest.EXIT_RETRY, rig.boot());
+            assertEquals(GuestMain.EXIT_RETRY, rig.boot());
         }
         rig.systemSigner = rig.keys.k1;
         assertEquals(0, rig.boot());

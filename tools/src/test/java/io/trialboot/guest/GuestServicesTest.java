@@ -85,7 +85,7 @@ class GuestServicesTest {
     @Test
     void aBootThatStopsBeforeUpdatedStartsLeavesNoSocketBehind() throws Exception {
         rig.systemSetUnreadable = true;
-        assertEquals(Guest.EXIT_RETRY, rig.boot());
+        assertEquals(GuestMain.EXIT_RETRY, rig.boot());
         assertFalse(rig.lines().contains("updated: ready"), rig.lines().toString());
         rig.closeGuest();
         assertFalse(Files.exists(rig.paths.socket()), "the socket bound for updated is closed and removed");

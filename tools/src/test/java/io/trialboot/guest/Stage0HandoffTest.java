@@ -85,7 +85,7 @@ class Stage0HandoffTest {
     @Test
     void withoutAVerdictTheSameSystemSetIsRefusedByTheSignatureCheck() throws Exception {
         rig.tamper = Stage0HandoffTest::zeroIndexSignature;
-        assertEquals(Guest.EXIT_HARD_FAILURE, rig.boot());
+        assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
         assertTrue(printed("bundlemgrd: system set rejected code=SIG_INVALID"), rig.lines().toString());
         assertFalse(printedStarting("trust: "), "no verdict, no line: " + rig.lines());
     }
@@ -94,7 +94,7 @@ class Stage0HandoffTest {
     void aVerdictForTheOtherSlotLeavesTheSystemSetToTheFullCheck() throws Exception {
         handOver("dam.cbor", Slot.B);
         rig.tamper = Stage0HandoffTest::zeroIndexSignature;
-        assertEquals(Guest.EXIT_HARD_FAILURE, rig.boot());
+        assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
         assertTrue(printedStarting("trust: taken on stage 0's verdict: dam.cbor"), rig.lines().toString());
         assertTrue(printed("bundlemgrd: system set rejected code=SIG_INVALID"), rig.lines().toString());
     }
@@ -103,10 +103,10 @@ class Stage0HandoffTest {
     void onTheCoveredSlotARevokedSignerOfTheSystemSetIsStillRefused() throws Exception {
         handOver("dam.cbor", Slot.A);
         rig.systemSigner = rig.keys.k3; // revoked by the record in force
-        assertEquals(Guest.EXIT_HARD_FAILURE, rig.boot());
+        assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
         assertTrue(printed("bundlemgrd: system set rejected code=KEY_REVOKED"), rig.lines().toString());
         rig.systemSigner = rig.keys.stranger;
-        assertEquals(Guest.EXIT_HARD_FAILURE, rig.boot());
+        assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
         assertTrue(printed("bundlemgrd: system set rejected code=KEY_UNKNOWN"), rig.lines().toString());
     }
 
@@ -116,7 +116,7 @@ class Stage0HandoffTest {
         byte[] changed = Files.readAllBytes(record("dam.cbor"));
         changed[changed.length - 1] ^= 1;
         Files.write(record("dam.cbor"), changed);
-        assertEquals(Guest.EXIT_HARD_FAILURE, rig.boot());
+        assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
         assertTrue(printedStarting("guest: no trust: SIG_INVALID: admission record signature by root "),
                 rig.lines().toString());
         assertFalse(printed("bundlemgrd: slot a active"), rig.lines().toString());
@@ -130,7 +130,7 @@ class Stage0HandoffTest {
                 + " ending in a newline): every signature is checked here"), rig.lines().toString());
         assertTrue(printed("bundlemgrd: slot a active"), rig.lines().toString());
         rig.tamper = Stage0HandoffTest::zeroIndexSignature;
-        assertEquals(Guest.EXIT_HARD_FAILURE, rig.boot());
+        assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
         assertTrue(printed("bundlemgrd: system set rejected code=SIG_INVALID"), rig.lines().toString());
     }
 
@@ -142,7 +142,7 @@ class Stage0HandoffTest {
         // The factory record's verdict does not vouch for the one in force: checked here.
         handOver("dam.cbor", Slot.A);
         rig.tamper = Stage0HandoffTest::zeroIndexSignature;
-        assertEquals(Guest.EXIT_HARD_FAILURE, rig.boot());
+        assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
         assertTrue(printedStarting("trust: stage 0's verdict (dam.cbor sha256 "), rig.lines().toString());
         assertTrue(printed("bundlemgrd: system set rejected code=SIG_INVALID"), rig.lines().toString());
         handOver(applied, Slot.A);
@@ -182,7 +182,7 @@ class Stage0HandoffTest {
         byte[] changed = Files.readAllBytes(record(applied));
         changed[changed.length - 1] ^= 1;
         Files.write(record(applied), changed);
-        assertEquals(Guest.EXIT_HARD_FAILURE, rig.boot());
+        assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
         assertTrue(printedStarting("guest: no trust: SIG_INVALID: admission record signature by root "),
                 rig.lines().toString());
         // A genuine root-signed record of another domain planted as the newest: refused, as the factory's would be.
@@ -193,7 +193,7 @@ class Stage0HandoffTest {
         Files.write(planted, other.encode());
         Files.write(planted.resolveSibling(Trust.ADMISSION_SIGNATURE_FILE), Fixture.sign(other.encode(), rig.keys.root));
         handOver("000002/" + Trust.ADMISSION_FILE, Slot.A);
-        assertEquals(Guest.EXIT_HARD_FAILURE, rig.boot());
+        assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
         assertTrue(rig.lines().stream().anyMatch(l -> l.startsWith("guest: no trust: HOST_ADMISSION_REJECTED: admission record in ")
                 && l.endsWith("000002 is for domain 'other', not 'system'")), rig.lines().toString());
     }

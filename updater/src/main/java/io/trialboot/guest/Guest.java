@@ -29,18 +29,6 @@ import java.util.function.Function;
  * slot cannot run; the console comes after.
  */
 final class Guest implements AutoCloseable {
-    /**
-     * Exit status: the slot could not start; init reboots. Stage 0 counts the try of a trial slot, or
-     * the start of the active slot (an I/O error reading its files) and gives it up after
-     * {@code BootControlFile.MAX_FAILED_STARTS}.
-     */
-    static final int EXIT_RETRY = 1;
-    /**
-     * Exit status: the active (confirmed) slot cannot start although its files read (no trust, or a
-     * system set that does not verify); init leaves a shell for a person instead of rebooting.
-     */
-    static final int EXIT_HARD_FAILURE = 3;
-
     private final GuestPaths paths;
     private final HostStateTree tree;
     private final UpdateEngine engine;
@@ -105,18 +93,18 @@ final class Guest implements AutoCloseable {
             if (bootctld.onTrial()) {
                 console.println("guest: trial slot " + bootctld.bootedSlot().letter() + " cannot start (" + e.code()
                         + "): rebooting, stage 0 counts the try");
-                return EXIT_RETRY;
+                return GuestMain.EXIT_RETRY;
             }
             if (trustFailure == null && e.code() == Code.HOST_IO_ERROR) {
                 // The slot's own files could not be read (dm-verity refuses a corrupt block with EIO):
                 // the other slot may be whole, and stage 0's failed-starts count bounds the reboots.
                 console.println("guest: the active slot " + bootctld.bootedSlot().letter() + " cannot be read ("
                         + e.code() + ": " + e.getMessage() + "): rebooting, stage 0 counts the start");
-                return EXIT_RETRY;
+                return GuestMain.EXIT_RETRY;
             }
             console.println("guest: HARD FAILURE: the active slot " + bootctld.bootedSlot().letter()
                     + " cannot start (" + e.code() + ": " + e.getMessage() + "); rebooting cannot help");
-            return EXIT_HARD_FAILURE;
+            return GuestMain.EXIT_HARD_FAILURE;
         }
         AtomicReference<Trust> current = new AtomicReference<>(trust);
         MediaInputs media = new MediaInputs(paths.media());

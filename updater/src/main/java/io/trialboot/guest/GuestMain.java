@@ -13,10 +13,23 @@ import java.util.concurrent.Executor;
 /**
  * The guest's service JVM, started by the slot's init: {@link Guest} (bootctld, bundlemgrd,
  * updated, the bundles, healthd, the selftest), then the console. A failure before the console is
- * up exits non-zero with one line naming its code (never a stack trace): status 1 makes init reboot
- * (stage 0 counts the try of a trial slot), {@link Guest#EXIT_HARD_FAILURE} makes it leave a shell.
+ * up exits non-zero with one line naming its code (never a stack trace): {@link #EXIT_RETRY} makes init
+ * reboot (stage 0 counts the try of a trial slot), {@link #EXIT_HARD_FAILURE} makes it leave a shell.
  */
 public final class GuestMain {
+    /**
+     * Exit status: the slot could not start; init reboots. Stage 0 counts the try of a trial slot, or
+     * the start of the active slot (an I/O error reading its files) and gives it up after
+     * {@code BootControlFile.MAX_FAILED_STARTS}. Init reboots on any status but 0 and
+     * {@link #EXIT_HARD_FAILURE}.
+     */
+    public static final int EXIT_RETRY = 1;
+    /**
+     * Exit status: the active (confirmed) slot cannot start although its files read (no trust, or a
+     * system set that does not verify); init leaves a shell for a person instead of rebooting. The
+     * image build renders it into the slot's init (SlotScripts), which acts on it.
+     */
+    public static final int EXIT_HARD_FAILURE = 3;
     /**
      * System property: {@code true} runs every start-up step and bundle start on the main thread, in
      * order. Only for the image build's training boot (ClassArchive): the classes a boot loads then
@@ -46,11 +59,11 @@ public final class GuestMain {
             }
         } catch (TrialbootException e) {
             console.println("guest: services failed: " + e.getMessage());
-            status = Guest.EXIT_RETRY;
+            status = EXIT_RETRY;
         } catch (RuntimeException e) {
             // One line, not a stack trace: contracts forbid Java exception banners on the console.
             console.println("guest: services failed unexpectedly: " + e);
-            status = Guest.EXIT_RETRY;
+            status = EXIT_RETRY;
         }
         console.flush();
         System.exit(status);
