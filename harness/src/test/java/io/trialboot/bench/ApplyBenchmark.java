@@ -2,6 +2,7 @@ package io.trialboot.bench;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trialboot.guest.GuestPaths;
 import io.trialboot.harness.GuestImage;
 import io.trialboot.harness.QemuVm;
 import io.trialboot.harness.VmConfig;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * against the raw partition (what a delta's base would cost read that way). Not part of {@code mvn verify}.
  */
 class ApplyBenchmark {
-    private static final String IMAGE = "/media/updates/releases/1.1.0/slot.img";
+    private static final GuestPaths GUEST = GuestPaths.guest();
+    private static final Path IMAGE = GUEST.updates().resolve("releases/1.1.0/slot.img");
     /** The factory slot a as stage 0 mapped it, through dm-verity with its signed root. */
     private static final String MAPPED = "/dev/mapper/slot-a";
     /** How much of it to read: less than the factory image's data. */
@@ -49,11 +51,11 @@ class ApplyBenchmark {
                     """));
             apply = GuestClock.seconds(GuestClock.line(vm, "update: manifest ok ver=1.1.0"), GuestClock.line(vm, "update: apply ok slot=b kind=full"));
             vm.type("sync; echo 3 > /proc/sys/vm/drop_caches; time sh -c 'dd if=" + IMAGE
-                    + " of=/dev/vda3 bs=1M conv=fsync 2>/dev/null && head -c $(stat -c %s " + IMAGE
-                    + ") /dev/vda3 | sha256sum'");
+                    + " of=" + GUEST.slotB() + " bs=1M conv=fsync 2>/dev/null && head -c $(stat -c %s " + IMAGE
+                    + ") " + GUEST.slotB() + " | sha256sum'");
             baseline = GuestClock.awaitBusyboxReal(vm, Duration.ofSeconds(600));
             double dd = timed(vm, "sync; echo 3 > /proc/sys/vm/drop_caches; time sh -c 'dd if=" + IMAGE
-                    + " of=/dev/vda3 bs=1M conv=fsync 2>/dev/null'");
+                    + " of=" + GUEST.slotB() + " bs=1M conv=fsync 2>/dev/null'");
             double sha = timed(vm, "time sha256sum " + IMAGE);
             System.out.printf("%nthe baseline's parts: busybox dd alone (caches dropped) %.1f s; busybox sha256sum of the"
                     + " image alone (in the page cache) %.1f s%n", dd, sha);
@@ -61,7 +63,7 @@ class ApplyBenchmark {
             // every block it reads from the disk) against the same bytes of the raw partition.
             double verity = timed(vm, "sync; echo 3 > /proc/sys/vm/drop_caches; time dd if=" + MAPPED
                     + " of=/dev/null bs=1M count=" + READ_MIB);
-            double raw = timed(vm, "sync; echo 3 > /proc/sys/vm/drop_caches; time dd if=/dev/vda2 of=/dev/null bs=1M"
+            double raw = timed(vm, "sync; echo 3 > /proc/sys/vm/drop_caches; time dd if=" + GUEST.slotA() + " of=/dev/null bs=1M"
                     + " count=" + READ_MIB);
             System.out.printf("the active slot's first %d MiB (caches dropped): through dm-verity %.1f s, the raw"
                     + " partition %.1f s%n", READ_MIB, verity, raw);

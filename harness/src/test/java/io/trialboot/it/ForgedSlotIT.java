@@ -1,10 +1,12 @@
 package io.trialboot.it;
 
+import io.trialboot.guest.GuestPaths;
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
 import io.trialboot.markers.Contract;
 import io.trialboot.trust.SignatureFile;
 import io.trialboot.update.SlotManifests;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -20,16 +22,17 @@ import org.junit.jupiter.api.Test;
  */
 @QemuTest(start = QemuTest.Start.FACTORY_AT_CONSOLE)
 class ForgedSlotIT {
-    private static final String MEDIA = "/media/updates/";
-
     @Test
     void aRewrittenSlotWithAForgedManifestDoesNotBoot(QemuVm vm) {
+        GuestPaths guest = GuestPaths.guest();
+        Path rogue = guest.updates().resolve("rogue-root");
         GuestConsole console = new GuestConsole(vm);
         int from = console.mark();
-        String kept = "/state/" + String.format(SlotManifests.PATH, "a");
-        vm.type("dd if=" + MEDIA + "releases/1.1.0/slot.img of=/dev/vda2 bs=1M conv=fsync 2>/dev/null && cp " + MEDIA
-                + "rogue-root/manifest.nxm " + kept + " && cp " + MEDIA + "rogue-root/manifest.nxm.sig " + kept
-                + SignatureFile.SUFFIX + " && sync && echo slot-a-forged && reboot -f");
+        Path kept = guest.state().resolve(String.format(SlotManifests.PATH, "a"));
+        vm.type("dd if=" + guest.updates().resolve("releases/1.1.0/slot.img") + " of=" + guest.slotA()
+                + " bs=1M conv=fsync 2>/dev/null && cp " + rogue.resolve("manifest.nxm") + " " + kept + " && cp "
+                + rogue.resolve("manifest.nxm.sig") + " " + kept + SignatureFile.SUFFIX
+                + " && sync && echo slot-a-forged && reboot -f");
         console.waitFor(from, l -> l.text().equals("slot-a-forged"), Duration.ofSeconds(300), "slot a rewritten and its manifest forged");
         vm.await(Contract.parse("forged-slot-refused", """
                 forbid contains "Kernel panic"

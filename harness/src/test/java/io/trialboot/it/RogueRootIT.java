@@ -1,9 +1,12 @@
 package io.trialboot.it;
 
+import io.trialboot.guest.GuestPaths;
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
 import io.trialboot.markers.Contract;
+import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.trust.Trust;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -20,15 +23,16 @@ import org.junit.jupiter.api.Test;
  */
 @QemuTest(start = QemuTest.Start.FACTORY_AT_CONSOLE)
 class RogueRootIT {
-    private static final String ROGUE = "/media/updates/rogue-root/";
-
     @Test
     void aRootWrittenIntoStateIsNeverTrusted(QemuVm vm) {
+        GuestPaths guest = GuestPaths.guest();
+        Path rogue = guest.updates().resolve("rogue-root");
+        Path admission = guest.state().resolve(Trust.admissionDir(HostStateTree.SYSTEM_DOMAIN));
         GuestConsole console = new GuestConsole(vm);
         int from = console.mark();
-        String admission = "/state/asl-host/domains/system/admission/";
-        vm.type("cp " + ROGUE + "rogue.pub /state/asl-host/host/trusted-roots/ && cp " + ROGUE + "dam.cbor " + admission
-                + Trust.ADMISSION_FILE + " && cp " + ROGUE + "dam.cbor.sig " + admission + Trust.ADMISSION_SIGNATURE_FILE
+        vm.type("cp " + rogue.resolve("rogue.pub") + " " + guest.state().resolve(Trust.ROOTS_DIR) + "/ && cp "
+                + rogue.resolve("dam.cbor") + " " + admission.resolve(Trust.ADMISSION_FILE) + " && cp "
+                + rogue.resolve("dam.cbor.sig") + " " + admission.resolve(Trust.ADMISSION_SIGNATURE_FILE)
                 + " && sync && echo rogue-root-planted");
         console.waitFor(from, l -> l.text().equals("rogue-root-planted"), Duration.ofSeconds(60), "the rogue root planted");
         console.run("nx selfcheck", Duration.ofSeconds(120));

@@ -30,6 +30,11 @@ public record GuestPaths(Path state, Path run, Path release, Path systemSet, Pat
                 Path.of("/dev/vda2"), Path.of("/dev/vda3"), Path.of("/sys/block"));
     }
 
+    /** The update media's {@code updates/}: {@code pkg://updates/<path>} is {@code updates().resolve(path)}. */
+    public Path updates() {
+        return MediaInputs.updates(media);
+    }
+
     public Path bootControl() {
         return state.resolve(BootControlFile.PATH);
     }

@@ -17,7 +17,9 @@ import java.util.Optional;
  */
 final class MediaInputs {
     static final String SCHEME = "pkg://";
-    static final String UPDATES = "updates/";
+    /** The media's directory that {@code pkg://updates/} names. */
+    private static final String DIR = "updates";
+    static final String UPDATES = DIR + "/";
 
     private final Path media;
 
@@ -27,7 +29,12 @@ final class MediaInputs {
 
     /** The media's {@code updates/} directory (artifact and feed-entry paths are relative to it). */
     Path updates() {
-        return media.resolve("updates");
+        return updates(media);
+    }
+
+    /** The {@code updates/} directory of the media mounted at {@code media}. */
+    static Path updates(Path media) {
+        return media.resolve(DIR);
     }
 
     /**

@@ -22,6 +22,15 @@ class MediaInputsTest {
         assertEquals(Path.of("/srv/manifest.nxm"), media.resolve("/srv/manifest.nxm"));
     }
 
+    /** GuestPaths.updates() is where the guest resolves pkg paths: the ITs type it. */
+    @Test
+    void theGuestsUpdatesDirectoryIsWherePkgPathsResolve() {
+        GuestPaths guest = GuestPaths.guest();
+        assertEquals(guest.updates().resolve("releases/1.1.0/slot.img"),
+                new MediaInputs(guest.media()).resolve("pkg://updates/releases/1.1.0/slot.img"));
+        assertEquals(guest.media(), guest.updates().getParent());
+    }
+
     @Test
     void pathsThatLeaveTheMediaOrAreNotPkgPathsAreMalformed() {
         for (String bad : new String[] {"pkg://updates/../x.nxm", "pkg://other/x.nxm", "pkg://updates//x", "x.nxm",
