@@ -235,7 +235,8 @@ class GuestServicesTest {
         assertEquals(io.trialboot.core.Slot.A, bootctld.bootedSlot());
         List<String> lines = rig.lines();
         assertTrue(lines.get(0).startsWith("bootctld: WARNING this boot is not recorded: HOST_IO_ERROR: durable write of "), lines.toString());
-        assertTrue(lines.get(0).endsWith("No space left on device"), lines.toString());
+        assertTrue(lines.get(0).endsWith("No space left on device (what to do: docs/operator-guide.md, HOST_IO_ERROR)"),
+                lines.toString());
         assertEquals("bootctld: ready", lines.get(1));
         assertArrayEquals(history, Files.readAllBytes(rig.tree().system().historyLog()), "the history is untouched");
     }

@@ -7,6 +7,7 @@ import io.trialboot.core.Code;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.markers.Marker;
+import io.trialboot.update.UnrecordedBoot;
 import io.trialboot.update.UpdateEngine;
 import java.io.PrintStream;
 import java.util.Optional;
@@ -39,23 +40,35 @@ final class Bootctld {
     }
 
     /**
-     * Records the boot; when the state partition cannot take it ({@code HOST_IO_ERROR}: full or
-     * failing), runs this boot unrecorded and says so, rather than failing the services and rebooting
-     * into the same full partition for ever: the console stays reachable to free space, and every
-     * update fails with the same code until there is room (docs/operator-guide.md, HOST_IO_ERROR).
+     * Records the boot. When the state partition cannot take it ({@code HOST_IO_ERROR}: full or
+     * failing) or the history cannot be read ({@link UnrecordedBoot}: {@code LOG_TORN},
+     * {@code LOG_CHAIN_BROKEN}, ...), runs this boot unrecorded and says so in one line naming the
+     * code and where the repair is, rather than failing the services and rebooting into the same
+     * state for ever (stage 0 would give up on the slot, then on the other, which reads the same
+     * log): the console stays reachable for the repair, and every update fails with the same code
+     * until it is done (docs/operator-guide.md, the code's row).
      */
     private BootRecord recordOrRunUnrecorded(PrintStream console) {
         try {
             return engine.onBoot();
+        } catch (UnrecordedBoot e) {
+            warnUnrecorded(console, e);
+            return e.boot();
         } catch (TrialbootException e) {
             if (e.code() != Code.HOST_IO_ERROR) {
                 throw e;
             }
+            // Boot control itself could not be written: this boot as stage 0 left it.
             BootControlFile f = engine.bootControl().read();
             Slot running = BootControl.running(f);
-            console.println("bootctld: WARNING this boot is not recorded: " + e.getMessage());
+            warnUnrecorded(console, e);
             return new BootRecord(running, f.bootCount(), f.trial().equals(Optional.of(running)), f.triesLeft(), Optional.empty());
         }
+    }
+
+    private static void warnUnrecorded(PrintStream console, TrialbootException e) {
+        console.println("bootctld: WARNING this boot is not recorded: " + e.getMessage()
+                + " (what to do: docs/operator-guide.md, " + e.code() + ")");
     }
 
     /**

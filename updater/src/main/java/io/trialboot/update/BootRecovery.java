@@ -15,6 +15,7 @@ import io.trialboot.markers.BootMode;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HistoryEvent;
 import io.trialboot.records.HistoryFields;
+import io.trialboot.records.HistoryLog;
 import io.trialboot.records.ReceiptStore;
 import io.trialboot.records.UpdateReceipt.InstallStatus;
 import io.trialboot.records.UpdateReceipt.SwitchOutcome;
@@ -70,10 +71,29 @@ final class BootRecovery {
         return Optional.empty();
     }
 
-    /** Records boot {@code r}, after what the history ({@code history}, as read before it) misses. */
-    void record(BootRecord r, List<HistoryEntry> history) {
+    /**
+     * Records boot {@code r}, after what the history ({@code log}, read whole first) misses. A log
+     * the read refuses ({@link UnrecordedBoot#unreadable}) is not written: only what does not depend
+     * on it happens ({@link #followConfirm}), then {@link UnrecordedBoot} says the boot is not
+     * recorded. Skipping the rest is safe, as boot control, not the history, decides which slot
+     * boots: the lines a power cut kept from the history are found again by comparing the two at
+     * the first boot after the repair (marked {@code recovered}), and stage 0's refusal note is not
+     * taken, so that boot records it. What is lost is only the detail of a fall-back or of failed
+     * starts during the boots that ran unrecorded (recorded then as a rollback for an unknown reason).
+     */
+    void record(BootRecord r, HistoryLog log) {
         // Nothing below writes boot control: one read serves every question asked of it.
         BootControlFile bc = bootControl.read();
+        List<HistoryEntry> history;
+        try {
+            history = log.read();
+        } catch (TrialbootException e) {
+            if (!UnrecordedBoot.unreadable(e.code())) {
+                throw e;
+            }
+            followConfirm(bc);
+            throw new UnrecordedBoot(r, e);
+        }
         Optional<Stage0Refusal> refusal = Stage0Refusal.take(tree.root().getParent(), domain.writer());
         recordFailedStarts(r, refusal, history);
         refusal.ifPresent(n -> journal.append(HistoryEvent.STAGE0_REFUSED,
@@ -87,7 +107,14 @@ final class BootRecovery {
         }
         journal.append(HistoryEvent.BOOT, HistoryFields.of("slot", r.slot()).and("boot_count", r.bootCount())
                 .and("mode", mode(r, bc, refusal).text()).and("tries_left", r.triesLeft()));
-        // domain.json and the floor follow a confirm; a power cut right after it can leave them behind.
+        followConfirm(bc);
+    }
+
+    /**
+     * domain.json's current snapshot and the floor follow a confirm; a power cut right after it can
+     * leave them behind. Boot control says what is active, so this needs no history.
+     */
+    private void followConfirm(BootControlFile bc) {
         domain.snapshot(bc.active()).ifPresent(s -> {
             if (!s.id().equals(domain.descriptor().currentSnapshot())) {
                 domain.update(d -> d.withCurrent(s.id(), d.currentLogseq()));

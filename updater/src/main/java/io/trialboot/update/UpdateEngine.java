@@ -89,12 +89,14 @@ public final class UpdateEngine {
     /**
      * bootctld at start-up: records this boot, after what a power cut or a stage-0 fallback left
      * unrecorded ({@link BootRecovery}). A suspended or revoked domain still boots; its history
-     * stays as it was.
+     * stays as it was. A history it cannot read (damaged or unreadable) is not written either: the
+     * boot is counted in boot control, the floor follows a confirm, and {@link UnrecordedBoot} says
+     * the rest is not recorded.
      */
     public BootRecord onBoot() {
         BootRecord r = bootControl.recordBoot();
         if (journal.open()) {
-            recovery.record(r, history.read());
+            recovery.record(r, history);
         }
         return r;
     }

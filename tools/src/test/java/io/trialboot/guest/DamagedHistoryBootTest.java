@@ -1,0 +1,127 @@
+package io.trialboot.guest;
+
+import static io.trialboot.guest.GuestServicesTest.nx;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trialboot.bootctl.BootControl;
+import io.trialboot.bootctl.BootControlFile;
+import io.trialboot.bootctl.Stage0Model;
+import io.trialboot.core.Code;
+import io.trialboot.core.Slot;
+import io.trialboot.core.Version;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A boot whose history cannot be read (docs/operator-guide.md, LOG_TORN and LOG_CHAIN_BROKEN): it
+ * is counted in boot control, runs without writing the history and says so in one line, and the
+ * services come up, so the console stays reachable; updates refuse with the log's code, the
+ * selfcheck names it, and once repaired an update goes through.
+ */
+@ExtendWith(GuestRigExtension.class)
+class DamagedHistoryBootTest {
+    private static final String V110 = UpdateRpcTest.V110;
+    GuestRig rig;
+    Path log;
+
+    @BeforeEach
+    void device(GuestRig rig) throws Exception {
+        this.rig = UpdateRpcs.bootReadyToInstall(rig);
+        log = rig.tree().system().historyLog();
+    }
+
+    /** An incomplete last line no append intent explains: an edit or a disk fault. */
+    private void tear() throws Exception {
+        Files.write(log, "{\"seq\":".getBytes(StandardCharsets.US_ASCII), java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /** The first line edited in place: the second no longer carries its hash. */
+    private void editFirstLine() throws Exception {
+        String text = Files.readString(log);
+        int end = text.indexOf('\n');
+        assertTrue(text.indexOf('\n', end + 1) > 0, "the log has a second line");
+        String first = text.substring(0, end);
+        assertTrue(first.contains("\"at\":\"2026"), first);
+        Files.writeString(log, first.replaceFirst("\"at\":\"2026", "\"at\":\"2025") + text.substring(end));
+    }
+
+    /** Boots the damaged device: it comes up, says the boot is not recorded, counts it, writes no history. */
+    private void bootsUnrecorded(Code code) throws Exception {
+        byte[] before = Files.readAllBytes(log);
+        long bootCount = rig.bootControl().bootCount();
+        assertEquals(0, rig.boot(), "the services come up");
+        List<String> all = rig.lines();
+        List<String> lines = all.subList(all.lastIndexOf("OpenSBI v1.1"), all.size());
+        List<String> warnings = lines.stream().filter(l -> l.startsWith("bootctld: WARNING")).toList();
+        assertEquals(1, warnings.size(), lines.toString());
+        String w = warnings.get(0);
+        assertTrue(w.startsWith("bootctld: WARNING this boot is not recorded: " + code + ": " + log), w);
+        assertTrue(w.endsWith(" (what to do: docs/operator-guide.md, " + code + ")"), w);
+        assertEquals(lines.indexOf(w) + 1, lines.indexOf("bootctld: ready"), lines.toString());
+        Slot running = BootControl.running(rig.bootControl());
+        assertTrue(lines.contains("init: health ok (slot " + running.letter() + ")"), "healthy: " + lines);
+        assertEquals(bootCount + 1, rig.bootControl().bootCount(), "boot control counted the boot");
+        assertArrayEquals(before, Files.readAllBytes(log), "no history written");
+    }
+
+    /** The selfcheck names {@code code} and fails; an update is refused with it. */
+    private void refusesUpdatesWith(Code code) {
+        GuestServicesTest.Nx check = nx(rig, "selfcheck");
+        assertEquals(1, check.rc(), check.lines().toString());
+        assertTrue(check.lines().stream().anyMatch(l -> l.contains(code.name())), "the selfcheck names it: " + check.lines());
+        UpdateRpcs.assertNxFails(rig, code, "update", "apply", V110);
+    }
+
+    @Test
+    void aTornHistoryBootsUnrecordedRefusesUpdatesAndIsRepairedFromTheConsole() throws Exception {
+        tear();
+        bootsUnrecorded(Code.LOG_TORN);
+        refusesUpdatesWith(Code.LOG_TORN);
+        assertEquals(Slot.A, rig.bootControl().active());
+        assertEquals(java.util.Optional.empty(), rig.bootControl().trial(), "nothing switched");
+
+        // The operator guide's repair, from the console: the torn last line kept aside, then removed (sed -i '$d').
+        String torn = Files.readString(log);
+        Files.writeString(rig.tree().quarantine().resolve("history-torn.jsonl"), torn);
+        Files.writeString(log, torn.substring(0, torn.lastIndexOf('\n') + 1));
+        GuestServicesTest.Nx repaired = nx(rig, "selfcheck");
+        assertEquals(0, repaired.rc(), repaired.lines().toString());
+        assertEquals(0, nx(rig, "update", "apply", V110).rc(), rig.lines().toString());
+        assertEquals(java.util.Optional.of(Slot.B), rig.bootControl().trial());
+        assertTrue(Files.size(log) > torn.length(), "recorded again");
+    }
+
+    @Test
+    void anEditedHistoryBootsUnrecordedAndRefusesUpdatesWithLogChainBroken() throws Exception {
+        editFirstLine();
+        bootsUnrecorded(Code.LOG_CHAIN_BROKEN);
+        refusesUpdatesWith(Code.LOG_CHAIN_BROKEN);
+        // Still reachable at the next boot, and the one after: no start loop.
+        bootsUnrecorded(Code.LOG_CHAIN_BROKEN);
+        bootsUnrecorded(Code.LOG_CHAIN_BROKEN);
+        assertEquals(0, rig.bootControl().failedStarts());
+    }
+
+    @Test
+    void aConfirmAPowerCutKeptFromTheHistoryStillRaisesTheFloorWhenTheHistoryIsTorn() throws Exception {
+        assertEquals(0, nx(rig, "update", "apply", V110).rc(), rig.lines().toString());
+        // The trial boots and its confirm commits in boot control; the cut comes before its history line and floor.
+        Files.write(rig.paths.bootControl(), Stage0Model.boot(rig.bootControl()).encode());
+        BootControlFile confirmed = rig.engine().bootControl().confirm();
+        assertEquals(Slot.B, confirmed.active());
+        assertEquals(Version.parse("1.0.0"), rig.engine().floor(), "the floor before the confirm");
+        tear();
+        bootsUnrecorded(Code.LOG_TORN);
+        assertEquals(Slot.B, BootControl.running(rig.bootControl()));
+        assertEquals(Version.parse("1.1.0"), rig.engine().floor(), "the floor follows the confirm");
+        assertEquals(rig.tree().system().snapshot(Slot.B).orElseThrow().id(),
+                rig.tree().system().descriptor().currentSnapshot(), "domain.json follows the confirm");
+    }
+}
