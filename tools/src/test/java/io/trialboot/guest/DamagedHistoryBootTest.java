@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trialboot.bootctl.BootControl;
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.bootctl.Stage0Model;
+import io.trialboot.bootctl.Stage0Refusal;
 import io.trialboot.core.Code;
 import io.trialboot.core.Slot;
 import io.trialboot.core.Version;
+import io.trialboot.records.HistoryEntry;
+import io.trialboot.records.HistoryEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +43,12 @@ class DamagedHistoryBootTest {
     /** An incomplete last line no append intent explains: an edit or a disk fault. */
     private void tear() throws Exception {
         Files.write(log, "{\"seq\":".getBytes(StandardCharsets.US_ASCII), java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /** The operator guide's repair of a torn log: its incomplete last line removed ({@code sed -i '$d'}). */
+    private void removeTornLine() throws Exception {
+        String text = Files.readString(log);
+        Files.writeString(log, text.substring(0, text.lastIndexOf('\n') + 1));
     }
 
     /** The first line edited in place: the second no longer carries its hash. */
@@ -90,7 +99,7 @@ class DamagedHistoryBootTest {
         // The operator guide's repair, from the console: the torn last line kept aside, then removed (sed -i '$d').
         String torn = Files.readString(log);
         Files.writeString(rig.tree().quarantine().resolve("history-torn.jsonl"), torn);
-        Files.writeString(log, torn.substring(0, torn.lastIndexOf('\n') + 1));
+        removeTornLine();
         GuestServicesTest.Nx repaired = nx(rig, "selfcheck");
         assertEquals(0, repaired.rc(), repaired.lines().toString());
         assertEquals(0, nx(rig, "update", "apply", V110).rc(), rig.lines().toString());
@@ -123,5 +132,34 @@ class DamagedHistoryBootTest {
         assertEquals(Version.parse("1.1.0"), rig.engine().floor(), "the floor follows the confirm");
         assertEquals(rig.tree().system().snapshot(Slot.B).orElseThrow().id(),
                 rig.tree().system().descriptor().currentSnapshot(), "domain.json follows the confirm");
+    }
+    @Test
+    void stageZerosRefusalNoteWaitsForTheFirstBootAfterTheRepair() throws Exception {
+        Path note = rig.paths.state().resolve(Stage0Refusal.PATH);
+        Files.writeString(note, "slot=b code=SLOT_UNVERIFIABLE\n");
+        tear();
+        bootsUnrecorded(Code.LOG_TORN);
+        assertTrue(Files.exists(note), "the note is not taken by a boot that cannot record it");
+        removeTornLine();
+        assertEquals(0, rig.boot());
+        assertTrue(Files.notExists(note), "taken");
+        List<HistoryEntry> h = rig.engine().history().read();
+        HistoryEntry refused = h.get(h.size() - 2);
+        assertTrue(refused.is(HistoryEvent.STAGE0_REFUSED) && "b".equals(refused.field("slot"))
+                && "SLOT_UNVERIFIABLE".equals(refused.field("code")), h.toString());
+        assertTrue(h.get(h.size() - 1).is(HistoryEvent.BOOT), h.toString());
+    }
+
+    @Test
+    void aDeletedHistoryBootsUnrecordedWithHostNotFound() throws Exception {
+        Files.delete(log);
+        long bootCount = rig.bootControl().bootCount();
+        assertEquals(0, rig.boot(), "the services come up");
+        List<String> lines = rig.lines();
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("bootctld: WARNING this boot is not recorded: HOST_NOT_FOUND: ")
+                && l.endsWith("(what to do: docs/operator-guide.md, HOST_NOT_FOUND)")), lines.toString());
+        assertEquals(bootCount + 1, rig.bootControl().bootCount());
+        assertTrue(Files.notExists(log), "no history made up");
+        refusesUpdatesWith(Code.HOST_NOT_FOUND);
     }
 }
