@@ -1,5 +1,6 @@
 package io.trialboot.image;
 
+import io.trialboot.guest.SlotRelease;
 import io.trialboot.verity.VerityImage;
 import io.trialboot.verity.VerityParams;
 import java.io.IOException;
@@ -146,7 +147,7 @@ final class SquashfsSlotBuilder {
                     String.join(" ", Stream.concat(JVM_OPTIONS.stream(), ClassArchive.RUNTIME_OPTIONS.stream()).toList()) + "\n");
             write(staging.resolve(GuestJit.COMMANDS), GuestJit.commands());
             Files.copy(systemSet, staging.resolve(SlotFiles.SYSTEM_SET));
-            write(staging.resolve(SlotFiles.RELEASE), "NAME=trialboot\nVERSION=" + version + "\n");
+            write(staging.resolve(SlotFiles.RELEASE), SlotRelease.text(version));
             write(staging.resolve("etc/hostname"), SlotFiles.HOSTNAME + "\n");
             write(staging.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
             write(staging.resolve("etc/group"), "root:x:0:\n");

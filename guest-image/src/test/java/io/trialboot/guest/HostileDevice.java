@@ -67,7 +67,7 @@ public final class HostileDevice {
             Files.copy(factoryImage, paths.slotA());
             size(paths.slotA(), slotBytes);
             size(paths.slotB(), slotBytes);
-            Files.writeString(paths.release(), "VERSION=1.0.0\n");
+            Files.writeString(paths.release(), SlotRelease.text("1.0.0"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trialboot.guest.SlotRelease;
 import io.trialboot.verity.VerityImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -151,7 +152,7 @@ class SquashfsSlotBuilderTest {
 
     private static void release(Path staging, String version, int systemSetBytes) throws IOException {
         write(staging.resolve(SlotFiles.LIB + "/updater.jar"), text(new Random(3), 60_000));
-        write(staging.resolve(SlotFiles.RELEASE), ("NAME=trialboot\nVERSION=" + version + "\n")
+        write(staging.resolve(SlotFiles.RELEASE), SlotRelease.text(version)
                 .getBytes(StandardCharsets.UTF_8));
         write(staging.resolve(SlotFiles.SYSTEM_SET), text(new Random(systemSetBytes), systemSetBytes));
     }

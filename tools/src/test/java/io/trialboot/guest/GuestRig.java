@@ -205,7 +205,7 @@ final class GuestRig implements AutoCloseable {
         line("OpenSBI v1.1");
         line(Marker.STAGE0_BOOT.line(slot.letter(), mode, after.triesLeft(), after.bootCount()));
         Version version = tree().system().snapshot(slot).orElseThrow().version();
-        Files.writeString(paths.release(), "NAME=trialboot\nVERSION=" + version + "\n");
+        Files.writeString(paths.release(), SlotRelease.text(version.toString()));
         Files.deleteIfExists(paths.systemSet());
         if (systemSetUnreadable) {
             Files.createDirectory(paths.systemSet()); // its reads fail with EISDIR, as dm-verity's EIO would

@@ -171,16 +171,14 @@ final class Bundlemgrd {
     }
 
     private Version readRelease() {
+        Optional<String> version;
         try {
-            for (String line : Files.readAllLines(paths.release(), StandardCharsets.UTF_8)) {
-                if (line.startsWith("VERSION=")) {
-                    return Version.parse(line.substring("VERSION=".length()));
-                }
-            }
+            version = SlotRelease.version(paths.release());
         } catch (IOException e) {
             throw new TrialbootException(Code.HOST_NOT_FOUND, "cannot read the slot's release file " + paths.release() + ": " + e, e);
         }
-        throw new TrialbootException(Code.MALFORMED_INPUT, paths.release() + " has no VERSION= line");
+        return Version.parse(version.orElseThrow(
+                () -> new TrialbootException(Code.MALFORMED_INPUT, paths.release() + " has no VERSION= line")));
     }
 
     static void deleteTree(Path dir) {

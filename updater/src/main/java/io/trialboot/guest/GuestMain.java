@@ -6,7 +6,6 @@ import io.trialboot.update.HealthGate;
 import io.trialboot.update.UpdateEngine;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 
@@ -91,14 +90,10 @@ public final class GuestMain {
     /** Receipts and host status name the build: the slot's release (its file is part of the signed image). */
     private static String buildId(GuestPaths paths) {
         try {
-            for (String line : Files.readAllLines(paths.release())) {
-                if (line.startsWith("VERSION=")) {
-                    return "trialboot-" + line.substring("VERSION=".length()).strip();
-                }
-            }
+            return "trialboot-" + SlotRelease.version(paths.release()).map(String::strip).orElse("unknown");
         } catch (IOException e) {
-            // falls through: bundlemgrd reports the missing release file with its code
+            // bundlemgrd reports the missing release file with its code
+            return "trialboot-unknown";
         }
-        return "trialboot-unknown";
     }
 }
