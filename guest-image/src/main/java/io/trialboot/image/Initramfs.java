@@ -41,6 +41,11 @@ final class Initramfs {
      * where the guest reads them ({@code GuestPaths.guest().anchor()}).
      */
     static final String ANCHOR = SlotFiles.inSlot(GuestPaths.guest().anchor());
+    /**
+     * Where stage 0 mounts the state partition and what it moves into the slot: the guest's path, so
+     * a directory of both roots. /init names it once ({@code STATE=}).
+     */
+    static final String STATE = SlotFiles.inSlot(GuestPaths.guest().state());
     /** Shell variables set by bootselect.sh, in the order of the stage-0 marker's placeholders. */
     static final List<String> MARKER_VARIABLES = List.of("$BOOT_SLOT", "$BOOT_MODE", "$BOOT_TRIES_LEFT", "$BOOT_COUNT");
 
@@ -56,7 +61,7 @@ final class Initramfs {
     static void build(Path stage0Sources, Path busybox, KernelModules.ForInitramfs modules, Map<String, byte[]> roots,
             Map<String, byte[]> tools, Path out) {
         CpioWriter cpio = new CpioWriter();
-        for (String dir : List.of("bin", "dev", "proc", "sys", "state", "newroot", "lib", "lib/modules",
+        for (String dir : List.of("bin", "dev", "proc", "sys", STATE, "newroot", "lib", "lib/modules",
                 "lib/" + Stage0Tools.MULTIARCH, "etc", "etc/trialboot", ROOTS_DIR, "verify-chain", "verify-a", "verify-b")) {
             cpio.directory(dir);
         }
@@ -132,6 +137,7 @@ final class Initramfs {
                 .replace("@MULTIARCH@", Stage0Tools.MULTIARCH).replace("@REFUSAL_PATH@", Stage0Refusal.PATH)
                 .replace("@MAX_FAILED_STARTS@", Integer.toString(BootControlFile.MAX_FAILED_STARTS))
                 .replace("@VERDICT_FILE@", Stage0Verdict.FILE).replace("@STATE_DEVICE@", DiskImage.device(DiskImage.STATE))
+                .replace("@STATE@", "/" + STATE)
                 .replace("@SLOT_A_DEVICE@", DiskImage.device(DiskImage.SLOT_A))
                 .replace("@SLOT_B_DEVICE@", DiskImage.device(DiskImage.SLOT_B))
                 .replace("@LAST_DEVICE@", DiskImage.device(DiskImage.PARTITIONS.get(DiskImage.PARTITIONS.size() - 1).name()))

@@ -34,7 +34,7 @@ class DiskImageTest {
         String template = Files.readString(Path.of("src/main/stage0/init"));
         assertEquals(-1, template.indexOf(DiskImage.GUEST_DISK), "/init names a device of the disk instead of a placeholder");
         String init = Initramfs.renderInit(template);
-        assertTrue(init.contains("mount -t ext4 -o rw,noatime /dev/vda1 /state "), "the state partition mounted");
+        assertTrue(init.contains("mount -t ext4 -o rw,noatime /dev/vda1 $STATE "), "the state partition mounted");
         assertTrue(init.contains("a) dev=/dev/vda2 ") && init.contains("b) dev=/dev/vda3 "), "the slots' devices");
         assertTrue(init.contains("while [ ! -b /dev/vda3 ]; do"), "waits for the last partition");
     }

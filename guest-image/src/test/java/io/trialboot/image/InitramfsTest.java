@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.bootctl.BootControlFile;
+import io.trialboot.guest.GuestPaths;
 import io.trialboot.markers.Marker;
 import io.trialboot.trust.Ed25519;
 import io.trialboot.trust.KeyId;
@@ -29,7 +30,7 @@ class InitramfsTest {
     void stageZeroPrintsTheCatalogMarkerWithItsShellVariables() throws Exception {
         String init = Initramfs.renderInit(Files.readString(Path.of("src/main/stage0/init")));
         assertTrue(init.contains("echo \"stage0: boot slot=$BOOT_SLOT mode=$BOOT_MODE tries_left=$BOOT_TRIES_LEFT boot=$BOOT_COUNT\""), init);
-        assertTrue(init.contains("bootselect /state/" + BootControlFile.PATH), init);
+        assertTrue(init.contains("\nSTATE=/state\n") && init.contains("bootselect $STATE/" + BootControlFile.PATH), init);
         assertTrue(init.contains("echo \"stage0: slot $slot refused code=$VERIFY_CODE\""), init);
         assertFalse(init.contains("@"), "every placeholder rendered");
         assertTrue(init.contains("anchor=/newroot/run/trialboot/anchor\n"), "the anchor where the guest reads it");
@@ -45,6 +46,19 @@ class InitramfsTest {
         assertFalse(template.contains(Initramfs.ROOTS_DIR), "the roots' directory named in /init");
         assertFalse(template.contains(Initramfs.ANCHOR), "the anchor named in /init");
         assertEquals("run/trialboot/anchor", Initramfs.ANCHOR);
+    }
+
+    /** The state partition's mount point is the guest's (GuestPaths), rendered once into /init, which names it by its variable. */
+    @Test
+    void initNamesTheStatePartitionsMountPointOnce() throws Exception {
+        String template = Files.readString(Path.of("src/main/stage0/init"));
+        List<String> naming = template.lines().filter(l -> !l.strip().startsWith("#"))
+                .filter(l -> l.contains("/" + Initramfs.STATE)).toList();
+        assertEquals(List.of(), naming, "/init names the state partition's mount point itself");
+        String init = Initramfs.renderInit(template);
+        assertEquals(1, init.lines().filter(l -> l.contains("/" + Initramfs.STATE)).count(), init);
+        assertTrue(init.contains("\nSTATE=" + GuestPaths.guest().state() + "\n"), init);
+        assertTrue(init.contains("for m in /dev /proc /sys $STATE; do\n    mount --move \"$m\" \"/newroot$m\""), init);
     }
 
     @Test
@@ -75,7 +89,7 @@ class InitramfsTest {
             assertTrue(text.contains(scratch + "\0"), "stage 0's scratch directory " + scratch + " comes with the initramfs");
         }
         String init = Initramfs.renderInit(Files.readString(Path.of("src/main/stage0/init")));
-        assertTrue(init.contains("verify_begin /state/") && init.contains(" /verify-chain\n") && init.contains("\"/verify-$1\""), init);
+        assertTrue(init.contains("verify_begin $STATE/") && init.contains(" /verify-chain\n") && init.contains("\"/verify-$1\""), init);
         assertFalse(init.contains("mkdir -p /verify") || init.contains("mkdir -p \"/verify"), "not made at boot");
     }
 
