@@ -31,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(GuestRigExtension.class)
 class DamagedHistoryBootTest {
     private static final String V110 = UpdateRpcTest.V110;
+    static final byte[] TORN = "{\"seq\":".getBytes(StandardCharsets.US_ASCII);
     GuestRig rig;
     Path log;
 
@@ -42,17 +43,27 @@ class DamagedHistoryBootTest {
 
     /** An incomplete last line no append intent explains: an edit or a disk fault. */
     private void tear() throws Exception {
-        Files.write(log, "{\"seq\":".getBytes(StandardCharsets.US_ASCII), java.nio.file.StandardOpenOption.APPEND);
+        tear(log);
     }
 
-    /** The operator guide's repair of a torn log: its incomplete last line removed ({@code sed -i '$d'}). */
-    private void removeTornLine() throws Exception {
-        String text = Files.readString(log);
-        Files.writeString(log, text.substring(0, text.lastIndexOf('\n') + 1));
+    /** {@code log} with an incomplete last line appended (7 bytes); also HistoryRepairTest's. */
+    static void tear(Path log) throws Exception {
+        Files.write(log, TORN, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /** The operator guide's repair of a torn log, from the console: {@code nx history repair}. */
+    private void removeTornLine() {
+        GuestServicesTest.Nx r = nx(rig, "history", "repair");
+        assertEquals(0, r.rc(), r.lines().toString());
     }
 
     /** The first line edited in place: the second no longer carries its hash. */
     private void editFirstLine() throws Exception {
+        editFirstLine(log);
+    }
+
+    /** {@code log}'s first line edited in place; also HistoryRepairTest's. */
+    static void editFirstLine(Path log) throws Exception {
         String text = Files.readString(log);
         int end = text.indexOf('\n');
         assertTrue(text.indexOf('\n', end + 1) > 0, "the log has a second line");
@@ -96,9 +107,8 @@ class DamagedHistoryBootTest {
         assertEquals(Slot.A, rig.bootControl().active());
         assertEquals(java.util.Optional.empty(), rig.bootControl().trial(), "nothing switched");
 
-        // The operator guide's repair, from the console: the torn last line kept aside, then removed (sed -i '$d').
+        // The operator guide's repair, from the console: the torn last line kept in quarantine/ and cut off.
         String torn = Files.readString(log);
-        Files.writeString(rig.tree().quarantine().resolve("history-torn.jsonl"), torn);
         removeTornLine();
         GuestServicesTest.Nx repaired = nx(rig, "selfcheck");
         assertEquals(0, repaired.rc(), repaired.lines().toString());

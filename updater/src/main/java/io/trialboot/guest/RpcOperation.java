@@ -24,6 +24,8 @@ enum RpcOperation {
     CONFIRM("Confirm", "confirm", Arg.NONE, "make the running trial slot the active one"),
     ROLLBACK("Rollback", "rollback", Arg.NONE, "mark the trial slot bad, or go back to the other good slot"),
     HISTORY("History", "history", Arg.NONE, "the update history, one line per event"),
+    HISTORY_REPAIR("RepairHistory", "history repair", Arg.NONE, "keep a torn last history line (LOG_TORN) in\n"
+            + "quarantine/, cut it off and record the repair"),
     RECEIPTS("Receipts", "receipts", Arg.JSON, "every install attempt's receipt, one block each\n"
             + "(--json: the UpdateReceipt/1 JSON lines)"),
     SELFCHECK("Selfcheck", "selfcheck", Arg.DEEP, "check the state (--deep re-hashes the slots); installs need OK"),
@@ -96,7 +98,9 @@ enum RpcOperation {
             if (!o.words.isEmpty() && commandLine.size() >= o.words.size()
                     && commandLine.subList(0, o.words.size()).equals(o.words)) {
                 List<String> args = commandLine.subList(o.words.size(), commandLine.size());
-                return o.arg.accepts(args) ? Optional.of(o.request(args)) : Optional.empty();
+                if (o.arg.accepts(args)) {
+                    return Optional.of(o.request(args)); // else a longer command may start with these words
+                }
             }
         }
         return Optional.empty();

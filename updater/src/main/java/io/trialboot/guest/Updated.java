@@ -11,6 +11,7 @@ import io.trialboot.markers.Marker;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HostStatus;
 import io.trialboot.records.UpdateReceipt;
+import io.trialboot.update.HistoryRepair;
 import io.trialboot.verified.VerifiedFeed;
 import io.trialboot.verity.VerityParams;
 import java.io.IOException;
@@ -185,6 +186,11 @@ final class Updated implements AutoCloseable {
             case HEALTH_OK, CONFIRM -> List.of("active=" + updates.confirm().letter());
             case ROLLBACK -> List.of("next=" + updates.rollback().letter(), "reboot to use it (nx reboot)");
             case HISTORY -> updates.engine().history().read().stream().map(HistoryView::line).toList();
+            case HISTORY_REPAIR -> {
+                HistoryRepair.Repaired r = updates.engine().repairHistory();
+                yield List.of("kept " + r.entry().field("torn_bytes") + " torn bytes in " + r.kept(),
+                        HistoryView.line(r.entry()), "nx selfcheck: installs need it OK");
+            }
             case RECEIPTS -> json ? receiptsJson() : ReceiptTable.lines(updates.engine().receipts().list());
             case SELFCHECK -> selfcheck(!args.isEmpty());
             case ADMIT -> {

@@ -116,11 +116,14 @@ public final class HistoryLog {
 
     /**
      * Operator repair of a {@link Code#LOG_TORN} log: the incomplete tail is handed to
-     * {@code quarantine} (which keeps it for inspection) and cut off; the log then records a
-     * {@code repair} event naming where the bytes went. A log that is not torn is left alone (an
-     * interrupted append's bytes are undone, as by an append).
+     * {@code quarantine} (which keeps it durably for inspection), then the log is replaced in one
+     * atomic write by its complete lines and a {@code repair} line naming where the bytes went
+     * ({@code torn_bytes}, {@code quarantined}, then {@code more}). A power cut leaves the torn log
+     * as it was or the repaired one with its line, never the log cut without its line. A log that is
+     * not torn is left alone (an interrupted append's bytes are undone, as by an append); lines
+     * before the tail that do not chain refuse with {@link Code#LOG_CHAIN_BROKEN}, nothing kept.
      */
-    public Optional<HistoryEntry> setTornTailAside(Function<byte[], Path> quarantine) {
+    public Optional<HistoryEntry> setTornTailAside(Function<byte[], Path> quarantine, Map<String, Object> more) {
         settledLength(true);
         byte[] bytes = raw();
         int complete = HistoryChain.tailStart(bytes, bytes.length);
@@ -128,12 +131,21 @@ public final class HistoryLog {
             return Optional.empty();
         }
         byte[] whole = Arrays.copyOf(bytes, complete);
-        HistoryChain.parse(file, whole, whole.length);
+        List<HistoryEntry> entries = HistoryChain.parse(file, whole, whole.length);
+        HistoryEntry last = entries.isEmpty() ? null : entries.get(entries.size() - 1);
         Path kept = quarantine.apply(Arrays.copyOfRange(bytes, complete, bytes.length));
-        writer.replace(file, bytes, whole);
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("torn_bytes", (long) (bytes.length - complete));
         fields.put("quarantined", kept.getFileName().toString());
-        return Optional.of(append(HistoryEvent.REPAIR.text(), fields));
+        fields.putAll(more);
+        HistoryEntry e = new HistoryEntry(last == null ? 1 : last.seq() + 1,
+                last == null ? HistoryEntry.GENESIS : last.hash(), HistoryEvent.REPAIR.text(), fields);
+        byte[] line = (e.line() + "\n").getBytes(StandardCharsets.UTF_8);
+        Bounds.check("history line", line.length, Bounds.HISTORY_LINE_BYTES);
+        Bounds.check("history log", (long) complete + line.length, Bounds.HISTORY_LOG_BYTES);
+        byte[] repaired = Arrays.copyOf(whole, complete + line.length);
+        System.arraycopy(line, 0, repaired, complete, line.length);
+        writer.replace(file, bytes, repaired);
+        return Optional.of(e);
     }
 }

@@ -7,10 +7,13 @@ import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HistoryEvent;
 import io.trialboot.records.HistoryFields;
 import io.trialboot.records.HistoryLog;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The engine's history writer: a line is written only while the domain may append to its log; it
@@ -38,10 +41,26 @@ final class Journal {
         Map<String, Object> m = new LinkedHashMap<>(fields.map());
         // ISO 8601 in UTC through OffsetDateTime's own toString, not Instant's: that builds the JDK's
         // DateTimeFormatter tables, about 0.1 s of CPU at every boot under emulation (docs/benchmarks.md, "Boot").
-        m.put("at", clock.instant().atOffset(ZoneOffset.UTC).toString());
+        m.put("at", now());
         HistoryEntry e = history.append(event.text(), m);
         domain.update(d -> d.withCurrent(d.currentSnapshot(), e.seq()));
         return e;
+    }
+
+    /**
+     * The operator's repair of a torn log ({@link HistoryLog#setTornTailAside}): its {@code repair}
+     * line written with the cut, then {@code current_logseq} advanced to it as for any line. Empty
+     * when the log had no torn tail.
+     */
+    Optional<HistoryEntry> repair(Function<byte[], Path> quarantine) {
+        domain.require(Capability.APPEND_LOG, "recording '" + HistoryEvent.REPAIR.text() + "'");
+        Optional<HistoryEntry> e = history.setTornTailAside(quarantine, Map.of("at", now()));
+        e.ifPresent(r -> domain.update(d -> d.withCurrent(d.currentSnapshot(), r.seq())));
+        return e;
+    }
+
+    private String now() {
+        return clock.instant().atOffset(ZoneOffset.UTC).toString();
     }
 
     long lastSeq() {

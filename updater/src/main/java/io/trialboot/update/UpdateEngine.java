@@ -267,6 +267,11 @@ public final class UpdateEngine {
         return next;
     }
 
+    /** {@code nx history repair}: a torn last history line kept in {@code quarantine/} and cut off ({@link HistoryRepair}). */
+    public HistoryRepair.Repaired repairHistory() {
+        return new HistoryRepair(tree, history, journal).run();
+    }
+
     // ---- status ----
 
     /** {@code nx selfcheck}: checks and writes {@code host_status_<n>.json}; {@code deep} re-hashes bootable slots. */

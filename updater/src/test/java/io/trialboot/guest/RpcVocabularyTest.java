@@ -39,12 +39,14 @@ class RpcVocabularyTest {
         assertEquals(Optional.of("Selfcheck"), request("selfcheck"));
         assertEquals(Optional.of("Selfcheck --deep"), request("selfcheck --deep"));
         assertEquals(Optional.of("Reboot"), request("reboot"));
+        assertEquals(Optional.of("History"), request("history"));
+        assertEquals(Optional.of("RepairHistory"), request("history repair"), "a longer command after a shorter one");
     }
 
     @Test
     void aWrongArgumentOrAnUnknownWordIsNoCommand() {
         for (String bad : List.of("status now", "status --deep", "receipts --json x", "update apply", "update", "selfcheck --shallow", "switch 1", "Switch 1",
-                "frobnicate")) {
+                "frobnicate", "history repair now", "history mend")) {
             assertEquals(Optional.empty(), request(bad), bad);
         }
     }
@@ -68,7 +70,7 @@ class RpcVocabularyTest {
         }
         String usage = RpcOperation.usage();
         for (String word : List.of("status", "feed", "update apply <input>", "health-ok", "confirm", "rollback", "history",
-                "receipts", "selfcheck [--deep]", "reboot")) {
+                "history repair", "receipts", "selfcheck [--deep]", "reboot")) {
             assertTrue(usage.contains("\n  " + word + " "), word + " in\n" + usage);
         }
         assertTrue(RpcOperation.wireNames().contains("Switch <attempt>"), RpcOperation.wireNames());

@@ -150,7 +150,7 @@ class HistoryAppendTest {
         Files.write(HistoryIntent.beside(f), own.encode());
         assertEquals(3, log(f).read().size(), "the bytes of the append cut short are not part of the log");
         assertEquals(3, log(f).lastSeq());
-        assertEquals(java.util.Optional.empty(), log(f).setTornTailAside(b -> fail("not torn: settled")));
+        assertEquals(java.util.Optional.empty(), log(f).setTornTailAside(b -> fail("not torn: settled"), java.util.Map.of()));
         assertArrayEquals(base, Files.readAllBytes(f));
     }
 

@@ -71,12 +71,12 @@ class HistoryLogTest {
         Optional<HistoryEntry> repair = log.setTornTailAside(bytes -> {
             StateWriter.DURABLE.write(kept, bytes);
             return kept;
-        });
+        }, Map.of());
         assertEquals("repair", repair.orElseThrow().event());
         assertEquals(2, repair.get().seq());
         assertEquals("{\"seq\":2", Files.readString(kept));
         assertEquals(2, log.read().size());
-        assertEquals(Optional.empty(), log.setTornTailAside(bytes -> kept));
+        assertEquals(Optional.empty(), log.setTornTailAside(bytes -> kept, Map.of()));
     }
 
     @Test
