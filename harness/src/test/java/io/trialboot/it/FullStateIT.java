@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trialboot.bootctl.SlotState;
 import io.trialboot.core.Slot;
 import io.trialboot.core.Version;
+import io.trialboot.guest.GuestPaths;
 import io.trialboot.guest.StatusReply;
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
 import io.trialboot.markers.Contract;
 import io.trialboot.markers.Marker;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,14 +28,18 @@ import org.junit.jupiter.api.Test;
 @QemuTest(start = QemuTest.Start.FACTORY_AT_CONSOLE)
 class FullStateIT {
     private static final String APPLY = "nx update apply pkg://updates/releases/1.1.0/manifest.nxm";
+    private static final Path STATE = GuestPaths.guest().state();
+    /** The files that fill the state partition: 64 KiB blocks, then 1 KiB ones into what is left. */
+    private static final String BALLAST = STATE.resolve("ballast") + " " + STATE.resolve("ballast-tail");
 
     @Test
     void aStatePartitionThatFillsUpDuringAnApplyFailsItWithHostIoErrorAndTheDeviceStillBoots(QemuVm vm) {
         GuestConsole console = new GuestConsole(vm);
         console.run("nx selfcheck", Duration.ofSeconds(120)); // the apply's precheck, while there is room for its record
         int from = console.mark();
-        vm.type("dd if=/dev/zero of=/state/ballast bs=65536 2>/dev/null; dd if=/dev/zero of=/state/ballast-tail bs=1024 2>/dev/null;"
-                + " sync; echo state-filled-$(df -k /state | tail -1 | tr -s ' ' | cut -d' ' -f4)k-free");
+        vm.type("dd if=/dev/zero of=" + STATE.resolve("ballast") + " bs=65536 2>/dev/null; dd if=/dev/zero of="
+                + STATE.resolve("ballast-tail") + " bs=1024 2>/dev/null; sync; echo state-filled-$(df -k " + STATE
+                + " | tail -1 | tr -s ' ' | cut -d' ' -f4)k-free");
         int filled = console.waitFor(from, l -> l.text().startsWith("state-filled-"), Duration.ofSeconds(120), "the state partition filled");
         System.out.println("trialboot: FullStateIT: " + vm.lines().get(filled).text());
         console.promptAfter(filled, "the prompt after filling the state partition");
@@ -77,7 +83,7 @@ class FullStateIT {
 
         // Space freed: the same update installs.
         int freed = console.mark();
-        vm.type("rm /state/ballast /state/ballast-tail; sync; echo state-freed");
+        vm.type("rm " + BALLAST + "; sync; echo state-freed");
         console.promptAfter(console.waitFor(freed, l -> l.text().equals("state-freed"), Duration.ofSeconds(60), "the ballast removed"),
                 "the prompt after removing the ballast");
         console.run("nx selfcheck", Duration.ofSeconds(120));

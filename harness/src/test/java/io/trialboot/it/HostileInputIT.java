@@ -2,9 +2,11 @@ package io.trialboot.it;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.trialboot.guest.GuestPaths;
 import io.trialboot.harness.GuestImage;
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
+import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.markers.Contract;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,7 +58,8 @@ class HostileInputIT {
         vm.type("nx receipts");
         vm.await(Contract.parse("deny-receipts", "boot 1\nexpect 60s \"<text>DENY<text>\"\n"));
         // The first echo ends the prompt's line, so the count stands on a line of its own.
-        vm.type("echo; echo quarantined=$(ls /state/asl-host/quarantine/ | wc -l)");
+        Path quarantine = GuestPaths.guest().state().resolve(HostStateTree.ROOT).resolve("quarantine");
+        vm.type("echo; echo quarantined=$(ls " + quarantine + "/ | wc -l)");
         vm.await(Contract.parse("quarantined", "boot 1\nexpect 60s \"quarantined=%d\"\n".formatted(staged)));
     }
 

@@ -1,5 +1,6 @@
 package io.trialboot.it;
 
+import io.trialboot.guest.GuestPaths;
 import io.trialboot.harness.GuestImage;
 import io.trialboot.harness.error.HarnessException;
 import io.trialboot.harness.QemuTest;
@@ -51,7 +52,7 @@ class MediaRemovalIT {
                 expect 5s "slot_b=invalid"
                 """));
 
-        vm.type("umount -l /media");
+        vm.type("umount -l " + GuestPaths.guest().media());
         plugAndMount(vm, media, 2);
         vm.type(APPLY);
         vm.await(Contract.parse("apply-again", """
@@ -81,10 +82,11 @@ class MediaRemovalIT {
         // retried, not only the node's test: the node can appear a moment before the disk opens
         // ("/dev/sda: Can't open blockdev", ENXIO, seen on one hart). A mount that never succeeds
         // is tried once more in the open, so the console shows why.
-        vm.type("echo; n=0; until [ -b /dev/sda ] && mount -t ext4 -o ro /dev/sda /media 2>/dev/null;"
+        Path at = GuestPaths.guest().media();
+        vm.type("echo; n=0; until [ -b /dev/sda ] && mount -t ext4 -o ro /dev/sda " + at + " 2>/dev/null;"
                 + " do [ $n -lt 600 ] || break; sleep 0.1; n=$((n+1)); done;"
-                + " if grep -q ' /media ' /proc/mounts; then echo media-mounted-" + round + ";"
-                + " else mount -t ext4 -o ro /dev/sda /media; fi");
+                + " if grep -q ' " + at + " ' /proc/mounts; then echo media-mounted-" + round + ";"
+                + " else mount -t ext4 -o ro /dev/sda " + at + "; fi");
         vm.await(Contract.parse("media-" + round, "boot 1\nexpect 90s \"media-mounted-" + round + "\"\n"));
     }
 }

@@ -1,12 +1,14 @@
 package io.trialboot.it;
 
 import io.trialboot.core.Version;
+import io.trialboot.guest.GuestPaths;
 import io.trialboot.guest.StatusReply;
 import io.trialboot.hoststate.HostPolicy;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.markers.LinePattern;
 import io.trialboot.markers.Marker;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +74,7 @@ final class Nx {
         HostPolicy d = HostPolicy.defaults();
         String policy = new String(new HostPolicy(d.trialTries(), HEALTH_BOUND.toMillis(), d.allowSignedDowngrade(),
                 d.courtesyStorageCapBytes(), d.courtesySnapshotLimit()).encode(), StandardCharsets.UTF_8).strip();
-        String file = "/state/" + HostStateTree.ROOT + "/" + HostStateTree.HOST_POLICY;
+        Path file = GuestPaths.guest().state().resolve(HostStateTree.ROOT).resolve(HostStateTree.HOST_POLICY);
         console.shell("echo '" + policy + "' > " + file + ".new && sync && mv " + file + ".new " + file + " && sync",
                 "healthd's bound written into " + file, COMMAND);
     }
