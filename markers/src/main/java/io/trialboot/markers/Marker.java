@@ -63,6 +63,12 @@ public enum Marker {
     SELFTEST_FAIL("SELFTEST: <text> FAIL"),
     /** The guest's console shell is ready for commands (printed just before its first prompt). */
     GUEST_SHELL_READY("nx: console ready"),
+    /**
+     * The active (confirmed) slot cannot start although its files read: its system set or the trust
+     * does not verify. The guest exits with its hard-failure status (the slot's init then prints
+     * SLOT_INIT_HARD_FAILURE and leaves a shell); the text is the failure's code and message.
+     */
+    GUEST_HARD_FAILURE("guest: HARD FAILURE: the active slot <slot> cannot start (<code>: <text>); rebooting cannot help"),
     /*
      * The slot's init (a shell script: the image build renders these lines into it from printfFormat(),
      * with the exit status's variable or value for <int>).

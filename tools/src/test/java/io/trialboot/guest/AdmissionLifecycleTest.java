@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trialboot.core.Slot;
 import io.trialboot.hoststate.AdmissionLedger;
 import io.trialboot.hoststate.DomainState;
 import io.trialboot.tools.Packaging;
@@ -139,7 +140,6 @@ class AdmissionLifecycleTest {
         ok(nx(rig, "admit", admission("rotated", rotated, Outcome.ACCEPTED, 3, rig.keys.root)), "domain=FULL");
         refused(nx(rig, "update", "apply", UpdateRpcTest.V110), "KEY_REVOKED");
         assertTrue(rig.boot() != 0, "the next boot trusts the new record too: the running system set's signer is revoked");
-        assertTrue(rig.lines().stream().anyMatch(l -> l.startsWith("guest: HARD FAILURE: the active slot a cannot start"
-                + " (KEY_REVOKED")), rig.lines().toString());
+        assertTrue(BundlemgrdTest.hardFailure(rig.lines(), Slot.A, "KEY_REVOKED"), rig.lines().toString());
     }
 }

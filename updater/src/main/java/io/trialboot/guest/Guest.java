@@ -102,8 +102,9 @@ final class Guest implements AutoCloseable {
                         + e.code() + ": " + e.getMessage() + "): rebooting, stage 0 counts the start");
                 return GuestMain.EXIT_RETRY;
             }
-            console.println("guest: HARD FAILURE: the active slot " + bootctld.bootedSlot().letter()
-                    + " cannot start (" + e.code() + ": " + e.getMessage() + "); rebooting cannot help");
+            // A message is one line; a line break in one would make the marker throw instead of exiting.
+            console.println(Marker.GUEST_HARD_FAILURE.line(bootctld.bootedSlot().letter(), e.code().name(),
+                    e.getMessage().replace('\n', ' ').replace('\r', ' ')));
             return GuestMain.EXIT_HARD_FAILURE;
         }
         AtomicReference<Trust> current = new AtomicReference<>(trust);
