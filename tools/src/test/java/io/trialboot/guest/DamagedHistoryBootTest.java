@@ -9,11 +9,13 @@ import io.trialboot.bootctl.BootControl;
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.bootctl.Stage0Model;
 import io.trialboot.bootctl.Stage0Refusal;
+import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.Slot;
 import io.trialboot.core.Version;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HistoryEvent;
+import io.trialboot.records.HistoryFields;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,6 +128,43 @@ class DamagedHistoryBootTest {
         bootsUnrecorded(Code.LOG_CHAIN_BROKEN);
         bootsUnrecorded(Code.LOG_CHAIN_BROKEN);
         assertEquals(0, rig.bootControl().failedStarts());
+    }
+
+    /** An edit before what a boot reads but in what its append checks (a small log, whole) still boots unrecorded. */
+    @Test
+    void anEditOnlyTheBootsAppendWouldMeetBootsUnrecorded() throws Exception {
+        for (int i = 0; i < BootControlFile.MAX_FAILED_STARTS + 1; i++) {
+            assertEquals(0, rig.boot());
+        }
+        editFirstLine();
+        bootsUnrecorded(Code.LOG_CHAIN_BROKEN);
+    }
+
+    /**
+     * An edit further back than a boot reads (back to the previous boots' lines: docs/formats.md,
+     * the reads) is not the boot's to find: the boot is recorded, and the selfcheck, {@code nx
+     * history} and an install, which read the whole chain, refuse with LOG_CHAIN_BROKEN, the install
+     * before it writes anything.
+     */
+    @Test
+    void anEditBeforeWhatABootReadsIsFoundByTheSelfcheckAndRefusesInstalls() throws Exception {
+        for (int i = 0; i < BootControlFile.MAX_FAILED_STARTS + 1; i++) {
+            assertEquals(0, rig.boot());
+        }
+        while (Files.size(log) <= 2 * Bounds.HISTORY_LINE_BYTES + 1) { // past what an append checks whole
+            rig.engine().audit(HistoryEvent.FEED, HistoryFields.of("channel", "stable").and("items", 3));
+        }
+        editFirstLine();
+        int lines = Files.readAllLines(log).size();
+        assertEquals(0, rig.boot(), "the services come up");
+        List<String> all = rig.lines();
+        assertTrue(all.subList(all.lastIndexOf("OpenSBI v1.1"), all.size()).stream()
+                .noneMatch(l -> l.startsWith("bootctld: WARNING")), all.toString());
+        assertEquals(lines + 1, Files.readAllLines(log).size(), "the boot is recorded");
+        refusesUpdatesWith(Code.LOG_CHAIN_BROKEN);
+        UpdateRpcs.assertNxFails(rig, Code.LOG_CHAIN_BROKEN, "history");
+        assertEquals(List.of(), rig.engine().receipts().list(), "the install wrote no receipt");
+        assertEquals(java.util.Optional.empty(), rig.bootControl().trial(), "nothing switched");
     }
 
     @Test

@@ -106,6 +106,19 @@ class BootRecoveryTest {
         assertEquals(fellBackAfterThreeTries(List.of()), linesFrom(4));
     }
 
+    /** The switch a power cut kept from the history had the policy's tries, as the recovered switch says. */
+    @Test
+    void aTrialOutOfTriesWhoseSwitchTheHistoryLostCountsThePolicysTries() {
+        InstallPlan plan = Rig.full("1.1.0", rig.v2);
+        engine.apply(engine.admit(plan, "manifest", new byte[] {1}), plan, new ByteArrayInputStream(rig.v2));
+        engine.bootControl().setActive(Slot.B, true, 3); // the switch commits; the power goes before its line
+        for (int i = 0; i < 4; i++) {
+            rig.reboot(); // three tries that die before bootctld, then the fall-back
+        }
+        engine.onBoot();
+        assertEquals(fellBackAfterThreeTries(List.of()), linesFrom(3)); // boot, stage, apply: no switch line
+    }
+
     @Test
     void aTryThatRecordedItsBootGetsNoStartFailedLine() {
         switchToV2();

@@ -50,7 +50,7 @@ class UpdateEngineRecordsTest {
         assertTrue(engine.selfcheck(false).ok(), "a trial the history switched to");
         engine.bootControl().confirm(); // the confirm's commit, and the power goes before its history line
         HostStatus s = engine.selfcheck(false);
-        assertEquals(List.of("history: boot control has no trial but the history's last switch, confirm or rollback says"
+        assertEquals(List.of("history: boot control has no trial but the history (its last transition, or a boot after it) says"
                 + " slot b is on trial"), s.failures());
         rig.reboot();
         engine = rig.engine();

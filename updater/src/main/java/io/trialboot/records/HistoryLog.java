@@ -25,9 +25,10 @@ import java.util.function.Predicate;
  * the line and fsyncs the log, then empties the intent. It is atomic: after a power cut the log has
  * the whole line or, once settled, none of it; bytes of the line cut short are undone by the next
  * append because the intent names them, never because they look torn. {@link #read} checks the whole
- * chain. A log whose last line is incomplete and not explained by the intent ({@link Code#LOG_TORN})
- * or whose chain does not hold ({@link Code#LOG_CHAIN_BROKEN}) is reported, never trimmed or
- * accepted; appends are refused until an operator runs {@link #setTornTailAside}.
+ * chain; {@link #latest} and {@link #since} the lines back to what they look for. A log whose last
+ * line is incomplete and not explained by the intent ({@link Code#LOG_TORN}) or whose chain does not
+ * hold ({@link Code#LOG_CHAIN_BROKEN}) is reported, never trimmed or accepted; appends are refused
+ * until an operator runs {@link #setTornTailAside}.
  */
 public final class HistoryLog {
     private final Path file;
@@ -106,6 +107,16 @@ public final class HistoryLog {
      */
     public Optional<HistoryEntry> latest(Predicate<HistoryEntry> which) {
         return HistoryLookBack.latest(file, settledLength(false), which);
+    }
+
+    /**
+     * The entries from the last one {@code stop} accepts to the end, in log order, looking back from
+     * the end as {@link #latest} does; every entry (the whole chain checked) when it accepts none.
+     * {@code stop} sees the entries from the last backwards, so it may keep state: bootctld's
+     * start-up reads only back to what it compares boot control with (update.BootWindow).
+     */
+    public List<HistoryEntry> since(Predicate<HistoryEntry> stop) {
+        return HistoryLookBack.since(file, settledLength(false), stop);
     }
 
     /** The last sequence number (0 for an empty log), from the last two lines as an append reads them. */

@@ -4,12 +4,16 @@ import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.TrialbootException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
  * Looks back from the end of the history for the last entry a question accepts, reading chunks of
- * {@link #CHUNK} bytes from the end until it is found: the cost is the lines after it, not the log.
+ * {@link #CHUNK} bytes from the end until it is found: the cost is the lines after it, not the log
+ * ({@link #latest}: that entry; {@link #since}: it and every entry after it).
  * Every line it reads is checked as {@link HistoryLog#read} checks it (an entry in canonical form,
  * numbered one before and hashed into the line after it; the log's first line numbered 1 and
  * chained to 64 zeros), the last line complete; what lies before the answer is not read.
@@ -22,9 +26,34 @@ final class HistoryLookBack {
 
     /** The last entry of the log's first {@code size} bytes that {@code which} accepts. */
     static Optional<HistoryEntry> latest(Path file, long size, Predicate<HistoryEntry> which) {
+        HistoryEntry[] found = new HistoryEntry[1];
+        back(file, size, e -> {
+            found[0] = which.test(e) ? e : null;
+            return found[0] != null;
+        });
+        return Optional.ofNullable(found[0]);
+    }
+
+    /**
+     * The entries of the log's first {@code size} bytes from the last one {@code stop} accepts to the
+     * end, in log order; every entry when it accepts none. {@code stop} sees the entries from the last
+     * backwards, each once, so it may keep state (what it has found so far).
+     */
+    static List<HistoryEntry> since(Path file, long size, Predicate<HistoryEntry> stop) {
+        List<HistoryEntry> read = new ArrayList<>();
+        back(file, size, e -> {
+            read.add(e);
+            return stop.test(e);
+        });
+        Collections.reverse(read);
+        return read;
+    }
+
+    /** Hands each entry, checked, to {@code visit} from the last backwards, until it answers true. */
+    private static void back(Path file, long size, Predicate<HistoryEntry> visit) {
         Bounds.check("history log (" + file + ")", size, Bounds.HISTORY_LOG_BYTES);
         if (size == 0) {
-            return Optional.empty();
+            return;
         }
         if (HistoryTail.bytes(file, size - 1, 1)[0] != '\n') {
             throw new TrialbootException(Code.LOG_TORN, file + ": the last line is incomplete (no newline at byte "
@@ -57,8 +86,8 @@ final class HistoryLookBack {
                     }
                     HistoryChain.follows(file, after, HistoryChain.hash(line), "seq " + after.seq(), "the line before it");
                 }
-                if (which.test(e)) {
-                    return Optional.of(e);
+                if (visit.test(e)) {
+                    return;
                 }
                 after = e;
                 lineEnd = start - 1;
@@ -69,6 +98,5 @@ final class HistoryLookBack {
             throw new TrialbootException(Code.LOG_CHAIN_BROKEN, file + ": line 1 has seq " + after.seq());
         }
         HistoryChain.follows(file, after, HistoryEntry.GENESIS, "line 1", "nothing (64 zeros)");
-        return Optional.empty();
     }
 }

@@ -41,6 +41,7 @@ final class Admission {
 
     /** See {@link UpdateEngine#admit(InstallPlan, String, byte[], Runnable)}. */
     UpdateReceipt admit(InstallPlan r, String inputName, byte[] inputForQuarantine, Runnable artifactCheck) {
+        journal.requireWhole();
         BootControlFile bc = bootControl.read();
         Slot target = bc.active().other();
         List<Denial> denials = policy.denials(r, bc, target);

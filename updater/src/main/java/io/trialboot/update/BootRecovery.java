@@ -60,33 +60,26 @@ final class BootRecovery {
         this.floor = floor;
     }
 
-    /** The trial the history shows pending: the slot of its last transition, when that is a switch. */
-    static Optional<Slot> pendingTrial(List<HistoryEntry> entries) {
-        for (int i = entries.size() - 1; i >= 0; i--) {
-            HistoryEntry e = entries.get(i);
-            if (e.isTransition()) {
-                return e.is(HistoryEvent.SWITCH) ? Optional.of(Slot.parse(e.field("slot"))) : Optional.empty();
-            }
-        }
-        return Optional.empty();
-    }
-
     /**
-     * Records boot {@code r}, after what the history ({@code log}, read whole first) misses. A log
-     * the read refuses ({@link UnrecordedBoot#unreadable}) is not written: only what does not depend
-     * on it happens ({@link #followConfirm}), then {@link UnrecordedBoot} says the boot is not
-     * recorded. Skipping the rest is safe, as boot control, not the history, decides which slot
-     * boots: the lines a power cut kept from the history are found again by comparing the two at
-     * the first boot after the repair (marked {@code recovered}), and stage 0's refusal note is not
-     * taken, so that boot records it. What is lost is only the detail of a fall-back or of failed
-     * starts during the boots that ran unrecorded (recorded then as a rollback for an unknown reason).
+     * Records boot {@code r}, after what the history ({@code log}) misses. The history is read back
+     * from the end only as far as the comparison needs ({@link BootWindow}); an edit further back is
+     * found by {@code nx selfcheck}, {@code nx history} and an install's first write, which read the
+     * whole chain (docs/formats.md, the reads). A log the read refuses ({@link
+     * UnrecordedBoot#unreadable}) is not written: only what does not depend on it happens ({@link
+     * #followConfirm}), then {@link UnrecordedBoot} says the boot is not recorded. Skipping the rest
+     * is safe, as boot control, not the history, decides which slot boots: the lines a power cut kept
+     * from the history are found again by comparing the two at the first boot after the repair
+     * (marked {@code recovered}), and stage 0's refusal note is not taken, so that boot records it.
+     * What is lost is only the detail of a fall-back or of failed starts during the boots that ran
+     * unrecorded (recorded then as a rollback for an unknown reason).
      */
     void record(BootRecord r, HistoryLog log) {
         // Nothing below writes boot control: one read serves every question asked of it.
         BootControlFile bc = bootControl.read();
         List<HistoryEntry> history;
         try {
-            history = log.read();
+            history = log.since(new BootWindow(r));
+            journal.lastSeq(); // what an append checks too (a small log whole): the lines below do not fail on it
         } catch (TrialbootException e) {
             if (!UnrecordedBoot.unreadable(e.code())) {
                 throw e;
@@ -157,7 +150,7 @@ final class BootRecovery {
         if (r.fellBackFrom().isPresent()) {
             slot = r.fellBackFrom().get();
             mode = BootMode.TRIAL;
-            starts = trialTries(history, slot);
+            starts = trialTries(BootWindow.lastTransition(history), slot);
         } else if (loop.isPresent()) {
             slot = Slot.parse(loop.get().slot());
             mode = BootMode.NORMAL;
@@ -175,19 +168,19 @@ final class BootRecovery {
         }
     }
 
-    /** The tries of the last switch to {@code slot} in the history; 0 when the history has none. */
-    private static long trialTries(List<HistoryEntry> history, Slot slot) {
-        for (int i = history.size() - 1; i >= 0; i--) {
-            HistoryEntry e = history.get(i);
-            if (e.is(HistoryEvent.SWITCH) && slot.letter().equals(e.field("slot")) && e.field("tries") != null) {
-                return Long.parseLong(e.field("tries"));
-            }
-        }
-        return 0;
+    /**
+     * The tries of the trial of {@code slot} that fell back: its switch's, the last transition. When
+     * that is not a switch to {@code slot}, a power cut kept the switch from the history, and its
+     * tries were the policy's (as {@link #recoverSwitch} writes them).
+     */
+    private long trialTries(Optional<HistoryEntry> last, Slot slot) {
+        return last.filter(e -> e.is(HistoryEvent.SWITCH) && slot.letter().equals(e.field("slot"))
+                && e.field("tries") != null).map(e -> Long.parseLong(e.field("tries")))
+                .orElse((long) tree.policy().trialTries());
     }
 
     private void recordLostTransition(BootRecord r, BootControlFile bc, List<HistoryEntry> history) {
-        Optional<Slot> pending = pendingTrial(history);
+        Optional<Slot> pending = BootWindow.pendingTrial(history);
         String recovered = "at boot " + r.bootCount() + " (a power cut came between boot control and this line)";
         if (bc.trial().isPresent()) {
             if (!pending.equals(bc.trial())) {

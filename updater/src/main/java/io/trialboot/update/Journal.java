@@ -36,6 +36,15 @@ final class Journal {
         return domain.check(Capability.APPEND_LOG) == Code.HOST_OK;
     }
 
+    /**
+     * Reads the history whole and checks its chain ({@code LOG_CHAIN_BROKEN}, {@code LOG_TORN}, ...):
+     * an append and bootctld's start-up read only the log's end, so an install, whose first write
+     * comes after this, is refused on a log broken anywhere, with nothing written (docs/formats.md).
+     */
+    void requireWhole() {
+        history.read();
+    }
+
     HistoryEntry append(HistoryEvent event, HistoryFields fields) {
         domain.require(Capability.APPEND_LOG, "recording '" + event.text() + "'");
         Map<String, Object> m = new LinkedHashMap<>(fields.map());

@@ -91,10 +91,10 @@ final class Selfcheck {
         try {
             List<HistoryEntry> entries = history.read();
             lastSeq = entries.isEmpty() ? 0 : entries.get(entries.size() - 1).seq();
-            Optional<Slot> pending = BootRecovery.pendingTrial(entries);
+            Optional<Slot> pending = BootWindow.pendingTrial(entries);
             if (bc != null && !pending.equals(bc.trial())) {
                 failures.add("history: boot control has " + bc.trial().map(t -> "slot " + t + " on trial").orElse("no trial")
-                        + " but the history's last switch, confirm or rollback says "
+                        + " but the history (its last transition, or a boot after it) says "
                         + pending.map(t -> "slot " + t + " is on trial").orElse("none is pending"));
             }
         } catch (TrialbootException e) {

@@ -105,7 +105,9 @@ public final class UpdateEngine {
 
     /**
      * Pre-check and stage checks for a verified release (SPEC §4 steps 0–1, {@link UpdatePolicy}).
-     * Always writes a receipt. On DENY the input is copied to {@code quarantine/}, a {@code reject}
+     * First the whole history is read and its chain checked: a log broken anywhere refuses with its
+     * code ({@code LOG_CHAIN_BROKEN}, {@code LOG_TORN}, ...) and nothing is written. Then always
+     * writes a receipt. On DENY the input is copied to {@code quarantine/}, a {@code reject}
      * line is logged, and nothing else changes; the receipt names the reason codes. Once the policy
      * allows, {@code artifactCheck} runs (a delta file against its signed digest): its refusal denies.
      */

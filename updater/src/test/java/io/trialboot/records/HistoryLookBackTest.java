@@ -81,4 +81,25 @@ class HistoryLookBackTest {
         Files.write(HistoryIntent.beside(dir.resolve("cut.jsonl")), new HistoryIntent(base.length, line).encode());
         assertEquals(200, log.latest(e -> true).orElseThrow().seq());
     }
+
+    @Test
+    void sinceGivesTheEntriesFromWhereItStoppedToTheEndInLogOrder() throws IOException {
+        HistoryLog log = log("since", HistoryLogs.log(700, 400));
+        List<HistoryEntry> all = log.read();
+        assertEquals(all.subList(419, 700), log.since(e -> e.seq() == 420), "across chunks");
+        assertEquals(all.subList(699, 700), log.since(e -> true));
+        assertEquals(all, log.since(e -> false), "none: the whole log, line 1 chained to zeros");
+        List<Long> seen = new java.util.ArrayList<>();
+        log.since(e -> {
+            seen.add(e.seq());
+            return seen.size() == 3;
+        });
+        assertEquals(List.of(700L, 699L, 698L), seen, "from the last backwards, each once");
+        assertEquals(List.of(), log("empty-since", new byte[0]).since(e -> true));
+        String text = new String(HistoryLogs.log(700, 400), StandardCharsets.UTF_8)
+                .replaceFirst("\"boot_count\":2,", "\"boot_count\":9,");
+        HistoryLog edited = log("edited-since", text.getBytes(StandardCharsets.UTF_8));
+        assertEquals(101, edited.since(e -> e.seq() == 600).size(), "line 2's edit is not read");
+        refused(Code.LOG_CHAIN_BROKEN, () -> edited.since(e -> false));
+    }
 }
