@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.core.Code;
+import io.trialboot.core.TrialbootException;
 import io.trialboot.hoststate.AdmissionOutcome;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HistoryEvent;
@@ -103,5 +104,28 @@ class UpdateEngineRecordsTest {
         rig.tree().system().recordAdmission(AdmissionOutcome.SUSPENDED, "rootkey", "policy", null);
         assertEquals(Optional.empty(), engine.audit(HistoryEvent.REBOOT, HistoryFields.of("by", "test")));
         assertEquals(e.seq(), engine.history().lastSeq());
+    }
+
+    /**
+     * Nothing would recover the line of a rollback without a trial (a transition boot control does
+     * not tell from a start loop's), so it is refused, boot control untouched, when the history's end
+     * cannot take it; a trial's rollback stands instead (DamagedHistoryVerdictTest).
+     */
+    @Test
+    void aRollbackWithoutATrialIsRefusedBeforeBootControlMovesWhenTheHistoryCannotTakeItsLine() throws IOException {
+        Rig.installAndSwitch(engine, Rig.full("1.1.0", rig.v2), rig.v2);
+        rig.reboot();
+        engine = rig.engine();
+        engine.onBoot();
+        engine.onHealth(new HealthVerdict(Code.HOST_OK, List.of("updated"), List.of(), List.of(), 1));
+        // a floor slot a's 1.0.0 is not below, so that the rollback to it is allowed
+        Files.writeString(rig.tree().system().snapshots().resolve("floor"), "1.0.0\n");
+        Files.write(rig.tree().system().historyLog(), "{\"seq\":".getBytes(StandardCharsets.US_ASCII),
+                java.nio.file.StandardOpenOption.APPEND);
+        Path bc = rig.stateRoot.resolve(BootControlFile.PATH);
+        byte[] before = Files.readAllBytes(bc);
+        TrialbootException e = assertThrows(TrialbootException.class, () -> engine.rollback(Code.OPERATOR_ROLLBACK, "nx"));
+        assertEquals(Code.LOG_TORN, e.code(), e.getMessage());
+        assertArrayEquals(before, Files.readAllBytes(bc), "boot control unchanged");
     }
 }

@@ -60,7 +60,7 @@ class UpdateEngineTest {
         assertEquals(Optional.of(Slot.B), rig.bootControl().trial());
         rig.reboot();
         engine.onBoot();
-        assertEquals(UpdateEngine.Outcome.CONFIRMED, engine.onHealth(HEALTHY));
+        assertEquals(UpdateEngine.Outcome.CONFIRMED, engine.onHealth(HEALTHY).outcome());
         BootControlFile bc = rig.bootControl();
         assertEquals(Slot.B, bc.active());
         assertEquals(SlotState.GOOD, bc.slotB());
@@ -77,7 +77,7 @@ class UpdateEngineTest {
         installAndSwitch(Rig.full("1.1.0", rig.v2), rig.v2);
         rig.reboot();
         engine.onBoot();
-        assertEquals(UpdateEngine.Outcome.ROLLED_BACK, engine.onHealth(TIMED_OUT));
+        assertEquals(UpdateEngine.Outcome.ROLLED_BACK, engine.onHealth(TIMED_OUT).outcome());
         BootControlFile bc = rig.bootControl();
         assertEquals(SlotState.BAD, bc.slotB());
         assertEquals(Optional.empty(), bc.trial());

@@ -68,7 +68,7 @@ final class Bootctld {
 
     private static void warnUnrecorded(PrintStream console, TrialbootException e) {
         console.println("bootctld: WARNING this boot is not recorded: " + e.getMessage()
-                + " (what to do: docs/operator-guide.md, " + e.code() + ")");
+                + " (" + UnrecordedBoot.whatToDo(e.code()) + ")");
     }
 
     /**

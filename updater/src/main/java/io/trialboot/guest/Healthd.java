@@ -7,6 +7,7 @@ import io.trialboot.records.HistoryEvent;
 import io.trialboot.records.HistoryFields;
 import io.trialboot.update.HealthGate;
 import io.trialboot.update.HealthVerdict;
+import io.trialboot.update.Settled;
 import io.trialboot.update.UpdateEngine;
 import java.io.PrintStream;
 import java.util.Optional;
@@ -16,7 +17,9 @@ import java.util.Optional;
  * {@link HealthGate}. On a trial boot the verdict decides: healthy → confirm, then
  * {@code health: trial ok -> confirm} and {@code init: health ok (slot x)}; unhealthy or timed out →
  * the trial slot marked bad, {@code health: fail -> rollback}, reboot into the previous slot. The
- * markers follow the engine's durable change. On a normal boot the verdict is only reported.
+ * markers follow the engine's durable change in boot control, which stands when the history cannot
+ * take the verdict's lines: a warning line says which and the code, and the reboot still comes
+ * ({@link Settled}). On a normal boot the verdict is only reported.
  */
 final class Healthd {
     private final UpdateEngine engine;
@@ -39,25 +42,40 @@ final class Healthd {
             }
             return Optional.empty();
         }
-        UpdateEngine.Outcome outcome;
+        Settled settled;
         try {
             synchronized (engine) {
-                outcome = engine.onHealth(v);
+                settled = engine.onHealth(v);
             }
         } catch (TrialbootException e) {
-            console.println("healthd: no decision: " + e.code() + ": " + e.getMessage());
+            console.println("healthd: no decision: " + e.getMessage()); // the message starts with its code
             return Optional.empty();
         }
+        if (settled.unrecorded().isPresent()) { // no lambda: a call site linked on every trial's verdict
+            console.println("healthd: " + settled.unrecorded().get().warning());
+        }
+        UpdateEngine.Outcome outcome = settled.outcome();
         if (outcome == UpdateEngine.Outcome.CONFIRMED) {
             console.println(Marker.HEALTH_TRIAL_OK.line());
             console.println(Marker.INIT_HEALTH_OK.line(running.letter()));
         } else {
             console.println(Marker.HEALTH_FAIL_ROLLBACK.line());
-            synchronized (engine) {
-                engine.audit(HistoryEvent.REBOOT, HistoryFields.of("by", "healthd"));
+            if (settled.unrecorded().isEmpty()) { // a history that did not take the verdict's lines takes no more
+                auditReboot();
             }
             power.reboot();
         }
         return Optional.of(outcome);
+    }
+
+    /** The reboot's audit line; the reboot happens without it when the history cannot take it (a full partition). */
+    private void auditReboot() {
+        try {
+            synchronized (engine) {
+                engine.audit(HistoryEvent.REBOOT, HistoryFields.of("by", "healthd"));
+            }
+        } catch (TrialbootException e) {
+            console.println("healthd: WARNING the reboot is not recorded: " + e.getMessage());
+        }
     }
 }

@@ -19,6 +19,7 @@ import io.trialboot.records.UpdateReceipt;
 import io.trialboot.trust.SignatureFile;
 import io.trialboot.trust.Trust;
 import io.trialboot.update.InstallPlan;
+import io.trialboot.update.Settled;
 import io.trialboot.update.UpdateEngine;
 import io.trialboot.verified.VerifiedFeed;
 import io.trialboot.verified.VerifiedRelease;
@@ -202,20 +203,27 @@ final class UpdateService {
                 "no receipt for attempt " + attempt));
     }
 
-    /** {@code nx confirm}: the running trial slot becomes active and good. */
+    /**
+     * {@code nx confirm}: the running trial slot becomes active and good; when the history cannot
+     * take its line, it still is, and a warning line says so ({@link Settled}).
+     */
     Slot confirm() {
-        engine.confirm();
-        Slot slot = engine.bootControl().read().active();
-        console.println(Marker.UPDATE_CONFIRMED.line(slot.letter(),
-                tree.system().snapshot(slot).map(SlotSnapshot::version).orElse(engine.floor())));
-        return slot;
+        Settled s = engine.confirm();
+        s.unrecorded().ifPresent(u -> console.println("update: " + u.warning()));
+        console.println(Marker.UPDATE_CONFIRMED.line(s.slot().letter(),
+                tree.system().snapshot(s.slot()).map(SlotSnapshot::version).orElse(engine.floor())));
+        return s.slot();
     }
 
-    /** {@code nx rollback}: the trial slot marked bad, or back to the other good slot. Reboot next. */
+    /**
+     * {@code nx rollback}: the trial slot marked bad (standing as {@link #confirm} does when the
+     * history cannot take its lines), or back to the other good slot. Reboot next.
+     */
     Slot rollback() {
-        Slot next = engine.rollback(Code.OPERATOR_ROLLBACK, "nx rollback");
-        console.println(Marker.UPDATE_ROLLED_BACK.line(next.letter()));
-        return next;
+        Settled s = engine.rollback(Code.OPERATOR_ROLLBACK, "nx rollback");
+        s.unrecorded().ifPresent(u -> console.println("update: " + u.warning()));
+        console.println(Marker.UPDATE_ROLLED_BACK.line(s.slot().letter()));
+        return s.slot();
     }
 
     Optional<SlotSnapshot> activeSnapshot() {

@@ -13,7 +13,6 @@ import io.trialboot.device.SlotDevices;
 import io.trialboot.hoststate.Capability;
 import io.trialboot.hoststate.Domain;
 import io.trialboot.hoststate.HostStateTree;
-import io.trialboot.hoststate.SlotSnapshot;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HistoryEvent;
 import io.trialboot.records.HistoryFields;
@@ -51,6 +50,7 @@ public final class UpdateEngine {
     private final UpdatePolicy policy;
     private final BootRecovery recovery;
     private final Admission admission;
+    private final Settlement settlement;
 
     public UpdateEngine(HostStateTree tree, SlotDevices slots, Clock clock, String buildId) {
         this.tree = Objects.requireNonNull(tree, "tree");
@@ -65,6 +65,7 @@ public final class UpdateEngine {
         this.policy = new UpdatePolicy(tree, slots, floor);
         this.recovery = new BootRecovery(tree, bootControl, journal, receipts, floor);
         this.admission = new Admission(tree, bootControl, receipts, journal, policy, buildId);
+        this.settlement = new Settlement(domain, bootControl, journal, receipts, floor);
     }
 
     public BootControl bootControl() {
@@ -216,57 +217,35 @@ public final class UpdateEngine {
         return r;
     }
 
-    /** healthd's verdict on a trial boot: confirm when healthy, otherwise mark bad and roll back. */
-    public Outcome onHealth(HealthVerdict verdict) {
+    /**
+     * healthd's verdict on a trial boot: confirm when healthy, otherwise mark bad and roll back. The
+     * verdict takes effect in boot control even when the history cannot take its lines ({@link Settled}).
+     */
+    public Settled onHealth(HealthVerdict verdict) {
         UpdatePolicy.requireRunningTrial(bootControl.read());
-        if (verdict.healthy()) {
-            confirm();
-            return Outcome.CONFIRMED;
-        }
-        rollback(verdict.code(), verdict.summary());
-        return Outcome.ROLLED_BACK;
+        return verdict.healthy() ? confirm() : rollback(verdict.code(), verdict.summary());
     }
 
     /** What the health gate led to. After ROLLED_BACK the caller reboots into the previous slot. */
     public enum Outcome { CONFIRMED, ROLLED_BACK }
 
-    /** The running trial slot becomes active and good; the anti-rollback floor rises to its version. */
-    public void confirm() {
-        domain.require(Capability.PUBLISH_SNAPSHOT, "confirm");
-        BootControlFile after = bootControl.confirm();
-        Slot slot = after.active();
-        SlotSnapshot snap = domain.snapshot(slot).orElseThrow(() -> new TrialbootException(Code.HOST_NOT_FOUND,
-                "slot " + slot + " was confirmed but has no snapshot record"));
-        floor.raise(snap.version());
-        domain.update(d -> d.withCurrent(snap.id(), d.currentLogseq()));
-        journal.append(HistoryEvent.CONFIRM, HistoryFields.of("slot", slot).and("version", snap.version())
-                .and("floor", floor.read()));
-        receipts.settleTrial(slot, SwitchOutcome.CONFIRMED, null, journal.lastSeq());
+    /**
+     * The running trial slot becomes active and good; the anti-rollback floor rises to its version.
+     * It stands when the history cannot take its {@code confirm} line ({@link Settled#unrecorded}).
+     */
+    public Settled confirm() {
+        return settlement.confirm();
     }
 
     /**
-     * With a trial pending: the trial slot is marked bad; the next boot uses the active slot.
-     * Without: back to the other slot if it is good and not below the anti-rollback floor
-     * ({@link Code#UPDATE_VERSION_FLOOR}). Returns the slot the next boot uses.
+     * With a trial pending: the trial slot is marked bad; the next boot uses the active slot (this
+     * stands when the history cannot take its lines, {@link Settled#unrecorded}). Without: back to
+     * the other slot if it is good and not below the anti-rollback floor ({@link
+     * Code#UPDATE_VERSION_FLOOR}), refused with the log's code, boot control unchanged, when the
+     * history's end cannot be read. {@link Settled#slot} is the slot the next boot uses.
      */
-    public Slot rollback(Code reason, String why) {
-        domain.require(Capability.PUBLISH_SNAPSHOT, "rollback");
-        BootControlFile before = bootControl.read();
-        if (before.trial().isEmpty()) {
-            floor.requireRollbackTo(before.active().other(), domain.snapshot(before.active().other()));
-        }
-        Slot next = bootControl.rollback();
-        if (before.trial().isPresent()) {
-            Slot bad = before.trial().get();
-            journal.append(HistoryEvent.MARK_BAD, HistoryFields.of("slot", bad).and("code", reason).and("why", why));
-            journal.append(HistoryEvent.ROLLBACK, HistoryFields.of("slot", bad).and("to", next).and("reason", reason));
-            receipts.settleTrial(bad, SwitchOutcome.ROLLED_BACK, reason, journal.lastSeq());
-        } else {
-            domain.snapshot(next).ifPresent(s -> domain.update(d -> d.withCurrent(s.id(), d.currentLogseq())));
-            journal.append(HistoryEvent.ROLLBACK, HistoryFields.of("slot", before.active()).and("to", next)
-                    .and("reason", reason));
-        }
-        return next;
+    public Settled rollback(Code reason, String why) {
+        return settlement.rollback(reason, why);
     }
 
     /** {@code nx history repair}: a torn last history line kept in {@code quarantine/} and cut off ({@link HistoryRepair}). */
