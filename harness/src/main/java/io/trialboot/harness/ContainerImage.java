@@ -43,6 +43,12 @@ record ContainerImage(Optional<String> tag, String skipReason) {
 
     /** The build runs at the lowest CPU priority: beside it, the host QEMU tests keep the CPU they had. */
     static final List<String> NICE = List.of("nice", "-n", "19");
+    /**
+     * Held (util-linux {@code flock}) while the script runs: with two Failsafe JVMs
+     * ({@code trialboot.itForks}), the second waits for the first one's build and then finds its tag,
+     * instead of building the same image beside it.
+     */
+    static final Path BUILD_LOCK = Path.of(System.getProperty("java.io.tmpdir"), "trialboot-container-image.lock");
 
     private static CompletableFuture<ContainerImage> resolving;
 
@@ -81,7 +87,7 @@ record ContainerImage(Optional<String> tag, String skipReason) {
             Thread lookup = new Thread(() -> {
                 try {
                     ContainerImage resolved = resolve(System.getenv(), System.getProperty(SCRIPT_PROPERTY),
-                            script -> Exec.run(Stream.concat(NICE.stream(), Stream.of(script)).toList(), BUILD_TIMEOUT),
+                            script -> Exec.run(buildCommand(script, BUILD_LOCK), BUILD_TIMEOUT),
                             () -> DockerClientFactory.instance().isDockerAvailable());
                     System.out.println("trialboot: container image: "
                             + resolved.tag().orElse("none, container tests are skipped: " + resolved.skipReason()));
@@ -94,6 +100,11 @@ record ContainerImage(Optional<String> tag, String skipReason) {
             lookup.start();
         }
         return resolving;
+    }
+
+    /** How {@code script} is run: one build at a time on this host ({@code lock}), at the lowest CPU priority. */
+    static List<String> buildCommand(String script, Path lock) {
+        return Stream.of(Stream.of("flock", lock.toString()), NICE.stream(), Stream.of(script)).flatMap(s -> s).toList();
     }
 
     /**

@@ -110,6 +110,22 @@ class ContainerImageTest {
         assertTrue(out.matches("trialboot/qemu:trixie-[0-9a-f]{16}"), out);
     }
 
+    @Test
+    void aBuildWaitsWhileAnotherJvmsBuildHoldsTheLock() throws Exception {
+        Path lock = dir.resolve("build.lock");
+        Path done = dir.resolve("first-build-done");
+        Path second = Files.writeString(dir.resolve("second-build"), "#!/bin/sh\nif [ -e " + done + " ]; then echo trialboot/qemu:trixie-0123; fi\n");
+        Files.setPosixFilePermissions(second, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Process first = new ProcessBuilder("flock", lock.toString(), "sh", "-c", "sleep 1; touch " + done).start();
+        while (new ProcessBuilder("flock", "-n", lock.toString(), "true").start().waitFor() == 0) {
+            assertTrue(first.isAlive(), "the first build ended before it held the lock");
+            Thread.sleep(20);
+        }
+        String out = Exec.run(ContainerImage.buildCommand(second.toString(), lock), Duration.ofSeconds(20));
+        assertEquals("trialboot/qemu:trixie-0123", out.strip(), "the second build ran before the first one let go of the lock");
+        assertEquals(0, first.waitFor());
+    }
+
     /** A directory holding a {@code docker} that answers with the given case arms and fails otherwise. */
     private Path fakeDocker(String arms) throws IOException {
         Path bin = Files.createDirectories(dir.resolve("bin"));
