@@ -8,23 +8,21 @@ import io.trialboot.core.Version;
 import io.trialboot.hoststate.AdmissionOutcome;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.hoststate.SlotSnapshot;
-import io.trialboot.records.HistoryEntry;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import io.trialboot.records.HistoryAppendBench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code scripts/bench-history}'s boot timing: {@code boots} times what bootctld's start-up does to
  * the state tree ({@link UpdateEngine#onBoot}, durable writes through {@link StateWriter#DURABLE}) on
- * a device whose history is first filled to {@code bytes} with boot lines (a device never updated:
- * its last transition, none, is as far back as the log is long). Boot control is counted before each
- * boot as stage 0 counts it. Only API that the engine before the bounded boot read has too, so the
- * script runs it against either. Prints one line: {@code <bytes> <lines> <median ms> <min ms> <max ms>}.
+ * a device whose history is first filled to {@code bytes} with boot lines ({@link
+ * HistoryAppendBench#bootLines}: a device never updated, whose last transition, none, is as far back
+ * as the log is long). Boot control is counted before each boot as stage 0 counts it. Only API that
+ * the engine before the bounded boot read has too, so the script runs it against either. Prints one
+ * line: {@code <bytes> <lines> <median ms> <min ms> <max ms>}.
  */
 public final class BootBench {
     private BootBench() {}
@@ -34,17 +32,12 @@ public final class BootBench {
         long bytes = Long.parseLong(args[1]);
         int boots = Integer.parseInt(args[2]);
         HostStateTree created = HostStateTree.create(root, "bench");
-        created.system().recordFactoryImage(SlotSnapshot.whole(Slot.A, Version.parse("1.0.0"), Sha256.of(new byte[1]), 1, 0));
+        created.system().recordFactoryImage(SlotSnapshot.whole(Slot.A, Version.parse("1.0.0"), Sha256.of(new byte[1]),
+                1, 0));
         created.system().recordAdmission(AdmissionOutcome.ACCEPTED, "rootkey", "policy", null);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        HistoryEntry before = null;
-        long seq = 0;
-        while (out.size() < bytes) {
-            before = new HistoryEntry(++seq, before == null ? HistoryEntry.GENESIS : before.hash(), "boot", boot(seq));
-            out.writeBytes((before.line() + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        Files.write(created.system().historyLog(), out.toByteArray());
-        long lines = seq;
+        byte[] log = HistoryAppendBench.bootLines(bytes);
+        long lines = HistoryAppendBench.lines(log);
+        Files.write(created.system().historyLog(), log);
         created.system().update(d -> d.withCurrent(d.currentSnapshot(), lines));
         HostStateTree tree = HostStateTree.open(root, StateWriter.DURABLE);
         UpdateEngine engine = new UpdateEngine(tree, (slot, writable) -> {
@@ -53,25 +46,14 @@ public final class BootBench {
         Path bc = tree.system().bootControl();
         double[] ms = new double[boots];
         for (int i = 0; i < boots; i++) {
-            Files.write(bc, new BootControlFile(Slot.A, BootControlFile.factory().slotA(), BootControlFile.factory().slotB(),
-                    java.util.Optional.empty(), 0, lines + 1 + i, java.util.Optional.of(Slot.A), java.util.Optional.empty(),
-                    0).encode());
+            BootControlFile f = BootControlFile.factory();
+            Files.write(bc, new BootControlFile(f.active(), f.slotA(), f.slotB(), f.trial(), 0, lines + 1 + i,
+                    Optional.of(Slot.A), f.fallback(), 0).encode()); // as stage 0 leaves it
             long t0 = System.nanoTime();
             engine.onBoot();
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
         Arrays.sort(ms);
-        System.out.printf("%d %d %.2f %.2f %.2f%n", out.size(), lines, ms[boots / 2], ms[0], ms[boots - 1]);
-    }
-
-    /** A boot line's fields, as BootRecovery writes them (about 190 bytes a line). */
-    private static Map<String, Object> boot(long count) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("slot", "a");
-        m.put("boot_count", count);
-        m.put("mode", "normal");
-        m.put("tries_left", 0L);
-        m.put("at", "2026-12-07T17:40:07.123456Z");
-        return m;
+        System.out.printf("%d %d %.2f %.2f %.2f%n", log.length, lines, ms[boots / 2], ms[0], ms[boots - 1]);
     }
 }
