@@ -32,6 +32,12 @@ import org.awaitility.core.TerminalFailureException;
 final class Snapshots {
     private static final Duration MIGRATE = Duration.ofSeconds(120);
     private static final Duration POLL = Duration.ofMillis(50);
+    /**
+     * The outgoing migration's rate limit while a state is saved (bytes/s), in place of QEMU's default
+     * of 128 MiB/s, which a save met: the guest is stopped, nothing is to be migrated live, and the
+     * stream goes to a file on this host. Its writer and hash ({@link CacheFiles#writeHashing}) set the pace.
+     */
+    static final long SAVE_BANDWIDTH = 64L << 30;
 
     private final VmConfig config;
     private final VmLifecycle lifecycle;
@@ -191,6 +197,7 @@ final class Snapshots {
         try {
             // the stream is hashed as it is written (by another process, beside QEMU), not read again
             Path state = work.resolve("state");
+            qmp.execute("migrate-set-parameters", Map.of("max-bandwidth", SAVE_BANDWIDTH));
             qmp.execute("migrate", Map.of("uri", "exec:" + CacheFiles.writeHashing(state)));
             awaitQuietly("QEMU writes the snapshot", p, () -> migrated(qmp));
             awaitQuietly("the snapshot's SHA-256", p, () -> CacheFiles.hashed(state));
