@@ -16,7 +16,9 @@ import org.junit.platform.launcher.TestPlan;
  * holds a container test, instead of when the first of them starts: a cold build (minutes on a
  * fresh machine: trixie's packages downloaded and unpacked) goes on while the host QEMU tests run,
  * and {@link ContainerTestsLast} runs the container tests after them. A run without container
- * tests builds nothing. Registered in the test class path's
+ * tests builds nothing. In Failsafe's forks ({@code trialboot.itForks}, two by default) each JVM's
+ * plan is the one class it was handed, so the build starts with the first container test handed to
+ * a fork, and another fork waits for it ({@link ContainerImage#BUILD_LOCK}). Registered in the test class path's
  * {@code META-INF/services/org.junit.platform.launcher.TestExecutionListener}.
  */
 public final class ContainerImageHeadStart implements TestExecutionListener {
