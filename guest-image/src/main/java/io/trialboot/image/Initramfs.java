@@ -49,6 +49,22 @@ final class Initramfs {
     /** Shell variables set by bootselect.sh, in the order of the stage-0 marker's placeholders. */
     static final List<String> MARKER_VARIABLES = List.of("$BOOT_SLOT", "$BOOT_MODE", "$BOOT_TRIES_LEFT", "$BOOT_COUNT");
 
+    /**
+     * Stage 0's fatal lines: each catalog marker is rendered into /init where {@code @NAME@} stands,
+     * with these values for its placeholders, the shell's variables or the build's (the disk's
+     * devices, the slot's {@code /run} that stage 0 mounts).
+     */
+    static final Map<Marker, List<String>> FATAL = Map.of(
+            Marker.STAGE0_FATAL_MODULE, List.of("$MODULE_FAILED"),
+            Marker.STAGE0_FATAL_NO_DISK, List.of(DiskImage.GUEST_DISK + "1.." + DiskImage.PARTITIONS.size()),
+            Marker.STAGE0_FATAL_STATE, List.of(DiskImage.device(DiskImage.STATE)),
+            Marker.STAGE0_FATAL_MOUNT, List.of(GuestPaths.guest().run().getParent().toString()),
+            Marker.STAGE0_FATAL_HANDOVER, List.of(),
+            Marker.STAGE0_FATAL_MOVE, List.of("$m", "$BOOT_SLOT"),
+            Marker.STAGE0_FATAL_NO_OTHER_SLOT, List.of(),
+            Marker.STAGE0_FATAL_CHAIN, List.of(),
+            Marker.STAGE0_FATAL_NO_SLOT, List.of());
+
     private Initramfs() {}
 
     /**
@@ -120,7 +136,7 @@ final class Initramfs {
     }
 
     /**
-     * Fills the stage-0 markers (from the catalog), the state paths, the disk's devices
+     * Fills the stage-0 markers (from the catalog, {@link #FATAL}'s too), the state paths, the disk's devices
      * ({@link DiskImage#device}), the anchored roots' directory and where they go in the slot into /init.
      */
     static String renderInit(String template) {
@@ -130,6 +146,13 @@ final class Initramfs {
         }
         String marker = String.format(Marker.STAGE0_BOOT.printfFormat(), MARKER_VARIABLES.toArray());
         String refused = String.format(Marker.STAGE0_SLOT_REFUSED.printfFormat(), "$slot", "$VERIFY_CODE");
+        for (Map.Entry<Marker, List<String>> fatal : FATAL.entrySet()) {
+            Marker m = fatal.getKey();
+            if (m.placeholderCount() != fatal.getValue().size()) {
+                throw new ImageBuildException("stage-0 marker '" + m.template() + "' does not take " + fatal.getValue());
+            }
+            template = template.replace("@" + m.name() + "@", String.format(m.printfFormat(), fatal.getValue().toArray()));
+        }
         return template.replace("@STAGE0_MARKER@", marker).replace("@BOOT_CONTROL_PATH@", BootControlFile.PATH)
                 .replace("@STAGE0_REFUSED@", refused).replace("@SLOT_MANIFEST_A@", String.format(SlotManifests.PATH, "a"))
                 .replace("@SLOT_MANIFEST_B@", String.format(SlotManifests.PATH, "b"))
@@ -141,7 +164,6 @@ final class Initramfs {
                 .replace("@SLOT_A_DEVICE@", DiskImage.device(DiskImage.SLOT_A))
                 .replace("@SLOT_B_DEVICE@", DiskImage.device(DiskImage.SLOT_B))
                 .replace("@LAST_DEVICE@", DiskImage.device(DiskImage.PARTITIONS.get(DiskImage.PARTITIONS.size() - 1).name()))
-                .replace("@DEVICES@", DiskImage.GUEST_DISK + "1.." + DiskImage.PARTITIONS.size())
                 .replace("@ROOTS_DIR@", "/" + ROOTS_DIR).replace("@ANCHOR@", ANCHOR);
     }
 

@@ -14,9 +14,14 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
 import org.junit.jupiter.api.Test;
@@ -37,6 +42,43 @@ class InitramfsTest {
         assertTrue(init.contains("cp /etc/trialboot/roots/*.pub \"$anchor/\""), "the anchored roots copied from the initramfs");
         // The rendered line, with values filled in by the shell, is what the catalog would print.
         assertEquals("stage0: boot slot=b mode=trial tries_left=2 boot=5", Marker.STAGE0_BOOT.line("b", "trial", 2, 5));
+    }
+
+    /**
+     * Stage 0's fatal lines are the catalog's: the template writes none, every STAGE0_FATAL_* marker is
+     * rendered into a fatal or unbootable call, and the host's sh prints each rendered call's line as
+     * line() does with the shell's values filled in.
+     */
+    @Test
+    void stageZerosFatalLinesAreTheCatalogsRendered() throws Exception {
+        String template = Files.readString(Path.of("src/main/stage0/init"));
+        assertFalse(template.contains("FATAL "), "/init writes a fatal line of its own");
+        List<Marker> fatal = Arrays.stream(Marker.values()).filter(m -> m.name().startsWith("STAGE0_FATAL_")).toList();
+        assertEquals(Set.copyOf(fatal), Initramfs.FATAL.keySet(), "every fatal marker has its values");
+        String init = Initramfs.renderInit(template);
+        StringBuilder script = new StringBuilder("fatal() { echo \"$1\"; }\nunbootable() { echo \"$1\"; }\n"
+                + "MODULE_FAILED=dm-verity m=/state BOOT_SLOT=b\n");
+        List<String> expected = new ArrayList<>();
+        for (Marker m : fatal) {
+            Matcher call = Pattern.compile("(?m)(?:fatal|unbootable) \"" + Pattern.quote(String.format(m.printfFormat(),
+                    Initramfs.FATAL.get(m).toArray())) + "\"").matcher(init);
+            assertTrue(call.find(), m + " rendered into /init");
+            script.append(call.group()).append('\n');
+            List<String> values = Initramfs.FATAL.get(m).stream().map(v -> switch (v) {
+                case "$MODULE_FAILED" -> "dm-verity";
+                case "$m" -> "/state";
+                case "$BOOT_SLOT" -> "b";
+                default -> v;
+            }).toList();
+            expected.add(m.line(values.toArray()));
+        }
+        Process p = new ProcessBuilder("sh", "-c", script.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertEquals(expected, out.lines().toList());
+        assertTrue(expected.contains("stage0: FATAL cannot mount the state partition /dev/vda1"), expected.toString());
+        assertTrue(expected.contains("stage0: FATAL cannot mount /run"), expected.toString());
+        assertTrue(expected.contains("stage0: FATAL no disk with partitions /dev/vda1..3 after 10 s"), expected.toString());
     }
 
     /** The roots' directory and the anchor have their homes in Java (the anchor the guest's), /init its placeholders. */

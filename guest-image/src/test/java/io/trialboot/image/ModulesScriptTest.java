@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.trialboot.markers.Marker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,7 +125,8 @@ class ModulesScriptTest {
     @Test
     void stageZeroLoadsEveryModuleBeforeItMountsTheStateAndBeforeTheBootSelectorWrites() throws Exception {
         String init = Initramfs.renderInit(Files.readString(Path.of("src/main/stage0/init")));
-        int loaded = init.indexOf("modules_load $orders || fatal \"cannot load kernel module $MODULE_FAILED\"");
+        int loaded = init.indexOf("modules_load $orders || fatal \""
+                + String.format(Marker.STAGE0_FATAL_MODULE.printfFormat(), "$MODULE_FAILED") + "\"");
         assertTrue(loaded > 0 && loaded < init.indexOf("mount -t ext4"), init);
         assertTrue(loaded < init.indexOf("bootselect $STATE/"), "no try is counted for a broken boot chain");
         assertTrue(init.indexOf("orders=\"$orders $MODULES_DIR/load-order-usb\"") < loaded, "USB media's with xHCI");

@@ -40,7 +40,7 @@ class ForgedSlotIT {
                 forbid UPDATED_READY
                 boot 2
                 expect 180s STAGE0_SLOT_REFUSED a KEY_UNKNOWN
-                expect 30s "stage0: FATAL no other verified slot to boot"
+                expect 30s STAGE0_FATAL_NO_OTHER_SLOT
                 """));
     }
 }

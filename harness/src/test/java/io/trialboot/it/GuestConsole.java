@@ -24,7 +24,7 @@ final class GuestConsole {
     private static final long POLL_MS = 20;
     /** The first line OpenSBI prints on every power-on. */
     private static final String BANNER = "OpenSBI v";
-    /** Every line stage 0 prints starts so: its marker, its warnings, {@code stage0: FATAL}. */
+    /** Every line stage 0 prints starts so: its marker, its warnings, its fatal lines ({@code STAGE0_FATAL_*}). */
     private static final String STAGE0 = "stage0: ";
     /** The line the shell echoes after a {@link #shell} command that succeeded, or failed. */
     private static final String SHELL_OK = "trialboot-shell-ok";

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.trialboot.markers.ConsoleLine;
+import io.trialboot.markers.Marker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,8 @@ class GuestConsoleTest {
 
     @Test
     void aBootWhoseStage0SpokeOrThatNeverStartedIsNoStall() {
-        assertEquals(-1, GuestConsole.lastBannerWithoutStage0(console("OpenSBI v1.5.1", "stage0: FATAL cannot mount the state partition /dev/vda1")));
+        assertEquals(-1, GuestConsole.lastBannerWithoutStage0(console("OpenSBI v1.5.1",
+                Marker.STAGE0_FATAL_MODULE.line("virtio_blk"))));
         assertEquals(-1, GuestConsole.lastBannerWithoutStage0(console("OpenSBI v1.5.1", "stage0: boot-control: BOOT_CONTROL_CORRUPT")));
         assertEquals(-1, GuestConsole.lastBannerWithoutStage0(console()));
         assertEquals(-1, GuestConsole.lastBannerWithoutStage0(console("some line QEMU printed without a banner")));

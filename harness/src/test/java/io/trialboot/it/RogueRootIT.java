@@ -50,7 +50,7 @@ class RogueRootIT {
                 forbid UPDATED_READY
                 boot 2
                 expect 120s STAGE0_SLOT_REFUSED a ADMISSION_NOT_ROOT_SIGNED
-                expect 30s "stage0: FATAL the admission record does not verify from the anchored roots"
+                expect 30s STAGE0_FATAL_CHAIN
                 """));
     }
 }

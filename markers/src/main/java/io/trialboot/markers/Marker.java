@@ -20,6 +20,28 @@ public enum Marker {
      * (docs/verified-boot.md). A trial counts a failed try; an active slot falls back to the other.
      */
     STAGE0_SLOT_REFUSED("stage0: slot <slot> refused code=<code>"),
+    /*
+     * Stage 0's fatal lines (the image build renders each into /init from printfFormat(), with the shell's
+     * variables or the build's values). The first six reboot; the last three power off: no slot can boot.
+     */
+    /** A kernel module did not load (its name, or why none could be named); before any boot-control write. */
+    STAGE0_FATAL_MODULE("stage0: FATAL cannot load kernel module <text>"),
+    /** The guest's disk (its partitions' devices, the placeholder) did not appear. */
+    STAGE0_FATAL_NO_DISK("stage0: FATAL no disk with partitions <word> after 10 s"),
+    /** The state partition (its device) did not mount. */
+    STAGE0_FATAL_STATE("stage0: FATAL cannot mount the state partition <word>"),
+    /** A file system stage 0 gives the slot (its mount point in the slot) did not mount. */
+    STAGE0_FATAL_MOUNT("stage0: FATAL cannot mount <word>"),
+    /** The anchored roots and the verdict could not be handed to the slot. */
+    STAGE0_FATAL_HANDOVER("stage0: FATAL cannot hand over the anchored roots"),
+    /** A mount (the placeholder) could not be moved into the slot about to boot. */
+    STAGE0_FATAL_MOVE("stage0: FATAL cannot move <word> into slot <slot>"),
+    /** The slot refused or given up was the last one that verified: stage 0 powers off. */
+    STAGE0_FATAL_NO_OTHER_SLOT("stage0: FATAL no other verified slot to boot"),
+    /** The admission record does not verify from the initramfs' roots: no slot can be checked; power off. */
+    STAGE0_FATAL_CHAIN("stage0: FATAL the admission record does not verify from the anchored roots"),
+    /** The fallback slot was refused too: power off. */
+    STAGE0_FATAL_NO_SLOT("stage0: FATAL no slot verifies"),
     /**
      * A root in the state partition's mirror ({@code host/trusted-roots/<file>}) that the boot
      * chain's anchor lacks, or no key at all: refused, never used.
