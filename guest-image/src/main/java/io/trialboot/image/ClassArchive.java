@@ -2,6 +2,7 @@ package io.trialboot.image;
 
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.guest.GuestMain;
+import io.trialboot.guest.GuestPaths;
 import io.trialboot.markers.Marker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,6 +44,8 @@ import java.util.stream.Stream;
 final class ClassArchive {
     /** The archive in the slot, relative to its root. */
     static final String ARCHIVE = "opt/trialboot/classes.jsa";
+    /** Where the training boot's JVM writes the classes it loaded, in the state partition (the guest's). */
+    static final String DUMPED = "classes.lst";
     /** The class list the archive was dumped from, kept in the build's work directory. */
     static final String LIST = "class-archive.txt";
     /** Added to the guest's JVM options: map the archive, at the address it was dumped for. */
@@ -88,18 +91,20 @@ final class ClassArchive {
 
             List<String> classpath = List.of(Files.readString(root.resolve(SlotFiles.CLASSPATH)).strip());
             List<String> java = List.of("/tmp/qemu", "/" + GuestJdk.JAVA);
+            GuestPaths guestPaths = GuestPaths.guest();
             String boot = "/tmp/qemu /usr/bin/busybox sh -c 'BOOTSELECT_MAX_FAILED_STARTS="
-                    + BootControlFile.MAX_FAILED_STARTS + " && . /tmp/bootselect.sh && bootselect /state/"
-                    + BootControlFile.PATH + "'";
+                    + BootControlFile.MAX_FAILED_STARTS + " && . /tmp/bootselect.sh && bootselect "
+                    + guestPaths.bootControl() + "'";
             String guest = String.join(" ", concat(java, SquashfsSlotBuilder.JVM_OPTIONS,
-                    List.of("-XX:DumpLoadedClassList=/state/classes.lst", "-D" + GuestMain.SERIAL_START + "=true", "-cp"),
+                    List.of("-XX:DumpLoadedClassList=" + guestPaths.state().resolve(DUMPED),
+                            "-D" + GuestMain.SERIAL_START + "=true", "-cp"),
                     classpath, List.of(MAIN)));
             String out = inNamespace(root, training.state(), files, List.of(boot, guest + " </dev/null"), work);
             if (!out.contains(Marker.UPDATED_READY.line())) {
                 throw new ImageBuildException("class archive: the training boot did not reach '"
                         + Marker.UPDATED_READY.line() + "' (see the lines above)");
             }
-            List<String> list = classList(concat(Files.readAllLines(training.state().resolve("classes.lst")),
+            List<String> list = classList(concat(Files.readAllLines(training.state().resolve(DUMPED)),
                     applyClasses(root, classpath.get(0))));
             Files.write(files.resolve("tmp/classes.txt"), list);
             Files.write(work.resolveSibling(LIST), list); // kept beside the build's work: what the archive holds
@@ -152,14 +157,15 @@ final class ClassArchive {
     /**
      * Runs {@code commands} one after the other, each chrooted into {@code root} under a user and
      * mount namespace where {@code /dev} is the host's and {@code /proc}, {@code /run}, {@code /tmp}
-     * and {@code /state} are the given directories; returns their output.
+     * and the state partition's mount point ({@link Initramfs#STATE}) are the given directories;
+     * returns their output.
      */
     private static String inNamespace(Path root, Path state, Path files, List<String> commands, Path work) {
         StringBuilder script = new StringBuilder("set -eu\nmount --rbind /dev " + q(root.resolve("dev")) + "\n");
         for (String d : List.of("proc", "run", "tmp")) {
             script.append("mount --bind ").append(q(files.resolve(d))).append(' ').append(q(root.resolve(d))).append('\n');
         }
-        script.append("mount --bind ").append(q(state)).append(' ').append(q(root.resolve("state"))).append('\n');
+        script.append("mount --bind ").append(q(state)).append(' ').append(q(root.resolve(Initramfs.STATE))).append('\n');
         for (String c : commands) {
             script.append("chroot ").append(q(root)).append(' ').append(c).append('\n');
         }

@@ -2,6 +2,8 @@ package io.trialboot.image;
 
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.bootctl.Stage0Refusal;
+import io.trialboot.core.Slot;
+import io.trialboot.device.VerityMappings;
 import io.trialboot.guest.GuestPaths;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.markers.Marker;
@@ -137,7 +139,9 @@ final class Initramfs {
 
     /**
      * Fills the stage-0 markers (from the catalog, {@link #FATAL}'s too), the state paths, the disk's devices
-     * ({@link DiskImage#device}), the anchored roots' directory and where they go in the slot into /init.
+     * ({@link DiskImage#device}), the anchored roots' directory and where they go in the slot, and the
+     * slot's dm-verity mapping (its name, {@link VerityMappings#name}, and its node, the guest's
+     * {@code GuestPaths.guest().mapping}) into /init.
      */
     static String renderInit(String template) {
         if (Marker.STAGE0_BOOT.placeholderCount() != MARKER_VARIABLES.size()) {
@@ -164,7 +168,9 @@ final class Initramfs {
                 .replace("@SLOT_A_DEVICE@", DiskImage.device(DiskImage.SLOT_A))
                 .replace("@SLOT_B_DEVICE@", DiskImage.device(DiskImage.SLOT_B))
                 .replace("@LAST_DEVICE@", DiskImage.device(DiskImage.PARTITIONS.get(DiskImage.PARTITIONS.size() - 1).name()))
-                .replace("@ROOTS_DIR@", "/" + ROOTS_DIR).replace("@ANCHOR@", ANCHOR);
+                .replace("@ROOTS_DIR@", "/" + ROOTS_DIR).replace("@ANCHOR@", ANCHOR)
+                .replace("@MAPPING@", VerityMappings.PREFIX)
+                .replace("@MAPPER@", GuestPaths.guest().mapping(Slot.A).getParent().toString());
     }
 
     static byte[] read(Path p) {

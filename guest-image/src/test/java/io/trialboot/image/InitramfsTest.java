@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.bootctl.BootControlFile;
+import io.trialboot.core.Slot;
+import io.trialboot.device.VerityMappings;
 import io.trialboot.guest.GuestPaths;
 import io.trialboot.markers.Marker;
 import io.trialboot.trust.Ed25519;
@@ -79,6 +81,17 @@ class InitramfsTest {
         assertTrue(expected.contains("stage0: FATAL cannot mount the state partition /dev/vda1"), expected.toString());
         assertTrue(expected.contains("stage0: FATAL cannot mount /run"), expected.toString());
         assertTrue(expected.contains("stage0: FATAL no disk with partitions /dev/vda1..3 after 10 s"), expected.toString());
+    }
+
+    /** Stage 0 names and mounts the slot's mapping as the guest finds it (GuestPaths.mapping, VerityMappings.name). */
+    @Test
+    void stageZeroMapsTheSlotWhereTheGuestLooksForIt() throws Exception {
+        String template = Files.readString(Path.of("src/main/stage0/init"));
+        assertFalse(template.contains("slot-") || template.contains("/dev/mapper"), "/init names the mapping itself");
+        String slotA = Initramfs.renderInit(template).replace("$1", "a");
+        assertTrue(slotA.contains("dmsetup create \"" + VerityMappings.name(Slot.A) + "\" --readonly"), slotA);
+        assertTrue(slotA.contains("mount -t squashfs -o ro \"" + GuestPaths.guest().mapping(Slot.A) + "\" /newroot"), slotA);
+        assertEquals("/dev/mapper/slot-a", GuestPaths.guest().mapping(Slot.A).toString());
     }
 
     /** The roots' directory and the anchor have their homes in Java (the anchor the guest's), /init its placeholders. */

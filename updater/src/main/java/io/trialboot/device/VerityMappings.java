@@ -23,9 +23,22 @@ import java.util.Optional;
  * @param slotB    slot b's partition, {@code /dev/vda3}
  */
 public record VerityMappings(Path sysBlock, Path mapper, Path slotA, Path slotB) {
+    /** How a slot's mapping is named: this and the slot's letter (stage 0 renders it into /init). */
+    public static final String PREFIX = "slot-";
+
+    /** The device-mapper name of {@code slot}'s mapping: {@code slot-a} or {@code slot-b}. */
+    public static String name(Slot slot) {
+        return PREFIX + slot.letter();
+    }
+
+    /** The node of {@code slot}'s mapping in {@link #mapper}: {@code /dev/mapper/slot-<x>} in the guest. */
+    public Path node(Slot slot) {
+        return mapper.resolve(name(slot));
+    }
+
     /** The mapping of {@code slot}'s partition, opened read-only; empty when the slot is not mapped. */
     public Optional<BlockDevice> open(Slot slot) {
-        String name = "slot-" + slot.letter();
+        String name = name(slot);
         Path partition = slot == Slot.A ? slotA : slotB;
         if (!Files.isDirectory(sysBlock)) {
             return Optional.empty();
@@ -36,7 +49,7 @@ public record VerityMappings(Path sysBlock, Path mapper, Path slotA, Path slotB)
                 if (Files.isRegularFile(nameFile) && read(nameFile).equals(name)
                         && Files.exists(dm.resolve("slaves").resolve(partition.getFileName().toString()))) {
                     long bytes = 512 * Long.parseLong(read(dm.resolve("size")));
-                    return Optional.of(FileBlockDevice.open(mapper.resolve(name), 0, bytes, false));
+                    return Optional.of(FileBlockDevice.open(node(slot), 0, bytes, false));
                 }
             }
         } catch (IOException | NumberFormatException e) {

@@ -1,6 +1,7 @@
 package io.trialboot.guest;
 
 import io.trialboot.bootctl.BootControlFile;
+import io.trialboot.core.Slot;
 import io.trialboot.device.SlotDevices;
 import io.trialboot.device.VerityMappings;
 import io.trialboot.trust.Stage0Verdict;
@@ -68,7 +69,19 @@ public record GuestPaths(Path state, Path run, Path release, Path systemSet, Pat
         return run.resolve("bundles");
     }
 
+    /**
+     * The node of the read-only dm-verity mapping stage 0 makes of {@code slot} when it boots it
+     * ({@code /dev/mapper/slot-<x>}: {@code mapper/} beside the slots' devices, {@link VerityMappings#name}).
+     */
+    public Path mapping(Slot slot) {
+        return mappings().node(slot);
+    }
+
     SlotDevices slotDevices() {
-        return SlotDevices.withMappings(new VerityMappings(sysBlock, slotA.resolveSibling("mapper"), slotA, slotB));
+        return SlotDevices.withMappings(mappings());
+    }
+
+    private VerityMappings mappings() {
+        return new VerityMappings(sysBlock, slotA.resolveSibling("mapper"), slotA, slotB);
     }
 }

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
+import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.delta.DeltaHeader;
 import io.trialboot.device.BlockDevice;
 import io.trialboot.device.MemoryBlockDevice;
 import io.trialboot.device.SlotImage;
+import io.trialboot.guest.GuestPaths;
 import io.trialboot.verity.VerityTree;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -112,7 +114,8 @@ class VerifiedBaseDeltaTest {
      */
     @Test
     void anEioFromTheMappingIsABaseMismatch() {
-        BlockDevice corrupt = DeltaFixtures.failingReadsPast(pair.mapping(), 1_000_000, "/dev/mapper/slot-a");
+        BlockDevice corrupt = DeltaFixtures.failingReadsPast(pair.mapping(), 1_000_000,
+                GuestPaths.guest().mapping(Slot.A).toString());
         MemoryBlockDevice target = new MemoryBlockDevice(pair.want().length);
         TrialbootException e = assertThrows(TrialbootException.class, () -> pair.applyVerified(corrupt,
                 pair.baseImage(), target));
