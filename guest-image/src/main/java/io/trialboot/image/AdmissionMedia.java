@@ -1,5 +1,6 @@
 package io.trialboot.image;
 
+import io.trialboot.guest.MediaInputs;
 import io.trialboot.tools.Packaging;
 import io.trialboot.trust.AdmissionDecision.Outcome;
 import io.trialboot.trust.AdmissionRecord;
@@ -34,7 +35,7 @@ final class AdmissionMedia {
 
         /** {@code pkg://updates/admission/<dir>}: what {@code nx admit} takes. */
         String input() {
-            return "pkg://updates/" + DIR + "/" + dir;
+            return MediaInputs.pkg(DIR + "/" + dir);
         }
     }
 

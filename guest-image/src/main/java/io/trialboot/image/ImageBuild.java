@@ -1,6 +1,7 @@
 package io.trialboot.image;
 
 import io.trialboot.core.Sha256;
+import io.trialboot.guest.MediaInputs;
 import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.trust.Ed25519;
 import java.io.IOException;
@@ -176,7 +177,7 @@ public final class ImageBuild {
         });
 
         Path media = work.resolve("media");
-        Path updates = media.resolve(ReleaseMedia.UPDATES);
+        Path updates = MediaInputs.updates(media);
         stages.run(STAGES.get(6), () -> {
             ReleaseMedia.write(updates, releases, ImageBuild::log);
             RogueRoot.write(updates, releases);

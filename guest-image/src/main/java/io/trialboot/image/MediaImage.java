@@ -13,13 +13,19 @@ import java.util.stream.Stream;
  * The update media: a raw ext4 file system (no partition table) whose root holds {@code updates/},
  * built without root by {@code mke2fs -d}, with a fixed UUID, hash seed and time like the state
  * partition, so the same tree gives the same image. The harness attaches it read-only as the second
- * virtio disk ({@code /dev/vdb}); the slot's init mounts it at {@code /media}.
+ * virtio disk ({@code /dev/vdb}); the slot's init mounts it at {@code /media}. Hot-plugged as a USB
+ * stick instead ({@link #USB_DEVICE}, MediaRemovalIT), it is mounted by hand.
  */
-final class MediaImage {
+public final class MediaImage {
     static final String UUID = "7b3c1f0e-0000-4000-8000-0000000000e0";
     static final String LABEL = "trialboot-media";
     /** The media in the guest: its second virtio disk (the harness attaches it after the disk). */
     static final String GUEST_DEVICE = "/dev/vdb";
+    /**
+     * The media in the guest when the harness hot-plugs it as a USB stick (usb-storage on the xHCI
+     * port): the guest's first SCSI disk, as the guest has no other.
+     */
+    public static final String USB_DEVICE = "/dev/sda";
     /**
      * Room for ext4's metadata beyond the files' own blocks: the journal (16 MiB below 1 GiB), inode
      * tables and bitmaps, directories. No blocks are reserved for root ({@code -m 0}): the media is

@@ -28,11 +28,14 @@ import java.util.function.Consumer;
  * releases/1.3.0/manifest.nxm (+ .sig)  slot.img                 full
  * feeds/stable.nxf (+ .sig)             lists the three manifests
  * </pre>
- * Every manifest and the feed are signed by {@code test-release-1}.
+ * Every manifest and the feed are signed by {@code test-release-1}. The releases' paths are public:
+ * their one home, which the ITs and benchmarks name them by ({@code GuestPaths.guest().updates()}
+ * resolves them in the guest, {@code MediaInputs.pkg} makes them {@code nx}'s input).
  */
-final class ReleaseMedia {
-    static final String UPDATES = "updates";
+public final class ReleaseMedia {
     static final String CHANNEL = "stable";
+    /** A release's manifest file, in its directory; its signature beside it ({@code SignatureFile}). */
+    static final String MANIFEST = "manifest.nxm";
 
     /** The inputs: each fixture's slot image and system set (the factory's is the base of nothing here). */
     record Inputs(Map<Fixture, Path> images, Map<Fixture, Path> systemSets, FixtureKeys keys, Sha256 policy) {
@@ -54,15 +57,18 @@ final class ReleaseMedia {
 
     private ReleaseMedia() {}
 
-    static String manifestPath(Version v) {
-        return "releases/" + v + "/manifest.nxm";
+    /** Release {@code v}'s signed manifest, relative to the media's {@code updates/}. */
+    public static String manifestPath(Version v) {
+        return "releases/" + v + "/" + MANIFEST;
     }
 
-    static String fullPath(Version v) {
+    /** Release {@code v}'s full slot image, relative to the media's {@code updates/}. */
+    public static String fullPath(Version v) {
         return "releases/" + v + "/slot.img";
     }
 
-    static String deltaPath(Version target, Version base) {
+    /** Release {@code target}'s delta from {@code base}'s image, relative to the media's {@code updates/}. */
+    public static String deltaPath(Version target, Version base) {
         return "releases/" + target + "/from-" + base + ".nxdelta";
     }
 

@@ -8,6 +8,7 @@ import io.trialboot.core.Code;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.format.Artifact;
 import io.trialboot.hoststate.HostStateTree;
+import io.trialboot.trust.SignatureFile;
 import io.trialboot.trust.Trust;
 import io.trialboot.verified.VerifiedRelease;
 import java.nio.file.Files;
@@ -40,6 +41,24 @@ class ReleaseMediaTest {
 
     FixtureCheck check() {
         return new FixtureCheck(state, updates, in.image(Fixture.FACTORY), SLOT_BYTES, dir.resolve("check"));
+    }
+
+    /** The media's paths the ITs name (ReleaseMedia's, RogueRoot's) are where the build writes the files. */
+    @Test
+    void thePublicMediaPathsNameTheWrittenFiles() {
+        RogueRoot.write(updates, in);
+        List<String> signed = List.of(ReleaseMedia.manifestPath(Fixture.HEALTHY.version()),
+                ReleaseMedia.manifestPath(Fixture.NEVER_READY.version()), ReleaseMedia.manifestPath(Fixture.CRASHING.version()),
+                RogueRoot.ADMISSION, RogueRoot.MANIFEST);
+        for (String p : signed) {
+            assertTrue(Files.isRegularFile(updates.resolve(p)) && Files.isRegularFile(SignatureFile.beside(updates.resolve(p))), p);
+        }
+        for (String p : List.of(ReleaseMedia.fullPath(Fixture.HEALTHY.version()), ReleaseMedia.fullPath(Fixture.CRASHING.version()),
+                ReleaseMedia.deltaPath(Fixture.NEVER_READY.version(), Fixture.HEALTHY.version()), RogueRoot.KEY, RogueRoot.image())) {
+            assertTrue(Files.isRegularFile(updates.resolve(p)), p);
+        }
+        assertEquals("releases/1.1.0/slot.img", RogueRoot.image());
+        assertEquals("rogue-root/manifest.nxm", RogueRoot.MANIFEST);
     }
 
     @Test

@@ -2,12 +2,17 @@ package io.trialboot.bench;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trialboot.core.Slot;
+import io.trialboot.core.Version;
 import io.trialboot.guest.GuestPaths;
+import io.trialboot.guest.MediaInputs;
 import io.trialboot.harness.GuestImage;
 import io.trialboot.harness.QemuVm;
 import io.trialboot.harness.VmConfig;
+import io.trialboot.image.ReleaseMedia;
 import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.Contract;
+import io.trialboot.markers.LinePattern;
 import io.trialboot.markers.Marker;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +29,10 @@ import org.junit.jupiter.api.Test;
  */
 class ApplyBenchmark {
     private static final GuestPaths GUEST = GuestPaths.guest();
-    private static final Path IMAGE = GUEST.updates().resolve("releases/1.1.0/slot.img");
+    private static final Version V110 = Version.parse("1.1.0");
+    private static final Path IMAGE = GUEST.updates().resolve(ReleaseMedia.fullPath(V110));
     /** The factory slot a as stage 0 mapped it, through dm-verity with its signed root. */
-    private static final String MAPPED = "/dev/mapper/slot-a";
+    private static final Path MAPPED = GUEST.mapping(Slot.A);
     /** How much of it to read: less than the factory image's data. */
     private static final int READ_MIB = 64;
 
@@ -42,14 +48,15 @@ class ApplyBenchmark {
             vm.await(Marker.GUEST_SHELL_READY, Duration.ofSeconds(60));
             vm.type("nx selfcheck");
             vm.type("sync; echo 3 > /proc/sys/vm/drop_caches");
-            vm.type("nx update apply pkg://updates/releases/1.1.0/manifest.nxm");
+            vm.type("nx update apply " + MediaInputs.pkg(ReleaseMedia.manifestPath(V110)));
             vm.await(Contract.parse("apply", """
                     boot 1
                     expect 120s UPDATE_MANIFEST_OK 1.1.0 *
                     expect 600s UPDATE_APPLY_OK b full
                     expect 60s UPDATE_AWAIT_CONFIRM
                     """));
-            apply = GuestClock.seconds(GuestClock.line(vm, "update: manifest ok ver=1.1.0"), GuestClock.line(vm, "update: apply ok slot=b kind=full"));
+            apply = GuestClock.seconds(GuestClock.line(vm, LinePattern.of(Marker.UPDATE_MANIFEST_OK, V110.toString(), "*")),
+                    GuestClock.line(vm, LinePattern.of(Marker.UPDATE_APPLY_OK, "b", "full")));
             vm.type("sync; echo 3 > /proc/sys/vm/drop_caches; time sh -c 'dd if=" + IMAGE
                     + " of=" + GUEST.slotB() + " bs=1M conv=fsync 2>/dev/null && head -c $(stat -c %s " + IMAGE
                     + ") " + GUEST.slotB() + " | sha256sum'");

@@ -2,10 +2,14 @@ package io.trialboot.bench;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trialboot.core.Version;
+import io.trialboot.guest.MediaInputs;
 import io.trialboot.harness.GuestImage;
 import io.trialboot.harness.QemuVm;
 import io.trialboot.harness.VmConfig;
+import io.trialboot.image.ReleaseMedia;
 import io.trialboot.markers.Contract;
+import io.trialboot.markers.LinePattern;
 import io.trialboot.markers.Marker;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 class DeltaApplyBenchmark {
     private static final int ROUNDS = Integer.getInteger("trialboot.bench.rounds", 3);
-    private static final String FULL = "pkg://updates/releases/1.3.0/manifest.nxm";
-    private static final String DELTA = "pkg://updates/releases/1.2.0/manifest.nxm";
+    private static final String FULL = MediaInputs.pkg(ReleaseMedia.manifestPath(Version.parse("1.3.0")));
+    private static final String DELTA = MediaInputs.pkg(ReleaseMedia.manifestPath(Version.parse("1.2.0")));
 
     @Test
     void deltaApplyAgainstAFullApplyOfTheSameSize() throws Exception {
@@ -38,7 +42,7 @@ class DeltaApplyBenchmark {
             vm.await(Contract.builtIn("first-boot"));
             vm.await(Marker.GUEST_SHELL_READY, Duration.ofSeconds(60));
             vm.type("nx selfcheck");
-            vm.type("nx update apply pkg://updates/releases/1.1.0/manifest.nxm");
+            vm.type("nx update apply " + MediaInputs.pkg(ReleaseMedia.manifestPath(Version.parse("1.1.0"))));
             vm.await(Contract.parse("install-1.1.0", """
                     boot 1
                     expect 600s UPDATE_APPLY_OK b full
@@ -97,8 +101,8 @@ class DeltaApplyBenchmark {
                 expect 600s UPDATE_APPLY_OK a %s
                 expect 60s UPDATE_AWAIT_CONFIRM
                 """.formatted(vm.currentBoot(), version, kind)));
-        double s = GuestClock.seconds(GuestClock.line(vm, from, "update: manifest ok ver=" + version),
-                GuestClock.line(vm, from, "update: apply ok slot=a kind=" + kind));
+        double s = GuestClock.seconds(GuestClock.line(vm, from, LinePattern.of(Marker.UPDATE_MANIFEST_OK, version, "*")),
+                GuestClock.line(vm, from, LinePattern.of(Marker.UPDATE_APPLY_OK, "a", kind)));
         // the console runs an nx line itself and any other line in the shell, which echoes what is
         // typed: the marker's digits exist only once the shell ran the line, after the two before it
         settled++;

@@ -2,9 +2,11 @@ package io.trialboot.bench;
 
 import io.trialboot.harness.QemuVm;
 import io.trialboot.markers.ConsoleLine;
+import io.trialboot.markers.LinePattern;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -22,12 +24,17 @@ final class GuestClock {
                 .orElseThrow(() -> new AssertionError("no console line starting '" + prefix + "'"));
     }
 
-    /** The first console line from index {@code from} on starting with {@code prefix}. */
-    static ConsoleLine line(QemuVm vm, int from, String prefix) {
+    /** The first console line that is {@code marker}'s (a catalog marker with its arguments, as in a contract). */
+    static ConsoleLine line(QemuVm vm, LinePattern marker) {
+        return line(vm, 0, marker);
+    }
+
+    /** The first console line from index {@code from} on that is {@code marker}'s. */
+    static ConsoleLine line(QemuVm vm, int from, LinePattern marker) {
         List<ConsoleLine> lines = vm.lines();
         return lines.subList(Math.min(from, lines.size()), lines.size()).stream()
-                .filter(l -> l.text().startsWith(prefix)).findFirst()
-                .orElseThrow(() -> new AssertionError("no console line starting '" + prefix + "' after line " + from));
+                .filter(l -> marker.match(l.text(), Map.of()).isPresent()).findFirst()
+                .orElseThrow(() -> new AssertionError("no console line '" + marker.source() + "' after line " + from));
     }
 
     static double seconds(ConsoleLine from, ConsoleLine to) {

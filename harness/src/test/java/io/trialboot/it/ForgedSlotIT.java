@@ -3,6 +3,7 @@ package io.trialboot.it;
 import io.trialboot.guest.GuestPaths;
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
+import io.trialboot.image.RogueRoot;
 import io.trialboot.markers.Contract;
 import io.trialboot.trust.SignatureFile;
 import io.trialboot.update.SlotManifests;
@@ -25,13 +26,13 @@ class ForgedSlotIT {
     @Test
     void aRewrittenSlotWithAForgedManifestDoesNotBoot(QemuVm vm) {
         GuestPaths guest = GuestPaths.guest();
-        Path rogue = guest.updates().resolve("rogue-root");
+        Path manifest = guest.updates().resolve(RogueRoot.MANIFEST);
         GuestConsole console = new GuestConsole(vm);
         int from = console.mark();
         Path kept = guest.state().resolve(String.format(SlotManifests.PATH, "a"));
-        vm.type("dd if=" + guest.updates().resolve("releases/1.1.0/slot.img") + " of=" + guest.slotA()
-                + " bs=1M conv=fsync 2>/dev/null && cp " + rogue.resolve("manifest.nxm") + " " + kept + " && cp "
-                + rogue.resolve("manifest.nxm.sig") + " " + kept + SignatureFile.SUFFIX
+        vm.type("dd if=" + guest.updates().resolve(RogueRoot.image()) + " of=" + guest.slotA()
+                + " bs=1M conv=fsync 2>/dev/null && cp " + manifest + " " + kept + " && cp "
+                + SignatureFile.beside(manifest) + " " + SignatureFile.beside(kept)
                 + " && sync && echo slot-a-forged && reboot -f");
         console.waitFor(from, l -> l.text().equals("slot-a-forged"), Duration.ofSeconds(300), "slot a rewritten and its manifest forged");
         vm.await(Contract.parse("forged-slot-refused", """

@@ -1,10 +1,14 @@
 package io.trialboot.it;
 
+import io.trialboot.core.Version;
 import io.trialboot.guest.GuestPaths;
+import io.trialboot.guest.MediaInputs;
 import io.trialboot.harness.GuestImage;
 import io.trialboot.harness.error.HarnessException;
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
+import io.trialboot.image.MediaImage;
+import io.trialboot.image.ReleaseMedia;
 import io.trialboot.markers.Contract;
 import io.trialboot.markers.Marker;
 import java.nio.file.Path;
@@ -24,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 @QemuTest(hotplugPort = true, media = false)
 class MediaRemovalIT {
-    private static final String APPLY = "nx update apply pkg://updates/releases/1.1.0/manifest.nxm";
+    private static final String APPLY = "nx update apply " + MediaInputs.pkg(ReleaseMedia.manifestPath(Version.parse("1.1.0")));
 
     @Test
     void pullingTheMediaMidApplyLeavesTheSlotInvalidAndTheNextApplySucceeds(QemuVm vm) throws Exception {
@@ -63,7 +67,7 @@ class MediaRemovalIT {
                 """));
     }
 
-    /** Hot-plugs the media (retrying while QEMU still releases the previous one) and mounts it as /dev/sda. */
+    /** Hot-plugs the media (retrying while QEMU still releases the previous one) and mounts it: MediaImage.USB_DEVICE. */
     private static void plugAndMount(QemuVm vm, Path media, int round) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (true) {
@@ -83,10 +87,11 @@ class MediaRemovalIT {
         // ("/dev/sda: Can't open blockdev", ENXIO, seen on one hart). A mount that never succeeds
         // is tried once more in the open, so the console shows why.
         Path at = GuestPaths.guest().media();
-        vm.type("echo; n=0; until [ -b /dev/sda ] && mount -t ext4 -o ro /dev/sda " + at + " 2>/dev/null;"
+        String usb = MediaImage.USB_DEVICE;
+        vm.type("echo; n=0; until [ -b " + usb + " ] && mount -t ext4 -o ro " + usb + " " + at + " 2>/dev/null;"
                 + " do [ $n -lt 600 ] || break; sleep 0.1; n=$((n+1)); done;"
                 + " if grep -q ' " + at + " ' /proc/mounts; then echo media-mounted-" + round + ";"
-                + " else mount -t ext4 -o ro /dev/sda " + at + "; fi");
+                + " else mount -t ext4 -o ro " + usb + " " + at + "; fi");
         vm.await(Contract.parse("media-" + round, "boot 1\nexpect 90s \"media-mounted-" + round + "\"\n"));
     }
 }

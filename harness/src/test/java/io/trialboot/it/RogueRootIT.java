@@ -1,10 +1,13 @@
 package io.trialboot.it;
 
 import io.trialboot.guest.GuestPaths;
+import io.trialboot.guest.MediaInputs;
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
 import io.trialboot.markers.Contract;
 import io.trialboot.hoststate.HostStateTree;
+import io.trialboot.image.RogueRoot;
+import io.trialboot.trust.SignatureFile;
 import io.trialboot.trust.Trust;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,17 +29,17 @@ class RogueRootIT {
     @Test
     void aRootWrittenIntoStateIsNeverTrusted(QemuVm vm) {
         GuestPaths guest = GuestPaths.guest();
-        Path rogue = guest.updates().resolve("rogue-root");
         Path admission = guest.state().resolve(Trust.admissionDir(HostStateTree.SYSTEM_DOMAIN));
         GuestConsole console = new GuestConsole(vm);
         int from = console.mark();
-        vm.type("cp " + rogue.resolve("rogue.pub") + " " + guest.state().resolve(Trust.ROOTS_DIR) + "/ && cp "
-                + rogue.resolve("dam.cbor") + " " + admission.resolve(Trust.ADMISSION_FILE) + " && cp "
-                + rogue.resolve("dam.cbor.sig") + " " + admission.resolve(Trust.ADMISSION_SIGNATURE_FILE)
+        Path record = guest.updates().resolve(RogueRoot.ADMISSION);
+        vm.type("cp " + guest.updates().resolve(RogueRoot.KEY) + " " + guest.state().resolve(Trust.ROOTS_DIR) + "/ && cp "
+                + record + " " + admission.resolve(Trust.ADMISSION_FILE) + " && cp "
+                + SignatureFile.beside(record) + " " + admission.resolve(Trust.ADMISSION_SIGNATURE_FILE)
                 + " && sync && echo rogue-root-planted");
         console.waitFor(from, l -> l.text().equals("rogue-root-planted"), Duration.ofSeconds(60), "the rogue root planted");
         console.run("nx selfcheck", Duration.ofSeconds(120));
-        vm.type("nx update apply pkg://updates/rogue-root/manifest.nxm");
+        vm.type("nx update apply " + MediaInputs.pkg(RogueRoot.MANIFEST));
         vm.await(Contract.parse("rogue-release-refused", """
                 forbid UPDATE_MANIFEST_OK * *
                 boot 1

@@ -13,9 +13,11 @@ import java.util.Optional;
  * The update media as inputs: {@code pkg://updates/<path>} resolved under the media's mount point,
  * bounded prefixes of rejected inputs for {@code quarantine/}, and an artifact stream that opens on
  * first read (so a missing or vanished file is an I/O error inside the engine's apply, recorded
- * there as {@code apply-failed}).
+ * there as {@code apply-failed}). Public for the media's one layout: its {@code updates/}
+ * ({@link #updates(Path)}, where the image build writes) and the input naming a file in it
+ * ({@link #pkg}, what the ITs type at {@code nx}).
  */
-final class MediaInputs {
+public final class MediaInputs {
     static final String SCHEME = "pkg://";
     /** The media's directory that {@code pkg://updates/} names. */
     private static final String DIR = "updates";
@@ -33,8 +35,13 @@ final class MediaInputs {
     }
 
     /** The {@code updates/} directory of the media mounted at {@code media}. */
-    static Path updates(Path media) {
+    public static Path updates(Path media) {
         return media.resolve(DIR);
+    }
+
+    /** The input that names {@code path}, relative to the media's {@code updates/}: {@code pkg://updates/<path>}. */
+    public static String pkg(String path) {
+        return SCHEME + UPDATES + path;
     }
 
     /**

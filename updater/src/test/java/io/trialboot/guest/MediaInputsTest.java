@@ -29,6 +29,8 @@ class MediaInputsTest {
         assertEquals(guest.updates().resolve("releases/1.1.0/slot.img"),
                 new MediaInputs(guest.media()).resolve("pkg://updates/releases/1.1.0/slot.img"));
         assertEquals(guest.media(), guest.updates().getParent());
+        assertEquals("pkg://updates/releases/1.1.0/slot.img", MediaInputs.pkg("releases/1.1.0/slot.img"));
+        assertEquals(guest.updates().resolve("feeds/x.nxf"), new MediaInputs(guest.media()).resolve(MediaInputs.pkg("feeds/x.nxf")));
     }
 
     @Test
