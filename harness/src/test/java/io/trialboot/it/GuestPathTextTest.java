@@ -43,7 +43,7 @@ class GuestPathTextTest {
      * the list only shrinks. QEMU ITs and tests of other owners: each moves with its next run.
      */
     private static final Set<String> MEDIA_NOT_YET = Set.of("AdmissionLifecycleIT.java", "CrashLoopIT.java",
-            "FullStateIT.java", "HostileInputIT.java", "Nx.java", "PausedStateTest.java", "SnapshotCacheTest.java");
+            "FullStateIT.java", "HostileInputIT.java", "Nx.java", "SnapshotCacheTest.java");
     /** A contract's step or forbidden line given as a quoted line, in a contract file or a Java string. */
     private static final Pattern QUOTED_LINE = Pattern.compile("(?:expect \\S+|forbid(?: contains)?) \\\\?\"((?:[^\"\\\\]|\\\\[^\"])*)\\\\?\"");
 

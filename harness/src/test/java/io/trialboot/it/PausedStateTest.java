@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.core.Slot;
+import io.trialboot.core.Version;
+import io.trialboot.guest.MediaInputs;
 import io.trialboot.harness.SavedState;
+import io.trialboot.image.ReleaseMedia;
 import io.trialboot.markers.Marker;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /** A state paused in the middle of an operation is read from its recorded lines only, and only when it paused in time. */
 class PausedStateTest {
-    private static final String APPLY = "nx update apply pkg://updates/releases/1.1.0/manifest.nxm";
+    private static final String APPLY = "nx update apply " + MediaInputs.pkg(ReleaseMedia.manifestPath(Version.parse("1.1.0")));
     private static final List<String> STATUS = List.of("nx status", "", "updated: GetStatus -> HOST_OK", "slot=a",
             "version=1.0.0", "boot_count=1", "mode=normal", "tries_left=0", "slot_a=good", "slot_b=invalid", "active=a",
             "trial=none", "floor=1.0.0", "verity_a=" + "2f".repeat(32), "verity_b=none", "domain=FULL", "trialboot# ");
