@@ -91,6 +91,21 @@ public enum Marker {
      * SLOT_INIT_HARD_FAILURE and leaves a shell); the text is the failure's code and message.
      */
     GUEST_HARD_FAILURE("guest: HARD FAILURE: the active slot <slot> cannot start (<code>: <text>); rebooting cannot help"),
+    /**
+     * The guest could not load its trust (the anchored roots, the admission record): the text is the
+     * failure's message, which starts with its code. GUEST_TRIAL_CANNOT_START or GUEST_HARD_FAILURE follows.
+     */
+    GUEST_NO_TRUST("guest: no trust: <text>"),
+    /**
+     * The trial slot cannot start (no trust, or a system set that does not verify): the guest exits with
+     * its retry status, the slot's init reboots, and stage 0 counts the try until it falls back.
+     */
+    GUEST_TRIAL_CANNOT_START("guest: trial slot <slot> cannot start (<code>): rebooting, stage 0 counts the try"),
+    /**
+     * The active slot's own files could not be read (dm-verity refuses a corrupt block with EIO): the
+     * guest exits with its retry status, and stage 0's failed-starts count bounds the reboots.
+     */
+    GUEST_ACTIVE_UNREADABLE("guest: the active slot <slot> cannot be read (<code>: <text>): rebooting, stage 0 counts the start"),
     /*
      * The slot's init (a shell script: the image build renders these lines into it from printfFormat(),
      * with the exit status's variable or value for <int>).

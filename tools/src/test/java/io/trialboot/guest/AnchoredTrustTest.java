@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trialboot.markers.Marker;
 import io.trialboot.tools.Packaging;
 import io.trialboot.trust.Trust;
 import io.trialboot.trust.WitnessMode;
@@ -43,8 +44,8 @@ class AnchoredTrustTest {
                 rig.keys.record(WitnessMode.SINGLE, 1, List.of(rig.keys.stranger), List.of()), rig.keys.stranger);
         assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
         List<String> lines = rig.lines();
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("guest: no trust: ROOT_NOT_ANCHORED: admission record is"
-                + " signed by root " + rig.keys.stranger.keyId())), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith(Marker.GUEST_NO_TRUST.line("ROOT_NOT_ANCHORED: admission record is"
+                + " signed by root " + rig.keys.stranger.keyId()))), lines.toString());
         assertFalse(lines.contains("bundlemgrd: slot a active"), lines.toString());
     }
 
@@ -59,8 +60,8 @@ class AnchoredTrustTest {
     void withoutTheAnchorThereIsNoTrustEvenWithTheMirrorIntact() throws Exception {
         Files.delete(rig.paths.anchor().resolve("root.pub"));
         assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
-        assertTrue(rig.lines().stream().anyMatch(l -> l.startsWith("guest: no trust: HOST_NOT_FOUND: trust store "
-                + rig.paths.anchor() + " holds no *.pub root key")), rig.lines().toString());
+        assertTrue(rig.lines().stream().anyMatch(l -> l.startsWith(Marker.GUEST_NO_TRUST.line("HOST_NOT_FOUND: trust store "
+                + rig.paths.anchor() + " holds no *.pub root key"))), rig.lines().toString());
         assertFalse(Files.exists(rig.paths.bundles()), "the bundles read beside the trust load are removed");
     }
 }

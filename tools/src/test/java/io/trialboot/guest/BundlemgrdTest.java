@@ -87,8 +87,8 @@ class BundlemgrdTest {
             assertEquals(start, rig.bootControl().failedStarts(), "stage 0 counted start " + start);
         }
         assertNotPublished("HOST_IO_ERROR");
-        assertTrue(rig.lines().stream().anyMatch(l -> l.startsWith("guest: the active slot a cannot be read (HOST_IO_ERROR:")
-                && l.endsWith("): rebooting, stage 0 counts the start")), rig.lines().toString());
+        LinePattern unreadable = LinePattern.of(Marker.GUEST_ACTIVE_UNREADABLE, "a", "HOST_IO_ERROR", "*");
+        assertTrue(rig.lines().stream().anyMatch(l -> unreadable.match(l, Map.of()).isPresent()), rig.lines().toString());
         assertFalse(rig.lines().stream().anyMatch(l -> ANY_HARD_FAILURE.match(l, Map.of()).isPresent()), rig.lines().toString());
     }
 
@@ -100,7 +100,7 @@ class BundlemgrdTest {
         rig.systemSigner = rig.keys.k3; // revoked
         assertEquals(GuestMain.EXIT_RETRY, rig.boot());
         assertTrue(rig.lines().contains("bundlemgrd: system set rejected code=KEY_REVOKED"));
-        assertTrue(rig.lines().contains("guest: trial slot b cannot start (KEY_REVOKED): rebooting, stage 0 counts the try"));
+        assertTrue(rig.lines().contains(Marker.GUEST_TRIAL_CANNOT_START.line("b", "KEY_REVOKED")), rig.lines().toString());
         assertEquals(2, rig.bootControl().triesLeft());
     }
 

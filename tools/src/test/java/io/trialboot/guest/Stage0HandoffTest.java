@@ -9,6 +9,7 @@ import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
 import io.trialboot.hoststate.AdmissionLedger;
 import io.trialboot.hoststate.HostStateTree;
+import io.trialboot.markers.Marker;
 import io.trialboot.tools.Packaging;
 import io.trialboot.trust.AdmissionDecision.Outcome;
 import io.trialboot.trust.AdmissionRecord;
@@ -117,7 +118,7 @@ class Stage0HandoffTest {
         changed[changed.length - 1] ^= 1;
         Files.write(record("dam.cbor"), changed);
         assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
-        assertTrue(printedStarting("guest: no trust: SIG_INVALID: admission record signature by root "),
+        assertTrue(printedStarting(Marker.GUEST_NO_TRUST.line("SIG_INVALID: admission record signature by root ")),
                 rig.lines().toString());
         assertFalse(printed("bundlemgrd: slot a active"), rig.lines().toString());
     }
@@ -183,7 +184,7 @@ class Stage0HandoffTest {
         changed[changed.length - 1] ^= 1;
         Files.write(record(applied), changed);
         assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
-        assertTrue(printedStarting("guest: no trust: SIG_INVALID: admission record signature by root "),
+        assertTrue(printedStarting(Marker.GUEST_NO_TRUST.line("SIG_INVALID: admission record signature by root ")),
                 rig.lines().toString());
         // A genuine root-signed record of another domain planted as the newest: refused, as the factory's would be.
         Path planted = record("000002/" + Trust.ADMISSION_FILE);
@@ -194,7 +195,7 @@ class Stage0HandoffTest {
         Files.write(planted.resolveSibling(Trust.ADMISSION_SIGNATURE_FILE), Fixture.sign(other.encode(), rig.keys.root));
         handOver("000002/" + Trust.ADMISSION_FILE, Slot.A);
         assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
-        assertTrue(rig.lines().stream().anyMatch(l -> l.startsWith("guest: no trust: HOST_ADMISSION_REJECTED: admission record in ")
+        assertTrue(rig.lines().stream().anyMatch(l -> l.startsWith(Marker.GUEST_NO_TRUST.line("HOST_ADMISSION_REJECTED: admission record in "))
                 && l.endsWith("000002 is for domain 'other', not 'system'")), rig.lines().toString());
     }
 }

@@ -85,26 +85,24 @@ final class Guest implements AutoCloseable {
         try {
             if (trustFailure != null) {
                 bundlemgrd.discard();
-                console.println("guest: no trust: " + trustFailure.getMessage());
+                console.println(Marker.GUEST_NO_TRUST.line(oneLine(trustFailure.getMessage())));
                 throw trustFailure;
             }
             bundlemgrd.publish(bootctld.bootedSlot(), console);
         } catch (TrialbootException e) {
             if (bootctld.onTrial()) {
-                console.println("guest: trial slot " + bootctld.bootedSlot().letter() + " cannot start (" + e.code()
-                        + "): rebooting, stage 0 counts the try");
+                console.println(Marker.GUEST_TRIAL_CANNOT_START.line(bootctld.bootedSlot().letter(), e.code().name()));
                 return GuestMain.EXIT_RETRY;
             }
             if (trustFailure == null && e.code() == Code.HOST_IO_ERROR) {
                 // The slot's own files could not be read (dm-verity refuses a corrupt block with EIO):
                 // the other slot may be whole, and stage 0's failed-starts count bounds the reboots.
-                console.println("guest: the active slot " + bootctld.bootedSlot().letter() + " cannot be read ("
-                        + e.code() + ": " + e.getMessage() + "): rebooting, stage 0 counts the start");
+                console.println(Marker.GUEST_ACTIVE_UNREADABLE.line(bootctld.bootedSlot().letter(), e.code().name(),
+                        oneLine(e.getMessage())));
                 return GuestMain.EXIT_RETRY;
             }
-            // A message is one line; a line break in one would make the marker throw instead of exiting.
             console.println(Marker.GUEST_HARD_FAILURE.line(bootctld.bootedSlot().letter(), e.code().name(),
-                    e.getMessage().replace('\n', ' ').replace('\r', ' ')));
+                    oneLine(e.getMessage())));
             return GuestMain.EXIT_HARD_FAILURE;
         }
         AtomicReference<Trust> current = new AtomicReference<>(trust);
@@ -145,6 +143,11 @@ final class Guest implements AutoCloseable {
         } catch (TrialbootException e) {
             return Optional.empty();
         }
+    }
+
+    /** A message as one console line: a line break in it would make a marker's line throw instead of printing. */
+    private static String oneLine(String message) {
+        return message.replace('\n', ' ').replace('\r', ' ');
     }
 
     /** healthd's probe of updated: a real RPC round trip on its socket. */
