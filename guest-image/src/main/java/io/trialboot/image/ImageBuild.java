@@ -10,7 +10,6 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +24,7 @@ import java.util.stream.Stream;
  * <ol>
  *   <li>resolve and fetch the Debian trixie riscv64 packages (signed index, cached);</li>
  *   <li>compute the cache key over every input; on a hit, link the cached outputs and stop;</li>
- *   <li>unpack with {@code dpkg-deb -x}; then {@link #assemble}, one timed stage at a time
+ *   <li>unpack with {@code dpkg-deb -x} ({@link PackageTrees}); then {@link #assemble}, one timed stage at a time
  *       ({@link BuildStages}): derive the test keys from their fixed seed ({@link FixtureKeys});
  *       build the initramfs, which anchors the root's public key; compile the demo bundle ({@link DemoBundle}) and pack each release's
  *       signed system set ({@link Fixture}); train and dump the slots' class archive ({@link ClassArchive})
@@ -135,7 +134,7 @@ public final class ImageBuild {
             String key) {
         log("building the guest image (key " + key.substring(0, 12) + ")");
         BuildStages stages = new BuildStages(STAGES.size(), System::nanoTime, ImageBuild::log);
-        stages.run(STAGES.get(0), () -> unpack(packages, kernelPackage));
+        stages.run(STAGES.get(0), () -> PackageTrees.unpack(work, packages, kernelPackage));
         return assemble(stages, packages, reduction, inputs, key);
     }
 
@@ -202,37 +201,12 @@ public final class ImageBuild {
         return built;
     }
 
-    /**
-     * Unpacks the kernel package and the root file system's packages with {@code dpkg-deb -x} into a
-     * fresh work directory: the kernel's package (as big as all the others) on a thread of its own
-     * beside the other two trees, each tree's packages one after another in the packages' order.
-     */
-    private void unpack(List<DebianPackage> packages, String kernelPackage) {
-        try {
-            SquashfsSlotBuilder.deleteTree(work);
-            Path kernelRoot = Files.createDirectories(work.resolve(KERNEL_ROOT));
-            Path rootfs = Files.createDirectories(work.resolve(ROOTFS));
-            Path initramfsRoot = Files.createDirectories(work.resolve(INITRAMFS_ROOT));
-            CompletableFuture<Void> kernel = CompletableFuture.runAsync(() -> packages.stream()
-                    .filter(p -> p.name().equals(kernelPackage)).forEach(p -> unpack(p, kernelRoot)));
-            packages.stream().filter(p -> ROOTFS_PACKAGES.contains(p.name())).forEach(p -> unpack(p, rootfs));
-            packages.stream().filter(p -> Stage0Tools.PACKAGES.contains(p.name())).forEach(p -> unpack(p, initramfsRoot));
-            joined(kernel);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static <T> T joined(CompletableFuture<T> future) {
+    static <T> T joined(CompletableFuture<T> future) {
         try {
             return future.join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-    }
-
-    private void unpack(DebianPackage p, Path tree) {
-        Tools.run(List.of("dpkg-deb", "-x", p.file().toString(), tree.toString()), work, Duration.ofMinutes(5));
     }
 
     private void kernelAndInitramfs(Path kernelRoot, Path busybox, ModuleReduction reduction, Map<String, byte[]> roots,
