@@ -123,8 +123,9 @@ final class UpdateService {
         UpdateReceipt receipt = engine.admit(chosen.release(), quarantineName(input), bytes, () -> checkDelta(chosen));
         if (receipt.decision() == UpdateReceipt.Decision.DENY) {
             Code code = receipt.reasonCodes().get(0);
-            // the policy's reasons, each saying what to do, are on the receipt's history line
-            String why = engine.history().read().stream().filter(h -> h.seq() == receipt.logSeq()).findFirst()
+            // the policy's reasons, each saying what to do, are on the receipt's history line, the
+            // log's last: looked up from the end (the admission read the whole log before writing it)
+            String why = engine.history().latest(h -> h.seq() == receipt.logSeq())
                     .map(h -> h.field("why")).orElse("nx history shows why");
             String message = "release " + v.manifest().version() + " denied " + receipt.reasonCodes() + ": " + why
                     + " (receipt " + receipt.attempt() + ")";
