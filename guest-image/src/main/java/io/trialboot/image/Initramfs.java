@@ -48,24 +48,30 @@ final class Initramfs {
      * a directory of both roots. /init names it once ({@code STATE=}).
      */
     static final String STATE = SlotFiles.inSlot(GuestPaths.guest().state());
-    /** Shell variables set by bootselect.sh, in the order of the stage-0 marker's placeholders. */
-    static final List<String> MARKER_VARIABLES = List.of("$BOOT_SLOT", "$BOOT_MODE", "$BOOT_TRIES_LEFT", "$BOOT_COUNT");
-
     /**
-     * Stage 0's fatal lines: each catalog marker is rendered into /init where {@code @NAME@} stands,
-     * with these values for its placeholders, the shell's variables or the build's (the disk's
-     * devices, the slot's {@code /run} that stage 0 mounts).
+     * Every line stage 0 prints: each catalog marker ({@code STAGE0_*}) is rendered into /init where
+     * {@code @NAME@} stands, with these values for its placeholders, the shell's variables (bootselect.sh's
+     * {@code $BOOT_*}, verify.sh's {@code $VERIFY_*}, /init's own) or the build's (the disk's devices,
+     * the slot's {@code /run} that stage 0 mounts).
      */
-    static final Map<Marker, List<String>> FATAL = Map.of(
-            Marker.STAGE0_FATAL_MODULE, List.of("$MODULE_FAILED"),
-            Marker.STAGE0_FATAL_NO_DISK, List.of(DiskImage.GUEST_DISK + "1.." + DiskImage.PARTITIONS.size()),
-            Marker.STAGE0_FATAL_STATE, List.of(DiskImage.device(DiskImage.STATE)),
-            Marker.STAGE0_FATAL_MOUNT, List.of(GuestPaths.guest().run().getParent().toString()),
-            Marker.STAGE0_FATAL_HANDOVER, List.of(),
-            Marker.STAGE0_FATAL_MOVE, List.of("$m", "$BOOT_SLOT"),
-            Marker.STAGE0_FATAL_NO_OTHER_SLOT, List.of(),
-            Marker.STAGE0_FATAL_CHAIN, List.of(),
-            Marker.STAGE0_FATAL_NO_SLOT, List.of());
+    static final Map<Marker, List<String>> LINES = Map.ofEntries(
+            Map.entry(Marker.STAGE0_BOOT, List.of("$BOOT_SLOT", "$BOOT_MODE", "$BOOT_TRIES_LEFT", "$BOOT_COUNT")),
+            Map.entry(Marker.STAGE0_SLOT_REFUSED, List.of("$slot", "$VERIFY_CODE")),
+            Map.entry(Marker.STAGE0_MODULES_LOADED, List.of("$modules_started", "$modules_ended")),
+            Map.entry(Marker.STAGE0_SLOT_MAPPED, List.of("$1", "$started", "$ended")),
+            Map.entry(Marker.STAGE0_REFUSAL_WHY, List.of("$slot", "$VERIFY_WHY")),
+            Map.entry(Marker.STAGE0_REFUSAL_UNWRITTEN, List.of("$note")),
+            Map.entry(Marker.STAGE0_BOOT_CONTROL_UNWRITTEN, List.of()),
+            Map.entry(Marker.STAGE0_BOOT_CONTROL_ERROR, List.of("$BOOT_ERROR")),
+            Map.entry(Marker.STAGE0_FATAL_MODULE, List.of("$MODULE_FAILED")),
+            Map.entry(Marker.STAGE0_FATAL_NO_DISK, List.of(DiskImage.GUEST_DISK + "1.." + DiskImage.PARTITIONS.size())),
+            Map.entry(Marker.STAGE0_FATAL_STATE, List.of(DiskImage.device(DiskImage.STATE))),
+            Map.entry(Marker.STAGE0_FATAL_MOUNT, List.of(GuestPaths.guest().run().getParent().toString())),
+            Map.entry(Marker.STAGE0_FATAL_HANDOVER, List.of()),
+            Map.entry(Marker.STAGE0_FATAL_MOVE, List.of("$m", "$BOOT_SLOT")),
+            Map.entry(Marker.STAGE0_FATAL_NO_OTHER_SLOT, List.of()),
+            Map.entry(Marker.STAGE0_FATAL_CHAIN, List.of()),
+            Map.entry(Marker.STAGE0_FATAL_NO_SLOT, List.of()));
 
     private Initramfs() {}
 
@@ -138,27 +144,21 @@ final class Initramfs {
     }
 
     /**
-     * Fills the stage-0 markers (from the catalog, {@link #FATAL}'s too), the state paths, the disk's devices
+     * Fills stage 0's lines ({@link #LINES}, from the catalog), the state paths, the disk's devices
      * ({@link DiskImage#device}), the anchored roots' directory and where they go in the slot, and the
      * slot's dm-verity mapping (its name, {@link VerityMappings#name}, and its node, the guest's
      * {@code GuestPaths.guest().mapping}) into /init.
      */
     static String renderInit(String template) {
-        if (Marker.STAGE0_BOOT.placeholderCount() != MARKER_VARIABLES.size()) {
-            throw new ImageBuildException("stage-0 marker '" + Marker.STAGE0_BOOT.template() + "' does not take "
-                    + MARKER_VARIABLES);
-        }
-        String marker = String.format(Marker.STAGE0_BOOT.printfFormat(), MARKER_VARIABLES.toArray());
-        String refused = String.format(Marker.STAGE0_SLOT_REFUSED.printfFormat(), "$slot", "$VERIFY_CODE");
-        for (Map.Entry<Marker, List<String>> fatal : FATAL.entrySet()) {
-            Marker m = fatal.getKey();
-            if (m.placeholderCount() != fatal.getValue().size()) {
-                throw new ImageBuildException("stage-0 marker '" + m.template() + "' does not take " + fatal.getValue());
+        for (Map.Entry<Marker, List<String>> line : LINES.entrySet()) {
+            Marker m = line.getKey();
+            if (m.placeholderCount() != line.getValue().size()) {
+                throw new ImageBuildException("stage-0 marker '" + m.template() + "' does not take " + line.getValue());
             }
-            template = template.replace("@" + m.name() + "@", String.format(m.printfFormat(), fatal.getValue().toArray()));
+            template = template.replace("@" + m.name() + "@", String.format(m.printfFormat(), line.getValue().toArray()));
         }
-        return template.replace("@STAGE0_MARKER@", marker).replace("@BOOT_CONTROL_PATH@", BootControlFile.PATH)
-                .replace("@STAGE0_REFUSED@", refused).replace("@SLOT_MANIFEST_A@", String.format(SlotManifests.PATH, "a"))
+        return template.replace("@BOOT_CONTROL_PATH@", BootControlFile.PATH)
+                .replace("@SLOT_MANIFEST_A@", String.format(SlotManifests.PATH, "a"))
                 .replace("@SLOT_MANIFEST_B@", String.format(SlotManifests.PATH, "b"))
                 .replace("@ADMISSION_DIR@", Trust.admissionDir(HostStateTree.SYSTEM_DOMAIN))
                 .replace("@MULTIARCH@", Stage0Tools.MULTIARCH).replace("@REFUSAL_PATH@", Stage0Refusal.PATH)

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.bootctl.BootControlFile;
+import io.trialboot.bootctl.Stage0Refusal;
 import io.trialboot.core.Slot;
 import io.trialboot.device.VerityMappings;
 import io.trialboot.guest.GuestPaths;
@@ -38,49 +39,56 @@ class InitramfsTest {
         String init = Initramfs.renderInit(Files.readString(Path.of("src/main/stage0/init")));
         assertTrue(init.contains("echo \"stage0: boot slot=$BOOT_SLOT mode=$BOOT_MODE tries_left=$BOOT_TRIES_LEFT boot=$BOOT_COUNT\""), init);
         assertTrue(init.contains("\nSTATE=/state\n") && init.contains("bootselect $STATE/" + BootControlFile.PATH), init);
-        assertTrue(init.contains("echo \"stage0: slot $slot refused code=$VERIFY_CODE\""), init);
         assertFalse(init.contains("@"), "every placeholder rendered");
         assertTrue(init.contains("anchor=/newroot/run/trialboot/anchor\n"), "the anchor where the guest reads it");
         assertTrue(init.contains("cp /etc/trialboot/roots/*.pub \"$anchor/\""), "the anchored roots copied from the initramfs");
-        // The rendered line, with values filled in by the shell, is what the catalog would print.
-        assertEquals("stage0: boot slot=b mode=trial tries_left=2 boot=5", Marker.STAGE0_BOOT.line("b", "trial", 2, 5));
     }
 
+    /** Sample values for the shell variables stage 0's lines print, as the shell would have them. */
+    private static final Map<String, String> SHELL = Map.ofEntries(Map.entry("BOOT_SLOT", "b"), Map.entry("BOOT_MODE", "trial"),
+            Map.entry("BOOT_TRIES_LEFT", "2"), Map.entry("BOOT_COUNT", "5"), Map.entry("slot", "a"),
+            Map.entry("VERIFY_CODE", "SIG_INVALID"), Map.entry("VERIFY_WHY", "the manifest signature does not verify"),
+            Map.entry("modules_started", "1.02"), Map.entry("modules_ended", "1.57"), Map.entry("started", "2.14"),
+            Map.entry("ended", "3.62"), Map.entry("note", GuestPaths.guest().state().resolve(Stage0Refusal.PATH).toString()), Map.entry("MODULE_FAILED", "dm-verity"),
+            Map.entry("BOOT_ERROR", "boot-control file missing"), Map.entry("m", "/state"));
+
     /**
-     * Stage 0's fatal lines are the catalog's: the template writes none, every STAGE0_FATAL_* marker is
-     * rendered into a fatal or unbootable call, and the host's sh prints each rendered call's line as
-     * line() does with the shell's values filled in.
+     * Every line stage 0 prints is the catalog's: the template writes none of its own (no "stage0:"
+     * text), every STAGE0_* marker has its values and is rendered into an echo, fatal or unbootable
+     * call, and the host's sh prints each rendered call's line as line() does with the shell's values.
      */
     @Test
-    void stageZerosFatalLinesAreTheCatalogsRendered() throws Exception {
+    void stageZerosLinesAreTheCatalogsRendered() throws Exception {
         String template = Files.readString(Path.of("src/main/stage0/init"));
-        assertFalse(template.contains("FATAL "), "/init writes a fatal line of its own");
-        List<Marker> fatal = Arrays.stream(Marker.values()).filter(m -> m.name().startsWith("STAGE0_FATAL_")).toList();
-        assertEquals(Set.copyOf(fatal), Initramfs.FATAL.keySet(), "every fatal marker has its values");
+        assertFalse(template.contains("stage0:"), "/init writes a line of its own");
+        List<Marker> stage0 = Arrays.stream(Marker.values()).filter(m -> m.name().startsWith("STAGE0_")).toList();
+        assertEquals(Set.copyOf(stage0), Initramfs.LINES.keySet(), "every stage-0 marker has its values");
         String init = Initramfs.renderInit(template);
-        StringBuilder script = new StringBuilder("fatal() { echo \"$1\"; }\nunbootable() { echo \"$1\"; }\n"
-                + "MODULE_FAILED=dm-verity m=/state BOOT_SLOT=b\n");
+        StringBuilder script = new StringBuilder("fatal() { echo \"$1\"; }\nunbootable() { echo \"$1\"; }\nset -- a\n");
+        SHELL.forEach((name, value) -> script.append(name).append("='").append(value).append("'\n"));
         List<String> expected = new ArrayList<>();
-        for (Marker m : fatal) {
-            Matcher call = Pattern.compile("(?m)(?:fatal|unbootable) \"" + Pattern.quote(String.format(m.printfFormat(),
-                    Initramfs.FATAL.get(m).toArray())) + "\"").matcher(init);
+        for (Marker m : stage0) {
+            Matcher call = Pattern.compile("(?m)(?:echo|fatal|unbootable) \"" + Pattern.quote(String.format(m.printfFormat(),
+                    Initramfs.LINES.get(m).toArray())) + "\"").matcher(init);
             assertTrue(call.find(), m + " rendered into /init");
             script.append(call.group()).append('\n');
-            List<String> values = Initramfs.FATAL.get(m).stream().map(v -> switch (v) {
-                case "$MODULE_FAILED" -> "dm-verity";
-                case "$m" -> "/state";
-                case "$BOOT_SLOT" -> "b";
-                default -> v;
-            }).toList();
+            List<String> values = Initramfs.LINES.get(m).stream()
+                    .map(v -> v.equals("$1") ? "a" : v.startsWith("$") ? SHELL.get(v.substring(1)) : v).toList();
             expected.add(m.line(values.toArray()));
         }
         Process p = new ProcessBuilder("sh", "-c", script.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
         assertEquals(expected, out.lines().toList());
-        assertTrue(expected.contains("stage0: FATAL cannot mount the state partition /dev/vda1"), expected.toString());
-        assertTrue(expected.contains("stage0: FATAL cannot mount /run"), expected.toString());
-        assertTrue(expected.contains("stage0: FATAL no disk with partitions /dev/vda1..3 after 10 s"), expected.toString());
+        // The same bytes as before they were the catalog's.
+        for (String line : List.of("stage0: boot slot=b mode=trial tries_left=2 boot=5", "stage0: slot a refused code=SIG_INVALID",
+                "stage0: modules loaded and state mounted, uptime 1.02 -> 1.57 s", "stage0: slot a verified and mapped, uptime 2.14 -> 3.62 s",
+                "stage0: WARNING could not write /state/" + Stage0Refusal.PATH, "stage0: WARNING could not write the boot-control file",
+                "stage0: boot-control: boot-control file missing", "stage0: FATAL cannot mount the state partition /dev/vda1",
+                "stage0: FATAL cannot mount /run", "stage0: FATAL no disk with partitions /dev/vda1..3 after 10 s")) {
+            assertTrue(expected.contains(line), line + " in " + expected);
+        }
+        assertTrue(expected.contains("stage0: slot a: the manifest signature does not verify"), expected.toString());
     }
 
     /** Stage 0 names and mounts the slot's mapping as the guest finds it (GuestPaths.mapping, VerityMappings.name). */

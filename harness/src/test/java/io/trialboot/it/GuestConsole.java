@@ -24,8 +24,8 @@ final class GuestConsole {
     private static final long POLL_MS = 20;
     /** The first line OpenSBI prints on every power-on. */
     private static final String BANNER = "OpenSBI v";
-    /** Every line stage 0 prints starts so: its marker, its warnings, its fatal lines ({@code STAGE0_FATAL_*}). */
-    private static final String STAGE0 = "stage0: ";
+    /** Every line stage 0 prints starts so: its markers ({@code STAGE0_*}), its warnings and fatal lines among them. */
+    static final String STAGE0 = "stage0: ";
     /** The line the shell echoes after a {@link #shell} command that succeeded, or failed. */
     private static final String SHELL_OK = "trialboot-shell-ok";
     private static final String SHELL_FAILED = "trialboot-shell-failed";

@@ -2,11 +2,13 @@ package io.trialboot.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.Marker;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,18 +33,27 @@ class GuestConsoleTest {
     @Test
     void onlyTheLastBootCounts() {
         assertEquals(3, GuestConsole.lastBannerWithoutStage0(console("OpenSBI v1.5.1",
-                "stage0: boot slot=a mode=normal tries_left=0 boot=1", "nx: console ready", "OpenSBI v1.5.1")));
+                Marker.STAGE0_BOOT.line("a", "normal", 0, 1), Marker.GUEST_SHELL_READY.line(), "OpenSBI v1.5.1")));
         assertEquals(-1, GuestConsole.lastBannerWithoutStage0(console("OpenSBI v1.5.1", "OpenSBI v1.5.1",
-                "stage0: boot slot=b mode=trial tries_left=2 boot=2", "bootctld: ready")));
+                Marker.STAGE0_BOOT.line("b", "trial", 2, 2), Marker.BOOTCTLD_READY.line())));
     }
 
     @Test
     void aBootWhoseStage0SpokeOrThatNeverStartedIsNoStall() {
         assertEquals(-1, GuestConsole.lastBannerWithoutStage0(console("OpenSBI v1.5.1",
                 Marker.STAGE0_FATAL_MODULE.line("virtio_blk"))));
-        assertEquals(-1, GuestConsole.lastBannerWithoutStage0(console("OpenSBI v1.5.1", "stage0: boot-control: BOOT_CONTROL_CORRUPT")));
+        assertEquals(-1, GuestConsole.lastBannerWithoutStage0(console("OpenSBI v1.5.1",
+                Marker.STAGE0_BOOT_CONTROL_ERROR.line("boot-control file missing"))));
         assertEquals(-1, GuestConsole.lastBannerWithoutStage0(console()));
         assertEquals(-1, GuestConsole.lastBannerWithoutStage0(console("some line QEMU printed without a banner")));
+    }
+
+    /** Every line stage 0 prints is a STAGE0_* marker (InitramfsTest), each with the prefix a stall's end is told by. */
+    @Test
+    void everyStage0MarkerEndsAStall() {
+        List<Marker> stage0 = Arrays.stream(Marker.values()).filter(m -> m.name().startsWith("STAGE0_")).toList();
+        assertTrue(stage0.contains(Marker.STAGE0_BOOT), stage0.toString());
+        assertEquals(List.of(), stage0.stream().filter(m -> !m.template().startsWith(GuestConsole.STAGE0)).toList());
     }
 
     @Test

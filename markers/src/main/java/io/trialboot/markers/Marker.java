@@ -21,6 +21,22 @@ public enum Marker {
      */
     STAGE0_SLOT_REFUSED("stage0: slot <slot> refused code=<code>"),
     /*
+     * Stage 0's other lines, rendered into /init like its fatal ones (Initramfs.LINES). The uptimes are
+     * the kernel's, in seconds (docs/verified-boot.md#costs, scripts/bench-boot).
+     */
+    /** Every boot's modules loaded and the state partition mounted: the uptime before and after. */
+    STAGE0_MODULES_LOADED("stage0: modules loaded and state mounted, uptime <word> -> <word> s"),
+    /** The slot's chain verified and its dm-verity mapping mounted: the uptime before and after. */
+    STAGE0_SLOT_MAPPED("stage0: slot <slot> verified and mapped, uptime <word> -> <word> s"),
+    /** Why stage 0 refuses or gives up the slot (verify.sh's reason, or the start loop's); STAGE0_SLOT_REFUSED follows. */
+    STAGE0_REFUSAL_WHY("stage0: slot <slot>: <text>"),
+    /** The refusal note for bootctld's history (its path) could not be written: the history will lack the refusal. */
+    STAGE0_REFUSAL_UNWRITTEN("stage0: WARNING could not write <word>"),
+    /** The boot-control file could not be written (a full state partition): the boot goes on, its count and decision unrecorded. */
+    STAGE0_BOOT_CONTROL_UNWRITTEN("stage0: WARNING could not write the boot-control file"),
+    /** Why stage 0 did not take the boot-control file as it stands (bootselect.sh's reason): it boots in recovery. */
+    STAGE0_BOOT_CONTROL_ERROR("stage0: boot-control: <text>"),
+    /*
      * Stage 0's fatal lines (the image build renders each into /init from printfFormat(), with the shell's
      * variables or the build's values). The first six reboot; the last three power off: no slot can boot.
      */

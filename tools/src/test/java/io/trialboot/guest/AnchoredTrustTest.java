@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(GuestRigExtension.class)
 class AnchoredTrustTest {
+    private static final String SLOT_A_ACTIVE = Marker.BUNDLEMGRD_SLOT_ACTIVE.line("a");
     GuestRig rig;
 
     @BeforeEach
@@ -32,9 +33,9 @@ class AnchoredTrustTest {
         Packaging.pinRoot(rig.paths.state(), "rogue", rig.keys.stranger.publicKey());
         assertEquals(0, rig.boot());
         List<String> lines = rig.lines();
-        assertTrue(lines.contains("trust: mirror root rogue.pub refused code=ROOT_NOT_ANCHORED"), lines.toString());
-        assertFalse(lines.contains("trust: mirror root root.pub refused code=ROOT_NOT_ANCHORED"), lines.toString());
-        assertTrue(lines.contains("bundlemgrd: slot a active"), lines.toString());
+        assertTrue(lines.contains(Marker.TRUST_ROOT_REFUSED.line("rogue.pub", "ROOT_NOT_ANCHORED")), lines.toString());
+        assertFalse(lines.contains(Marker.TRUST_ROOT_REFUSED.line("root.pub", "ROOT_NOT_ANCHORED")), lines.toString());
+        assertTrue(lines.contains(SLOT_A_ACTIVE), lines.toString());
     }
 
     @Test
@@ -46,14 +47,14 @@ class AnchoredTrustTest {
         List<String> lines = rig.lines();
         assertTrue(lines.stream().anyMatch(l -> l.startsWith(Marker.GUEST_NO_TRUST.line("ROOT_NOT_ANCHORED: admission record is"
                 + " signed by root " + rig.keys.stranger.keyId()))), lines.toString());
-        assertFalse(lines.contains("bundlemgrd: slot a active"), lines.toString());
+        assertFalse(lines.contains(SLOT_A_ACTIVE), lines.toString());
     }
 
     @Test
     void theRootsComeFromTheAnchorNotFromTheMirror() throws Exception {
         Files.delete(rig.paths.state().resolve(Trust.ROOTS_DIR).resolve("root.pub"));
         assertEquals(0, rig.boot());
-        assertTrue(rig.lines().contains("bundlemgrd: slot a active"), rig.lines().toString());
+        assertTrue(rig.lines().contains(SLOT_A_ACTIVE), rig.lines().toString());
     }
 
     @Test
