@@ -89,6 +89,17 @@ public enum Marker {
     HEALTH_TRIAL_OK("health: trial ok -> confirm"),
     INIT_HEALTH_OK("init: health ok (slot <slot>)"),
     HEALTH_FAIL_ROLLBACK("health: fail -> rollback"),
+    /**
+     * A confirm or rollback took effect in boot control, but the history did not take its lines: the
+     * service (healthd, or update for nx confirm and nx rollback), the lines not written with the
+     * failure's message (which starts with its code), and the code (docs/reliability.md, a verdict on a
+     * damaged history). Printed before the verdict's marker.
+     */
+    VERDICT_UNRECORDED("<word>: WARNING not recorded: <text> (boot control has it; the first boot that can write the"
+            + " history records it, marked recovered; what to do: docs/operator-guide.md, <code>)"),
+    /** The reboot's history line could not be written (a full partition, a damaged log): the service reboots anyway. */
+    REBOOT_UNRECORDED("<word>: WARNING the reboot is not recorded: <text> (rebooting anyway; what to do:"
+            + " docs/operator-guide.md, <code>)"),
     /** One history line as the selftest and {@code nx history} show it: sequence number, event, fields. */
     HISTORY_ENTRY("history: #<int> <word> <text>"),
     SELFTEST_OTA_STAGE_OK("SELFTEST: ota stage ok"),
@@ -184,6 +195,14 @@ public enum Marker {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * A free text (an exception's message) as one {@code <text>} value: each line break a space, as a
+     * break would make {@link #line} throw instead of printing.
+     */
+    public static String oneLine(String text) {
+        return text.replace('\n', ' ').replace('\r', ' ');
     }
 
     /** How many values {@link #line} takes. */

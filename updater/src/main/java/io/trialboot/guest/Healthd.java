@@ -3,8 +3,6 @@ package io.trialboot.guest;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.markers.Marker;
-import io.trialboot.records.HistoryEvent;
-import io.trialboot.records.HistoryFields;
 import io.trialboot.update.HealthGate;
 import io.trialboot.update.HealthVerdict;
 import io.trialboot.update.Settled;
@@ -22,6 +20,8 @@ import java.util.Optional;
  * ({@link Settled}). On a normal boot the verdict is only reported.
  */
 final class Healthd {
+    /** healthd's name in its warnings and in the reboot's history line ({@code by}). */
+    private static final String SERVICE = "healthd";
     private final UpdateEngine engine;
     private final Power power;
     private final PrintStream console;
@@ -52,7 +52,7 @@ final class Healthd {
             return Optional.empty();
         }
         if (settled.unrecorded().isPresent()) { // no lambda: a call site linked on every trial's verdict
-            console.println("healthd: " + settled.unrecorded().get().warning());
+            console.println(settled.unrecorded().get().warning(SERVICE));
         }
         UpdateEngine.Outcome outcome = settled.outcome();
         if (outcome == UpdateEngine.Outcome.CONFIRMED) {
@@ -61,21 +61,10 @@ final class Healthd {
         } else {
             console.println(Marker.HEALTH_FAIL_ROLLBACK.line());
             if (settled.unrecorded().isEmpty()) { // a history that did not take the verdict's lines takes no more
-                auditReboot();
+                RebootAudit.write(engine, SERVICE, console);
             }
             power.reboot();
         }
         return Optional.of(outcome);
-    }
-
-    /** The reboot's audit line; the reboot happens without it when the history cannot take it (a full partition). */
-    private void auditReboot() {
-        try {
-            synchronized (engine) {
-                engine.audit(HistoryEvent.REBOOT, HistoryFields.of("by", "healthd"));
-            }
-        } catch (TrialbootException e) {
-            console.println("healthd: WARNING the reboot is not recorded: " + e.getMessage());
-        }
     }
 }

@@ -40,6 +40,8 @@ import java.util.function.Supplier;
  * Callers serialise on the engine (one operation at a time).
  */
 final class UpdateService {
+    /** The name before this service's console lines that are not its markers' ({@code update: ...}). */
+    private static final String SERVICE = "update";
     /** A release admitted for installation: the receipt that allows it, what to stream, and the signed manifest to keep. */
     record Staged(String input, UpdateReceipt receipt, Releases.Chosen chosen, byte[] manifest, byte[] signature) {}
 
@@ -210,7 +212,7 @@ final class UpdateService {
      */
     Slot confirm() {
         Settled s = engine.confirm();
-        s.unrecorded().ifPresent(u -> console.println("update: " + u.warning()));
+        s.unrecorded().ifPresent(u -> console.println(u.warning(SERVICE)));
         console.println(Marker.UPDATE_CONFIRMED.line(s.slot().letter(),
                 tree.system().snapshot(s.slot()).map(SlotSnapshot::version).orElse(engine.floor())));
         return s.slot();
@@ -222,7 +224,7 @@ final class UpdateService {
      */
     Slot rollback() {
         Settled s = engine.rollback(Code.OPERATOR_ROLLBACK, "nx rollback");
-        s.unrecorded().ifPresent(u -> console.println("update: " + u.warning()));
+        s.unrecorded().ifPresent(u -> console.println(u.warning(SERVICE)));
         console.println(Marker.UPDATE_ROLLED_BACK.line(s.slot().letter()));
         return s.slot();
     }

@@ -2,6 +2,7 @@ package io.trialboot.update;
 
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
+import io.trialboot.markers.Marker;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,11 +29,10 @@ public record Settled(UpdateEngine.Outcome outcome, Slot slot, Optional<Unrecord
             Objects.requireNonNull(cause, "cause");
         }
 
-        /** One console line, after its service's name: what was not written, the code, what to do. */
-        public String warning() {
-            return "WARNING not recorded: " + String.join(", ", lines) + ": " + cause.getMessage()
-                    + " (boot control has it; the first boot that can write the history records it, marked recovered; "
-                    + UnrecordedBoot.whatToDo(cause.code()) + ")";
+        /** The console line of {@code service} (healthd, update): what was not written, the code, what to do. */
+        public String warning(String service) {
+            return Marker.VERDICT_UNRECORDED.line(service, String.join(", ", lines) + ": " + Marker.oneLine(cause.getMessage()),
+                    cause.code().name());
         }
     }
 }
