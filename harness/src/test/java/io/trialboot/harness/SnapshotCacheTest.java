@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trialboot.core.Version;
+import io.trialboot.guest.MediaInputs;
+import io.trialboot.image.ReleaseMedia;
 import io.trialboot.markers.BootBoundary;
 import io.trialboot.markers.Marker;
 import java.io.ByteArrayOutputStream;
@@ -66,8 +69,8 @@ class SnapshotCacheTest {
         Path work = cache.workDir("mid-apply");
         Files.writeString(work.resolve("state"), "QEVM paused at a line");
         Files.writeString(work.resolve("disk.qcow2"), "QFI half an apply");
-        List<String> steps = List.of("nx update apply pkg://updates/releases/1.1.0/manifest.nxm", "",
-                "update: progress slot=b written=8388608 total=92528640", "key=value \\ # : ! é", "update: apply ok slot=b kind=full");
+        List<String> steps = List.of("nx update apply " + MediaInputs.pkg(ReleaseMedia.manifestPath(Version.parse("1.1.0"))), "",
+                "update: progress slot=b written=8388608 total=92528640", "key=value \\ # : ! é", Marker.UPDATE_APPLY_OK.line("b", "full"));
         cache.store("mid-apply", SAVED, work, Optional.empty(), steps, Optional.empty());
         assertEquals(steps, cache.find("mid-apply", SAVED).entry().orElseThrow().steps());
     }

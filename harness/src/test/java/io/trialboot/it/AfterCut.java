@@ -5,6 +5,7 @@ import io.trialboot.core.Slot;
 import io.trialboot.guest.StatusReply;
 import io.trialboot.harness.QemuVm;
 import io.trialboot.it.CutPlan.Phase;
+import io.trialboot.markers.BootMode;
 import io.trialboot.markers.LinePattern;
 import io.trialboot.markers.Marker;
 import java.util.ArrayList;
@@ -31,6 +32,8 @@ final class AfterCut {
             Marker.UPDATE_ROLLED_BACK, "rollback",
             Marker.HEALTH_FAIL_ROLLBACK, "rollback",
             Marker.BOOTCTLD_READY, "boot");
+    /** Stage 0 booted in recovery: it could not read boot control, or the slot it named could not boot. */
+    private static final LinePattern RECOVERY = LinePattern.of(Marker.STAGE0_BOOT, "*", BootMode.RECOVERY.text(), "*", "*");
 
     private final QemuVm vm;
     private final GuestConsole console;
@@ -67,7 +70,7 @@ final class AfterCut {
         }
         st.trial().filter(t -> t == active || st.state(t) != SlotState.VERIFIED).ifPresent(t ->
                 wrong.add("trial " + t + " with active " + active + " and slot_" + t + "=" + st.state(t).text()));
-        restart.stream().filter(t -> t.startsWith("stage0: ") && t.contains("mode=recovery"))
+        restart.stream().filter(t -> RECOVERY.match(t, Map.of()).isPresent())
                 .findFirst().ifPresent(t -> wrong.add("stage 0 could not read boot control: " + t));
         SlotProof.Verdict v = proof.check(st, fork.get());
         say.accept(who + ": " + v.describe());

@@ -3,8 +3,11 @@ package io.trialboot.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trialboot.core.Version;
+import io.trialboot.guest.MediaInputs;
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
+import io.trialboot.image.ReleaseMedia;
 import io.trialboot.markers.BootMode;
 import io.trialboot.markers.Contract;
 import io.trialboot.markers.Marker;
@@ -28,7 +31,7 @@ class CrashLoopIT {
     void aSlotThatCrashesBeforeHealthdIsRolledBackByStageZero(QemuVm vm) {
         // SPEC §4 step 0: installs need an OK host status first.
         vm.typeAfter(Marker.GUEST_SHELL_READY, "nx selfcheck");
-        vm.typeAfter(Marker.GUEST_SHELL_READY, "nx update apply pkg://updates/releases/1.3.0/manifest.nxm");
+        vm.typeAfter(Marker.GUEST_SHELL_READY, "nx update apply " + MediaInputs.pkg(ReleaseMedia.manifestPath(Version.parse("1.3.0"))));
         Map<String, String> installed = vm.await(Contract.parse("install-1.3.0", """
                 forbid contains "Kernel panic"
                 forbid contains "Exception in thread"

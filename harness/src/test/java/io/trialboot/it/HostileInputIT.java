@@ -3,6 +3,7 @@ package io.trialboot.it;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.trialboot.guest.GuestPaths;
+import io.trialboot.guest.MediaInputs;
 import io.trialboot.harness.GuestImage;
 import io.trialboot.harness.QemuTest;
 import io.trialboot.harness.QemuVm;
@@ -34,7 +35,7 @@ class HostileInputIT {
         vm.type("nx selfcheck"); // SPEC §4 step 0: installs need an OK host status first
         long staged = 0;
         for (Map.Entry<String, String[]> c : cases.entrySet()) {
-            String pkg = "pkg://updates/" + c.getValue()[0];
+            String pkg = MediaInputs.pkg(c.getValue()[0]);
             String code = c.getValue()[1];
             boolean duringApply = c.getValue()[2].equals("apply");
             staged += duringApply ? 0 : 1;

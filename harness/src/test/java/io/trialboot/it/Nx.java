@@ -2,9 +2,11 @@ package io.trialboot.it;
 
 import io.trialboot.core.Version;
 import io.trialboot.guest.GuestPaths;
+import io.trialboot.guest.MediaInputs;
 import io.trialboot.guest.StatusReply;
 import io.trialboot.hoststate.HostPolicy;
 import io.trialboot.hoststate.HostStateTree;
+import io.trialboot.image.ReleaseMedia;
 import io.trialboot.markers.LinePattern;
 import io.trialboot.markers.Marker;
 import java.nio.charset.StandardCharsets;
@@ -24,11 +26,11 @@ import java.util.regex.Pattern;
  * succeeded, whether a selfcheck was OK.
  */
 final class Nx {
-    /** v1.1.0: healthy, a full image. */
-    static final String FULL = "pkg://updates/releases/1.1.0/manifest.nxm";
-    /** v1.2.0: a delta from v1.1.0 whose service never becomes ready (its trial fails health). */
-    static final String DELTA = "pkg://updates/releases/1.2.0/manifest.nxm";
     static final Version HEALTHY = Version.parse("1.1.0");
+    /** v1.1.0: healthy, a full image. */
+    static final String FULL = MediaInputs.pkg(ReleaseMedia.manifestPath(HEALTHY));
+    /** v1.2.0: a delta from v1.1.0 whose service never becomes ready (its trial fails health). */
+    static final String DELTA = MediaInputs.pkg(ReleaseMedia.manifestPath(Version.parse("1.2.0")));
     static final String APPLY_FULL = "nx update apply " + FULL;
     static final String REBOOT = "nx reboot";
     static final String SELFCHECK = "nx selfcheck";

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.harness.SnapshotCache;
+import io.trialboot.markers.BootMode;
+import io.trialboot.markers.Marker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,13 +36,13 @@ class VmScriptIT {
                 vm.type("\r"); // a restored guest prints nothing until typed to
             } else {
                 at = vm.await("vm: boot 1 (power on)", 0, Duration.ofSeconds(120));
-                at = vm.await("nx: console ready", at, BOOT);
+                at = vm.await(Marker.GUEST_SHELL_READY.line(), at, BOOT);
             }
             at = vm.await("trialboot# ", at, Duration.ofSeconds(60));
             vm.type("nx reboot\r");
             at = vm.await("vm: boot 2 (guest reset)", at, Duration.ofSeconds(120));
-            at = vm.await("stage0: boot slot=a mode=normal", at, BOOT);
-            at = vm.await("nx: console ready", at, BOOT);
+            at = vm.await(Marker.STAGE0_BOOT.line("a", BootMode.NORMAL.text(), 0, 2), at, BOOT);
+            at = vm.await(Marker.GUEST_SHELL_READY.line(), at, BOOT);
             at = vm.await("trialboot# ", at, Duration.ofSeconds(60));
 
             vm.type((byte) 1, (byte) 'x');
