@@ -245,7 +245,8 @@ public final class QemuVm implements AutoCloseable {
     /**
      * Brings the guest to {@code recipe}'s state, at its prompt: restored from the snapshot cache (a
      * restore line opens a new boot), or, saying why, by its steps from its parent's state or a cold
-     * boot, then saved (see {@link Snapshots}).
+     * boot, then saved (see {@link Snapshots}). A state is made once per cache: while another VM, in
+     * this JVM or another, makes it, this one waits for it and restores it ({@link MadeOnce}).
      */
     public void reach(SnapshotRecipe recipe) {
         parts.snapshots.reach(this, recipe, false);

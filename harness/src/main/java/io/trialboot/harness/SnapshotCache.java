@@ -129,6 +129,11 @@ public final class SnapshotCache {
         }
     }
 
+    /** The lock file the state of {@code name} and {@code key} is made under ({@link StateLock}), beside the entries. */
+    Path lockFile(String name, SnapshotKey key) {
+        return dir.resolve(".making").resolve(name + "-" + key.hex().substring(0, 16) + ".lock");
+    }
+
     /** A directory to save a new state of {@code name} into (then {@link #store}). */
     Path workDir(String name) {
         try {

@@ -56,6 +56,11 @@ public record SnapshotRecipe(String name, String description, Optional<SnapshotR
         return new SnapshotRecipe(next, stepsDescription, Optional.of(this), more);
     }
 
+    /** How many states lie between this one and the cold boot: 0 for a state made from a cold boot. */
+    int depth() {
+        return parent.map(p -> p.depth() + 1).orElse(0);
+    }
+
     /** The steps from a cold boot, one line per state on the way: an input of the key. */
     String chain() {
         return parent.map(p -> p.chain() + "\n").orElse("cold boot of the factory image\n") + name + ": " + description;

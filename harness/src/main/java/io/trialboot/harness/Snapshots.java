@@ -27,7 +27,7 @@ import org.awaitility.core.TerminalFailureException;
  * and the overlay is copied beside it; a restore boots a fresh overlay whose backing file is that
  * copy with {@code -incoming exec:cat state}, then continues the guest. Both forms of the URI work
  * on QEMU 7.2 and 10.0 ({@code file:} came in 8.2). Why not {@code savevm}: see docs/testing.md,
- * "Snapshots".
+ * "Snapshots". A state the cache lacks is made once per cache, under its lock ({@link MadeOnce}).
  */
 final class Snapshots {
     private static final Duration MIGRATE = Duration.ofSeconds(120);
@@ -75,30 +75,41 @@ final class Snapshots {
      * the VM this piece belongs to, which the steps drive.
      */
     void reach(QemuVm vm, SnapshotRecipe recipe, boolean onward) {
-        String name = recipe.name();
         SnapshotKey key = key(recipe);
-        SnapshotCache.Lookup found = config.containerImage().isPresent()
-                ? new SnapshotCache.Lookup(Optional.empty(), "QEMU runs in a container (snapshots serve the host's QEMU)")
-                : config.snapshots().find(name, key);
-        if (found.entry().isPresent()) {
-            long t0 = clock.nanoTime();
-            try {
-                powerOff();
-                long off = clock.nanoTime();
-                cuts.clear();
-                awaits.poweringOn();
-                String phases = restore(found.entry().get(), off);
-                stepLines.put(name, found.entry().get().steps());
-                at = new At(name, lifecycle.process(), lifecycle.process().typed(), console.size());
-                say("snapshot " + name + " restored in " + (clock.nanoTime() - t0) / 1_000_000 + " ms (old QEMU off "
-                        + (off - t0) / 1_000_000 + " ms, then " + phases + "; key " + key.hex() + ")");
-                return;
-            } catch (HarnessException e) {
-                say("snapshot " + name + ": cold path, the restore failed (" + evict(found.entry().get()) + "): " + e.getMessage());
-            }
-        } else {
-            say("snapshot " + name + ": cold path, " + found.why());
+        if (config.containerImage().isPresent()) {
+            say("snapshot " + recipe.name() + ": cold path, QEMU runs in a container (snapshots serve the host's QEMU)");
+            make(vm, recipe, key, onward);
+            return;
         }
+        Path run = config.runDir().toAbsolutePath();
+        new MadeOnce(config.snapshots(), config.scale().scale(MadeOnce.WAIT), run.getParent().getFileName() + "/" + run.getFileName(),
+                Snapshots::say).reach(recipe.name(), key, recipe.depth(), e -> restored(e, key), () -> make(vm, recipe, key, onward));
+    }
+
+    /** Restores {@code entry} and says so; false, said, when that failed (the entry is evicted: it would fail again). */
+    private boolean restored(SnapshotCache.Entry entry, SnapshotKey key) {
+        String name = entry.name();
+        long t0 = clock.nanoTime();
+        try {
+            powerOff();
+            long off = clock.nanoTime();
+            cuts.clear();
+            awaits.poweringOn();
+            String phases = restore(entry, off);
+            stepLines.put(name, entry.steps());
+            at = new At(name, lifecycle.process(), lifecycle.process().typed(), console.size());
+            say("snapshot " + name + " restored in " + (clock.nanoTime() - t0) / 1_000_000 + " ms (old QEMU off "
+                    + (off - t0) / 1_000_000 + " ms, then " + phases + "; key " + key.hex() + ")");
+            return true;
+        } catch (HarnessException e) {
+            say("snapshot " + name + ": cold path, the restore failed (" + evict(entry) + "): " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** Runs {@code recipe}'s steps from its parent's state (reached first: made on from the guest as it is, when {@code onward} allows) and saves the state. */
+    private void make(QemuVm vm, SnapshotRecipe recipe, SnapshotKey key, boolean onward) {
+        String name = recipe.name();
         At here = at;
         int from;
         if (onward && here != null && recipe.parent().map(SnapshotRecipe::name).equals(Optional.of(here.name()))
