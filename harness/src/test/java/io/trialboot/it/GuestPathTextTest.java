@@ -41,9 +41,9 @@ class GuestPathTextTest {
     /**
      * Sources that still write a media path or a {@code pkg://} input themselves: known, to be moved;
      * the list only shrinks. AdmissionLifecycleIT types the admissions' inputs, whose home (the image
-     * build's AdmissionMedia.Step.input()) is not public yet; FullStateIT moves with nx reboot's change.
+     * build's AdmissionMedia.Step.input()) is not public yet.
      */
-    private static final Set<String> MEDIA_NOT_YET = Set.of("AdmissionLifecycleIT.java", "FullStateIT.java");
+    private static final Set<String> MEDIA_NOT_YET = Set.of("AdmissionLifecycleIT.java");
     /** A contract's step or forbidden line given as a quoted line, in a contract file or a Java string. */
     private static final Pattern QUOTED_LINE = Pattern.compile("(?:expect \\S+|forbid(?: contains)?) \\\\?\"((?:[^\"\\\\]|\\\\[^\"])*)\\\\?\"");
 

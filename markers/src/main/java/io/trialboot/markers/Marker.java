@@ -97,7 +97,10 @@ public enum Marker {
      */
     VERDICT_UNRECORDED("<word>: WARNING not recorded: <text> (boot control has it; the first boot that can write the"
             + " history records it, marked recovered; what to do: docs/operator-guide.md, <code>)"),
-    /** The reboot's history line could not be written (a full partition, a damaged log): the service reboots anyway. */
+    /**
+     * The reboot's history line could not be written (a full partition, a damaged log): who reboots (healthd,
+     * nx: the line's {@code by}), the failure's message (which starts with its code) and the code; it reboots anyway.
+     */
     REBOOT_UNRECORDED("<word>: WARNING the reboot is not recorded: <text> (rebooting anyway; what to do:"
             + " docs/operator-guide.md, <code>)"),
     /** One history line as the selftest and {@code nx history} show it: sequence number, event, fields. */

@@ -195,7 +195,10 @@ final class UpdateService {
         return s;
     }
 
-    /** Audits a reboot about to happen ({@code by}: nx, healthd, selftest); the caller then resets. */
+    /**
+     * Audits a reboot about to happen (the selftest's, which fails when the history cannot take it); the
+     * caller then resets. nx and healthd reboot whether or not it is written ({@link RebootAudit}).
+     */
     void auditReboot(String by) {
         engine.audit(HistoryEvent.REBOOT, HistoryFields.of("by", by));
     }

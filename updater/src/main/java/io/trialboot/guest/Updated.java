@@ -38,6 +38,8 @@ import java.util.Optional;
 final class Updated implements AutoCloseable {
     /** How long {@link #close} waits for the accepting thread to end. */
     private static final Duration ACCEPTOR_END = Duration.ofSeconds(5);
+    /** Who reboots on {@code nx reboot}: the reboot's history line ({@code by}) and its warning. */
+    private static final String NX = "nx";
 
     private final GuestPaths paths;
     private final Bootctld bootctld;
@@ -198,7 +200,9 @@ final class Updated implements AutoCloseable {
                 yield List.of("sequence=" + a.sequence(), "outcome=" + a.outcome(), "domain=" + a.state());
             }
             case REBOOT -> {
-                updates.auditReboot("nx");
+                // A history that cannot take the reboot's line does not hold it up (RebootAudit): a
+                // power cycle, the only other way, would be just as unrecorded.
+                RebootAudit.write(updates.engine(), NX, console);
                 yield List.of("rebooting");
             }
         };
