@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * code lines only (comments may name them). So do the media's files ({@code pkg://} inputs from
  * {@link MediaInputs#pkg}, the releases' and the rogue root's paths from the image build's
  * {@code ReleaseMedia} and {@code RogueRoot}), and the contracts (the tests' and the built-in ones)
- * wait for a catalog marker by its name, never by a literal line that is a marker's.
+ * wait for a catalog marker by its name, never by a literal line that is a marker's; nor do the ITs
+ * write a marker's line as a Java string.
  */
 class GuestPathTextTest {
     /** Sources that still write a guest path themselves: known, to be moved; the list only shrinks (empty now). */
@@ -44,6 +45,8 @@ class GuestPathTextTest {
      * build's AdmissionMedia.Step.input()) is not public yet.
      */
     private static final Set<String> MEDIA_NOT_YET = Set.of("AdmissionLifecycleIT.java");
+    /** A Java string literal: its text between the quotes, escapes as written. */
+    private static final Pattern STRING = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
     /** A contract's step or forbidden line given as a quoted line, in a contract file or a Java string. */
     private static final Pattern QUOTED_LINE = Pattern.compile("(?:expect \\S+|forbid(?: contains)?) \\\\?\"((?:[^\"\\\\]|\\\\[^\"])*)\\\\?\"");
 
@@ -114,6 +117,28 @@ class GuestPathTextTest {
         assertEquals(Map.of(), literal, "contracts writing a catalog marker's line themselves");
     }
 
+    /**
+     * The QEMU ITs and their helpers (the it package's sources but its unit tests, whose consoles are
+     * fixtures) write no string that is a catalog marker's whole line, to await or to look for: they
+     * name the marker ({@code Marker.X.line(...)}, {@code LinePattern.of(Marker.X, ...)}).
+     */
+    @Test
+    void theItsNameCatalogMarkersNotTheirLines() throws IOException {
+        TreeMap<String, String> literal = new TreeMap<>();
+        try (Stream<Path> sources = Files.list(Path.of("src/test/java/io/trialboot/it"))) {
+            for (Path source : sources.filter(f -> f.toString().endsWith(".java") && !f.toString().endsWith("Test.java")).toList()) {
+                for (String line : Files.readAllLines(source)) {
+                    String code = line.strip();
+                    Matcher string = STRING.matcher(code);
+                    while (!code.startsWith("*") && !code.startsWith("//") && string.find()) {
+                        markerOf(string.group(1)).ifPresent(m -> literal.putIfAbsent(source.getFileName().toString(), code + " is " + m));
+                    }
+                }
+            }
+        }
+        assertEquals(Map.of(), literal, "ITs writing a catalog marker's line themselves");
+    }
+
     /** The catalog marker a quoted contract line writes again, if any. */
     static Optional<Marker> markerOf(String quoted) {
         String template = quoted.replaceAll("<([a-z]+):[a-z0-9_]+>", "<$1>");
@@ -145,6 +170,11 @@ class GuestPathTextTest {
         Matcher inJava = QUOTED_LINE.matcher("\"boot 1\\nexpect 30s \\\"updated: ready\\\"\\n\"");
         assertEquals(true, inJava.find());
         assertEquals(Optional.of(Marker.UPDATED_READY), markerOf(inJava.group(1)));
+        Matcher string = STRING.matcher("at = vm.await(\"nx: console ready\", at, BOOT); vm.type(\"say \\\"hi\\\"\");");
+        assertEquals(true, string.find());
+        assertEquals(Optional.of(Marker.GUEST_SHELL_READY), markerOf(string.group(1)));
+        assertEquals(true, string.find());
+        assertEquals("say \\\"hi\\\"", string.group(1), "an escaped quote stays inside its string");
         for (String other : List.of("trialboot#", "slot=a", "Kernel panic", "stage0: boot slot=<slot> mode=trial tries_left=<int> boot=<int>")) {
             assertEquals(Optional.empty(), markerOf(other), other);
         }

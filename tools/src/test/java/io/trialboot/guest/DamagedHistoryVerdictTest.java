@@ -98,14 +98,14 @@ class DamagedHistoryVerdictTest {
         rig.boot(); // the trial boot: unrecorded, and its health fails
         List<String> c = lastBoot();
         int w = warning(c, "healthd", "mark-bad, rollback, the attempt's receipt", damage.code);
-        assertTrue(w < indexOf(c, "health: fail -> rollback"), c.toString());
+        assertTrue(w < indexOf(c, Marker.HEALTH_FAIL_ROLLBACK.line()), c.toString());
         assertEquals(1, rig.reboots.get(), "healthd rebooted");
         assertEquals(SlotState.BAD, rig.bootControl().slotB());
         assertEquals(Optional.empty(), rig.bootControl().trial());
         assertArrayEquals(damaged, logBytes(), "nothing written to the damaged log");
         rig.boot();
         assertEquals(Slot.A, BootControl.running(rig.bootControl()), "the next boot runs the previous slot");
-        assertTrue(lastBoot().contains("init: health ok (slot a)"), lastBoot().toString());
+        assertTrue(lastBoot().contains(Marker.INIT_HEALTH_OK.line("a")), lastBoot().toString());
         if (damage == Damage.TORN) {
             assertEquals(0, nx(rig, "history", "repair").rc(), rig.lines().toString());
             rig.boot();
@@ -128,7 +128,7 @@ class DamagedHistoryVerdictTest {
         rig.boot(); // the trial boot: unrecorded, and healthy
         List<String> c = lastBoot();
         int w = warning(c, "healthd", "confirm, the attempt's receipt", damage.code);
-        assertTrue(w < indexOf(c, "health: trial ok -> confirm") && w < indexOf(c, "init: health ok (slot b)"),
+        assertTrue(w < indexOf(c, Marker.HEALTH_TRIAL_OK.line()) && w < indexOf(c, Marker.INIT_HEALTH_OK.line("b")),
                 c.toString());
         assertEquals(0, rig.reboots.get());
         assertEquals(Slot.B, rig.bootControl().active());
@@ -158,7 +158,7 @@ class DamagedHistoryVerdictTest {
         assertEquals(List.of("active=b"), r.lines().subList(0, 1), r.lines().toString());
         List<String> c = rig.lines();
         int w = warning(c, "update", "confirm, the attempt's receipt", Code.LOG_TORN);
-        assertTrue(w < indexOf(c, "update: confirmed slot=b ver=1.1.0"), c.toString());
+        assertTrue(w < indexOf(c, Marker.UPDATE_CONFIRMED.line("b", "1.1.0")), c.toString());
         assertEquals(Slot.B, rig.bootControl().active());
         assertEquals(SlotState.GOOD, rig.bootControl().slotB());
         assertEquals(Version.parse("1.1.0"), rig.engine().floor());
