@@ -61,8 +61,10 @@ final class MadeOnce {
                 line -> say.accept("snapshot " + name + ": " + line))) {
             found = cache.find(name, key);
             if (found.entry().isPresent()) {
-                held.waitedFor().ifPresent(h -> say.accept("snapshot " + name + ": made by " + h + " while this one waited "
-                        + StateLock.seconds(held.waited())));
+                if (!held.waited().isZero()) {
+                    held.waitedFor().ifPresent(h -> say.accept("snapshot " + name + ": made by " + h + " while this one waited "
+                            + StateLock.seconds(held.waited())));
+                }
                 if (restore.test(found.entry().get())) return;
                 told = true;
             }

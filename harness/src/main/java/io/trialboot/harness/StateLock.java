@@ -28,9 +28,9 @@ import java.util.regex.Pattern;
  * threads of a JVM and across JVMs (Failsafe's forks share the cache): a lock file in the cache
  * taken with {@link FileChannel#tryLock}, behind a lock per file for this JVM's
  * threads (a JVM's file lock is its own, and closing any channel of the file may drop it, so only
- * the thread holding the file's JVM lock opens it). The holder writes who it is into
- * the file ({@code <pid> <run>}), so a waiter can say whom it waited for and whether that process
- * still runs. A process that dies holding the lock loses it to the OS; the waiter then gets it.
+ * the thread holding the file's JVM lock opens it). The holder writes who it is into the file
+ * ({@code pid <pid> (<test>/<method>)}, emptied as it lets go), so a waiter can say whom it waited
+ * for and whether that process still runs. A process that dies holding the lock loses it to the OS; the waiter then gets it.
  *
  * <p><b>Why no two makers deadlock.</b> A state's lock is one lock taken in two layers, always this
  * JVM's first, and it has the state's depth (how many states lie between it and the cold boot,
