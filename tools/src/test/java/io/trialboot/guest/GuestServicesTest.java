@@ -150,6 +150,11 @@ class GuestServicesTest {
         Nx unknown = nx(rig, "frobnicate");
         assertEquals(2, unknown.rc());
         assertTrue(unknown.lines().get(0).startsWith("nx: unknown command 'frobnicate'"));
+        Nx noInput = nx(rig, "update", "apply");
+        assertEquals(2, noInput.rc());
+        assertEquals("nx: 'update apply' does not fit 'update apply <input>'", noInput.lines().get(0));
+        assertEquals("nx: 'selfcheck --shallow' does not fit 'selfcheck [--deep]'", nx(rig, "selfcheck", "--shallow").lines().get(0));
+        assertEquals("nx: 'history repair now' does not fit 'history repair'", nx(rig, "history", "repair", "now").lines().get(0));
         assertEquals(2, nx(rig, "update").rc());
         assertEquals(2, nx(rig, "update", "install", "pkg://updates/x").rc());
         assertEquals(2, nx(rig, "selfcheck", "--shallow").rc());

@@ -34,7 +34,9 @@ public final class NxClient {
         }
         String request = RpcOperation.requestFor(args).orElse(null);
         if (request == null) {
-            out.println("nx: unknown command '" + String.join(" ", args) + "'\n" + USAGE);
+            String given = String.join(" ", args);
+            out.println(RpcOperation.misusedCommand(args).map(c -> "nx: '" + given + "' does not fit '" + c + "'")
+                    .orElse("nx: unknown command '" + given + "'") + "\n" + USAGE);
             return 2;
         }
         Rpc.Reply reply = print(send(request), out);

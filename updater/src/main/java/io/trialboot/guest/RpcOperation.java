@@ -3,6 +3,7 @@ package io.trialboot.guest;
 import io.trialboot.core.Code;
 import io.trialboot.core.TrialbootException;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -104,6 +105,18 @@ enum RpcOperation {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The command an {@code nx} command line names but gives the wrong argument ({@link #requestFor}
+     * found no request), as its usage line ({@code update apply <input>}); empty when it names none.
+     * The longest command whose words the line starts with: {@code history repair} before {@code history}.
+     */
+    static Optional<String> misusedCommand(List<String> commandLine) {
+        return Arrays.stream(values()).filter(o -> !o.words.isEmpty() && commandLine.size() >= o.words.size()
+                        && commandLine.subList(0, o.words.size()).equals(o.words))
+                .max(Comparator.comparingInt(o -> o.words.size()))
+                .map(o -> (String.join(" ", o.words) + " " + o.arg.usage).strip());
     }
 
     /** Every operation with its argument, for the server's answer to an unknown one. */
