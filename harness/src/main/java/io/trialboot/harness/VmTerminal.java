@@ -57,8 +57,18 @@ public final class VmTerminal {
      * @return QEMU's exit code; empty when the keyboard ended first (QEMU still runs)
      */
     public static OptionalInt run(QemuVm vm, InputStream keyboard, OutputStream terminal, String banner) {
+        return run(vm, keyboard, terminal, banner, vm.currentBoot());
+    }
+
+    /**
+     * As {@link #run(QemuVm, InputStream, OutputStream, String)}, for a session that begins in boot
+     * {@code boot}, which the caller knows better than the console: right after a guest reset the new
+     * QEMU is still silent, so {@link QemuVm#currentBoot} still names the boot before it while
+     * {@link QemuVm#relaunches} already counts it.
+     */
+    public static OptionalInt run(QemuVm vm, InputStream keyboard, OutputStream terminal, String banner, int boot) {
         VmTerminal t = new VmTerminal(vm, terminal);
-        t.begin(vm.relaunches(), vm.currentBoot());
+        t.begin(vm.relaunches(), boot);
         t.say(banner);
         Thread person = Thread.currentThread();
         Thread banners = new Thread(t::pollResets, "terminal-banners");

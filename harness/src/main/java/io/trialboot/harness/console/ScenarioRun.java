@@ -32,30 +32,38 @@ final class ScenarioRun {
         this.out = out;
     }
 
-    /** Runs the steps, prints the hand-over; returns the banner of the boot the person gets. */
-    String walk() {
+    /** The boot the person gets and the line that announces it. */
+    record Handover(int boot, String banner) {}
+
+    /**
+     * Runs the steps, prints the hand-over; returns the boot the person gets, with its banner. The walk
+     * counts the boot it is in itself: right after a reset the new QEMU is still silent, so the console's
+     * {@link QemuVm#currentBoot} still names the boot before while {@link QemuVm#relaunches} counts the new one.
+     */
+    Handover walk() {
         out.println("vm: scenario '" + scenario.name() + "': " + scenario.summary());
-        String banner = "vm: boot " + Math.max(1, vm.currentBoot()) + " (scenario '" + scenario.name() + "' handed over)";
+        int boot = Math.max(1, vm.currentBoot());
+        boolean reset = false;
         for (Scenario.Step step : scenario.steps()) {
             out.println("vm: " + step.say());
-            int boot = vm.currentBoot();
             int resets = vm.relaunches();
             if (step.type() != null) {
-                vm.await(new Contract(scenario.name() + "-prompt",
-                        List.of(new Step(1, Math.max(1, boot), PROMPT_TIMEOUT, PROMPT, 0)), List.of()));
+                vm.await(new Contract(scenario.name() + "-prompt", List.of(new Step(1, boot, PROMPT_TIMEOUT, PROMPT, 0)), List.of()));
                 vm.type(step.type());
             }
-            if (step.until() != null) {
-                vm.await(Contract.parse(scenario.name() + "-step", step.until()));
-            } else {
+            reset = step.until() == null;
+            if (reset) {
                 awaitReset(resets);
-                banner = "vm: boot " + (boot + 1) + " (guest reset)";
+                boot++;
+            } else {
+                vm.await(Contract.parse(scenario.name() + "-step", step.until()));
+                boot = Math.max(boot, vm.currentBoot());
             }
         }
         out.println();
         out.println(scenario.handover());
         out.println();
-        return banner;
+        return new Handover(boot, "vm: boot " + boot + (reset ? " (guest reset)" : " (scenario '" + scenario.name() + "' handed over)"));
     }
 
     /** Until the VM has booted a new QEMU for the guest's reset (bounded, times the timeout scale). */

@@ -59,13 +59,11 @@ public final class VmConsole {
             out.println("vm: serial log    " + vm.serialLog() + "  (tail -f it from another terminal)");
             out.println("vm: timeline      " + vm.timelineFile() + "  (written when the VM closes)");
             out.println("vm: keys          Ctrl-A X quits, Ctrl-A C the QEMU monitor, Ctrl-A H help; Ctrl-C goes to the guest");
-            String banner = o.atConsole() ? "vm: boot 1 (the factory image at its first prompt, " + (restored(vm)
-                    ? "restored from the snapshot cache; press Enter for a prompt)" : "booted and saved to the snapshot cache)") : "vm: boot 1 (power on)";
-            if (o.scenario().isPresent()) {
-                banner = new ScenarioRun(o.scenario().get(), vm, out).walk();
-            }
+            ScenarioRun.Handover start = o.scenario().isPresent() ? new ScenarioRun(o.scenario().get(), vm, out).walk()
+                    : new ScenarioRun.Handover(1, o.atConsole() ? "vm: boot 1 (the factory image at its first prompt, " + (restored(vm)
+                    ? "restored from the snapshot cache; press Enter for a prompt)" : "booted and saved to the snapshot cache)") : "vm: boot 1 (power on)");
             if (!Tty.raw()) out.println("vm: cannot switch the terminal to raw mode; keys go line by line");
-            OptionalInt code = VmTerminal.run(vm, keyboard, out, banner);
+            OptionalInt code = VmTerminal.run(vm, keyboard, out, start.banner(), start.boot());
             vm.close();
             out.print("\r\nvm: " + (code.isPresent() ? "QEMU exited with code " + code.getAsInt() : "the keyboard ended; QEMU quit")
                     + "; the device stays in " + vm.overlay() + " (scripts/vm --resume boots it again)\r\n");
