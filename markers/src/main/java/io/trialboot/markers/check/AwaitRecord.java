@@ -141,11 +141,28 @@ public record AwaitRecord(int fromLine, long fromMs, long untilMs, double scale,
     }
 
     /**
+     * A run directory's {@value #FILE} as far as it parses: its well-formed records, and one
+     * {@code RUN_RECORD_MALFORMED} per line that is not (naming the file and the line).
+     */
+    public record Lines(List<AwaitRecord> records, List<ContractException> malformed) {}
+
+    /**
      * Reads a run directory's {@value #FILE}.
      *
      * @throws ContractException {@code LOG_UNREADABLE} when it cannot be read, {@code RUN_RECORD_MALFORMED}
      */
     public static List<AwaitRecord> read(Path file) {
+        Lines lines = readLines(file);
+        if (!lines.malformed().isEmpty()) throw lines.malformed().get(0);
+        return lines.records();
+    }
+
+    /**
+     * Reads a run directory's {@value #FILE}, keeping the well-formed records beside the malformed lines.
+     *
+     * @throws ContractException {@code LOG_UNREADABLE} when it cannot be read
+     */
+    public static Lines readLines(Path file) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -155,10 +172,15 @@ public record AwaitRecord(int fromLine, long fromMs, long untilMs, double scale,
             throw new ContractException(ContractException.Code.LOG_UNREADABLE, "cannot read run record " + file + ": " + e, e);
         }
         List<AwaitRecord> records = new ArrayList<>();
+        List<ContractException> malformed = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) continue;
-            records.add(parse(lines.get(i), file.toString(), i + 1));
+            try {
+                records.add(parse(lines.get(i), file.toString(), i + 1));
+            } catch (ContractException e) {
+                malformed.add(e);
+            }
         }
-        return records;
+        return new Lines(List.copyOf(records), List.copyOf(malformed));
     }
 }

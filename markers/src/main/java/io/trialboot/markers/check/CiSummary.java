@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  * awaited (its run directory's {@value AwaitRecord#FILE}) re-checked offline over its serial.log,
  * with steps met, the three slowest steps and their margins, and the timeout scale; one JUnit XML
  * file per re-check. Exit status {@value MarkersCheck#HOLDS} when every re-checked contract holds,
- * {@value MarkersCheck#NOT_MET} otherwise.
+ * {@value MarkersCheck#NOT_MET} when one does not, {@value MarkersCheck#USAGE} when the input cannot be
+ * used: a run's {@value AwaitRecord#FILE} unreadable or with a malformed line (its valid awaits are
+ * still re-checked), the runs or reports directory missing, or neither a record nor a report to check.
  */
 final class CiSummary {
     static final String USAGE_TEXT = """
@@ -61,18 +63,28 @@ final class CiSummary {
                 default -> junitDir = v;
             }
         }
+        for (Path dir : List.of(runs, reports)) {
+            if (!Files.isDirectory(dir)) {
+                return MarkersCheck.unusable(err, "summary", "no such directory " + dir.toAbsolutePath().normalize()
+                        + " (" + (dir == runs ? "--runs" : "--reports") + "): run it from the project's root after mvn verify, or name the directory");
+            }
+        }
         try {
-            JunitTotals.print(reports, out);
-            return gate(runs, junitDir, out);
+            boolean reported = JunitTotals.print(reports, out);
+            List<Path> records = recordFiles(runs);
+            if (records.isEmpty() && !reported) {
+                return MarkersCheck.unusable(err, "summary", "nothing to check: no " + AwaitRecord.FILE + " under "
+                        + runs.toAbsolutePath().normalize() + " and no Surefire or Failsafe reports under " + reports.toAbsolutePath().normalize());
+            }
+            return gate(runs, records, junitDir, out);
         } catch (UncheckedIOException e) {
-            err.println("markers summary: " + e.getCause());
-            return MarkersCheck.USAGE;
+            return MarkersCheck.unusable(err, "summary", "cannot read the runs or reports, or write the JUnit XML: "
+                    + MarkersCheck.ioProblem(e.getCause()));
         }
     }
 
-    /** Re-checks every recorded built-in contract; prints one block per run. */
-    static int gate(Path runs, Path junitDir, PrintStream out) {
-        List<Path> records = recordFiles(runs);
+    /** Re-checks every recorded built-in contract ({@code records}, under {@code runs}); prints one block per run. */
+    private static int gate(Path runs, List<Path> records, Path junitDir, PrintStream out) {
         if (records.isEmpty()) {
             out.println("contract gate: no " + AwaitRecord.FILE + " under " + runs.toAbsolutePath().normalize()
                     + " (no QEMU run recorded an await): nothing to re-check");
@@ -83,6 +95,7 @@ final class CiSummary {
         int failed = 0;
         int inline = 0;
         int flaky = 0;
+        int malformed = 0;
         List<String> lines = new ArrayList<>();
         Map<Path, Path> retriedBy = retries(records.stream().map(Path::getParent).toList());
         for (Path file : records) {
@@ -95,14 +108,17 @@ final class CiSummary {
                         + " (its outcome is the test's); this attempt's awaits: " + outcomes(file));
                 continue;
             }
-            List<AwaitRecord> awaits;
+            AwaitRecord.Lines read;
             try {
-                awaits = AwaitRecord.read(file);
+                read = AwaitRecord.readLines(file);
             } catch (ContractException e) {
-                lines.add("  FAIL  " + run + ": " + e.getMessage());
-                failed++;
-                continue;
+                read = new AwaitRecord.Lines(List.of(), List.of(e));
             }
+            for (ContractException e : read.malformed()) {
+                lines.add("  BAD   " + run + ": " + e.getMessage());
+                malformed++;
+            }
+            List<AwaitRecord> awaits = read.records();
             int n = 0;
             int live = 0;
             int liveFailed = 0;
@@ -142,13 +158,15 @@ final class CiSummary {
                         + (live - liveFailed) + " met, " + liveFailed + " failed (as the test expected, or its JUnit result says)");
             }
         }
-        out.println("contract gate: markers check over " + records.size() + " QEMU runs' serial.log, timeout scale "
-                + String.join(", ", scales) + "; JUnit XML in " + junitDir);
+        out.println("contract gate: markers check over " + records.size() + (records.size() == 1 ? " QEMU run's" : " QEMU runs'")
+                + " serial.log, timeout scale " + String.join(", ", scales) + "; JUnit XML in " + junitDir);
         lines.forEach(out::println);
         out.println("contract gate: " + checked + " built-in contract(s) re-checked: " + (checked - failed) + " hold, "
                 + failed + " failed; " + inline + " await(s) checked live only"
-                + (flaky == 0 ? "" : "; " + flaky + " FLAKY run(s) superseded by a rerun"));
-        return failed == 0 ? MarkersCheck.HOLDS : MarkersCheck.NOT_MET;
+                + (flaky == 0 ? "" : "; " + flaky + " FLAKY run(s) superseded by a rerun")
+                + (malformed == 0 ? "" : "; " + malformed + " " + AwaitRecord.FILE + " line(s) unusable (BAD above): exit "
+                        + MarkersCheck.USAGE));
+        return malformed > 0 ? MarkersCheck.USAGE : failed == 0 ? MarkersCheck.HOLDS : MarkersCheck.NOT_MET;
     }
 
     /**

@@ -69,16 +69,18 @@ final class Flakiness {
                 default -> docs = Path.of(v);
             }
         }
+        String none = " (scripts/flakiness N makes them)";
+        if (!Files.isDirectory(root)) {
+            return MarkersCheck.unusable(err, "flakiness", "no such directory " + root.toAbsolutePath().normalize() + none);
+        }
         List<Row> rows;
         try {
             rows = rows(root, contract);
         } catch (UncheckedIOException e) {
-            err.println("markers flakiness: " + e.getCause());
-            return MarkersCheck.USAGE;
+            return MarkersCheck.unusable(err, "flakiness", "cannot read the runs under " + root + ": " + MarkersCheck.ioProblem(e.getCause()));
         }
         if (rows.isEmpty()) {
-            err.println("markers flakiness: no run-<n> directories under " + root);
-            return MarkersCheck.USAGE;
+            return MarkersCheck.unusable(err, "flakiness", "no run-<n> directories under " + root.toAbsolutePath().normalize() + none);
         }
         String section = markdown(contract, rows);
         out.print(section);
@@ -92,7 +94,7 @@ final class Flakiness {
                 Files.writeString(docs, replaceSection(old, section), StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
-            err.println("markers flakiness: cannot write: " + e);
+            err.println("markers flakiness: cannot write the table: " + MarkersCheck.ioProblem(e));
             return MarkersCheck.USAGE;
         }
         return rows.stream().allMatch(r -> r.matcher().map(ContractMatcher::passed).orElse(false))

@@ -31,8 +31,8 @@ record JunitTotals(int tests, int failures, int errors, int skipped, int flaky) 
                 + (flaky == 0 ? "" : String.format(" %3d FLAKY (passed on a rerun)", flaky));
     }
 
-    /** The totals per module and plugin under {@code root}, printed, then the sum. */
-    static void print(Path root, PrintStream out) {
+    /** The totals per module and plugin under {@code root}, printed, then the sum; false when there were none. */
+    static boolean print(Path root, PrintStream out) {
         Map<String, JunitTotals> byModule = new TreeMap<>();
         try (Stream<Path> modules = Files.list(root)) {
             for (Path module : modules.filter(Files::isDirectory).sorted().toList()) {
@@ -54,7 +54,7 @@ record JunitTotals(int tests, int failures, int errors, int skipped, int flaky) 
         out.println("tests per module:");
         if (byModule.isEmpty()) {
             out.println("  no Surefire or Failsafe reports under " + root.toAbsolutePath().normalize());
-            return;
+            return false;
         }
         JunitTotals sum = JunitTotals.NONE;
         int width = byModule.keySet().stream().mapToInt(String::length).max().orElse(0);
@@ -63,6 +63,7 @@ record JunitTotals(int tests, int failures, int errors, int skipped, int flaky) 
             sum = sum.plus(e.getValue());
         }
         out.println("  " + CiSummary.pad("total", width) + " " + sum);
+        return true;
     }
 
     /** The counts on a JUnit XML report's root {@code testsuite} element. */

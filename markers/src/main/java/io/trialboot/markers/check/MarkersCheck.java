@@ -10,8 +10,11 @@ import io.trialboot.markers.StepResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -116,7 +119,7 @@ public final class MarkersCheck {
         ContractMatcher matcher;
         int lines;
         try {
-            matcher = new ContractMatcher(loadContract(contractArg), scale);
+            matcher = new ContractMatcher(contract(contractArg), scale);
             // Streamed, and read only as far as the contract needs.
             lines = ConsoleLog.read(Path.of(logArg), line -> {
                 matcher.offer(line);
@@ -133,7 +136,7 @@ public final class MarkersCheck {
             try {
                 Files.writeString(junitXml, JunitXml.render(matcher, logArg));
             } catch (IOException e) {
-                err.println("markers check: cannot write JUnit XML " + junitXml + ": " + e);
+                err.println("markers check: cannot write JUnit XML " + junitXml + ": " + ioProblem(e));
                 return USAGE;
             }
         }
@@ -147,7 +150,13 @@ public final class MarkersCheck {
         return HOLDS;
     }
 
-    private static Contract loadContract(String arg) {
+    /**
+     * What {@code <contract>} names: a contract file (a path, or a name ending in {@value Contract#SUFFIX},
+     * or an existing file) or a built-in contract.
+     *
+     * @throws ContractException {@code CONTRACT_NOT_FOUND} when it is neither, or the file's problem
+     */
+    public static Contract contract(String arg) {
         Path p = Path.of(arg);
         if (arg.endsWith(Contract.SUFFIX) || arg.contains("/") || Files.exists(p)) {
             return Contract.load(p);
@@ -173,6 +182,17 @@ public final class MarkersCheck {
                 + "' took " + seconds(r.waited()) + " of " + seconds(r.allowed()) + " (margin " + seconds(r.margin().get()) + ")";
     }
 
+    /** What an I/O failure on a file means, in words: {@code no such directory /x} rather than the exception's class. */
+    static String ioProblem(IOException e) {
+        if (e instanceof NoSuchFileException n) {
+            Path parent = Path.of(n.getFile()).toAbsolutePath().getParent();
+            return parent != null && !Files.isDirectory(parent) ? "no such directory " + parent : "no such file " + n.getFile();
+        }
+        if (e instanceof AccessDeniedException a) return "permission denied: " + a.getFile();
+        if (e instanceof FileSystemException f) return f.getFile() + ": " + (f.getReason() == null ? "cannot be used" : f.getReason());
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
     /** A timeout scale as reports print it: {@code 1}, {@code 2.5}. */
     static String scaleText(double scale) {
         return BigDecimal.valueOf(scale).stripTrailingZeros().toPlainString();
@@ -180,6 +200,16 @@ public final class MarkersCheck {
 
     static String seconds(Duration d) {
         return BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
+    }
+
+    /**
+     * Input {@code markers <command>} cannot use, in one line with its code ({@code LOG_UNREADABLE},
+     * docs/markers.md): a directory of runs or reports that is missing or holds nothing to check.
+     * Always {@value #USAGE}.
+     */
+    static int unusable(PrintStream err, String command, String problem) {
+        err.println("markers " + command + ": " + ContractException.Code.LOG_UNREADABLE + ": " + problem);
+        return USAGE;
     }
 
     /** Prints the usage text after the problem; always {@value #USAGE}. */
