@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trialboot.harness.error.HarnessException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -94,21 +96,7 @@ class MadeOnceTest {
     @Test
     void twoThreadsThatMissOneStateMakeItOnceAndTheOtherRestoresIt() throws Exception {
         SnapshotCache cache = SnapshotCache.at(dir);
-        CountDownLatch waiting = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            List<Future<?>> runs = new ArrayList<>();
-            for (String who : List.of("fork-1", "fork-2")) {
-                MadeOnce m = new MadeOnce(cache, Duration.ofSeconds(60), who, line -> {
-                    said.add(who + ": " + line);
-                    if (line.contains("is making it; waiting up to 60.0 s")) waiting.countDown();
-                });
-                runs.add(pool.submit(() -> reach(m, cache, "factory-at-console", 0, () -> await(waiting))));
-            }
-            for (Future<?> f : runs) f.get(60, TimeUnit.SECONDS);
-        } finally {
-            pool.shutdownNow();
-        }
+        assertEquals(List.of(), twoForksReach(cache, "factory-at-console", () -> { }));
         assertEquals(1, count(made, "factory-at-console"), said.toString());
         assertEquals(1, count(restored, "factory-at-console"), said.toString());
         assertTrue(said.stream().anyMatch(l -> l.matches("fork-\\d: snapshot factory-at-console: made by thread .* of this JVM "
@@ -119,42 +107,50 @@ class MadeOnceTest {
     @Test
     void aMakerThatFailsLetsTheLockGoAndTheWaiterMakesTheState() throws Exception {
         SnapshotCache cache = SnapshotCache.at(dir);
-        CountDownLatch waiting = new CountDownLatch(1);
         AtomicInteger attempts = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        List<Future<?>> runs = new ArrayList<>();
-        try {
-            for (String who : List.of("fork-1", "fork-2")) {
-                MadeOnce m = new MadeOnce(cache, Duration.ofSeconds(60), who, line -> {
-                    said.add(who + ": " + line);
-                    if (line.contains("is making it; waiting")) waiting.countDown();
-                });
-                runs.add(pool.submit(() -> reach(m, cache, "ready", 0, () -> {
-                    if (attempts.incrementAndGet() == 1) {
-                        await(waiting);
-                        throw new IllegalStateException("the steps failed");
-                    }
-                })));
-            }
-            int failed = 0;
-            for (Future<?> f : runs) {
-                try {
-                    f.get(60, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    assertEquals("the steps failed", e.getCause().getMessage());
-                    failed++;
-                }
-            }
-            assertEquals(1, failed);
-        } finally {
-            pool.shutdownNow();
-        }
+        List<Throwable> failed = twoForksReach(cache, "ready", () -> {
+            if (attempts.incrementAndGet() == 1) throw new IllegalStateException("the steps failed");
+        });
+        assertEquals(List.of("the steps failed"), failed.stream().map(Throwable::getMessage).toList());
         assertEquals(2, attempts.get());
         assertEquals(1, count(made, "ready"));
         assertTrue(cache.find("ready", key("ready")).entry().isPresent());
         assertTrue(said.stream().anyMatch(l -> l.matches("fork-\\d: snapshot ready: cold path, no snapshot yet in " + dir
                 + "; thread .* of this JVM \\(pid \\d+ \\(fork-\\d\\)\\) \\(its process still runs\\) let its lock go after"
                 + " \\d+\\.\\d s without saving it: made here")), said.toString());
+    }
+
+    /**
+     * Threads fork-1 and fork-2 reach {@code state} at once; a make runs {@code steps} once the other
+     * thread waits for it (so the wait is always taken). Returns what the reaches threw.
+     */
+    private List<Throwable> twoForksReach(SnapshotCache cache, String state, Runnable steps) throws Exception {
+        CountDownLatch waiting = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (String who : List.of("fork-1", "fork-2")) {
+                MadeOnce m = new MadeOnce(cache, Duration.ofSeconds(60), who, line -> {
+                    said.add(who + ": " + line);
+                    if (line.contains("is making it; waiting up to 60.0 s")) waiting.countDown();
+                });
+                runs.add(pool.submit(() -> reach(m, cache, state, 0, () -> {
+                    await(waiting);
+                    steps.run();
+                })));
+            }
+            List<Throwable> failed = new ArrayList<>();
+            for (Future<?> f : runs) {
+                try {
+                    f.get(60, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    failed.add(e.getCause());
+                }
+            }
+            return failed;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /**
@@ -260,16 +256,11 @@ class MadeOnceTest {
     @Test
     void withSnapshotsOffNothingIsLockedOrSavedAndTheReasonIsSaid() {
         System.setProperty(SnapshotCache.PROPERTY, "off");
-        SnapshotCache cache;
-        try {
-            cache = SnapshotCache.fromEnvironment();
-        } finally {
-            System.clearProperty(SnapshotCache.PROPERTY);
-        }
-        SnapshotCache off = cache;
-        new MadeOnce(off, Duration.ofSeconds(1), "fork-1", said::add).reach("ready", key("ready"), 0,
-                entry -> { throw new AssertionError("nothing to restore"); }, () -> made.computeIfAbsent("ready", k -> new AtomicInteger()).incrementAndGet());
-        assertEquals(1, count(made, "ready"));
+        SnapshotCache off = SnapshotCache.fromEnvironment();
+        System.clearProperty(SnapshotCache.PROPERTY);
+        AtomicInteger makes = new AtomicInteger();
+        new MadeOnce(off, Duration.ofSeconds(1), "fork-1", said::add).reach("ready", key("ready"), 0, e -> false, makes::incrementAndGet);
+        assertEquals(1, makes.get());
         assertEquals(List.of("snapshot ready: cold path, snapshots are off (-D" + SnapshotCache.PROPERTY + "=off)"), said);
         assertTrue(Files.notExists(off.lockFile("ready", key("ready"))), "no lock file");
     }
@@ -279,7 +270,7 @@ class MadeOnceTest {
         SnapshotCache cache = SnapshotCache.at(dir);
         whileSlowMakerMakes(cache, "s", () -> {
             Thread.currentThread().interrupt();
-            var e = assertThrows(io.trialboot.harness.error.HarnessException.class,
+            var e = assertThrows(HarnessException.class,
                     () -> reach(maker(cache, "waiter", Duration.ofSeconds(60)), cache, "s", 0, () -> { }));
             assertTrue(Thread.interrupted(), "the interrupt is kept");
             assertTrue(e.getMessage().contains("interrupted while waiting for the lock of s"), e.getMessage());
