@@ -12,7 +12,17 @@
 #   TRIALBOOT_TIMEOUT_SCALE=1.5   scale every step timeout for a slow host
 #   RUN_DIR=target/qemu-test      where serial.log and the overlay go
 set -euo pipefail
+case "${1:-}" in
+    "") ;;
+    -h|--help) sed -n '2,/^set /p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "qemu-test: unknown argument '$1' (it takes none: its knobs are environment variables; see scripts/qemu-test.sh --help)" >&2; exit 2 ;;
+esac
 top=$(cd "$(dirname "$0")/.." && pwd)
+# A contract file named from here is still found after the cd below.
+if [ -n "${CONTRACT:-}" ] && [ -f "$CONTRACT" ]; then
+    CONTRACT=$(cd "$(dirname "$CONTRACT")" && pwd)/$(basename "$CONTRACT")
+    export CONTRACT
+fi
 cd "$top"
 props=guest-image/target/image/guest.properties
 if [ ! -f "$props" ] || ! ls harness/target/harness-*.jar >/dev/null 2>&1; then
