@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  * session, named by its start time ({@code 20261206-124501}, with {@code -rollback} for a
  * scenario), so every session keeps its serial.log and timeline. A session's device is its
  * {@code overlay.qcow2}; {@code --resume} moves the newest one into the new session. Only the
- * newest {@value #KEEP_OVERLAYS} sessions keep their overlays (each can be hundreds of MB).
+ * newest {@value #KEEP_OVERLAYS} devices are kept (each can be hundreds of MB); a session whose VM
+ * never started holds none and does not count.
  */
 final class Sessions {
     static final String OVERLAY = "overlay.qcow2";
@@ -29,41 +30,42 @@ final class Sessions {
         this.root = root.toAbsolutePath();
     }
 
-    /** A new, empty run directory for a session started {@code at}, of {@code kind} (empty for the plain console). */
-    Path create(LocalDateTime at, String kind) {
+    /**
+     * The run directory for a session started {@code at}, of {@code kind} (empty for the plain console):
+     * a name no session has taken, not created, so a VM that does not start leaves none (QemuVm creates it).
+     */
+    Path next(LocalDateTime at, String kind) {
         String base = NAME.format(at) + (kind.isEmpty() ? "" : "-" + kind);
-        try {
-            Files.createDirectories(root);
-            Path dir = root.resolve(base);
-            for (int n = 2; Files.exists(dir); n++) dir = root.resolve(base + "." + n);
-            return Files.createDirectory(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a session directory under " + root, e);
-        }
+        Path dir = root.resolve(base);
+        for (int n = 2; Files.exists(dir); n++) dir = root.resolve(base + "." + n);
+        return dir;
     }
 
     /** The newest session whose device (overlay) is still there. */
     Optional<Path> lastDevice() {
-        return sessions().stream().filter(d -> Files.isRegularFile(d.resolve(OVERLAY))).findFirst();
+        return devices().stream().findFirst();
     }
 
-    /** Deletes the overlays of all but the newest {@value #KEEP_OVERLAYS} sessions. */
-    void prune() {
-        List<Path> all = sessions();
-        for (Path d : all.subList(Math.min(KEEP_OVERLAYS, all.size()), all.size())) {
+    /** Deletes the devices of all but the newest {@value #KEEP_OVERLAYS} sessions that hold one; returns those sessions. */
+    List<Path> prune() {
+        List<Path> devices = devices();
+        List<Path> old = devices.subList(Math.min(KEEP_OVERLAYS, devices.size()), devices.size());
+        for (Path d : old) {
             try {
                 Files.deleteIfExists(d.resolve(OVERLAY));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot delete an old session's overlay in " + d, e);
             }
         }
+        return List.copyOf(old);
     }
 
-    /** Session directories, newest first (their names sort by start time). */
-    private List<Path> sessions() {
+    /** Session directories holding a device, newest first (their names sort by start time). */
+    private List<Path> devices() {
         if (!Files.isDirectory(root)) return List.of();
         try (Stream<Path> s = Files.list(root)) {
-            return s.filter(Files::isDirectory).sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed()).toList();
+            return s.filter(d -> Files.isRegularFile(d.resolve(OVERLAY)))
+                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed()).toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + root, e);
         }

@@ -53,7 +53,7 @@ public final class VmConsole {
                     : "vm: " + o.from().get() + " holds no " + Sessions.OVERLAY + " (a test that passed deleted it; a failed one keeps it)");
             return 2;
         }
-        Path session = sessions.create(LocalDateTime.now(), o.scenario().map(Scenario::name).orElse(""));
+        Path session = sessions.next(LocalDateTime.now(), o.scenario().map(Scenario::name).orElse(""));
         try (QemuVm vm = boot(o, device, session, out)) {
             out.println("vm: run directory " + vm.runDir());
             out.println("vm: serial log    " + vm.serialLog() + "  (tail -f it from another terminal)");
@@ -62,18 +62,23 @@ public final class VmConsole {
             ScenarioRun.Handover start = o.scenario().isPresent() ? new ScenarioRun(o.scenario().get(), vm, out).walk()
                     : new ScenarioRun.Handover(1, o.atConsole() ? "vm: boot 1 (the factory image at its first prompt, " + (restored(vm)
                     ? "restored from the snapshot cache; press Enter for a prompt)" : "booted and saved to the snapshot cache)") : "vm: boot 1 (power on)");
-            if (!Tty.raw()) out.println("vm: cannot switch the terminal to raw mode; keys go line by line");
+            if (Tty.raw() == Tty.Raw.FAILED) out.println("vm: cannot switch the terminal to raw mode; keys go line by line");
             OptionalInt code = VmTerminal.run(vm, keyboard, out, start.banner(), start.boot());
             vm.close();
             out.print("\r\nvm: " + (code.isPresent() ? "QEMU exited with code " + code.getAsInt() : "the keyboard ended; QEMU quit")
-                    + "; the device stays in " + vm.overlay() + " (scripts/vm --resume boots it again)\r\n");
+                    + "; the device stays in " + vm.overlay() + " (scripts/vm --resume boots it again; the newest "
+                    + Sessions.KEEP_OVERLAYS + " sessions' devices are kept)\r\n");
             out.flush();
             return code.orElse(0);
         } catch (HarnessException | UncheckedIOException | AssertionError e) {
             err.println("vm: " + e.getMessage());
             return 1;
         } finally {
-            sessions.prune();
+            for (Path old : sessions.prune()) {
+                out.print("vm: removed the device (" + Sessions.OVERLAY + ") of the session " + old + ": only the newest "
+                        + Sessions.KEEP_OVERLAYS + " are kept\r\n");
+            }
+            out.flush();
         }
     }
 
@@ -97,6 +102,7 @@ public final class VmConsole {
         Path device = from.get().resolve(Sessions.OVERLAY);
         Path target = session.resolve(Sessions.OVERLAY);
         try {
+            Files.createDirectories(session);
             if (o.resume()) {
                 Files.move(device, target); // the device moves on with the person; the old session keeps its logs
                 out.println("vm: resuming the device of " + from.get() + " (its overlay.qcow2 moved here)");

@@ -2,10 +2,13 @@ package io.trialboot.harness.console;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** {@code scripts/vm}'s options, as the script passes them on (it adds {@code --image} and {@code --runs}). */
 record VmOptions(Path image, Path runs, Optional<Scenario> scenario, boolean resume, Optional<Path> from,
         Optional<Path> attach, boolean atConsole, String memory, String append) {
+    /** QEMU's {@code -m}: a whole number of MiB, or of M or G. */
+    private static final Pattern MEMORY = Pattern.compile("[1-9][0-9]{0,6}[MG]?");
 
     static VmOptions parse(String[] args) {
         Path image = null;
@@ -30,7 +33,12 @@ record VmOptions(Path image, Path runs, Optional<Scenario> scenario, boolean res
                 case "--from" -> from = Path.of(value(args, ++i)).toAbsolutePath();
                 case "--attach" -> attach = Path.of(value(args, ++i)).toAbsolutePath();
                 case "--at-console" -> atConsole = true;
-                case "--memory" -> memory = value(args, ++i);
+                case "--memory" -> {
+                    memory = value(args, ++i);
+                    if (!MEMORY.matcher(memory).matches()) {
+                        throw new IllegalArgumentException("--memory takes a size such as 1G or 1536M, not '" + memory + "'");
+                    }
+                }
                 case "--append" -> append = value(args, ++i);
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
             }

@@ -31,4 +31,12 @@ class VmOptionsTest {
                 () -> VmOptions.parse(with("--scenario", "rollback", "--at-console")));
         assertTrue(scenario.getMessage().startsWith("a scenario starts from the factory image"), scenario.getMessage());
     }
+
+    @Test
+    void aMemorySizeQemuCannotTakeIsAUsageError() {
+        assertEquals("1536M", VmOptions.parse(with("--memory", "1536M")).memory());
+        assertEquals("2G", VmOptions.parse(with("--memory", "2G")).memory());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VmOptions.parse(with("--memory", "10Q")));
+        assertEquals("--memory takes a size such as 1G or 1536M, not '10Q'", e.getMessage());
+    }
 }
