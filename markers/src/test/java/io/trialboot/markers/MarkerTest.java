@@ -98,6 +98,14 @@ class MarkerTest {
     }
 
     @Test
+    void oneLineMakesAMessageWithLineBreaksOneTextValue() {
+        String message = "HOST_IO_ERROR: write failed:\r\nNo space left on device\n";
+        assertThrows(IllegalArgumentException.class, () -> Marker.GUEST_NO_TRUST.line(message));
+        assertEquals("guest: no trust: HOST_IO_ERROR: write failed:  No space left on device ",
+                Marker.GUEST_NO_TRUST.line(Marker.oneLine(message)));
+    }
+
+    @Test
     void everyRenderedLineMatchesItsOwnTemplate() {
         for (Marker m : Marker.values()) {
             assertTrue(LinePattern.of(m).match(m.line(sampleValues(m)), java.util.Map.of()).isPresent(), m.name());

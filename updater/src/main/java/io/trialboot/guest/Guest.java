@@ -85,7 +85,7 @@ final class Guest implements AutoCloseable {
         try {
             if (trustFailure != null) {
                 bundlemgrd.discard();
-                console.println(Marker.GUEST_NO_TRUST.line(oneLine(trustFailure.getMessage())));
+                console.println(Marker.GUEST_NO_TRUST.line(Marker.oneLine(trustFailure.getMessage())));
                 throw trustFailure;
             }
             bundlemgrd.publish(bootctld.bootedSlot(), console);
@@ -98,11 +98,11 @@ final class Guest implements AutoCloseable {
                 // The slot's own files could not be read (dm-verity refuses a corrupt block with EIO):
                 // the other slot may be whole, and stage 0's failed-starts count bounds the reboots.
                 console.println(Marker.GUEST_ACTIVE_UNREADABLE.line(bootctld.bootedSlot().letter(), e.code().name(),
-                        oneLine(e.getMessage())));
+                        Marker.oneLine(e.getMessage())));
                 return GuestMain.EXIT_RETRY;
             }
             console.println(Marker.GUEST_HARD_FAILURE.line(bootctld.bootedSlot().letter(), e.code().name(),
-                    oneLine(e.getMessage())));
+                    Marker.oneLine(e.getMessage())));
             return GuestMain.EXIT_HARD_FAILURE;
         }
         AtomicReference<Trust> current = new AtomicReference<>(trust);
@@ -143,11 +143,6 @@ final class Guest implements AutoCloseable {
         } catch (TrialbootException e) {
             return Optional.empty();
         }
-    }
-
-    /** A message as one console line: a line break in it would make a marker's line throw instead of printing. */
-    private static String oneLine(String message) {
-        return message.replace('\n', ' ').replace('\r', ' ');
     }
 
     /** healthd's probe of updated: a real RPC round trip on its socket. */
