@@ -16,11 +16,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every script in scripts/ answers {@code -h} and {@code --help} with its usage (its header comment) on
- * stdout and exit 0 before doing anything, and an unknown option with one line on stderr and exit 2.
+ * stdout and exit 0 before doing anything, and an unknown option, or an option missing its value,
+ * with one line on stderr and exit 2.
  * Each runs in a copy of scripts/ under a temporary tree that holds files a real run would delete
  * (a stopped campaign's summary, benchmark rounds, a session), with HOME, TMPDIR and BENCH_DIR inside
  * it and every tool a real run starts (Maven, java, docker, apt-get, QEMU, ...) replaced by a stub
@@ -71,6 +73,17 @@ class ScriptsHelpTest {
         assertEquals(2, r.code, script + ": " + r);
         assertEquals("", r.out, script + ": " + r);
         assertTrue(r.err.contains("--no-such-option") && r.err.indexOf('\n') == r.err.length() - 1, script + ": one line: " + r);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"bench-boot, --baseline", "bench-boot, --rounds", "bench-stall, --boots", "bench-stall, --hog", "fuzz, --minutes",
+        "repro-check, --dir", "bench-bootstrap, --rounds", "bench-history, --baseline", "vm, --runs", "vm, --snapshots"})
+    void anOptionWithoutItsValueIsOneLineAndExitTwo(String script, String option) throws Exception {
+        Run r = run(script, option);
+        assertEquals(2, r.code, script + " " + option + ": " + r);
+        assertEquals("", r.out, script + " " + option + ": " + r);
+        assertTrue(r.err.startsWith(script + ": " + option + " ") && r.err.indexOf('\n') == r.err.length() - 1,
+                script + " " + option + ": one line naming the option: " + r);
     }
 
     private record Run(int code, String out, String err) {
