@@ -30,8 +30,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ScriptsHelpTest {
     private static final Path SCRIPTS = Path.of("..", "scripts");
-    /** scripts/bench-ci's owner keeps it; it is left out until it answers --help too. */
-    private static final Set<String> NOT_YET = Set.of("bench-ci");
     /** Their options are the Java program's they start (VmOptions, MarkersCheck, TrialbootTool), which refuses an unknown one. */
     private static final Set<String> OPTIONS_IN_JAVA = Set.of("vm", "markers", "trialboot");
     private static final List<String> STUBBED = List.of("mvn", "java", "javac", "docker", "dockerd", "apt-get", "dpkg-query",
@@ -46,7 +44,7 @@ class ScriptsHelpTest {
 
     static Stream<String> scripts() throws IOException {
         try (Stream<Path> s = Files.list(SCRIPTS)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> !NOT_YET.contains(n)).sorted().toList().stream();
+            return s.map(p -> p.getFileName().toString()).sorted().toList().stream();
         }
     }
 
