@@ -63,9 +63,27 @@ public enum Marker {
      * chain's anchor lacks, or no key at all: refused, never used.
      */
     TRUST_ROOT_REFUSED("trust: mirror root <word> refused code=<code>"),
+    /*
+     * What stage 0's verdict did for the trust in force: the record it verified, its digest and the root that
+     * admitted it, the slot and its dm-verity root hash (both digests' first 12 hex digits).
+     */
+    /** The record in force is the one stage 0 verified: the guest takes it without checking its signature again. */
+    TRUST_VERDICT_TAKEN("trust: taken on stage 0's verdict: <word> sha256 <word> root <word>, slot <slot> verity root <word>"),
+    /** Stage 0 verified another record than the one in force (e.g. the factory's after nx admit): checked here. */
+    TRUST_VERDICT_NOT_IN_FORCE("trust: stage 0's verdict (<word> sha256 <word> root <word>, slot <slot> verity root"
+            + " <word>) is not for the record in force: its signature is checked here"),
+    /** Stage 0's verdict could not be read (the failure's code and message): every signature is checked here. */
+    TRUST_VERDICT_UNUSED("trust: stage 0's verdict not used (<code>: <text>): every signature is checked here"),
     BOOTCTLD_READY("bootctld: ready"),
     /** bootctld recorded the rollback stage 0 performed when a trial slot ran out of tries. */
     BOOTCTLD_FALLBACK("bootctld: fallback from slot <slot> recorded"),
+    /**
+     * bootctld could not record this boot (a full state partition, a history it cannot read): the failure's
+     * message (its code first) and the code; the boot goes on, and every update fails with that code until repaired.
+     */
+    BOOTCTLD_BOOT_UNRECORDED("bootctld: WARNING this boot is not recorded: <text> (what to do: docs/operator-guide.md, <code>)"),
+    /** Stage 0's count of failed starts could not be cleared as the guest came up (the failure's message). */
+    BOOTCTLD_STARTS_UNCLEARED("bootctld: WARNING the failed-starts count is not cleared: <text>"),
     BUNDLEMGRD_SLOT_ACTIVE("bundlemgrd: slot <slot> active"),
     /** The booted slot's system set failed verification: the slot is not published. */
     BUNDLEMGRD_REJECTED("bundlemgrd: system set rejected code=<code>"),
@@ -86,6 +104,16 @@ public enum Marker {
     UPDATE_ROLLED_BACK("update: rollback -> slot <slot>"),
     /** One per rejected input: the reason code and the input (a pkg:// path or file name). */
     UPDATE_REJECTED("update: rejected code=<code> input=<word>"),
+    /** {@code nx admit} applied a root-signed decision: its outcome, its sequence and the domain's state after it. */
+    ADMISSION_APPLIED("admission: <word> seq=<int> domain=<word>"),
+    /** Why {@code nx admit} refused an input: the failure's code and message; ADMISSION_REJECTED follows. */
+    ADMISSION_REJECTED_WHY("admission: <code>: <text>"),
+    /** {@code nx admit} refused an input (quarantined, the history has it): the code and the input. */
+    ADMISSION_REJECTED("admission: REJECTED code=<code> input=<word>"),
+    /** healthd's verdict on a normal boot: {@code HealthVerdict.summary()}, the code, time waited and the probes. */
+    HEALTHD_VERDICT("healthd: slot <slot>: <text>"),
+    /** The same on a trial boot, which it decides: HEALTH_TRIAL_OK or HEALTH_FAIL_ROLLBACK follows. */
+    HEALTHD_TRIAL_VERDICT("healthd: slot <slot> (trial): <text>"),
     HEALTH_TRIAL_OK("health: trial ok -> confirm"),
     INIT_HEALTH_OK("init: health ok (slot <slot>)"),
     HEALTH_FAIL_ROLLBACK("health: fail -> rollback"),

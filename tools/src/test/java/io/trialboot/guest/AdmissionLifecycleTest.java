@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trialboot.core.Slot;
 import io.trialboot.hoststate.AdmissionLedger;
 import io.trialboot.hoststate.DomainState;
+import io.trialboot.markers.Marker;
 import io.trialboot.tools.Packaging;
 import io.trialboot.tools.SigningKey;
 import io.trialboot.trust.AdmissionDecision.Outcome;
@@ -84,6 +85,7 @@ class AdmissionLifecycleTest {
     void suspendedRefusesAnInstallReinstatedAcceptsItRevokedLeavesOnlyInspection() throws Exception {
         String suspend = admission("suspend", Outcome.SUSPENDED, 1);
         ok(nx(rig, "admit", suspend), "domain=SUSPENDED");
+        assertTrue(rig.lines().contains(Marker.ADMISSION_APPLIED.line("SUSPENDED", 1, "SUSPENDED")), rig.lines().toString());
         refused(nx(rig, "update", "apply", UpdateRpcTest.V110), "HOST_DOMAIN_SUSPENDED");
         ok(nx(rig, "admit", admission("reinstate", Outcome.ACCEPTED, 2)), "domain=FULL");
 
@@ -91,7 +93,9 @@ class AdmissionLifecycleTest {
         refused(nx(rig, "admit", suspend), "ADMISSION_NOT_NEWER");
         assertEquals(DomainState.FULL, state(), "a replayed older decision changes nothing");
         assertEquals(before + 4, quarantined(), "its four files are quarantined");
-        assertTrue(rig.lines().contains("admission: REJECTED code=ADMISSION_NOT_NEWER input=" + suspend), rig.lines().toString());
+        int rejected = rig.lines().indexOf(Marker.ADMISSION_REJECTED.line("ADMISSION_NOT_NEWER", suspend));
+        assertTrue(rejected > 0 && MarkerLines.is(rig.lines().get(rejected - 1), Marker.ADMISSION_REJECTED_WHY,
+                "ADMISSION_NOT_NEWER", "*"), rig.lines().toString());
 
         ok(nx(rig, "update", "apply", UpdateRpcTest.V110), "trial=b");
         ok(nx(rig, "admit", admission("revoke", Outcome.REVOKED, 3)), "domain=REVOKED");

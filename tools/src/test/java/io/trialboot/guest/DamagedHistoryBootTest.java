@@ -13,6 +13,7 @@ import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.Slot;
 import io.trialboot.core.Version;
+import io.trialboot.markers.Marker;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HistoryEvent;
 import io.trialboot.records.HistoryFields;
@@ -81,16 +82,22 @@ class DamagedHistoryBootTest {
         assertEquals(0, rig.boot(), "the services come up");
         List<String> all = rig.lines();
         List<String> lines = all.subList(all.lastIndexOf("OpenSBI v1.1"), all.size());
-        List<String> warnings = lines.stream().filter(l -> l.startsWith("bootctld: WARNING")).toList();
+        List<String> warnings = bootctldWarnings(lines);
         assertEquals(1, warnings.size(), lines.toString());
         String w = warnings.get(0);
-        assertTrue(w.startsWith("bootctld: WARNING this boot is not recorded: " + code + ": " + log), w);
-        assertTrue(w.endsWith(" (what to do: docs/operator-guide.md, " + code + ")"), w);
-        assertEquals(lines.indexOf(w) + 1, lines.indexOf("bootctld: ready"), lines.toString());
+        String why = MarkerLines.captures(w, Marker.BOOTCTLD_BOOT_UNRECORDED, ":why", code.name()).get("why");
+        assertTrue(why.startsWith(code + ": " + log), w);
+        assertEquals(lines.indexOf(w) + 1, lines.indexOf(Marker.BOOTCTLD_READY.line()), lines.toString());
         Slot running = BootControl.running(rig.bootControl());
-        assertTrue(lines.contains("init: health ok (slot " + running.letter() + ")"), "healthy: " + lines);
+        assertTrue(lines.contains(Marker.INIT_HEALTH_OK.line(running.letter())), "healthy: " + lines);
         assertEquals(bootCount + 1, rig.bootControl().bootCount(), "boot control counted the boot");
         assertArrayEquals(before, Files.readAllBytes(log), "no history written");
+    }
+
+    /** bootctld's warnings among {@code lines}: the boot not recorded, the failed-starts count not cleared. */
+    private static List<String> bootctldWarnings(List<String> lines) {
+        return lines.stream().filter(l -> MarkerLines.is(l, Marker.BOOTCTLD_BOOT_UNRECORDED)
+                || MarkerLines.is(l, Marker.BOOTCTLD_STARTS_UNCLEARED)).toList();
     }
 
     /** The selfcheck names {@code code} and fails; an update is refused with it. */
@@ -158,8 +165,7 @@ class DamagedHistoryBootTest {
         int lines = Files.readAllLines(log).size();
         assertEquals(0, rig.boot(), "the services come up");
         List<String> all = rig.lines();
-        assertTrue(all.subList(all.lastIndexOf("OpenSBI v1.1"), all.size()).stream()
-                .noneMatch(l -> l.startsWith("bootctld: WARNING")), all.toString());
+        assertEquals(List.of(), bootctldWarnings(all.subList(all.lastIndexOf("OpenSBI v1.1"), all.size())), all.toString());
         assertEquals(lines + 1, Files.readAllLines(log).size(), "the boot is recorded");
         refusesUpdatesWith(Code.LOG_CHAIN_BROKEN);
         UpdateRpcs.assertNxFails(rig, Code.LOG_CHAIN_BROKEN, "history");
@@ -205,8 +211,8 @@ class DamagedHistoryBootTest {
         long bootCount = rig.bootControl().bootCount();
         assertEquals(0, rig.boot(), "the services come up");
         List<String> lines = rig.lines();
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("bootctld: WARNING this boot is not recorded: HOST_NOT_FOUND: ")
-                && l.endsWith("(what to do: docs/operator-guide.md, HOST_NOT_FOUND)")), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> MarkerLines.is(l, Marker.BOOTCTLD_BOOT_UNRECORDED, "*", "HOST_NOT_FOUND")),
+                lines.toString());
         assertEquals(bootCount + 1, rig.bootControl().bootCount());
         assertTrue(Files.notExists(log), "no history made up");
         refusesUpdatesWith(Code.HOST_NOT_FOUND);

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.core.Code;
 import io.trialboot.core.TrialbootException;
+import io.trialboot.markers.Marker;
+import io.trialboot.update.HealthVerdict;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -47,9 +49,11 @@ class GuestServicesTest {
     @Test
     void servicesReportReadyInOrderOnlyAfterTheyAreUp() throws Exception {
         assertEquals(0, rig.boot());
-        assertEquals(List.of("bootctld: ready", "bundlemgrd: slot a active", "updated: ready", "bundle hello: ready",
-                "updated: GetStatus -> HOST_OK", "healthd: slot a: HOST_OK after 0 ms: ready=[bootctld, updated,"
-                        + " bundlemgrd, bundle hello] failed=[] pending=[]", "init: health ok (slot a)"), bootLines());
+        HealthVerdict healthy = new HealthVerdict(Code.HOST_OK, List.of("bootctld", "updated", "bundlemgrd", "bundle hello"),
+                List.of(), List.of(), 0);
+        assertEquals(List.of(Marker.BOOTCTLD_READY.line(), Marker.BUNDLEMGRD_SLOT_ACTIVE.line("a"), Marker.UPDATED_READY.line(),
+                Marker.BUNDLE_READY.line("hello"), "updated: GetStatus -> HOST_OK", Marker.HEALTHD_VERDICT.line("a", healthy.summary()),
+                Marker.INIT_HEALTH_OK.line("a")), bootLines());
         assertTrue(Files.exists(rig.paths.socket()), "socket bound");
         assertEquals("slot=a\nversion=1.0.0\n", Files.readString(rig.paths.publishedSlot()));
         assertTrue(Files.isRegularFile(rig.paths.bundles().resolve("hello/payload.jar")), "payload extracted");
@@ -202,7 +206,8 @@ class GuestServicesTest {
 
     @Test
     void bootctldRunsABootItCannotRecordOnAFullStatePartitionAndSaysSo() throws Exception {
-        Files.write(rig.paths.bootControl(), BootControlFile.factory().withBoot(1, io.trialboot.core.Slot.A).encode());
+        Files.write(rig.paths.bootControl(), BootControlFile.factory().withBoot(1, io.trialboot.core.Slot.A).withFailedStarts(1)
+                .encode());
         io.trialboot.core.StateWriter full = new io.trialboot.core.StateWriter() {
             @Override
             public void write(Path file, byte[] content) {
@@ -239,10 +244,12 @@ class GuestServicesTest {
         bootctld.start(rig.console);
         assertEquals(io.trialboot.core.Slot.A, bootctld.bootedSlot());
         List<String> lines = rig.lines();
-        assertTrue(lines.get(0).startsWith("bootctld: WARNING this boot is not recorded: HOST_IO_ERROR: durable write of "), lines.toString());
-        assertTrue(lines.get(0).endsWith("No space left on device (what to do: docs/operator-guide.md, HOST_IO_ERROR)"),
-                lines.toString());
-        assertEquals("bootctld: ready", lines.get(1));
+        String why = MarkerLines.captures(lines.get(0), Marker.BOOTCTLD_BOOT_UNRECORDED, ":why", "HOST_IO_ERROR").get("why");
+        assertTrue(why.startsWith("HOST_IO_ERROR: durable write of ") && why.endsWith("No space left on device"), why);
+        assertEquals(Marker.BOOTCTLD_READY.line(), lines.get(1));
+        bootctld.cameUp(rig.console); // stage 0 counted a failed start: clearing it needs a write too
+        why = MarkerLines.captures(rig.lines().get(2), Marker.BOOTCTLD_STARTS_UNCLEARED, ":why").get("why");
+        assertTrue(why.startsWith("HOST_IO_ERROR: durable write of ") && why.endsWith("No space left on device"), why);
         assertArrayEquals(history, Files.readAllBytes(rig.tree().system().historyLog()), "the history is untouched");
     }
 

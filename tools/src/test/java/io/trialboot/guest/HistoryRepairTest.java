@@ -10,6 +10,7 @@ import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
+import io.trialboot.markers.Marker;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HistoryEvent;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ class HistoryRepairTest {
         long last = rig.engine().history().lastSeq();
         DamagedHistoryBootTest.tear(log);
         assertEquals(0, rig.boot(), "the services come up");
-        assertTrue(rig.lines().stream().anyMatch(l -> l.startsWith("bootctld: WARNING this boot is not recorded: LOG_TORN")),
+        assertTrue(rig.lines().stream().anyMatch(l -> MarkerLines.is(l, Marker.BOOTCTLD_BOOT_UNRECORDED, "*", "LOG_TORN")),
                 rig.lines().toString());
         return last;
     }

@@ -69,6 +69,10 @@ class Stage0HandoffTest {
         return rig.lines().contains(line);
     }
 
+    private boolean printed(Marker marker, String... args) {
+        return rig.lines().stream().anyMatch(l -> MarkerLines.is(l, marker, args));
+    }
+
     private boolean printedStarting(String start) {
         return rig.lines().stream().anyMatch(l -> l.startsWith(start));
     }
@@ -78,7 +82,7 @@ class Stage0HandoffTest {
         handOver("dam.cbor", Slot.A);
         rig.tamper = Stage0HandoffTest::zeroIndexSignature;
         assertEquals(0, rig.boot());
-        assertTrue(printedStarting("trust: taken on stage 0's verdict: dam.cbor sha256 "), rig.lines().toString());
+        assertTrue(printed(Marker.TRUST_VERDICT_TAKEN, "dam.cbor", "*", "*", "a", "*"), rig.lines().toString());
         assertTrue(printed("bundlemgrd: slot a active"), rig.lines().toString());
         assertTrue(printed("updated: ready"), rig.lines().toString());
     }
@@ -96,7 +100,7 @@ class Stage0HandoffTest {
         handOver("dam.cbor", Slot.B);
         rig.tamper = Stage0HandoffTest::zeroIndexSignature;
         assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
-        assertTrue(printedStarting("trust: taken on stage 0's verdict: dam.cbor"), rig.lines().toString());
+        assertTrue(printed(Marker.TRUST_VERDICT_TAKEN, "dam.cbor", "*", "*", "b", "*"), rig.lines().toString());
         assertTrue(printed("bundlemgrd: system set rejected code=SIG_INVALID"), rig.lines().toString());
     }
 
@@ -127,8 +131,8 @@ class Stage0HandoffTest {
     void aGarbledVerdictIsSaidAndEveryCheckIsTheJvmsOwn() throws Exception {
         Files.writeString(rig.paths.verdict(), "OK\n");
         assertEquals(0, rig.boot());
-        assertTrue(printed("trust: stage 0's verdict not used (MALFORMED_INPUT: stage 0's verdict is not 6 lines, each"
-                + " ending in a newline): every signature is checked here"), rig.lines().toString());
+        assertTrue(printed(Marker.TRUST_VERDICT_UNUSED.line("MALFORMED_INPUT",
+                "stage 0's verdict is not 6 lines, each ending in a newline")), rig.lines().toString());
         assertTrue(printed("bundlemgrd: slot a active"), rig.lines().toString());
         rig.tamper = Stage0HandoffTest::zeroIndexSignature;
         assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
@@ -144,11 +148,11 @@ class Stage0HandoffTest {
         handOver("dam.cbor", Slot.A);
         rig.tamper = Stage0HandoffTest::zeroIndexSignature;
         assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
-        assertTrue(printedStarting("trust: stage 0's verdict (dam.cbor sha256 "), rig.lines().toString());
+        assertTrue(printed(Marker.TRUST_VERDICT_NOT_IN_FORCE, "dam.cbor", "*", "*", "a", "*"), rig.lines().toString());
         assertTrue(printed("bundlemgrd: system set rejected code=SIG_INVALID"), rig.lines().toString());
         handOver(applied, Slot.A);
         assertEquals(0, rig.boot());
-        assertTrue(printedStarting("trust: taken on stage 0's verdict: 000001/dam.cbor sha256 "), rig.lines().toString());
+        assertTrue(printed(Marker.TRUST_VERDICT_TAKEN, "000001/dam.cbor", "*", "*", "a", "*"), rig.lines().toString());
     }
 
     /** Applies an admission with {@code nx admit} (k1 admitted, k3 revoked, as the factory's); returns its file. */
@@ -168,7 +172,7 @@ class Stage0HandoffTest {
         Files.write(record(Trust.ADMISSION_SIGNATURE_FILE), new byte[] {1, 2, 3});
         handOver(applied, Slot.A);
         assertEquals(0, rig.boot());
-        assertTrue(printedStarting("trust: taken on stage 0's verdict: 000001/dam.cbor sha256 "), rig.lines().toString());
+        assertTrue(printed(Marker.TRUST_VERDICT_TAKEN, "000001/dam.cbor", "*", "*", "a", "*"), rig.lines().toString());
         assertTrue(printed("updated: ready"), rig.lines().toString());
         // Without a verdict the applied record's own signature is checked here, still not the factory's.
         Files.delete(rig.paths.verdict());

@@ -12,6 +12,8 @@ import io.trialboot.bootctl.Stage0Model;
 import io.trialboot.core.Code;
 import io.trialboot.core.Slot;
 import io.trialboot.core.Version;
+import io.trialboot.markers.Marker;
+import io.trialboot.update.HealthVerdict;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Optional;
@@ -76,8 +78,9 @@ class TrialRpcTest {
         rig.helloStart.put(Version.parse("1.1.0"), "--never-ready");
         rig.boot();
         List<String> c = rig.lines();
-        assertTrue(c.contains("healthd: slot b (trial): HEALTH_TIMEOUT after 5000 ms: ready=[bootctld, updated,"
-                + " bundlemgrd] failed=[] pending=[bundle hello]"), c.toString());
+        HealthVerdict timedOut = new HealthVerdict(Code.HEALTH_TIMEOUT, List.of("bootctld", "updated", "bundlemgrd"), List.of(),
+                List.of("bundle hello"), 5000);
+        assertTrue(c.contains(Marker.HEALTHD_TRIAL_VERDICT.line("b", timedOut.summary())), c.toString());
         assertTrue(indexOf(c, "health: fail -> rollback") > c.lastIndexOf("OpenSBI v1.1"));
         assertEquals(1, rig.reboots.get());
         assertEquals(SlotState.BAD, rig.bootControl().slotB());
@@ -92,7 +95,9 @@ class TrialRpcTest {
         List<String> c = rig.lines();
         int failed = indexOf(c, "bundle hello: failed code=HEALTH_PROBE_FAILED");
         assertTrue(failed < indexOf(c, "health: fail -> rollback"));
-        assertTrue(c.stream().anyMatch(l -> l.startsWith("healthd: slot b (trial): HEALTH_PROBE_FAILED after 0 ms")), c.toString());
+        assertTrue(c.stream().anyMatch(l -> MarkerLines.is(l, Marker.HEALTHD_TRIAL_VERDICT, "b", "*")
+                && MarkerLines.captures(l, Marker.HEALTHD_TRIAL_VERDICT, "b", ":v").get("v").startsWith("HEALTH_PROBE_FAILED after 0 ms")),
+                c.toString());
         assertEquals(SlotState.BAD, rig.bootControl().slotB());
     }
 }

@@ -10,6 +10,7 @@ import io.trialboot.hoststate.AdmissionOutcome;
 import io.trialboot.hoststate.Domain;
 import io.trialboot.hoststate.DomainState;
 import io.trialboot.hoststate.HostStateTree;
+import io.trialboot.markers.Marker;
 import io.trialboot.records.HistoryEvent;
 import io.trialboot.records.HistoryFields;
 import io.trialboot.trust.AdmissionDecision;
@@ -116,7 +117,7 @@ final class AdmissionService {
             engine.audit(HistoryEvent.ADMISSION, fields); // SUSPENDED -> FULL: log once it may again
         }
         DomainState state = domain.descriptor().state();
-        console.println("admission: " + outcome + " seq=" + decision.sequence() + " domain=" + state);
+        console.println(Marker.ADMISSION_APPLIED.line(outcome, decision.sequence(), state));
         return new Applied(decision.sequence(), outcome, state);
     }
 
@@ -126,8 +127,8 @@ final class AdmissionService {
         files.forEach((f, bytes) -> tree.quarantine(name + "/" + f, bytes));
         engine.audit(HistoryEvent.ADMISSION, HistoryFields.of("outcome", AdmissionOutcome.REJECTED.name())
                 .and("code", e.code().name()).and("input", input));
-        console.println("admission: " + e.getMessage());
-        console.println("admission: REJECTED code=" + e.code() + " input=" + input);
+        console.println(Marker.ADMISSION_REJECTED_WHY.line(e.code().name(), Marker.oneLine(e.detail())));
+        console.println(Marker.ADMISSION_REJECTED.line(e.code().name(), input));
         return e;
     }
 }

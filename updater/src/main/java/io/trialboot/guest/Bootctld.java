@@ -67,8 +67,7 @@ final class Bootctld {
     }
 
     private static void warnUnrecorded(PrintStream console, TrialbootException e) {
-        console.println("bootctld: WARNING this boot is not recorded: " + e.getMessage()
-                + " (" + UnrecordedBoot.whatToDo(e.code()) + ")");
+        console.println(Marker.BOOTCTLD_BOOT_UNRECORDED.line(Marker.oneLine(e.getMessage()), e.code().name()));
     }
 
     /**
@@ -85,7 +84,7 @@ final class Bootctld {
             if (e.code() != Code.HOST_IO_ERROR) {
                 throw e;
             }
-            console.println("bootctld: WARNING the failed-starts count is not cleared: " + e.getMessage());
+            console.println(Marker.BOOTCTLD_STARTS_UNCLEARED.line(Marker.oneLine(e.getMessage())));
         }
     }
 

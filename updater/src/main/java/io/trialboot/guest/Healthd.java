@@ -35,7 +35,7 @@ final class Healthd {
     /** The outcome on a trial boot; empty on a normal boot or when the trial was settled meanwhile. */
     Optional<UpdateEngine.Outcome> check(HealthGate gate, Slot running, boolean trial) throws InterruptedException {
         HealthVerdict v = gate.await();
-        console.println("healthd: slot " + running.letter() + (trial ? " (trial): " : ": ") + v.summary());
+        console.println((trial ? Marker.HEALTHD_TRIAL_VERDICT : Marker.HEALTHD_VERDICT).line(running.letter(), v.summary()));
         if (!trial) {
             if (v.healthy()) {
                 console.println(Marker.INIT_HEALTH_OK.line(running.letter()));

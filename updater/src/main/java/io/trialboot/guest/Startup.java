@@ -4,6 +4,7 @@ import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.hoststate.AdmissionLedger;
 import io.trialboot.hoststate.HostStateTree;
+import io.trialboot.markers.Marker;
 import io.trialboot.trust.RootMirror;
 import io.trialboot.trust.Stage0Verdict;
 import io.trialboot.trust.Trust;
@@ -116,17 +117,16 @@ final class Startup {
     Optional<String> handoff(Trust inForce) {
         Optional<TrialbootException> unread = verdictUnread();
         if (unread.isPresent()) {
-            return Optional.of("trust: stage 0's verdict not used (" + unread.get().getMessage()
-                    + "): every signature is checked here");
+            return Optional.of(Marker.TRUST_VERDICT_UNUSED.line(unread.get().code().name(),
+                    Marker.oneLine(unread.get().detail())));
         }
         if (verdict().isEmpty()) {
             return Optional.empty();
         }
         Stage0Verdict v = verdict().get();
-        String what = v.admission() + " sha256 " + v.admissionSha256().shortHex() + " root " + v.admittedBy() + ", slot "
-                + v.slot() + " verity root " + v.verityRoot().shortHex();
-        return Optional.of(inForce.vouchedBy().isPresent() ? "trust: taken on stage 0's verdict: " + what
-                : "trust: stage 0's verdict (" + what + ") is not for the record in force: its signature is checked here");
+        Marker line = inForce.vouchedBy().isPresent() ? Marker.TRUST_VERDICT_TAKEN : Marker.TRUST_VERDICT_NOT_IN_FORCE;
+        return Optional.of(line.line(v.admission(), v.admissionSha256().shortHex(), v.admittedBy(), v.slot().letter(),
+                v.verityRoot().shortHex()));
     }
 
     /**

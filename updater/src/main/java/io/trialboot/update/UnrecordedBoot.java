@@ -32,11 +32,6 @@ public final class UnrecordedBoot extends TrialbootException {
         return UNREADABLE.contains(code);
     }
 
-    /** Where a console warning naming {@code code} sends the operator: the guide's row for it. */
-    public static String whatToDo(Code code) {
-        return "what to do: docs/operator-guide.md, " + code;
-    }
-
     /** This boot, as boot control recorded it. */
     public BootRecord boot() {
         return boot;
