@@ -12,13 +12,14 @@ import java.nio.file.Path;
  * root {@code test-root}, in sequence: {@code suspend} (1, SUSPENDED), {@code reinstate} (2,
  * ACCEPTED), {@code revoke} (3, REVOKED). Applied in that order they take the device through a
  * suspension, a reinstatement and a revocation; applied again, each is an older decision
- * ({@code ADMISSION_NOT_NEWER}).
+ * ({@code ADMISSION_NOT_NEWER}). The steps' inputs are public: their one home, which the ITs type
+ * ({@link Step#input()}).
  */
-final class AdmissionMedia {
+public final class AdmissionMedia {
     static final String DIR = "admission";
 
     /** One admission on the media: its directory name, signed sequence number and outcome. */
-    enum Step {
+    public enum Step {
         SUSPEND("suspend", 1, Outcome.SUSPENDED),
         REINSTATE("reinstate", 2, Outcome.ACCEPTED),
         REVOKE("revoke", 3, Outcome.REVOKED);
@@ -34,7 +35,7 @@ final class AdmissionMedia {
         }
 
         /** {@code pkg://updates/admission/<dir>}: what {@code nx admit} takes. */
-        String input() {
+        public String input() {
             return MediaInputs.pkg(DIR + "/" + dir);
         }
     }

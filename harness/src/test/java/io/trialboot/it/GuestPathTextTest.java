@@ -31,20 +31,16 @@ import org.junit.jupiter.api.Test;
  * devices and their dm-verity mappings, the runtime directory; the USB media's device from
  * {@link MediaImage#USB_DEVICE}), never as text of their own: checked on the harness's test sources,
  * code lines only (comments may name them). So do the media's files ({@code pkg://} inputs from
- * {@link MediaInputs#pkg}, the releases' and the rogue root's paths from the image build's
- * {@code ReleaseMedia} and {@code RogueRoot}), and the contracts (the tests' and the built-in ones)
+ * {@link MediaInputs#pkg}, the releases', the admissions' and the rogue root's paths from the image build's
+ * {@code ReleaseMedia}, {@code AdmissionMedia} and {@code RogueRoot}), and the contracts (the tests' and the built-in ones)
  * wait for a catalog marker by its name, never by a literal line that is a marker's; nor do the ITs
  * write a marker's line as a Java string.
  */
 class GuestPathTextTest {
     /** Sources that still write a guest path themselves: known, to be moved; the list only shrinks (empty now). */
     private static final Set<String> NOT_YET = Set.of();
-    /**
-     * Sources that still write a media path or a {@code pkg://} input themselves: known, to be moved;
-     * the list only shrinks. AdmissionLifecycleIT types the admissions' inputs, whose home (the image
-     * build's AdmissionMedia.Step.input()) is not public yet.
-     */
-    private static final Set<String> MEDIA_NOT_YET = Set.of("AdmissionLifecycleIT.java");
+    /** Sources that still write a media path or a {@code pkg://} input themselves: known, to be moved; the list only shrinks (empty now). */
+    private static final Set<String> MEDIA_NOT_YET = Set.of();
     /** A Java string literal: its text between the quotes, escapes as written. */
     private static final Pattern STRING = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
     /** A contract's step or forbidden line given as a quoted line, in a contract file or a Java string. */
