@@ -29,7 +29,7 @@ class OtaCycleIT {
     void updatesConfirmsInstallsADeltaAndRollsBackAcrossRealReboots(QemuVm vm) {
         Map<String, String> captures = vm.await(Contract.builtIn("ota-cycle"));
         assertEquals("1", captures.get("boots"));
-        assertEquals(4, vm.currentBoot(), "four boots in the same QEMU process");
+        assertEquals(4, vm.currentBoot(), "four boots on the same overlay, each after a reset in a new QEMU");
 
         vm.await(Marker.GUEST_SHELL_READY, Duration.ofSeconds(60));
         vm.type("nx status");

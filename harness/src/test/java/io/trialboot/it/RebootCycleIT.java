@@ -16,20 +16,24 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code nx reboot} at the console performs a real guest reboot in the same QEMU process: boot 2
- * comes up on the same slot with the boot count incremented (contract {@code reboot-cycle}), and
- * boot-1 lines can never satisfy a boot-2 step.
+ * {@code nx reboot} at the console resets the guest and the VM runs again: the harness runs QEMU with
+ * {@code -no-reboot}, so the reset ends that QEMU and the harness boots a new one on the same overlay
+ * (docs/testing.md, "Reboots are cold starts"). Boot 2 comes up on the same slot with the boot count
+ * incremented (contract {@code reboot-cycle}): the boot-control file on the overlay survived the reset.
+ * Boot-1 lines can never satisfy a boot-2 step.
  */
 @QemuTest
 class RebootCycleIT {
     @Test
-    void nxRebootBootsAgainInTheSameProcessWithTheBootCountIncremented(QemuVm vm) throws Exception {
+    void nxRebootRunsTheVmAgainInANewQemuOnTheSameOverlayWithTheBootCountIncremented(QemuVm vm) throws Exception {
         Contract contract = Contract.builtIn("reboot-cycle");
+        assertEquals(0, vm.relaunches(), "boot 1 runs in the QEMU the test started");
         vm.typeAfter(Marker.GUEST_SHELL_READY, "nx reboot");
         Map<String, String> captures = vm.await(contract);
         assertEquals("1", captures.get("boots"));
         assertEquals(2, vm.currentBoot());
-        assertTrue(vm.isRunning(), "the reboot happened inside the same QEMU process");
+        assertEquals(1, vm.relaunches(), "the guest's reset ended its QEMU and the harness booted one new QEMU on the same overlay");
+        assertTrue(vm.isRunning(), "boot 2's QEMU runs");
 
         // Boot 1 alone, however complete, never satisfies the boot-2 steps.
         List<ConsoleLine> bootOne = vm.lines().stream().filter(l -> l.boot() == 1).toList();
