@@ -39,7 +39,7 @@ class BundlemgrdTest {
         List<String> c = rig.lines();
         assertTrue(c.contains("bundlemgrd: system set rejected code=" + code), c.toString());
         assertFalse(c.stream().anyMatch(l -> l.startsWith("bundlemgrd: slot ")), "slot not published: " + c);
-        assertFalse(c.contains("updated: ready"), c.toString());
+        assertFalse(c.contains(Marker.UPDATED_READY.line()), c.toString());
         assertFalse(Files.exists(rig.paths.publishedSlot()));
         assertFalse(Files.exists(rig.paths.bundles()), "unverified bundle files are removed");
     }
@@ -99,7 +99,7 @@ class BundlemgrdTest {
         assertEquals(0, nx(rig, "update", "apply", UpdateRpcTest.V110).rc());
         rig.systemSigner = rig.keys.k3; // revoked
         assertEquals(GuestMain.EXIT_RETRY, rig.boot());
-        assertTrue(rig.lines().contains("bundlemgrd: system set rejected code=KEY_REVOKED"));
+        assertTrue(rig.lines().contains(Marker.BUNDLEMGRD_REJECTED.line("KEY_REVOKED")));
         assertTrue(rig.lines().contains(Marker.GUEST_TRIAL_CANNOT_START.line("b", "KEY_REVOKED")), rig.lines().toString());
         assertEquals(2, rig.bootControl().triesLeft());
     }
@@ -117,9 +117,9 @@ class BundlemgrdTest {
         assertEquals(0, rig.boot());
         List<String> c = rig.lines();
         List<String> last = c.subList(c.lastIndexOf("OpenSBI v1.1"), c.size());
-        assertEquals("stage0: boot slot=a mode=fallback tries_left=0 boot=5", last.get(1));
-        assertEquals(List.of("bootctld: fallback from slot b recorded", "bootctld: ready", "bundlemgrd: slot a active"),
-                last.subList(2, 5));
+        assertEquals(Marker.STAGE0_BOOT.line("a", "fallback", 0, 5), last.get(1));
+        assertEquals(List.of(Marker.BOOTCTLD_FALLBACK.line("b"), Marker.BOOTCTLD_READY.line(),
+                Marker.BUNDLEMGRD_SLOT_ACTIVE.line("a")), last.subList(2, 5));
         BootControlFile bc = rig.bootControl();
         assertEquals(SlotState.BAD, bc.slotB());
         assertEquals(Slot.A, bc.active());

@@ -69,9 +69,9 @@ class GuestServicesTest {
         for (int boot = 0; boot < 3; boot++) {
             assertEquals(0, rig.boot());
             List<String> lines = bootLines();
-            List<String> markers = lines.stream().filter(l -> l.equals("bootctld: ready") || l.equals("bundlemgrd: slot a active")
-                    || l.equals("updated: ready")).toList();
-            assertEquals(List.of("bootctld: ready", "bundlemgrd: slot a active", "updated: ready"), markers, lines.toString());
+            List<String> ready = List.of(Marker.BOOTCTLD_READY.line(), Marker.BUNDLEMGRD_SLOT_ACTIVE.line("a"),
+                    Marker.UPDATED_READY.line());
+            assertEquals(ready, lines.stream().filter(ready::contains).toList(), lines.toString());
             assertEquals("slot=a\nversion=1.0.0\n", Files.readString(rig.paths.publishedSlot()));
             assertTrue(Files.isRegularFile(rig.paths.bundles().resolve("hello/payload.jar")), "payload extracted");
         }
@@ -83,14 +83,14 @@ class GuestServicesTest {
         TrialbootException e = assertThrows(TrialbootException.class, () -> rig.boot());
         assertEquals(Code.HOST_IO_ERROR, e.code());
         assertTrue(e.getMessage().contains("cannot listen on " + rig.paths.socket()), e.getMessage());
-        assertFalse(rig.lines().contains("updated: ready"), rig.lines().toString());
+        assertFalse(rig.lines().contains(Marker.UPDATED_READY.line()), rig.lines().toString());
     }
 
     @Test
     void aBootThatStopsBeforeUpdatedStartsLeavesNoSocketBehind() throws Exception {
         rig.systemSetUnreadable = true;
         assertEquals(GuestMain.EXIT_RETRY, rig.boot());
-        assertFalse(rig.lines().contains("updated: ready"), rig.lines().toString());
+        assertFalse(rig.lines().contains(Marker.UPDATED_READY.line()), rig.lines().toString());
         rig.closeGuest();
         assertFalse(Files.exists(rig.paths.socket()), "the socket bound for updated is closed and removed");
     }
@@ -101,7 +101,8 @@ class GuestServicesTest {
         assertEquals("FULL", rig.tree().system().descriptor().state().name());
         Nx h = nx(rig, "history");
         assertEquals(0, h.rc());
-        assertTrue(h.lines().get(0).startsWith("history: #1 boot slot=a boot_count=1 mode=normal"), h.lines().toString());
+        assertTrue(h.lines().get(0).startsWith(Marker.HISTORY_ENTRY.line(1, "boot", "slot=a boot_count=1 mode=normal")),
+                h.lines().toString());
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
 import io.trialboot.delta.maker.DeltaMaker;
+import io.trialboot.markers.Marker;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.UpdateReceipt;
 import io.trialboot.tools.Packaging;
@@ -44,7 +45,7 @@ class HostileUpdateRpcTest {
         Files.write(feed, b);
         GuestServicesTest.Nx r = nx(rig, "feed");
         assertEquals(1, r.rc());
-        assertTrue(rig.lines().contains("update: rejected code=SIG_INVALID input=pkg://updates/feeds/stable.nxf"),
+        assertTrue(rig.lines().contains(Marker.UPDATE_REJECTED.line("SIG_INVALID", "pkg://updates/feeds/stable.nxf")),
                 rig.lines().toString());
         assertQuarantined("feeds_stable.nxf", b);
     }

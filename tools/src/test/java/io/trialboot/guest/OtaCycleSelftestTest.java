@@ -10,6 +10,7 @@ import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.markers.ConsoleLine;
 import io.trialboot.markers.Contract;
 import io.trialboot.markers.ContractMatcher;
+import io.trialboot.markers.Marker;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.trust.SignatureFile;
 import io.trialboot.trust.Trust;
@@ -81,7 +82,7 @@ class OtaCycleSelftestTest {
             rig.boot();
         }
         List<String> fifth = rig.lines().subList(rig.lines().lastIndexOf("OpenSBI v1.1"), rig.lines().size());
-        assertTrue(fifth.contains("SELFTEST: ota rollback ok"), fifth.toString());
+        assertTrue(fifth.contains(Marker.SELFTEST_OTA_ROLLBACK_OK.line()), fifth.toString());
         assertTrue(fifth.stream().noneMatch(l -> l.startsWith("update: ")), fifth.toString());
         assertEquals(3, rig.reboots.get());
     }

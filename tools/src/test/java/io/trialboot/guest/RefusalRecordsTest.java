@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.core.Code;
 import io.trialboot.core.Json;
+import io.trialboot.markers.Marker;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.UpdateReceipt;
 import java.nio.file.Files;
@@ -80,7 +81,7 @@ class RefusalRecordsTest {
     void anInstallRequestWithoutItsInputIsRefusedOnTheRecord() {
         Rpc.Reply reply = new NxClient(rig.paths.socket()).call(RpcOperation.STAGE_SYSTEM.wire());
         assertEquals(Code.MALFORMED_INPUT, reply.code(), reply.lines().toString());
-        assertTrue(rig.lines().contains("update: rejected code=MALFORMED_INPUT input=(none)"), rig.lines().toString());
+        assertTrue(rig.lines().contains(Marker.UPDATE_REJECTED.line("MALFORMED_INPUT", "(none)")), rig.lines().toString());
         List<UpdateReceipt> receipts = rig.engine().receipts().list();
         assertEquals(UpdateReceipt.Decision.DENY, receipts.get(receipts.size() - 1).decision());
     }

@@ -83,15 +83,15 @@ class Stage0HandoffTest {
         rig.tamper = Stage0HandoffTest::zeroIndexSignature;
         assertEquals(0, rig.boot());
         assertTrue(printed(Marker.TRUST_VERDICT_TAKEN, "dam.cbor", "*", "*", "a", "*"), rig.lines().toString());
-        assertTrue(printed("bundlemgrd: slot a active"), rig.lines().toString());
-        assertTrue(printed("updated: ready"), rig.lines().toString());
+        assertTrue(printed(Marker.BUNDLEMGRD_SLOT_ACTIVE.line("a")), rig.lines().toString());
+        assertTrue(printed(Marker.UPDATED_READY.line()), rig.lines().toString());
     }
 
     @Test
     void withoutAVerdictTheSameSystemSetIsRefusedByTheSignatureCheck() throws Exception {
         rig.tamper = Stage0HandoffTest::zeroIndexSignature;
         assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
-        assertTrue(printed("bundlemgrd: system set rejected code=SIG_INVALID"), rig.lines().toString());
+        assertTrue(printed(Marker.BUNDLEMGRD_REJECTED.line("SIG_INVALID")), rig.lines().toString());
         assertFalse(printedStarting("trust: "), "no verdict, no line: " + rig.lines());
     }
 
@@ -101,7 +101,7 @@ class Stage0HandoffTest {
         rig.tamper = Stage0HandoffTest::zeroIndexSignature;
         assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
         assertTrue(printed(Marker.TRUST_VERDICT_TAKEN, "dam.cbor", "*", "*", "b", "*"), rig.lines().toString());
-        assertTrue(printed("bundlemgrd: system set rejected code=SIG_INVALID"), rig.lines().toString());
+        assertTrue(printed(Marker.BUNDLEMGRD_REJECTED.line("SIG_INVALID")), rig.lines().toString());
     }
 
     @Test
@@ -109,10 +109,10 @@ class Stage0HandoffTest {
         handOver("dam.cbor", Slot.A);
         rig.systemSigner = rig.keys.k3; // revoked by the record in force
         assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
-        assertTrue(printed("bundlemgrd: system set rejected code=KEY_REVOKED"), rig.lines().toString());
+        assertTrue(printed(Marker.BUNDLEMGRD_REJECTED.line("KEY_REVOKED")), rig.lines().toString());
         rig.systemSigner = rig.keys.stranger;
         assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
-        assertTrue(printed("bundlemgrd: system set rejected code=KEY_UNKNOWN"), rig.lines().toString());
+        assertTrue(printed(Marker.BUNDLEMGRD_REJECTED.line("KEY_UNKNOWN")), rig.lines().toString());
     }
 
     @Test
@@ -124,7 +124,7 @@ class Stage0HandoffTest {
         assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
         assertTrue(printedStarting(Marker.GUEST_NO_TRUST.line("SIG_INVALID: admission record signature by root ")),
                 rig.lines().toString());
-        assertFalse(printed("bundlemgrd: slot a active"), rig.lines().toString());
+        assertFalse(printed(Marker.BUNDLEMGRD_SLOT_ACTIVE.line("a")), rig.lines().toString());
     }
 
     @Test
@@ -133,10 +133,10 @@ class Stage0HandoffTest {
         assertEquals(0, rig.boot());
         assertTrue(printed(Marker.TRUST_VERDICT_UNUSED.line("MALFORMED_INPUT",
                 "stage 0's verdict is not 6 lines, each ending in a newline")), rig.lines().toString());
-        assertTrue(printed("bundlemgrd: slot a active"), rig.lines().toString());
+        assertTrue(printed(Marker.BUNDLEMGRD_SLOT_ACTIVE.line("a")), rig.lines().toString());
         rig.tamper = Stage0HandoffTest::zeroIndexSignature;
         assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
-        assertTrue(printed("bundlemgrd: system set rejected code=SIG_INVALID"), rig.lines().toString());
+        assertTrue(printed(Marker.BUNDLEMGRD_REJECTED.line("SIG_INVALID")), rig.lines().toString());
     }
 
     @Test
@@ -149,7 +149,7 @@ class Stage0HandoffTest {
         rig.tamper = Stage0HandoffTest::zeroIndexSignature;
         assertEquals(GuestMain.EXIT_HARD_FAILURE, rig.boot());
         assertTrue(printed(Marker.TRUST_VERDICT_NOT_IN_FORCE, "dam.cbor", "*", "*", "a", "*"), rig.lines().toString());
-        assertTrue(printed("bundlemgrd: system set rejected code=SIG_INVALID"), rig.lines().toString());
+        assertTrue(printed(Marker.BUNDLEMGRD_REJECTED.line("SIG_INVALID")), rig.lines().toString());
         handOver(applied, Slot.A);
         assertEquals(0, rig.boot());
         assertTrue(printed(Marker.TRUST_VERDICT_TAKEN, "000001/dam.cbor", "*", "*", "a", "*"), rig.lines().toString());
@@ -173,11 +173,11 @@ class Stage0HandoffTest {
         handOver(applied, Slot.A);
         assertEquals(0, rig.boot());
         assertTrue(printed(Marker.TRUST_VERDICT_TAKEN, "000001/dam.cbor", "*", "*", "a", "*"), rig.lines().toString());
-        assertTrue(printed("updated: ready"), rig.lines().toString());
+        assertTrue(printed(Marker.UPDATED_READY.line()), rig.lines().toString());
         // Without a verdict the applied record's own signature is checked here, still not the factory's.
         Files.delete(rig.paths.verdict());
         assertEquals(0, rig.boot());
-        assertTrue(printed("updated: ready"), rig.lines().toString());
+        assertTrue(printed(Marker.UPDATED_READY.line()), rig.lines().toString());
     }
 
     @Test

@@ -39,7 +39,7 @@ class TrialRpcTest {
         assertEquals(0, nx(rig, "update", "apply", V110).rc());
         GuestServicesTest.Nx r = nx(rig, "rollback");
         assertEquals(0, r.rc(), r.lines().toString());
-        assertTrue(rig.lines().contains("update: rollback -> slot a"), rig.lines().toString());
+        assertTrue(rig.lines().contains(Marker.UPDATE_ROLLED_BACK.line("a")), rig.lines().toString());
         assertEquals(SlotState.BAD, rig.bootControl().slotB());
         assertEquals(Optional.empty(), rig.bootControl().trial());
         List<String> h = nx(rig, "history").lines();
@@ -65,7 +65,7 @@ class TrialRpcTest {
         Files.write(rig.paths.bootControl(), Stage0Model.boot(rig.bootControl()).encode());
         GuestServicesTest.Nx r = nx(rig, "confirm");
         assertEquals(0, r.rc(), r.lines().toString());
-        assertTrue(rig.lines().contains("update: confirmed slot=b ver=1.1.0"), rig.lines().toString());
+        assertTrue(rig.lines().contains(Marker.UPDATE_CONFIRMED.line("b", "1.1.0")), rig.lines().toString());
         assertEquals(Slot.B, rig.bootControl().active());
         assertEquals(SlotState.GOOD, rig.bootControl().slotB());
         assertEquals("1.1.0", rig.engine().floor().toString());
@@ -81,7 +81,7 @@ class TrialRpcTest {
         HealthVerdict timedOut = new HealthVerdict(Code.HEALTH_TIMEOUT, List.of("bootctld", "updated", "bundlemgrd"), List.of(),
                 List.of("bundle hello"), 5000);
         assertTrue(c.contains(Marker.HEALTHD_TRIAL_VERDICT.line("b", timedOut.summary())), c.toString());
-        assertTrue(indexOf(c, "health: fail -> rollback") > c.lastIndexOf("OpenSBI v1.1"));
+        assertTrue(indexOf(c, Marker.HEALTH_FAIL_ROLLBACK.line()) > c.lastIndexOf("OpenSBI v1.1"));
         assertEquals(1, rig.reboots.get());
         assertEquals(SlotState.BAD, rig.bootControl().slotB());
         assertEquals(Slot.A, rig.bootControl().active());
@@ -93,8 +93,8 @@ class TrialRpcTest {
         rig.helloStart.put(Version.parse("1.1.0"), "--fail");
         rig.boot();
         List<String> c = rig.lines();
-        int failed = indexOf(c, "bundle hello: failed code=HEALTH_PROBE_FAILED");
-        assertTrue(failed < indexOf(c, "health: fail -> rollback"));
+        int failed = indexOf(c, Marker.BUNDLE_FAILED.line("hello", "HEALTH_PROBE_FAILED"));
+        assertTrue(failed < indexOf(c, Marker.HEALTH_FAIL_ROLLBACK.line()));
         assertTrue(c.stream().anyMatch(l -> MarkerLines.is(l, Marker.HEALTHD_TRIAL_VERDICT, "b", "*")
                 && MarkerLines.captures(l, Marker.HEALTHD_TRIAL_VERDICT, "b", ":v").get("v").startsWith("HEALTH_PROBE_FAILED after 0 ms")),
                 c.toString());

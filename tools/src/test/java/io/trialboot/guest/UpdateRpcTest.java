@@ -11,6 +11,7 @@ import io.trialboot.bootctl.SlotState;
 import io.trialboot.core.Code;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
+import io.trialboot.markers.Marker;
 import io.trialboot.records.HostStatus;
 import io.trialboot.records.UpdateReceipt;
 import java.nio.file.Files;
@@ -42,8 +43,8 @@ class UpdateRpcTest {
         assertEquals(0, r.rc(), r.lines().toString());
         List<String> c = rig.lines();
         int manifest = indexOf(c, "update: manifest ok ver=1.1.0 signer=" + rig.keys.k1.keyId().hex());
-        int applied = indexOf(c, "update: apply ok slot=b kind=full");
-        int await = indexOf(c, "update: await confirm");
+        int applied = indexOf(c, Marker.UPDATE_APPLY_OK.line("b", "full"));
+        int await = indexOf(c, Marker.UPDATE_AWAIT_CONFIRM.line());
         assertTrue(manifest < applied && applied < await, c.toString());
         BootControlFile bc = rig.bootControl();
         assertEquals(Optional.of(Slot.B), bc.trial());
@@ -63,7 +64,7 @@ class UpdateRpcTest {
         assertEquals(0, r.rc());
         assertEquals(3, r.lines().size());
         assertTrue(r.lines().get(0).startsWith("1.1.0 releases/1.1.0/manifest.nxm sha256="), r.lines().toString());
-        assertTrue(rig.lines().contains("updates: feed loaded items=3"));
+        assertTrue(rig.lines().contains(Marker.UPDATES_FEED_LOADED.line(3)));
     }
 
     @Test
@@ -94,7 +95,7 @@ class UpdateRpcTest {
         Files.move(image, aside);
         byte[] a = Files.readAllBytes(rig.paths.slotA());
         assertNxFails(rig, Code.HOST_IO_ERROR, "update", "apply", V110);
-        assertTrue(rig.lines().contains("update: apply failed code=HOST_IO_ERROR slot=b"), rig.lines().toString());
+        assertTrue(rig.lines().contains(Marker.UPDATE_APPLY_FAILED.line("HOST_IO_ERROR", "b")), rig.lines().toString());
         assertEquals(SlotState.INVALID, rig.bootControl().slotB());
         assertEquals(Optional.empty(), rig.bootControl().trial());
         assertEquals(Sha256.of(a), Sha256.of(Files.readAllBytes(rig.paths.slotA())), "active slot untouched");
@@ -111,7 +112,7 @@ class UpdateRpcTest {
         assertTrue(receipts.get(0).startsWith("{\"schemaVersion\":\"UpdateReceipt/1\""), receipts.get(0));
         List<String> h = nx(rig, "history").lines();
         assertEquals(List.of("boot", "selfcheck", "stage", "apply", "switch"), h.stream().map(l -> l.split(" ")[2]).toList());
-        assertEquals("history: #2 selfcheck n=1 deep=false status=OK", h.get(1));
+        assertEquals(Marker.HISTORY_ENTRY.line(2, "selfcheck", "n=1 deep=false status=OK"), h.get(1));
     }
 
     @Test
