@@ -37,8 +37,8 @@ class BundlemgrdTest {
 
     private void assertNotPublished(String code) {
         List<String> c = rig.lines();
-        assertTrue(c.contains("bundlemgrd: system set rejected code=" + code), c.toString());
-        assertFalse(c.stream().anyMatch(l -> l.startsWith("bundlemgrd: slot ")), "slot not published: " + c);
+        assertTrue(c.contains(Marker.BUNDLEMGRD_REJECTED.line(code)), c.toString());
+        assertFalse(c.stream().anyMatch(l -> MarkerLines.is(l, Marker.BUNDLEMGRD_SLOT_ACTIVE)), "slot not published: " + c);
         assertFalse(c.contains(Marker.UPDATED_READY.line()), c.toString());
         assertFalse(Files.exists(rig.paths.publishedSlot()));
         assertFalse(Files.exists(rig.paths.bundles()), "unverified bundle files are removed");
@@ -124,7 +124,8 @@ class BundlemgrdTest {
         assertEquals(SlotState.BAD, bc.slotB());
         assertEquals(Slot.A, bc.active());
         List<String> h = nx(rig, "history").lines();
-        assertTrue(h.stream().anyMatch(l -> l.startsWith("history: #") && l.contains(" rollback slot=b to=a reason=crash-loop")),
+        assertTrue(h.stream().anyMatch(l -> MarkerLines.is(l, Marker.HISTORY_ENTRY, "*", "rollback", "*")
+                && l.contains(" rollback slot=b to=a reason=crash-loop")),
                 h.toString());
     }
 

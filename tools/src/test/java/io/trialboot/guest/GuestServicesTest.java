@@ -180,7 +180,7 @@ class GuestServicesTest {
         };
         new NxConsole(new NxClient(rig.paths.socket()), console).run(slowTypist);
         String text = bytes.toString(StandardCharsets.UTF_8);
-        assertTrue(text.startsWith("nx: console ready\ntrialboot# \nslot=a\n"), text);
+        assertTrue(text.startsWith(Marker.GUEST_SHELL_READY.line() + "\ntrialboot# \nslot=a\n"), text);
         assertEquals(1, text.split("boot_count=1", -1).length - 1, "commands after 'exit' are not run: " + text);
     }
 
@@ -192,7 +192,7 @@ class GuestServicesTest {
         new NxConsole(new NxClient(rig.paths.socket()), console)
                 .run(new ByteArrayInputStream("nx status\nnx status\n".getBytes(StandardCharsets.UTF_8)));
         String text = bytes.toString(StandardCharsets.UTF_8);
-        assertTrue(text.startsWith("nx: console ready\nslot=a\n"), text);
+        assertTrue(text.startsWith(Marker.GUEST_SHELL_READY.line() + "\nslot=a\n"), text);
         assertFalse(text.contains("trialboot# slot="), "no output shares a line with a prompt: " + text);
     }
 

@@ -67,8 +67,8 @@ class HistoryRepairTest {
         assertTrue(repair.is(HistoryEvent.REPAIR) && repair.seq() == before + 1, repair.line());
         assertEquals(String.valueOf(TORN.length), repair.field("torn_bytes"));
         assertEquals(kept.getFileName().toString(), repair.field("quarantined"));
-        assertEquals("history: #" + repair.seq() + " repair torn_bytes=" + TORN.length + " quarantined="
-                + kept.getFileName(), r.lines().get(1));
+        assertEquals(Marker.HISTORY_ENTRY.line(repair.seq(), "repair", "torn_bytes=" + TORN.length + " quarantined="
+                + kept.getFileName()), r.lines().get(1));
         assertEquals(repair.seq(), rig.tree().system().descriptor().currentLogseq(), "domain.json follows the repair line");
 
         GuestServicesTest.Nx check = nx(rig, "selfcheck");

@@ -129,7 +129,7 @@ class HostileUpdateRpcTest {
         byte[] b = Files.readAllBytes(rig.paths.slotB());
         BootControlFile before = rig.bootControl();
         UpdateRpcs.assertNxFails(rig, code, "update", "apply", input);
-        assertTrue(rig.lines().contains("update: rejected code=" + code + " input=" + input), rig.lines().toString());
+        assertTrue(rig.lines().contains(Marker.UPDATE_REJECTED.line(code, input)), rig.lines().toString());
         UpdateReceipt receipt = rig.engine().receipts().list().get(0);
         assertEquals(UpdateReceipt.Decision.DENY, receipt.decision());
         assertEquals(code, receipt.reasonCodes().get(0));

@@ -44,7 +44,7 @@ class RefusalRecordsTest {
         assertEquals(1, r.rc(), r.lines().toString());
         assertEquals("nx: update apply " + input + " failed: " + code, r.lines().get(r.lines().size() - 1));
         List<String> console = rig.lines();
-        assertTrue(console.contains("update: rejected code=" + code + " input=" + input), console.toString());
+        assertTrue(console.contains(Marker.UPDATE_REJECTED.line(code, input)), console.toString());
         List<UpdateReceipt> receipts = rig.engine().receipts().list();
         UpdateReceipt receipt = receipts.get(receipts.size() - 1);
         assertEquals(UpdateReceipt.Decision.DENY, receipt.decision());

@@ -42,7 +42,7 @@ class UpdateRpcTest {
         GuestServicesTest.Nx r = nx(rig, "update", "apply", V110);
         assertEquals(0, r.rc(), r.lines().toString());
         List<String> c = rig.lines();
-        int manifest = indexOf(c, "update: manifest ok ver=1.1.0 signer=" + rig.keys.k1.keyId().hex());
+        int manifest = indexOf(c, Marker.UPDATE_MANIFEST_OK.line("1.1.0", rig.keys.k1.keyId().hex()));
         int applied = indexOf(c, Marker.UPDATE_APPLY_OK.line("b", "full"));
         int await = indexOf(c, Marker.UPDATE_AWAIT_CONFIRM.line());
         assertTrue(manifest < applied && applied < await, c.toString());
@@ -55,7 +55,7 @@ class UpdateRpcTest {
         assertEquals(Sha256.of(rig.v110).hex(), receipt.observedSha256());
         GuestServicesTest.Nx again = nx(rig, "update", "apply", V110);
         assertEquals(1, again.rc(), "a second install while the trial is pending is refused");
-        assertTrue(rig.lines().contains("update: rejected code=UPDATE_WRONG_STATE input=" + V110), rig.lines().toString());
+        assertTrue(rig.lines().contains(Marker.UPDATE_REJECTED.line("UPDATE_WRONG_STATE", V110)), rig.lines().toString());
     }
 
     @Test
@@ -84,7 +84,7 @@ class UpdateRpcTest {
         failing.write(rig.tree().statusDir(), rig.tree().writer());
         GuestServicesTest.Nx r = nx(rig, "update", "apply", V110);
         assertEquals(1, r.rc());
-        assertTrue(rig.lines().contains("update: rejected code=UPDATE_PRECHECK_FAILED input=" + V110), rig.lines().toString());
+        assertTrue(rig.lines().contains(Marker.UPDATE_REJECTED.line("UPDATE_PRECHECK_FAILED", V110)), rig.lines().toString());
         assertEquals(SlotState.EMPTY, rig.bootControl().slotB());
     }
 
@@ -136,6 +136,6 @@ class UpdateRpcTest {
         assertEquals(1, bad.rc());
         assertTrue(bad.lines().get(0).startsWith("UPDATE_PRECHECK_FAILED: host_status_3.json: slot a: "), bad.lines().toString());
         assertEquals(1, nx(rig, "update", "apply", V110).rc());
-        assertTrue(rig.lines().contains("update: rejected code=UPDATE_PRECHECK_FAILED input=" + V110));
+        assertTrue(rig.lines().contains(Marker.UPDATE_REJECTED.line("UPDATE_PRECHECK_FAILED", V110)));
     }
 }
