@@ -44,7 +44,8 @@ final class Nx {
     static final Duration HEALTH_BOUND = Duration.ofSeconds(30);
     static final Duration COMMAND = Duration.ofSeconds(120);
     static final Duration APPLY = Duration.ofSeconds(600);
-    private static final Pattern SEQ = Pattern.compile("history: #([0-9]+) (\\S+) ?(.*)");
+    /** An {@code nx history} line: its sequence number, event and fields. */
+    private static final LinePattern ENTRY = LinePattern.of(Marker.HISTORY_ENTRY, ":seq", ":event", ":fields");
     private static final Pattern RELEASE = Pattern.compile("release=rel-([0-9.]+)@");
     private static final Pattern STATUS_OK = Pattern.compile("host_status_[0-9]+\\.json: OK");
 
@@ -59,7 +60,7 @@ final class Nx {
     }
 
     List<String> history() {
-        return console.run("nx history", COMMAND).stream().filter(l -> l.startsWith("history: #")).toList();
+        return console.run("nx history", COMMAND).stream().filter(matches(Marker.HISTORY_ENTRY)).toList();
     }
 
     /** Runs {@code command} ({@link #SELFCHECK} or {@link #DEEP}) and requires it OK. */
@@ -113,9 +114,9 @@ final class Nx {
     Optional<String> trialVersion() {
         List<String> h = history();
         for (int i = h.size() - 1; i >= 0; i--) {
-            Matcher m = SEQ.matcher(h.get(i));
-            if (m.matches() && m.group(2).equals("switch")) {
-                Matcher r = RELEASE.matcher(m.group(3));
+            Optional<Map<String, String>> e = ENTRY.match(h.get(i), Map.of());
+            if (e.isPresent() && e.get().get("event").equals("switch")) {
+                Matcher r = RELEASE.matcher(e.get().get("fields"));
                 return r.find() ? Optional.of(r.group(1)) : Optional.empty();
             }
         }
@@ -125,8 +126,8 @@ final class Nx {
     /** The first of {@code history}'s lines that is not numbered 1, 2, 3, … from the first, if any, said so. */
     static Optional<String> misnumbered(List<String> history) {
         for (int i = 0; i < history.size(); i++) {
-            Matcher m = SEQ.matcher(history.get(i));
-            if (!m.matches() || Long.parseLong(m.group(1)) != i + 1) {
+            Optional<Map<String, String>> e = ENTRY.match(history.get(i), Map.of());
+            if (e.isEmpty() || Long.parseLong(e.get().get("seq")) != i + 1) {
                 return Optional.of("history line " + (i + 1) + " is '" + history.get(i) + "'");
             }
         }
@@ -137,8 +138,7 @@ final class Nx {
     static List<String> events(List<String> history) {
         List<String> events = new ArrayList<>();
         for (String l : history) {
-            Matcher m = SEQ.matcher(l);
-            if (m.matches()) events.add(m.group(2));
+            ENTRY.match(l, Map.of()).ifPresent(e -> events.add(e.get("event")));
         }
         return events;
     }

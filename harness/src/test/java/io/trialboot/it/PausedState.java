@@ -49,7 +49,7 @@ record PausedState(StatusReply status, List<String> history, List<String> operat
                     + "' came before the pause took hold");
         }
         return new PausedState(StatusReply.parse(GuestConsole.output(t.subList(status + 1, statusEnd))),
-                t.subList(history + 1, historyEnd).stream().filter(l -> l.startsWith("history: #")).toList(),
+                t.subList(history + 1, historyEnd).stream().filter(Nx.matches(Marker.HISTORY_ENTRY)).toList(),
                 operation, saved.partitionsWritten());
     }
 
