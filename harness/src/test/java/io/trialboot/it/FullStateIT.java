@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
  * The state partition fills up during an apply (issue: a full disk): the apply fails with
  * {@code HOST_IO_ERROR} at its first state write, nothing is switched, slot a and its records are
  * untouched, {@code nx reboot} reboots saying that the reboot is not recorded, stage 0 that it could
- * not write boot control, slot a boots with its services, and once space is freed the same update installs. The partition
- * is filled from the guest's console with {@code dd} (root, so ext4's reserved blocks go too)
- * after the apply's precheck.
+ * not write boot control, bootctld that the boot is not recorded, slot a boots with its services, and
+ * once space is freed the same update installs. The partition is filled from the guest's console with
+ * {@code dd} (root, so ext4's reserved blocks go too) after the apply's precheck.
  */
 @QemuTest(start = QemuTest.Start.FACTORY_AT_CONSOLE)
 class FullStateIT {
@@ -64,7 +64,8 @@ class FullStateIT {
         assertTrue(check.stream().noneMatch(l -> l.contains("BROKEN") || l.contains("MALFORMED")), "records intact: " + check);
 
         // Still full: nx reboot cannot record the reboot and reboots anyway, saying so (a power cycle, the
-        // other way, would be just as unrecorded); stage 0 cannot count the boot either, and boots slot a.
+        // other way, would be just as unrecorded); stage 0 cannot count the boot either, and boots slot a, which
+        // bootctld runs unrecorded.
         int rebootFrom = console.mark();
         vm.type("nx reboot");
         vm.await(Contract.parse("reboots-while-full", """
@@ -75,7 +76,8 @@ class FullStateIT {
                 boot 2
                 expect 120s STAGE0_BOOT_CONTROL_UNWRITTEN
                 expect 60s STAGE0_BOOT a normal * *
-                expect 60s BOOTCTLD_READY
+                expect 60s BOOTCTLD_BOOT_UNRECORDED * HOST_IO_ERROR
+                expect 10s BOOTCTLD_READY
                 expect 60s BUNDLEMGRD_SLOT_ACTIVE a
                 expect 60s UPDATED_READY
                 expect 60s GUEST_SHELL_READY
