@@ -157,7 +157,7 @@ final class PhaseStates {
 
     private void makeUpTo(int last) {
         long t0 = System.nanoTime();
-        List<String> made = new ArrayList<>();
+        List<String> reached = new ArrayList<>();
         for (SnapshotRecipe r : chain.subList(0, last + 1)) {
             if (vm.saved(r).isPresent()) continue;
             if (r.equals(switched)) {
@@ -165,10 +165,11 @@ final class PhaseStates {
             } else {
                 vm.reachOnward(r);
             }
-            made.add(r.name());
+            reached.add(r.name());
         }
-        if (!made.isEmpty()) {
-            say.accept(String.format(Locale.ROOT, "phase states made in %.1f s: %s", (System.nanoTime() - t0) / 1e9, made));
+        if (!reached.isEmpty()) {
+            say.accept(String.format(Locale.ROOT, "phase states ready in %.1f s (made here, or restored after another JVM"
+                    + " made them): %s", (System.nanoTime() - t0) / 1e9, reached));
         }
     }
 

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * Where a boot starts in the console stream. OpenSBI prints its banner ({@code OpenSBI v1.1})
- * first thing on every boot, including resets inside the same QEMU process (SPEC §2.1). A VM the
+ * first thing on every boot: a cold start, a restart after a power cut, and a guest reset, which
+ * the harness makes a new QEMU on the same disk (SPEC §2.1). A VM the
  * harness starts from a saved state prints no banner: the harness writes a restore line of its own
  * ({@link #restoreLine}) into the console, and that line opens a new boot too, so a line from before
  * the restore is always of an earlier boot than the steps awaited after it.

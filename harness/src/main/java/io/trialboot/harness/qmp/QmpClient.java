@@ -128,7 +128,10 @@ public final class QmpClient implements AutoCloseable {
         }
     }
 
-    /** Resets the machine (like pressing reset): the guest reboots inside the same QEMU. */
+    /**
+     * Resets the machine (like pressing reset). Under {@code -no-reboot}, as the harness runs QEMU, QEMU
+     * then exits instead of rebooting the guest in the same process.
+     */
     public void systemReset() {
         execute("system_reset");
     }
