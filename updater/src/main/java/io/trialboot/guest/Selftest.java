@@ -137,7 +137,7 @@ final class Selftest {
             updates.switchSlot(installed);
             showNew();
             console.println(Marker.SELFTEST_OTA_SWITCH_OK.line());
-            updates.auditReboot("selftest");
+            RebootAudit.record(updates.engine(), "selftest");
         }
         power.reboot();
     }

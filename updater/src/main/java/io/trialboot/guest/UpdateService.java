@@ -195,14 +195,6 @@ final class UpdateService {
         return s;
     }
 
-    /**
-     * Audits a reboot about to happen (the selftest's, which fails when the history cannot take it); the
-     * caller then resets. nx and healthd reboot whether or not it is written ({@link RebootAudit}).
-     */
-    void auditReboot(String by) {
-        engine.audit(HistoryEvent.REBOOT, HistoryFields.of("by", by));
-    }
-
     /** The receipt of the last attempt, for {@code Switch} without an attempt number. */
     UpdateReceipt receipt(long attempt) {
         return engine.receipts().read(attempt).orElseThrow(() -> new TrialbootException(Code.HOST_NOT_FOUND,
