@@ -229,11 +229,34 @@ public enum Marker {
     }
 
     /**
-     * A free text (an exception's message) as one {@code <text>} value: each line break a space, as a
-     * break would make {@link #line} throw instead of printing.
+     * A free text (an exception's message, which may quote what an input said) as one {@code <text>}
+     * value: each line break a space, as a break would make {@link #line} throw instead of printing,
+     * and every other control character (C0, DEL, C1, the Unicode line and paragraph separators)
+     * written {@code \xNN} or {@code \}{@code uNNNN}, so no text reaches the console as a terminal's
+     * command. A text without them is returned as it is.
      */
     public static String oneLine(String text) {
-        return text.replace('\n', ' ').replace('\r', ' ');
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
+            if (control && sb == null) {
+                sb = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (!control) {
+                if (sb != null) {
+                    sb.append(c);
+                }
+            } else if (c == '\n' || c == '\r') {
+                sb.append(' ');
+            } else {
+                sb.append(c < 0x100 ? "\\x" : "\\u");
+                for (int shift = c < 0x100 ? 4 : 12; shift >= 0; shift -= 4) {
+                    sb.append(Character.forDigit((c >> shift) & 0xf, 16));
+                }
+            }
+        }
+        return sb == null ? text : sb.toString();
     }
 
     /** How many values {@link #line} takes. */

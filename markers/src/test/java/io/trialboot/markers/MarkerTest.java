@@ -1,6 +1,7 @@
 package io.trialboot.markers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,6 +104,15 @@ class MarkerTest {
         assertThrows(IllegalArgumentException.class, () -> Marker.GUEST_NO_TRUST.line(message));
         assertEquals("guest: no trust: HOST_IO_ERROR: write failed:  No space left on device ",
                 Marker.GUEST_NO_TRUST.line(Marker.oneLine(message)));
+    }
+
+    @Test
+    void oneLineWritesEveryOtherControlCharacterAsAnEscape() {
+        String hostile = "MALFORMED_INPUT: '\u001b]0;owned\u0007\u001b[2J' \u0000\u007f\u0085\u2028 t\u00e9st \\x";
+        assertEquals("MALFORMED_INPUT: '\\x1b]0;owned\\x07\\x1b[2J' \\x00\\x7f\\x85\\u2028 t\u00e9st \\x",
+                Marker.oneLine(hostile), "printable text, non-ASCII letters and backslashes stay as they are");
+        String plain = "HOST_NOT_FOUND: no such file: /media/updates/x.nxm";
+        assertSame(plain, Marker.oneLine(plain), "a text without control characters is not copied");
     }
 
     @Test

@@ -109,7 +109,7 @@ class UpdateRpcTest {
         assertEquals(0, nx(rig, "update", "apply", V110).rc());
         List<String> receipts = nx(rig, "receipts", "--json").lines();
         assertEquals(1, receipts.size());
-        assertTrue(receipts.get(0).startsWith("{\"schemaVersion\":\"UpdateReceipt/1\""), receipts.get(0));
+        assertTrue(receipts.get(0).startsWith("{\"schemaVersion\":\"UpdateReceipt/2\""), receipts.get(0));
         List<String> h = nx(rig, "history").lines();
         assertEquals(List.of("boot", "selfcheck", "stage", "apply", "switch"), h.stream().map(l -> l.split(" ")[2]).toList());
         assertEquals(Marker.HISTORY_ENTRY.line(2, "selfcheck", "n=1 deep=false status=OK"), h.get(1));

@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.core.Code;
+import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.hoststate.AdmissionOutcome;
 import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HistoryEvent;
 import io.trialboot.records.HistoryFields;
 import io.trialboot.records.HostStatus;
+import io.trialboot.records.RequestedInput;
 import io.trialboot.records.UpdateReceipt;
 import io.trialboot.records.UpdateReceipt.Decision;
 import java.io.IOException;
@@ -82,11 +84,14 @@ class UpdateEngineRecordsTest {
         UpdateReceipt r = engine.reject("hostile/bad-signature/manifest.nxm", Optional.of(bytes), Code.SIG_INVALID, "signature does not verify");
         assertEquals(Decision.DENY, r.decision());
         assertEquals(List.of(Code.SIG_INVALID), r.reasonCodes());
-        assertEquals("hostile/bad-signature/manifest.nxm", r.releaseId());
+        assertEquals(null, r.releaseId(), "nothing in an unverified input is an identity");
+        assertEquals(new RequestedInput("hostile/bad-signature/manifest.nxm", Sha256.of(bytes).hex()), r.input());
         assertEquals(Optional.of(r), engine.receipts().read(r.attempt()));
         HistoryEntry last = engine.history().read().get(engine.history().read().size() - 1);
         assertEquals("reject", last.event());
         assertEquals("SIG_INVALID", last.field("codes"));
+        assertEquals("hostile/bad-signature/manifest.nxm", last.field("input"));
+        assertEquals(null, last.field("release"));
         try (var q = Files.list(rig.tree().quarantine())) {
             assertArrayEquals(bytes, Files.readAllBytes(q.filter(p -> p.toString().endsWith("manifest.nxm")).findFirst().orElseThrow()));
         }

@@ -13,6 +13,12 @@ public final class Bounds {
     public static final int RPC_REQUEST_BYTES = 4 * 1024;
     /** One reply from updated's local RPC. */
     public static final int RPC_REPLY_BYTES = 1024 * 1024;
+    /**
+     * The name a request gives its input ({@code nx update apply <input>}, {@code nx admit <input>}):
+     * characters of printable ASCII; a longer or other name is refused, and recorded cut to it
+     * ({@code io.trialboot.records.RequestedInput}).
+     */
+    public static final int INPUT_NAME_CHARS = 256;
 
 
     // ---- formats and trust ----

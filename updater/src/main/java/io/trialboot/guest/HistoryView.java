@@ -17,7 +17,7 @@ final class HistoryView {
             if (fields.length() > 0) {
                 fields.append(' ');
             }
-            String v = String.valueOf(f.getValue()).replace('\n', ' ').replace('\r', ' ');
+            String v = Marker.oneLine(String.valueOf(f.getValue()));
             fields.append(f.getKey()).append('=').append(v.isEmpty() ? "\"\"" : v);
         }
         return Marker.HISTORY_ENTRY.line(e.seq(), e.event(), fields.length() == 0 ? "-" : fields.toString());

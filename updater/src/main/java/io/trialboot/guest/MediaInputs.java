@@ -3,6 +3,7 @@ package io.trialboot.guest;
 import io.trialboot.core.Code;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.format.tar.ArchivePath;
+import io.trialboot.records.RequestedInput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -46,9 +47,12 @@ public final class MediaInputs {
 
     /**
      * {@code pkg://updates/<path>} (portable path components, no {@code ..}) or an absolute file
-     * path; anything else is {@link Code#MALFORMED_INPUT}.
+     * path; anything else is {@link Code#MALFORMED_INPUT}, and so is a name that is not printable
+     * ASCII within {@link RequestedInput#NAME_CHARS} ({@link RequestedInput#require}): no message
+     * quotes a name as it came.
      */
     Path resolve(String input) {
+        RequestedInput.require(input);
         if (input.startsWith(SCHEME)) {
             String rest = input.substring(SCHEME.length());
             if (!rest.startsWith(UPDATES)) {

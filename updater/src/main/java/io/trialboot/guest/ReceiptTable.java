@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
 /**
  * {@code nx receipts} for a person: one block per receipt, its fields one per line with their
  * values aligned, a blank line between blocks ({@code nx receipts --json} keeps the
- * {@code UpdateReceipt/1} JSON lines). A field the receipt does not have yet shows {@code -}.
+ * {@code UpdateReceipt/2} JSON lines). A field the receipt does not have shows {@code -}: a refused
+ * input has no release id, only the name its request gave (escaped: {@code RequestedInput.shown}).
  */
 final class ReceiptTable {
     private static final String NONE = "-";
@@ -26,7 +27,9 @@ final class ReceiptTable {
             out.add("receipt " + r.attempt() + ": " + r.decision()
                     + (r.reasonCodes().isEmpty() ? "" : " " + r.reasonCodes().stream().map(Code::name).collect(Collectors.joining(", "))));
             Map<String, String> f = new LinkedHashMap<>();
-            f.put("release", r.releaseId());
+            f.put("input", r.input() == null ? NONE : r.input().name());
+            f.put("input sha256", r.input() == null ? NONE : or(r.input().sha256()));
+            f.put("release", or(r.releaseId()));
             f.put("version", or(r.version()));
             f.put("kind", or(r.kind()));
             f.put("target slot", or(r.targetSlot()));

@@ -2,6 +2,7 @@ package io.trialboot.guest;
 
 import io.trialboot.core.Code;
 import io.trialboot.core.TrialbootException;
+import io.trialboot.records.RequestedInput;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -28,7 +29,7 @@ enum RpcOperation {
     HISTORY_REPAIR("RepairHistory", "history repair", Arg.NONE, "keep a torn last history line (LOG_TORN) in\n"
             + "quarantine/, cut it off and record the repair"),
     RECEIPTS("Receipts", "receipts", Arg.JSON, "every install attempt's receipt, one block each\n"
-            + "(--json: the UpdateReceipt/1 JSON lines)"),
+            + "(--json: the UpdateReceipt/2 JSON lines)"),
     SELFCHECK("Selfcheck", "selfcheck", Arg.DEEP, "check the state (--deep re-hashes the slots); installs need OK"),
     ADMIT("Admit", "admit", Arg.INPUT, "apply a root-signed admission decision\n"
             + "(<input>: pkg://updates/admission/<name>)"),
@@ -81,11 +82,12 @@ enum RpcOperation {
         return args.isEmpty() ? wire : wire + " " + String.join(" ", args);
     }
 
-    /** Throws {@code MALFORMED_INPUT} unless this operation takes {@code args}. */
+    /** Throws {@code MALFORMED_INPUT} unless this operation takes {@code args} (quoted as {@link RequestedInput#shown}). */
     void requireArgs(List<String> args) {
         if (!arg.accepts(args)) {
             throw new TrialbootException(Code.MALFORMED_INPUT, wire + " takes "
-                    + (arg == Arg.NONE ? "no argument" : arg.usage) + ", got " + args);
+                    + (arg == Arg.NONE ? "no argument" : arg.usage) + ", got "
+                    + args.stream().map(RequestedInput::shown).toList());
         }
     }
 

@@ -15,6 +15,7 @@ import io.trialboot.markers.Marker;
 import io.trialboot.records.HistoryEvent;
 import io.trialboot.records.HistoryFields;
 import io.trialboot.records.HostStatus;
+import io.trialboot.records.RequestedInput;
 import io.trialboot.records.UpdateReceipt;
 import io.trialboot.trust.SignatureFile;
 import io.trialboot.trust.Trust;
@@ -84,7 +85,7 @@ final class UpdateService {
         try {
             manifest = media.resolve(input);
         } catch (TrialbootException e) {
-            throw rejected(input, Optional.empty(), e); // a path refused before any file was opened
+            throw rejected(input, Optional.empty(), e); // a name or path refused before any file was opened
         }
         return stage(input, manifest, (bytes, sig) -> VerifiedRelease.verify(bytes, sig, trust.get()));
     }
@@ -237,11 +238,15 @@ final class UpdateService {
         return activeSnapshot().map(SlotSnapshot::imageDigest);
     }
 
-    /** Every refusal of an input: a DENY receipt, a {@code reject} history line, the console lines. */
+    /**
+     * Every refusal of an input: a DENY receipt, a {@code reject} history line, the console lines.
+     * The input is named as {@link RequestedInput#shown} (a hostile name is printed escaped and cut),
+     * the message as one printable line ({@link Marker#oneLine}).
+     */
     private TrialbootException rejected(String input, Optional<byte[]> kept, TrialbootException e) {
         engine.reject(quarantineName(input), kept, e.code(), e.getMessage());
-        console.println("update: " + e.getMessage());
-        console.println(Marker.UPDATE_REJECTED.line(e.code().name(), input));
+        console.println("update: " + Marker.oneLine(e.getMessage()));
+        console.println(Marker.UPDATE_REJECTED.line(e.code().name(), RequestedInput.shown(input)));
         return e;
     }
 

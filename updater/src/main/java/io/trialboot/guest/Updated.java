@@ -163,7 +163,7 @@ final class Updated implements AutoCloseable {
             // A bug or an unexpected I/O failure must not end the RPC thread: answer it and keep serving.
             reply = new Rpc.Reply(List.of("HOST_IO_ERROR: " + op + " failed unexpectedly: " + e), Code.HOST_IO_ERROR);
         }
-        console.println("updated: " + String.join(" ", words) + " -> " + reply.code());
+        console.println("updated: " + Marker.oneLine(String.join(" ", words)) + " -> " + reply.code());
         return reply;
     }
 

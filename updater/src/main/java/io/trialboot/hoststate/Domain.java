@@ -73,7 +73,7 @@ public final class Domain {
         return dir.resolve("log/history.jsonl");
     }
 
-    /** {@code UpdateReceipt/1} files, one per install attempt. */
+    /** {@code UpdateReceipt/2} files, one per install attempt. */
     public Path receipts() {
         return dir.resolve("log/receipts");
     }

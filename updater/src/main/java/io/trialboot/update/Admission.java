@@ -9,6 +9,7 @@ import io.trialboot.records.HistoryEntry;
 import io.trialboot.records.HistoryEvent;
 import io.trialboot.records.HistoryFields;
 import io.trialboot.records.ReceiptStore;
+import io.trialboot.records.RequestedInput;
 import io.trialboot.records.UpdateReceipt;
 import io.trialboot.records.UpdateReceipt.Decision;
 import java.util.List;
@@ -22,6 +23,8 @@ import java.util.Optional;
  * {@code quarantine/}. Nothing here touches a slot or boot control.
  */
 final class Admission {
+    /** The most characters of a refusal's reason a {@code reject} line keeps. */
+    private static final int WHY_CHARS = 400;
     private final HostStateTree tree;
     private final BootControl bootControl;
     private final ReceiptStore receipts;
@@ -58,8 +61,8 @@ final class Admission {
                     .and("version", r.version()).and("kind", r.kind().text()).and("slot", target)
                     .and("target_sha256", r.target().digest())).seq();
         }
-        UpdateReceipt receipt = UpdateReceipt.decided(attempt, buildId, r.releaseId(),
-                denials.isEmpty() ? Decision.ALLOW : Decision.DENY, codes, seq)
+        UpdateReceipt receipt = UpdateReceipt.decided(attempt, buildId,
+                RequestedInput.of(inputName, Optional.of(inputForQuarantine)), r.releaseId(), denials.isEmpty() ? Decision.ALLOW : Decision.DENY, codes, seq)
                 .withRelease(r.version().toString(), r.kind().text(), target.letter(), r.target().digest().hex(),
                         r.verityRoot());
         receipts.write(receipt);
@@ -72,12 +75,21 @@ final class Admission {
         if (code == Code.HOST_OK) {
             throw new IllegalArgumentException("a rejection names a failure code, not HOST_OK");
         }
-        long seq = quarantine(inputName, inputForQuarantine, HistoryFields.of("release", inputName)
-                .and("codes", code.name()).and("why", why));
-        UpdateReceipt receipt = UpdateReceipt.decided(receipts.nextAttempt(), buildId, inputName, Decision.DENY,
-                List.of(code), seq);
+        RequestedInput input = RequestedInput.of(inputName, inputForQuarantine);
+        long seq = quarantine(input.name(), inputForQuarantine, HistoryFields.of("input", input.name())
+                .and("codes", code.name()).and("why", bounded(why)));
+        UpdateReceipt receipt = UpdateReceipt.refused(receipts.nextAttempt(), buildId, input, code, seq);
         receipts.write(receipt);
         return receipt;
+    }
+
+    /**
+     * A refusal's reason as its history line keeps it: a message may quote what the request sent
+     * (a form refusal lists its arguments), so it is cut to {@link #WHY_CHARS}, well inside
+     * {@link io.trialboot.core.Bounds#HISTORY_LINE_BYTES} even when every character is escaped.
+     */
+    private static String bounded(String why) {
+        return why.length() <= WHY_CHARS ? why : why.substring(0, WHY_CHARS) + "...[" + why.length() + "]";
     }
 
     /** Quarantines a denied input (when it was read) and logs its {@code reject} line; returns its seq. */

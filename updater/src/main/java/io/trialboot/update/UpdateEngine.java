@@ -33,7 +33,7 @@ import java.util.Optional;
  * stage checks), apply to the inactive slot, switch to a trial, and on the next boot confirm or
  * roll back. Each transition is one or more durable state writes, ordered so that a power cut at
  * any point leaves a bootable verified slot and consistent boot control; every step is recorded in
- * the history and in the attempt's {@code UpdateReceipt/1}.
+ * the history and in the attempt's {@code UpdateReceipt/2}.
  *
  * <p>The wall clock is injected and only recorded ({@code at} in history lines), never compared.
  */
@@ -124,10 +124,13 @@ public final class UpdateEngine {
      * Records an input rejected before it could be admitted, because its manifest or feed did not
      * verify (signature, revoked key, {@code compatible}, bounds, ...): like a DENY from
      * {@link #admit}, the input is copied to {@code quarantine/}, a {@code reject} line is logged and
-     * a DENY receipt naming {@code code} is written; nothing else changes. The receipt's release id is
-     * the input's name (nothing in the input is trusted); version, kind and slot stay null. An input
-     * that could not be read at all (no such file, a path refused before any file was opened) has
-     * nothing to keep: its line says {@code quarantined=none}.
+     * a DENY receipt naming {@code code} is written; nothing else changes. Nothing in the input is an
+     * identity: the receipt has no release id and no release fields, only the input as the request
+     * named it and the digest of the bytes read ({@link io.trialboot.records.RequestedInput}, the
+     * name escaped and cut as {@code RequestedInput.shown} says), which the {@code reject} line's
+     * {@code input} repeats; its {@code why} is cut to a bound. An input that could not be read at all
+     * (no such file, a path refused before any file was opened) has nothing to keep and no digest:
+     * its line says {@code quarantined=none}.
      */
     public UpdateReceipt reject(String inputName, Optional<byte[]> inputForQuarantine, Code code, String why) {
         return admission.reject(inputName, inputForQuarantine, code, why);

@@ -3,11 +3,13 @@ package io.trialboot.guest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.trialboot.core.Code;
+import io.trialboot.records.RequestedInput;
 import io.trialboot.records.UpdateReceipt;
 import io.trialboot.records.UpdateReceipt.Decision;
 import io.trialboot.records.UpdateReceipt.InstallStatus;
 import io.trialboot.records.UpdateReceipt.SwitchOutcome;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ReceiptTableTest {
@@ -16,12 +18,15 @@ class ReceiptTableTest {
 
     @Test
     void oneBlockPerReceiptWithAlignedFieldsAndDashesForWhatIsNotKnown() {
-        UpdateReceipt installed = new UpdateReceipt(1, "build-7", "trialboot-1.1.0", "1.1.0", "full", "b", SHA, ROOT, SHA,
+        UpdateReceipt installed = new UpdateReceipt(1, "build-7", new RequestedInput("releases/1.1.0/manifest.nxm", SHA),
+                "trialboot-1.1.0", "1.1.0", "full", "b", SHA, ROOT, SHA,
                 Decision.ALLOW, List.of(), InstallStatus.INSTALLED, SwitchOutcome.CONFIRMED, 4);
-        UpdateReceipt refused = new UpdateReceipt(2, "build-7", "releases/../../etc/passwd", null, null, null, null, null, null,
-                Decision.DENY, List.of(Code.MALFORMED_INPUT), InstallStatus.NOT_STARTED, SwitchOutcome.NOT_ATTEMPTED, 9);
+        UpdateReceipt refused = UpdateReceipt.refused(2, "build-7", RequestedInput.of("../../etc/\u001b[2Jpasswd",
+                Optional.empty()), Code.MALFORMED_INPUT, 9);
         assertEquals(List.of(
                 "receipt 1: ALLOW",
+                "  input             releases/1.1.0/manifest.nxm",
+                "  input sha256      " + SHA,
                 "  release           trialboot-1.1.0",
                 "  version           1.1.0",
                 "  kind              full",
@@ -35,7 +40,9 @@ class ReceiptTableTest {
                 "  build             build-7",
                 "",
                 "receipt 2: DENY MALFORMED_INPUT",
-                "  release           releases/../../etc/passwd",
+                "  input             ../../etc/\\x1b[2Jpasswd",
+                "  input sha256      -",
+                "  release           -",
                 "  version           -",
                 "  kind              -",
                 "  target slot       -",
@@ -55,7 +62,7 @@ class ReceiptTableTest {
 
     @Test
     void everyReasonCodeOfADenialIsOnItsFirstLine() {
-        UpdateReceipt r = new UpdateReceipt(3, "b", "r", "1.0.0", "full", "b", SHA, null, null, Decision.DENY,
+        UpdateReceipt r = new UpdateReceipt(3, "b", null, "r", "1.0.0", "full", "b", SHA, null, null, Decision.DENY,
                 List.of(Code.UPDATE_VERSION_FLOOR, Code.UPDATE_PRECHECK_FAILED), InstallStatus.NOT_STARTED,
                 SwitchOutcome.NOT_ATTEMPTED, 5);
         assertEquals("receipt 3: DENY UPDATE_VERSION_FLOOR, UPDATE_PRECHECK_FAILED", ReceiptTable.lines(List.of(r)).get(0));

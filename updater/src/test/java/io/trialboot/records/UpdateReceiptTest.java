@@ -2,8 +2,10 @@ package io.trialboot.records;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trialboot.core.Code;
+import io.trialboot.core.Sha256;
 import io.trialboot.core.StateWriter;
 import io.trialboot.core.TrialbootException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +21,8 @@ class UpdateReceiptTest {
     Path dir;
 
     private static UpdateReceipt denied(long attempt) {
-        return new UpdateReceipt(attempt, "build-1", "rel-1.1.0", "1.1.0", "full", "b", "ab".repeat(32), null,
+        return new UpdateReceipt(attempt, "build-1", new RequestedInput("releases/1.1.0/manifest.nxm", "cd".repeat(32)),
+                "rel-1.1.0", "1.1.0", "full", "b", "ab".repeat(32), null,
                 null, UpdateReceipt.Decision.DENY, List.of(Code.UPDATE_VERSION_FLOOR), UpdateReceipt.InstallStatus.NOT_STARTED,
                 UpdateReceipt.SwitchOutcome.NOT_ATTEMPTED, 4);
     }
@@ -46,9 +49,50 @@ class UpdateReceiptTest {
 
     @Test
     void denyWithoutReasonIsRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new UpdateReceipt(1, "b", "r", "1.0.0", "full", "b", null,
+        assertThrows(IllegalArgumentException.class, () -> new UpdateReceipt(1, "b", null, "r", "1.0.0", "full", "b", null,
                 null, null, UpdateReceipt.Decision.DENY, List.of(), UpdateReceipt.InstallStatus.NOT_STARTED,
                 UpdateReceipt.SwitchOutcome.NOT_ATTEMPTED, 0));
+    }
+
+    @Test
+    void aRefusedInputHasNoReleaseIdOnlyItsNameAsShownAndTheDigestOfWhatWasRead() {
+        byte[] read = "not a manifest".getBytes(StandardCharsets.UTF_8);
+        UpdateReceipt r = UpdateReceipt.refused(1, "build-1", RequestedInput.of("x\nrel-9.9.9\u001b", Optional.of(read)),
+                Code.SIG_INVALID, 3);
+        String json = new String(r.encode(), StandardCharsets.UTF_8);
+        assertTrue(json.startsWith("{\"schemaVersion\":\"UpdateReceipt/2\",\"buildId\":\"build-1\",\"attempt\":1,"
+                + "\"inputName\":\"x\\\\x0arel-9.9.9\\\\x1b\",\"inputSha256\":\"" + Sha256.of(read).hex()
+                + "\",\"releaseId\":null,\"version\":null,"), json);
+        assertEquals(Optional.of(r), UpdateReceipt.decode(r.encode()));
+        assertThrows(IllegalArgumentException.class, () -> new UpdateReceipt(1, "b", null, null, "1.0.0", "full", "b",
+                null, null, null, UpdateReceipt.Decision.DENY, List.of(Code.UPDATE_VERSION_FLOOR),
+                UpdateReceipt.InstallStatus.NOT_STARTED, UpdateReceipt.SwitchOutcome.NOT_ATTEMPTED, 0),
+                "a receipt with a release's fields names the release");
+    }
+
+    @Test
+    void aReceiptWithAControlCharacterInItsInputNameIsMalformed() {
+        String text = new String(denied(1).encode(), StandardCharsets.UTF_8).replace("releases/1.1.0/", "releases/\\u001b/");
+        TrialbootException e = assertThrows(TrialbootException.class,
+                () -> UpdateReceipt.decode(text.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(Code.MALFORMED_INPUT, e.code());
+    }
+
+    @Test
+    void aVersion1ReceiptIsReadItsRefusedInputsNameNoLongerAReleaseId() {
+        String refused = "{\"schemaVersion\":\"UpdateReceipt/1\",\"buildId\":\"b\",\"attempt\":2,"
+                + "\"releaseId\":\"../../etc/passwd\\u001b\",\"version\":null,\"kind\":null,\"targetSlot\":null,"
+                + "\"expectedSha256\":null,\"verityRootHash\":null,\"observedSha256\":null,\"decision\":\"DENY\","
+                + "\"reasonCodes\":[\"MALFORMED_INPUT\"],\"installStatus\":\"NOT_STARTED\","
+                + "\"switchOutcome\":\"NOT_ATTEMPTED\",\"logSeq\":7}\n";
+        UpdateReceipt r = UpdateReceipt.decode(refused.getBytes(StandardCharsets.UTF_8)).orElseThrow();
+        assertEquals(UpdateReceipt.refused(2, "b", new RequestedInput("../../etc/passwd\\x1b", null), Code.MALFORMED_INPUT, 7), r);
+        String installed = new String(denied(1).encode(), StandardCharsets.UTF_8).replace("UpdateReceipt/2", "UpdateReceipt/1")
+                .replaceFirst("\"inputName\":\"[^\"]*\",\"inputSha256\":\"[0-9a-f]*\",", "");
+        assertEquals(Optional.of(new UpdateReceipt(1, "build-1", null, "rel-1.1.0", "1.1.0", "full", "b", "ab".repeat(32),
+                null, null, UpdateReceipt.Decision.DENY, List.of(Code.UPDATE_VERSION_FLOOR),
+                UpdateReceipt.InstallStatus.NOT_STARTED, UpdateReceipt.SwitchOutcome.NOT_ATTEMPTED, 4)),
+                UpdateReceipt.decode(installed.getBytes(StandardCharsets.UTF_8)), "a release's receipt keeps its id, no input");
     }
 
     @Test
