@@ -63,6 +63,8 @@ public enum Marker {
      * chain's anchor lacks, or no key at all: refused, never used.
      */
     TRUST_ROOT_REFUSED("trust: mirror root <word> refused code=<code>"),
+    /** Why that mirror root was refused (the file, then {@code RootMirror.Refusal#why}); printed after TRUST_ROOT_REFUSED. */
+    TRUST_ROOT_REFUSED_WHY("trust: mirror root <word>: <text>"),
     /*
      * What stage 0's verdict did for the trust in force: the record it verified, its digest and the root that
      * admitted it, the slot and its dm-verity root hash (both digests' first 12 hex digits).
@@ -87,11 +89,19 @@ public enum Marker {
     BUNDLEMGRD_SLOT_ACTIVE("bundlemgrd: slot <slot> active"),
     /** The booted slot's system set failed verification: the slot is not published. */
     BUNDLEMGRD_REJECTED("bundlemgrd: system set rejected code=<code>"),
+    /** Why the system set was rejected (the failure's code and message); BUNDLEMGRD_REJECTED follows. */
+    BUNDLEMGRD_REJECTED_WHY("bundlemgrd: <code>: <text>"),
     /** A bundle's service called its readiness callback. */
     BUNDLE_READY("bundle <word>: ready"),
     /** A bundle's service failed to load or start (its class threw). */
     BUNDLE_FAILED("bundle <word>: failed code=<code>"),
+    /** Why that bundle failed (the bundle, the code and what failed); BUNDLE_FAILED follows. */
+    BUNDLE_FAILED_WHY("bundle <word>: <code>: <text>"),
     UPDATED_READY("updated: ready"),
+    /** updated's audit of one request: the request as it came (control characters escaped) and its reply's code. */
+    UPDATED_AUDIT("updated: <text> -> <code>"),
+    /** updated could not accept a client, or a client's connection failed (which, and the exception). */
+    UPDATED_RPC_FAILED("updated: rpc <word> failed: <text>"),
     UPDATES_FEED_LOADED("updates: feed loaded items=<int>"),
     UPDATE_MANIFEST_OK("update: manifest ok ver=<ver> signer=<word>"),
     UPDATE_APPLY_OK("update: apply ok slot=<slot> kind=<kind>"),
@@ -104,6 +114,11 @@ public enum Marker {
     UPDATE_ROLLED_BACK("update: rollback -> slot <slot>"),
     /** One per rejected input: the reason code and the input (a pkg:// path or file name). */
     UPDATE_REJECTED("update: rejected code=<code> input=<word>"),
+    /**
+     * Why an update operation failed: the failure's code and message (a refused input's, a denied
+     * release's, a failed apply's); UPDATE_REJECTED or UPDATE_APPLY_FAILED follows.
+     */
+    UPDATE_WHY("update: <code>: <text>"),
     /** {@code nx admit} applied a root-signed decision: its outcome, its sequence and the domain's state after it. */
     ADMISSION_APPLIED("admission: <word> seq=<int> domain=<word>"),
     /** Why {@code nx admit} refused an input: the failure's code and message; ADMISSION_REJECTED follows. */
@@ -114,6 +129,8 @@ public enum Marker {
     HEALTHD_VERDICT("healthd: slot <slot>: <text>"),
     /** The same on a trial boot, which it decides: HEALTH_TRIAL_OK or HEALTH_FAIL_ROLLBACK follows. */
     HEALTHD_TRIAL_VERDICT("healthd: slot <slot> (trial): <text>"),
+    /** healthd could not act on a trial's verdict (the engine refused it: its code and message); no reboot. */
+    HEALTHD_NO_DECISION("healthd: no decision: <code>: <text>"),
     HEALTH_TRIAL_OK("health: trial ok -> confirm"),
     INIT_HEALTH_OK("init: health ok (slot <slot>)"),
     HEALTH_FAIL_ROLLBACK("health: fail -> rollback"),
@@ -133,6 +150,8 @@ public enum Marker {
             + " docs/operator-guide.md, <code>)"),
     /** One history line as the selftest and {@code nx history} show it: sequence number, event, fields. */
     HISTORY_ENTRY("history: #<int> <word> <text>"),
+    /** The selftest's next step ({@code install_next}, {@code report_rollback}, {@code fail}) and why; a failure's SELFTEST_FAIL follows. */
+    SELFTEST_STEP("selftest: <word>: <text>"),
     SELFTEST_OTA_STAGE_OK("SELFTEST: ota stage ok"),
     SELFTEST_OTA_SWITCH_OK("SELFTEST: ota switch ok"),
     SELFTEST_UPDATE_APPLY_OK("SELFTEST: update apply ok"),
@@ -164,6 +183,10 @@ public enum Marker {
      * guest exits with its retry status, and stage 0's failed-starts count bounds the reboots.
      */
     GUEST_ACTIVE_UNREADABLE("guest: the active slot <slot> cannot be read (<code>: <text>): rebooting, stage 0 counts the start"),
+    /** The guest's services could not be set up (the failure's code and message): the JVM exits with its retry status. */
+    GUEST_SERVICES_FAILED("guest: services failed: <code>: <text>"),
+    /** The same for a failure without a code (a bug, an unexpected exception: the exception); one line, no stack trace. */
+    GUEST_SERVICES_CRASHED("guest: services failed unexpectedly: <text>"),
     /*
      * The slot's init (a shell script: the image build renders these lines into it from printfFormat(),
      * with the exit status's variable or value for <int>).

@@ -52,7 +52,7 @@ class GuestServicesTest {
         HealthVerdict healthy = new HealthVerdict(Code.HOST_OK, List.of("bootctld", "updated", "bundlemgrd", "bundle hello"),
                 List.of(), List.of(), 0);
         assertEquals(List.of(Marker.BOOTCTLD_READY.line(), Marker.BUNDLEMGRD_SLOT_ACTIVE.line("a"), Marker.UPDATED_READY.line(),
-                Marker.BUNDLE_READY.line("hello"), "updated: GetStatus -> HOST_OK", Marker.HEALTHD_VERDICT.line("a", healthy.summary()),
+                Marker.BUNDLE_READY.line("hello"), Marker.UPDATED_AUDIT.line("GetStatus", "HOST_OK"), Marker.HEALTHD_VERDICT.line("a", healthy.summary()),
                 Marker.INIT_HEALTH_OK.line("a")), bootLines());
         assertTrue(Files.exists(rig.paths.socket()), "socket bound");
         assertEquals("slot=a\nversion=1.0.0\n", Files.readString(rig.paths.publishedSlot()));

@@ -102,8 +102,8 @@ class RefusalRecordsTest {
         }
         List<String> out = assertRefused(UpdateRpcTest.V110, Code.UPDATE_PRECHECK_FAILED, true);
         assertTrue(out.get(0).contains("run nx selfcheck, then install again"), out.toString());
-        assertTrue(rig.lines().stream().anyMatch(l -> l.startsWith("update: release 1.1.0 denied [UPDATE_PRECHECK_FAILED]: ")
-                && l.contains("run nx selfcheck")), rig.lines().toString());
+        assertTrue(rig.lines().stream().anyMatch(l -> l.startsWith(Marker.UPDATE_WHY.line("UPDATE_PRECHECK_FAILED",
+                "release 1.1.0 denied [UPDATE_PRECHECK_FAILED]: ")) && l.contains("run nx selfcheck")), rig.lines().toString());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trialboot.bootctl.SlotState;
 import io.trialboot.core.Code;
 import io.trialboot.core.Inputs;
+import io.trialboot.markers.Marker;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -86,8 +87,8 @@ class TwoClientsTest {
         assertEquals(0, first.exitValue(), firstOut);
         assertTrue(firstOut.contains("version=1.1.0"), firstOut);
         List<String> c = rig.lines();
-        assertTrue(c.contains("updated: GetStatus -> HOST_CONCURRENT_MODIFICATION"), c.toString());
-        assertTrue(c.contains("updated: StageSystem " + SLOW + " -> HOST_OK"), c.toString());
+        assertTrue(c.contains(Marker.UPDATED_AUDIT.line("GetStatus", "HOST_CONCURRENT_MODIFICATION")), c.toString());
+        assertTrue(c.contains(Marker.UPDATED_AUDIT.line("StageSystem " + SLOW, "HOST_OK")), c.toString());
         assertEquals(SlotState.VERIFIED, rig.bootControl().slotB());
         assertEquals(1, rig.engine().receipts().list().size(), "only the first client's install left a receipt");
     }

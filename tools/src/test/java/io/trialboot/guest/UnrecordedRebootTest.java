@@ -78,7 +78,7 @@ class UnrecordedRebootTest {
         byte[] damaged = bytes(log);
         reboot();
         List<String> c = rig.lines();
-        assertTrue(warning(c, damage.code) < indexOf(c, "updated: Reboot -> HOST_OK"), c.toString());
+        assertTrue(warning(c, damage.code) < indexOf(c, Marker.UPDATED_AUDIT.line("Reboot", "HOST_OK")), c.toString());
         assertArrayEquals(damaged, bytes(log), "nothing written to the damaged log");
         rig.boot();
         assertEquals(Slot.A, BootControl.running(rig.bootControl()), "the next boot runs the active slot");

@@ -71,7 +71,7 @@ final class BundleRunner {
 
     private void fail(PrintStream console, Code code, String why) {
         readiness = Probe.Readiness.FAILED;
-        console.println("bundle " + name() + ": " + why);
+        console.println(Marker.BUNDLE_FAILED_WHY.line(name(), code.name(), Marker.oneLine(why)));
         console.println(Marker.BUNDLE_FAILED.line(name(), code.name()));
     }
 }

@@ -89,7 +89,7 @@ final class Bundlemgrd {
             manifests = verified.await();
         } catch (TrialbootException e) {
             deleteTree(paths.bundles());
-            console.println("bundlemgrd: " + e.getMessage());
+            console.println(Marker.BUNDLEMGRD_REJECTED_WHY.line(e.code().name(), Marker.oneLine(e.detail())));
             console.println(Marker.BUNDLEMGRD_REJECTED.line(e.code().name()));
             throw e;
         }

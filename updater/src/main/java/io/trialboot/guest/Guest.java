@@ -65,7 +65,7 @@ final class Guest implements AutoCloseable {
         try {
             for (RootMirror.Refusal r : startup.refusedMirrorRoots()) {
                 console.println(Marker.TRUST_ROOT_REFUSED.line(r.file(), r.code().name()));
-                console.println("trust: " + r.why());
+                console.println(Marker.TRUST_ROOT_REFUSED_WHY.line(r.file(), Marker.oneLine(r.why())));
             }
             loaded = startup.trustInForce();
             Optional<String> handoff = startup.handoff(loaded);

@@ -2,6 +2,7 @@ package io.trialboot.guest;
 
 import io.trialboot.core.TrialbootException;
 import io.trialboot.hoststate.HostStateTree;
+import io.trialboot.markers.Marker;
 import io.trialboot.update.HealthGate;
 import io.trialboot.update.UpdateEngine;
 import java.io.IOException;
@@ -57,11 +58,11 @@ public final class GuestMain {
                 }
             }
         } catch (TrialbootException e) {
-            console.println("guest: services failed: " + e.getMessage());
+            console.println(Marker.GUEST_SERVICES_FAILED.line(e.code().name(), Marker.oneLine(e.detail())));
             status = EXIT_RETRY;
         } catch (RuntimeException e) {
             // One line, not a stack trace: contracts forbid Java exception banners on the console.
-            console.println("guest: services failed unexpectedly: " + e);
+            console.println(Marker.GUEST_SERVICES_CRASHED.line(Marker.oneLine(e.toString())));
             status = EXIT_RETRY;
         }
         console.flush();

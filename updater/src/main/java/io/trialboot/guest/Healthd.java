@@ -48,7 +48,7 @@ final class Healthd {
                 settled = engine.onHealth(v);
             }
         } catch (TrialbootException e) {
-            console.println("healthd: no decision: " + e.getMessage()); // the message starts with its code
+            console.println(Marker.HEALTHD_NO_DECISION.line(e.code().name(), Marker.oneLine(e.detail())));
             return Optional.empty();
         }
         if (settled.unrecorded().isPresent()) { // no lambda: a call site linked on every trial's verdict

@@ -33,7 +33,12 @@ final class Selftest {
         /** The cycle ended with the second update rolled back: check and report it. */
         REPORT_ROLLBACK,
         /** The state is not one the cycle can reach: report a failure. */
-        FAIL
+        FAIL;
+
+        /** The step as its SELFTEST_STEP line names it. */
+        String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     record Decision(Step step, String why) {
@@ -99,14 +104,14 @@ final class Selftest {
                 console.println(Marker.SELFTEST_UPDATE_CONFIRM_OK.line());
             }
             Decision d = decide(bc, history);
-            console.println("selftest: " + d.step().name().toLowerCase(Locale.ROOT) + ": " + d.why());
+            console.println(Marker.SELFTEST_STEP.line(d.step().word(), d.why()));
             switch (d.step()) {
                 case INSTALL_NEXT -> installNext(running);
                 case REPORT_ROLLBACK -> reportRollback(bc, history);
                 case FAIL -> console.println(Marker.SELFTEST_FAIL.line("ota cycle"));
             }
         } catch (TrialbootException e) {
-            console.println("selftest: " + e.code() + ": " + e.getMessage());
+            console.println(Marker.SELFTEST_STEP.line(Step.FAIL.word(), Marker.oneLine(e.getMessage())));
             console.println(Marker.SELFTEST_FAIL.line("ota " + e.code()));
         }
     }
@@ -150,8 +155,8 @@ final class Selftest {
         Slot running = BootControl.running(bc);
         if (bc.state(bad) != SlotState.BAD || to != running || bc.active() != running
                 || bc.state(running) != SlotState.GOOD) {
-            console.println("selftest: after the rollback of slot " + bad + " expected slot " + to
-                    + " active and good, slot " + bad + " bad; boot control: " + bc);
+            console.println(Marker.SELFTEST_STEP.line(Step.FAIL.word(), "after the rollback of slot " + bad + " expected slot " + to
+                    + " active and good, slot " + bad + " bad; boot control: " + bc));
             console.println(Marker.SELFTEST_FAIL.line("ota rollback"));
             return;
         }

@@ -41,7 +41,7 @@ import java.util.function.Supplier;
  * Callers serialise on the engine (one operation at a time).
  */
 final class UpdateService {
-    /** The name before this service's console lines that are not its markers' ({@code update: ...}). */
+    /** Who this service is in VERDICT_UNRECORDED's warning ({@code update: WARNING not recorded: ...}). */
     private static final String SERVICE = "update";
     /** A release admitted for installation: the receipt that allows it, what to stream, and the signed manifest to keep. */
     record Staged(String input, UpdateReceipt receipt, Releases.Chosen chosen, byte[] manifest, byte[] signature) {}
@@ -132,9 +132,10 @@ final class UpdateService {
                     .map(h -> h.field("why")).orElse("nx history shows why");
             String message = "release " + v.manifest().version() + " denied " + receipt.reasonCodes() + ": " + why
                     + " (receipt " + receipt.attempt() + ")";
-            console.println("update: " + message);
+            TrialbootException denied = new TrialbootException(code, message);
+            printWhy(denied);
             console.println(Marker.UPDATE_REJECTED.line(code.name(), input));
-            throw new TrialbootException(code, message);
+            throw denied;
         }
         return new Staged(input, receipt, chosen, bytes, sig);
     }
@@ -171,7 +172,7 @@ final class UpdateService {
             installed = engine.apply(staged.receipt(), staged.chosen().release().keeping(staged.manifest(),
                     staged.signature()), in, p -> console.println(p.line()));
         } catch (TrialbootException e) {
-            console.println("update: " + e.getMessage());
+            printWhy(e);
             console.println(Marker.UPDATE_APPLY_FAILED.line(e.code().name(), target.letter()));
             throw e;
         } catch (IOException e) {
@@ -241,13 +242,18 @@ final class UpdateService {
     /**
      * Every refusal of an input: a DENY receipt, a {@code reject} history line, the console lines.
      * The input is named as {@link RequestedInput#shown} (a hostile name is printed escaped and cut),
-     * the message as one printable line ({@link Marker#oneLine}).
+     * the message as one printable line ({@link Marker#oneLine}) in UPDATE_WHY.
      */
     private TrialbootException rejected(String input, Optional<byte[]> kept, TrialbootException e) {
         engine.reject(quarantineName(input), kept, e.code(), e.getMessage());
-        console.println("update: " + Marker.oneLine(e.getMessage()));
+        printWhy(e);
         console.println(Marker.UPDATE_REJECTED.line(e.code().name(), RequestedInput.shown(input)));
         return e;
+    }
+
+    /** The failure's code and message as one line ({@code update: <CODE>: <message>}), before its marker. */
+    private void printWhy(TrialbootException e) {
+        console.println(Marker.UPDATE_WHY.line(e.code().name(), Marker.oneLine(e.detail())));
     }
 
     private static String quarantineName(String input) {

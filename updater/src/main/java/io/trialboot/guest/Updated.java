@@ -116,7 +116,7 @@ final class Updated implements AutoCloseable {
                 t.start();
             } catch (IOException e) {
                 if (server.isOpen()) {
-                    console.println("updated: rpc accept failed: " + e);
+                    console.println(Marker.UPDATED_RPC_FAILED.line("accept", Marker.oneLine(e.toString())));
                 }
             }
         }
@@ -142,7 +142,7 @@ final class Updated implements AutoCloseable {
             }
         } catch (IOException e) {
             if (server.isOpen()) {
-                console.println("updated: rpc connection failed: " + e);
+                console.println(Marker.UPDATED_RPC_FAILED.line("connection", Marker.oneLine(e.toString())));
             }
         }
     }
@@ -163,7 +163,7 @@ final class Updated implements AutoCloseable {
             // A bug or an unexpected I/O failure must not end the RPC thread: answer it and keep serving.
             reply = new Rpc.Reply(List.of("HOST_IO_ERROR: " + op + " failed unexpectedly: " + e), Code.HOST_IO_ERROR);
         }
-        console.println("updated: " + Marker.oneLine(String.join(" ", words)) + " -> " + reply.code());
+        console.println(Marker.UPDATED_AUDIT.line(Marker.oneLine(String.join(" ", words)), reply.code()));
         return reply;
     }
 
