@@ -30,6 +30,8 @@ final class ConsoleRecorder implements AutoCloseable {
     private final Path serialLog;
     private final BufferedWriter log;
     private int boot;
+    /** A QEMU was started whose first boundary line (banner or restore) has not come yet. */
+    private boolean launchedSilent;
     private Duration last = Duration.ZERO;
     private boolean closed;
 
@@ -56,7 +58,10 @@ final class ConsoleRecorder implements AutoCloseable {
         lock.lock();
         try {
             if (closed) return; // output after close (a straggler holding the pty): serial.log is final
-            if (BootBoundary.startsNewBoot(text)) boot++;
+            if (BootBoundary.startsNewBoot(text)) {
+                boot++;
+                launchedSilent = false;
+            }
             last = at.compareTo(last) < 0 ? last : at;
             ConsoleLine line = new ConsoleLine(last, boot, text);
             lines.add(line);
@@ -108,6 +113,26 @@ final class ConsoleRecorder implements AutoCloseable {
         lock.lock();
         try {
             return boot;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A new QEMU starts: its boot begins with its first line, until then {@link #latestBoot} counts it already. */
+    void launched() {
+        lock.lock();
+        try {
+            launchedSilent = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link #currentBoot}, or the boot after it while a QEMU just started has printed no boundary line. */
+    int latestBoot() {
+        lock.lock();
+        try {
+            return launchedSilent ? boot + 1 : boot;
         } finally {
             lock.unlock();
         }

@@ -56,8 +56,9 @@ final class KeptVm {
                     try (SocketChannel person = server.accept()) {
                         OutputStream terminal = output(person);
                         replayTail(vm, terminal);
+                        int boot = vm.latestBoot(); // not currentBoot(): a reset's new QEMU may still be silent
                         OptionalInt code = VmTerminal.run(vm, input(person), terminal,
-                                "vm: attached to " + vm.runDir() + " in boot " + vm.currentBoot() + " (Ctrl-A H lists the keys)");
+                                "vm: attached to " + vm.runDir() + " in boot " + boot + " (Ctrl-A H lists the keys)", boot);
                         if (code.isPresent()) out.println("trialboot: the kept VM of " + testName + " quit with code " + code.getAsInt());
                     } catch (ClosedChannelException e) {
                         break; // QEMU exited: the watch closed the socket

@@ -139,6 +139,11 @@ public final class QemuVm implements AutoCloseable {
         return parts.console.currentBoot();
     }
 
+    /** The boot the guest is in: {@link #currentBoot}, or the next one while a QEMU just started (a reset's) is still silent. */
+    public int latestBoot() {
+        return parts.console.latestBoot();
+    }
+
     /** Whether QEMU runs: true also while a guest reset starts a new QEMU. */
     public boolean isRunning() {
         return parts.lifecycle.isRunning();

@@ -113,6 +113,7 @@ final class VmLifecycle {
         }
         if (launcher == null) launcher = QemuLauncher.of(config, List.of(runDir, qmp.dir()));
         console.resetting(false);
+        recorder.launched();
         process = QemuProcess.start(launcher, argv, runDir, console::onBytes, this::onConsoleEnd);
     }
 
@@ -278,6 +279,7 @@ final class VmLifecycle {
                 if (!relaunching || closed || !exited || process != ended || ended.exitCode().orElse(-1) != 0) return;
                 qemuReplaced.run();
                 qmp.disconnect();
+                recorder.launched(); // the new boot counts from here (latestBoot), as the relaunch does
                 relaunches++; // counted before the new QEMU's first byte, so a terminal's boot line comes first
                 try {
                     launch(List.of());

@@ -57,14 +57,14 @@ public final class VmTerminal {
      * @return QEMU's exit code; empty when the keyboard ended first (QEMU still runs)
      */
     public static OptionalInt run(QemuVm vm, InputStream keyboard, OutputStream terminal, String banner) {
-        return run(vm, keyboard, terminal, banner, vm.currentBoot());
+        return run(vm, keyboard, terminal, banner, vm.latestBoot());
     }
 
     /**
      * As {@link #run(QemuVm, InputStream, OutputStream, String)}, for a session that begins in boot
-     * {@code boot}, which the caller knows better than the console: right after a guest reset the new
-     * QEMU is still silent, so {@link QemuVm#currentBoot} still names the boot before it while
-     * {@link QemuVm#relaunches} already counts it.
+     * {@code boot} (that one takes {@link QemuVm#latestBoot}: right after a guest reset the new QEMU is
+     * still silent, so {@link QemuVm#currentBoot} still names the boot before it while
+     * {@link QemuVm#relaunches} already counts it).
      */
     public static OptionalInt run(QemuVm vm, InputStream keyboard, OutputStream terminal, String banner, int boot) {
         VmTerminal t = new VmTerminal(vm, terminal);
@@ -165,7 +165,12 @@ public final class VmTerminal {
             public int read(byte[] b, int off, int len) throws IOException {
                 byte[] buf = new byte[Math.min(len, 256)];
                 while (!quitting) {
-                    int n = keyboard.read(buf);
+                    int n;
+                    try {
+                        n = keyboard.read(buf);
+                    } catch (IOException e) {
+                        n = -1; // a terminal gone (EIO after a hangup nohup ignored) ends the session as its end does
+                    }
                     if (n < 0) {
                         if (attaching) person.interrupt(); // ends attach(): the person left, QEMU runs on
                         return -1;

@@ -152,4 +152,41 @@ class VmTerminalTest {
             assertEquals(OptionalInt.empty(), session.end());
         }
     }
+
+    @Test
+    void aSessionJoinedWhileAResetsNewQemuIsSilentCountsFromTheNewBoot() throws Exception {
+        String script = "banner\nanswer\nreboot\npause 2\nbanner\nprint second boot\nanswer\nreboot\nbanner\nprint third boot\nhang\n";
+        try (QemuVm vm = FakeQemu.start(dir, script)) {
+            vm.type("go");
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (vm.relaunches() < 1 && System.nanoTime() < deadline) Thread.sleep(10);
+            assertEquals(1, vm.currentBoot(), "the new QEMU is silent for 2 s");
+            assertEquals(2, vm.latestBoot());
+            PipedOutputStream keys = new PipedOutputStream();
+            Screen screen = new Screen();
+            PipedInputStream keyboard = new PipedInputStream(keys);
+            CompletableFuture<OptionalInt> done = CompletableFuture.supplyAsync(() -> VmTerminal.run(vm, keyboard, screen, "joined"));
+            screen.await("second boot");
+            keys.write("again\r".getBytes(StandardCharsets.US_ASCII));
+            screen.await("third boot");
+            keys.close();
+            done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            String text = screen.text();
+            assertTrue(text.contains("vm: boot 3 (guest reset)\r\n") && !text.contains("vm: boot 2"), text);
+        }
+    }
+
+    @Test
+    void aKeyboardThatFailsEndsTheSessionAsItsEndDoes() throws Exception {
+        try (QemuVm vm = FakeQemu.start(dir, "banner\nhang\n")) {
+            java.io.InputStream hungUp = new java.io.InputStream() {
+                @Override
+                public int read() throws IOException {
+                    throw new IOException("Input/output error");
+                }
+            };
+            CompletableFuture<OptionalInt> done = CompletableFuture.supplyAsync(() -> VmTerminal.run(vm, hungUp, new Screen(), "b"));
+            assertEquals(OptionalInt.empty(), done.get(WAIT.toSeconds(), TimeUnit.SECONDS), "the session ended; QEMU is left to its owner");
+        }
+    }
 }

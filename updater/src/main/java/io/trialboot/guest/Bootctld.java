@@ -62,8 +62,7 @@ final class Bootctld {
             BootControlFile f = engine.bootControl().read();
             Slot running = BootControl.running(f);
             warnUnrecorded(console, e);
-            return new BootRecord(running, f.bootCount(), f.trial().equals(Optional.of(running)), f.triesLeft(), Optional.empty(),
-                    f);
+            return new BootRecord(running, f.bootCount(), f.trial().equals(Optional.of(running)), f.triesLeft(), Optional.empty());
         }
     }
 

@@ -17,7 +17,8 @@ import java.util.List;
  */
 final class ScenarioRun {
     /** The guest console's prompt (NxConsole's {@code trialboot# }), a line once it waited 300 ms. */
-    private static final LinePattern PROMPT = LinePattern.parse("trialboot#");
+    static final String PROMPT_TEXT = "trialboot#";
+    static final LinePattern PROMPT = LinePattern.parse(PROMPT_TEXT);
     private static final Duration PROMPT_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration RESET_TIMEOUT = Duration.ofSeconds(120);
     private static final long POLL_MS = 20;

@@ -21,6 +21,8 @@ import java.util.stream.Stream;
  */
 final class Sessions {
     static final String OVERLAY = "overlay.qcow2";
+    /** The guest.properties a session's device was made on (one absolute path), so --resume boots it on the same image. */
+    static final String IMAGE = "guest-image.txt";
     static final int KEEP_OVERLAYS = 5;
     private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
@@ -44,6 +46,26 @@ final class Sessions {
     /** The newest session whose device (overlay) is still there. */
     Optional<Path> lastDevice() {
         return devices().stream().findFirst();
+    }
+
+    /** Records that {@code session}'s device runs on {@code image} (a guest.properties). */
+    static void recordImage(Path session, Path image) {
+        try {
+            Files.writeString(session.resolve(IMAGE), image.toAbsolutePath() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record the session's image in " + session, e);
+        }
+    }
+
+    /** The image {@code session} recorded ({@link #recordImage}); empty for a session before the record or a test's run directory. */
+    static Optional<Path> imageOf(Path session) {
+        Path record = session.resolve(IMAGE);
+        if (!Files.isRegularFile(record)) return Optional.empty();
+        try {
+            return Optional.of(Path.of(Files.readString(record).strip()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + record, e);
+        }
     }
 
     /** Deletes the devices of all but the newest {@value #KEEP_OVERLAYS} sessions that hold one; returns those sessions. */

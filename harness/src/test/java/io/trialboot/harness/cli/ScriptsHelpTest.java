@@ -75,7 +75,8 @@ class ScriptsHelpTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"bench-boot, --baseline", "bench-boot, --rounds", "bench-stall, --boots", "bench-stall, --hog", "fuzz, --minutes",
-        "repro-check, --dir", "bench-bootstrap, --rounds", "bench-history, --baseline", "vm, --runs", "vm, --snapshots"})
+        "repro-check, --dir", "bench-bootstrap, --rounds", "bench-history, --baseline", "vm, --runs", "vm, --snapshots",
+        "vm, --image"})
     void anOptionWithoutItsValueIsOneLineAndExitTwo(String script, String option) throws Exception {
         Run r = run(script, option);
         assertEquals(2, r.code, script + " " + option + ": " + r);

@@ -39,4 +39,14 @@ class VmOptionsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VmOptions.parse(with("--memory", "10Q")));
         assertEquals("--memory takes a size such as 1G or 1536M, not '10Q'", e.getMessage());
     }
+
+    @Test
+    void theBuiltImageBootsUnlessThePersonNamesAnother() {
+        VmOptions built = VmOptions.parse(new String[] {"--built-image", "built/guest.properties", "--runs", "target/vm"});
+        assertEquals(java.nio.file.Path.of("built/guest.properties").toAbsolutePath(), built.image());
+        assertFalse(built.imageNamed());
+        VmOptions named = VmOptions.parse(new String[] {"--built-image", "built/guest.properties", "--runs", "target/vm", "--image", "copy/g.p"});
+        assertEquals(java.nio.file.Path.of("copy/g.p").toAbsolutePath(), named.image());
+        assertTrue(named.imageNamed());
+    }
 }
