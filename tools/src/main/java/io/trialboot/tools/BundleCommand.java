@@ -28,7 +28,8 @@ final class BundleCommand extends ToolCommand.Group {
         List<String> abilities = new ArrayList<>();
         @Option(names = "--start", required = true, description = "Start command, e.g. 'java -jar payload.jar'.")
         String start;
-        @Option(names = "--payload", required = true, description = "The application jar.")
+        @Option(names = "--payload", required = true, converter = HostFiles.InputFile.class,
+                description = "The application jar.")
         Path payload;
         @Option(names = "--out", required = true, description = "Output .nxb file.")
         Path out;

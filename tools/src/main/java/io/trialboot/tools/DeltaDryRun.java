@@ -7,6 +7,7 @@ import io.trialboot.device.FileBlockDevice;
 import io.trialboot.device.SlotDigests;
 import io.trialboot.device.SlotImage;
 import io.trialboot.format.Artifact;
+import io.trialboot.verity.VerityParams;
 import io.trialboot.verified.VerifiedRelease;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +19,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code trialboot verify}'s check of a delta artifact: the device's own applier
- * ({@link DeltaApplier}) run over the delta's base image into a scratch file beside nothing else,
+ * {@code trialboot verify}'s check of a delta artifact, and {@code trialboot release}'s before it
+ * signs one: the device's own applier ({@link DeltaApplier}) run over the delta's base image into a
+ * scratch file beside nothing else,
  * with every check the device makes (the file's signed digest before any parsing, the header's
  * binding, the operations' bounds, the base and target digests). The base is looked for among the
  * images the operator names and the full artifacts of the releases being verified.
@@ -47,21 +49,33 @@ final class DeltaDryRun {
                 + delta.path() + " applies to image " + base.digest().shortHex() + " (" + base.size() + " bytes), which is"
                 + " neither a --base image nor a full artifact being verified: pass it with --base to check the delta"
                 + " as the device would"));
-        SlotImage target = r.manifest().image();
+        apply(updates.resolve(delta.path()), new SlotImage(delta.sha256(), delta.size()), baseFile, base,
+                r.manifest().image(), r.manifest().verity());
+    }
+
+    /**
+     * Applies {@code deltaFile} (signed as {@code deltaId}) over {@code baseFile} (the image {@code base})
+     * into a scratch file of {@code target}'s size with the device's applier, then deletes the scratch:
+     * the delta's own digest, the header's binding to base and target, every operation's bounds, and
+     * the digest of what it produced ({@code verity}: the tree a data-only delta rebuilds). A failure
+     * keeps the applier's code.
+     */
+    static void apply(Path deltaFile, SlotImage deltaId, Path baseFile, SlotImage base, SlotImage target,
+            Optional<VerityParams> verity) {
         Path scratch = null;
         try {
-            scratch = Files.createTempFile("trialboot-verify-", ".img");
+            scratch = Files.createTempFile("trialboot-delta-", ".img");
             try (RandomAccessFile f = new RandomAccessFile(scratch.toFile(), "rw")) {
                 f.setLength(target.size());
             }
-            try (InputStream in = Files.newInputStream(updates.resolve(delta.path()));
+            try (InputStream in = Files.newInputStream(deltaFile);
                     FileBlockDevice source = FileBlockDevice.openWhole(baseFile, false);
                     FileBlockDevice out = FileBlockDevice.openWhole(scratch, true)) {
-                DeltaApplier.apply(in, new SlotImage(delta.sha256(), delta.size()), source, out, base, target,
-                        r.manifest().verity());
+                DeltaApplier.apply(in, deltaId, source, out, base, target, verity);
             }
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "dry run of delta " + delta.path() + " failed: " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "dry run of delta " + deltaFile + " failed: "
+                    + HostFiles.reason(e), e);
         } finally {
             delete(scratch);
         }
@@ -78,7 +92,7 @@ final class DeltaDryRun {
                     }
                 }
             } catch (IOException e) {
-                throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read base candidate " + p + ": " + e, e);
+                throw HostFiles.readFailure(p, e);
             }
         }
         return Optional.empty();
@@ -91,7 +105,8 @@ final class DeltaDryRun {
         try {
             Files.deleteIfExists(scratch);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot delete the scratch file " + scratch + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot delete the scratch file " + scratch + ": "
+                    + HostFiles.reason(e), e);
         }
     }
 }

@@ -12,10 +12,11 @@ import picocli.CommandLine.Option;
 @Command(name = "feed",
         description = "Compile stable.json into a signed feed (<out> + <out>.sig).")
 final class FeedCommand extends ToolCommand implements Callable<Integer> {
-    @Option(names = "--json", required = true,
+    @Option(names = "--json", required = true, converter = HostFiles.InputFile.class,
             description = "Authoring form: {\"channel\": \"stable\", \"manifests\": [\"manifests/1.1.0.nxm\"]}.")
     Path json;
-    @Option(names = "--updates", required = true, description = "The media's updates/ directory; manifest paths are relative to it.")
+    @Option(names = "--updates", required = true, converter = HostFiles.InputDir.class,
+            description = "The media's updates/ directory; manifest paths are relative to it.")
     Path updates;
     @CommandLine.Mixin
     SigningKeys keys;

@@ -49,7 +49,7 @@ final class Inspect {
                 }
             }
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read " + file + ": " + e, e);
+            throw HostFiles.readFailure(file, e);
         }
         return sb.toString();
     }

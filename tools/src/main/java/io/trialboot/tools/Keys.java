@@ -18,6 +18,7 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
+import java.util.regex.Pattern;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
@@ -35,8 +36,18 @@ import org.bouncycastle.openssl.PEMParser;
 public final class Keys {
     private Keys() {}
 
-    /** Generates a key pair and writes {@code <name>.key} (PKCS#8 PEM, mode 0600) and {@code <name>.pub} (SPKI PEM). */
+    /** A key's name: a plain file name (no directory, no leading dot), so its files land in the directory given. */
+    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /**
+     * Generates a key pair and writes {@code <name>.key} (PKCS#8 PEM, mode 0600) and {@code <name>.pub}
+     * (SPKI PEM) into {@code dir}; a name that is not {@link #NAME} is {@link Code#MALFORMED_INPUT}.
+     */
     public static SigningKey generate(Path dir, String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new TrialbootException(Code.MALFORMED_INPUT, "key name '" + name + "' is not a plain file name ("
+                    + NAME + "): the key files are " + dir + "/<name>.key and .pub");
+        }
         try {
             KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
             byte[] raw = Ed25519.rawFromSpki(pair.getPublic().getEncoded());
@@ -54,7 +65,7 @@ public final class Keys {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK lacks Ed25519", e);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot write keys in " + dir + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot write keys in " + dir + ": " + HostFiles.reason(e), e);
         }
     }
 

@@ -7,6 +7,7 @@ import io.trialboot.core.Json;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Version;
+import io.trialboot.device.SlotImage;
 import io.trialboot.format.Artifact;
 import io.trialboot.format.Bundle;
 import io.trialboot.format.BundleManifest;
@@ -148,7 +149,7 @@ public final class Packaging {
             }
             throw new TrialbootException(Code.SCHEMA_VIOLATION, nxs + " has no " + SystemSet.INDEX_ENTRY);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read " + nxs + ": " + e, e);
+            throw HostFiles.readFailure(nxs, e);
         }
     }
 
@@ -164,20 +165,31 @@ public final class Packaging {
         }
     }
 
-    /** The release manifest for a slot image, signed by {@code keys}; the first key is the named signer. */
+    /**
+     * The release manifest for a slot image, signed by {@code keys}; the first key is the named signer.
+     * Each delta is first applied over its base by the device's applier ({@link DeltaDryRun#apply}): one
+     * that does not make the image is refused with the applier's code and nothing is signed.
+     */
     public static Signed release(ReleaseInput in, List<SigningKey> keys) {
         Inputs.Measured image = measure(in.image(), Bounds.SLOT_IMAGE_BYTES);
         List<Artifact> artifacts = new ArrayList<>();
         in.fullPath().ifPresent(p -> artifacts.add(Artifact.full(p, image.sha256(), image.size())));
+        Optional<VerityParams> verity = verity(in.image());
         for (DeltaInput d : in.deltas()) {
             Inputs.Measured delta = measure(d.file(), Bounds.SLOT_IMAGE_BYTES);
             Inputs.Measured base = measure(d.baseImage(), Bounds.SLOT_IMAGE_BYTES);
-            artifacts.add(Artifact.delta(d.mediaPath(), delta.sha256(), delta.size(),
-                    Artifact.image(base.sha256(), base.size())));
+            SlotImage baseImage = Artifact.image(base.sha256(), base.size());
+            try {
+                DeltaDryRun.apply(d.file(), Artifact.image(delta.sha256(), delta.size()), d.baseImage(), baseImage,
+                        Artifact.image(image.sha256(), image.size()), verity);
+            } catch (TrialbootException e) {
+                throw new TrialbootException(e.code(), "delta " + d.file() + " over " + d.baseImage() + " does not make "
+                        + in.image() + ", nothing signed: " + e.detail(), e);
+            }
+            artifacts.add(Artifact.delta(d.mediaPath(), delta.sha256(), delta.size(), baseImage));
         }
         ReleaseManifest m = new ReleaseManifest(in.version(), in.minVersion(), in.compatible(), keys.get(0).keyId(),
-                Artifact.image(image.sha256(), image.size()), in.systemIndex(), in.policy(), artifacts,
-                verity(in.image()));
+                Artifact.image(image.sha256(), image.size()), in.systemIndex(), in.policy(), artifacts, verity);
         byte[] bytes = m.encode();
         return new Signed(bytes, sign(bytes, keys));
     }
@@ -187,7 +199,7 @@ public final class Packaging {
         try {
             return VerityImage.read(image);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read " + image + ": " + e, e);
+            throw HostFiles.readFailure(image, e);
         }
     }
 
@@ -250,7 +262,7 @@ public final class Packaging {
             Bounds.check(file.toString(), Files.size(file), limit);
             return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read " + file + ": " + e, e);
+            throw HostFiles.readFailure(file, e);
         }
     }
 
@@ -258,7 +270,7 @@ public final class Packaging {
         try (InputStream in = Files.newInputStream(file)) {
             return Inputs.measure(in, limit, file.toString());
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read " + file + ": " + e, e);
+            throw HostFiles.readFailure(file, e);
         }
     }
 
@@ -267,7 +279,7 @@ public final class Packaging {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.write(file, bytes);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot write " + file + ": " + e, e);
+            throw HostFiles.writeFailure(file, e);
         }
     }
 }

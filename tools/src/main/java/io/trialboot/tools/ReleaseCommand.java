@@ -17,15 +17,17 @@ import picocli.CommandLine;
 @Command(name = "release",
         description = "Write a signed release manifest (<out> + <out>.sig) for a slot image, full and/or delta.")
 final class ReleaseCommand extends ToolCommand implements Callable<Integer> {
-    @Option(names = "--image", required = true, description = "The slot image this release installs.")
+    @Option(names = "--image", required = true, converter = HostFiles.InputFile.class,
+            description = "The slot image this release installs.")
     Path image;
     @Option(names = "--full-path", description = "Media path of the full image under updates/ (omit for a delta-only release).")
     String fullPath;
-    @Option(names = "--delta", description = "A .nxdelta producing the image from --base-image.")
+    @Option(names = "--delta", converter = HostFiles.InputFile.class,
+            description = "A .nxdelta producing the image from --base-image.")
     Path delta;
     @Option(names = "--delta-path", description = "Media path of the delta under updates/.")
     String deltaPath;
-    @Option(names = "--base-image", description = "The image the delta applies to.")
+    @Option(names = "--base-image", converter = HostFiles.InputFile.class, description = "The image the delta applies to.")
     Path baseImage;
     @Option(names = "--version", required = true, description = "Release version MAJOR.MINOR.PATCH.")
     String version;
@@ -33,9 +35,11 @@ final class ReleaseCommand extends ToolCommand implements Callable<Integer> {
     String minVersion;
     @Option(names = "--compatible", required = true, description = "Device class string; must equal the domain's.")
     String compatible;
-    @Option(names = "--system-set", required = true, description = "The image's system set .nxs (its index digest is signed).")
+    @Option(names = "--system-set", required = true, converter = HostFiles.InputFile.class,
+            description = "The image's system set .nxs (its index digest is signed).")
     Path systemSet;
-    @Option(names = "--policy", required = true, description = "Update policy file the release expects (SHA-256 signed).")
+    @Option(names = "--policy", required = true, converter = HostFiles.InputFile.class,
+            description = "Update policy file the release expects (SHA-256 signed).")
     Path policy;
     @CommandLine.Mixin
     SigningKeys keys;

@@ -17,9 +17,11 @@ import picocli.CommandLine;
         description = "Add a signature to <file>.sig (created if absent), for quorum co-signers who each hold one key."
                 + " The file must decode as the device decodes it.")
 final class SignCommand extends ToolCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "The signed file (release manifest or feed).")
+    @Parameters(index = "0", paramLabel = "FILE", converter = HostFiles.InputFile.class,
+            description = "The signed file (release manifest or feed).")
     Path file;
-    @Option(names = "--key", required = true, description = "The co-signer's private key.")
+    @Option(names = "--key", required = true, converter = HostFiles.InputFile.class,
+            description = "The co-signer's private key.")
     Path key;
 
     @Override

@@ -32,7 +32,7 @@ public record Signed(byte[] content, byte[] signature) {
             Files.write(file, content);
             Files.write(SignatureFile.beside(file), signature);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot write " + file + ": " + e, e);
+            throw HostFiles.writeFailure(file, e);
         }
     }
 }

@@ -7,7 +7,8 @@ import picocli.CommandLine.Option;
 
 /** The {@code --key} option of the commands that sign: one private key file or more (a quorum). */
 final class SigningKeys {
-    @Option(names = "--key", required = true,
+    @Option(names = "--key", required = true, converter = HostFiles.InputFile.class,
+           
             description = "Signing private key (repeatable for quorum; a release names the first as its signer).")
     List<Path> files;
 

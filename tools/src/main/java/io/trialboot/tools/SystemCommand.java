@@ -20,9 +20,11 @@ final class SystemCommand extends ToolCommand.Group {
     @Command(name = "pack",
             description = "Pack a directory of .nxb bundles and a metadata file into a signed system set .nxs.")
     static final class Pack extends ToolCommand implements Callable<Integer> {
-        @Option(names = "--bundles", required = true, description = "Directory holding the .nxb files.")
+        @Option(names = "--bundles", required = true, converter = HostFiles.InputDir.class,
+                description = "Directory holding the .nxb files.")
         Path bundles;
-        @Option(names = "--meta", required = true, description = "JSON: {\"version\": \"1.0.0\", \"publisher\": \"...\"}.")
+        @Option(names = "--meta", required = true, converter = HostFiles.InputFile.class,
+                description = "JSON: {\"version\": \"1.0.0\", \"publisher\": \"...\"}.")
         Path meta;
         @CommandLine.Mixin
         SigningKeys keys;

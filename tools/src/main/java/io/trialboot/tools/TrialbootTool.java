@@ -1,5 +1,6 @@
 package io.trialboot.tools;
 
+import io.trialboot.core.Code;
 import io.trialboot.core.TrialbootException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -41,7 +42,36 @@ public final class TrialbootTool implements Runnable {
             }
             throw e;
         });
+        cl.setParameterExceptionHandler(TrialbootTool::refuseCommandLine);
         return cl.execute(args);
+    }
+
+    /**
+     * A command line picocli could not take. An input file its option names that is absent is the
+     * documented failure of {@link HostFiles} (exit 1, naming the option); anything else is a usage
+     * error: one line with its code and exit status, then the command's synopsis (exit 2).
+     */
+    private static int refuseCommandLine(CommandLine.ParameterException e, String[] args) {
+        CommandLine line = e.getCommandLine();
+        PrintWriter err = line.getErr();
+        if (e.getCause() instanceof TrialbootException t) {
+            err.println("error " + t.code() + ": " + argName(e.getArgSpec()) + ": " + t.detail());
+            return 1;
+        }
+        err.println("error " + Code.MALFORMED_INPUT + ": usage: " + e.getMessage() + " (exit status " + USAGE_STATUS + ")");
+        err.print("Usage: " + line.getHelp().synopsis(0));
+        err.println("'" + line.getCommandSpec().qualifiedName() + " --help' lists every option.");
+        return USAGE_STATUS;
+    }
+
+    /** The exit status of a command line that does not fit the usage. */
+    static final int USAGE_STATUS = 2;
+
+    private static String argName(CommandLine.Model.ArgSpec arg) {
+        if (arg instanceof CommandLine.Model.OptionSpec o) {
+            return o.longestName();
+        }
+        return arg == null ? "argument" : arg.paramLabel();
     }
 
     @Override
@@ -60,7 +90,8 @@ public final class TrialbootTool implements Runnable {
     static final class KeyGen extends ToolCommand implements Callable<Integer> {
         @Option(names = "--out", required = true, description = "Directory to write the key files into.")
         Path out;
-        @Option(names = "--name", required = true, description = "Base name of the key files.")
+        @Option(names = "--name", required = true,
+                description = "Base name of the key files: a plain file name, [A-Za-z0-9][A-Za-z0-9._-]{0,63}.")
         String name;
 
         @Override
@@ -75,7 +106,8 @@ public final class TrialbootTool implements Runnable {
     @Command(name = "inspect",
             description = "Dump any trialboot file in readable form (archives: entries with sizes and digests; CBOR: diagnostic notation).")
     static final class InspectCmd extends ToolCommand implements Callable<Integer> {
-        @Parameters(index = "0", description = "The file to dump.")
+        @Parameters(index = "0", paramLabel = "FILE", converter = HostFiles.InputFile.class,
+                description = "The file to dump.")
         Path file;
 
         @Override

@@ -13,6 +13,7 @@ import io.trialboot.format.cbor.Cbor;
 import io.trialboot.format.cbor.CborValue;
 import io.trialboot.trust.AdmissionDecision;
 import io.trialboot.trust.Decision;
+import io.trialboot.trust.SignatureFile;
 import io.trialboot.trust.Trust;
 import io.trialboot.trust.TrustStore;
 import io.trialboot.verified.VerifiedFeed;
@@ -36,17 +37,19 @@ import picocli.CommandLine;
         description = "Verify a system set (.nxs), bundle (.nxb), release manifest, feed or admission record as the device"
                 + " would; prints ALLOW or DENY with the reason code. Needs no private key.")
 final class VerifyCommand extends ToolCommand implements Callable<Integer> {
-    @Parameters(index = "0", description = "The file to verify (its .sig is read from beside it).")
+    @Parameters(index = "0", paramLabel = "FILE", converter = HostFiles.InputFile.class,
+            description = "The file to verify (its .sig is read from beside it).")
     Path file;
-    @Option(names = "--state", required = true, description = "State tree root holding the trust store and admission record.")
+    @Option(names = "--state", required = true, converter = HostFiles.InputDir.class,
+            description = "State tree root holding the trust store and admission record.")
     Path state;
     @Option(names = "--domain", defaultValue = "system", description = "Domain id (default: ${DEFAULT-VALUE}).")
     String domain;
-    @Option(names = "--updates",
+    @Option(names = "--updates", converter = HostFiles.InputDir.class,
             description = "The media's updates/ directory: also check every artifact of a manifest, every manifest of a feed;"
                     + " a delta is applied as the device would, into a scratch file, over its base image.")
     Path updates;
-    @Option(names = "--base", paramLabel = "IMAGE",
+    @Option(names = "--base", converter = HostFiles.InputFile.class, paramLabel = "IMAGE",
             description = "A slot image a delta may apply to (the full artifacts being verified are tried too).")
     List<Path> bases = new ArrayList<>();
 
@@ -76,7 +79,7 @@ final class VerifyCommand extends ToolCommand implements Callable<Integer> {
                 var m = Bundle.read(in, OutputStream.nullOutputStream());
                 return "bundle " + m.name() + " " + m.version() + " consistent (bundles are signed through their system set)";
             } catch (IOException e) {
-                throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read " + file + ": " + e, e);
+                throw HostFiles.readFailure(file, e);
             }
         }
         if (name.equals(Trust.ADMISSION_FILE)) {
@@ -93,7 +96,9 @@ final class VerifyCommand extends ToolCommand implements Callable<Integer> {
             SystemSet.Verified v = SystemSet.verify(file, trust);
             return "system set " + v.index().version() + " (" + v.bundles().size() + " bundles) signed by " + v.signers();
         }
-        String schema = schemaOf(Inputs.read(file, Bounds.MANIFEST_BYTES));
+        String schema = named(file, () -> schemaOf(Inputs.read(file, Bounds.MANIFEST_BYTES)));
+        Path sig = SignatureFile.beside(file);
+        named(sig, () -> SignatureFile.decode(Inputs.read(sig, Bounds.SIGNATURE_BYTES)));
         if (schema.equals(Feed.SCHEMA)) {
             VerifiedFeed f = VerifiedFeed.load(file, trust);
             if (updates != null) {
@@ -163,7 +168,7 @@ final class VerifyCommand extends ToolCommand implements Callable<Integer> {
             } catch (NoSuchFileException e) {
                 throw new TrialbootException(Code.HOST_NOT_FOUND, "artifact " + a.path() + " is not under " + updates);
             } catch (IOException e) {
-                throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read artifact " + a.path() + ": " + e, e);
+                throw HostFiles.readFailure(updates.resolve(a.path()), e);
             }
         }
     }
@@ -178,6 +183,21 @@ final class VerifyCommand extends ToolCommand implements Callable<Integer> {
             Feed.decode(bytes);
         } else {
             ReleaseManifest.decode(bytes);
+        }
+    }
+
+    /**
+     * {@code decode}'s result; a failure names {@code file}, as the decoder's message names only an
+     * offset (a cut {@code .sig} and a cut manifest would read alike).
+     */
+    private static <T> T named(Path file, java.util.function.Supplier<T> decode) {
+        try {
+            return decode.get();
+        } catch (TrialbootException e) {
+            if (e.code() == Code.HOST_NOT_FOUND) {
+                throw e;
+            }
+            throw new TrialbootException(e.code(), file + ": " + e.detail(), e);
         }
     }
 

@@ -115,10 +115,14 @@ record ToolFixture(Path dir, Path in, Path keys, Path state, Path built) {
 
     /** A copy of {@link #built} as {@code dir/name}, for a test to tamper with. */
     Path copyOfBuilt(String name) throws IOException {
-        Path copy = dir.resolve(name);
-        try (Stream<Path> s = Files.walk(built)) {
+        return copyTree(built, dir.resolve(name));
+    }
+
+    /** Copies the tree {@code from} as {@code to}; returns {@code to}. */
+    static Path copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
             for (Path src : s.toList()) {
-                Path dst = copy.resolve(built.relativize(src).toString());
+                Path dst = to.resolve(from.relativize(src).toString());
                 if (Files.isDirectory(src)) {
                     Files.createDirectories(dst);
                 } else {
@@ -126,6 +130,6 @@ record ToolFixture(Path dir, Path in, Path keys, Path state, Path built) {
                 }
             }
         }
-        return copy;
+        return to;
     }
 }

@@ -68,7 +68,35 @@ class TrialbootToolTest {
         Result r = run("keygen", "--out", p(tool.keys()), "--name", "root");
         assertEquals(1, r.status());
         assertTrue(r.err().startsWith("error HOST_EXISTS: key "), r.err());
-        assertEquals(2, run("release", "--image", "x").status());
+        assertEquals(2, run("release", "--version", "1.1.0").status());
+    }
+
+    /** ux14 b4: a delta that does not make the image from the base given is refused before signing. */
+    @Test
+    void refusesToSignADeltaThatDoesNotMakeTheImage() throws Exception {
+        Path delta = tool.input("1.0.0-1.1.0.nxdelta");
+        byte[] good = Files.readAllBytes(delta);
+        byte[] flipped = good.clone();
+        flipped[flipped.length - 1] ^= 0x55;
+        Path corrupt = Files.write(dir.resolve("corrupt.nxdelta"), flipped);
+        Path cut = Files.write(dir.resolve("cut.nxdelta"), java.util.Arrays.copyOf(good, 50));
+        Path out = dir.resolve("unsigned/1.1.0.nxm");
+        for (Object[] c : List.of(new Object[] {delta, tool.input("1.1.0.img"), "DELTA_BASE_MISMATCH"},
+                new Object[] {corrupt, tool.input("base.img"), null},
+                new Object[] {cut, tool.input("base.img"), "MALFORMED_INPUT"})) {
+            Path d = (Path) c[0];
+            Path base = (Path) c[1];
+            Result r = run("release", "--image", p(tool.input("1.1.0.img")), "--delta", p(d), "--delta-path", "deltas/x.nxdelta",
+                    "--base-image", p(base), "--version", "1.1.0", "--min-version", "1.0.0", "--compatible",
+                    "trialboot-riscv64-virt", "--system-set", p(tool.built().resolve("system.nxs")), "--policy",
+                    p(tool.input("policy.json")), "--key", p(tool.key("release.key")), "--out", p(out));
+            assertEquals(1, r.status(), r.err());
+            String start = "error " + (c[2] == null ? "" : c[2] + ": ");
+            assertTrue(r.err().startsWith(start), r.err());
+            assertTrue(r.err().contains(": delta " + d + " over " + base + " does not make " + tool.input("1.1.0.img")
+                    + ", nothing signed: "), r.err());
+            assertTrue(Files.notExists(out.getParent()), r.err());
+        }
     }
 
     @Test

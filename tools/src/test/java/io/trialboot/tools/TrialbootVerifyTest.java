@@ -6,12 +6,16 @@ import static io.trialboot.tools.ToolFixture.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trialboot.core.Sha256;
+import io.trialboot.format.Artifact;
+import io.trialboot.format.ReleaseManifest;
 import io.trialboot.tools.ToolFixture.Result;
 import io.trialboot.trust.AdmissionDecision;
 import io.trialboot.trust.AdmissionRecord;
 import io.trialboot.trust.Trust;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,9 +58,8 @@ class TrialbootVerifyTest {
     void verifyDryRunsEachDeltaAndDeniesWhatTheDeviceWouldRefuse() throws Exception {
         Path copy = tool.copyOfBuilt("broken-delta");
         Path updates = copy.resolve("updates");
-        Files.write(updates.resolve("deltas/1.0.0-1.1.0.nxdelta"), new byte[] {1, 2, 3});
-        tool.release(copy);
         Path manifest = updates.resolve("manifests/1.1.0.nxm");
+        signedOverADeltaOf(manifest, Files.write(updates.resolve("deltas/1.0.0-1.1.0.nxdelta"), new byte[] {1, 2, 3}));
         Result broken = run("verify", "--state", p(tool.state()), "--updates", p(updates), "--base", p(tool.input("base.img")),
                 p(manifest));
         assertEquals(1, broken.status());
@@ -72,6 +75,42 @@ class TrialbootVerifyTest {
         Files.write(otherBase, other);
         assertTrue(run("verify", "--state", p(tool.state()), "--updates", p(tool.built().resolve("updates")), "--base", p(otherBase),
                 p(tool.built().resolve("updates/manifests/1.1.0.nxm"))).out().startsWith("DENY HOST_NOT_FOUND: delta "));
+    }
+
+    /**
+     * Re-signs {@code manifest} with its delta artifact naming {@code delta}'s bytes: what a hostile or
+     * broken release pipeline would ship ({@code trialboot release} no longer signs it).
+     */
+    private static void signedOverADeltaOf(Path manifest, Path delta) throws Exception {
+        ReleaseManifest m = ReleaseManifest.decode(Files.readAllBytes(manifest));
+        List<Artifact> artifacts = new ArrayList<>();
+        byte[] bytes = Files.readAllBytes(delta);
+        for (Artifact a : m.artifacts()) {
+            artifacts.add(a.kind() == Artifact.Kind.DELTA
+                    ? Artifact.delta(a.path(), Sha256.of(bytes), bytes.length, a.base().orElseThrow()) : a);
+        }
+        byte[] signed = new ReleaseManifest(m.version(), m.minVersion(), m.compatible(), m.signer(), m.image(), m.systemIndex(),
+                m.policy(), artifacts, m.verity()).encode();
+        Files.write(manifest, signed);
+        Files.write(manifest.resolveSibling(manifest.getFileName() + ".sig"),
+                Packaging.sign(signed, List.of(Keys.loadSigningKey(tool.key("release.key")))));
+    }
+
+    /** ux14 b7: a cut signature file and a cut manifest each name the file that is cut. */
+    @Test
+    void aCutFileIsNamed() throws Exception {
+        Path m = tool.copyOfBuilt("cut").resolve("updates/manifests/1.1.0.nxm");
+        Path sig = m.resolveSibling("1.1.0.nxm.sig");
+        byte[] sigBytes = Files.readAllBytes(sig);
+        Files.write(sig, java.util.Arrays.copyOf(sigBytes, 50));
+        Result cutSig = run("verify", "--state", p(tool.state()), p(m));
+        assertEquals(1, cutSig.status());
+        assertTrue(cutSig.out().startsWith("DENY CBOR_TRUNCATED: " + sig + ": CBOR: input ends at offset 50"), cutSig.out());
+        Files.write(sig, sigBytes);
+        Files.write(m, java.util.Arrays.copyOf(Files.readAllBytes(m), 50));
+        Result cutManifest = run("verify", "--state", p(tool.state()), p(m));
+        assertEquals(1, cutManifest.status());
+        assertTrue(cutManifest.out().startsWith("DENY CBOR_TRUNCATED: " + m + ": CBOR: "), cutManifest.out());
     }
 
     @Test
