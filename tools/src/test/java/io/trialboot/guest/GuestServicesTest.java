@@ -185,6 +185,28 @@ class GuestServicesTest {
     }
 
     @Test
+    void afterAnAcceptedRebootTheConsoleWaitsForTheResetInsteadOfPrompting() throws Exception {
+        rig.boot();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream console = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        InputStream slowTypist = new ByteArrayInputStream("nx reboot\nnx status\n".getBytes(StandardCharsets.UTF_8)) {
+            @Override
+            public synchronized int available() {
+                return 0;
+            }
+        };
+        List<java.time.Duration> waited = new java.util.ArrayList<>();
+        new NxConsole(new NxClient(rig.paths.socket()), console, waited::add).run(slowTypist);
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        // the rig's machine never resets: the console waits its grace, says so, and prompts again
+        assertEquals(List.of(NxConsole.REBOOT_GRACE), waited);
+        assertTrue(text.startsWith(Marker.GUEST_SHELL_READY.line() + "\n" + NxConsole.PROMPT + "\nrebooting\nnx: the machine has not"
+                + " reset 60 s after nx reboot was accepted; the console is back (try again, or reboot -f)\n"
+                + "slot=a\n"), text); // nx status was typed ahead: the reader holds it, so no prompt for it
+        assertTrue(text.endsWith("\n" + NxConsole.PROMPT + "\n"), "the prompt once nothing is typed ahead: " + text);
+    }
+
+    @Test
     void commandsTypedAheadGetNoPromptSoTheirOutputStartsOnItsOwnLine() throws Exception {
         rig.boot();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

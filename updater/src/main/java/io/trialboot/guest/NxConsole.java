@@ -7,23 +7,40 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * The console shell after the services are up: {@code nx ...} lines go to updated over its
  * socket (the same path as the {@code nx} command); {@code exit} leaves (init then starts a
  * busybox shell); anything else runs with {@code sh -c} on the console. Running {@code nx} in
- * this JVM saves a JVM start (seconds under emulation) per command.
+ * this JVM saves a JVM start (seconds under emulation) per command. After an {@code nx reboot}
+ * updated accepted, no prompt: updated syncs and resets the machine after its answer, and a prompt
+ * then would invite a command the reset throws away. Should the reset not come within
+ * {@link #REBOOT_GRACE}, the console says so and prompts again.
  */
 final class NxConsole {
     static final String PROMPT = "trialboot# ";
+    /** How long the console waits for the machine's reset after {@code nx reboot} was accepted. */
+    static final Duration REBOOT_GRACE = Duration.ofSeconds(60);
+
+    /** Waiting for the reset: the guest sleeps; a test returns at once. */
+    interface Wait {
+        void sleep(Duration d) throws InterruptedException;
+    }
 
     private final NxClient nx;
     private final PrintStream out;
+    private final Wait wait;
 
     NxConsole(NxClient nx, PrintStream out) {
+        this(nx, out, d -> Thread.sleep(d.toMillis()));
+    }
+
+    NxConsole(NxClient nx, PrintStream out, Wait wait) {
         this.nx = nx;
         this.out = out;
+        this.wait = wait;
     }
 
     void run(InputStream in) throws IOException {
@@ -51,11 +68,23 @@ final class NxConsole {
             }
             if (command.equals("nx") || command.startsWith("nx ")) {
                 List<String> args = command.equals("nx") ? List.of() : List.of(command.substring(3).strip().split("\\s+"));
-                nx.run(args, out);
+                if (nx.run(args, out) == 0 && RpcOperation.reboots(args)) {
+                    awaitReset();
+                }
             } else {
                 shell(command);
             }
         }
+    }
+
+    private void awaitReset() {
+        try {
+            wait.sleep(REBOOT_GRACE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        out.println("nx: the machine has not reset " + REBOOT_GRACE.toSeconds()
+                + " s after nx reboot was accepted; the console is back (try again, or reboot -f)");
     }
 
     private void shell(String command) {

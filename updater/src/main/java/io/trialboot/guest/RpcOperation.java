@@ -95,6 +95,11 @@ enum RpcOperation {
         return Arrays.stream(values()).filter(o -> o.wire.equals(name)).findFirst();
     }
 
+    /** Whether an {@code nx} command line asks for a reboot ({@link #REBOOT}). */
+    static boolean reboots(List<String> commandLine) {
+        return requestFor(commandLine).filter(REBOOT.wire()::equals).isPresent();
+    }
+
     /** The request an {@code nx} command line sends, or empty when it is no command. */
     static Optional<String> requestFor(List<String> commandLine) {
         for (RpcOperation o : values()) {
