@@ -171,17 +171,20 @@ class GuestServicesTest {
         rig.boot();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream console = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        // Nothing typed yet when the console starts (available() == 0): it prompts.
-        InputStream slowTypist = new ByteArrayInputStream("nx status\n\nexit\nnx status\n".getBytes(StandardCharsets.UTF_8)) {
+        new NxConsole(new NxClient(rig.paths.socket()), console).run(slowTypist("nx status\n\nexit\nnx status\n"));
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(text.startsWith(Marker.GUEST_SHELL_READY.line() + "\ntrialboot# \nslot=a\n"), text);
+        assertEquals(1, text.split("boot_count=1", -1).length - 1, "commands after 'exit' are not run: " + text);
+    }
+
+    /** {@code typed} as a console's input with nothing typed yet when the console starts ({@code available() == 0}): it prompts. */
+    private static InputStream slowTypist(String typed) {
+        return new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)) {
             @Override
             public synchronized int available() {
                 return 0;
             }
         };
-        new NxConsole(new NxClient(rig.paths.socket()), console).run(slowTypist);
-        String text = bytes.toString(StandardCharsets.UTF_8);
-        assertTrue(text.startsWith(Marker.GUEST_SHELL_READY.line() + "\ntrialboot# \nslot=a\n"), text);
-        assertEquals(1, text.split("boot_count=1", -1).length - 1, "commands after 'exit' are not run: " + text);
     }
 
     @Test
@@ -189,14 +192,8 @@ class GuestServicesTest {
         rig.boot();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream console = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        InputStream slowTypist = new ByteArrayInputStream("nx reboot\nnx status\n".getBytes(StandardCharsets.UTF_8)) {
-            @Override
-            public synchronized int available() {
-                return 0;
-            }
-        };
         List<java.time.Duration> waited = new java.util.ArrayList<>();
-        new NxConsole(new NxClient(rig.paths.socket()), console, waited::add).run(slowTypist);
+        new NxConsole(new NxClient(rig.paths.socket()), console, waited::add).run(slowTypist("nx reboot\nnx status\n"));
         String text = bytes.toString(StandardCharsets.UTF_8);
         // the rig's machine never resets: the console waits its grace, says so, and prompts again
         assertEquals(List.of(NxConsole.REBOOT_GRACE), waited);
