@@ -24,8 +24,13 @@ public final class ContractException extends RuntimeException {
         CONTRACT_NOT_FOUND,
         /** A serial log line that has the timestamp prefix format wrong. */
         LOG_MALFORMED,
-        /** A serial log that cannot be read. */
+        /** A serial log, or a directory of runs or reports, that is missing or cannot be read. */
         LOG_UNREADABLE,
+        /**
+         * A directory of runs or reports that exists and reads but holds nothing to check (no
+         * contracts.txt and no JUnit report; no run-N directory): a gate that checked nothing never passes.
+         */
+        NOTHING_TO_CHECK,
         /** A line of a run directory's contracts.txt (the awaits a QEMU run made) is not in its form. */
         RUN_RECORD_MALFORMED
     }

@@ -70,12 +70,13 @@ final class CiSummary {
             }
         }
         try {
-            boolean reported = JunitTotals.print(reports, out);
+            Map<String, JunitTotals> totals = JunitTotals.byModule(reports);
             List<Path> records = recordFiles(runs);
-            if (records.isEmpty() && !reported) {
-                return MarkersCheck.unusable(err, "summary", "nothing to check: no " + AwaitRecord.FILE + " under "
+            if (records.isEmpty() && totals.isEmpty()) {
+                return MarkersCheck.unusable(err, "summary", ContractException.Code.NOTHING_TO_CHECK, "no " + AwaitRecord.FILE + " under "
                         + runs.toAbsolutePath().normalize() + " and no Surefire or Failsafe reports under " + reports.toAbsolutePath().normalize());
             }
+            JunitTotals.print(reports, totals, out);
             return gate(runs, records, junitDir, out);
         } catch (UncheckedIOException e) {
             return MarkersCheck.unusable(err, "summary", "cannot read the runs or reports, or write the JUnit XML: "

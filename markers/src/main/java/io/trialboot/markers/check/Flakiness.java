@@ -80,7 +80,7 @@ final class Flakiness {
             return MarkersCheck.unusable(err, "flakiness", "cannot read the runs under " + root + ": " + MarkersCheck.ioProblem(e.getCause()));
         }
         if (rows.isEmpty()) {
-            return MarkersCheck.unusable(err, "flakiness", "no run-<n> directories under " + root.toAbsolutePath().normalize() + none);
+            return MarkersCheck.unusable(err, "flakiness", ContractException.Code.NOTHING_TO_CHECK, "no run-<n> directories under " + root.toAbsolutePath().normalize() + none);
         }
         String section = markdown(contract, rows);
         out.print(section);

@@ -33,6 +33,11 @@ record JunitTotals(int tests, int failures, int errors, int skipped, int flaky) 
 
     /** The totals per module and plugin under {@code root}, printed, then the sum; false when there were none. */
     static boolean print(Path root, PrintStream out) {
+        return print(root, byModule(root), out);
+    }
+
+    /** The totals per module and plugin under {@code root} ({@code <module>  unit (*Test)}, {@code ... QEMU (*IT) }). */
+    static Map<String, JunitTotals> byModule(Path root) {
         Map<String, JunitTotals> byModule = new TreeMap<>();
         try (Stream<Path> modules = Files.list(root)) {
             for (Path module : modules.filter(Files::isDirectory).sorted().toList()) {
@@ -51,6 +56,11 @@ record JunitTotals(int tests, int failures, int errors, int skipped, int flaky) 
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return byModule;
+    }
+
+    /** {@code byModule} (of {@code root}) printed, then the sum; false when there were none. */
+    static boolean print(Path root, Map<String, JunitTotals> byModule, PrintStream out) {
         out.println("tests per module:");
         if (byModule.isEmpty()) {
             out.println("  no Surefire or Failsafe reports under " + root.toAbsolutePath().normalize());

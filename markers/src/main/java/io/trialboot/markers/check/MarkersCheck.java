@@ -203,12 +203,17 @@ public final class MarkersCheck {
     }
 
     /**
-     * Input {@code markers <command>} cannot use, in one line with its code ({@code LOG_UNREADABLE},
-     * docs/markers.md): a directory of runs or reports that is missing or holds nothing to check.
-     * Always {@value #USAGE}.
+     * Input {@code markers <command>} cannot use, in one line with its code (docs/markers.md): a
+     * directory of runs or reports that is missing or cannot be read, {@code LOG_UNREADABLE}. Always
+     * {@value #USAGE}.
      */
     static int unusable(PrintStream err, String command, String problem) {
-        err.println("markers " + command + ": " + ContractException.Code.LOG_UNREADABLE + ": " + problem);
+        return unusable(err, command, ContractException.Code.LOG_UNREADABLE, problem);
+    }
+
+    /** The same with its own code: {@code NOTHING_TO_CHECK} for a directory that reads but holds nothing to check. */
+    static int unusable(PrintStream err, String command, ContractException.Code code, String problem) {
+        err.println("markers " + command + ": " + code + ": " + problem);
         return USAGE;
     }
 

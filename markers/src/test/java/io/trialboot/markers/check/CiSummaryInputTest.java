@@ -40,11 +40,12 @@ class CiSummaryInputTest {
     }
 
     @Test
-    void neitherARecordNorAReportIsUnusableInput() throws Exception {
+    void neitherARecordNorAReportIsNothingToCheckNotAnUnreadableLog() throws Exception {
         Path runs = Files.createDirectories(dir.resolve("runs"));
         assertEquals(MarkersCheck.USAGE, summary(runs));
-        assertEquals("markers summary: LOG_UNREADABLE: nothing to check: no " + AwaitRecord.FILE + " under " + runs
+        assertEquals("markers summary: NOTHING_TO_CHECK: no " + AwaitRecord.FILE + " under " + runs
                 + " and no Surefire or Failsafe reports under " + dir + "\n", cli.err());
+        assertEquals("", cli.out());
     }
 
     @Test

@@ -25,7 +25,7 @@ class MarkersCliErrorsTest {
     @Test
     void flakinessOverARootWithoutRunsSaysSoInOneLine() {
         assertEquals(MarkersCheck.USAGE, cli.run("flakiness", dir.toString()));
-        assertEquals("markers flakiness: LOG_UNREADABLE: no run-<n> directories under " + dir + " (scripts/flakiness N makes them)\n",
+        assertEquals("markers flakiness: NOTHING_TO_CHECK: no run-<n> directories under " + dir + " (scripts/flakiness N makes them)\n",
                 cli.err());
     }
 
