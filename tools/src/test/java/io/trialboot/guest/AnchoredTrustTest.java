@@ -33,7 +33,10 @@ class AnchoredTrustTest {
         Packaging.pinRoot(rig.paths.state(), "rogue", rig.keys.stranger.publicKey());
         assertEquals(0, rig.boot());
         List<String> lines = rig.lines();
-        assertTrue(lines.contains(Marker.TRUST_ROOT_REFUSED.line("rogue.pub", "ROOT_NOT_ANCHORED")), lines.toString());
+        int refused = lines.indexOf(Marker.TRUST_ROOT_REFUSED.line("rogue.pub", "ROOT_NOT_ANCHORED"));
+        assertTrue(refused >= 0, lines.toString());
+        assertTrue(lines.get(refused + 1).startsWith(Marker.TRUST_ROOT_REFUSED_WHY.line("rogue.pub", "root "
+                + rig.keys.stranger.keyId() + " in ")) && lines.get(refused + 1).endsWith(": never used"), lines.toString());
         assertFalse(lines.contains(Marker.TRUST_ROOT_REFUSED.line("root.pub", "ROOT_NOT_ANCHORED")), lines.toString());
         assertTrue(lines.contains(SLOT_A_ACTIVE), lines.toString());
     }

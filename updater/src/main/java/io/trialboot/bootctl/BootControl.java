@@ -167,23 +167,23 @@ public final class BootControl {
 
     /**
      * bootctld at start-up: takes stage 0's note of a trial that ran out of tries (crash loop),
-     * marks that slot BAD and clears the note. Returns what this boot was.
+     * marks that slot BAD and clears the note. Returns what this boot was, with the file as this left it.
      */
     public BootRecord recordBoot() {
         Read r = current();
         BootControlFile f = r.file();
         Slot running = running(f);
         Optional<Slot> fellBack = f.fallback();
+        BootControlFile after = f;
         if (fellBack.isPresent()) {
             Slot bad = fellBack.get();
-            BootControlFile next = new BootControlFile(f.active(),
+            after = write(r, new BootControlFile(f.active(),
                     bad == Slot.A && bad != f.active() ? SlotState.BAD : f.slotA(),
                     bad == Slot.B && bad != f.active() ? SlotState.BAD : f.slotB(),
-                    f.trial(), f.triesLeft(), f.bootCount(), f.booted(), Optional.empty(), f.failedStarts());
-            write(r, next);
+                    f.trial(), f.triesLeft(), f.bootCount(), f.booted(), Optional.empty(), f.failedStarts()));
         }
         boolean trial = f.trial().equals(Optional.of(running));
-        return new BootRecord(running, f.bootCount(), trial, f.triesLeft(), fellBack);
+        return new BootRecord(running, f.bootCount(), trial, f.triesLeft(), fellBack, after);
     }
 
     /**

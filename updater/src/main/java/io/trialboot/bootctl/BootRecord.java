@@ -12,10 +12,14 @@ import java.util.Optional;
  * @param trial      whether this is a trial boot of {@code slot}
  * @param triesLeft  tries the trial has left after this boot
  * @param fellBackFrom the trial slot stage 0 gave up on before this boot (crash loop), if any
+ * @param file       the boot-control file as recording this boot left it (the fallen-back slot marked
+ *                   bad), so that what start-up asks of it next needs no second read
  */
-public record BootRecord(Slot slot, long bootCount, boolean trial, int triesLeft, Optional<Slot> fellBackFrom) {
+public record BootRecord(Slot slot, long bootCount, boolean trial, int triesLeft, Optional<Slot> fellBackFrom,
+        BootControlFile file) {
     public BootRecord {
         Objects.requireNonNull(slot, "slot");
         Objects.requireNonNull(fellBackFrom, "fellBackFrom");
+        Objects.requireNonNull(file, "file");
     }
 }

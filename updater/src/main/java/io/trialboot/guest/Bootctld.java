@@ -62,7 +62,8 @@ final class Bootctld {
             BootControlFile f = engine.bootControl().read();
             Slot running = BootControl.running(f);
             warnUnrecorded(console, e);
-            return new BootRecord(running, f.bootCount(), f.trial().equals(Optional.of(running)), f.triesLeft(), Optional.empty());
+            return new BootRecord(running, f.bootCount(), f.trial().equals(Optional.of(running)), f.triesLeft(), Optional.empty(),
+                    f);
         }
     }
 

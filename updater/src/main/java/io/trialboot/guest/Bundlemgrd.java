@@ -44,6 +44,8 @@ final class Bundlemgrd {
     /** The verified bundles, or why the system set does not verify; the files in /run count only then. */
     private final Pending<List<BundleManifest>> verified = new Pending<>();
     private volatile Version version;
+    /** The slot's release file, read once: the receipts' build id asks first (GuestMain), {@link #publish} after. */
+    private SlotRelease.Read release;
     private volatile List<BundleRunner> runners = List.of();
     private volatile boolean published;
 
@@ -79,7 +81,7 @@ final class Bundlemgrd {
      */
     void publish(Slot booted, PrintStream console) {
         try {
-            version = readRelease();
+            version = release().version();
         } catch (TrialbootException e) {
             discard();
             throw e;
@@ -170,15 +172,16 @@ final class Bundlemgrd {
         return version;
     }
 
-    private Version readRelease() {
-        Optional<String> version;
-        try {
-            version = SlotRelease.version(paths.release());
-        } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_NOT_FOUND, "cannot read the slot's release file " + paths.release() + ": " + e, e);
+    /** The receipts' and host status' build id, from the slot's release file ({@link SlotRelease.Read#buildId}). */
+    String buildId() {
+        return release().buildId();
+    }
+
+    private synchronized SlotRelease.Read release() {
+        if (release == null) {
+            release = SlotRelease.read(paths.release());
         }
-        return Version.parse(version.orElseThrow(
-                () -> new TrialbootException(Code.MALFORMED_INPUT, paths.release() + " has no VERSION= line")));
+        return release;
     }
 
     static void deleteTree(Path dir) {

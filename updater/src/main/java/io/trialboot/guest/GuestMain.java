@@ -5,7 +5,6 @@ import io.trialboot.hoststate.HostStateTree;
 import io.trialboot.markers.Marker;
 import io.trialboot.update.HealthGate;
 import io.trialboot.update.UpdateEngine;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.concurrent.Executor;
@@ -49,7 +48,8 @@ public final class GuestMain {
         int status;
         try {
             HostStateTree tree = HostStateTree.open(paths.state());
-            UpdateEngine engine = new UpdateEngine(tree, paths.slotDevices(), Clock.systemUTC(), buildId(paths));
+            UpdateEngine engine = new UpdateEngine(tree, paths.slotDevices(), Clock.systemUTC(),
+                    startup.bundlemgrd().buildId()); // receipts and host status name the build: the slot's release
             try (Guest guest = new Guest(paths, tree, engine, Power.guest(), console, KernelCmdline.read(paths.cmdline()),
                     bound -> probes -> HealthGate.allOf(probes, bound), startup)) {
                 status = guest.start();
@@ -88,13 +88,4 @@ public final class GuestMain {
         }
     }
 
-    /** Receipts and host status name the build: the slot's release (its file is part of the signed image). */
-    private static String buildId(GuestPaths paths) {
-        try {
-            return "trialboot-" + SlotRelease.version(paths.release()).map(String::strip).orElse("unknown");
-        } catch (IOException e) {
-            // bundlemgrd reports the missing release file with its code
-            return "trialboot-unknown";
-        }
-    }
 }

@@ -8,6 +8,7 @@ import io.trialboot.markers.Marker;
 import io.trialboot.trust.RootMirror;
 import io.trialboot.trust.Stage0Verdict;
 import io.trialboot.trust.Trust;
+import io.trialboot.trust.TrustStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,6 +30,8 @@ final class Startup {
     private final Executor threads;
     /** Stage 0's verdict, read on the trust's thread; set before {@link #trustInForce} completes. */
     private final Pending<Optional<Stage0Verdict>> verdict = new Pending<>();
+    /** The roots stage 0 handed over, read on the trust's thread before the trust and the mirror check. */
+    private final Pending<TrustStore> anchored = new Pending<>();
     private final Pending<Trust> trustInForce = new Pending<>();
     private final Pending<List<RootMirror.Refusal>> refusedMirrorRoots = new Pending<>();
     private final Bundlemgrd bundlemgrd;
@@ -48,9 +51,11 @@ final class Startup {
     /** The trust's thread (its lambdas are Startup's, which the class archive holds; an inner class's it did not). */
     private void checkTrust(GuestPaths paths) {
         verdict.produce(() -> Stage0Verdict.read(paths.verdict()));
-        trustInForce.produce(() -> Trust.load(paths.anchor(), paths.state(), HostStateTree.SYSTEM_DOMAIN,
+        // The anchored roots, read once for both: an anchor that does not read fails each with its code.
+        anchored.produce(() -> TrustStore.load(paths.anchor()));
+        trustInForce.produce(() -> Trust.load(anchored.await(), paths.state(), HostStateTree.SYSTEM_DOMAIN,
                 recordInForce(paths), verdict()));
-        refusedMirrorRoots.produce(() -> Trust.refusedMirrorRoots(paths.anchor(), paths.state()));
+        refusedMirrorRoots.produce(() -> Trust.refusedMirrorRoots(anchored.await(), paths.state()));
     }
 
     /** Begins the checks on {@code threads}. */

@@ -94,7 +94,11 @@ public final class Trust {
      */
     public static Trust load(Path anchorDir, Path stateRoot, String domain, String file,
             Optional<Stage0Verdict> verdict) {
-        TrustStore roots = TrustStore.load(anchorDir);
+        return load(TrustStore.load(anchorDir), stateRoot, domain, file, verdict);
+    }
+
+    /** {@link #load(Path, Path, String, String, Optional)} on the anchored {@code roots} already read (the boot reads them once). */
+    public static Trust load(TrustStore roots, Path stateRoot, String domain, String file, Optional<Stage0Verdict> verdict) {
         Path path = stateRoot.resolve(admissionDir(domain)).resolve(file);
         if (!path.getFileName().toString().equals(ADMISSION_FILE)) {
             throw new IllegalArgumentException("an admission record is a " + ADMISSION_FILE + ", not " + file);
@@ -117,7 +121,12 @@ public final class Trust {
 
     /** The mirror's refused roots: {@link RootMirror#check} against the anchor in {@code anchorDir}. */
     public static List<RootMirror.Refusal> refusedMirrorRoots(Path anchorDir, Path stateRoot) {
-        return RootMirror.check(TrustStore.load(anchorDir), stateRoot.resolve(ROOTS_DIR));
+        return refusedMirrorRoots(TrustStore.load(anchorDir), stateRoot);
+    }
+
+    /** The same against the {@code anchored} roots already read. */
+    public static List<RootMirror.Refusal> refusedMirrorRoots(TrustStore anchored, Path stateRoot) {
+        return RootMirror.check(anchored, stateRoot.resolve(ROOTS_DIR));
     }
 
     /** A record signed by a root that only the mirror holds gets the mirror's own code. */

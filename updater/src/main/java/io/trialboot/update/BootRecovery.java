@@ -1,6 +1,5 @@
 package io.trialboot.update;
 
-import io.trialboot.bootctl.BootControl;
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.bootctl.BootRecord;
 import io.trialboot.bootctl.SlotState;
@@ -45,16 +44,13 @@ import java.util.Set;
 final class BootRecovery {
     private final HostStateTree tree;
     private final Domain domain;
-    private final BootControl bootControl;
     private final Journal journal;
     private final ReceiptStore receipts;
     private final RollbackFloor floor;
 
-    BootRecovery(HostStateTree tree, BootControl bootControl, Journal journal, ReceiptStore receipts,
-            RollbackFloor floor) {
+    BootRecovery(HostStateTree tree, Journal journal, ReceiptStore receipts, RollbackFloor floor) {
         this.tree = tree;
         this.domain = tree.system();
-        this.bootControl = bootControl;
         this.journal = journal;
         this.receipts = receipts;
         this.floor = floor;
@@ -74,8 +70,8 @@ final class BootRecovery {
      * unrecorded (recorded then as a rollback for an unknown reason).
      */
     void record(BootRecord r, HistoryLog log) {
-        // Nothing below writes boot control: one read serves every question asked of it.
-        BootControlFile bc = bootControl.read();
+        // Nothing below writes boot control: the file as recording the boot left it answers every question.
+        BootControlFile bc = r.file();
         List<HistoryEntry> history;
         try {
             history = log.since(new BootWindow(r));

@@ -63,7 +63,7 @@ public final class UpdateEngine {
         this.journal = new Journal(domain, history, Objects.requireNonNull(clock, "clock"));
         this.floor = new RollbackFloor(domain, tree.writer());
         this.policy = new UpdatePolicy(tree, slots, floor);
-        this.recovery = new BootRecovery(tree, bootControl, journal, receipts, floor);
+        this.recovery = new BootRecovery(tree, journal, receipts, floor);
         this.admission = new Admission(tree, bootControl, receipts, journal, policy, buildId);
         this.settlement = new Settlement(domain, bootControl, journal, receipts, floor);
     }

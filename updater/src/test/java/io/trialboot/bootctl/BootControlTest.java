@@ -110,7 +110,7 @@ class BootControlTest {
     @Test
     void recordBootWithoutFallbackChangesNothing() throws IOException {
         byte[] before = Files.readAllBytes(bc.file());
-        assertEquals(new BootRecord(Slot.A, 0, false, 0, Optional.empty()), bc.recordBoot());
+        assertEquals(new BootRecord(Slot.A, 0, false, 0, Optional.empty(), bc.read()), bc.recordBoot());
         assertEquals(new String(before), Files.readString(bc.file()));
     }
 

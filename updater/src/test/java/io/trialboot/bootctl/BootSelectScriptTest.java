@@ -215,8 +215,8 @@ class BootSelectScriptTest {
         boot(file);
         assertEquals("a fallback 0 2 0|", boot(file));
         BootRecord record = new BootControl(file, StateWriter.DURABLE).recordBoot();
-        assertEquals(new BootRecord(Slot.A, 2, false, 0, Optional.of(Slot.B)), record);
         BootControlFile after = read(file);
+        assertEquals(new BootRecord(Slot.A, 2, false, 0, Optional.of(Slot.B), after), record, "the file as written");
         assertEquals(SlotState.BAD, after.slotB());
         assertEquals(Optional.empty(), after.fallback());
         assertEquals("a normal 0 3 0|", boot(file));
