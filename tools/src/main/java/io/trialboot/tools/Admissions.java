@@ -65,6 +65,9 @@ final class Admissions {
         checked(record, root);
         new AdmissionDecision(record.domain(), sequence, outcome, Sha256.of(record.encode()));
         Path target = dir.toAbsolutePath().normalize();
+        if (target.getParent() == null) {
+            throw new TrialbootException(Code.HOST_EXISTS, dir + " is the file system's root, not an admission directory");
+        }
         Path temp = target.resolveSibling("." + target.getFileName() + ".partial");
         try {
             if (Files.isDirectory(target)) {

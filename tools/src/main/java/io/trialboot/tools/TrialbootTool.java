@@ -18,9 +18,9 @@ import picocli.CommandLine.Parameters;
  * (or DENY), 2 a usage error.
  */
 @Command(name = "trialboot", mixinStandardHelpOptions = true, version = "trialboot tools 0.1",
-        description = "Keys, admission records, bundles, system sets, releases and feeds for trialboot.",
+        description = "Keys, admission records, bundles, system sets, deltas, releases and feeds for trialboot.",
         subcommands = {TrialbootTool.KeyGen.class, AdmitCommand.class, BundleCommand.class, SystemCommand.class,
-                ReleaseCommand.class, FeedCommand.class, SignCommand.class, VerifyCommand.class,
+                DeltaCommand.class, ReleaseCommand.class, FeedCommand.class, SignCommand.class, VerifyCommand.class,
                 TrialbootTool.InspectCmd.class})
 public final class TrialbootTool implements Runnable {
     @CommandLine.Spec

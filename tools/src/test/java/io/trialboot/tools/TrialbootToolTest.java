@@ -57,7 +57,7 @@ class TrialbootToolTest {
     void everyCommandHasHelp() {
         for (String[] cmd : List.of(new String[] {"--help"}, new String[] {"keygen", "--help"}, new String[] {"admit", "--help"},
                 new String[] {"bundle", "pack", "--help"}, new String[] {"system", "pack", "--help"},
-                new String[] {"release", "--help"}, new String[] {"feed", "--help"}, new String[] {"sign", "--help"}, new String[] {"verify", "--help"},
+                new String[] {"delta", "--help"}, new String[] {"release", "--help"}, new String[] {"feed", "--help"}, new String[] {"sign", "--help"}, new String[] {"verify", "--help"},
                 new String[] {"inspect", "--help"})) {
             assertTrue(ok(cmd).out().contains("Usage: trialboot"), String.join(" ", cmd));
         }
@@ -69,6 +69,34 @@ class TrialbootToolTest {
         assertEquals(1, r.status());
         assertTrue(r.err().startsWith("error HOST_EXISTS: key "), r.err());
         assertEquals(2, run("release", "--version", "1.1.0").status());
+    }
+
+    @Test
+    void makesTheDeltaTheDeviceAppliesAndNeverOverwritesOne() throws Exception {
+        Path out = dir.resolve("made/1.0.0-1.1.0.nxdelta");
+        Result r = ok("delta", "--base", p(tool.input("base.img")), "--image", p(tool.input("1.1.0.img")), "--out", p(out));
+        assertTrue(r.out().startsWith("delta "), r.out());
+        assertTrue(r.out().endsWith(" -> " + out + "\n"), r.out());
+        assertArrayEquals(Files.readAllBytes(tool.input("1.0.0-1.1.0.nxdelta")), Files.readAllBytes(out), "the maker's bytes");
+        ok("release", "--image", p(tool.input("1.1.0.img")), "--delta", p(out), "--delta-path", "deltas/x.nxdelta",
+                "--base-image", p(tool.input("base.img")), "--version", "1.1.0", "--min-version", "1.0.0", "--compatible",
+                "trialboot-riscv64-virt", "--system-set", p(tool.built().resolve("system.nxs")), "--policy",
+                p(tool.input("policy.json")), "--key", p(tool.key("release.key")), "--out", p(dir.resolve("made/1.1.0.nxm")));
+
+        Result again = run("delta", "--base", p(tool.input("base.img")), "--image", p(tool.input("1.1.0.img")), "--out", p(out));
+        assertEquals(1, again.status());
+        assertEquals("error HOST_EXISTS: " + out + " exists; not overwriting\n", again.err());
+        Path empty = Files.createFile(dir.resolve("made/empty.img"));
+        Path none = dir.resolve("made/none.nxdelta");
+        Result fromEmpty = run("delta", "--base", p(empty), "--image", p(tool.input("1.1.0.img")), "--out", p(none));
+        assertEquals(1, fromEmpty.status());
+        assertTrue(fromEmpty.err().startsWith("error HOST_INPUT_OVERSIZE: " + empty + " is 0 bytes"), fromEmpty.err());
+        Result missing = run("delta", "--base", p(dir.resolve("nope.img")), "--image", p(tool.input("1.1.0.img")), "--out", p(none));
+        assertEquals("error HOST_NOT_FOUND: --base: no such file: " + dir.resolve("nope.img") + "\n", missing.err());
+        try (var files = Files.list(dir.resolve("made"))) {
+            assertEquals(List.of("1.0.0-1.1.0.nxdelta", "1.1.0.nxm", "1.1.0.nxm.sig", "empty.img"),
+                    files.map(f -> f.getFileName().toString()).sorted().toList(), "no partial file left");
+        }
     }
 
     /** ux14 b4: a delta that does not make the image from the base given is refused before signing. */
