@@ -40,4 +40,19 @@ class RoundTest {
         assertEquals(4, Round.median(rounds, r -> r.boot().ready()), 1e-9);
         assertEquals(1.5, Round.median(rounds, Round::ratio), 1e-9);
     }
+
+    private static Round at(String load) {
+        return new Round(1, load, 2, 2, 1, new BootBenchmark.Boot(3, 6), Optional.empty());
+    }
+
+    @Test
+    void aRoundOnALoadedHostSaysItIsNoQuietMeasurementAndKeepsItsRatio() {
+        assertEquals("(goal <= 1.5)", at("2.30 2.10 1.90 3/456 12345").goal(2));
+        assertEquals("(goal <= 1.5 on a quiet host; load 4.26 on 2 cores: NOT a quiet measurement)", at("4.26 4.18 3.82 3/456 12345").goal(2));
+        assertEquals(1.5, at("4.26 4.18 3.82 3/456 12345").ratio(), 1e-9);
+        assertEquals("(goal <= 1.5; the host's load is unknown: '?')", at("?").goal(2));
+        assertEquals("(goal <= 1.5 on a quiet host; 1 of 2 rounds on a loaded host or one of unknown load: NOT a quiet measurement)",
+                Round.mediansGoal(List.of(at("1.0"), at("9.5")), 2));
+        assertEquals("(goal <= 1.5)", Round.mediansGoal(List.of(at("1.0"), at("2.9")), 2));
+    }
 }
