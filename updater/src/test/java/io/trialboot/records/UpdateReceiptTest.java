@@ -72,10 +72,16 @@ class UpdateReceiptTest {
 
     @Test
     void aReceiptWithAControlCharacterInItsInputNameIsMalformed() {
-        String text = new String(denied(1).encode(), StandardCharsets.UTF_8).replace("releases/1.1.0/", "releases/\\u001b/");
+        assertMalformedWith("releases/1.1.0/", "releases/\\u001b/");
+    }
+
+    /** {@link #denied}'s receipt with {@code from} replaced by {@code to} does not decode: {@code MALFORMED_INPUT}. */
+    private static void assertMalformedWith(String from, String to) {
+        String text = new String(denied(1).encode(), StandardCharsets.UTF_8).replace(from, to);
         TrialbootException e = assertThrows(TrialbootException.class,
                 () -> UpdateReceipt.decode(text.getBytes(StandardCharsets.UTF_8)));
         assertEquals(Code.MALFORMED_INPUT, e.code());
+        assertTrue(e.getMessage().startsWith("MALFORMED_INPUT: receipt: "), e.getMessage());
     }
 
     @Test
@@ -97,10 +103,7 @@ class UpdateReceiptTest {
 
     @Test
     void unknownReasonCodeIsMalformed() {
-        String text = new String(denied(1).encode(), StandardCharsets.UTF_8).replace("UPDATE_VERSION_FLOOR", "NOPE");
-        TrialbootException e = assertThrows(TrialbootException.class,
-                () -> UpdateReceipt.decode(text.getBytes(StandardCharsets.UTF_8)));
-        assertEquals(Code.MALFORMED_INPUT, e.code());
+        assertMalformedWith("UPDATE_VERSION_FLOOR", "NOPE");
     }
 
     @Test
