@@ -11,10 +11,13 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The console shell after the services are up: {@code nx ...} lines go to updated over its
- * socket (the same path as the {@code nx} command); {@code exit} leaves (init then starts a
- * busybox shell); anything else runs with {@code sh -c} on the console. Running {@code nx} in
- * this JVM saves a JVM start (seconds under emulation) per command. After an {@code nx reboot}
+ * The console shell after the services are up: a plain {@code nx ...} line goes to updated over
+ * its socket (the same path as the {@code nx} command); {@code exit} leaves (init then starts a
+ * busybox shell); anything else runs with {@code sh -c} on the console, including an {@code nx}
+ * line with shell syntax ({@code nx history | tail -3}, {@code nx status; echo $?}): the shell runs
+ * the slot's {@code nx} command there, one JVM start (seconds under emulation) dearer, so pipes,
+ * lists, redirections and the exit status work as in any shell. Running a plain {@code nx} in
+ * this JVM saves that start per command. After an {@code nx reboot}
  * updated accepted, no prompt: updated syncs and resets the machine after its answer, and a prompt
  * then would invite a command the reset throws away. Should the reset not come within
  * {@link #REBOOT_GRACE}, the console says so and prompts again.
@@ -23,6 +26,8 @@ final class NxConsole {
     static final String PROMPT = "trialboot# ";
     /** How long the console waits for the machine's reset after {@code nx reboot} was accepted. */
     static final Duration REBOOT_GRACE = Duration.ofSeconds(60);
+    /** What makes a line the shell's: pipes, lists, redirections, substitutions, quoting, globs, comments. */
+    private static final String SHELL_SYNTAX = "|&;<>()$`\\\"'*?[#~";
 
     /** Waiting for the reset: the guest sleeps; a test returns at once. */
     interface Wait {
@@ -66,7 +71,7 @@ final class NxConsole {
             if (command.isEmpty()) {
                 continue;
             }
-            if (command.equals("nx") || command.startsWith("nx ")) {
+            if (servedHere(command)) {
                 List<String> args = command.equals("nx") ? List.of() : List.of(command.substring(3).strip().split("\\s+"));
                 if (nx.run(args, out) == 0 && RpcOperation.reboots(args)) {
                     awaitReset();
@@ -75,6 +80,12 @@ final class NxConsole {
                 shell(command);
             }
         }
+    }
+
+    /** Whether this JVM answers the line itself: an {@code nx} command with no shell syntax. */
+    static boolean servedHere(String command) {
+        return (command.equals("nx") || command.startsWith("nx "))
+                && command.chars().noneMatch(c -> SHELL_SYNTAX.indexOf(c) >= 0);
     }
 
     private void awaitReset() {
