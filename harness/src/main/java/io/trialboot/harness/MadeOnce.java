@@ -12,7 +12,8 @@ import java.util.function.Predicate;
  * is made here and saved before the lock is let go. A maker that fails or dies lets the lock go
  * without an entry: the waiter then makes the state itself, saying whom it waited for. A missing,
  * stale or damaged entry, or one whose restore fails (evicted), takes the cold path with the reason
- * printed, as before; so do snapshots turned off, with no lock (nothing is shared).
+ * printed, as before; so do snapshots turned off, with no lock (nothing is shared). The lock file
+ * goes once its state is stored ({@link StateLock.Held#dropFile}); a make that stored nothing leaves it.
  */
 final class MadeOnce {
     /**
@@ -70,6 +71,7 @@ final class MadeOnce {
             }
             if (!told) say.accept("snapshot " + name + ": cold path, " + found.why() + after(held));
             make.run();
+            if (held.locked() && cache.find(name, key).entry().isPresent()) held.dropFile();
         }
     }
 

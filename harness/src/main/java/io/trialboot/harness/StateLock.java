@@ -104,6 +104,21 @@ final class StateLock {
                     .orElse("");
         }
 
+        /**
+         * Deletes the lock file while this holds it: the state is stored, so a later claimant finds its
+         * entry and takes no lock, and one waiting on this file takes it once let go and finds the entry.
+         * (A maker that opened the file just before and a newcomer that finds the entry gone again, as
+         * after an eviction, may make the state side by side: the first store is kept, as ever.)
+         */
+        void dropFile() {
+            if (channel == null || closed) return; // a nested claim of this thread: the outer one holds the file
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // an empty file left beside the entries is harmless
+            }
+        }
+
         @Override
         public void close() {
             if (closed || !locked()) return;

@@ -43,12 +43,12 @@ class MadeOnceProcessTest {
     public static void main(String[] args) throws IOException {
         SnapshotCache cache = SnapshotCache.at(Path.of(args[1]));
         Path signals = Path.of(args[3]);
-        new MadeOnce(cache, Duration.ofSeconds(60), "other-jvm", System.out::println).reach(args[2], MadeOnceTest.key(args[2]), 0,
+        new MadeOnce(cache, Duration.ofSeconds(60), "other-jvm", System.out::println).reach(args[2], MadeOnceFixture.key(args[2]), 0,
                 e -> touch(signals.resolve("restored")), () -> {
                     touch(signals.resolve("making"));
                     if (args[0].equals("die")) sleep(Duration.ofMinutes(10));
                     for (int i = 0; i < 600 && Files.notExists(signals.resolve("go")); i++) sleep(Duration.ofMillis(100));
-                    MadeOnceTest.store(cache, args[2], "the other JVM");
+                    MadeOnceFixture.store(cache, args[2], "the other JVM");
                     touch(signals.resolve("made"));
                 });
     }
@@ -102,7 +102,7 @@ class MadeOnceProcessTest {
         new MadeOnce(cache, Duration.ofSeconds(60), "this-jvm", line -> {
             said.add(line);
             if (line.contains("is making it; waiting")) touch(signals.resolve("go"));
-        }).reach("factory-at-console", MadeOnceTest.key("factory-at-console"), 0, e -> restored.incrementAndGet() > 0, made::incrementAndGet);
+        }).reach("factory-at-console", MadeOnceFixture.key("factory-at-console"), 0, e -> restored.incrementAndGet() > 0, made::incrementAndGet);
         assertTrue(other.waitFor(60, TimeUnit.SECONDS), log());
         assertEquals(0, other.exitValue(), log());
         assertEquals(0, made.get(), said.toString());
@@ -130,9 +130,9 @@ class MadeOnceProcessTest {
                     Thread.currentThread().interrupt();
                 }
             }
-        }).reach("factory-at-console", MadeOnceTest.key("factory-at-console"), 0, e -> false, () -> {
+        }).reach("factory-at-console", MadeOnceFixture.key("factory-at-console"), 0, e -> false, () -> {
             made.incrementAndGet();
-            MadeOnceTest.store(cache, "factory-at-console", "this JVM");
+            MadeOnceFixture.store(cache, "factory-at-console", "this JVM");
         });
         assertEquals(1, made.get(), said.toString());
         assertTrue(said.get(1).matches("snapshot factory-at-console: cold path, no snapshot yet in \\Q" + cache.dir() + "\\E; pid "
