@@ -32,14 +32,19 @@ final class PipedKeys extends InputStream {
     private volatile String why = "the piped input is done (the guest's prompt came back after its last line)";
 
     /**
-     * {@code nudge}: type an Enter first, unprompted (a guest restored at its prompt prints nothing
-     * until typed to); {@code promptWait}: how long a prompt may take (a reboot's boot included).
+     * Only prompts that come after this are waited for (a scenario's earlier ones are not). An Enter
+     * is typed first, unprompted, when {@code nudge} (a guest restored at its prompt prints nothing
+     * until typed to) or when the guest already sits at a prompt, so a fresh one comes;
+     * {@code promptWait}: how long a prompt may take (a reboot's boot included).
      */
     PipedKeys(InputStream in, QemuVm vm, boolean nudge, Duration promptWait) {
         this.in = in;
         this.vm = vm;
         this.promptWait = promptWait;
-        if (nudge) pending = new byte[] {'\r'};
+        List<ConsoleLine> lines = vm.lines();
+        typedAt = lines.size();
+        boolean atPrompt = !lines.isEmpty() && ScenarioRun.PROMPT.match(lines.get(lines.size() - 1).text(), Map.of()).isPresent();
+        if (nudge || atPrompt) pending = new byte[] {'\r'};
     }
 
     @Override

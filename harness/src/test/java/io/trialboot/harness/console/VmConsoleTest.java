@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.trialboot.harness.QemuVm;
 import io.trialboot.harness.TimeoutScale;
 import io.trialboot.harness.VmConfig;
+import io.trialboot.harness.VmTerminal;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -46,6 +48,24 @@ class VmConsoleTest {
         int end = out.indexOf("vm: the piped input is done (the guest's prompt came back after its last line); QEMU quit; the device stays in ");
         assertTrue(last > first && end > last, out);
         assertTrue(out.contains("(scripts/vm --resume boots it again; the newest 5 sessions' devices are kept)"), out);
+    }
+
+    @Test
+    void pipedKeysHandedOverAtAPromptStartFromAFreshOne() throws Exception {
+        Path image = image("at-prompt", "banner\n" + PROMPT + "answer\n" + PROMPT + "answer\n" + PROMPT + "hang\n");
+        VmConfig config = fakeQemu().apply(VmConfig.builder(io.trialboot.harness.GuestImage.load(image), dir.resolve("run"))).build();
+        try (QemuVm vm = QemuVm.start(config)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (vm.lines().stream().noneMatch(l -> l.text().startsWith("trialboot#")) && System.nanoTime() < deadline) Thread.sleep(20);
+            PipedKeys keys = new PipedKeys(new ByteArrayInputStream("nx status\n".getBytes(StandardCharsets.UTF_8)), vm, false,
+                    Duration.ofSeconds(5));
+            ByteArrayOutputStream screen = new ByteArrayOutputStream();
+            VmTerminal.run(vm, keys, screen, "handed over");
+            String text = screen.toString(StandardCharsets.UTF_8);
+            assertTrue(text.contains("got: \r\n") && text.indexOf("got: nx status") > text.indexOf("got: \r\n"),
+                    "an Enter for a fresh prompt, then the line: " + text);
+            assertEquals("the piped input is done (the guest's prompt came back after its last line)", keys.why());
+        }
     }
 
     @Test
@@ -121,11 +141,15 @@ class VmConsoleTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<String> all = new java.util.ArrayList<>(List.of(args));
         all.addAll(List.of("--runs", dir.resolve("runs").toString()));
-        UnaryOperator<VmConfig.Builder> fake = b -> b.qemuBinary(fake("qemu-system-riscv64")).qemuImgBinary(fake("qemu-img"))
-                .quietPeriod(Duration.ofMillis(100)).shutdownWait(Duration.ofSeconds(2)).scale(new TimeoutScale(0.01, "test"));
         int code = VmConsole.run(all.toArray(String[]::new), keys, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), () -> tty, fake);
+                new PrintStream(err, true, StandardCharsets.UTF_8), () -> tty, fakeQemu());
         return new Session(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** The fake QEMU, quick timings, and timeouts a hundredth of the real ones (a piped line's prompt wait: 3 s). */
+    private static UnaryOperator<VmConfig.Builder> fakeQemu() {
+        return b -> b.qemuBinary(fake("qemu-system-riscv64")).qemuImgBinary(fake("qemu-img"))
+                .quietPeriod(Duration.ofMillis(100)).shutdownWait(Duration.ofSeconds(2)).scale(new TimeoutScale(0.01, "test"));
     }
 
     private static String fake(String name) {
