@@ -10,7 +10,7 @@ package io.trialboot.markers;
  * {@code <word>} (no whitespace) and {@code <text>} (anything on one line).
  *
  * <p>This class is loaded by the guest to print markers: it deliberately depends on nothing but
- * {@link PlaceholderType} (no regex, no contract classes).
+ * {@link MarkerTemplate} and {@link PlaceholderType} (no regex, no contract classes).
  */
 public enum Marker {
     /** Printed by stage 0 right before {@code switch_root}; {@code boot} counts boots, this one included. */
@@ -203,36 +203,15 @@ public enum Marker {
     /** The guest's JVM exited with any other status: the slot's init reboots, so stage 0 counts the try or start. */
     SLOT_INIT_FAILED("trialboot-init: guest services failed (exit <int>), rebooting");
 
-    private final String template;
-    /** Literal text around the placeholders: {@code literals.length == types.length + 1}. */
-    private final String[] literals;
-    private final PlaceholderType[] types;
+    private final MarkerTemplate template;
 
     Marker(String template) {
-        this.template = template;
-        int n = 0;
-        for (int i = template.indexOf('<'); i >= 0; i = template.indexOf('<', i + 1)) {
-            n++;
-        }
-        literals = new String[n + 1];
-        types = new PlaceholderType[n];
-        int from = 0;
-        for (int k = 0; k < n; k++) {
-            int open = template.indexOf('<', from);
-            int close = template.indexOf('>', open);
-            literals[k] = template.substring(from, open);
-            types[k] = PlaceholderType.byId(template.substring(open + 1, close));
-            if (types[k] == null) {
-                throw new IllegalArgumentException("bad placeholder in catalog template: " + template);
-            }
-            from = close + 1;
-        }
-        literals[n] = template.substring(from);
+        this.template = new MarkerTemplate(template);
     }
 
     /** The raw text with {@code <type>} placeholders, e.g. {@code bundlemgrd: slot <slot> active}. */
     public String template() {
-        return template;
+        return template.text();
     }
 
     /**
@@ -241,14 +220,7 @@ public enum Marker {
      * image builder renders ({@code printf 'stage0: boot slot=%s ...\n' "$BOOT_SLOT" ...}).
      */
     public String printfFormat() {
-        StringBuilder sb = new StringBuilder(template.length());
-        for (int k = 0; k <= types.length; k++) {
-            sb.append(literals[k].replace("%", "%%"));
-            if (k < types.length) {
-                sb.append("%s");
-            }
-        }
-        return sb.toString();
+        return template.printfFormat();
     }
 
     /**
@@ -284,7 +256,7 @@ public enum Marker {
 
     /** How many values {@link #line} takes. */
     public int placeholderCount() {
-        return types.length;
+        return template.count();
     }
 
     /**
@@ -295,32 +267,16 @@ public enum Marker {
      *     placeholder's type
      */
     public String line(Object... values) {
-        if (values.length != types.length) {
-            throw new IllegalArgumentException(name() + " takes " + types.length + " value(s) for '"
-                    + template + "', got " + values.length);
-        }
-        if (types.length == 0) {
-            return template;
-        }
-        StringBuilder sb = new StringBuilder(template.length() + 16);
-        for (int k = 0; k < types.length; k++) {
-            String v = String.valueOf(values[k]);
-            if (!types[k].accepts(v)) {
-                throw new IllegalArgumentException(name() + ": value " + (k + 1) + " '" + v
-                        + "' is not a <" + types[k].id() + "> in '" + template + "'");
-            }
-            sb.append(literals[k]).append(v);
-        }
-        return sb.append(literals[types.length]).toString();
+        return template.line(name(), values);
     }
 
     /** The type of placeholder {@code k} (0-based), for the contract parser. */
     PlaceholderType type(int k) {
-        return types[k];
+        return template.type(k);
     }
 
     /** The literal text before placeholder {@code k}, or after the last one when {@code k == count}. */
     String literal(int k) {
-        return literals[k];
+        return template.literal(k);
     }
 }
