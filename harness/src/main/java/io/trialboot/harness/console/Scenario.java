@@ -39,7 +39,7 @@ record Scenario(String name, String summary, String append, List<Step> steps, St
                                 """),
                         new Step("checking the device (installs need an OK host status)", "nx selfcheck", """
                                 boot 1
-                                expect 120s "updated: Selfcheck -> HOST_OK"
+                                expect 120s UPDATED_AUDIT Selfcheck HOST_OK
                                 """),
                         new Step("installing v1.1.0 (full image) into slot b", "nx update apply " + Fixtures.V1_1_0, """
                                 boot 1
