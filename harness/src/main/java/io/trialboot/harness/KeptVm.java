@@ -95,13 +95,7 @@ final class KeptVm {
 
     /** Reads and writes go straight to the channel: the JDK's channel streams would serialize them. */
     private static InputStream input(SocketChannel ch) {
-        return new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
+        return new BulkInputStream() {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 try {

@@ -154,13 +154,7 @@ public final class VmTerminal {
 
     /** The person's keys as the guest gets them: escapes and monitor typing taken out. */
     private InputStream keys(InputStream keyboard, Thread person) {
-        return new InputStream() {
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
+        return new BulkInputStream() {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 byte[] buf = new byte[Math.min(len, 256)];

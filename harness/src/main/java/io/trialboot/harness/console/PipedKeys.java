@@ -1,5 +1,6 @@
 package io.trialboot.harness.console;
 
+import io.trialboot.harness.BulkInputStream;
 import io.trialboot.harness.QemuVm;
 import io.trialboot.markers.ConsoleLine;
 import java.io.ByteArrayOutputStream;
@@ -17,7 +18,7 @@ import java.util.Map;
  * the prompt has come back after the last line: its output is on the screen before the session
  * quits. The keys also end when QEMU has exited, or (saying so) when no prompt comes within the wait.
  */
-final class PipedKeys extends InputStream {
+final class PipedKeys extends BulkInputStream {
     private static final long POLL_MS = 50;
 
     private final InputStream in;
@@ -45,12 +46,6 @@ final class PipedKeys extends InputStream {
         typedAt = lines.size();
         boolean atPrompt = !lines.isEmpty() && ScenarioRun.PROMPT.match(lines.get(lines.size() - 1).text(), Map.of()).isPresent();
         if (nudge || atPrompt) pending = new byte[] {'\r'};
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
