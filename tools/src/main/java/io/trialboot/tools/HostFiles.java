@@ -1,49 +1,35 @@
 package io.trialboot.tools;
 
 import io.trialboot.core.Code;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.TrialbootException;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import picocli.CommandLine;
 
 /**
- * The one home of the tools' rule for input files: a file that is not there is
- * {@link Code#HOST_NOT_FOUND} naming the path (and, on the command line, the option), whatever reads
- * it; any other failed read or write is {@link Code#HOST_IO_ERROR} with the system's reason, never a
- * Java exception's class name.
+ * The tools' input files: a file that is not there is {@link Code#HOST_NOT_FOUND} naming the path
+ * (and, on the command line, the option), whatever reads it; any other failed read or write is
+ * {@link Code#HOST_IO_ERROR} with the system's reason, never a Java exception's class name (the rule's
+ * one home is core's {@link IoFailure}, which the device's reads share).
  */
 final class HostFiles {
     private HostFiles() {}
 
-    /** The failure of reading {@code file}: HOST_NOT_FOUND when it is absent, else HOST_IO_ERROR. */
+    /** The failure of reading {@code file} ({@link IoFailure#reading}). */
     static TrialbootException readFailure(Path file, IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return new TrialbootException(Code.HOST_NOT_FOUND, "no such file: " + file, e);
-        }
-        return new TrialbootException(Code.HOST_IO_ERROR, "cannot read " + file + ": " + reason(e), e);
+        return IoFailure.reading(file, e);
     }
 
-    /** The failure of writing {@code file}. */
+    /** The failure of writing {@code file} ({@link IoFailure#writing}). */
     static TrialbootException writeFailure(Path file, IOException e) {
-        return new TrialbootException(Code.HOST_IO_ERROR, "cannot write " + file + ": " + reason(e), e);
+        return IoFailure.writing(file, e);
     }
 
-    /** What went wrong, as the system says it ("Permission denied", "Is a directory", "No space left on device"). */
+    /** What went wrong, as the system says it ({@link IoFailure#reason}). */
     static String reason(IOException e) {
-        if (e instanceof NoSuchFileException n) {
-            return "no such file or directory" + (n.getFile() == null ? "" : ": " + n.getFile());
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return IoFailure.reason(e);
     }
 
     /** An option or parameter naming an input file that must exist and be a regular file. */

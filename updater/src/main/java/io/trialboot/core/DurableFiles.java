@@ -39,7 +39,7 @@ public final class DurableFiles {
             }
             fsyncDirectory(dir);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "durable write of " + target + " failed: " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "durable write of " + target + " failed: " + IoFailure.reason(e), e);
         }
     }
 
@@ -71,7 +71,7 @@ public final class DurableFiles {
         } catch (NoSuchFileException e) {
             throw new TrialbootException(Code.HOST_NOT_FOUND, "not found: " + file);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "durable append to " + file + " failed: " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "durable append to " + file + " failed: " + IoFailure.reason(e), e);
         }
     }
 
@@ -97,7 +97,7 @@ public final class DurableFiles {
                 ch.force(true);
             }
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "durable write of " + file + " failed: " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "durable write of " + file + " failed: " + IoFailure.reason(e), e);
         }
         if (created && sync) {
             fsyncDirectory(file.toAbsolutePath().getParent());
@@ -119,7 +119,7 @@ public final class DurableFiles {
                 throw new TrialbootException(Code.HOST_NOT_FOUND, "not found: " + file);
             }
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot cut " + file + " to " + length + " bytes: " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot cut " + file + " to " + length + " bytes: " + IoFailure.reason(e), e);
         }
     }
 
@@ -128,7 +128,7 @@ public final class DurableFiles {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "fsync of directory " + dir + " failed: " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "fsync of directory " + dir + " failed: " + IoFailure.reason(e), e);
         }
     }
 }

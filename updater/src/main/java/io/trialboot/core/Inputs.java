@@ -3,7 +3,6 @@ package io.trialboot.core;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 
@@ -16,10 +15,8 @@ public final class Inputs {
         try (InputStream in = Files.newInputStream(file)) {
             Bounds.check(file.toString(), Files.size(file), limit);
             return readBounded(in, limit, file.toString());
-        } catch (NoSuchFileException e) {
-            throw new TrialbootException(Code.HOST_NOT_FOUND, "no such file: " + file);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read " + file + ": " + e, e);
+            throw IoFailure.reading(file, e);
         }
     }
 
@@ -45,7 +42,7 @@ public final class Inputs {
                 md.update(buf, 0, n);
             }
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read " + what + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read " + what + ": " + IoFailure.reason(e), e);
         }
         return new Measured(new Sha256(md.digest()), total);
     }

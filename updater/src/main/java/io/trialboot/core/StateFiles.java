@@ -25,7 +25,7 @@ public final class StateFiles {
         } catch (NoSuchFileException e) {
             throw new TrialbootException(Code.HOST_NOT_FOUND, what + " not found: " + file);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read " + what + " " + file + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read " + what + " " + file + ": " + IoFailure.reason(e), e);
         }
     }
 
@@ -36,7 +36,7 @@ public final class StateFiles {
         } catch (NoSuchFileException e) {
             return new byte[0];
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read " + file + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read " + file + ": " + IoFailure.reason(e), e);
         }
     }
 
@@ -58,7 +58,7 @@ public final class StateFiles {
             }
             return;
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot create directory " + abs + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot create directory " + abs + ": " + IoFailure.reason(e), e);
         }
         if (parent != null) {
             DurableFiles.fsyncDirectory(parent);

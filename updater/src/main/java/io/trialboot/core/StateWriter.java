@@ -40,7 +40,7 @@ public interface StateWriter {
                     DurableFiles.fsyncDirectory(file.toAbsolutePath().getParent());
                 }
             } catch (IOException e) {
-                throw new TrialbootException(Code.HOST_IO_ERROR, "cannot remove " + file + ": " + e, e);
+                throw new TrialbootException(Code.HOST_IO_ERROR, "cannot remove " + file + ": " + IoFailure.reason(e), e);
             }
         }
     };

@@ -34,6 +34,20 @@ class InputsTest {
     }
 
     @Test
+    void tellsAFailedReadInTheSystemsWordsNotAJavaClassName() throws Exception {
+        Path d = Files.createDirectory(dir.resolve("a-directory"));
+        TrialbootException e = assertThrows(TrialbootException.class, () -> Inputs.read(d, 1 << 20));
+        assertEquals(Code.HOST_IO_ERROR, e.code());
+        assertEquals("HOST_IO_ERROR: cannot read " + d + ": Is a directory", e.getMessage());
+    }
+
+    @Test
+    void aReasonlessFailureIsStillWordsNotAClassName() {
+        assertEquals("input/output error", IoFailure.reason(new java.io.IOException()));
+        assertEquals("permission denied", IoFailure.reason(new java.nio.file.AccessDeniedException("/x")));
+    }
+
+    @Test
     void measuresDigestAndSizeAndStopsAtTheBound() {
         byte[] data = new byte[200_000];
         data[7] = 7;
