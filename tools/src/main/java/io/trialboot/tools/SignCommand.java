@@ -1,6 +1,7 @@
 package io.trialboot.tools;
 
 import io.trialboot.core.Bounds;
+import io.trialboot.core.DurableFiles;
 import io.trialboot.core.Inputs;
 import io.trialboot.trust.SignatureFile;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ final class SignCommand extends ToolCommand implements Callable<Integer> {
         byte[] signatures = Files.exists(sig)
                 ? Packaging.cosign(content, Inputs.read(sig, Bounds.SIGNATURE_BYTES), k)
                 : Packaging.sign(content, List.of(k));
-        Packaging.write(sig, signatures);
+        DurableFiles.write(sig, signatures); // beside and renamed: the old .sig or the new one, never half of one
         spec.commandLine().getOut().println("signed by " + k.keyId() + " -> " + sig);
         return 0;
     }

@@ -1,7 +1,6 @@
 package io.trialboot.tools;
 
-import io.trialboot.core.Code;
-import io.trialboot.core.TrialbootException;
+import io.trialboot.core.DurableFiles;
 import io.trialboot.trust.SignatureFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,15 +23,18 @@ public record Signed(byte[] content, byte[] signature) {
         return signature.clone();
     }
 
-    /** Writes {@code file} and {@code file.sig} beside it. */
+    /**
+     * Writes {@code file} and {@code file.sig} beside it, replacing an existing pair: each is written
+     * beside its target and renamed into place, the old {@code .sig} removed first
+     * ({@link DurableFiles#writePair}), so an interrupted run leaves the old pair, the new pair, or a
+     * file with no {@code .sig}, never a file under another's signature or a half-written one.
+     */
     public void writeTo(Path file) {
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Files.write(file, content);
-            Files.write(SignatureFile.beside(file), signature);
+            Files.createDirectories(file.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw HostFiles.writeFailure(file, e);
         }
+        DurableFiles.writePair(file, content, SignatureFile.beside(file), signature);
     }
 }

@@ -13,6 +13,7 @@ import io.trialboot.tools.ToolFixture.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,6 +140,41 @@ class TrialbootToolTest {
             assertEquals(1, r.status(), text);
             assertTrue(r.err().startsWith("error MALFORMED_INPUT: " + feedJson + ": "), r.err());
             assertTrue(Files.notExists(dir.resolve("bad.nxf")), text);
+        }
+    }
+
+    @Test
+    void aReleaseOverAnExistingManifestReplacesThePairOrLeavesTheOldOne() throws Exception {
+        Path built = tool.copyOfBuilt("rewrite");
+        Path m = built.resolve("updates/manifests/1.1.0.nxm");
+        Path sig = m.resolveSibling("1.1.0.nxm.sig");
+        byte[] oldManifest = Files.readAllBytes(m);
+        byte[] oldSig = Files.readAllBytes(sig);
+        String[] again = {"release", "--image", p(built.resolve("updates/images/1.1.0.img")), "--full-path",
+                "images/1.1.0.img", "--version", "1.1.0", "--min-version", "1.0.1", "--compatible", "trialboot-riscv64-virt",
+                "--system-set", p(built.resolve("system.nxs")), "--policy", p(tool.input("policy.json")),
+                "--key", p(tool.key("release.key")), "--out", p(m)};
+
+        // The .sig cannot be written (its temp's place is taken): the old pair stays, byte for byte.
+        Path blocked = Files.createDirectories(m.resolveSibling(".1.1.0.nxm.sig.tmp").resolve("x"));
+        Result failed = run(again);
+        assertEquals(1, failed.status(), failed.out() + failed.err());
+        assertTrue(failed.err().startsWith("error HOST_IO_ERROR: durable write of " + m.toAbsolutePath() + " and 1.1.0.nxm.sig"
+                + " failed: Is a directory"), failed.err());
+        assertArrayEquals(oldManifest, Files.readAllBytes(m));
+        assertArrayEquals(oldSig, Files.readAllBytes(sig));
+        assertTrue(Files.notExists(m.resolveSibling(".1.1.0.nxm.tmp")));
+
+        Files.delete(blocked);
+        Files.delete(blocked.getParent());
+        ok(again);
+        byte[] newManifest = Files.readAllBytes(m);
+        assertTrue(!Arrays.equals(oldManifest, newManifest));
+        assertArrayEquals(Packaging.sign(newManifest, List.of(Keys.loadSigningKey(tool.key("release.key")))),
+                Files.readAllBytes(sig));
+        try (var left = Files.list(m.getParent())) {
+            assertEquals(List.of("1.1.0.nxm", "1.1.0.nxm.sig"), left.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith("1.1.0") || n.startsWith(".1.1.0")).sorted().toList());
         }
     }
 

@@ -21,25 +21,74 @@ public final class DurableFiles {
     private DurableFiles() {}
 
     public static void write(Path target, byte[] content) {
-        Path dir = target.toAbsolutePath().getParent();
-        Path temp = dir.resolve("." + target.getFileName() + ".tmp");
+        Path temp = temp(target);
         try {
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(content);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new TrialbootException(Code.HOST_IO_ERROR, "file system cannot rename atomically: " + dir, e);
-            }
-            fsyncDirectory(dir);
+            fill(temp, content);
+            renameOver(temp, target);
+            fsyncDirectory(target.toAbsolutePath().getParent());
         } catch (IOException e) {
             throw new TrialbootException(Code.HOST_IO_ERROR, "durable write of " + target + " failed: " + IoFailure.reason(e), e);
+        }
+    }
+
+    /**
+     * Replaces {@code file} and the {@code voucher} beside it that vouches for it (its signature
+     * file), with nothing between them that pairs one's bytes with the other's: both are written in
+     * full beside their targets and fsynced, then the old voucher is removed, the file renamed in,
+     * the voucher renamed in, and the directory fsynced. A cut at any instant leaves the old pair,
+     * the new pair, or a file (old or new) with no voucher, which its reader refuses as unsigned;
+     * never a file under another's voucher, never a half-written one. A failure before the old
+     * voucher is removed leaves the old pair as it was; the temp files are removed either way.
+     */
+    public static void writePair(Path file, byte[] content, Path voucher, byte[] voucherContent) {
+        Path fileTemp = temp(file);
+        Path voucherTemp = temp(voucher);
+        try {
+            fill(fileTemp, content);
+            fill(voucherTemp, voucherContent);
+            Files.deleteIfExists(voucher);
+            renameOver(fileTemp, file);
+            renameOver(voucherTemp, voucher);
+            fsyncDirectory(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new TrialbootException(Code.HOST_IO_ERROR, "durable write of " + file + " and " + voucher.getFileName()
+                    + " failed: " + IoFailure.reason(e), e);
+        } finally {
+            removeQuietly(fileTemp);
+            removeQuietly(voucherTemp);
+        }
+    }
+
+    private static Path temp(Path target) {
+        return target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".tmp");
+    }
+
+    private static void fill(Path temp, byte[] content) throws IOException {
+        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buf = ByteBuffer.wrap(content);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+    }
+
+    private static void renameOver(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new TrialbootException(Code.HOST_IO_ERROR, "file system cannot rename atomically: "
+                    + target.toAbsolutePath().getParent(), e);
+        }
+    }
+
+    /** A temp file left by a failed write is only clutter (the next write truncates it): its removal may fail. */
+    private static void removeQuietly(Path temp) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            // the failure being reported is the write's; the leftover is overwritten by the next write
         }
     }
 

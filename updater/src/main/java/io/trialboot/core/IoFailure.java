@@ -2,6 +2,8 @@ package io.trialboot.core;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -35,6 +37,12 @@ public final class IoFailure {
         }
         if (e instanceof AccessDeniedException) {
             return "permission denied";
+        }
+        if (e instanceof DirectoryNotEmptyException) {
+            return "directory not empty";
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return "file exists";
         }
         if (e instanceof FileSystemException f && f.getReason() != null) {
             return f.getReason();
