@@ -109,8 +109,13 @@ public final class DeltaApplier {
         long streamed = rebuilt.map(VerityParams::treeOffset).orElse(h.target().size());
         try {
             new OpApplier(base, h.sourceData(), out, tree, streamed, BUFFER).run(new LZMA2InputStream(in, h.dictBytes()));
-        } catch (CorruptedInputException | UnsupportedOptionsException | EOFException e) {
-            throw DeltaHeader.malformed("operation stream is corrupt or truncated: " + e);
+        } catch (CorruptedInputException e) {
+            throw DeltaHeader.malformed("operation stream is corrupt or truncated: the compressed data is corrupt");
+        } catch (UnsupportedOptionsException e) {
+            throw DeltaHeader.malformed("operation stream is corrupt or truncated: it asks for LZMA2 options this"
+                    + " applier does not support");
+        } catch (EOFException e) {
+            throw DeltaHeader.malformed("operation stream is corrupt or truncated: it ends before its last operation");
         }
         if (in.read() != -1) {
             throw DeltaHeader.malformed("has bytes after the operation stream");

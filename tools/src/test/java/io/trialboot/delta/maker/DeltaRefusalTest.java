@@ -7,6 +7,7 @@ import static io.trialboot.delta.maker.DeltaFixtures.random;
 import static io.trialboot.delta.maker.DeltaFixtures.shiftedPair;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,14 +112,21 @@ class DeltaRefusalTest {
         badCodec[11] = 1;
         byte[] tinyDict = delta.clone();
         tinyDict[12] = tinyDict[13] = tinyDict[14] = tinyDict[15] = 0;
+        byte[] corruptStream = Arrays.copyOf(delta, DeltaHeader.BYTES + 8);
+        Arrays.fill(corruptStream, DeltaHeader.BYTES, corruptStream.length, (byte) 0x10); // no LZMA2 control byte
         for (byte[] bad : new byte[][] {truncated, padded, badMagic, badCodec, tinyDict,
-                Arrays.copyOf(delta, 50), Arrays.copyOf(delta, DeltaHeader.BYTES + 6)}) {
+                Arrays.copyOf(delta, 50), Arrays.copyOf(delta, DeltaHeader.BYTES + 6), corruptStream}) {
             MemoryBlockDevice target = new MemoryBlockDevice(400_000);
             TrialbootException e = assertThrows(TrialbootException.class, () -> apply(bad, source(p), target,
                     image(p.source()), image(p.target())));
             assertEquals(Code.MALFORMED_INPUT, e.code(), e.getMessage());
             assertTrue(e.getMessage().startsWith("MALFORMED_INPUT: .nxdelta"), e.getMessage());
+            assertFalse(e.getMessage().matches("(?s).*(Exception|org\\.|java\\.).*"), e.getMessage()); // words, no class name
         }
+        TrialbootException corrupt = assertThrows(TrialbootException.class, () -> apply(corruptStream, source(p),
+                new MemoryBlockDevice(400_000), image(p.source()), image(p.target())));
+        assertEquals("MALFORMED_INPUT: .nxdelta operation stream is corrupt or truncated: the compressed data is corrupt",
+                corrupt.getMessage());
     }
 
     /**
