@@ -101,6 +101,14 @@ class TrustTest {
     }
 
     @Test
+    void namesWhoseSignatureFileIsCutShort() {
+        Trust t = f.trust(WitnessMode.QUORUM, 1, List.of(f.k1), List.of());
+        byte[] cut = java.util.Arrays.copyOf(Fixture.sign(content, f.k1), 50);
+        assertCode(Code.CBOR_TRUNCATED, "release manifest signature file: CBOR: input ends at offset 50",
+                () -> t.verify("release manifest", content, cut));
+    }
+
+    @Test
     void rejectsQuorumOfTwoMetBySameKeyTwice() {
         Trust t = f.trust(WitnessMode.QUORUM, 2, List.of(f.k1, f.k2), List.of());
         SignatureFile.Entry once = SignatureFile.decode(Fixture.sign(content, f.k1)).signatures().get(0);

@@ -213,9 +213,19 @@ public final class Trust {
         return roots;
     }
 
-    /** Decodes the signature file (bounded) and verifies; see {@link #verify(String, byte[], SignatureFile)}. */
+    /**
+     * Decodes the signature file (bounded) and verifies; see {@link #verify(String, byte[], SignatureFile)}.
+     * A signature file that does not decode (cut short, garbage) is refused with its code, naming whose
+     * signature file it is ("release manifest signature file: CBOR: input ends at offset 50").
+     */
     public Set<KeyId> verify(String what, byte[] content, byte[] signatureFile) {
-        return verify(what, content, SignatureFile.decode(signatureFile));
+        SignatureFile sigs;
+        try {
+            sigs = SignatureFile.decode(signatureFile);
+        } catch (TrialbootException e) {
+            throw new TrialbootException(e.code(), what + " signature file: " + e.detail(), e);
+        }
+        return verify(what, content, sigs);
     }
 
     /** Returns the distinct valid signers when they meet the witness mode; otherwise throws with the code. */
