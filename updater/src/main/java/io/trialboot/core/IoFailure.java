@@ -6,6 +6,7 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 
 /**
@@ -43,6 +44,9 @@ public final class IoFailure {
         }
         if (e instanceof FileAlreadyExistsException) {
             return "file exists";
+        }
+        if (e instanceof NotDirectoryException) {
+            return "not a directory";
         }
         if (e instanceof FileSystemException f && f.getReason() != null) {
             return f.getReason();

@@ -2,6 +2,7 @@ package io.trialboot.format;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Version;
@@ -53,7 +54,7 @@ public final class Bundle {
         try (InputStream content = tar.content()) {
             content.transferTo(new DigestOutputStream(payloadSink, md));
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "writing bundle " + m.name() + " payload failed: " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "writing bundle " + m.name() + " payload failed: " + IoFailure.reason(e), e);
         }
         Sha256 actual = new Sha256(md.digest());
         if (!actual.equals(m.payloadSha256())) {

@@ -2,6 +2,7 @@ package io.trialboot.format;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.Inputs;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
@@ -141,7 +142,7 @@ public final class SystemSet {
         } catch (NoSuchFileException e) {
             throw new TrialbootException(Code.HOST_NOT_FOUND, "no system set at " + nxs);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read system set " + nxs + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read system set " + nxs + ": " + IoFailure.reason(e), e);
         }
     }
 
@@ -185,7 +186,7 @@ public final class SystemSet {
         try (OutputStream out = Files.newOutputStream(target)) {
             return Inputs.measure(new TeeInput(tar.content(), out), Bounds.BUNDLE_BYTES, "bundle " + name);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot write " + target + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot write " + target + ": " + IoFailure.reason(e), e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.trialboot.trust;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.Inputs;
 import io.trialboot.core.TrialbootException;
 import java.io.IOException;
@@ -46,7 +47,7 @@ public final class RootMirror {
                 }
             }
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot list the root mirror " + mirrorDir + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot list the root mirror " + mirrorDir + ": " + IoFailure.reason(e), e);
         }
         Bounds.check("root mirror keys", files.size(), Bounds.TRUST_KEYS);
         Collections.sort(files);

@@ -1,6 +1,7 @@
 package io.trialboot.trust;
 
 import io.trialboot.core.Code;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
@@ -70,7 +71,7 @@ public record Stage0Verdict(String admission, Sha256 admissionSha256, KeyId admi
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read stage 0's verdict " + file + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read stage 0's verdict " + file + ": " + IoFailure.reason(e), e);
         }
         return Optional.of(parse(bytes));
     }

@@ -2,6 +2,7 @@ package io.trialboot.trust;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.Inputs;
 import io.trialboot.core.TrialbootException;
 import java.io.IOException;
@@ -52,7 +53,7 @@ public final class TrustStore {
                 }
             }
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot list trust store " + dir + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot list trust store " + dir + ": " + IoFailure.reason(e), e);
         }
         Bounds.check("trust store keys", files.size(), Bounds.TRUST_KEYS);
         Collections.sort(files);

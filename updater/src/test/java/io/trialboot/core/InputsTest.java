@@ -45,6 +45,10 @@ class InputsTest {
     void aReasonlessFailureIsStillWordsNotAClassName() {
         assertEquals("input/output error", IoFailure.reason(new java.io.IOException()));
         assertEquals("permission denied", IoFailure.reason(new java.nio.file.AccessDeniedException("/x")));
+        // the JDK gives these no reason, only the path: the reason is said in words, not as the path again
+        assertEquals("not a directory", IoFailure.reason(new java.nio.file.NotDirectoryException("/x")));
+        assertEquals("directory not empty", IoFailure.reason(new java.nio.file.DirectoryNotEmptyException("/x")));
+        assertEquals("file exists", IoFailure.reason(new java.nio.file.FileAlreadyExistsException("/x")));
     }
 
     @Test

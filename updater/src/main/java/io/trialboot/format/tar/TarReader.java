@@ -2,6 +2,7 @@ package io.trialboot.format.tar;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.TrialbootException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -124,7 +125,7 @@ public final class TarReader {
             consumed += n;
             return n;
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "reading archive failed: " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "reading archive failed: " + IoFailure.reason(e), e);
         }
     }
 
@@ -148,7 +149,7 @@ public final class TarReader {
                 off += n;
             }
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "reading archive failed: " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "reading archive failed: " + IoFailure.reason(e), e);
         }
         consumed += b.length;
         return b;
@@ -161,7 +162,7 @@ public final class TarReader {
                 throw malformed("bytes follow the two zero blocks that end the archive");
             }
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "reading archive failed: " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "reading archive failed: " + IoFailure.reason(e), e);
         }
     }
 
