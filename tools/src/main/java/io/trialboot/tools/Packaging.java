@@ -2,6 +2,7 @@ package io.trialboot.tools;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.DurableFiles;
 import io.trialboot.core.Inputs;
 import io.trialboot.core.Json;
 import io.trialboot.core.Sha256;
@@ -274,12 +275,13 @@ public final class Packaging {
         }
     }
 
+    /** Writes {@code file} beside and renamed ({@link DurableFiles#write}): the old bytes or the new, never half. */
     static void write(Path file, byte[] bytes) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.write(file, bytes);
         } catch (IOException e) {
             throw HostFiles.writeFailure(file, e);
         }
+        DurableFiles.write(file, bytes);
     }
 }
