@@ -232,7 +232,7 @@ class GuestServicesTest {
             @Override
             public void write(Path file, byte[] content) {
                 throw new TrialbootException(Code.HOST_IO_ERROR, "durable write of " + file
-                        + " failed: java.io.IOException: No space left on device");
+                        + " failed: No space left on device");
             }
 
             @Override

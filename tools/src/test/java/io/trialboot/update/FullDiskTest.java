@@ -96,7 +96,7 @@ class FullDiskTest {
 
         private static TrialbootException noSpace(Path file) {
             return new TrialbootException(Code.HOST_IO_ERROR, "durable write of " + file
-                    + " failed: java.io.IOException: No space left on device");
+                    + " failed: No space left on device");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.trialboot.device;
 
 import io.trialboot.core.Code;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.TrialbootException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -41,7 +42,7 @@ public final class FileBlockDevice implements BlockDevice {
         } catch (NoSuchFileException e) {
             throw new TrialbootException(Code.HOST_NOT_FOUND, "no such device or file: " + path);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot open " + path + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot open " + path + ": " + IoFailure.reason(e), e);
         }
     }
 
@@ -60,7 +61,7 @@ public final class FileBlockDevice implements BlockDevice {
                 length = 512 * Long.parseLong(new String(Files.readAllBytes(sys), StandardCharsets.US_ASCII).trim());
             }
         } catch (IOException | NumberFormatException e) {
-            throw new TrialbootException(Code.HOST_NOT_FOUND, "cannot find the size of " + path + ": " + e, e);
+            throw new TrialbootException(Code.HOST_NOT_FOUND, "cannot find the size of " + path + ": " + (e instanceof IOException io ? IoFailure.reason(io) : e.getMessage()), e);
         }
         return open(path, 0, length, writable);
     }
@@ -90,7 +91,7 @@ public final class FileBlockDevice implements BlockDevice {
                 pos += n;
             }
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "read of " + path + " at " + offset + " failed: " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "read of " + path + " at " + offset + " failed: " + IoFailure.reason(e), e);
         }
     }
 
@@ -103,7 +104,7 @@ public final class FileBlockDevice implements BlockDevice {
                 pos += channel.write(src, pos);
             }
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "write of " + path + " at " + offset + " failed: " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "write of " + path + " at " + offset + " failed: " + IoFailure.reason(e), e);
         }
     }
 
@@ -112,7 +113,7 @@ public final class FileBlockDevice implements BlockDevice {
         try {
             channel.force(true);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "fsync of " + path + " failed: " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "fsync of " + path + " failed: " + IoFailure.reason(e), e);
         }
     }
 
@@ -121,7 +122,7 @@ public final class FileBlockDevice implements BlockDevice {
         try {
             channel.close();
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "close of " + path + " failed: " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "close of " + path + " failed: " + IoFailure.reason(e), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.trialboot.device;
 
 import io.trialboot.core.Code;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import java.io.IOException;
@@ -54,7 +55,7 @@ public record VerityMappings(Path sysBlock, Path mapper, Path slotA, Path slotB)
             }
         } catch (IOException | NumberFormatException e) {
             throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read the device-mapper list under " + sysBlock
-                    + ": " + e, e);
+                    + ": " + (e instanceof IOException io ? IoFailure.reason(io) : e.getMessage()), e);
         }
         return Optional.empty();
     }

@@ -2,6 +2,7 @@ package io.trialboot.hoststate;
 
 import io.trialboot.core.Code;
 import io.trialboot.core.DurableFiles;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.StateFiles;
 import io.trialboot.core.TrialbootException;
 import java.io.IOException;
@@ -53,7 +54,7 @@ public final class AdmissionLedger {
             }
             return Optional.ofNullable(newest);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot list " + admission + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot list " + admission + ": " + IoFailure.reason(e), e);
         }
     }
 
@@ -90,7 +91,7 @@ public final class AdmissionLedger {
         try {
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot move " + staging + " into place: " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot move " + staging + " into place: " + IoFailure.reason(e), e);
         }
         DurableFiles.fsyncDirectory(domain.admission());
         return target;
@@ -107,7 +108,7 @@ public final class AdmissionLedger {
             }
             Files.delete(staging);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot clear " + staging + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot clear " + staging + ": " + IoFailure.reason(e), e);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.trialboot.records;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.TrialbootException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,7 +31,7 @@ final class HistoryTail {
         } catch (NoSuchFileException e) {
             throw new TrialbootException(Code.HOST_NOT_FOUND, "history log not found: " + file);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read history log " + file + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read history log " + file + ": " + IoFailure.reason(e), e);
         }
     }
 
@@ -47,7 +48,7 @@ final class HistoryTail {
         } catch (NoSuchFileException e) {
             throw new TrialbootException(Code.HOST_NOT_FOUND, "history log not found: " + file);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read history log " + file + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read history log " + file + ": " + IoFailure.reason(e), e);
         }
         return buf.array();
     }

@@ -2,6 +2,7 @@ package io.trialboot.records;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.Json;
 import io.trialboot.core.StateFiles;
 import io.trialboot.core.StateWriter;
@@ -106,7 +107,7 @@ public record HostStatus(long n, String buildId, List<String> failures, List<Str
                 }
             }
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot list " + dir + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot list " + dir + ": " + IoFailure.reason(e), e);
         }
         return Optional.ofNullable(bestPath);
     }

@@ -2,6 +2,7 @@ package io.trialboot.records;
 
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.Slot;
 import io.trialboot.core.StateFiles;
 import io.trialboot.core.StateWriter;
@@ -47,7 +48,7 @@ public final class ReceiptStore {
                 }
             }
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot list receipts in " + dir + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot list receipts in " + dir + ": " + IoFailure.reason(e), e);
         }
         out.sort(null);
         return out;

@@ -2,6 +2,7 @@ package io.trialboot.update;
 
 import io.trialboot.bootctl.BootControl;
 import io.trialboot.bootctl.BootControlFile;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.device.BlockDevice;
@@ -81,7 +82,7 @@ final class Selfcheck {
                 failures.add("trust store: " + tree.trustedRoots() + " holds no root key");
             }
         } catch (IOException e) {
-            failures.add("trust store: cannot read " + tree.trustedRoots() + ": " + e);
+            failures.add("trust store: cannot read " + tree.trustedRoots() + ": " + IoFailure.reason(e));
         }
     }
 

@@ -3,6 +3,7 @@ package io.trialboot.update;
 import io.trialboot.apply.FullApply;
 import io.trialboot.apply.Progress;
 import io.trialboot.core.Code;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
@@ -45,7 +46,7 @@ final class SlotWrite {
             }
             return observed;
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "reading the update media failed: " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "reading the update media failed: " + IoFailure.reason(e), e);
         }
     }
 }
