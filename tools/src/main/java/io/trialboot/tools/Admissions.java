@@ -1,6 +1,7 @@
 package io.trialboot.tools;
 
 import io.trialboot.core.Code;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.trust.AdmissionDecision;
@@ -83,12 +84,12 @@ final class Admissions {
             Packaging.writeAdmissionInput(temp, record, root, outcome, sequence, root);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw HostFiles.writeFailure(dir, e);
+            throw IoFailure.writing(dir, e);
         } finally {
             try {
                 deleteTree(temp);
             } catch (IOException e) {
-                throw HostFiles.writeFailure(temp, e);
+                throw IoFailure.writing(temp, e);
             }
         }
     }
@@ -100,7 +101,7 @@ final class Admissions {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(roots, "*.pub")) {
             return s.iterator().hasNext();
         } catch (IOException e) {
-            throw HostFiles.readFailure(roots, e);
+            throw IoFailure.reading(roots, e);
         }
     }
 

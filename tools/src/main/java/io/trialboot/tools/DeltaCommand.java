@@ -1,14 +1,18 @@
 package io.trialboot.tools;
 
 import io.trialboot.core.Code;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.delta.maker.DeltaMaker;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,22 +45,35 @@ final class DeltaCommand extends ToolCommand implements Callable<Integer> {
         DeltaMaker.Stats s;
         try {
             Files.createDirectories(target.getParent());
-            try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+                    OutputStream o = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
                 s = new DeltaMaker().make(base, image, o);
+                o.flush();
+                ch.force(true);
             }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            // Not ATOMIC_MOVE: rename(2) would replace a file made at --out meanwhile; this move refuses it.
+            Files.move(temp, target);
             spec.commandLine().getOut().println("delta " + s.source().digest().shortHex() + " -> " + s.target().digest().shortHex()
                     + ": " + Files.size(target) + " bytes (copy " + s.copyBytes() + ", add " + s.addBytes() + ", literal "
                     + s.literalBytes() + ", zero " + s.zeroBytes() + " bytes of the image) -> " + out);
+        } catch (FileAlreadyExistsException e) {
+            throw Files.exists(target) ? new TrialbootException(Code.HOST_EXISTS, out + " exists; not overwriting")
+                    : IoFailure.writing(out, e);
         } catch (IOException e) {
-            throw HostFiles.writeFailure(out, e);
+            throw IoFailure.writing(out, e);
         } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException e) {
-                throw HostFiles.writeFailure(temp, e);
-            }
+            removeLeftover(temp);
         }
         return 0;
+    }
+
+    /** A partial file left by a failed make: the failure reported is the make's, so this removal's is not. */
+    private static void removeLeftover(Path temp) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            // the next make truncates it
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.trialboot.tools;
 
 import io.trialboot.core.Code;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.delta.DeltaApplier;
 import io.trialboot.device.FileBlockDevice;
@@ -75,7 +76,7 @@ final class DeltaDryRun {
             }
         } catch (IOException e) {
             throw new TrialbootException(Code.HOST_IO_ERROR, "dry run of delta " + deltaFile + " failed: "
-                    + HostFiles.reason(e), e);
+                    + IoFailure.reason(e), e);
         } finally {
             delete(scratch);
         }
@@ -92,7 +93,7 @@ final class DeltaDryRun {
                     }
                 }
             } catch (IOException e) {
-                throw HostFiles.readFailure(p, e);
+                throw IoFailure.reading(p, e);
             }
         }
         return Optional.empty();
@@ -106,7 +107,7 @@ final class DeltaDryRun {
             Files.deleteIfExists(scratch);
         } catch (IOException e) {
             throw new TrialbootException(Code.HOST_IO_ERROR, "cannot delete the scratch file " + scratch + ": "
-                    + HostFiles.reason(e), e);
+                    + IoFailure.reason(e), e);
         }
     }
 }

@@ -3,7 +3,6 @@ package io.trialboot.tools;
 import io.trialboot.core.Code;
 import io.trialboot.core.IoFailure;
 import io.trialboot.core.TrialbootException;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine;
@@ -16,21 +15,6 @@ import picocli.CommandLine;
  */
 final class HostFiles {
     private HostFiles() {}
-
-    /** The failure of reading {@code file} ({@link IoFailure#reading}). */
-    static TrialbootException readFailure(Path file, IOException e) {
-        return IoFailure.reading(file, e);
-    }
-
-    /** The failure of writing {@code file} ({@link IoFailure#writing}). */
-    static TrialbootException writeFailure(Path file, IOException e) {
-        return IoFailure.writing(file, e);
-    }
-
-    /** What went wrong, as the system says it ({@link IoFailure#reason}). */
-    static String reason(IOException e) {
-        return IoFailure.reason(e);
-    }
 
     /** An option or parameter naming an input file that must exist and be a regular file. */
     static final class InputFile implements CommandLine.ITypeConverter<Path> {

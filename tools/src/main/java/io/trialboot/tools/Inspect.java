@@ -3,6 +3,7 @@ package io.trialboot.tools;
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.Inputs;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.format.Bundle;
@@ -49,7 +50,7 @@ final class Inspect {
                 }
             }
         } catch (IOException e) {
-            throw HostFiles.readFailure(file, e);
+            throw IoFailure.reading(file, e);
         }
         return sb.toString();
     }

@@ -3,6 +3,7 @@ package io.trialboot.tools;
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.Inputs;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.trust.Ed25519;
 import java.io.IOException;
@@ -65,7 +66,7 @@ public final class Keys {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK lacks Ed25519", e);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot write keys in " + dir + ": " + HostFiles.reason(e), e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot write keys in " + dir + ": " + IoFailure.reason(e), e);
         }
     }
 

@@ -4,6 +4,7 @@ import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.DurableFiles;
 import io.trialboot.core.Inputs;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.Json;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.TrialbootException;
@@ -150,7 +151,7 @@ public final class Packaging {
             }
             throw new TrialbootException(Code.SCHEMA_VIOLATION, nxs + " has no " + SystemSet.INDEX_ENTRY);
         } catch (IOException e) {
-            throw HostFiles.readFailure(nxs, e);
+            throw IoFailure.reading(nxs, e);
         }
     }
 
@@ -200,7 +201,7 @@ public final class Packaging {
         try {
             return VerityImage.read(image);
         } catch (IOException e) {
-            throw HostFiles.readFailure(image, e);
+            throw IoFailure.reading(image, e);
         }
     }
 
@@ -263,7 +264,7 @@ public final class Packaging {
             Bounds.check(file.toString(), Files.size(file), limit);
             return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw HostFiles.readFailure(file, e);
+            throw IoFailure.reading(file, e);
         }
     }
 
@@ -271,7 +272,7 @@ public final class Packaging {
         try (InputStream in = Files.newInputStream(file)) {
             return Inputs.measure(in, limit, file.toString());
         } catch (IOException e) {
-            throw HostFiles.readFailure(file, e);
+            throw IoFailure.reading(file, e);
         }
     }
 
@@ -280,7 +281,7 @@ public final class Packaging {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
         } catch (IOException e) {
-            throw HostFiles.writeFailure(file, e);
+            throw IoFailure.writing(file, e);
         }
         DurableFiles.write(file, bytes);
     }

@@ -1,6 +1,7 @@
 package io.trialboot.tools;
 
 import io.trialboot.core.DurableFiles;
+import io.trialboot.core.IoFailure;
 import io.trialboot.trust.SignatureFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ public record Signed(byte[] content, byte[] signature) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
         } catch (IOException e) {
-            throw HostFiles.writeFailure(file, e);
+            throw IoFailure.writing(file, e);
         }
         DurableFiles.writePair(file, content, SignatureFile.beside(file), signature);
     }

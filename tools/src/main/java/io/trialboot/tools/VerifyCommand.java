@@ -3,6 +3,7 @@ package io.trialboot.tools;
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.Inputs;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.format.Artifact;
 import io.trialboot.format.Bundle;
@@ -79,7 +80,7 @@ final class VerifyCommand extends ToolCommand implements Callable<Integer> {
                 var m = Bundle.read(in, OutputStream.nullOutputStream());
                 return "bundle " + m.name() + " " + m.version() + " consistent (bundles are signed through their system set)";
             } catch (IOException e) {
-                throw HostFiles.readFailure(file, e);
+                throw IoFailure.reading(file, e);
             }
         }
         if (name.equals(Trust.ADMISSION_FILE)) {
@@ -168,7 +169,7 @@ final class VerifyCommand extends ToolCommand implements Callable<Integer> {
             } catch (NoSuchFileException e) {
                 throw new TrialbootException(Code.HOST_NOT_FOUND, "artifact " + a.path() + " is not under " + updates);
             } catch (IOException e) {
-                throw HostFiles.readFailure(updates.resolve(a.path()), e);
+                throw IoFailure.reading(updates.resolve(a.path()), e);
             }
         }
     }
