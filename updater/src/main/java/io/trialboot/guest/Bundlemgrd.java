@@ -2,6 +2,7 @@ package io.trialboot.guest;
 
 import io.trialboot.core.Code;
 import io.trialboot.core.DurableFiles;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Version;
@@ -119,7 +120,7 @@ final class Bundlemgrd {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot create " + dir + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot create " + dir + ": " + IoFailure.reason(e), e);
         }
         return SystemSet.read(paths.systemSet(), Optional.of(dir));
     }
@@ -141,7 +142,7 @@ final class Bundlemgrd {
                     manifests.add(m);
                 }
             } catch (IOException e) {
-                throw new TrialbootException(Code.HOST_IO_ERROR, "cannot extract " + ref.fileName() + ": " + e, e);
+                throw new TrialbootException(Code.HOST_IO_ERROR, "cannot extract " + ref.fileName() + ": " + IoFailure.reason(e), e);
             }
         }
         return manifests;
@@ -193,7 +194,7 @@ final class Bundlemgrd {
                 Files.delete(p);
             }
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot clear " + dir + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot clear " + dir + ": " + IoFailure.reason(e), e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.trialboot.guest;
 
 import io.trialboot.core.Code;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.TrialbootException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,7 @@ record KernelCmdline(Map<String, String> options) {
         } catch (NoSuchFileException e) {
             return new KernelCmdline(Map.of());
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read " + file + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot read " + file + ": " + IoFailure.reason(e), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.trialboot.guest;
 
 import io.trialboot.core.Code;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.TrialbootException;
 import io.trialboot.core.Version;
 import java.io.IOException;
@@ -54,7 +55,7 @@ public final class SlotRelease {
         Version version() {
             if (failure != null) {
                 throw new TrialbootException(Code.HOST_NOT_FOUND, "cannot read the slot's release file " + file + ": "
-                        + failure, failure);
+                        + IoFailure.reason(failure), failure);
             }
             return Version.parse(written.orElseThrow(
                     () -> new TrialbootException(Code.MALFORMED_INPUT, file + " has no VERSION= line")));

@@ -4,6 +4,7 @@ import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.core.Bounds;
 import io.trialboot.core.Code;
 import io.trialboot.core.Inputs;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
@@ -155,7 +156,7 @@ final class UpdateService {
         } catch (NoSuchFileException e) {
             throw new TrialbootException(Code.HOST_NOT_FOUND, "the release's delta " + delta + " is not on the media");
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "reading " + delta + " failed: " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "reading " + delta + " failed: " + IoFailure.reason(e), e);
         }
     }
 
@@ -176,7 +177,7 @@ final class UpdateService {
             console.println(Marker.UPDATE_APPLY_FAILED.line(e.code().name(), target.letter()));
             throw e;
         } catch (IOException e) {
-            throw new TrialbootException(Code.HOST_IO_ERROR, "closing " + artifact + " failed: " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "closing " + artifact + " failed: " + IoFailure.reason(e), e);
         }
         console.println(Marker.UPDATE_APPLY_OK.line(target.letter(), staged.chosen().release().kind().text()));
         return installed;

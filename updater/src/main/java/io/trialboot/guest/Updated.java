@@ -2,6 +2,7 @@ package io.trialboot.guest;
 
 import io.trialboot.bootctl.BootControlFile;
 import io.trialboot.core.Code;
+import io.trialboot.core.IoFailure;
 import io.trialboot.core.Sha256;
 import io.trialboot.core.Slot;
 import io.trialboot.core.TrialbootException;
@@ -77,7 +78,7 @@ final class Updated implements AutoCloseable {
             return bound;
         } catch (IOException e) {
             closeQuietly(bound);
-            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot listen on " + socket + ": " + e, e);
+            throw new TrialbootException(Code.HOST_IO_ERROR, "cannot listen on " + socket + ": " + IoFailure.reason(e), e);
         }
     }
 
