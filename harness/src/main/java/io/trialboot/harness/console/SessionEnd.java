@@ -1,9 +1,13 @@
 package io.trialboot.harness.console;
 
 import io.trialboot.markers.ConsoleLine;
+import io.trialboot.markers.LinePattern;
+import io.trialboot.markers.Marker;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
+import java.util.stream.Stream;
 
 /**
  * {@code scripts/vm}'s last line: how the session ended and what is left of the device. QEMU exits
@@ -15,7 +19,9 @@ import java.util.OptionalInt;
 final class SessionEnd {
     /** What the kernel prints as the guest powers itself off. */
     static final String POWER_DOWN = "reboot: Power down";
-    private static final String STAGE0_FATAL = "stage0: FATAL ";
+    /** Stage 0's lines before it powers off: no slot of the device verifies (the catalog's own). */
+    private static final List<LinePattern> NO_SLOT_VERIFIES = Stream.of(Marker.STAGE0_FATAL_NO_OTHER_SLOT,
+            Marker.STAGE0_FATAL_CHAIN, Marker.STAGE0_FATAL_NO_SLOT).map(LinePattern::of).toList();
 
     private SessionEnd() {}
 
@@ -34,7 +40,7 @@ final class SessionEnd {
         if (last.stream().noneMatch(l -> l.text().contains(POWER_DOWN))) return "vm: QEMU exited with code " + code.getAsInt() + "; " + kept;
         String fatal = null;
         for (ConsoleLine l : last) {
-            if (l.text().startsWith(STAGE0_FATAL)) fatal = l.text();
+            if (NO_SLOT_VERIFIES.stream().anyMatch(p -> p.occursIn(l.text(), Map.of()))) fatal = l.text();
         }
         if (fatal == null) return "vm: the guest powered itself off (" + POWER_DOWN + "); " + kept;
         return "vm: the guest powered itself off in stage 0 (" + fatal + "): no slot of this device verifies, so it cannot boot again;"
